@@ -1,0 +1,17 @@
+// The exports of the descent kernels, nothing else.
+export { dotF32, axpyF32, axpbyF32 } from "./linalg";
+export { lossGradSquared, lossGradLogistic, lossGradSoftmax } from "./losses";
+export { sgdStep } from "./optim/sgd";
+export { adamStep } from "./optim/adam";
+export { adamwStep } from "./optim/adamw";
+export { lossGrad, optimStep, runBatches } from "./train";
+
+/** Allocates n bytes, 16-byte aligned, from the runtime's TLSF heap. Memory may grow. */
+export function alloc(n: usize): usize {
+  return heap.alloc(n);
+}
+
+/** Frees a block returned by alloc. */
+export function free(ptr: usize): void {
+  heap.free(ptr);
+}

@@ -1,0 +1,140 @@
+// Fused loss + gradient over the rows picked by a window of an index array:
+// rows idx[start], …, idx[start + count - 1] of the row-major matrix X (d features per row).
+// No copy of the batch is made. Parameters are laid out weights first, then biases, so the
+// L2 penalty (weights only, as scikit-learn and PyTorch's weight decay on W) is one contiguous span.
+//
+// Every function returns the mean loss over the window plus (l2 / 2)·‖W‖², and writes the
+// matching gradient into `grad` (overwritten, not accumulated).
+import { dot, axpy, axpby } from "./linalg";
+
+// @ts-ignore: decorator
+@inline
+function rowPtr(X: usize, idx: usize, r: i32, d: i32): usize {
+  return X + ((<usize>load<i32>(idx + (<usize>r << 2)) * <usize>d) << 2);
+}
+
+// @ts-ignore: decorator
+@inline
+function labelAt(y: usize, idx: usize, r: i32): f32 {
+  return load<f32>(y + (<usize>load<i32>(idx + (<usize>r << 2)) << 2));
+}
+
+/** grad[0..nW) = grad/m + l2·W; grad[nW..nW+nB) = grad/m; returns (l2/2)‖W‖². */
+// @ts-ignore: decorator
+@inline
+function finish(grad: usize, params: usize, nW: i32, nB: i32, count: i32, l2: f32): f64 {
+  const inv: f32 = count > 0 ? <f32>1 / <f32>count : 0;
+  axpby(grad, inv, l2, params, nW);
+  const gb = grad + (<usize>nW << 2);
+  for (let c = 0; c < nB; c++) {
+    const o = <usize>c << 2;
+    store<f32>(gb + o, load<f32>(gb + o) * inv);
+  }
+  return l2 != 0 ? 0.5 * <f64>l2 * <f64>dot(params, params, nW) : 0;
+}
+
+// @ts-ignore: decorator
+@inline
+function zero(p: usize, n: i32): void {
+  memory.fill(p, 0, <usize>n << 2);
+}
+
+/**
+ * Squared error for linear regression: mean over rows of ½(w·x + b − y)².
+ * params = [w (d), b].
+ */
+export function lossGradSquared(
+  grad: usize, params: usize, X: usize, y: usize, idx: usize,
+  start: i32, count: i32, d: i32, l2: f32,
+): f64 {
+  zero(grad, d + 1);
+  const b = load<f32>(params + (<usize>d << 2));
+  let gb: f32 = 0;
+  let loss: f64 = 0;
+  for (let r = start, end = start + count; r < end; r++) {
+    const x = rowPtr(X, idx, r, d);
+    const e = dot(params, x, d) + b - labelAt(y, idx, r);
+    loss += 0.5 * <f64>e * <f64>e;
+    axpy(grad, e, x, d);
+    gb += e;
+  }
+  store<f32>(grad + (<usize>d << 2), gb);
+  const pen = finish(grad, params, d, 1, count, l2);
+  return (count > 0 ? loss / <f64>count : 0) + pen;
+}
+
+/**
+ * Logistic loss for binary labels y ∈ {0, 1}: mean of log(1 + e^z) − y·z with z = w·x + b.
+ * Written with t = e^(−|z|) so that neither the loss nor σ(z) overflows for any finite z.
+ */
+export function lossGradLogistic(
+  grad: usize, params: usize, X: usize, y: usize, idx: usize,
+  start: i32, count: i32, d: i32, l2: f32,
+): f64 {
+  zero(grad, d + 1);
+  const b = load<f32>(params + (<usize>d << 2));
+  let gb: f32 = 0;
+  let loss: f64 = 0;
+  for (let r = start, end = start + count; r < end; r++) {
+    const x = rowPtr(X, idx, r, d);
+    const z = dot(params, x, d) + b;
+    const t = Mathf.exp(-Mathf.abs(z));
+    const yr = labelAt(y, idx, r);
+    const sig: f32 = z >= 0 ? <f32>1 / (<f32>1 + t) : t / (<f32>1 + t);
+    loss += <f64>(Mathf.max(z, 0) - yr * z + Mathf.log1p(t));
+    const e = sig - yr;
+    axpy(grad, e, x, d);
+    gb += e;
+  }
+  store<f32>(grad + (<usize>d << 2), gb);
+  const pen = finish(grad, params, d, 1, count, l2);
+  return (count > 0 ? loss / <f64>count : 0) + pen;
+}
+
+/**
+ * Softmax cross-entropy for k classes, labels are class indices stored as f32.
+ * params = [W (k × d, class-major), b (k)]; `scratch` holds k f32 logits.
+ * The logits are shifted by their maximum before exponentiation (log-sum-exp), so the loss is finite
+ * for any finite logits.
+ */
+export function lossGradSoftmax(
+  grad: usize, params: usize, X: usize, y: usize, idx: usize,
+  start: i32, count: i32, d: i32, k: i32, l2: f32, scratch: usize,
+): f64 {
+  const nW = k * d;
+  zero(grad, nW + k);
+  const bias = params + (<usize>nW << 2);
+  const gbias = grad + (<usize>nW << 2);
+  const rowBytes = <usize>d << 2;
+  let loss: f64 = 0;
+  for (let r = start, end = start + count; r < end; r++) {
+    const x = rowPtr(X, idx, r, d);
+    const label = <i32>labelAt(y, idx, r);
+    let zmax = -Infinity as f32;
+    let zlabel: f32 = 0;
+    for (let c = 0; c < k; c++) {
+      const z = dot(params + <usize>c * rowBytes, x, d) + load<f32>(bias + (<usize>c << 2));
+      store<f32>(scratch + (<usize>c << 2), z);
+      zmax = Mathf.max(zmax, z);
+      if (c == label) zlabel = z;
+    }
+    let sum: f32 = 0;
+    for (let c = 0; c < k; c++) {
+      const o = <usize>c << 2;
+      const e = Mathf.exp(load<f32>(scratch + o) - zmax);
+      store<f32>(scratch + o, e);
+      sum += e;
+    }
+    // −log p_label = log Σ e^(z_c − zmax) + zmax − z_label: finite even when p_label underflows.
+    loss += <f64>Mathf.log(sum) + (<f64>zmax - <f64>zlabel);
+    const inv = <f32>1 / sum;
+    for (let c = 0; c < k; c++) {
+      const o = <usize>c << 2;
+      const e = load<f32>(scratch + o) * inv - (c == label ? <f32>1 : <f32>0);
+      axpy(grad + <usize>c * rowBytes, e, x, d);
+      store<f32>(gbias + o, load<f32>(gbias + o) + e);
+    }
+  }
+  const pen = finish(grad, params, nW, k, count, l2);
+  return (count > 0 ? loss / <f64>count : 0) + pen;
+}

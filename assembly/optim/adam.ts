@@ -1,0 +1,75 @@
+// Adam and AMSGrad, as torch.optim.Adam (weight decay added to the gradient, L2 style):
+//   g ← g + λ·p
+//   m ← β1·m + (1 − β1)·g
+//   v ← β2·v + (1 − β2)·g²
+//   v̂ ← max(v̂, v)                       (amsgrad)
+//   p ← p − (lr / (1 − β1^t)) · m / (√v / √(1 − β2^t) + ε)
+// AdamW (adamw.ts) calls the same core with decoupled decay: p ← p·(1 − lr·λ) first, g unchanged.
+// Hyper-parameter block h (f64): [lr, t, beta1, beta2, eps, weightDecay, amsgrad].
+// State: m, v and, with amsgrad, v̂: three vectors of n f32.
+
+export const ADAM_STATE_VECTORS: i32 = 3;
+
+/** Shared by Adam and AdamW: `decay` scales p before the step, `wd` is added to the gradient. */
+// @ts-ignore: decorator
+@inline
+export function adamCore(params: usize, grads: usize, state: usize, n: i32, h: usize, decoupled: bool): void {
+  const t = load<f64>(h, 8) + 1;
+  store<f64>(h, t, 8);
+  const lr = load<f64>(h);
+  const b1 = load<f64>(h, 16);
+  const b2 = load<f64>(h, 24);
+  const eps = <f32>load<f64>(h, 32);
+  const lambda = load<f64>(h, 40);
+  const amsgrad = load<f64>(h, 48) != 0;
+  const decay = <f32>(decoupled ? 1 - lr * lambda : 1);
+  const wd = <f32>(decoupled ? 0 : lambda);
+  const nstep = <f32>(-lr / (1 - Math.pow(b1, t)));
+  const bc2 = <f32>Math.sqrt(1 - Math.pow(b2, t));
+  const fb1 = <f32>b1, cb1 = <f32>(1 - b1);
+  const fb2 = <f32>b2, cb2 = <f32>(1 - b2);
+  const m = state;
+  const v = state + (<usize>n << 2);
+  const vmax = v + (<usize>n << 2);
+  let i = 0;
+  if (ASC_FEATURE_SIMD) {
+    const vdecay = f32x4.splat(decay), vwd = f32x4.splat(wd);
+    const vb1 = f32x4.splat(fb1), vcb1 = f32x4.splat(cb1);
+    const vb2 = f32x4.splat(fb2), vcb2 = f32x4.splat(cb2);
+    const veps = f32x4.splat(eps), vbc2 = f32x4.splat(bc2), vstep = f32x4.splat(nstep);
+    for (; i + 4 <= n; i += 4) {
+      const o = <usize>i << 2;
+      const p = f32x4.mul(v128.load(params + o), vdecay);
+      const g = f32x4.add(v128.load(grads + o), f32x4.mul(vwd, p));
+      const mi = f32x4.add(f32x4.mul(v128.load(m + o), vb1), f32x4.mul(g, vcb1));
+      let vi = f32x4.add(f32x4.mul(v128.load(v + o), vb2), f32x4.mul(f32x4.mul(g, g), vcb2));
+      v128.store(m + o, mi);
+      v128.store(v + o, vi);
+      if (amsgrad) {
+        vi = f32x4.max(v128.load(vmax + o), vi);
+        v128.store(vmax + o, vi);
+      }
+      const den = f32x4.add(f32x4.div(f32x4.sqrt(vi), vbc2), veps);
+      v128.store(params + o, f32x4.add(p, f32x4.mul(vstep, f32x4.div(mi, den))));
+    }
+  }
+  for (; i < n; i++) {
+    const o = <usize>i << 2;
+    const p = load<f32>(params + o) * decay;
+    const g = load<f32>(grads + o) + wd * p;
+    const mi = load<f32>(m + o) * fb1 + g * cb1;
+    let vi = load<f32>(v + o) * fb2 + (g * g) * cb2;
+    store<f32>(m + o, mi);
+    store<f32>(v + o, vi);
+    if (amsgrad) {
+      vi = Mathf.max(load<f32>(vmax + o), vi);
+      store<f32>(vmax + o, vi);
+    }
+    const den = Mathf.sqrt(vi) / bc2 + eps;
+    store<f32>(params + o, p + nstep * (mi / den));
+  }
+}
+
+export function adamStep(params: usize, grads: usize, state: usize, n: i32, h: usize): void {
+  adamCore(params, grads, state, n, h, false);
+}

@@ -1,0 +1,7 @@
+// AdamW, as torch.optim.AdamW: decoupled weight decay p ← p·(1 − lr·λ), then the Adam step on the
+// unchanged gradient. Hyper-parameter block and state as Adam (adam.ts); PyTorch's default λ is 0.01.
+import { adamCore } from "./adam";
+
+export function adamwStep(params: usize, grads: usize, state: usize, n: i32, h: usize): void {
+  adamCore(params, grads, state, n, h, true);
+}

@@ -1,0 +1,66 @@
+// SGD with momentum, dampening, Nesterov and weight decay, as torch.optim.SGD:
+//   g ← g + λ·p
+//   b ← g                       (first step)
+//   b ← μ·b + (1 − τ)·g         (later steps)
+//   g ← g + μ·b  (nesterov)  or  g ← b
+//   p ← p − lr·g
+// Hyper-parameter block h (f64): [lr, t, momentum, dampening, nesterov, weightDecay].
+// State: the momentum buffer b (n f32), unused when momentum = 0.
+
+export const SGD_STATE_VECTORS: i32 = 1;
+
+export function sgdStep(params: usize, grads: usize, state: usize, n: i32, h: usize): void {
+  const t = load<f64>(h, 8) + 1;
+  store<f64>(h, t, 8);
+  const nlr = <f32>-load<f64>(h);
+  const mu = <f32>load<f64>(h, 16);
+  const damp = <f32>1 - <f32>load<f64>(h, 24);
+  const nesterov = load<f64>(h, 32) != 0;
+  const wd = <f32>load<f64>(h, 40);
+  let i = 0;
+  if (mu == 0) {
+    if (ASC_FEATURE_SIMD) {
+      const vl = f32x4.splat(nlr), vw = f32x4.splat(wd);
+      for (; i + 4 <= n; i += 4) {
+        const o = <usize>i << 2;
+        const p = v128.load(params + o);
+        const g = f32x4.add(v128.load(grads + o), f32x4.mul(vw, p));
+        v128.store(params + o, f32x4.add(p, f32x4.mul(vl, g)));
+      }
+    }
+    for (; i < n; i++) {
+      const o = <usize>i << 2;
+      const p = load<f32>(params + o);
+      const g = load<f32>(grads + o) + wd * p;
+      store<f32>(params + o, p + nlr * g);
+    }
+    return;
+  }
+  const first = t == 1;
+  // One loop per (first, nesterov) case keeps the element loop free of branches.
+  const cb: f32 = first ? 0 : mu;   // b ← cb·b + cg·g reproduces b ← g on the first step
+  const cg: f32 = first ? 1 : damp;
+  const cn: f32 = nesterov ? mu : 0; // g_out = (nesterov ? g + μ·b : b)
+  if (ASC_FEATURE_SIMD) {
+    const vl = f32x4.splat(nlr), vw = f32x4.splat(wd);
+    const vcb = f32x4.splat(cb), vcg = f32x4.splat(cg), vcn = f32x4.splat(cn);
+    for (; i + 4 <= n; i += 4) {
+      const o = <usize>i << 2;
+      const p = v128.load(params + o);
+      const g = f32x4.add(v128.load(grads + o), f32x4.mul(vw, p));
+      const b = first ? g : f32x4.add(f32x4.mul(vcb, v128.load(state + o)), f32x4.mul(vcg, g));
+      v128.store(state + o, b);
+      const u = nesterov ? f32x4.add(g, f32x4.mul(vcn, b)) : b;
+      v128.store(params + o, f32x4.add(p, f32x4.mul(vl, u)));
+    }
+  }
+  for (; i < n; i++) {
+    const o = <usize>i << 2;
+    const p = load<f32>(params + o);
+    const g = load<f32>(grads + o) + wd * p;
+    const b = first ? g : cb * load<f32>(state + o) + cg * g;
+    store<f32>(state + o, b);
+    const u = nesterov ? g + cn * b : b;
+    store<f32>(params + o, p + nlr * u);
+  }
+}

@@ -1,0 +1,38 @@
+/** The three interchangeable implementations of every kernel. */
+export type BackendName = 'js' | 'wasm-scalar' | 'wasm-simd';
+
+/**
+ * One Backend interface over a linear address space: blocks are named by integer pointers, so the
+ * same training code drives WASM memory and the pure-TS reference. Kernels take pointers and lengths,
+ * output first, and never allocate.
+ */
+export interface Backend {
+  readonly name: BackendName;
+  /** SHA-256 of the binary that runs (WASM backends), for tagging saved state. */
+  readonly sha256: string | null;
+  /** Allocates `bytes` (16-byte aligned); throws on exhaustion. */
+  alloc(bytes: number): number;
+  /** Frees a pointer returned by alloc; freeing twice is a bug the caller must avoid. */
+  free(ptr: number): void;
+  /** A fresh Float32Array view; it dies when memory grows, so callers re-make it (see Block). */
+  f32(ptr: number, len: number): Float32Array;
+  /** A fresh Int32Array view. */
+  i32(ptr: number, len: number): Int32Array;
+  /** A fresh Float64Array view. */
+  f64(ptr: number, len: number): Float64Array;
+  /** True when `view` no longer looks at the backend's current memory (it grew). */
+  stale(view: ArrayBufferView): boolean;
+  /** Bytes the backend's memory holds (WASM: memory.buffer.byteLength; js: live allocations). */
+  memoryBytes(): number;
+  /** Bytes in live allocations. */
+  liveBytes(): number;
+
+  dotF32(a: number, b: number, n: number): number;
+  axpyF32(y: number, alpha: number, x: number, n: number): void;
+  lossGrad(loss: number, grad: number, params: number, X: number, y: number, idx: number,
+    start: number, count: number, d: number, k: number, l2: number, scratch: number): number;
+  optimStep(opt: number, params: number, grads: number, state: number, n: number, h: number): void;
+  runBatches(loss: number, opt: number, params: number, grads: number, state: number, nParams: number, h: number,
+    X: number, y: number, idx: number, d: number, k: number, l2: number, scratch: number,
+    start: number, total: number, batchSize: number, nBatches: number, lossesOut: number): number;
+}

@@ -1,0 +1,59 @@
+// The `js` backend: the pure-TS twins behind the Backend interface. Each "pointer" names its own
+// ArrayBuffer, so views never go stale and a wrong pointer fails loudly.
+import type { Backend } from '../backend.js';
+import { dotF32, axpyF32 } from './linalg.js';
+import { lossGrad, optimStep, runBatches } from './train.js';
+
+interface JsBlock {
+  buf: ArrayBuffer;
+  f32: Float32Array;
+  i32: Int32Array;
+  f64: Float64Array;
+}
+
+/** Creates an independent `js` backend. */
+export function createJsBackend(): Backend {
+  const blocks = new Map<number, JsBlock>();
+  let next = 16;
+  let live = 0;
+  const get = (ptr: number): JsBlock => {
+    const b = blocks.get(ptr);
+    if (!b) throw new Error(`descent js backend: no block at ${ptr}`);
+    return b;
+  };
+  const f = (p: number) => get(p).f32;
+  return {
+    name: 'js',
+    sha256: null,
+    alloc(bytes) {
+      const size = Math.max(16, Math.ceil(bytes / 16) * 16);
+      const buf = new ArrayBuffer(size);
+      const ptr = next;
+      next += size;
+      blocks.set(ptr, { buf, f32: new Float32Array(buf), i32: new Int32Array(buf), f64: new Float64Array(buf) });
+      live += size;
+      return ptr;
+    },
+    free(ptr) {
+      const b = blocks.get(ptr);
+      if (b) {
+        live -= b.buf.byteLength;
+        blocks.delete(ptr);
+      }
+    },
+    f32: (ptr, len) => new Float32Array(get(ptr).buf, 0, len),
+    i32: (ptr, len) => new Int32Array(get(ptr).buf, 0, len),
+    f64: (ptr, len) => new Float64Array(get(ptr).buf, 0, len),
+    stale: () => false,
+    memoryBytes: () => live,
+    liveBytes: () => live,
+    dotF32: (a, b, n) => dotF32(f(a), 0, f(b), 0, n),
+    axpyF32: (y, alpha, x, n) => axpyF32(f(y), 0, alpha, f(x), 0, n),
+    lossGrad: (loss, grad, params, X, y, idx, start, count, d, k, l2, scratch) =>
+      lossGrad(loss, f(grad), f(params), f(X), f(y), get(idx).i32, start, count, d, k, l2, f(scratch)),
+    optimStep: (opt, params, grads, state, n, h) => optimStep(opt, f(params), f(grads), f(state), n, get(h).f64),
+    runBatches: (loss, opt, params, grads, state, nParams, h, X, y, idx, d, k, l2, scratch, start, total, bs, nb, out) =>
+      runBatches(loss, opt, f(params), f(grads), f(state), nParams, get(h).f64, f(X), f(y), get(idx).i32, d, k, l2,
+        f(scratch), start, total, bs, nb, get(out).f64),
+  };
+}

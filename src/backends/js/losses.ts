@@ -1,0 +1,96 @@
+// Pure-TS twins of assembly/losses.ts, same names and argument order; typed arrays replace pointers.
+// Each returns the mean loss over rows idx[start..start+count) plus (l2/2)‖W‖² and overwrites `grad`.
+import { dotF32, axpyF32, axpbyF32 } from './linalg.js';
+
+function finish(grad: Float32Array, params: Float32Array, nW: number, nB: number, count: number, l2: number): number {
+  const inv = count > 0 ? 1 / count : 0;
+  axpbyF32(grad, inv, l2, params, nW);
+  for (let c = nW; c < nW + nB; c++) grad[c] *= inv;
+  return l2 !== 0 ? 0.5 * l2 * dotF32(params, 0, params, 0, nW) : 0;
+}
+
+/** Squared error ½(w·x + b − y)², params = [w (d), b]. */
+export function lossGradSquared(
+  grad: Float32Array, params: Float32Array, X: Float32Array, y: Float32Array, idx: Int32Array,
+  start: number, count: number, d: number, l2: number,
+): number {
+  grad.fill(0, 0, d + 1);
+  const b = params[d];
+  let gb = 0;
+  let loss = 0;
+  for (let r = start, end = start + count; r < end; r++) {
+    const row = idx[r];
+    const xo = row * d;
+    const e = dotF32(params, 0, X, xo, d) + b - y[row];
+    loss += 0.5 * e * e;
+    axpyF32(grad, 0, e, X, xo, d);
+    gb += e;
+  }
+  grad[d] = gb;
+  const pen = finish(grad, params, d, 1, count, l2);
+  return (count > 0 ? loss / count : 0) + pen;
+}
+
+/** Logistic loss log(1 + e^z) − y·z for y ∈ {0, 1}, stable for any finite z. */
+export function lossGradLogistic(
+  grad: Float32Array, params: Float32Array, X: Float32Array, y: Float32Array, idx: Int32Array,
+  start: number, count: number, d: number, l2: number,
+): number {
+  grad.fill(0, 0, d + 1);
+  const b = params[d];
+  let gb = 0;
+  let loss = 0;
+  for (let r = start, end = start + count; r < end; r++) {
+    const row = idx[r];
+    const xo = row * d;
+    const z = dotF32(params, 0, X, xo, d) + b;
+    const t = Math.exp(-Math.abs(z));
+    const yr = y[row];
+    const sig = z >= 0 ? 1 / (1 + t) : t / (1 + t);
+    loss += Math.max(z, 0) - yr * z + Math.log1p(t);
+    const e = sig - yr;
+    axpyF32(grad, 0, e, X, xo, d);
+    gb += e;
+  }
+  grad[d] = gb;
+  const pen = finish(grad, params, d, 1, count, l2);
+  return (count > 0 ? loss / count : 0) + pen;
+}
+
+/** Softmax cross-entropy over k classes; params = [W (k × d), b (k)]; scratch holds k logits. */
+export function lossGradSoftmax(
+  grad: Float32Array, params: Float32Array, X: Float32Array, y: Float32Array, idx: Int32Array,
+  start: number, count: number, d: number, k: number, l2: number, scratch: Float32Array,
+): number {
+  const nW = k * d;
+  grad.fill(0, 0, nW + k);
+  let loss = 0;
+  for (let r = start, end = start + count; r < end; r++) {
+    const row = idx[r];
+    const xo = row * d;
+    const label = y[row] | 0;
+    let zmax = -Infinity;
+    let zlabel = 0;
+    for (let c = 0; c < k; c++) {
+      const z = dotF32(params, c * d, X, xo, d) + params[nW + c];
+      scratch[c] = z;
+      if (z > zmax) zmax = z;
+      if (c === label) zlabel = z;
+    }
+    let sum = 0;
+    for (let c = 0; c < k; c++) {
+      const e = Math.exp(scratch[c] - zmax);
+      scratch[c] = e;
+      sum += e;
+    }
+    loss += Math.log(sum) + (zmax - zlabel);
+    const inv = 1 / sum;
+    for (let c = 0; c < k; c++) {
+      const e = scratch[c] * inv - (c === label ? 1 : 0);
+      axpyF32(grad, c * d, e, X, xo, d);
+      grad[nW + c] += e;
+    }
+  }
+  const pen = finish(grad, params, nW, k, count, l2);
+  return (count > 0 ? loss / count : 0) + pen;
+}

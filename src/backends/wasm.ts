@@ -1,0 +1,104 @@
+// The `wasm-simd` and `wasm-scalar` backends: thin adapters over the kernel exports. The module is
+// compiled once per binary and cached; each backend instance owns one WebAssembly.Memory.
+import type { Backend, BackendName } from './backend.js';
+import { BackendError, DescentError } from '../errors.js';
+import { simdWasm, scalarWasm } from '../runtime/binaries.generated.js';
+
+interface Exports {
+  memory: WebAssembly.Memory;
+  alloc(n: number): number;
+  free(p: number): void;
+  dotF32(a: number, b: number, n: number): number;
+  axpyF32(y: number, alpha: number, x: number, n: number): void;
+  lossGrad(...args: number[]): number;
+  optimStep(...args: number[]): void;
+  runBatches(...args: number[]): number;
+}
+
+/** The bytes of a binary, decoded from the embedded base64 (atob exists in Node ≥ 16 and browsers). */
+export function wasmBytes(name: 'wasm-simd' | 'wasm-scalar'): Uint8Array<ArrayBuffer> {
+  const b64 = (name === 'wasm-simd' ? simdWasm : scalarWasm).base64;
+  const s = atob(b64);
+  const out = new Uint8Array(s.length);
+  for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
+  return out;
+}
+
+const modules = new Map<string, Promise<WebAssembly.Module>>();
+
+/** True when this engine can run the SIMD binary. */
+export function simdSupported(): boolean {
+  return typeof WebAssembly === 'object' && WebAssembly.validate(wasmBytes('wasm-simd'));
+}
+
+/** Instantiates a fresh backend of the given binary (its own memory). */
+export async function createWasmBackend(name: 'wasm-simd' | 'wasm-scalar'): Promise<Backend> {
+  if (typeof WebAssembly !== 'object' || typeof WebAssembly.instantiate !== 'function') {
+    throw new BackendError(`${name}: WebAssembly is not available in this environment; use init({ backend: 'js' })`);
+  }
+  const bytes = wasmBytes(name);
+  if (name === 'wasm-simd' && !WebAssembly.validate(bytes)) {
+    throw new BackendError('wasm-simd: this engine does not support WebAssembly SIMD; use wasm-scalar');
+  }
+  let mod = modules.get(name);
+  if (!mod) {
+    mod = WebAssembly.compile(bytes);
+    modules.set(name, mod);
+  }
+  let instance: WebAssembly.Instance;
+  try {
+    instance = await WebAssembly.instantiate(await mod, {
+      env: {
+        abort(_msg: number, _file: number, line: number, col: number) {
+          throw new DescentError('E_WASM', `${name}: kernel aborted at ${line}:${col} (out of memory?)`);
+        },
+      },
+    });
+  } catch (e) {
+    modules.delete(name);
+    if (e instanceof WebAssembly.CompileError || (e as Error)?.name === 'CompileError') {
+      throw new BackendError(`${name}: WebAssembly compilation was refused (${(e as Error).message}); ` +
+        'a Content-Security-Policy without \'wasm-unsafe-eval\' blocks it');
+    }
+    throw e;
+  }
+  const x = instance.exports as unknown as Exports;
+  const mem = x.memory;
+  const sizes = new Map<number, number>();
+  let live = 0;
+  const sha = (name === 'wasm-simd' ? simdWasm : scalarWasm).sha256;
+  return {
+    name: name as BackendName,
+    sha256: sha,
+    alloc(bytes) {
+      const size = Math.max(16, Math.ceil(bytes / 16) * 16);
+      let p: number;
+      try {
+        p = x.alloc(size) >>> 0;
+      } catch (e) {
+        throw new DescentError('E_MEMORY', `${name}: cannot allocate ${size} bytes (${(e as Error).message})`);
+      }
+      sizes.set(p, size);
+      live += size;
+      return p;
+    },
+    free(ptr) {
+      const s = sizes.get(ptr);
+      if (s === undefined) return;
+      sizes.delete(ptr);
+      live -= s;
+      x.free(ptr);
+    },
+    f32: (ptr, len) => new Float32Array(mem.buffer, ptr, len),
+    i32: (ptr, len) => new Int32Array(mem.buffer, ptr, len),
+    f64: (ptr, len) => new Float64Array(mem.buffer, ptr, len),
+    stale: (view) => view.buffer !== mem.buffer,
+    memoryBytes: () => mem.buffer.byteLength,
+    liveBytes: () => live,
+    dotF32: x.dotF32,
+    axpyF32: x.axpyF32,
+    lossGrad: x.lossGrad,
+    optimStep: x.optimStep,
+    runBatches: x.runBatches,
+  };
+}

@@ -1,0 +1,212 @@
+// A Dataset holds a row-major f32 matrix X (rows × features) and f32 targets y in backend memory,
+// validated once on the way in so the kernels never meet a NaN, an Infinity or a ragged row.
+import { DataError, ShapeError } from '../errors.js';
+import { backend } from '../runtime/index.js';
+import { Block, disposeAll } from '../runtime/block.js';
+import { Rng } from '../rng.js';
+
+/** Feature matrix as accepted everywhere: a flat row-major array, or one array per row. */
+export type Matrix = Float32Array | Float64Array | ArrayLike<number> | ArrayLike<ArrayLike<number>>;
+
+/** Options of {@link Dataset.fromArrays}. */
+export interface FromArraysOptions {
+  /** Number of features (columns); required for a flat x, checked against rows for number[][]. */
+  features?: number;
+}
+
+/**
+ * Turns a matrix into a flat Float32Array of rows × features, checking shape and finiteness.
+ * Throws ShapeError / DataError before allocating anything in backend memory.
+ */
+export function toFlatMatrix(x: Matrix, features: number | undefined, what = 'x'): { data: Float32Array; rows: number; features: number } {
+  if (x === null || typeof x !== 'object' || typeof (x as ArrayLike<unknown>).length !== 'number') {
+    throw new ShapeError(`${what} must be a Float32Array (row-major) or an array of rows`);
+  }
+  const first = (x as ArrayLike<unknown>)[0] as ArrayLike<number> | number | undefined;
+  let data: Float32Array;
+  let rows: number;
+  let d: number;
+  if (typeof first === 'object' && first !== null) {
+    const xr = x as ArrayLike<ArrayLike<number>>;
+    rows = xr.length;
+    d = features ?? first.length ?? 0;
+    if (features !== undefined && first.length !== features) {
+      throw new ShapeError(`${what}: row 0 has ${first.length} values, expected features = ${features}`);
+    }
+    data = new Float32Array(rows * d);
+    for (let r = 0; r < rows; r++) {
+      const row = xr[r];
+      if (!row || row.length !== d) {
+        throw new ShapeError(`${what}: row ${r} has ${row?.length ?? 0} values, expected ${d} (as row 0)`);
+      }
+      for (let c = 0; c < d; c++) data[r * d + c] = row[c];
+    }
+  } else {
+    const flat = x as ArrayLike<number>;
+    if (features === undefined) throw new ShapeError(`${what}: a flat array needs { features }`);
+    d = features;
+    if (flat.length % d !== 0) {
+      throw new ShapeError(`${what}: length ${flat.length} is not a multiple of features = ${d}`);
+    }
+    rows = flat.length / d;
+    data = flat instanceof Float32Array ? flat : Float32Array.from(flat);
+  }
+  if (!Number.isInteger(d) || d < 1) throw new ShapeError(`${what}: features must be a positive integer, got ${d}`);
+  for (let i = 0; i < data.length; i++) {
+    if (!Number.isFinite(data[i])) {
+      const r = Math.floor(i / d);
+      const c = i % d;
+      // Report what the caller gave, not its f32 rounding (1e39 overflows to Infinity in f32).
+      const src = (x as ArrayLike<unknown>)[0] !== undefined && typeof first === 'object'
+        ? (x as ArrayLike<ArrayLike<number>>)[r][c] : (x as ArrayLike<number>)[i];
+      throw new DataError(`${what}: row ${r}, column ${c} is ${src}${Number.isFinite(src) ? ' (overflows float32)' : ''}; values must be finite`, { row: r, column: c });
+    }
+  }
+  return { data, rows, features: d };
+}
+
+/** Samples for training and evaluation, in backend memory. Call dispose() when done. */
+export class Dataset {
+  /** Number of samples. */
+  readonly rows: number;
+  /** Number of features per sample. */
+  readonly features: number;
+  /** @internal */ readonly xBlock: Block<'f32'>;
+  /** @internal */ readonly yBlock: Block<'f32'>;
+
+  private constructor(x: Float32Array, y: Float32Array, rows: number, features: number) {
+    const be = backend();
+    this.rows = rows;
+    this.features = features;
+    const xb = new Block(be, 'f32', rows * features);
+    let yb: Block<'f32'>;
+    try {
+      yb = new Block(be, 'f32', rows);
+    } catch (e) {
+      xb.dispose();
+      throw e;
+    }
+    xb.view.set(x);
+    yb.view.set(y);
+    this.xBlock = xb;
+    this.yBlock = yb;
+  }
+
+  /**
+   * Builds a dataset from a matrix and targets: x as a row-major Float32Array with `{ features }`,
+   * or as number[][]; y one number per row (class index for classifiers, value for regression).
+   * Every value must be finite; errors name the row and column.
+   */
+  static fromArrays(x: Matrix, y: ArrayLike<number>, options: FromArraysOptions = {}): Dataset {
+    const m = toFlatMatrix(x, options.features);
+    if (m.rows === 0) throw new ShapeError('x has zero rows; a dataset needs at least one sample');
+    if (y === null || typeof y !== 'object' || typeof y.length !== 'number') {
+      throw new ShapeError('y must be an array of numbers, one per row');
+    }
+    if (y.length !== m.rows) throw new ShapeError(`y has ${y.length} values but x has ${m.rows} rows`);
+    const yf = new Float32Array(m.rows);
+    for (let r = 0; r < m.rows; r++) {
+      const v = y[r];
+      if (typeof v !== 'number' || !Number.isFinite(v) || !Number.isFinite(Math.fround(v))) {
+        throw new DataError(`y: row ${r} is ${v}; targets must be finite numbers`, { row: r, column: m.features });
+      }
+      yf[r] = v;
+    }
+    return new Dataset(m.data, yf, m.rows, m.features);
+  }
+
+  /** A copy of the features, row-major. */
+  get x(): Float32Array {
+    return this.xBlock.view.slice();
+  }
+
+  /** A copy of the targets. */
+  get y(): Float32Array {
+    return this.yBlock.view.slice();
+  }
+
+  /** The backend that holds this dataset. */
+  get backendName(): string {
+    return this.xBlock.backend.name;
+  }
+
+  /** A new dataset of the given rows, in that order. */
+  subset(rows: ArrayLike<number>): Dataset {
+    const d = this.features;
+    const xs = this.xBlock.view;
+    const ys = this.yBlock.view;
+    const x = new Float32Array(rows.length * d);
+    const y = new Float32Array(rows.length);
+    for (let i = 0; i < rows.length; i++) {
+      const r = rows[i];
+      if (!Number.isInteger(r) || r < 0 || r >= this.rows) throw new ShapeError(`subset: row ${r} is out of range [0, ${this.rows})`);
+      x.set(xs.subarray(r * d, r * d + d), i * d);
+      y[i] = ys[r];
+    }
+    if (rows.length === 0) throw new ShapeError('subset: zero rows');
+    return new Dataset(x, y, rows.length, d);
+  }
+
+  /**
+   * Splits into train and test. `{ every: 5 }` puts rows whose index is divisible by 5 in the test set
+   * (the rule of shared/datasets); `{ testFraction, seed }` draws a seeded random split.
+   */
+  split(options: { every: number } | { testFraction: number; seed?: number }): { train: Dataset; test: Dataset } {
+    const trainRows: number[] = [];
+    const testRows: number[] = [];
+    if ('every' in options) {
+      const k = options.every;
+      if (!Number.isInteger(k) || k < 2) throw new ShapeError(`split: every must be an integer ≥ 2, got ${k}`);
+      for (let r = 0; r < this.rows; r++) (r % k === 0 ? testRows : trainRows).push(r);
+    } else {
+      const f = options.testFraction;
+      if (!(f > 0 && f < 1)) throw new ShapeError(`split: testFraction must be in (0, 1), got ${f}`);
+      const order = Array.from({ length: this.rows }, (_, i) => i);
+      new Rng(options.seed ?? 0).shuffle(order);
+      const nTest = Math.round(f * this.rows);
+      testRows.push(...order.slice(0, nTest).sort((a, b) => a - b));
+      trainRows.push(...order.slice(nTest).sort((a, b) => a - b));
+    }
+    const train = this.subset(trainRows);
+    try {
+      return { train, test: this.subset(testRows) };
+    } catch (e) {
+      train.dispose();
+      throw e;
+    }
+  }
+
+  /** Per-feature mean and standard deviation (population, as scikit-learn's StandardScaler). */
+  stats(): { mean: Float64Array; std: Float64Array } {
+    const d = this.features, n = this.rows, x = this.xBlock.view;
+    const mean = new Float64Array(d), std = new Float64Array(d);
+    for (let r = 0; r < n; r++) for (let c = 0; c < d; c++) mean[c] += x[r * d + c];
+    for (let c = 0; c < d; c++) mean[c] /= n;
+    for (let r = 0; r < n; r++) for (let c = 0; c < d; c++) std[c] += (x[r * d + c] - mean[c]) ** 2;
+    for (let c = 0; c < d; c++) std[c] = Math.sqrt(std[c] / n);
+    return { mean, std };
+  }
+
+  /**
+   * Standardizes features in place with the given statistics (fit them on the training set: `train.stats()`).
+   * A constant feature (std 0) is only centred, as scikit-learn does.
+   */
+  standardize(stats: { mean: ArrayLike<number>; std: ArrayLike<number> }): this {
+    const d = this.features, x = this.xBlock.view;
+    if (stats.mean.length !== d || stats.std.length !== d) {
+      throw new ShapeError(`standardize: statistics have ${stats.mean.length} features, dataset has ${d}`);
+    }
+    for (let r = 0; r < this.rows; r++) {
+      for (let c = 0; c < d; c++) {
+        const s = stats.std[c] > 0 ? stats.std[c] : 1;
+        x[r * d + c] = (x[r * d + c] - stats.mean[c]) / s;
+      }
+    }
+    return this;
+  }
+
+  /** Frees the dataset's memory; safe to call twice. */
+  dispose(): void {
+    disposeAll(this.xBlock, this.yBlock);
+  }
+}

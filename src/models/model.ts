@@ -1,0 +1,182 @@
+// A Model is a parameter layout plus its loss: weights first (class-major for softmax), then biases.
+// Parameters live in backend memory; everything handed to the user is a copy.
+import { DataError, DisposedError, ShapeError } from '../errors.js';
+import { backend } from '../runtime/index.js';
+import { Block, disposeAll } from '../runtime/block.js';
+import { LOSS, type LossName } from '../backends/codes.js';
+import { Dataset, toFlatMatrix, type Matrix } from '../data/dataset.js';
+
+/** The model families descent trains. */
+export type ModelKind = 'linear' | 'logistic' | 'softmax';
+
+/** What {@link Model.evaluate} returns. */
+export interface Evaluation {
+  /** Mean data loss (no penalty) over the dataset. */
+  loss: number;
+  /** Fraction of correct labels (classifiers). */
+  accuracy?: number;
+  /** Coefficient of determination (regression). */
+  r2?: number;
+}
+
+/** A linear model over `features` inputs, trained by {@link train}. */
+export class Model {
+  /** Model family. */
+  readonly kind: ModelKind;
+  /** Number of input features. */
+  readonly features: number;
+  /** Number of outputs: 1 for linear and logistic, the class count for softmax. */
+  readonly outputs: number;
+  /** Number of parameters (weights then biases). */
+  readonly size: number;
+  /** @internal */ readonly loss: LossName;
+  /** @internal */ readonly paramsBlock: Block<'f32'>;
+
+  /** @internal use linear(), logistic() or softmax(). */
+  constructor(kind: ModelKind, features: number, outputs: number) {
+    if (!Number.isInteger(features) || features < 1) throw new ShapeError(`${kind}: features must be a positive integer, got ${features}`);
+    if (!Number.isInteger(outputs) || outputs < 1) throw new ShapeError(`${kind}: classes must be an integer ≥ 2, got ${outputs}`);
+    this.kind = kind;
+    this.features = features;
+    this.outputs = outputs;
+    this.size = outputs * (features + 1);
+    this.loss = kind === 'linear' ? 'squared' : kind === 'logistic' ? 'logistic' : 'softmax';
+    this.paramsBlock = new Block(backend(), 'f32', this.size);
+    this.paramsBlock.view.fill(0);
+  }
+
+  /** @internal kernel code of the loss. */
+  get lossCode(): number {
+    return LOSS[this.loss];
+  }
+
+  /** A copy of the parameters: weights (outputs × features, row-major), then biases. */
+  get params(): Float32Array {
+    return this.paramsBlock.view.slice();
+  }
+
+  /** Replaces the parameters (same layout as {@link params}). */
+  setParams(p: ArrayLike<number>): void {
+    if (p.length !== this.size) throw new ShapeError(`setParams: expected ${this.size} values, got ${p.length}`);
+    for (let i = 0; i < p.length; i++) {
+      if (!Number.isFinite(p[i])) throw new DataError(`setParams: value ${i} is ${p[i]}`, { column: i });
+    }
+    this.paramsBlock.view.set(p);
+  }
+
+  /** @internal checks that a dataset's labels suit this model, before any allocation. */
+  checkTargets(ds: Dataset): void {
+    if (ds.features !== this.features) {
+      throw new ShapeError(`the dataset has ${ds.features} features but the ${this.kind} model expects ${this.features}`);
+    }
+    if (ds.xBlock.disposed) throw new DisposedError('the dataset was disposed');
+    if (ds.xBlock.backend !== this.paramsBlock.backend) {
+      throw new DisposedError(`the dataset lives on backend ${ds.xBlock.backend.name} but the model on ${this.paramsBlock.backend.name}; create both after the same init()`);
+    }
+    if (this.kind === 'linear') return;
+    const y = ds.yBlock.view;
+    for (let r = 0; r < y.length; r++) {
+      const v = y[r];
+      if (this.kind === 'logistic' ? v !== 0 && v !== 1 : !(Number.isInteger(v) && v >= 0 && v < this.outputs)) {
+        const want = this.kind === 'logistic' ? '0 or 1' : `an integer class in [0, ${this.outputs - 1}]`;
+        throw new DataError(`label at row ${r} is ${v}; a ${this.kind} model needs ${want}`, { row: r, column: ds.features });
+      }
+    }
+  }
+
+  /** Raw outputs z = W·x + b for each row: rows × outputs, computed in f64 from a copy of the parameters. */
+  decision(x: Matrix): Float64Array {
+    const m = toFlatMatrix(x, this.features);
+    const p = this.paramsBlock.view;
+    const d = this.features, k = this.outputs, nW = k * d;
+    const out = new Float64Array(m.rows * k);
+    for (let r = 0; r < m.rows; r++) {
+      for (let c = 0; c < k; c++) {
+        let s = p[nW + c];
+        for (let j = 0; j < d; j++) s += p[c * d + j] * m.data[r * d + j];
+        out[r * k + c] = s;
+      }
+    }
+    return out;
+  }
+
+  /** Predictions: values (linear), labels 0/1 (logistic), class indices (softmax). */
+  predict(x: Matrix): Float32Array {
+    const z = this.decision(x);
+    const k = this.outputs;
+    const rows = z.length / k;
+    const out = new Float32Array(rows);
+    for (let r = 0; r < rows; r++) {
+      if (this.kind === 'linear') out[r] = z[r];
+      else if (this.kind === 'logistic') out[r] = z[r] > 0 ? 1 : 0;
+      else {
+        let best = 0;
+        for (let c = 1; c < k; c++) if (z[r * k + c] > z[r * k + best]) best = c;
+        out[r] = best;
+      }
+    }
+    return out;
+  }
+
+  /** Class probabilities: rows × 1 (P(y = 1), logistic) or rows × classes (softmax). */
+  predictProba(x: Matrix): Float64Array {
+    if (this.kind === 'linear') throw new ShapeError('predictProba: a linear (regression) model has no probabilities');
+    const z = this.decision(x);
+    const k = this.outputs;
+    if (k === 1) return z.map((v) => (v >= 0 ? 1 / (1 + Math.exp(-v)) : Math.exp(v) / (1 + Math.exp(v))));
+    for (let r = 0; r < z.length / k; r++) {
+      let mx = -Infinity;
+      for (let c = 0; c < k; c++) mx = Math.max(mx, z[r * k + c]);
+      let s = 0;
+      for (let c = 0; c < k; c++) s += (z[r * k + c] = Math.exp(z[r * k + c] - mx));
+      for (let c = 0; c < k; c++) z[r * k + c] /= s;
+    }
+    return z;
+  }
+
+  /** Loss (the kernel's, without penalty) and accuracy or R² on a dataset. */
+  evaluate(ds: Dataset): Evaluation {
+    this.checkTargets(ds);
+    const be = this.paramsBlock.backend;
+    const n = ds.rows;
+    const idx = new Block(be, 'i32', n);
+    let grad: Block<'f32'> | undefined, scratch: Block<'f32'> | undefined;
+    let loss: number;
+    try {
+      grad = new Block(be, 'f32', this.size);
+      scratch = new Block(be, 'f32', this.outputs);
+      const iv = idx.view;
+      for (let i = 0; i < n; i++) iv[i] = i;
+      loss = be.lossGrad(this.lossCode, grad.ptr, this.paramsBlock.ptr, ds.xBlock.ptr, ds.yBlock.ptr, idx.ptr,
+        0, n, this.features, this.outputs, 0, scratch.ptr);
+    } finally {
+      disposeAll(idx, grad, scratch);
+    }
+    const y = ds.yBlock.view.slice();
+    const pred = this.predict(ds.xBlock.view.slice());
+    if (this.kind === 'linear') {
+      let mean = 0;
+      for (let i = 0; i < n; i++) mean += y[i];
+      mean /= n;
+      let ssRes = 0, ssTot = 0;
+      for (let i = 0; i < n; i++) {
+        ssRes += (y[i] - pred[i]) ** 2;
+        ssTot += (y[i] - mean) ** 2;
+      }
+      return { loss, r2: ssTot > 0 ? 1 - ssRes / ssTot : 0 };
+    }
+    let correct = 0;
+    for (let i = 0; i < n; i++) if (pred[i] === y[i]) correct++;
+    return { loss, accuracy: correct / n };
+  }
+
+  /** True once dispose() ran. */
+  get disposed(): boolean {
+    return this.paramsBlock.disposed;
+  }
+
+  /** Frees the parameters; safe to call twice. */
+  dispose(): void {
+    this.paramsBlock.dispose();
+  }
+}

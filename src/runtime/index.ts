@@ -1,0 +1,77 @@
+// The runtime picks the binary once, at init: `wasm-simd` when WebAssembly.validate accepts it, else
+// `wasm-scalar`, else (no WebAssembly at all) an error that names `js` as the way out. Objects bind to
+// the backend that is current when they are created.
+import type { Backend, BackendName } from '../backends/backend.js';
+import { createJsBackend } from '../backends/js/index.js';
+import { createWasmBackend, simdSupported } from '../backends/wasm.js';
+import { BackendError, HyperParameterError } from '../errors.js';
+
+export type { Backend, BackendName };
+
+/** What {@link backendInfo} reports. */
+export interface BackendInfo {
+  /** The backend new objects use. */
+  name: BackendName;
+  /** Whether this engine accepts the SIMD binary (whatever was chosen). */
+  simdSupported: boolean;
+  /** SHA-256 of the running binary, or null for `js`. */
+  sha256: string | null;
+  /** Bytes in the backend's memory now. */
+  memoryBytes: number;
+}
+
+/** Options of {@link init}. */
+export interface InitOptions {
+  /** Force a backend; by default the fastest one this engine runs. */
+  backend?: BackendName;
+}
+
+const BACKENDS: readonly BackendName[] = ['js', 'wasm-scalar', 'wasm-simd'];
+const loaded = new Map<BackendName, Promise<Backend>>();
+let current: Backend | null = null;
+
+/** The backend of the given name, created once and cached for the life of the process. */
+export function loadBackend(name: BackendName): Promise<Backend> {
+  let p = loaded.get(name);
+  if (!p) {
+    p = name === 'js' ? Promise.resolve(createJsBackend()) : createWasmBackend(name);
+    p.catch(() => loaded.delete(name));
+    loaded.set(name, p);
+  }
+  return p;
+}
+
+/**
+ * Loads and selects a backend. Idempotent: without options it keeps the backend already chosen,
+ * or picks `wasm-simd` when the engine validates it, else `wasm-scalar`.
+ */
+export async function init(options: InitOptions = {}): Promise<BackendInfo> {
+  const { backend } = options;
+  if (backend !== undefined && !BACKENDS.includes(backend)) {
+    throw new HyperParameterError('backend', `must be one of ${BACKENDS.join(', ')}, got ${JSON.stringify(backend)}`);
+  }
+  if (backend === undefined && current) return backendInfo();
+  const name: BackendName = backend ?? (typeof WebAssembly !== 'object' ? 'js' : simdSupported() ? 'wasm-simd' : 'wasm-scalar');
+  if (name !== 'js' && typeof WebAssembly !== 'object') {
+    throw new BackendError(`${name}: WebAssembly is not available here; init({ backend: 'js' }) runs the pure-TS kernels`);
+  }
+  current = await loadBackend(name);
+  return backendInfo();
+}
+
+/** Which backend runs, and whether SIMD is available. Throws if {@link init} has not been awaited. */
+export function backendInfo(): BackendInfo {
+  const b = backend();
+  return {
+    name: b.name,
+    simdSupported: typeof WebAssembly === 'object' && simdSupported(),
+    sha256: b.sha256,
+    memoryBytes: b.memoryBytes(),
+  };
+}
+
+/** The current backend; throws a BackendError before init(). */
+export function backend(): Backend {
+  if (!current) throw new BackendError('descent is not initialised: await init() first');
+  return current;
+}
