@@ -26,10 +26,13 @@ export class DataError extends DescentError {
   readonly row?: number;
   /** 0-based column of the bad value, when known (features; the label column is `features`). */
   readonly column?: number;
-  constructor(message: string, where: { row?: number; column?: number } = {}) {
+  /** 1-based line of a text source (CSV) where the bad value stands, when known. */
+  readonly line?: number;
+  constructor(message: string, where: { row?: number; column?: number; line?: number } = {}) {
     super('E_DATA', message);
     this.row = where.row;
     this.column = where.column;
+    this.line = where.line;
   }
 }
 

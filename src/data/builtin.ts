@@ -1,21 +1,19 @@
 // The built-in datasets, shipped in the package's data/ folder (see data/README.md for attribution).
 // Node reads them from disk; this module is not part of the browser entry.
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import './node.js';
 import { HyperParameterError } from '../errors.js';
 import { parseNumericCSV, type NumericTable } from './csv.js';
+import { builtinNames, isBuiltinName, type BuiltinName } from './catalog.js';
+import { fileHost } from './host.js';
 
-/** Names of the built-in datasets. */
-export const builtinNames = ['digits', 'breast-cancer', 'diabetes', 'wine', 'iris'] as const;
-/** A built-in dataset's name. */
-export type BuiltinName = (typeof builtinNames)[number];
+export { builtinNames, builtinCatalog, isBuiltinName, type BuiltinName, type BuiltinInfo, type ReferenceScores } from './catalog.js';
 
 /** The CSV text of a built-in dataset. */
 export function builtinText(name: BuiltinName): string {
-  if (!builtinNames.includes(name)) {
+  if (!isBuiltinName(name)) {
     throw new HyperParameterError('dataset', `unknown built-in dataset ${JSON.stringify(name)}; expected one of ${builtinNames.join(', ')}`);
   }
-  return readFileSync(fileURLToPath(new URL(`../../data/${name}.csv`, import.meta.url)), 'utf8');
+  return fileHost('a built-in dataset').builtinText(name);
 }
 
 /** A built-in dataset as a numeric table (target in y). */

@@ -1,18 +1,34 @@
 // A Dataset holds a row-major f32 matrix X (rows × features) and f32 targets y in backend memory,
 // validated once on the way in so the kernels never meet a NaN, an Infinity or a ragged row.
-import { DataError, ShapeError } from '../errors.js';
+import { DataError, HyperParameterError, ShapeError } from '../errors.js';
 import { backend } from '../runtime/index.js';
 import { Block, disposeAll } from '../runtime/block.js';
 import { Rng } from '../rng.js';
+import { parseCSV, parseNumericCSV, type CSVOptions } from './csv.js';
+import { builtinCatalog, builtinNames, isBuiltinName, type BuiltinName } from './catalog.js';
+import { fileHost } from './host.js';
 
 /** Feature matrix as accepted everywhere: a flat row-major array, or one array per row. */
 export type Matrix = Float32Array | Float64Array | ArrayLike<number> | ArrayLike<ArrayLike<number>>;
 
 /** Options of {@link Dataset.fromArrays}. */
-export interface FromArraysOptions {
+export interface FromArraysOptions extends DatasetMeta {
   /** Number of features (columns); required for a flat x, checked against rows for number[][]. */
   features?: number;
 }
+
+/** Names that travel with a dataset through subset, split and save: what the columns and labels mean. */
+export interface DatasetMeta {
+  /** One name per feature column. */
+  featureNames?: readonly string[];
+  /** The target column's name. */
+  targetName?: string;
+  /** Class names in label order: label i means classes[i]. */
+  classes?: readonly string[];
+}
+
+/** Options of {@link Dataset.fromCSV}: the CSV reading options (see {@link CSVOptions}). */
+export type FromCSVOptions = CSVOptions;
 
 /**
  * Turns a matrix into a flat Float32Array of rows × features, checking shape and finiteness.
@@ -65,19 +81,55 @@ export function toFlatMatrix(x: Matrix, features: number | undefined, what = 'x'
   return { data, rows, features: d };
 }
 
+function baseName(path: string): string {
+  const parts = path.split(/[\\/]/);
+  return parts[parts.length - 1] || path;
+}
+
+/** Checks the optional names of {@link FromArraysOptions} against the feature count. */
+function checkMeta(o: DatasetMeta, features: number): DatasetMeta {
+  const meta: DatasetMeta = {};
+  if (o.featureNames !== undefined) {
+    if (!Array.isArray(o.featureNames) || o.featureNames.length !== features || !o.featureNames.every((s) => typeof s === 'string')) {
+      throw new ShapeError(`featureNames must be ${features} strings, one per feature`);
+    }
+    meta.featureNames = o.featureNames;
+  }
+  if (o.targetName !== undefined) {
+    if (typeof o.targetName !== 'string') throw new ShapeError('targetName must be a string');
+    meta.targetName = o.targetName;
+  }
+  if (o.classes !== undefined) {
+    if (!Array.isArray(o.classes) || o.classes.length < 2 || !o.classes.every((s) => typeof s === 'string')) {
+      throw new ShapeError('classes must be at least two class names (strings)');
+    }
+    meta.classes = o.classes;
+  }
+  return meta;
+}
+
 /** Samples for training and evaluation, in backend memory. Call dispose() when done. */
 export class Dataset {
   /** Number of samples. */
   readonly rows: number;
   /** Number of features per sample. */
   readonly features: number;
+  /** Feature names, when known (CSV header, built-ins). */
+  readonly featureNames?: readonly string[];
+  /** The target column's name, when known. */
+  readonly targetName?: string;
+  /** Class names in label order, when labels were mapped from names (label i is classes[i]). */
+  readonly classes?: readonly string[];
   /** @internal */ readonly xBlock: Block<'f32'>;
   /** @internal */ readonly yBlock: Block<'f32'>;
 
-  private constructor(x: Float32Array, y: Float32Array, rows: number, features: number) {
+  private constructor(x: Float32Array, y: Float32Array, rows: number, features: number, meta: DatasetMeta = {}) {
     const be = backend();
     this.rows = rows;
     this.features = features;
+    if (meta.featureNames) this.featureNames = Object.freeze([...meta.featureNames]);
+    if (meta.targetName !== undefined) this.targetName = meta.targetName;
+    if (meta.classes) this.classes = Object.freeze([...meta.classes]);
     const xb = new Block(be, 'f32', rows * features);
     let yb: Block<'f32'>;
     try {
@@ -112,7 +164,60 @@ export class Dataset {
       }
       yf[r] = v;
     }
-    return new Dataset(m.data, yf, m.rows, m.features);
+    const meta = checkMeta(options, m.features);
+    if (meta.classes) {
+      const k = meta.classes.length;
+      for (let r = 0; r < m.rows; r++) {
+        if (!(Number.isInteger(yf[r]) && yf[r] >= 0 && yf[r] < k)) {
+          throw new DataError(`y: row ${r} is ${yf[r]}, not a class index in [0, ${k - 1}] (classes has ${k} names)`, { row: r, column: m.features });
+        }
+      }
+    }
+    return new Dataset(m.data, yf, m.rows, m.features, meta);
+  }
+
+  /**
+   * Reads a CSV file (Node) or CSV text. A string holding a line break is CSV text; any other string is
+   * a path, read with node:fs (in a browser, fetch the text and pass it). By default the header names
+   * the columns and the target is the last column; see {@link CSVOptions} for choosing the target by
+   * name or index, mapping class names to 0..k-1 (kept in `classes`), one-hot targets and the policy
+   * for missing values. Every error is a DataError (or HyperParameterError for a bad option) that names
+   * the line and column.
+   */
+  static fromCSV(pathOrText: string, options: FromCSVOptions = {}): Dataset {
+    if (typeof pathOrText !== 'string') throw new HyperParameterError('fromCSV', `expects a path or CSV text, got ${typeof pathOrText}`);
+    const isText = /[\r\n]/.test(pathOrText);
+    const text = isText ? pathOrText : fileHost('Dataset.fromCSV(path)').readText(pathOrText);
+    const source = options?.source ?? (isText ? 'csv' : baseName(pathOrText));
+    const t = parseCSV(text, { ...options, source });
+    return Dataset.fromArrays(t.x, t.y, {
+      features: t.features, featureNames: t.featureNames, targetName: t.target ?? undefined, classes: t.classes,
+    });
+  }
+
+  /**
+   * A built-in dataset (Node; see data/README.md for sources): `'digits'`, `'breast-cancer'`,
+   * `'diabetes'`, `'wine'` or `'iris'`. Features are raw; split and standardize as you need, e.g.
+   * `ds.split({ every: 5 })` for the split the reference figures in {@link builtinCatalog} use.
+   */
+  static builtin(name: BuiltinName): Dataset {
+    if (!isBuiltinName(name)) {
+      throw new HyperParameterError('dataset', `unknown built-in dataset ${JSON.stringify(name)}; expected one of ${builtinNames.join(', ')}`);
+    }
+    const t = parseNumericCSV(fileHost('a built-in dataset').builtinText(name), `${name}.csv`);
+    const info = builtinCatalog[name];
+    return Dataset.fromArrays(t.x, t.y, {
+      features: t.features, featureNames: t.columns.slice(0, t.features), targetName: info.target,
+    });
+  }
+
+  /** The names carried along (feature names, target name, classes). */
+  get meta(): DatasetMeta {
+    const m: DatasetMeta = {};
+    if (this.featureNames) m.featureNames = this.featureNames;
+    if (this.targetName !== undefined) m.targetName = this.targetName;
+    if (this.classes) m.classes = this.classes;
+    return m;
   }
 
   /** A copy of the features, row-major. */
@@ -144,7 +249,7 @@ export class Dataset {
       y[i] = ys[r];
     }
     if (rows.length === 0) throw new ShapeError('subset: zero rows');
-    return new Dataset(x, y, rows.length, d);
+    return new Dataset(x, y, rows.length, d, this.meta);
   }
 
   /**

@@ -1,0 +1,73 @@
+// The catalogue of built-in datasets: names, shapes and scikit-learn's reference figures on the shared
+// split (shared/datasets/README.md). Browser-safe: the CSV files themselves are read by builtin.ts.
+
+/** Names of the built-in datasets. */
+export const builtinNames = ['digits', 'breast-cancer', 'diabetes', 'wine', 'iris'] as const;
+/** A built-in dataset's name. */
+export type BuiltinName = (typeof builtinNames)[number];
+
+/**
+ * What scikit-learn 1.2.1 reaches on the split "test = rows whose index is divisible by 5", features
+ * standardized with the training set's statistics: test accuracy, or R² for regression.
+ */
+export interface ReferenceScores {
+  /** Multinomial logistic regression (lbfgs). */
+  logistic?: number;
+  /** SGDClassifier / SGDRegressor with default settings. */
+  sgd: number;
+  /** MLP with 64 hidden ReLU units (adam). */
+  mlp?: number;
+  /** Ordinary least squares. */
+  leastSquares?: number;
+}
+
+/** A built-in dataset's description. */
+export interface BuiltinInfo {
+  name: BuiltinName;
+  rows: number;
+  features: number;
+  /** The target column's name (the last column). */
+  target: string;
+  task: 'classification' | 'regression';
+  /** Number of classes (classification). */
+  classes?: number;
+  /** The metric the reference figures use. */
+  metric: 'accuracy' | 'r2';
+  /** One line on what the data are. */
+  description: string;
+  reference: ReferenceScores;
+}
+
+/** The built-in datasets, in the order of {@link builtinNames}. Source and attribution: data/README.md. */
+export const builtinCatalog: Readonly<Record<BuiltinName, BuiltinInfo>> = {
+  digits: {
+    name: 'digits', rows: 1797, features: 64, target: 'digit', task: 'classification', classes: 10, metric: 'accuracy',
+    description: '8×8 handwritten digits, pixel values 0–16 (UCI Optical Recognition of Handwritten Digits)',
+    reference: { logistic: 0.9667, sgd: 0.9417, mlp: 0.9694 },
+  },
+  'breast-cancer': {
+    name: 'breast-cancer', rows: 569, features: 30, target: 'benign', task: 'classification', classes: 2, metric: 'accuracy',
+    description: 'Breast Cancer Wisconsin (Diagnostic), benign 1 / malignant 0',
+    reference: { logistic: 0.9649, sgd: 0.9298, mlp: 0.9561 },
+  },
+  diabetes: {
+    name: 'diabetes', rows: 442, features: 10, target: 'progression', task: 'regression', metric: 'r2',
+    description: 'disease progression after one year (25–346), unscaled features (Efron et al., 2004)',
+    reference: { sgd: 0.522, leastSquares: 0.519 },
+  },
+  wine: {
+    name: 'wine', rows: 178, features: 13, target: 'cultivar', task: 'classification', classes: 3, metric: 'accuracy',
+    description: 'chemical analysis of wines from three cultivars (UCI Wine)',
+    reference: { logistic: 1, sgd: 0.9722, mlp: 1 },
+  },
+  iris: {
+    name: 'iris', rows: 150, features: 4, target: 'species', task: 'classification', classes: 3, metric: 'accuracy',
+    description: "Fisher's iris flowers, three species",
+    reference: { logistic: 0.9667, sgd: 0.9667, mlp: 0.9667 },
+  },
+};
+
+/** True when `name` is a built-in dataset's name. */
+export function isBuiltinName(name: unknown): name is BuiltinName {
+  return typeof name === 'string' && (builtinNames as readonly string[]).includes(name);
+}
