@@ -1,0 +1,296 @@
+// Online and out-of-core training: a PartialFitter owns an optimizer's state across calls, so a model
+// can learn from batches as they arrive (partialFit) or from an async stream of batches that never
+// sits in memory at once (trainStream). It drives the same kernel as train() (backend.runBatches over
+// a window of an index array) with the rows in arrival order, so k partial fits over the batches of
+// one epoch give bit for bit the parameters of one epoch of train() with shuffle: false, the same
+// batch size and the same optimizer.
+import { HyperParameterError } from './errors.js';
+import { Block, disposeAll } from './runtime/block.js';
+import { Optimizer, resolveOptimizer, type OptimizerOptions } from './optim/index.js';
+import { int, num, onlyKeys, show } from './optim/validate.js';
+import { Dataset, type Matrix } from './data/dataset.js';
+import type { Model } from './models/model.js';
+
+/** A batch of rows as plain arrays: x row-major (rows × model.features) or one array per row; y one target per row. */
+export interface Batch {
+  x: Matrix;
+  y: ArrayLike<number>;
+}
+
+/** Options of {@link PartialFitter} and {@link partialFit}. */
+export interface PartialFitOptions {
+  /** Update rule and hyper-parameters (PyTorch names and defaults). Default `{ name: 'sgd', lr: 0.01 }`, as train(). */
+  optimizer?: OptimizerOptions;
+  /** L2 penalty (l2/2)·‖W‖² on the weights. Default 0. */
+  l2?: number;
+  /** Rows per gradient step within one call: `'full'` (default: the whole call is one step) or a size ≥ 1. */
+  batch?: 'full' | number;
+}
+
+/** What one {@link PartialFitter.partialFit} call did. */
+export interface PartialFitResult {
+  /** Mean over the call's rows of each step's loss before its update (penalty included), as train()'s epoch loss. */
+  loss: number;
+  /** Rows in the call. */
+  rows: number;
+  /** Gradient steps taken. */
+  steps: number;
+  /** True when a loss or a parameter stopped being finite: the parameters and optimizer state were put back as before the call. */
+  diverged: boolean;
+}
+
+const KEYS = ['optimizer', 'l2', 'batch'] as const;
+
+/**
+ * Online training of one model: each {@link partialFit} call takes gradient steps on the rows given,
+ * and the optimizer's state (momentum, Adam moments, step count) carries over to the next call.
+ * Owns backend memory: call {@link dispose} when done (the model itself is not disposed).
+ */
+export class PartialFitter {
+  /** The model being trained (in place). */
+  readonly model: Model;
+  /** Gradient steps taken so far. */
+  steps = 0;
+  /** Rows seen so far (all calls). */
+  rowsSeen = 0;
+  private readonly opt: Optimizer;
+  private readonly l2: number;
+  private readonly batchSize: number | undefined;
+  private idx: Block<'i32'> | undefined;
+  private losses: Block<'f64'> | undefined;
+  private readonly scratch: Block<'f32'>;
+
+  constructor(model: Model, options: PartialFitOptions = {}) {
+    if (options === null || typeof options !== 'object') throw new HyperParameterError('options', `must be an object, got ${show(options)}`);
+    onlyKeys('options', options, KEYS);
+    const resolved = resolveOptimizer(options.optimizer ?? { name: 'sgd', lr: 0.01 });
+    this.l2 = num('l2', options.l2, 0, { min: 0 });
+    const b = options.batch ?? 'full';
+    this.batchSize = b === 'full' ? undefined : int('batch', b, 1, 1);
+    if (model.disposed) throw new HyperParameterError('model', 'was disposed');
+    this.model = model;
+    this.opt = new Optimizer(resolved, model.size, model.paramsBlock);
+    try {
+      this.scratch = new Block(model.paramsBlock.backend, 'f32', model.outputs);
+    } catch (e) {
+      this.opt.dispose();
+      throw e;
+    }
+  }
+
+  /** The learning rate the next step uses (set it between calls for a schedule). */
+  get lr(): number {
+    return this.opt.lr;
+  }
+
+  set lr(v: number) {
+    this.opt.lr = v;
+  }
+
+  /** Grows the index array 0..n-1 and the per-step loss buffer to fit a call (doubling, so growth is rare). */
+  private reserve(n: number, nb: number): void {
+    const be = this.model.paramsBlock.backend;
+    if (!this.idx || this.idx.length < n) {
+      const size = Math.max(n, 2 * (this.idx?.length ?? 0));
+      this.idx?.dispose();
+      this.idx = undefined;
+      const idx = new Block(be, 'i32', size);
+      const v = idx.view;
+      for (let i = 0; i < size; i++) v[i] = i;
+      this.idx = idx;
+    }
+    if (!this.losses || this.losses.length < nb) {
+      const size = Math.max(nb, 2 * (this.losses?.length ?? 0));
+      this.losses?.dispose();
+      this.losses = undefined;
+      this.losses = new Block(be, 'f64', size);
+    }
+  }
+
+  /**
+   * Takes gradient steps on the given rows, in order: a Dataset (used in place) or `{ x, y }` arrays
+   * (copied into backend memory for the call). Labels are checked as train() checks them.
+   */
+  partialFit(batch: Dataset | Batch): PartialFitResult {
+    const model = this.model;
+    let ds: Dataset;
+    let owned = false;
+    if (batch instanceof Dataset) ds = batch;
+    else {
+      if (batch === null || typeof batch !== 'object' || !('x' in batch) || !('y' in batch)) {
+        throw new HyperParameterError('batch', `must be a Dataset or { x, y }, got ${show(batch)}`);
+      }
+      ds = Dataset.fromArrays(batch.x, batch.y, { features: model.features });
+      owned = true;
+    }
+    try {
+      model.checkTargets(ds);
+      const n = ds.rows;
+      const bs = Math.min(this.batchSize ?? n, n);
+      const nb = Math.ceil(n / bs);
+      this.reserve(n, nb);
+      const opt = this.opt;
+      // Kept to put back if the call diverges, so a bad batch loses nothing (principle 7).
+      const before = [model.paramsBlock.view.slice(), opt.stateBlock.view.slice(), opt.hyperBlock.view.slice()];
+      const done = model.paramsBlock.backend.runBatches(model.lossCode, opt.code, model.paramsBlock.ptr, opt.gradsBlock.ptr,
+        opt.stateBlock.ptr, model.size, opt.hyperBlock.ptr, ds.xBlock.ptr, ds.yBlock.ptr, this.idx!.ptr,
+        model.features, model.outputs, this.l2, this.scratch.ptr, 0, n, bs, nb, this.losses!.ptr);
+      const lv = this.losses!.view;
+      let sum = 0;
+      for (let b = 0; b < done; b++) sum += lv[b] * Math.min(bs, n - b * bs);
+      const loss = done === nb ? sum / n : lv[done];
+      const params = model.paramsBlock.view;
+      let finite = done === nb && Number.isFinite(loss);
+      for (let i = 0; finite && i < params.length; i++) finite = Number.isFinite(params[i]);
+      if (!finite) {
+        params.set(before[0] as Float32Array);
+        opt.stateBlock.view.set(before[1] as Float32Array);
+        opt.hyperBlock.view.set(before[2] as Float64Array);
+        return { loss, rows: n, steps: 0, diverged: true };
+      }
+      this.steps += done;
+      this.rowsSeen += n;
+      return { loss, rows: n, steps: done, diverged: false };
+    } finally {
+      if (owned) ds.dispose();
+    }
+  }
+
+  /** Frees the optimizer state and buffers (not the model); safe to call twice. */
+  dispose(): void {
+    this.opt.dispose();
+    disposeAll(this.idx, this.losses, this.scratch);
+  }
+}
+
+// partialFit(model, …) keeps one fitter per model, as scikit-learn's partial_fit keeps state on the
+// estimator; the options it was made with are kept to refuse a silent change of optimizer.
+const fitters = new WeakMap<Model, { fitter: PartialFitter; options: string }>();
+
+/**
+ * One online update of `model` on a batch, keeping the optimizer state between calls (one
+ * {@link PartialFitter} per model, made on the first call from `options`; later calls reuse it and
+ * may omit the options, but must not change them). {@link resetPartialFit} frees that state.
+ */
+export function partialFit(model: Model, batch: Dataset | Batch, options?: PartialFitOptions): PartialFitResult {
+  let entry = fitters.get(model);
+  const key = JSON.stringify(options ?? {});
+  if (entry && options !== undefined && key !== entry.options) {
+    throw new HyperParameterError('options', 'differ from the first partialFit call on this model; call resetPartialFit(model) to start over with new options');
+  }
+  if (!entry) {
+    entry = { fitter: new PartialFitter(model, options), options: key };
+    fitters.set(model, entry);
+  }
+  return entry.fitter.partialFit(batch);
+}
+
+/** Frees the optimizer state that {@link partialFit} keeps for `model`; the next call starts afresh. */
+export function resetPartialFit(model: Model): void {
+  fitters.get(model)?.fitter.dispose();
+  fitters.delete(model);
+}
+
+/** One epoch of {@link trainStream}, as recorded in its history. */
+export interface StreamEpochRecord {
+  /** 1-based epoch number. */
+  epoch: number;
+  /** Mean over the epoch's rows of each step's loss before its update (as train()). */
+  loss: number;
+  /** Milliseconds since training started, at the end of this epoch. */
+  ms: number;
+  /** Learning rate at the end of the epoch. */
+  lr: number;
+  /** Rows seen since training started. */
+  samples: number;
+}
+
+/** Progress after one batch of {@link trainStream}. */
+export interface StreamBatchInfo {
+  epoch: number;
+  /** 0-based batch index within the epoch. */
+  batch: number;
+  rows: number;
+  loss: number;
+  /** Rows seen since training started. */
+  samples: number;
+}
+
+/** Options of {@link trainStream}. */
+export interface TrainStreamOptions extends PartialFitOptions {
+  /** Passes over the source. Default 1; more than 1 needs a source factory (a function). */
+  epochs?: number;
+  /** After each epoch; return false to stop. */
+  onEpoch?: (record: StreamEpochRecord) => void | boolean;
+  /** After each batch; return false to stop. */
+  onBatch?: (info: StreamBatchInfo) => void | boolean;
+}
+
+/** What {@link trainStream} returns. */
+export interface TrainStreamResult {
+  history: StreamEpochRecord[];
+  stopReason: 'epochs' | 'diverged' | 'callback';
+  epochs: number;
+  steps: number;
+  samples: number;
+  ms: number;
+  backend: string;
+}
+
+/** Batches as trainStream takes them: arrays or Datasets, from a sync or async iterable. */
+export type BatchSource = AsyncIterable<Batch | Dataset> | Iterable<Batch | Dataset>;
+
+/**
+ * Trains `model` from a stream of batches (out of core): each batch is copied into backend memory,
+ * used, and freed, so memory stays bounded by one batch whatever the data's size. `source` is an
+ * (async) iterable of batches, or a function returning a fresh one per epoch (needed for epochs > 1),
+ * e.g. `() => csvBatches('big.csv', { batch: 1024 })`. Batches are used in arrival order: shuffle the
+ * file beforehand if its order is not random.
+ */
+export async function trainStream(model: Model, source: BatchSource | (() => BatchSource), options: TrainStreamOptions = {}): Promise<TrainStreamResult> {
+  if (options === null || typeof options !== 'object') throw new HyperParameterError('options', `must be an object, got ${show(options)}`);
+  const { epochs: e, onEpoch, onBatch, ...fitOptions } = options;
+  const epochs = int('epochs', e, 1, 1);
+  if (epochs > 1 && typeof source !== 'function') {
+    throw new HyperParameterError('epochs', `${epochs} epochs need a source factory, () => batches, to read the data again`);
+  }
+  for (const [k, f] of [['onEpoch', onEpoch], ['onBatch', onBatch]] as const) {
+    if (f !== undefined && typeof f !== 'function') throw new HyperParameterError(k, `must be a function, got ${show(f)}`);
+  }
+  const fitter = new PartialFitter(model, fitOptions);
+  const history: StreamEpochRecord[] = [];
+  let stopReason: TrainStreamResult['stopReason'] = 'epochs';
+  const t0 = performance.now();
+  try {
+    outer: for (let epoch = 1; epoch <= epochs; epoch++) {
+      const batches = typeof source === 'function' ? source() : source;
+      let sum = 0, rows = 0, b = 0;
+      for await (const batch of batches) {
+        const r = fitter.partialFit(batch);
+        if (r.diverged) {
+          stopReason = 'diverged';
+          break outer;
+        }
+        sum += r.loss * r.rows;
+        rows += r.rows;
+        if (onBatch && onBatch({ epoch, batch: b, rows: r.rows, loss: r.loss, samples: fitter.rowsSeen }) === false) {
+          stopReason = 'callback';
+          break outer;
+        }
+        b++;
+      }
+      const rec: StreamEpochRecord = { epoch, loss: rows ? sum / rows : NaN, ms: performance.now() - t0, lr: fitter.lr, samples: fitter.rowsSeen };
+      history.push(rec);
+      if (onEpoch && onEpoch(rec) === false) {
+        stopReason = 'callback';
+        break;
+      }
+    }
+  } finally {
+    fitter.dispose();
+  }
+  return {
+    history, stopReason, epochs: history.length, steps: fitter.steps, samples: fitter.rowsSeen,
+    ms: performance.now() - t0, backend: model.paramsBlock.backend.name,
+  };
+}
