@@ -1,6 +1,7 @@
 // Convergence charts as standalone SVG text: no DOM, no dependency, so the same code serves Node (files)
 // and browsers (inline). Axes get "nice" ticks; loss axes switch to a log scale when the data span more
-// than a decade.
+// than a decade (with 2× and 5× ticks when only a few decades show). When every panel shows the same
+// runs, one legend below the panels names them, so it never hides a curve.
 
 /** One line of a chart. */
 export interface Series {
@@ -15,23 +16,39 @@ export interface Panel {
   xLabel: string;
   yLabel: string;
   series: Series[];
-  /** 'auto' (default): log when positive data span more than a decade. */
+  /** 'auto' (default): log when all values are positive and span more than a decade. */
   yScale?: 'linear' | 'log' | 'auto';
+  /** How x tick labels are written; default compact numbers (1.5k, 2M). */
+  xFormat?: (v: number) => string;
 }
 
-/** A line colour per series index (Okabe–Ito, readable by colour-blind readers). */
-export const PALETTE = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#E69F00', '#56B4E9', '#F0E442', '#000000'];
+/** Options of {@link renderChart}. */
+export interface ChartOptions {
+  /** 'shared' (one legend below all panels), 'panel' (a boxed legend in each panel) or 'auto' (default): shared when every panel has the same series names. */
+  legend?: 'shared' | 'panel' | 'auto';
+  /** Panels per row. Default: all in one row, up to 3. */
+  columns?: number;
+}
 
-const W = 520, H = 360, M = { l: 70, r: 20, t: 40, b: 55 };
+/** A line colour per series index (Okabe–Ito, readable by colour-blind readers; yellow left out, too pale on white). */
+export const PALETTE = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#E69F00', '#56B4E9', '#000000', '#882255'];
+/** Dash patterns that tell series apart once the palette repeats (and in greyscale print). */
+const DASHES = ['', '6 3', '2 3', '8 3 2 3'];
+
+const W = 520, H = 360, M = { l: 72, r: 22, t: 40, b: 52 };
 
 function esc(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
 
-function fmt(v: number): string {
+/** Short tick text: 0.001 → 1e-3, 12000 → 12k, 2500000 → 2.5M. */
+export function formatTick(v: number): string {
   if (v === 0) return '0';
   const a = Math.abs(v);
-  if (a >= 1e5 || a < 1e-3) return v.toExponential(0).replace('e+', 'e');
+  if (a >= 1e9) return `${Number((v / 1e9).toPrecision(3))}G`;
+  if (a >= 1e6) return `${Number((v / 1e6).toPrecision(3))}M`;
+  if (a >= 1e4) return `${Number((v / 1e3).toPrecision(3))}k`;
+  if (a < 1e-3) return v.toExponential(0).replace('e+', 'e');
   return String(Number(v.toPrecision(4)));
 }
 
@@ -46,6 +63,26 @@ export function linearTicks(lo: number, hi: number, count = 5): number[] {
   return out;
 }
 
+/**
+ * Ticks for a log axis over [10^e0, 10^e1]: every decade (every k-th when there are many), plus 2× and
+ * 5× when less than three decades show, so a short log axis still has several labels.
+ */
+export function logTicks(e0: number, e1: number): number[] {
+  const lo = Math.floor(e0 + 1e-9), hi = Math.ceil(e1 - 1e-9);
+  const every = Math.max(1, Math.ceil((hi - lo) / 6));
+  const mults = e1 - e0 < 3 ? [1, 2, 5] : [1];
+  const out: number[] = [];
+  for (let e = lo; e <= hi; e++) {
+    if ((e - lo) % every !== 0) continue;
+    for (const m of mults) {
+      const v = Number((m * 10 ** e).toPrecision(12));
+      const lv = Math.log10(v);
+      if (lv >= e0 - 1e-9 && lv <= e1 + 1e-9) out.push(v);
+    }
+  }
+  return out;
+}
+
 function extent(values: number[]): [number, number] {
   let lo = Infinity, hi = -Infinity;
   for (const v of values) if (Number.isFinite(v)) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
@@ -55,78 +92,172 @@ function extent(values: number[]): [number, number] {
 }
 
 /** Renders one panel as an SVG group placed at (ox, oy). */
-function panel(p: Panel, ox: number, oy: number): string {
+function panel(p: Panel, ox: number, oy: number, ownLegend: boolean): string {
   const xs: number[] = [], ys: number[] = [];
-  for (const s of p.series) for (let i = 0; i < s.x.length; i++) { xs.push(s.x[i]); ys.push(s.y[i]); }
+  for (const s of p.series) {
+    for (let i = 0; i < s.x.length; i++) {
+      if (Number.isFinite(s.x[i]) && Number.isFinite(s.y[i])) { xs.push(s.x[i]); ys.push(s.y[i]); }
+    }
+  }
   const [x0, x1] = extent(xs);
-  const posY = ys.filter((v) => v > 0 && Number.isFinite(v));
-  let [y0, y1] = extent(ys);
-  const log = p.yScale === 'log' || (p.yScale !== 'linear' && posY.length === ys.length && posY.length > 0 &&
-    Math.max(...posY) / Math.min(...posY) > 10);
+  let lo = Infinity, hi = -Infinity;
+  for (const v of ys) if (v > 0) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
+  const allPositive = ys.length > 0 && ys.every((v) => v > 0);
+  const log = p.yScale === 'log' ? lo <= hi : p.yScale !== 'linear' && allPositive && hi / lo > 10;
   const ty = log ? (v: number) => Math.log10(v) : (v: number) => v;
-  if (log) [y0, y1] = [Math.log10(Math.min(...posY)), Math.log10(Math.max(...posY))];
+  let [y0, y1] = log ? [Math.log10(lo), Math.log10(hi)] : extent(ys);
   if (y0 === y1) { y0 -= 0.5; y1 += 0.5; }
+  // A little air above and below, so curves do not run along the frame.
+  const pad = (y1 - y0) * 0.04;
+  y0 -= pad;
+  y1 += pad;
   const pw = W - M.l - M.r, ph = H - M.t - M.b;
   const sx = (v: number) => ox + M.l + ((v - x0) / (x1 - x0 || 1)) * pw;
   const sy = (v: number) => oy + M.t + ph - ((ty(v) - y0) / (y1 - y0 || 1)) * ph;
   const parts: string[] = [];
-  parts.push(`<text x="${ox + W / 2}" y="${oy + 22}" text-anchor="middle" font-size="15" font-weight="bold">${esc(p.title)}</text>`);
-  parts.push(`<rect x="${ox + M.l}" y="${oy + M.t}" width="${pw}" height="${ph}" fill="none" stroke="#444"/>`);
+  parts.push(`<g class="panel" data-title="${esc(p.title)}">`);
+  parts.push(`<text x="${ox + M.l + pw / 2}" y="${oy + 24}" text-anchor="middle" font-size="15" font-weight="bold">${esc(p.title)}</text>`);
+  const xFmt = p.xFormat ?? formatTick;
   for (const t of linearTicks(x0, x1)) {
     const x = sx(t);
-    parts.push(`<line x1="${x}" y1="${oy + M.t}" x2="${x}" y2="${oy + M.t + ph}" stroke="#ddd"/>`);
-    parts.push(`<text x="${x}" y="${oy + M.t + ph + 16}" text-anchor="middle" font-size="11">${fmt(t)}</text>`);
+    parts.push(`<line x1="${x.toFixed(1)}" y1="${oy + M.t}" x2="${x.toFixed(1)}" y2="${oy + M.t + ph}" stroke="#e3e3e3"/>`);
+    parts.push(`<text x="${x.toFixed(1)}" y="${oy + M.t + ph + 17}" text-anchor="middle" font-size="11" fill="#333">${esc(xFmt(t))}</text>`);
   }
-  const yTicks = log
-    ? linearTicks(Math.floor(y0), Math.ceil(y1), Math.max(1, Math.min(6, Math.ceil(y1) - Math.floor(y0)))).filter((e) => Number.isInteger(e) && e >= Math.floor(y0)).map((e) => 10 ** e).filter((v) => ty(v) >= y0 - 1e-9 && ty(v) <= y1 + 1e-9)
-    : linearTicks(y0, y1);
-  if (log && yTicks.length < 2) yTicks.push(10 ** y0, 10 ** y1);
+  const yTicks = log ? logTicks(y0, y1) : linearTicks(y0, y1);
   for (const t of yTicks) {
     const y = sy(t);
-    parts.push(`<line x1="${ox + M.l}" y1="${y}" x2="${ox + M.l + pw}" y2="${y}" stroke="#ddd"/>`);
-    parts.push(`<text x="${ox + M.l - 6}" y="${y + 4}" text-anchor="end" font-size="11">${fmt(t)}</text>`);
+    parts.push(`<line x1="${ox + M.l}" y1="${y.toFixed(1)}" x2="${ox + M.l + pw}" y2="${y.toFixed(1)}" stroke="#e3e3e3"/>`);
+    parts.push(`<text x="${ox + M.l - 7}" y="${(y + 4).toFixed(1)}" text-anchor="end" font-size="11" fill="#333">${esc(formatTick(t))}</text>`);
   }
+  parts.push(`<rect x="${ox + M.l}" y="${oy + M.t}" width="${pw}" height="${ph}" fill="none" stroke="#555"/>`);
   parts.push(`<text x="${ox + M.l + pw / 2}" y="${oy + H - 12}" text-anchor="middle" font-size="12">${esc(p.xLabel)}</text>`);
-  parts.push(`<text transform="translate(${ox + 16},${oy + M.t + ph / 2}) rotate(-90)" text-anchor="middle" font-size="12">${esc(p.yLabel + (log ? ' (log scale)' : ''))}</text>`);
+  parts.push(`<text transform="translate(${ox + 17},${oy + M.t + ph / 2}) rotate(-90)" text-anchor="middle" font-size="12">${esc(p.yLabel + (log ? ' (log scale)' : ''))}</text>`);
+  parts.push(`<clipPath id="clip${ox}_${oy}"><rect x="${ox + M.l}" y="${oy + M.t}" width="${pw}" height="${ph}"/></clipPath>`);
   p.series.forEach((s, i) => {
-    const pts: string[] = [];
+    // Non-finite points (and non-positive ones on a log axis) break the line instead of bending it.
+    let d = '';
+    let pen = 'M';
+    let points = 0, lastX = 0, lastY = 0;
     for (let j = 0; j < s.x.length; j++) {
-      if (Number.isFinite(s.y[j]) && (!log || s.y[j] > 0)) pts.push(`${sx(s.x[j]).toFixed(1)},${sy(s.y[j]).toFixed(1)}`);
+      const ok = Number.isFinite(s.x[j]) && Number.isFinite(s.y[j]) && (!log || s.y[j] > 0);
+      if (!ok) { pen = 'M'; continue; }
+      lastX = sx(s.x[j]);
+      lastY = sy(s.y[j]);
+      d += `${pen}${lastX.toFixed(1)},${lastY.toFixed(1)}`;
+      pen = 'L';
+      points++;
     }
     const colour = PALETTE[i % PALETTE.length];
-    parts.push(`<path class="series" data-name="${esc(s.name)}" d="M${pts.join('L')}" fill="none" stroke="${colour}" stroke-width="2"/>`);
+    const dash = DASHES[Math.floor(i / PALETTE.length) % DASHES.length];
+    parts.push(`<path class="series" data-name="${esc(s.name)}" d="${d || 'M0,0'}" fill="none" stroke="${colour}" stroke-width="2.2"` +
+      `${dash ? ` stroke-dasharray="${dash}"` : ''} stroke-linejoin="round" clip-path="url(#clip${ox}_${oy})"/>`);
+    // A run of one epoch has no line to draw: mark its point.
+    if (points === 1) parts.push(`<circle cx="${lastX.toFixed(1)}" cy="${lastY.toFixed(1)}" r="3.5" fill="${colour}"/>`);
   });
-  // Legend in the top-right corner of the plot area.
-  p.series.forEach((s, i) => {
-    const lx = ox + M.l + pw - 150, ly = oy + M.t + 14 + i * 16;
-    parts.push(`<line x1="${lx}" y1="${ly - 4}" x2="${lx + 20}" y2="${ly - 4}" stroke="${PALETTE[i % PALETTE.length]}" stroke-width="3"/>`);
-    parts.push(`<text x="${lx + 26}" y="${ly}" font-size="11">${esc(s.name)}</text>`);
-  });
+  if (ownLegend && p.series.length) {
+    const wText = Math.max(...p.series.map((s) => s.name.length)) * 6.6 + 36;
+    const lx = ox + M.l + pw - wText - 8, ly = oy + M.t + 8;
+    parts.push(`<rect x="${lx}" y="${ly}" width="${wText}" height="${p.series.length * 16 + 8}" fill="white" fill-opacity="0.85" stroke="#bbb"/>`);
+    p.series.forEach((s, i) => {
+      const y = ly + 16 + i * 16;
+      parts.push(legendItem(s.name, i, lx + 6, y));
+    });
+  }
+  parts.push('</g>');
   return parts.join('\n');
 }
 
-/** Renders panels side by side as one SVG document. */
-export function renderChart(panels: Panel[], title?: string): string {
-  const top = title ? 30 : 0;
-  const width = W * panels.length, height = H + top;
-  const body = panels.map((p, i) => panel(p, i * W, top)).join('\n');
-  const head = title ? `<text x="${width / 2}" y="20" text-anchor="middle" font-size="17" font-weight="bold">${esc(title)}</text>` : '';
-  return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif">\n` +
-    `<rect width="100%" height="100%" fill="white"/>\n${head}\n${body}\n</svg>\n`;
+function legendItem(name: string, i: number, x: number, y: number): string {
+  const dash = DASHES[Math.floor(i / PALETTE.length) % DASHES.length];
+  return `<line x1="${x}" y1="${y - 4}" x2="${x + 22}" y2="${y - 4}" stroke="${PALETTE[i % PALETTE.length]}" stroke-width="3"${dash ? ` stroke-dasharray="${dash}"` : ''}/>` +
+    `<text x="${x + 28}" y="${y}" font-size="12">${esc(name)}</text>`;
 }
 
-/** A training run as the convergence chart wants it. */
+/** Renders panels (side by side, wrapping after `columns`) as one SVG document, with a title and a legend. */
+export function renderChart(panels: Panel[], title?: string, options: ChartOptions = {}): string {
+  const names = (p: Panel) => p.series.map((s) => s.name).join('\u0000');
+  const same = panels.every((p) => names(p) === names(panels[0]));
+  const shared = options.legend === 'shared' || (options.legend !== 'panel' && same);
+  const cols = Math.max(1, Math.min(options.columns ?? Math.min(3, panels.length), panels.length));
+  const rowsOfPanels = Math.ceil(panels.length / cols);
+  const top = title ? 34 : 4;
+  const width = W * cols;
+  // The shared legend flows in rows under the panels.
+  const legendSeries = shared && panels.length ? panels[0].series : [];
+  const items = legendSeries.map((s) => ({ name: s.name, w: s.name.length * 7 + 44 }));
+  const legendRows: { name: string; w: number; i: number }[][] = [];
+  let line: { name: string; w: number; i: number }[] = [], used = 0;
+  items.forEach((it, i) => {
+    if (line.length && used + it.w > width - 40) { legendRows.push(line); line = []; used = 0; }
+    line.push({ ...it, i });
+    used += it.w;
+  });
+  if (line.length) legendRows.push(line);
+  const legendH = legendRows.length ? legendRows.length * 20 + 12 : 0;
+  const height = top + H * rowsOfPanels + legendH;
+  const body = panels.map((p, i) => panel(p, (i % cols) * W, top + Math.floor(i / cols) * H, !shared)).join('\n');
+  const head = title ? `<text x="${width / 2}" y="23" text-anchor="middle" font-size="17" font-weight="bold">${esc(title)}</text>` : '';
+  const legend = legendRows.map((row, r) => {
+    const total = row.reduce((a, it) => a + it.w, 0);
+    let x = (width - total) / 2;
+    const y = top + H * rowsOfPanels + 18 + r * 20;
+    return row.map((it) => {
+      const s = legendItem(it.name, it.i, x, y);
+      x += it.w;
+      return s;
+    }).join('\n');
+  }).join('\n');
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="DejaVu Sans, Liberation Sans, Arial, Helvetica, sans-serif">\n` +
+    `<rect width="100%" height="100%" fill="white"/>\n${head}\n${body}\n${legend ? `<g class="legend">\n${legend}\n</g>\n` : ''}</svg>\n`;
+}
+
+/** A training run as the convergence charts want it (train()'s history fits; `samples` is optional). */
 export interface RunHistory {
   name: string;
-  history: { epoch: number; loss: number; ms: number }[];
+  history: { epoch: number; loss: number; ms: number; samples?: number }[];
 }
 
-/** Training loss against epoch and against wall time, one line per run. */
+/** The x axes a loss chart can plot against. */
+export type LossAxis = 'epoch' | 'samples' | 'time';
+
+/** Options of {@link lossChart}. */
+export interface LossChartOptions {
+  /** Chart title. */
+  title?: string;
+  /** One panel per axis, in this order. Default epoch and time, plus samples when every run records them. */
+  axes?: LossAxis[];
+  /** The y axis label. Default 'training loss'. */
+  yLabel?: string;
+  /** Loss axis scale; default 'auto' (log when the losses span more than a decade). */
+  yScale?: Panel['yScale'];
+}
+
+/**
+ * Loss curves of several runs overlaid, one panel per x axis: epoch, samples seen, wall time (in ms or
+ * s, whichever reads better). Runs without `samples` are left out of the samples panel.
+ */
+export function lossChart(runs: RunHistory[], options: LossChartOptions = {}): string {
+  const hasSamples = runs.length > 0 && runs.every((r) => r.history.every((h) => typeof h.samples === 'number'));
+  const axes = options.axes ?? (hasSamples ? ['epoch', 'samples', 'time'] : ['epoch', 'time']);
+  const maxMs = Math.max(0, ...runs.flatMap((r) => r.history.map((h) => h.ms)));
+  const seconds = maxMs >= 2000;
+  const yLabel = options.yLabel ?? 'training loss';
+  const panels: Panel[] = axes.map((axis) => {
+    const xOf = axis === 'epoch' ? (h: RunHistory['history'][number]) => h.epoch
+      : axis === 'samples' ? (h: RunHistory['history'][number]) => h.samples ?? NaN
+        : (h: RunHistory['history'][number]) => (seconds ? h.ms / 1000 : h.ms);
+    return {
+      title: axis === 'epoch' ? 'Loss against epoch' : axis === 'samples' ? 'Loss against samples seen' : 'Loss against wall time',
+      xLabel: axis === 'epoch' ? 'epoch' : axis === 'samples' ? 'samples seen' : seconds ? 'time (s)' : 'time (ms)',
+      yLabel,
+      yScale: options.yScale,
+      series: runs.map((r) => ({ name: r.name, x: r.history.map(xOf), y: r.history.map((h) => h.loss) })),
+    };
+  });
+  return renderChart(panels, options.title);
+}
+
+/** Training loss against epoch and against wall time (and samples seen, when recorded), one line per run. */
 export function convergenceChart(runs: RunHistory[], title = 'Training loss'): string {
-  const mk = (xOf: (h: RunHistory['history'][number]) => number): Series[] =>
-    runs.map((r) => ({ name: r.name, x: r.history.map(xOf), y: r.history.map((h) => h.loss) }));
-  return renderChart([
-    { title: 'Loss against epoch', xLabel: 'epoch', yLabel: 'training loss', series: mk((h) => h.epoch) },
-    { title: 'Loss against wall time', xLabel: 'time (ms)', yLabel: 'training loss', series: mk((h) => h.ms) },
-  ], title);
+  return lossChart(runs, { title });
 }

@@ -1,0 +1,136 @@
+// A saved-model format: plain JSON, so a model trained by the CLI can be read back anywhere and
+// inspected by eye. Parameters are float32 values written as JSON numbers, which read back exactly.
+// It also carries what predicting on raw data needs: the standardization fitted on the training set,
+// the feature names and the class names. (A model.toJSON / loader may come with the train.ts rewrite;
+// this module is the data side's minimal version, to be reconciled then.)
+import { DataError } from '../errors.js';
+import { linear } from './linear.js';
+import { logistic } from './logistic.js';
+import { softmax } from './softmax.js';
+import type { Model, ModelKind } from './model.js';
+
+/** The `format` tag of a saved model. */
+export const MODEL_FORMAT = 'descent-model';
+/** The format version this code writes. */
+export const MODEL_FORMAT_VERSION = 1;
+
+/** What travels with the parameters. */
+export interface ModelExtras {
+  /** One name per feature, in the model's order. */
+  featureNames?: readonly string[];
+  /** The target column's name. */
+  target?: string;
+  /** Class names in label order. */
+  classes?: readonly string[];
+  /** Statistics to standardize raw features with before predicting: (x − mean) / std (std 0: centring only). */
+  standardize?: { mean: ArrayLike<number>; std: ArrayLike<number> };
+  /** Free-form notes on how the model was trained (optimizer, epochs, …). */
+  training?: Record<string, unknown>;
+}
+
+/** A saved model as JSON. */
+export interface SavedModel {
+  format: typeof MODEL_FORMAT;
+  version: number;
+  kind: ModelKind;
+  features: number;
+  outputs: number;
+  /** Weights (outputs × features, row-major), then biases. */
+  params: number[];
+  featureNames?: string[];
+  target?: string;
+  classes?: string[];
+  standardize?: { mean: number[]; std: number[] };
+  training?: Record<string, unknown>;
+}
+
+/** A JSON-ready copy of a model and its extras. */
+export function modelToJSON(model: Model, extras: ModelExtras = {}): SavedModel {
+  const out: SavedModel = {
+    format: MODEL_FORMAT, version: MODEL_FORMAT_VERSION, kind: model.kind, features: model.features,
+    outputs: model.outputs, params: Array.from(model.params),
+  };
+  if (extras.featureNames) out.featureNames = [...extras.featureNames];
+  if (extras.target !== undefined) out.target = extras.target;
+  if (extras.classes) out.classes = [...extras.classes];
+  if (extras.standardize) out.standardize = { mean: Array.from(extras.standardize.mean), std: Array.from(extras.standardize.std) };
+  if (extras.training) out.training = extras.training;
+  return parseSavedModel(out); // the writer obeys the reader's rules
+}
+
+function fail(source: string, what: string): never {
+  throw new DataError(`${source}: not a descent model: ${what}`);
+}
+
+function numbers(v: unknown, n: number, source: string, what: string): number[] {
+  if (!Array.isArray(v) || v.length !== n) fail(source, `${what} must be ${n} numbers`);
+  for (let i = 0; i < n; i++) {
+    if (typeof v[i] !== 'number' || !Number.isFinite(v[i])) fail(source, `${what}[${i}] is ${JSON.stringify(v[i])}, not a finite number`);
+  }
+  return v as number[];
+}
+
+function strings(v: unknown, n: number | undefined, source: string, what: string): string[] {
+  if (!Array.isArray(v) || (n !== undefined && v.length !== n) || !v.every((s) => typeof s === 'string')) {
+    fail(source, `${what} must be ${n ?? 'a list of'} strings`);
+  }
+  return v as string[];
+}
+
+/** Validates parsed JSON as a saved model; a DataError says what is wrong. */
+export function parseSavedModel(json: unknown, source = 'model'): SavedModel {
+  if (json === null || typeof json !== 'object' || Array.isArray(json)) fail(source, 'expected a JSON object');
+  const j = json as Record<string, unknown>;
+  if (j.format !== MODEL_FORMAT) fail(source, `format is ${JSON.stringify(j.format)}, expected "${MODEL_FORMAT}"`);
+  if (typeof j.version !== 'number' || j.version > MODEL_FORMAT_VERSION) {
+    fail(source, `version ${JSON.stringify(j.version)} is newer than this descent reads (${MODEL_FORMAT_VERSION})`);
+  }
+  const kind = j.kind;
+  if (kind !== 'linear' && kind !== 'logistic' && kind !== 'softmax') fail(source, `unknown kind ${JSON.stringify(kind)}`);
+  const d = j.features, k = j.outputs;
+  if (typeof d !== 'number' || !Number.isInteger(d) || d < 1) fail(source, 'features must be a positive integer');
+  if (typeof k !== 'number' || !Number.isInteger(k) || k < 1 || (kind === 'softmax' ? k < 2 : k !== 1)) {
+    fail(source, `outputs ${JSON.stringify(k)} does not fit a ${kind} model`);
+  }
+  const out: SavedModel = {
+    format: MODEL_FORMAT, version: j.version, kind, features: d, outputs: k,
+    params: numbers(j.params, k * (d + 1), source, 'params'),
+  };
+  if (j.featureNames !== undefined) out.featureNames = strings(j.featureNames, d, source, 'featureNames');
+  if (j.target !== undefined) {
+    if (typeof j.target !== 'string') fail(source, 'target must be a string');
+    out.target = j.target;
+  }
+  if (j.classes !== undefined) {
+    out.classes = strings(j.classes, kind === 'softmax' ? k : 2, source, 'classes');
+    if (kind === 'linear') fail(source, 'a linear model has no classes');
+  }
+  if (j.standardize !== undefined) {
+    const s = j.standardize as Record<string, unknown> | null;
+    if (s === null || typeof s !== 'object') fail(source, 'standardize must be { mean, std }');
+    out.standardize = { mean: numbers(s.mean, d, source, 'standardize.mean'), std: numbers(s.std, d, source, 'standardize.std') };
+  }
+  if (j.training !== undefined) {
+    if (j.training === null || typeof j.training !== 'object') fail(source, 'training must be an object');
+    out.training = j.training as Record<string, unknown>;
+  }
+  return out;
+}
+
+/** A model (on the current backend) with the saved parameters. Accepts parsed JSON or JSON text. */
+export function modelFromJSON(json: unknown, source = 'model'): Model {
+  let value = json;
+  if (typeof json === 'string') {
+    try {
+      value = JSON.parse(json);
+    } catch (e) {
+      throw new DataError(`${source}: not valid JSON (${(e as Error).message})`);
+    }
+  }
+  const s = parseSavedModel(value, source);
+  const model = s.kind === 'linear' ? linear({ features: s.features })
+    : s.kind === 'logistic' ? logistic({ features: s.features })
+      : softmax({ features: s.features, classes: s.outputs });
+  model.setParams(s.params);
+  return model;
+}
