@@ -12,3 +12,24 @@ export {
 } from './optim/index.js';
 export { Rng } from './rng.js';
 export { DescentError, ShapeError, DataError, HyperParameterError, BackendError, DisposedError } from './errors.js';
+// Data, online training and charts (browser-safe; the Node entry adds files and streams: src/node.ts).
+export { type DatasetMeta, type FromCSVOptions } from './data/dataset.js';
+export {
+  parseCSV, formatCSV, DEFAULT_MISSING_VALUES,
+  type CSVOptions, type CSVTable, type ColumnRef, type LabelMode, type MissingPolicy,
+} from './data/csv.js';
+export { builtinNames, builtinCatalog, type BuiltinName, type BuiltinInfo, type ReferenceScores } from './data/catalog.js';
+export {
+  makeRegression, makeClassification, regressionChunks, classificationChunks, csvChunks,
+  type SyntheticData, type RegressionData, type RegressionOptions, type ClassificationOptions,
+} from './data/synthetic.js';
+export {
+  PartialFitter, partialFit, resetPartialFit, trainStream,
+  type Batch, type BatchSource, type PartialFitOptions, type PartialFitResult, type TrainStreamOptions,
+  type TrainStreamResult, type StreamEpochRecord, type StreamBatchInfo,
+} from './partial.js';
+export { modelToJSON, modelFromJSON, parseSavedModel, MODEL_FORMAT, type SavedModel, type ModelExtras } from './models/io.js';
+export {
+  renderChart, lossChart, convergenceChart, PALETTE,
+  type Panel, type Series, type ChartOptions, type RunHistory, type LossAxis, type LossChartOptions,
+} from './plot/svg.js';

@@ -486,6 +486,23 @@ export function isBlank(cells: string[]): boolean {
   return cells.length === 1 && cells[0].trim() === '';
 }
 
+/**
+ * The first record of CSV text (the header, or the first data row without one), trimmed; reads no
+ * further than that record. Useful to look at the columns before choosing the target.
+ */
+export function csvHeader(text: string, options: Pick<CSVOptions, 'delimiter' | 'comment' | 'source'> = {}): string[] {
+  const o = resolveCSVOptions(options);
+  let parsed: CsvRecord[];
+  try {
+    parsed = recordParser(text, { ...csvParseOptions(o), to: 1 });
+  } catch (e) {
+    throw wrapCsvError(e, o.source);
+  }
+  const first = parsed.find((r) => !isBlank(r.record));
+  if (!first) throw new DataError(`${o.source}: the CSV is empty`);
+  return first.record.map((s) => s.trim());
+}
+
 /** Parses CSV text into a numeric table; see {@link CSVOptions}. Errors name the line and column. */
 export function parseCSV(text: string, options: CSVOptions = {}): CSVTable {
   const o = resolveCSVOptions(options);

@@ -1,0 +1,342 @@
+// What the commands share: reading the data (a CSV file or a built-in), choosing the model, the
+// optimizer flags, the split and standardization of shared/datasets, progress output and tables.
+import { existsSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import cliProgress from 'cli-progress';
+import { DataError, HyperParameterError } from '../errors.js';
+import { init, backendInfo, type BackendName } from '../runtime/index.js';
+import { Dataset } from '../data/dataset.js';
+import { parseCSV, type CSVTable, type LabelMode, type MissingPolicy } from '../data/csv.js';
+import { builtinCatalog, builtinNames, isBuiltinName, type BuiltinInfo } from '../data/catalog.js';
+import { readTextFile } from '../data/node.js';
+import { builtinText } from '../data/builtin.js';
+import { optimizerNames, type OptimizerOptions } from '../optim/index.js';
+import { linear } from '../models/linear.js';
+import { logistic } from '../models/logistic.js';
+import { softmax } from '../models/softmax.js';
+import type { Model, ModelKind, Evaluation } from '../models/model.js';
+import type { BatchOption } from '../train.js';
+import { choiceFlag, numberFlag, UsageError, type Flags, type Parsed } from './args.js';
+
+/** Flags every data-reading command takes. */
+export const CSV_FLAGS: Flags = {
+  target: { type: 'string', value: 'NAME|INDEX', help: 'the target column, by header name or 0-based index (negative counts from the end)', def: 'the last column' },
+  delimiter: { type: 'string', value: 'CHAR', help: "cell separator; 'tab' for tab", def: ',' },
+  'no-header': { type: 'boolean', help: 'the first row is data, not column names' },
+  missing: { type: 'string', value: 'POLICY', help: "missing cells: 'error', 'drop' (skip the row) or 'mean' (fill features with the column mean)", def: 'error' },
+  labels: { type: 'string', value: 'MODE', help: "target reading: 'auto', 'none' (numbers), 'integer' (class names → 0..k-1)", def: 'auto' },
+};
+
+/** Flags of the run itself. */
+export const RUN_FLAGS: Flags = {
+  backend: { type: 'string', value: 'NAME', help: 'js, wasm-scalar or wasm-simd', def: 'the fastest available' },
+  json: { type: 'boolean', help: 'machine-readable output: JSON lines on stdout' },
+  quiet: { type: 'boolean', short: 'q', help: 'no progress output' },
+};
+
+/** Flags of the optimizer and training loop. */
+export const TRAIN_FLAGS: Flags = {
+  model: { type: 'string', value: 'KIND', help: 'linear, logistic, softmax, or auto (from the target: integer labels 0..k-1 → classifier)', def: 'auto' },
+  optimizer: { type: 'string', value: 'NAME', help: `update rule: ${optimizerNames.join(', ')}`, def: 'adam' },
+  lr: { type: 'string', value: 'RATE', help: 'learning rate', def: '0.01' },
+  momentum: { type: 'string', value: 'M', help: 'momentum (sgd)' },
+  'weight-decay': { type: 'string', value: 'W', help: 'weight decay, PyTorch semantics' },
+  betas: { type: 'string', value: 'B1,B2', help: 'Adam betas' },
+  eps: { type: 'string', value: 'E', help: 'Adam epsilon' },
+  hp: { type: 'string', value: 'KEY=VALUE', help: 'any other hyper-parameter by its PyTorch name in camelCase (repeatable)', multiple: true },
+  batch: { type: 'string', value: 'SIZE', help: "'full', 'stochastic' or a mini-batch size", def: '32' },
+  epochs: { type: 'string', value: 'N', help: 'passes over the training set', def: '50' },
+  seed: { type: 'string', value: 'N', help: 'seed of shuffling (and of --test-fraction splits)', def: '0' },
+  l2: { type: 'string', value: 'L', help: 'L2 penalty (l2/2)·‖W‖² on the weights', def: '0' },
+  'early-stop': { type: 'string', value: 'N', help: 'stop after N epochs without the training loss improving by --tol' },
+  tol: { type: 'string', value: 'T', help: 'improvement that counts for --early-stop', def: '1e-4' },
+  'no-split': { type: 'boolean', help: 'train and evaluate on all rows (default: test = rows whose index is divisible by 5)' },
+  'test-fraction': { type: 'string', value: 'F', help: 'a seeded random test split of this fraction instead of every 5th row' },
+  'no-standardize': { type: 'boolean', help: "keep raw features (default: standardize with the training set's mean and std)" },
+};
+
+/** Starts the backend named by --backend (or the fastest). */
+export async function startBackend(command: string, v: Parsed['values'][string]): Promise<BackendName> {
+  const name = choiceFlag(command, 'backend', v, ['js', 'wasm-scalar', 'wasm-simd'] as const, 'wasm-simd');
+  await init(v === undefined ? {} : { backend: name });
+  return backendInfo().name;
+}
+
+/** The data a command reads. */
+export interface LoadedData {
+  table: CSVTable;
+  /** The name shown in output: the built-in's name or the file's path as given. */
+  name: string;
+  /** Catalogue entry, for built-ins. */
+  builtin?: BuiltinInfo;
+}
+
+/** DATA's text: an existing file, else a built-in dataset's name. */
+export interface DataSource {
+  text: string;
+  name: string;
+  builtin?: BuiltinInfo;
+}
+
+/** Reads DATA: an existing file, else a built-in dataset by name. */
+export function readData(command: string, arg: string | undefined): DataSource {
+  if (!arg) throw new UsageError(`descent ${command}: which data? Give a CSV file or a built-in dataset (${builtinNames.join(', ')})`);
+  if (!existsSync(arg) && isBuiltinName(arg)) return { text: builtinText(arg), name: arg, builtin: builtinCatalog[arg] };
+  if (!existsSync(arg) && !/[\\/.]/.test(arg)) {
+    throw new DataError(`cannot read ${arg}: no such file, and not a built-in dataset (${builtinNames.join(', ')})`);
+  }
+  return { text: readTextFile(arg), name: arg };
+}
+
+/** The CSV delimiter from --delimiter ('tab' spelled out, since a literal tab is awkward in a shell). */
+export function delimiterFlag(v: Parsed['values']): string | undefined {
+  return v.delimiter === 'tab' || v.delimiter === '\\t' ? '\t' : (v.delimiter as string | undefined);
+}
+
+/** Parses DATA with the CSV flags (`extra` overrides the target and fixes the class names). */
+export function loadData(command: string, src: DataSource | string | undefined, v: Parsed['values'],
+  extra: { target?: string | number | null; features?: readonly string[]; classes?: readonly string[] } = {}): LoadedData {
+  const s = typeof src === 'object' ? src : readData(command, src);
+  const target = extra.target !== undefined ? extra.target : (v.target as string | undefined);
+  const table = parseCSV(s.text, {
+    target,
+    features: extra.features,
+    header: !v['no-header'],
+    delimiter: delimiterFlag(v),
+    missing: choiceFlag<MissingPolicy>(command, 'missing', v.missing, ['error', 'drop', 'mean'], 'error'),
+    labels: choiceFlag<LabelMode>(command, 'labels', v.labels, ['auto', 'none', 'integer'], 'auto'),
+    classes: extra.classes,
+    source: s.name,
+  });
+  return { table, name: s.name, builtin: s.builtin };
+}
+
+/** The model family and class count for a table: explicit, or inferred from the labels. */
+export function chooseModel(command: string, kindFlag: Parsed['values'][string], t: CSVTable): { kind: ModelKind; classes: number } {
+  const kind = choiceFlag(command, 'model', kindFlag, ['auto', 'linear', 'logistic', 'softmax'] as const, 'auto');
+  let integer = true, min = Infinity, max = -Infinity;
+  for (const v of t.y) {
+    if (!Number.isInteger(v)) integer = false;
+    if (v < min) min = v;
+    if (v > max) max = v;
+  }
+  const k = t.classes ? t.classes.length : integer && min >= 0 ? max + 1 : 0;
+  if (kind === 'linear') return { kind, classes: 1 };
+  if (kind === 'logistic') return { kind, classes: 2 };
+  if (kind === 'softmax') {
+    if (k < 2) throw new DataError(`${t.target ?? 'the target'}: softmax needs integer class labels 0..k-1 (or class names with --labels integer)`);
+    return { kind, classes: k };
+  }
+  // auto: class names, or integer labels 0..k-1 with a modest k, are a classification task.
+  if (t.classes || (integer && min === 0 && max >= 1 && max < 100)) return k === 2 ? { kind: 'logistic', classes: 2 } : { kind: 'softmax', classes: k };
+  return { kind: 'linear', classes: 1 };
+}
+
+/** A fresh model of the chosen family. */
+export function makeModel(kind: ModelKind, features: number, classes: number): Model {
+  return kind === 'linear' ? linear({ features }) : kind === 'logistic' ? logistic({ features }) : softmax({ features, classes });
+}
+
+/** A hyper-parameter value from --hp KEY=VALUE: a number, true/false, or a comma list of numbers. */
+function hpValue(s: string): unknown {
+  if (s === 'true' || s === 'false') return s === 'true';
+  if (s.includes(',')) return s.split(',').map((p) => Number(p));
+  const n = Number(s);
+  return s.trim() !== '' && Number.isFinite(n) ? n : s;
+}
+
+/** The optimizer options from the flags; the library validates the values (its errors name the flag). */
+export function optimizerFromFlags(command: string, v: Parsed['values'], name?: string): OptimizerOptions {
+  const opt = choiceFlag(command, 'optimizer', name ?? v.optimizer, optimizerNames, 'adam' as never);
+  const o: Record<string, unknown> = { name: opt, lr: numberFlag(command, 'lr', v.lr, 0.01) };
+  if (v.momentum !== undefined) o.momentum = numberFlag(command, 'momentum', v.momentum, 0);
+  if (v['weight-decay'] !== undefined) o.weightDecay = numberFlag(command, 'weight-decay', v['weight-decay'], 0);
+  if (v.eps !== undefined) o.eps = numberFlag(command, 'eps', v.eps, 0);
+  if (v.betas !== undefined) {
+    const parts = String(v.betas).split(',');
+    if (parts.length !== 2) throw new UsageError(`descent ${command}: --betas expects two numbers, e.g. 0.9,0.999`);
+    o.betas = parts.map((p) => numberFlag(command, 'betas', p, 0));
+  }
+  for (const kv of (v.hp as string[] | undefined) ?? []) {
+    const i = kv.indexOf('=');
+    if (i < 1) throw new UsageError(`descent ${command}: --hp expects KEY=VALUE, e.g. --hp amsgrad=true, got ${JSON.stringify(kv)}`);
+    o[kv.slice(0, i).trim()] = hpValue(kv.slice(i + 1).trim());
+  }
+  return o as unknown as OptimizerOptions;
+}
+
+/** --batch: 'full', 'stochastic' or a positive integer. */
+export function batchFromFlag(command: string, v: Parsed['values'][string]): BatchOption {
+  if (v === 'full' || v === 'stochastic') return v;
+  return numberFlag(command, 'batch', v, 32, { integer: true, min: 1 });
+}
+
+/** The flag that sets a library option, for error messages ('optimizer.lr' → '--lr'). */
+export function flagFor(param: string): string | undefined {
+  const map: Record<string, string> = {
+    'optimizer.lr': '--lr', 'optimizer.momentum': '--momentum', 'optimizer.weightDecay': '--weight-decay',
+    'optimizer.betas': '--betas', 'optimizer.betas[0]': '--betas', 'optimizer.betas[1]': '--betas', 'optimizer.eps': '--eps',
+    'optimizer.name': '--optimizer', batch: '--batch', epochs: '--epochs', seed: '--seed', l2: '--l2', tol: '--tol',
+    nIterNoChange: '--early-stop', 'csv.target': '--target', 'csv.delimiter': '--delimiter', 'csv.missing': '--missing',
+    'csv.labels': '--labels', dataset: 'DATA',
+  };
+  return map[param] ?? (param.startsWith('optimizer.') ? `--hp ${param.slice(10)}` : undefined);
+}
+
+/** Train and test sets, standardized as shared/datasets says unless told otherwise. */
+export interface Prepared {
+  train: Dataset;
+  test?: Dataset;
+  stats?: { mean: Float64Array; std: Float64Array };
+  /** One line on how the data were split and scaled. */
+  note: string;
+  /** Row indices (into the table) of the test set. */
+  testRows?: number[];
+}
+
+/** Splits (every 5th row, a seeded fraction, or none) and standardizes with the training set's statistics. */
+export function prepare(command: string, t: CSVTable, v: Parsed['values']): Prepared {
+  const all = Dataset.fromArrays(t.x, t.y, { features: t.features, featureNames: t.featureNames, targetName: t.target ?? undefined, classes: t.classes });
+  let train: Dataset, test: Dataset | undefined, note: string, testRows: number[] | undefined;
+  try {
+    if (v['no-split']) {
+      if (v['test-fraction'] !== undefined) throw new UsageError(`descent ${command}: --no-split and --test-fraction contradict each other`);
+      train = all;
+      note = `all ${t.rows} rows (no split)`;
+    } else {
+      if (t.rows < 2) throw new DataError(`${t.rows} row: too few to split; pass --no-split`);
+      let split;
+      if (v['test-fraction'] !== undefined) {
+        const f = numberFlag(command, 'test-fraction', v['test-fraction'], 0.2, { gt: 0, max: 0.99 });
+        const seed = numberFlag(command, 'seed', v.seed, 0, { integer: true, min: 0 });
+        split = all.split({ testFraction: f, seed });
+        note = `train ${split.train.rows} rows, test ${split.test.rows} rows (seeded random split, seed ${seed})`;
+      } else {
+        split = all.split({ every: 5 });
+        testRows = Array.from({ length: t.rows }, (_, i) => i).filter((i) => i % 5 === 0);
+        note = `train ${split.train.rows} rows, test ${split.test.rows} rows (test = rows whose index is divisible by 5)`;
+      }
+      all.dispose();
+      ({ train, test } = split);
+    }
+  } catch (e) {
+    all.dispose();
+    throw e;
+  }
+  let stats: Prepared['stats'];
+  if (!v['no-standardize']) {
+    stats = train.stats();
+    train.standardize(stats);
+    test?.standardize(stats);
+    note += v['no-split'] ? ', standardized' : ", standardized with the training set's mean and std";
+  }
+  return { train, test, stats, note, testRows };
+}
+
+/** Loss and accuracy or R², as one short text. */
+export function describeEval(e: Evaluation): string {
+  return `loss ${e.loss.toPrecision(5)}${e.accuracy !== undefined ? `, accuracy ${e.accuracy.toFixed(4)}` : ''}${e.r2 !== undefined ? `, R² ${e.r2.toFixed(4)}` : ''}`;
+}
+
+/** Time as 850 ms / 12.3 s / 4 min 05 s. */
+export function duration(ms: number): string {
+  if (!Number.isFinite(ms)) return '?';
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
+  const s = Math.round(ms / 1000);
+  return `${Math.floor(s / 60)} min ${String(s % 60).padStart(2, '0')} s`;
+}
+
+/** A Markdown table: numeric columns right-aligned, text columns left-aligned. */
+export function table(head: string[], rows: string[][]): string {
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const numeric = head.map((_, i) => rows.every((r) => r[i] === '' || /^[-+]?[\d.]+(e[-+]?\d+)?( ms| s)?$/.test(r[i])));
+  const line = (cells: string[]) => '| ' + cells.map((c, i) => (numeric[i] ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join(' | ') + ' |';
+  const rule = '|' + widths.map((w, i) => (numeric[i] ? '-'.repeat(w + 1) + ':' : '-'.repeat(w + 2))).join('|') + '|';
+  return [line(head), rule, ...rows.map(line)].join('\n');
+}
+
+/** How progress is shown: a bar on a terminal, one line per epoch otherwise, JSON lines, or nothing. */
+export type ProgressMode = 'bar' | 'lines' | 'json' | 'quiet';
+
+/** The progress mode the flags and the terminal call for. */
+export function progressMode(v: Parsed['values']): ProgressMode {
+  if (v.json) return 'json';
+  if (v.quiet) return 'quiet';
+  return process.stderr.isTTY ? 'bar' : 'lines';
+}
+
+/** One epoch as progress sees it. */
+export interface EpochProgress {
+  epoch: number;
+  loss: number;
+  ms: number;
+  lr: number;
+  samples: number;
+}
+
+/** Reports training progress per epoch; `done()` clears the bar. */
+export class Progress {
+  private bar: cliProgress.SingleBar | undefined;
+  constructor(private readonly mode: ProgressMode, private readonly total: number, private readonly label = '') {
+    if (mode === 'bar') {
+      this.bar = new cliProgress.SingleBar({
+        format: `${label ? label + ' ' : ''}epoch {value}/{total} |{bar}| loss {loss} | {elapsed} elapsed | eta {eta_formatted}`,
+        stream: process.stderr, hideCursor: true, clearOnComplete: true, barsize: 24, etaBuffer: 20,
+      }, cliProgress.Presets.shades_classic);
+      this.bar.start(total, 0, { loss: '—', elapsed: '0 ms' });
+    }
+  }
+
+  /** After each epoch. */
+  epoch(p: EpochProgress, extra: Record<string, unknown> = {}): void {
+    if (this.mode === 'bar') this.bar!.update(p.epoch, { loss: p.loss.toPrecision(5), elapsed: duration(p.ms) });
+    else if (this.mode === 'lines') {
+      const eta = (p.ms / p.epoch) * (this.total - p.epoch);
+      process.stderr.write(`${this.label ? this.label + ' ' : ''}epoch ${p.epoch}/${this.total}  loss ${p.loss.toPrecision(6)}  ${duration(p.ms)}  eta ${duration(eta)}\n`);
+    } else if (this.mode === 'json') {
+      process.stdout.write(JSON.stringify({ event: 'epoch', ...extra, epoch: p.epoch, loss: p.loss, ms: round(p.ms), lr: p.lr, samples: p.samples }) + '\n');
+    }
+  }
+
+  /** Ends the bar. */
+  done(): void {
+    this.bar?.stop();
+  }
+}
+
+/** Milliseconds to 0.01 ms, for JSON. */
+export function round(ms: number): number {
+  return Math.round(ms * 100) / 100;
+}
+
+/** Fails before training when an output file cannot be written (its folder is missing or not a folder). */
+export function checkWritable(command: string, flag: string, path: Parsed['values'][string]): string | undefined {
+  if (path === undefined) return undefined;
+  if (typeof path !== 'string' || path === '') throw new UsageError(`descent ${command}: --${flag} needs a file name`);
+  const dir = dirname(resolve(path));
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new DataError(`cannot write ${path}: the folder ${dirname(path)} does not exist`);
+  if (existsSync(path) && statSync(path).isDirectory()) throw new DataError(`cannot write ${path}: it is a directory`);
+  return path;
+}
+
+/** Writes an output file, a failure as a one-line DataError. */
+export function writeOutput(path: string, text: string): void {
+  try {
+    writeFileSync(path, text);
+  } catch (e) {
+    throw new DataError(`cannot write ${path}: ${(e as Error).message}`);
+  }
+}
+
+/** Rejects extra positional arguments. */
+export function expectPositionals(command: string, p: string[], min: number, max: number, what: string): void {
+  if (p.length < min) throw new UsageError(`descent ${command}: missing ${what}; see descent ${command} --help`);
+  if (p.length > max) throw new UsageError(`descent ${command}: unexpected argument ${JSON.stringify(p[max])}; see descent ${command} --help`);
+}
+
+/** A HyperParameterError's message with the CLI flag named, when there is one. */
+export function hyperMessage(e: HyperParameterError): string {
+  const flag = flagFor(e.param);
+  return flag ? `${flag}: ${e.message.slice(e.param.length + 2)}` : e.message;
+}

@@ -1,0 +1,122 @@
+// descent compare: the same model trained several ways on the same split (batching strategies and/or
+// optimizers), a table of the outcomes and one SVG with every run's loss curve overlaid against epoch,
+// samples seen and wall time.
+import type { TrainOptions, BatchOption } from '../train.js';
+import { lossChart, type RunHistory } from '../plot/svg.js';
+import { optimizerNames } from '../optim/index.js';
+import { helpText, parse, EXIT, UsageError, type Flags } from './args.js';
+import {
+  CSV_FLAGS, RUN_FLAGS, TRAIN_FLAGS, batchFromFlag, checkWritable, chooseModel, duration, expectPositionals, loadData,
+  makeModel, optimizerFromFlags, prepare, Progress, progressMode, round, startBackend, table, writeOutput,
+} from './common.js';
+import { dataLine, fitBatch, referenceLine, runOnce, trainOptionsFromFlags } from './train.js';
+
+const FLAGS: Flags = {
+  variants: { type: 'string', value: 'LIST', help: "batching strategies to compare, e.g. full,stochastic,32", def: 'full,stochastic,32 unless --optimizers' },
+  optimizers: { type: 'string', value: 'LIST', help: `optimizers to compare, e.g. ${optimizerNames.join(',')}` },
+  ...TRAIN_FLAGS,
+  plot: { type: 'string', value: 'FILE.svg', help: 'where to write the chart', def: 'compare.svg' },
+  ...CSV_FLAGS,
+  ...RUN_FLAGS,
+};
+
+/** Help of `descent compare`. */
+export const COMPARE_HELP = helpText(
+  'descent compare <DATA> [--variants full,stochastic,32 | --optimizers sgd,adam,...] [options]',
+  'Trains the same model on the same split once per variant (batching strategy) and/or optimizer, every run from\n' +
+  'the same starting point and seed, then prints a table and writes one SVG overlaying the loss curves against\n' +
+  'epoch, samples seen and wall time. Both lists together run every combination. A run that diverges is reported\n' +
+  'in the table; the command still succeeds.',
+  FLAGS,
+  'Example:\n  descent compare digits --optimizers sgd,adam,adamw --lr 0.01 --epochs 30 --plot optimizers.svg',
+);
+
+function batchName(b: BatchOption): string {
+  return b === 'full' ? 'full batch' : b === 'stochastic' ? 'stochastic' : `mini-batch ${b}`;
+}
+
+function list(command: string, flag: string, v: unknown): string[] | undefined {
+  if (v === undefined) return undefined;
+  const items = String(v).split(',').map((s) => s.trim()).filter(Boolean);
+  if (!items.length) throw new UsageError(`descent ${command}: --${flag} needs a comma-separated list`);
+  if (new Set(items).size !== items.length) throw new UsageError(`descent ${command}: --${flag} lists a value twice`);
+  return items;
+}
+
+/** `descent compare`. Returns the exit code. */
+export async function compareCommand(argv: string[]): Promise<number> {
+  const { values: v, positionals } = parse('compare', argv, FLAGS);
+  if (v.help) {
+    process.stdout.write(COMPARE_HELP);
+    return EXIT.ok;
+  }
+  expectPositionals('compare', positionals, 1, 1, 'DATA (a CSV file or a built-in dataset)');
+  const plotPath = checkWritable('compare', 'plot', v.plot ?? 'compare.svg')!;
+  const optimizers = list('compare', 'optimizers', v.optimizers);
+  const variantList = list('compare', 'variants', v.variants) ?? (optimizers ? undefined : ['full', 'stochastic', '32']);
+  const batches: BatchOption[] = variantList ? variantList.map((s) => batchFromFlag('compare', s)) : [batchFromFlag('compare', v.batch)];
+  const base = trainOptionsFromFlags('compare', v);
+  const runs: { name: string; options: TrainOptions }[] = [];
+  for (const opt of optimizers ?? [undefined]) {
+    const optimizer = opt === undefined ? base.optimizer : optimizerFromFlags('compare', v, opt);
+    for (const batch of batches) {
+      const name = [optimizers && optimizers.length > 1 || !variantList ? optimizer!.name : '', variantList ? batchName(batch) : ''].filter(Boolean).join(' · ');
+      runs.push({ name: name || optimizer!.name, options: { ...base, optimizer, batch } });
+    }
+  }
+  const backend = await startBackend('compare', v.backend);
+  const data = loadData('compare', positionals[0], v);
+  const t = data.table;
+  const { kind, classes } = chooseModel('compare', v.model, t);
+  const prepared = prepare('compare', t, v);
+  const mode = progressMode(v);
+  const out = (s: string) => { if (mode !== 'json') process.stdout.write(s + '\n'); };
+  try {
+    out(`data    ${dataLine(data, kind, classes)}`);
+    out(`split   ${prepared.note}`);
+    out(`model   ${kind}${kind === 'softmax' ? ` (${classes} classes)` : ''} · up to ${base.epochs} epochs · seed ${base.seed} · ${backend}\n`);
+    const rows = prepared.train.rows;
+    const results: { name: string; options: TrainOptions; outcome: ReturnType<typeof runOnce> }[] = [];
+    for (const r of runs) {
+      const opts = fitBatch(r.options, rows);
+      const model = makeModel(kind, t.features, classes);
+      try {
+        const outcome = runOnce(model, prepared, opts, new Progress(mode, opts.epochs!, r.name), { run: r.name });
+        results.push({ name: r.name, options: opts, outcome });
+        if (mode === 'json') {
+          const o = outcome;
+          process.stdout.write(JSON.stringify({
+            event: 'run', run: r.name, optimizer: opts.optimizer, batch: opts.batch, stopReason: o.result.stopReason,
+            epochs: o.result.epochs, steps: o.result.steps, ms: round(o.result.ms), train: o.trainEval, test: o.testEval,
+          }) + '\n');
+        }
+      } finally {
+        model.dispose();
+      }
+    }
+    const metric = kind === 'linear' ? 'R²' : 'accuracy';
+    const where = prepared.test ? 'test' : 'training';
+    out(table(
+      ['run', 'optimizer', 'batch', 'epochs', 'stop', 'training loss', `${where} ${metric}`, 'time'],
+      results.map(({ name, options, outcome: o }) => {
+        const e = o.testEval ?? o.trainEval;
+        const m = kind === 'linear' ? e.r2 : e.accuracy;
+        const stop = o.result.stopReason === 'diverged' ? `diverged @${o.result.divergedAt}` : o.result.stopReason === 'tol' ? 'early stop' : o.result.stopReason;
+        return [name, `${options.optimizer!.name} lr ${options.optimizer!.lr}`, String(options.batch), String(o.result.epochs), stop,
+          o.trainEval.loss.toPrecision(5), m === undefined ? '' : m.toFixed(4), duration(o.result.ms)];
+      }),
+    ));
+    const ref = referenceLine(data);
+    if (ref && !v['no-split'] && v['test-fraction'] === undefined && !v['no-standardize']) out(`\n(${ref})`);
+    const curves: RunHistory[] = results.map(({ name, outcome }) => ({
+      name, history: outcome.result.history.map((h) => ({ ...h, samples: h.epoch * rows })),
+    }));
+    writeOutput(plotPath, lossChart(curves, { title: `${data.name}: ${kind} regression, ${runs.length} runs (${backend})` }));
+    out(`\nplot    ${plotPath}`);
+    if (mode === 'json') process.stdout.write(JSON.stringify({ event: 'result', data: data.name, model: kind, runs: results.length, plot: plotPath }) + '\n');
+    return EXIT.ok;
+  } finally {
+    prepared.train.dispose();
+    prepared.test?.dispose();
+  }
+}

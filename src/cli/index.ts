@@ -1,0 +1,109 @@
+#!/usr/bin/env node
+// The `descent` command. Every failure a user can cause ends as one line on stderr and a documented
+// exit code (see EXIT); only an unexpected error prints a stack trace, and only with DESCENT_DEBUG=1.
+import { readFileSync } from 'node:fs';
+import '../data/node.js';
+import { DescentError, HyperParameterError } from '../errors.js';
+import { EXIT, UsageError, suggest } from './args.js';
+import { hyperMessage } from './common.js';
+import { trainCommand } from './train.js';
+import { compareCommand } from './compare.js';
+import { predictCommand } from './predict.js';
+import { datasetsCommand } from './datasets.js';
+
+const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
+  train: trainCommand,
+  compare: compareCommand,
+  predict: predictCommand,
+  datasets: datasetsCommand,
+};
+
+/** Help of `descent` itself. */
+export const MAIN_HELP = `Usage: descent <command> [options]
+
+Gradient descent for linear, logistic and softmax models, with SIMD WebAssembly kernels.
+
+Commands:
+  train <DATA>                 train a model; --save it, --plot its loss curve
+  compare <DATA>               train with several batchings (--variants) or optimizers (--optimizers), one table and one SVG
+  predict <MODEL.json> <DATA>  predictions of a saved model, and its metrics when DATA has the target
+  datasets                     the built-in datasets with scikit-learn's reference figures
+
+DATA is a CSV file (header row; target in the last column unless --target) or a built-in dataset name
+(digits, breast-cancer, diabetes, wine, iris). Run descent <command> --help for a command's options.
+
+Output: results on stdout; progress on stderr (a bar on a terminal, one line per epoch otherwise);
+--json prints JSON lines on stdout instead; --quiet silences progress.
+
+Exit codes:
+  0  success
+  1  unexpected error (a bug, or an engine that cannot run the chosen backend)
+  2  usage: unknown command or option, missing or malformed value, hyper-parameter out of range
+  3  data and files: missing or unreadable file, malformed CSV, non-numeric or missing values, bad labels,
+     a model file that is not a descent model, an output that cannot be written
+  4  training diverged (loss or parameters stopped being finite); the last finite parameters were kept
+
+Examples:
+  descent datasets
+  descent train digits --model softmax --optimizer adam --lr 0.01 --batch 32 --epochs 50 --seed 1 \\
+      --early-stop 5 --plot loss.svg --save model.json
+  descent predict model.json digits
+  descent compare digits --variants full,stochastic,32 --plot batching.svg
+  descent compare data.csv --target price --optimizers sgd,adam --epochs 20
+`;
+
+function version(): string {
+  try {
+    return JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).version;
+  } catch {
+    return 'unknown';
+  }
+}
+
+/** Runs the command line `argv` (without node and the script); returns the exit code. */
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
+    if (command === 'help' && rest[0] && COMMANDS[rest[0]]) return COMMANDS[rest[0]](['--help']);
+    process.stdout.write(MAIN_HELP);
+    return command === undefined ? EXIT.usage : EXIT.ok;
+  }
+  if (command === '--version' || command === '-v') {
+    process.stdout.write(`descent ${version()}\n`);
+    return EXIT.ok;
+  }
+  const run = COMMANDS[command];
+  if (!run) {
+    const hint = suggest(command, Object.keys(COMMANDS));
+    throw new UsageError(`descent: unknown command ${JSON.stringify(command)}${hint ? ` (did you mean ${hint}?)` : ''}; commands are ${Object.keys(COMMANDS).join(', ')}`);
+  }
+  return run(rest);
+}
+
+/** The exit code and one-line message for an error. */
+export function report(e: unknown, command: string | undefined): { code: number; message: string } {
+  const where = command && COMMANDS[command] ? `descent ${command}` : 'descent';
+  if (e instanceof UsageError) return { code: EXIT.usage, message: e.message };
+  if (e instanceof HyperParameterError) return { code: EXIT.usage, message: `${where}: ${hyperMessage(e)}` };
+  if (e instanceof DescentError && (e.code === 'E_DATA' || e.code === 'E_SHAPE')) return { code: EXIT.data, message: `${where}: ${e.message}` };
+  if (e instanceof DescentError) return { code: EXIT.other, message: `${where}: ${e.message}` };
+  const msg = e instanceof Error ? e.message : String(e);
+  return { code: EXIT.other, message: `${where}: unexpected error: ${msg.split('\n')[0]} (set DESCENT_DEBUG=1 for the stack trace)` };
+}
+
+const argv = process.argv.slice(2);
+// A closed pipe (descent predict … | head) is not an error.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code === 'EPIPE') process.exit(EXIT.ok);
+});
+main(argv).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (e) => {
+    const { code, message } = report(e, argv[0]);
+    process.stderr.write(message + '\n');
+    if (process.env.DESCENT_DEBUG && e instanceof Error) process.stderr.write(`${e.stack}\n`);
+    process.exitCode = code;
+  },
+);

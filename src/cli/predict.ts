@@ -1,0 +1,109 @@
+// descent predict: apply a saved model to raw CSV rows. The saved standardization is applied first,
+// columns are matched by name when the file has the model's feature names, and when the file holds
+// the target the metric is reported (computed by Model.evaluate, as train reports it).
+import { DataError } from '../errors.js';
+import { Dataset } from '../data/dataset.js';
+import { csvHeader, f32Text } from '../data/csv.js';
+import { readTextFile } from '../data/node.js';
+import { standardizeRows } from '../data/stream.js';
+import { modelFromJSON, parseSavedModel, type SavedModel } from '../models/io.js';
+import { helpText, parse, EXIT, UsageError, type Flags } from './args.js';
+import { CSV_FLAGS, RUN_FLAGS, delimiterFlag, describeEval, expectPositionals, loadData, readData, startBackend } from './common.js';
+
+const FLAGS: Flags = {
+  target: CSV_FLAGS.target,
+  delimiter: CSV_FLAGS.delimiter,
+  'no-header': CSV_FLAGS['no-header'],
+  missing: CSV_FLAGS.missing,
+  backend: RUN_FLAGS.backend,
+  json: { type: 'boolean', help: 'print one JSON object: predictions and, with a target column, the metrics' },
+  quiet: { type: 'boolean', short: 'q', help: 'do not print the metric line on stderr' },
+};
+
+/** Help of `descent predict`. */
+export const PREDICT_HELP = helpText(
+  'descent predict <MODEL.json> <DATA> [options]',
+  'Prints one prediction per row of DATA (a CSV file or a built-in dataset) with a model saved by descent train --save:\n' +
+  'a value (linear), or a class (its name when the model was trained on class names). Features are standardized\n' +
+  "with the training set's statistics saved in the model. When DATA has the target column (by the saved name, or\n" +
+  'one column more than the features), the loss and accuracy or R² follow on stderr.',
+  FLAGS,
+);
+
+/** Reads and checks a saved model file. */
+function readModel(path: string): SavedModel {
+  const text = readTextFile(path);
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (e) {
+    throw new DataError(`${path}: not valid JSON (${(e as Error).message})`);
+  }
+  return parseSavedModel(json, path);
+}
+
+/**
+ * Which column of DATA is the target (null: none) and which are the features: by the saved names
+ * when the header has them all, else by position (features, then optionally the target last).
+ */
+function layout(header: string[], hasHeader: boolean, s: SavedModel, targetFlag: string | undefined, data: string): { target: string | number | null; features?: string[] } {
+  const byName = hasHeader && s.featureNames !== undefined && s.featureNames.every((n) => header.includes(n));
+  let target: string | number | null;
+  if (targetFlag !== undefined) target = targetFlag;
+  else if (hasHeader && s.target !== undefined && header.includes(s.target)) target = s.target;
+  else if (header.length === s.features + 1) target = -1;
+  else if (header.length === s.features || byName) target = null;
+  else throw new DataError(`${data} has ${header.length} columns, but the model takes ${s.features} features (plus, optionally, the target)`);
+  return byName ? { target, features: s.featureNames } : { target };
+}
+
+/** `descent predict`. Returns the exit code. */
+export async function predictCommand(argv: string[]): Promise<number> {
+  const { values: v, positionals } = parse('predict', argv, FLAGS);
+  if (v.help) {
+    process.stdout.write(PREDICT_HELP);
+    return EXIT.ok;
+  }
+  expectPositionals('predict', positionals, 2, 2, 'MODEL.json and DATA');
+  const [modelPath, dataArg] = positionals;
+  if (!modelPath.endsWith('.json') && dataArg.endsWith('.json')) {
+    throw new UsageError('descent predict: the model comes first: descent predict MODEL.json DATA');
+  }
+  const saved = readModel(modelPath);
+  await startBackend('predict', v.backend);
+  const src = readData('predict', dataArg);
+  const header = csvHeader(src.text, { delimiter: delimiterFlag(v), source: dataArg });
+  const { target, features } = layout(header, !v['no-header'], saved, v.target as string | undefined, dataArg);
+  const { table: t } = loadData('predict', src, { ...v, labels: saved.classes ? 'integer' : 'auto' }, { target, features, classes: saved.classes });
+  const x = t.x;
+  if (t.features !== saved.features) {
+    throw new DataError(`${dataArg} has ${t.features} feature columns, but the model takes ${saved.features}`);
+  }
+  if (saved.standardize) standardizeRows(x, t.features, saved.standardize);
+  const model = modelFromJSON(saved, modelPath);
+  let ds: Dataset | undefined;
+  try {
+    const pred = model.predict(x);
+    const label = (p: number) => (saved.classes ? saved.classes[p] : saved.kind === 'linear' ? f32Text(p) : String(p));
+    let metrics: { loss: number; accuracy?: number; r2?: number } | undefined;
+    if (t.target !== null) {
+      ds = Dataset.fromArrays(x, t.y, { features: t.features });
+      metrics = model.evaluate(ds);
+    }
+    if (v.json) {
+      process.stdout.write(JSON.stringify({
+        event: 'predictions', model: modelPath, data: dataArg, rows: t.rows, target: t.target,
+        predictions: Array.from(pred, (p) => (saved.classes ? saved.classes[p] : p)), ...(metrics ?? {}),
+      }) + '\n');
+    } else {
+      const lines: string[] = new Array(pred.length);
+      for (let i = 0; i < pred.length; i++) lines[i] = label(pred[i]);
+      process.stdout.write(lines.join('\n') + '\n');
+      if (metrics && !v.quiet) process.stderr.write(`${describeEval(metrics)} on ${t.rows} rows (target "${t.target}")\n`);
+    }
+    return EXIT.ok;
+  } finally {
+    ds?.dispose();
+    model.dispose();
+  }
+}
