@@ -89,7 +89,10 @@ function regressionSampler(o: RegressionOptions): { samples: number; coef: Float
   const inf = int('makeRegression.informative', o.informative, Math.min(10, d), 0, d);
   const bias = num('makeRegression.bias', o.bias, 0);
   const noise = num('makeRegression.noise', o.noise, 0, { min: 0 });
-  const rng = new Rng(int('makeRegression.seed', o.seed, 0, 0, 0xffffffff));
+  const seed = int('makeRegression.seed', o.seed, 0, 0, 0xffffffff);
+  const rng = new Rng(seed);
+  // Noise has its own stream, so the same seed gives the same X at every noise level.
+  const noiseRng = new Rng((seed ^ 0x6a09e667) >>> 0);
   const coef = new Float64Array(d);
   for (let j = 0; j < inf; j++) coef[j] = 100 * rng.next();
   return {
@@ -104,7 +107,7 @@ function regressionSampler(o: RegressionOptions): { samples: number; coef: Float
           x[off + j] = v;
           y += v * coef[j];
         }
-        if (noise > 0) y += noise * rng.normal();
+        if (noise > 0) y += noise * noiseRng.normal();
         return y;
       },
     },
