@@ -253,12 +253,13 @@ export function classificationChunks(options: ClassificationOptions = {}, chunkR
 
 /**
  * CSV text for chunks of rows: the header (x0, x1, …, y) with the first chunk, then one text per
- * chunk, so a file of any size is written with bounded memory.
+ * chunk, so a file of any size is written with bounded memory. Values are exact float32 texts, or
+ * `digits` significant digits (see formatCSV).
  */
-export function* csvChunks(chunks: Iterable<SyntheticData>, names?: readonly string[]): Generator<string> {
+export function* csvChunks(chunks: Iterable<SyntheticData>, names?: readonly string[], digits?: number): Generator<string> {
   let first = true;
   for (const c of chunks) {
-    const text = formatCSV(c.x, c.y, c.features, names);
+    const text = formatCSV(c.x, c.y, c.features, names, digits);
     yield first ? text : text.slice(text.indexOf('\n') + 1);
     first = false;
   }
