@@ -20,6 +20,8 @@ export interface Panel {
   yScale?: 'linear' | 'log' | 'auto';
   /** How x tick labels are written; default compact numbers (1.5k, 2M). */
   xFormat?: (v: number) => string;
+  /** Only whole-number x ticks (epochs). */
+  xIntegers?: boolean;
 }
 
 /** Options of {@link renderChart}. */
@@ -118,7 +120,9 @@ function panel(p: Panel, ox: number, oy: number, ownLegend: boolean): string {
   parts.push(`<g class="panel" data-title="${esc(p.title)}">`);
   parts.push(`<text x="${ox + M.l + pw / 2}" y="${oy + 24}" text-anchor="middle" font-size="15" font-weight="bold">${esc(p.title)}</text>`);
   const xFmt = p.xFormat ?? formatTick;
-  for (const t of linearTicks(x0, x1)) {
+  let xTicks = linearTicks(x0, x1);
+  if (p.xIntegers) xTicks = xTicks.filter(Number.isInteger);
+  for (const t of xTicks) {
     const x = sx(t);
     parts.push(`<line x1="${x.toFixed(1)}" y1="${oy + M.t}" x2="${x.toFixed(1)}" y2="${oy + M.t + ph}" stroke="#e3e3e3"/>`);
     parts.push(`<text x="${x.toFixed(1)}" y="${oy + M.t + ph + 17}" text-anchor="middle" font-size="11" fill="#333">${esc(xFmt(t))}</text>`);
@@ -133,6 +137,9 @@ function panel(p: Panel, ox: number, oy: number, ownLegend: boolean): string {
   parts.push(`<text x="${ox + M.l + pw / 2}" y="${oy + H - 12}" text-anchor="middle" font-size="12">${esc(p.xLabel)}</text>`);
   parts.push(`<text transform="translate(${ox + 17},${oy + M.t + ph / 2}) rotate(-90)" text-anchor="middle" font-size="12">${esc(p.yLabel + (log ? ' (log scale)' : ''))}</text>`);
   parts.push(`<clipPath id="clip${ox}_${oy}"><rect x="${ox + M.l}" y="${oy + M.t}" width="${pw}" height="${ph}"/></clipPath>`);
+  if (xs.length === 0) {
+    parts.push(`<text x="${ox + M.l + pw / 2}" y="${oy + M.t + ph / 2}" text-anchor="middle" font-size="13" fill="#888">no data</text>`);
+  }
   p.series.forEach((s, i) => {
     // Non-finite points (and non-positive ones on a log axis) break the line instead of bending it.
     let d = '';
@@ -251,6 +258,7 @@ export function lossChart(runs: RunHistory[], options: LossChartOptions = {}): s
       xLabel: axis === 'epoch' ? 'epoch' : axis === 'samples' ? 'samples seen' : seconds ? 'time (s)' : 'time (ms)',
       yLabel,
       yScale: options.yScale,
+      xIntegers: axis === 'epoch',
       series: runs.map((r) => ({ name: r.name, x: r.history.map(xOf), y: r.history.map((h) => h.loss) })),
     };
   });
