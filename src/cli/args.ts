@@ -1,6 +1,7 @@
 // Command-line parsing on node:util's parseArgs, with messages written for people: an unknown flag
 // names the closest known one, a missing or malformed value names the flag and what it takes.
 import { parseArgs } from 'node:util';
+import type { HyperParameterError } from '../errors.js';
 
 /** Exit codes of the `descent` command (also listed in `descent --help`). */
 export const EXIT = {
@@ -46,12 +47,14 @@ export interface Parsed {
   positionals: string[];
 }
 
+/** Edit distance where swapping two neighbours counts as one edit (optimal string alignment). */
 function distance(a: string, b: string): number {
   const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array(b.length).fill(0)]);
   for (let j = 1; j <= b.length; j++) d[0][j] = j;
   for (let i = 1; i <= a.length; i++) {
     for (let j = 1; j <= b.length; j++) {
       d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
     }
   }
   return d[a.length][b.length];
@@ -136,4 +139,27 @@ export function helpText(usage: string, description: string, flags: Flags, foote
   rows.push(['  -h, --help', 'show this help']);
   const w = Math.max(...rows.map((r) => r[0].length)) + 2;
   return `Usage: ${usage}\n\n${description}\n\nOptions:\n${rows.map(([l, r]) => l.padEnd(w) + r).join('\n')}\n${footer ? `\n${footer}\n` : ''}`;
+}
+
+/** The flag that sets a library option, for error messages ('optimizer.lr' → '--lr'). */
+export function flagFor(param: string): string | undefined {
+  const map: Record<string, string> = {
+    'optimizer.lr': '--lr', 'optimizer.momentum': '--momentum', 'optimizer.weightDecay': '--weight-decay',
+    'optimizer.betas': '--betas', 'optimizer.betas[0]': '--betas', 'optimizer.betas[1]': '--betas', 'optimizer.eps': '--eps',
+    'optimizer.name': '--optimizer', batch: '--batch', epochs: '--epochs', seed: '--seed', l2: '--l2', tol: '--tol',
+    nIterNoChange: '--early-stop', 'csv.target': '--target', 'csv.delimiter': '--delimiter', 'csv.missing': '--missing',
+    'csv.labels': '--labels', dataset: 'DATA',
+  };
+  return map[param] ?? (param.startsWith('optimizer.') ? `--hp ${param.slice(10)}` : undefined);
+}
+
+/** A HyperParameterError's message with the CLI flag named, when there is one. */
+export function hyperMessage(e: HyperParameterError): string {
+  const flag = flagFor(e.param);
+  const what = e.message.slice(e.param.length + 2);
+  const known = /^unknown option; expected one of (.*)$/.exec(what);
+  if (flag && known && e.param.startsWith('optimizer.')) {
+    return `${flag} does not apply to this optimizer (it takes ${known[1].replace(/^name, /, '')})`;
+  }
+  return flag ? `${flag}: ${what}` : e.message;
 }

@@ -3,14 +3,14 @@
 import { existsSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import cliProgress from 'cli-progress';
-import { DataError, HyperParameterError } from '../errors.js';
+import { DataError } from '../errors.js';
 import { init, backendInfo, type BackendName } from '../runtime/index.js';
 import { Dataset } from '../data/dataset.js';
 import { parseCSV, type CSVTable, type LabelMode, type MissingPolicy } from '../data/csv.js';
 import { builtinCatalog, builtinNames, isBuiltinName, type BuiltinInfo } from '../data/catalog.js';
 import { readTextFile } from '../data/node.js';
 import { builtinText } from '../data/builtin.js';
-import { optimizerNames, type OptimizerOptions } from '../optim/index.js';
+import { optimizerNames, resolveOptimizer, type OptimizerOptions } from '../optim/index.js';
 import { linear } from '../models/linear.js';
 import { logistic } from '../models/logistic.js';
 import { softmax } from '../models/softmax.js';
@@ -162,6 +162,8 @@ export function optimizerFromFlags(command: string, v: Parsed['values'], name?: 
     if (i < 1) throw new UsageError(`descent ${command}: --hp expects KEY=VALUE, e.g. --hp amsgrad=true, got ${JSON.stringify(kv)}`);
     o[kv.slice(0, i).trim()] = hpValue(kv.slice(i + 1).trim());
   }
+  // Validated now, so a bad hyper-parameter is reported before any data is read.
+  resolveOptimizer(o as unknown as OptimizerOptions);
   return o as unknown as OptimizerOptions;
 }
 
@@ -169,18 +171,6 @@ export function optimizerFromFlags(command: string, v: Parsed['values'], name?: 
 export function batchFromFlag(command: string, v: Parsed['values'][string]): BatchOption {
   if (v === 'full' || v === 'stochastic') return v;
   return numberFlag(command, 'batch', v, 32, { integer: true, min: 1 });
-}
-
-/** The flag that sets a library option, for error messages ('optimizer.lr' → '--lr'). */
-export function flagFor(param: string): string | undefined {
-  const map: Record<string, string> = {
-    'optimizer.lr': '--lr', 'optimizer.momentum': '--momentum', 'optimizer.weightDecay': '--weight-decay',
-    'optimizer.betas': '--betas', 'optimizer.betas[0]': '--betas', 'optimizer.betas[1]': '--betas', 'optimizer.eps': '--eps',
-    'optimizer.name': '--optimizer', batch: '--batch', epochs: '--epochs', seed: '--seed', l2: '--l2', tol: '--tol',
-    nIterNoChange: '--early-stop', 'csv.target': '--target', 'csv.delimiter': '--delimiter', 'csv.missing': '--missing',
-    'csv.labels': '--labels', dataset: 'DATA',
-  };
-  return map[param] ?? (param.startsWith('optimizer.') ? `--hp ${param.slice(10)}` : undefined);
 }
 
 /** Train and test sets, standardized as shared/datasets says unless told otherwise. */
@@ -333,10 +323,4 @@ export function writeOutput(path: string, text: string): void {
 export function expectPositionals(command: string, p: string[], min: number, max: number, what: string): void {
   if (p.length < min) throw new UsageError(`descent ${command}: missing ${what}; see descent ${command} --help`);
   if (p.length > max) throw new UsageError(`descent ${command}: unexpected argument ${JSON.stringify(p[max])}; see descent ${command} --help`);
-}
-
-/** A HyperParameterError's message with the CLI flag named, when there is one. */
-export function hyperMessage(e: HyperParameterError): string {
-  const flag = flagFor(e.param);
-  return flag ? `${flag}: ${e.message.slice(e.param.length + 2)}` : e.message;
 }

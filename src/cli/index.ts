@@ -2,20 +2,15 @@
 // The `descent` command. Every failure a user can cause ends as one line on stderr and a documented
 // exit code (see EXIT); only an unexpected error prints a stack trace, and only with DESCENT_DEBUG=1.
 import { readFileSync } from 'node:fs';
-import '../data/node.js';
 import { DescentError, HyperParameterError } from '../errors.js';
-import { EXIT, UsageError, suggest } from './args.js';
-import { hyperMessage } from './common.js';
-import { trainCommand } from './train.js';
-import { compareCommand } from './compare.js';
-import { predictCommand } from './predict.js';
-import { datasetsCommand } from './datasets.js';
+import { EXIT, UsageError, hyperMessage, suggest } from './args.js';
 
+// Commands load on demand: `descent --help` or a typo should not pay for loading every module.
 const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
-  train: trainCommand,
-  compare: compareCommand,
-  predict: predictCommand,
-  datasets: datasetsCommand,
+  train: async (argv) => (await import('./train.js')).trainCommand(argv),
+  compare: async (argv) => (await import('./compare.js')).compareCommand(argv),
+  predict: async (argv) => (await import('./predict.js')).predictCommand(argv),
+  datasets: async (argv) => (await import('./datasets.js')).datasetsCommand(argv),
 };
 
 /** Help of `descent` itself. */
