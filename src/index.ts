@@ -24,9 +24,9 @@ export {
   type SyntheticData, type RegressionData, type RegressionOptions, type ClassificationOptions,
 } from './data/synthetic.js';
 export {
-  PartialFitter, partialFit, resetPartialFit, trainStream,
+  PartialFitter, partialFit, resetPartialFit, trainStream, evaluateStream,
   type Batch, type BatchSource, type PartialFitOptions, type PartialFitResult, type TrainStreamOptions,
-  type TrainStreamResult, type StreamEpochRecord, type StreamBatchInfo,
+  type TrainStreamResult, type StreamEpochRecord, type StreamBatchInfo, type StreamEvaluation,
 } from './partial.js';
 export { modelToJSON, modelFromJSON, parseSavedModel, MODEL_FORMAT, type SavedModel, type ModelExtras } from './models/io.js';
 export {

@@ -4,12 +4,12 @@
 // a window of an index array) with the rows in arrival order, so k partial fits over the batches of
 // one epoch give bit for bit the parameters of one epoch of train() with shuffle: false, the same
 // batch size and the same optimizer.
-import { HyperParameterError } from './errors.js';
+import { DataError, HyperParameterError } from './errors.js';
 import { Block, disposeAll } from './runtime/block.js';
 import { Optimizer, resolveOptimizer, type OptimizerOptions } from './optim/index.js';
 import { int, num, onlyKeys, show } from './optim/validate.js';
 import { Dataset, type Matrix } from './data/dataset.js';
-import type { Model } from './models/model.js';
+import type { Evaluation, Model } from './models/model.js';
 
 /** A batch of rows as plain arrays: x row-major (rows × model.features) or one array per row; y one target per row. */
 export interface Batch {
@@ -293,4 +293,46 @@ export async function trainStream(model: Model, source: BatchSource | (() => Bat
     history, stopReason, epochs: history.length, steps: fitter.steps, samples: fitter.rowsSeen,
     ms: performance.now() - t0, backend: model.paramsBlock.backend.name,
   };
+}
+
+/** What {@link evaluateStream} returns: Model.evaluate's figures over every row of the stream. */
+export interface StreamEvaluation extends Evaluation {
+  /** Rows evaluated. */
+  rows: number;
+}
+
+/**
+ * Evaluates `model` on a stream of batches with bounded memory: the mean loss (as Model.evaluate,
+ * without penalty), and accuracy (classifiers) or R² (regression) over all rows, accumulated batch by
+ * batch. Equal to Model.evaluate on the concatenated rows up to the order of summation.
+ */
+export async function evaluateStream(model: Model, source: BatchSource): Promise<StreamEvaluation> {
+  let rows = 0, lossSum = 0, correct = 0, ssRes = 0, ySum = 0, ySq = 0;
+  for await (const batch of source) {
+    const ds = batch instanceof Dataset ? batch : Dataset.fromArrays(batch.x, batch.y, { features: model.features });
+    try {
+      const e = model.evaluate(ds);
+      const n = ds.rows;
+      rows += n;
+      lossSum += e.loss * n;
+      const y = ds.y;
+      if (model.kind === 'linear') {
+        const pred = model.predict(ds.x);
+        for (let i = 0; i < n; i++) {
+          ssRes += (y[i] - pred[i]) ** 2;
+          ySum += y[i];
+          ySq += y[i] * y[i];
+        }
+      } else correct += Math.round(e.accuracy! * n);
+    } finally {
+      if (ds !== batch) ds.dispose();
+    }
+  }
+  if (rows === 0) throw new DataError('evaluateStream: the stream held no rows');
+  const out: StreamEvaluation = { loss: lossSum / rows, rows };
+  if (model.kind === 'linear') {
+    const ssTot = ySq - (ySum * ySum) / rows;
+    out.r2 = ssTot > 0 ? 1 - ssRes / ssTot : 0;
+  } else out.accuracy = correct / rows;
+  return out;
 }
