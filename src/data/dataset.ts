@@ -7,6 +7,7 @@ import { Rng } from '../rng.js';
 import { parseCSV, parseNumericCSV, type CSVOptions } from './csv.js';
 import { builtinCatalog, builtinNames, isBuiltinName, type BuiltinName } from './catalog.js';
 import { fileHost } from './host.js';
+import { Moments } from './moments.js';
 
 /** Feature matrix as accepted everywhere: a flat row-major array, or one array per row. */
 export type Matrix = Float32Array | Float64Array | ArrayLike<number> | ArrayLike<ArrayLike<number>>;
@@ -281,15 +282,12 @@ export class Dataset {
     }
   }
 
-  /** Per-feature mean and standard deviation (population, as scikit-learn's StandardScaler). */
+  /** Per-feature mean and standard deviation (population, as scikit-learn's StandardScaler), in one stable pass. */
   stats(): { mean: Float64Array; std: Float64Array } {
-    const d = this.features, n = this.rows, x = this.xBlock.view;
-    const mean = new Float64Array(d), std = new Float64Array(d);
-    for (let r = 0; r < n; r++) for (let c = 0; c < d; c++) mean[c] += x[r * d + c];
-    for (let c = 0; c < d; c++) mean[c] /= n;
-    for (let r = 0; r < n; r++) for (let c = 0; c < d; c++) std[c] += (x[r * d + c] - mean[c]) ** 2;
-    for (let c = 0; c < d; c++) std[c] = Math.sqrt(std[c] / n);
-    return { mean, std };
+    // Welford's one-pass update, shared with csvStats so streamed and in-memory standardization agree bit for bit.
+    const m = new Moments(this.features);
+    m.push(this.xBlock.view);
+    return m.result();
   }
 
   /**

@@ -8,6 +8,7 @@ import { Readable } from 'node:stream';
 import { parse } from 'csv-parse';
 import { DataError, HyperParameterError } from '../errors.js';
 import { int, show } from '../optim/validate.js';
+import { Moments } from './moments.js';
 import { CsvSchema, csvParseOptions, isBlank, resolveCSVOptions, wrapCsvError, type CSVOptions, type CsvRecord } from './csv.js';
 
 /** Options of {@link csvBatches}: the CSV options (missing values: `'error'` or `'drop'`), plus batching. */
@@ -147,39 +148,31 @@ export interface CSVStats {
 }
 
 /**
- * One streaming pass over a CSV for the statistics standardization needs (Welford's update, so it is
- * stable on large files), plus the target's range. Same options as {@link csvBatches}.
+ * One streaming pass over a CSV for the statistics standardization needs (Welford's update, as
+ * Dataset.stats, so the two agree bit for bit on the same rows), plus the target's range. Same options
+ * as {@link csvBatches}.
  */
-export async function csvStats(source: CSVSource | (() => CSVSource), options: Omit<CSVBatchOptions, 'standardize'> = {}): Promise<CSVStats> {
-  let mean = new Float64Array(0), m2 = new Float64Array(0);
-  let rows = 0, yMin = Infinity, yMax = -Infinity, yIntegers = true;
+export async function csvStats(source: CSVSource, options: Omit<CSVBatchOptions, 'standardize'> = {}): Promise<CSVStats> {
+  let moments: Moments | undefined;
+  let yMin = Infinity, yMax = -Infinity, yIntegers = true;
   let names: readonly string[] = [];
   let classes: readonly string[] | undefined;
-  for await (const b of csvBatches(typeof source === 'function' ? source() : source, options)) {
-    if (rows === 0) {
-      mean = new Float64Array(b.features);
-      m2 = new Float64Array(b.features);
+  for await (const b of csvBatches(source, options)) {
+    if (!moments) {
+      moments = new Moments(b.features);
       names = b.featureNames;
       classes = b.classes;
     }
-    const d = b.features;
+    moments.push(b.x, b.rows);
     for (let r = 0; r < b.rows; r++) {
-      rows++;
-      for (let c = 0; c < d; c++) {
-        const v = b.x[r * d + c];
-        const delta = v - mean[c];
-        mean[c] += delta / rows;
-        m2[c] += delta * (v - mean[c]);
-      }
       const t = b.y[r];
       if (t < yMin) yMin = t;
       if (t > yMax) yMax = t;
       if (!Number.isInteger(t)) yIntegers = false;
     }
   }
-  if (rows === 0) throw new DataError('csvStats: no rows were read');
-  const std = m2.map((v) => Math.sqrt(v / rows));
-  const out: CSVStats = { mean, std, rows, yMin, yMax, yIntegers, featureNames: names };
+  if (!moments) throw new DataError('csvStats: no rows were read');
+  const out: CSVStats = { ...moments.result(), rows: moments.rows, yMin, yMax, yIntegers, featureNames: names };
   if (classes) out.classes = classes;
   return out;
 }
