@@ -191,6 +191,27 @@ test('compare writes one SVG with one path per variant in every panel, and a tab
   assert.is([...svg2.split('<g class="panel"')[1].matchAll(/class="series"/g)].length, 2);
 });
 
+test('train --stream (out of core) gives the model of the in-memory run with --no-shuffle, bit for bit', async () => {
+  const common = ['--batch', '16', '--epochs', '4', '--optimizer', 'sgd', '--momentum', '0.9', '--json'];
+  const [s, m] = await cliAll([
+    ['train', 'wine', '--stream', '--chunk', '40', '--save', 'stream.json', ...common],
+    ['train', 'wine', '--no-shuffle', '--save', 'memory.json', ...common],
+  ]);
+  assert.is(s.code, 0, s.stderr);
+  assert.is(m.code, 0, m.stderr);
+  const a = JSON.parse(readFileSync(join(work, 'stream.json'), 'utf8')), b = JSON.parse(readFileSync(join(work, 'memory.json'), 'utf8'));
+  assert.equal(a.params, b.params);
+  assert.equal(a.standardize, b.standardize);
+  const rs = jsonLines(s.stdout), rm = jsonLines(m.stdout);
+  assert.equal(rs.filter((e) => e.event === 'epoch').map((e) => e.loss), rm.filter((e) => e.event === 'epoch').map((e) => e.loss));
+  const [fs, fm] = [rs.at(-1)!, rm.at(-1)!];
+  assert.equal([fs.trainRows, fs.testRows, fs.test.accuracy], [fm.trainRows, fm.testRows, fm.test.accuracy]);
+  assert.ok(Math.abs(fs.test.loss - fm.test.loss) < 1e-12, 'evaluation summed batch by batch');
+  const bad = await cliAll([['train', 'wine', '--stream', '--batch', 'full'], ['train', 'wine', '--stream', '--test-fraction', '0.3']]);
+  fails(bad[0], 2, /--batch full needs every row at once/);
+  fails(bad[1], 2, /--test-fraction needs the data in memory/);
+});
+
 test('progress: one line per epoch on stderr when not a terminal; --quiet silences it; early stop', () => {
   const r = cli('train', 'wine', '--epochs', '3');
   assert.is(r.code, 0);

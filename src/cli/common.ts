@@ -25,6 +25,7 @@ export const CSV_FLAGS: Flags = {
   'no-header': { type: 'boolean', help: 'the first row is data, not column names' },
   missing: { type: 'string', value: 'POLICY', help: "missing cells: 'error', 'drop' (skip the row) or 'mean' (fill features with the column mean)", def: 'error' },
   labels: { type: 'string', value: 'MODE', help: "target reading: 'auto', 'none' (numbers), 'integer' (class names → 0..k-1)", def: 'auto' },
+  classes: { type: 'string', value: 'LIST', help: 'the class names in label order, e.g. setosa,versicolor,virginica (fixes the mapping; needed for names with --stream)' },
 };
 
 /** Flags of the run itself. */
@@ -53,6 +54,7 @@ export const TRAIN_FLAGS: Flags = {
   'no-split': { type: 'boolean', help: 'train and evaluate on all rows (default: test = rows whose index is divisible by 5)' },
   'test-fraction': { type: 'string', value: 'F', help: 'a seeded random test split of this fraction instead of every 5th row' },
   'no-standardize': { type: 'boolean', help: "keep raw features (default: standardize with the training set's mean and std)" },
+  'no-shuffle': { type: 'boolean', help: 'keep the rows in file order every epoch (default: reshuffle each epoch)' },
 };
 
 /** Starts the backend named by --backend (or the fastest). */
@@ -93,6 +95,11 @@ export function delimiterFlag(v: Parsed['values']): string | undefined {
   return v.delimiter === 'tab' || v.delimiter === '\\t' ? '\t' : (v.delimiter as string | undefined);
 }
 
+/** --classes as a list. */
+export function classesFlag(v: Parsed['values']): string[] | undefined {
+  return v.classes === undefined ? undefined : String(v.classes).split(',').map((s) => s.trim());
+}
+
 /** Parses DATA with the CSV flags (`extra` overrides the target and fixes the class names). */
 export function loadData(command: string, src: DataSource | string | undefined, v: Parsed['values'],
   extra: { target?: string | number | null; features?: readonly string[]; classes?: readonly string[] } = {}): LoadedData {
@@ -105,30 +112,47 @@ export function loadData(command: string, src: DataSource | string | undefined, 
     delimiter: delimiterFlag(v),
     missing: choiceFlag<MissingPolicy>(command, 'missing', v.missing, ['error', 'drop', 'mean'], 'error'),
     labels: choiceFlag<LabelMode>(command, 'labels', v.labels, ['auto', 'none', 'integer'], 'auto'),
-    classes: extra.classes,
+    classes: extra.classes ?? classesFlag(v),
     source: s.name,
   });
   return { table, name: s.name, builtin: s.builtin };
 }
 
-/** The model family and class count for a table: explicit, or inferred from the labels. */
-export function chooseModel(command: string, kindFlag: Parsed['values'][string], t: CSVTable): { kind: ModelKind; classes: number } {
-  const kind = choiceFlag(command, 'model', kindFlag, ['auto', 'linear', 'logistic', 'softmax'] as const, 'auto');
+/** What model choice needs to know about the target. */
+export interface LabelSummary {
+  /** Class names, when the labels were mapped from names. */
+  classes?: readonly string[];
+  /** Every target is a whole number. */
+  integer: boolean;
+  min: number;
+  max: number;
+  /** The target column's name, for messages. */
+  target: string | null;
+}
+
+/** A table's labels, summarised for {@link chooseModel}. */
+export function summariseLabels(t: CSVTable): LabelSummary {
   let integer = true, min = Infinity, max = -Infinity;
   for (const v of t.y) {
     if (!Number.isInteger(v)) integer = false;
     if (v < min) min = v;
     if (v > max) max = v;
   }
-  const k = t.classes ? t.classes.length : integer && min >= 0 ? max + 1 : 0;
+  return { classes: t.classes, integer, min, max, target: t.target };
+}
+
+/** The model family and class count: explicit, or inferred from the labels. */
+export function chooseModel(command: string, kindFlag: Parsed['values'][string], s: LabelSummary): { kind: ModelKind; classes: number } {
+  const kind = choiceFlag(command, 'model', kindFlag, ['auto', 'linear', 'logistic', 'softmax'] as const, 'auto');
+  const k = s.classes ? s.classes.length : s.integer && s.min >= 0 ? s.max + 1 : 0;
   if (kind === 'linear') return { kind, classes: 1 };
   if (kind === 'logistic') return { kind, classes: 2 };
   if (kind === 'softmax') {
-    if (k < 2) throw new DataError(`${t.target ?? 'the target'}: softmax needs integer class labels 0..k-1 (or class names with --labels integer)`);
+    if (k < 2) throw new DataError(`${s.target ?? 'the target'}: softmax needs integer class labels 0..k-1 (or class names)`);
     return { kind, classes: k };
   }
   // auto: class names, or integer labels 0..k-1 with a modest k, are a classification task.
-  if (t.classes || (integer && min === 0 && max >= 1 && max < 100)) return k === 2 ? { kind: 'logistic', classes: 2 } : { kind: 'softmax', classes: k };
+  if (s.classes || (s.integer && s.min === 0 && s.max >= 1 && s.max < 100)) return k === 2 ? { kind: 'logistic', classes: 2 } : { kind: 'softmax', classes: k };
   return { kind: 'linear', classes: 1 };
 }
 

@@ -7,9 +7,9 @@ import { optimizerNames } from '../optim/index.js';
 import { helpText, parse, EXIT, UsageError, type Flags } from './args.js';
 import {
   CSV_FLAGS, RUN_FLAGS, TRAIN_FLAGS, batchFromFlag, checkWritable, chooseModel, duration, expectPositionals, loadData,
-  makeModel, optimizerFromFlags, prepare, Progress, progressMode, round, startBackend, table, writeOutput,
+  makeModel, optimizerFromFlags, prepare, Progress, progressMode, round, startBackend, summariseLabels, table, writeOutput,
 } from './common.js';
-import { dataLine, fitBatch, referenceLine, runOnce, trainOptionsFromFlags } from './train.js';
+import { dataLine, fitBatch, referenceLine, runOnce, summaryOf, trainOptionsFromFlags } from './train.js';
 
 const FLAGS: Flags = {
   variants: { type: 'string', value: 'LIST', help: "batching strategies to compare, e.g. full,stochastic,32", def: 'full,stochastic,32 unless --optimizers' },
@@ -67,12 +67,12 @@ export async function compareCommand(argv: string[]): Promise<number> {
   const backend = await startBackend('compare', v.backend);
   const data = loadData('compare', positionals[0], v);
   const t = data.table;
-  const { kind, classes } = chooseModel('compare', v.model, t);
+  const { kind, classes } = chooseModel('compare', v.model, summariseLabels(t));
   const prepared = prepare('compare', t, v);
   const mode = progressMode(v);
   const out = (s: string) => { if (mode !== 'json') process.stdout.write(s + '\n'); };
   try {
-    out(`data    ${dataLine(data, kind, classes)}`);
+    out(`data    ${dataLine(summaryOf(data), kind, classes)}`);
     out(`split   ${prepared.note}`);
     out(`model   ${kind}${kind === 'softmax' ? ` (${classes} classes)` : ''} · up to ${base.epochs} epochs · seed ${base.seed} · ${backend}\n`);
     const rows = prepared.train.rows;
@@ -106,7 +106,7 @@ export async function compareCommand(argv: string[]): Promise<number> {
           o.trainEval.loss.toPrecision(5), m === undefined ? '' : m.toFixed(4), duration(o.result.ms)];
       }),
     ));
-    const ref = referenceLine(data);
+    const ref = referenceLine(summaryOf(data));
     if (ref && !v['no-split'] && v['test-fraction'] === undefined && !v['no-standardize']) out(`\n(${ref})`);
     const curves: RunHistory[] = results.map(({ name, outcome }) => ({
       name, history: outcome.result.history.map((h) => ({ ...h, samples: h.epoch * rows })),

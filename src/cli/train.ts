@@ -3,18 +3,21 @@
 import { train, type TrainOptions, type TrainResult } from '../train.js';
 import { modelToJSON } from '../models/io.js';
 import { lossChart } from '../plot/svg.js';
-import type { Evaluation, Model } from '../models/model.js';
+import type { BuiltinInfo } from '../data/catalog.js';
+import type { Evaluation, Model, ModelKind } from '../models/model.js';
 import { helpText, numberFlag, parse, EXIT, type Flags, type Parsed } from './args.js';
 import {
   CSV_FLAGS, RUN_FLAGS, TRAIN_FLAGS, batchFromFlag, checkWritable, chooseModel, describeEval, duration,
   expectPositionals, loadData, makeModel, optimizerFromFlags, prepare, Progress, progressMode, round, startBackend,
-  writeOutput, type LoadedData, type Prepared,
+  summariseLabels, writeOutput, type LoadedData, type Prepared, type ProgressMode,
 } from './common.js';
 
 const FLAGS: Flags = {
   ...TRAIN_FLAGS,
   plot: { type: 'string', value: 'FILE.svg', help: 'write the loss curve (against epoch, samples seen and time) as SVG' },
   save: { type: 'string', value: 'FILE.json', help: 'save the model, with its standardization and names, for descent predict' },
+  stream: { type: 'boolean', help: 'out of core: read the CSV in chunks every epoch instead of loading it (for files larger than memory; rows in file order)' },
+  chunk: { type: 'string', value: 'ROWS', help: 'rows read at a time with --stream (rounded up to a multiple of --batch)', def: '4096' },
   ...CSV_FLAGS,
   ...RUN_FLAGS,
 };
@@ -24,7 +27,9 @@ export const TRAIN_HELP = helpText(
   'descent train <DATA> [options]',
   'Trains a linear, logistic or softmax model by gradient descent on DATA: a CSV file (header row, target in the\n' +
   'last column unless --target) or a built-in dataset (see descent datasets). By default the test set is the rows\n' +
-  "whose index is divisible by 5 and features are standardized with the training set's statistics.",
+  "whose index is divisible by 5 and features are standardized with the training set's statistics.\n" +
+  'With --stream the file is never loaded whole: one pass computes the statistics, then every epoch reads it again\n' +
+  'in chunks; memory stays bounded by a chunk, and the model is the one --no-shuffle would give in memory.',
   FLAGS,
   'Example:\n  descent train digits --model softmax --optimizer adam --lr 0.01 --batch 32 --epochs 50 --seed 1 \\\n' +
   '    --early-stop 5 --plot loss.svg --save model.json',
@@ -56,6 +61,7 @@ export function runOnce(model: Model, p: Prepared, options: TrainOptions, progre
 /** The options of train() from the flags. */
 export function trainOptionsFromFlags(command: string, v: Parsed['values']): TrainOptions {
   const o: TrainOptions = {
+    shuffle: !v['no-shuffle'],
     optimizer: optimizerFromFlags(command, v),
     batch: batchFromFlag(command, v.batch),
     epochs: numberFlag(command, 'epochs', v.epochs, 50, { integer: true, min: 1 }),
@@ -74,17 +80,40 @@ export function fitBatch(o: TrainOptions, rows: number): TrainOptions {
   return typeof o.batch === 'number' && o.batch > rows ? { ...o, batch: 'full' } : o;
 }
 
+/** What the data summary line needs. */
+export interface DataSummary {
+  name: string;
+  /** Rows (all of them; undefined when streaming and not counted yet). */
+  rows?: number;
+  features: number;
+  target: string | null;
+  classNames?: readonly string[];
+  featureNames: readonly string[];
+  dropped?: number;
+  imputed?: number;
+  builtin?: BuiltinInfo;
+}
+
+/** The summary of parsed data. */
+export function summaryOf(data: LoadedData): DataSummary {
+  const t = data.table;
+  return {
+    name: data.name, rows: t.rows, features: t.features, target: t.target, classNames: t.classes, featureNames: t.featureNames,
+    dropped: t.dropped, imputed: t.imputed, builtin: data.builtin,
+  };
+}
+
 /** One line describing the data. */
-export function dataLine(d: LoadedData, kind: string, classes: number): string {
-  const t = d.table;
-  const target = t.target === null ? '' : `, target "${t.target}"`;
-  const task = kind === 'linear' ? 'regression' : `${classes} classes${t.classes ? ` (${t.classes.slice(0, 6).join(', ')}${t.classes.length > 6 ? ', …' : ''})` : ''}`;
-  const extra = [t.dropped ? `${t.dropped} rows dropped for missing values` : '', t.imputed ? `${t.imputed} cells filled with column means` : ''].filter(Boolean).join(', ');
-  return `${d.name}: ${t.rows} rows × ${t.features} features${target}, ${task}${extra ? `; ${extra}` : ''}`;
+export function dataLine(d: DataSummary, kind: string, classes: number): string {
+  const target = d.target === null ? '' : `, target "${d.target}"`;
+  const names = d.classNames;
+  const task = kind === 'linear' ? 'regression' : `${classes} classes${names ? ` (${names.slice(0, 6).join(', ')}${names.length > 6 ? ', …' : ''})` : ''}`;
+  const extra = [d.dropped ? `${d.dropped} rows dropped for missing values` : '', d.imputed ? `${d.imputed} cells filled with column means` : ''].filter(Boolean).join(', ');
+  return `${d.name}: ${d.rows !== undefined ? `${d.rows} rows × ` : ''}${d.features} features${target}, ${task}${extra ? `; ${extra}` : ''}`;
 }
 
 /** scikit-learn's figures for a built-in, as one line. */
-export function referenceLine(d: LoadedData): string | undefined {
+export function referenceLine(d: DataSummary): string | undefined {
   const b = d.builtin;
   if (!b) return undefined;
   const r = b.reference;
@@ -102,6 +131,68 @@ function evalJSON(e: Evaluation | undefined): Record<string, number> | undefined
   return o;
 }
 
+/** One training run, however the data were read: what the report, --save and --plot need. */
+export interface TrainRun {
+  data: DataSummary;
+  model: Model;
+  kind: ModelKind;
+  classes: number;
+  options: TrainOptions;
+  trainRows: number;
+  testRows: number;
+  history: { epoch: number; loss: number; ms: number; lr: number; samples: number }[];
+  stopReason: TrainResult['stopReason'];
+  divergedAt?: number;
+  steps: number;
+  ms: number;
+  trainEval: Evaluation;
+  testEval?: Evaluation;
+  stats?: { mean: ArrayLike<number>; std: ArrayLike<number> };
+  /** The target's range, for the hint on unscaled regression targets. */
+  yRange: [number, number];
+}
+
+/** Prints the header lines of a run. */
+export function printHeader(out: (s: string) => void, d: DataSummary, note: string, kind: ModelKind, classes: number, o: TrainOptions, backend: string): void {
+  const opt = o.optimizer!;
+  out(`data    ${dataLine(d, kind, classes)}`);
+  out(`split   ${note}`);
+  out(`model   ${kind}${kind === 'softmax' ? ` (${classes} classes)` : ''} · ${opt.name} lr ${opt.lr} · batch ${o.batch} · ` +
+    `up to ${o.epochs} epochs${o.nIterNoChange ? ` (early stop after ${o.nIterNoChange} without improvement of ${o.tol})` : ''} · ` +
+    `${o.shuffle === false ? 'file order' : `seed ${o.seed}`} · ${backend}`);
+}
+
+/** The in-memory run: the whole CSV parsed, split and standardized, then train(). */
+function memoryRun(v: Parsed['values'], positional: string, options: TrainOptions, mode: ProgressMode, out: (s: string) => void, backend: string): TrainRun {
+  const data = loadData('train', positional, v);
+  const t = data.table;
+  const { kind, classes } = chooseModel('train', v.model, summariseLabels(t));
+  const prepared: Prepared = prepare('train', t, v);
+  let model: Model | undefined;
+  try {
+    const opts = fitBatch(options, prepared.train.rows);
+    const summary = summaryOf(data);
+    printHeader(out, summary, prepared.note, kind, classes, opts, backend);
+    model = makeModel(kind, t.features, classes);
+    const run = runOnce(model, prepared, opts, new Progress(mode, opts.epochs!));
+    const r = run.result;
+    let lo = Infinity, hi = -Infinity;
+    for (const y of t.y) { lo = Math.min(lo, y); hi = Math.max(hi, y); }
+    const rows = prepared.train.rows;
+    return {
+      data: summary, model, kind, classes, options: opts, trainRows: rows, testRows: prepared.test?.rows ?? 0,
+      history: r.history.map((h) => ({ ...h, samples: h.epoch * rows })), stopReason: r.stopReason, divergedAt: r.divergedAt,
+      steps: r.steps, ms: r.ms, trainEval: run.trainEval, testEval: run.testEval, stats: prepared.stats, yRange: [lo, hi],
+    };
+  } catch (e) {
+    model?.dispose();
+    throw e;
+  } finally {
+    prepared.train.dispose();
+    prepared.test?.dispose();
+  }
+}
+
 /** `descent train`. Returns the exit code. */
 export async function trainCommand(argv: string[]): Promise<number> {
   const { values: v, positionals } = parse('train', argv, FLAGS);
@@ -114,71 +205,56 @@ export async function trainCommand(argv: string[]): Promise<number> {
   const savePath = checkWritable('train', 'save', v.save);
   const plotPath = checkWritable('train', 'plot', v.plot);
   const options = trainOptionsFromFlags('train', v);
-  const backend = await startBackend('train', v.backend);
-  const data = loadData('train', positionals[0], v);
-  const t = data.table;
-  const { kind, classes } = chooseModel('train', v.model, t);
-  const prepared = prepare('train', t, v);
   const mode = progressMode(v);
   const out = (s: string) => { if (mode !== 'json') process.stdout.write(s + '\n'); };
-  let model: Model | undefined;
+  const stream = v.stream ? (await import('./stream.js')).streamRun : undefined;
+  const backend = await startBackend('train', v.backend);
+  const run = stream ? await stream(v, positionals[0], options, mode, out, backend) : memoryRun(v, positionals[0], options, mode, out, backend);
+  const { model, options: opts, data: d } = run;
   try {
-    const opts = fitBatch(options, prepared.train.rows);
     const opt = opts.optimizer!;
-    out(`data    ${dataLine(data, kind, classes)}`);
-    out(`split   ${prepared.note}`);
-    out(`model   ${kind}${kind === 'softmax' ? ` (${classes} classes)` : ''} · ${opt.name} lr ${opt.lr} · batch ${opts.batch} · ` +
-      `up to ${opts.epochs} epochs${opts.nIterNoChange ? ` (early stop after ${opts.nIterNoChange} without improvement of ${opts.tol})` : ''} · seed ${opts.seed} · ${backend}`);
-    model = makeModel(kind, t.features, classes);
-    const run = runOnce(model, prepared, opts, new Progress(mode, opts.epochs!));
-    const r = run.result;
-    const stop = r.stopReason === 'tol' ? `stopped early: no improvement of ${opts.tol} for ${opts.nIterNoChange} epochs`
-      : r.stopReason === 'diverged' ? `DIVERGED at epoch ${r.divergedAt}` : r.stopReason === 'epochs' ? 'all epochs run' : r.stopReason;
-    out(`result  ${r.epochs} epochs (${stop}), ${r.steps} steps, ${duration(r.ms)}`);
+    const stop = run.stopReason === 'tol' ? `stopped early: no improvement of ${opts.tol} for ${opts.nIterNoChange} epochs`
+      : run.stopReason === 'diverged' ? `DIVERGED at epoch ${run.divergedAt}` : run.stopReason === 'epochs' ? 'all epochs run' : run.stopReason;
+    out(`result  ${run.history.length} epochs (${stop}), ${run.steps} steps, ${duration(run.ms)}`);
     out(`        training ${describeEval(run.trainEval)}`);
     if (run.testEval) out(`        test     ${describeEval(run.testEval)}`);
     const r2 = (run.testEval ?? run.trainEval).r2;
     if (r2 !== undefined && r2 < 0) {
       // The common trap: an unscaled regression target (diabetes: 25–346) with Adam, whose steps are about lr in size.
-      let lo = Infinity, hi = -Infinity;
-      for (const y of t.y) { lo = Math.min(lo, y); hi = Math.max(hi, y); }
-      out(`hint    R² below 0: the model is worse than predicting the mean. The target spans ${lo}–${hi} and is not scaled; ` +
+      out(`hint    R² below 0: the model is worse than predicting the mean. The target spans ${run.yRange[0]}–${run.yRange[1]} and is not scaled; ` +
         `${opt.name === 'sgd' ? 'try more --epochs or a larger --lr' : `${opt.name} moves each weight by about --lr per step, so try --optimizer sgd, a larger --lr or more --epochs`}.`);
     }
-    const ref = referenceLine(data);
+    const ref = referenceLine(d);
     if (ref && !v['no-split'] && v['test-fraction'] === undefined && !v['no-standardize']) out(`        (${ref})`);
     if (savePath) {
       const saved = modelToJSON(model, {
-        featureNames: t.featureNames, target: t.target ?? undefined, classes: t.classes, standardize: prepared.stats,
-        training: { data: data.name, optimizer: opts.optimizer, batch: opts.batch, epochs: r.epochs, seed: opts.seed, l2: opts.l2, backend },
+        featureNames: d.featureNames, target: d.target ?? undefined, classes: d.classNames, standardize: run.stats,
+        training: { data: d.name, optimizer: opts.optimizer, batch: opts.batch, epochs: run.history.length, seed: opts.seed, shuffle: opts.shuffle, l2: opts.l2, stream: !!v.stream, backend },
       });
       writeOutput(savePath, JSON.stringify(saved, null, 1) + '\n');
       out(`saved   ${savePath}`);
     }
     if (plotPath) {
-      const rows = prepared.train.rows;
-      writeOutput(plotPath, lossChart([{ name: `${kind} · ${opt.name} lr ${opt.lr} · batch ${opts.batch}`, history: r.history.map((h) => ({ ...h, samples: h.epoch * rows })) }],
-        { title: `${data.name}: training loss (${backend})` }));
+      writeOutput(plotPath, lossChart([{ name: `${run.kind} · ${opt.name} lr ${opt.lr} · batch ${opts.batch}`, history: run.history }],
+        { title: `${d.name}: training loss (${backend})` }));
       out(`plot    ${plotPath}`);
     }
     if (mode === 'json') {
       process.stdout.write(JSON.stringify({
-        event: 'result', data: data.name, rows: t.rows, features: t.features, target: t.target, classes: t.classes,
-        model: kind, outputs: model.outputs, optimizer: opts.optimizer, batch: opts.batch, seed: opts.seed, backend,
-        trainRows: prepared.train.rows, testRows: prepared.test?.rows ?? 0,
-        stopReason: r.stopReason, epochs: r.epochs, steps: r.steps, ms: round(r.ms),
+        event: 'result', data: d.name, rows: run.trainRows + run.testRows, features: d.features, target: d.target, classes: d.classNames,
+        model: run.kind, outputs: model.outputs, optimizer: opts.optimizer, batch: opts.batch, seed: opts.seed, shuffle: opts.shuffle,
+        stream: !!v.stream, backend, trainRows: run.trainRows, testRows: run.testRows,
+        stopReason: run.stopReason, epochs: run.history.length, steps: run.steps, ms: round(run.ms),
         train: evalJSON(run.trainEval), test: evalJSON(run.testEval), saved: savePath, plot: plotPath,
       }) + '\n');
     }
-    if (r.stopReason === 'diverged') {
-      process.stderr.write(`descent train: training diverged at epoch ${r.divergedAt} (the loss or a parameter stopped being finite); ` +
-        `kept the parameters of the last finite epoch${savePath ? ' (and saved them)' : ''}. Try a smaller --lr.\n`);
+    if (run.stopReason === 'diverged') {
+      process.stderr.write(`descent train: training diverged at epoch ${run.divergedAt} (the loss or a parameter stopped being finite); ` +
+        `kept the parameters ${v.stream ? 'from before the diverging batch' : 'of the last finite epoch'}${savePath ? ' (and saved them)' : ''}. Try a smaller --lr.\n`);
       return EXIT.diverged;
     }
     return EXIT.ok;
   } finally {
-    model?.dispose();
-    prepared.train.dispose();
-    prepared.test?.dispose();
+    model.dispose();
   }
 }

@@ -35,6 +35,8 @@ export interface CSVBatch {
   firstRow: number;
   /** The feature columns' names. */
   featureNames: readonly string[];
+  /** The target column's name (one-hot: names joined by '|'), or null without a target. */
+  target: string | null;
   /** Class names, when labels are mapped. */
   classes?: readonly string[];
 }
@@ -76,7 +78,7 @@ export async function* csvBatches(source: CSVSource, options: CSVBatchOptions = 
   const flush = (): CSVBatch => {
     const out: CSVBatch = {
       x: n * nf === x.length ? x : x.slice(0, n * nf), y: n === y.length ? y : y.slice(0, n),
-      rows: n, features: nf, firstRow: first, featureNames: schema!.featureNames,
+      rows: n, features: nf, firstRow: first, featureNames: schema!.featureNames, target: schema!.targetName,
     };
     if (schema!.classes) out.classes = schema!.classes;
     if (standardize) standardizeRows(out.x, nf, standardize);
@@ -144,6 +146,7 @@ export interface CSVStats {
   /** Whether every target is an integer (a hint for classification). */
   yIntegers: boolean;
   featureNames: readonly string[];
+  target: string | null;
   classes?: readonly string[];
 }
 
@@ -156,11 +159,13 @@ export async function csvStats(source: CSVSource, options: Omit<CSVBatchOptions,
   let moments: Moments | undefined;
   let yMin = Infinity, yMax = -Infinity, yIntegers = true;
   let names: readonly string[] = [];
+  let target: string | null = null;
   let classes: readonly string[] | undefined;
   for await (const b of csvBatches(source, options)) {
     if (!moments) {
       moments = new Moments(b.features);
       names = b.featureNames;
+      target = b.target;
       classes = b.classes;
     }
     moments.push(b.x, b.rows);
@@ -172,7 +177,7 @@ export async function csvStats(source: CSVSource, options: Omit<CSVBatchOptions,
     }
   }
   if (!moments) throw new DataError('csvStats: no rows were read');
-  const out: CSVStats = { ...moments.result(), rows: moments.rows, yMin, yMax, yIntegers, featureNames: names };
+  const out: CSVStats = { ...moments.result(), rows: moments.rows, yMin, yMax, yIntegers, featureNames: names, target };
   if (classes) out.classes = classes;
   return out;
 }
