@@ -2,14 +2,16 @@
 // standardization, built-ins against their catalogue, and the seeded synthetic generators.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   init, Dataset, DataError, HyperParameterError, ShapeError, parseCSV, formatCSV, builtinNames, builtinCatalog,
   makeRegression, makeClassification, regressionChunks, classificationChunks, csvChunks,
 } from '../src/node.js';
-import { csvHeader } from '../src/data/csv.js';
+import { csvHeader, setRecordParser, type RecordParser } from '../src/data/csv.js';
+import { parse as parseBrowser } from 'csv-parse/browser/esm/sync';
+import { parse as parseNative } from 'csv-parse/sync';
 
 const dir = mkdtempSync(join(tmpdir(), 'descent-data-'));
 
@@ -199,6 +201,23 @@ test('built-ins match their catalogue and the strict reader', () => {
   viaCSV.dispose();
   viaBuiltin.dispose();
   throws(() => Dataset.builtin('mnist' as never), HyperParameterError, /unknown built-in dataset "mnist"/);
+});
+
+test("csv-parse's browser build (the default outside Node) reads exactly as the native one", () => {
+  const texts = [
+    '\ufeffa;b;"c d"\r\n1;"2.5";x\r\n\r\n3;4;y\r\n',
+    'a,b,y\n1,NA,0\n3,4,1\n',
+    readFileSync(join(process.cwd(), 'data', 'iris.csv'), 'utf8'),
+  ];
+  const opts = [{ delimiter: ';', labels: 'integer' as const }, { missing: 'mean' as const }, {}];
+  const native = texts.map((t, i) => parseCSV(t, opts[i]));
+  setRecordParser(parseBrowser as unknown as RecordParser);
+  try {
+    texts.forEach((t, i) => assert.equal(parseCSV(t, opts[i]), native[i]));
+    throws(() => parseCSV('a,b\n1,"2\n'), DataError, /line 2: malformed CSV: Quote Not Closed/);
+  } finally {
+    setRecordParser(parseNative as unknown as RecordParser);
+  }
 });
 
 test('fromArrays checks the names it carries', () => {
