@@ -28,7 +28,7 @@ export interface EpochRecord {
 export interface TrainOptions {
   /** Update rule and hyper-parameters (PyTorch names and defaults). Default `{ name: 'sgd', lr: 0.01 }`. */
   optimizer?: OptimizerOptions;
-  /** `'full'` (all rows), `'stochastic'` (one row) or a mini-batch size in [1, rows]. Default 32. */
+  /** `'full'` (all rows), `'stochastic'` (one row) or a mini-batch size in [1, rows]. Default min(32, rows). */
   batch?: BatchOption;
   /** Number of passes over the data. Default 100. */
   epochs?: number;
@@ -82,7 +82,7 @@ interface Plan {
 function plan(options: TrainOptions, rows: number): Plan {
   if (options === null || typeof options !== 'object') throw new HyperParameterError('options', `must be an object, got ${show(options)}`);
   onlyKeys('options', options, KEYS);
-  const b = options.batch ?? 32;
+  const b = options.batch ?? Math.min(32, rows);
   let batchSize: number;
   if (b === 'full') batchSize = rows;
   else if (b === 'stochastic') batchSize = 1;

@@ -66,6 +66,7 @@ export class Model {
 
   /** @internal checks that a dataset's labels suit this model, before any allocation. */
   checkTargets(ds: Dataset): void {
+    if (this.paramsBlock.disposed) throw new DisposedError(`the ${this.kind} model was disposed`);
     if (ds.features !== this.features) {
       throw new ShapeError(`the dataset has ${ds.features} features but the ${this.kind} model expects ${this.features}`);
     }
