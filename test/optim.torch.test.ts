@@ -60,11 +60,14 @@ const close = (got: number, want: number, rel: number, abs: number) =>
 // different operation order: a few ulps per step, well inside 1e-5 relative / 1e-6 absolute.
 const REPLAY = { rel: 1e-5, abs: 1e-6 };
 // Rosenbrock: the gradient is recomputed from our own parameters (PyTorch's autograd computed it in
-// f32, we compute it in f64 from the f32 parameters), and Rosenbrock's curvature (up to ~1e3 here)
-// amplifies any difference from one step to the next. The first steps are as tight as replay; after
-// TIGHT_STEPS the check only shows we follow the same trajectory, not the same last bits.
+// f32, we compute it in f64 from the f32 parameters and round once), and Rosenbrock's curvature (up to
+// ~1e3 at these points) multiplies any parameter difference into the next gradient, so differences
+// compound along the trajectory instead of staying at a few ulps. The first TIGHT_STEPS are held to
+// the replay tolerance; later steps to 1e-4, which still fails on any wrong rule or hyper-parameter
+// (those differ by ≥ 1e-3 within a step or two) but leaves room for the compounding. Measured on
+// this fixture, the later steps are in fact within ~1e-6 on all three backends.
 const TIGHT_STEPS = 10;
-const ROSEN_LATE = { rel: 1e-3, abs: 1e-4 };
+const ROSEN_LATE = { rel: 1e-4, abs: 1e-5 };
 
 /** Runs one case; returns a list of mismatches (empty when it matches PyTorch). */
 function runCase(c: Case): string[] {
