@@ -1,4 +1,4 @@
-// Every case of the PyTorch reference trajectories (test/fixtures/torch-optim-vectors.json, a copy of
+// Every case of the PyTorch reference trajectories (test/fixtures/torch-reference.json, a copy of
 // shared/reference, produced by torch.optim 1.13 in float32) replayed on every backend. One table-driven
 // test: a case that cannot be expressed with descent's options fails, it is never skipped.
 import { test } from 'uvu';
@@ -16,7 +16,7 @@ interface Case {
   expected: number[][];
 }
 
-const ref = JSON.parse(readFileSync(new URL('./fixtures/torch-optim-vectors.json', import.meta.url), 'utf8')) as {
+const ref = JSON.parse(readFileSync(new URL('./fixtures/torch-reference.json', import.meta.url), 'utf8')) as {
   source: string; dim: number; steps: number; cases: Case[];
 };
 
