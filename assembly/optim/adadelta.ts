@@ -8,8 +8,10 @@
 // has no bias correction). State: the square average a, then the accumulated update u (2 × n f32).
 // Same f32 operations, same order in the SIMD and scalar loops (bit-identical binaries).
 
+/** Number of n-length f32 state vectors the rule keeps. */
 export const ADADELTA_STATE_VECTORS: i32 = 2;
 
+/** One Adadelta step over n parameters; increments the step count h[1]. State: 2 × n f32. */
 export function adadeltaStep(params: usize, grads: usize, state: usize, n: i32, h: usize): void {
   const t = load<f64>(h, 8) + 1;
   store<f64>(h, t, 8);

@@ -9,8 +9,10 @@
 // The f32 operations follow ATen's order (addcdiv: p + (c·g)/d) and are the same in both loops, so
 // the SIMD and scalar binaries agree bit for bit.
 
+/** Number of n-length f32 state vectors the rule keeps. */
 export const ADAGRAD_STATE_VECTORS: i32 = 1;
 
+/** One Adagrad step over n parameters; increments the step count h[1]. State: 1 × n f32. */
 export function adagradStep(params: usize, grads: usize, state: usize, n: i32, h: usize): void {
   const t = load<f64>(h, 8) + 1;
   store<f64>(h, t, 8);

@@ -7,8 +7,10 @@
 // State: m, then the infinity norm u (2 × n f32). f32x4.max and f32.max share the NaN-propagating
 // semantics of torch.amax, and both loops run the same operations (bit-identical binaries).
 
+/** Number of n-length f32 state vectors the rule keeps. */
 export const ADAMAX_STATE_VECTORS: i32 = 2;
 
+/** One Adamax step over n parameters; increments the step count h[1]. State: 2 × n f32. */
 export function adamaxStep(params: usize, grads: usize, state: usize, n: i32, h: usize): void {
   const t = load<f64>(h, 8) + 1;
   store<f64>(h, t, 8);

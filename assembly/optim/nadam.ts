@@ -14,8 +14,10 @@
 // and restored with the block like the step count. State: m, then v (2 × n f32).
 // The two parameter updates are two roundings, as PyTorch's two addcdiv_ calls.
 
+/** Number of n-length f32 state vectors the rule keeps. */
 export const NADAM_STATE_VECTORS: i32 = 2;
 
+/** One NAdam step over n parameters; increments the step count h[1] and multiplies Π in h[7] by μₜ. State: 2 × n f32. */
 export function nadamStep(params: usize, grads: usize, state: usize, n: i32, h: usize): void {
   const t = load<f64>(h, 8) + 1;
   store<f64>(h, t, 8);

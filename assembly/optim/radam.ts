@@ -9,6 +9,7 @@
 // PyTorch multiplies m/(1 − β1ᵗ), lr, √(1 − β2ᵗ)/(√v + ε) and r elementwise; here the scalar
 // factors are folded into one f64 constant first (fewer f32 roundings, same value to a few ulps).
 
+/** Number of n-length f32 state vectors the rule keeps. */
 export const RADAM_STATE_VECTORS: i32 = 2;
 
 // Inlined with a constant `rectified`, so each branch of radamStep gets its own loop.
@@ -49,6 +50,7 @@ function radamLoop(
   }
 }
 
+/** One RAdam step over n parameters; increments the step count h[1]. State: 2 × n f32. */
 export function radamStep(params: usize, grads: usize, state: usize, n: i32, h: usize): void {
   const t = load<f64>(h, 8) + 1;
   store<f64>(h, t, 8);

@@ -8,6 +8,7 @@
 // Hyper-parameter block h (f64): [lr, t, alpha, eps, weightDecay, momentum, centered].
 // State: s, then c when centered, then b when μ > 0 (1 to 3 vectors of n f32).
 
+/** The most state vectors the rule uses (centered and momentum). */
 export const RMSPROP_STATE_VECTORS: i32 = 3;
 
 // Inlined with constant flags, so each of the four calls below compiles to a loop without the
@@ -72,6 +73,7 @@ function rmspropLoop(
   }
 }
 
+/** One RMSprop step over n parameters; increments the step count h[1]. State: 1 to 3 × n f32 (see above). */
 export function rmspropStep(params: usize, grads: usize, state: usize, n: i32, h: usize): void {
   const t = load<f64>(h, 8) + 1;
   store<f64>(h, t, 8);
