@@ -12,11 +12,11 @@ export function radamStep(params: Float32Array, grads: Float32Array, state: Floa
   // Variance rectification only once the approximated SMA length is past 5 (PyTorch's threshold).
   const rectified = rhoT > 5;
   const rect = rectified ? Math.sqrt(((rhoT - 4) * (rhoT - 2) * rhoInf) / ((rhoInf - 4) * (rhoInf - 2) * rhoT)) : 0;
+  const stepSize = rectified ? (lr * rect * Math.sqrt(bc2)) / bc1 : lr / bc1;
   for (let i = 0; i < n; i++) {
     const g = grads[i] + wd * params[i];
     const m = (state[i] = state[i] * b1 + (1 - b1) * g);
     const v = (state[n + i] = state[n + i] * b2 + (1 - b2) * g * g);
-    if (rectified) params[i] -= (((lr * m) / bc1) * rect * Math.sqrt(bc2)) / (Math.sqrt(v) + eps);
-    else params[i] -= (lr * m) / bc1;
+    params[i] -= rectified ? (stepSize * m) / (Math.sqrt(v) + eps) : stepSize * m;
   }
 }
