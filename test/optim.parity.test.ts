@@ -6,6 +6,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { init, optimizer, Rng, type BackendName, type Optimizer, type OptimizerOptions } from '../src/index.js';
+import { backend } from '../src/runtime/index.js';
+import { resolveOptimizer } from '../src/optim/index.js';
 
 // n = 0 is refused by optimizer() (a ShapeError), so the smallest length is 1.
 const LENGTHS = [1, 3, 4, 5, 7, 8, 15, 16, 17, 63, 64, 65, 1023];
@@ -159,6 +161,29 @@ test('the same seed gives bit-identical wasm runs (no hidden state between optim
         return out;
       });
       assert.is(firstBitDiff(runs[0], runs[1]), -1, `${backend} ${JSON.stringify(config)}`);
+    }
+  }
+});
+
+test('n = 0 (refused by optimizer(), reachable through the backend): kernels touch nothing but the step count', async () => {
+  for (const name of BACKENDS) {
+    await init({ backend: name });
+    const be = backend();
+    for (const config of CONFIGS) {
+      const r = resolveOptimizer(structuredClone(config));
+      const ptrs = [be.alloc(64), be.alloc(64), be.alloc(3 * 64), be.alloc(16 * 8)];
+      try {
+        const [p, g, st, h] = ptrs;
+        const views = [be.f32(p, 16), be.f32(g, 16), be.f32(st, 48)];
+        views.forEach((v, k) => v.fill(k + 0.5));
+        be.f64(h, 16).set(r.hyper);
+        be.optimStep(r.spec.code, p, g, st, 0, h);
+        const after = [be.f32(p, 16), be.f32(g, 16), be.f32(st, 48)];
+        after.forEach((v, k) => assert.ok(v.every((x) => x === k + 0.5), `${name} ${JSON.stringify(config)}: block ${k} written`));
+        assert.is(be.f64(h, 16)[1], 1);
+      } finally {
+        ptrs.forEach((q) => be.free(q));
+      }
     }
   }
 });
