@@ -4,6 +4,12 @@ export { lossGradSquared, lossGradLogistic, lossGradSoftmax } from "./losses";
 export { sgdStep } from "./optim/sgd";
 export { adamStep } from "./optim/adam";
 export { adamwStep } from "./optim/adamw";
+export { adagradStep } from "./optim/adagrad";
+export { adadeltaStep } from "./optim/adadelta";
+export { rmspropStep } from "./optim/rmsprop";
+export { adamaxStep } from "./optim/adamax";
+export { nadamStep } from "./optim/nadam";
+export { radamStep } from "./optim/radam";
 export { lossGrad, optimStep, runBatches } from "./train";
 
 /** Allocates n bytes, 16-byte aligned, from the runtime's TLSF heap. Memory may grow. */

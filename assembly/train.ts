@@ -6,6 +6,12 @@ import { lossGradSquared, lossGradLogistic, lossGradSoftmax } from "./losses";
 import { sgdStep } from "./optim/sgd";
 import { adamStep } from "./optim/adam";
 import { adamwStep } from "./optim/adamw";
+import { adagradStep } from "./optim/adagrad";
+import { adadeltaStep } from "./optim/adadelta";
+import { rmspropStep } from "./optim/rmsprop";
+import { adamaxStep } from "./optim/adamax";
+import { nadamStep } from "./optim/nadam";
+import { radamStep } from "./optim/radam";
 
 export const LOSS_SQUARED: i32 = 0;
 export const LOSS_LOGISTIC: i32 = 1;
@@ -14,6 +20,12 @@ export const LOSS_SOFTMAX: i32 = 2;
 export const OPT_SGD: i32 = 0;
 export const OPT_ADAM: i32 = 1;
 export const OPT_ADAMW: i32 = 2;
+export const OPT_ADAGRAD: i32 = 3;
+export const OPT_ADADELTA: i32 = 4;
+export const OPT_RMSPROP: i32 = 5;
+export const OPT_ADAMAX: i32 = 6;
+export const OPT_NADAM: i32 = 7;
+export const OPT_RADAM: i32 = 8;
 
 /** Loss + gradient of model `loss` over rows idx[start .. start+count). */
 export function lossGrad(
@@ -34,6 +46,12 @@ export function optimStep(opt: i32, params: usize, grads: usize, state: usize, n
     case OPT_SGD: sgdStep(params, grads, state, n, h); break;
     case OPT_ADAM: adamStep(params, grads, state, n, h); break;
     case OPT_ADAMW: adamwStep(params, grads, state, n, h); break;
+    case OPT_ADAGRAD: adagradStep(params, grads, state, n, h); break;
+    case OPT_ADADELTA: adadeltaStep(params, grads, state, n, h); break;
+    case OPT_RMSPROP: rmspropStep(params, grads, state, n, h); break;
+    case OPT_ADAMAX: adamaxStep(params, grads, state, n, h); break;
+    case OPT_NADAM: nadamStep(params, grads, state, n, h); break;
+    case OPT_RADAM: radamStep(params, grads, state, n, h); break;
   }
 }
 

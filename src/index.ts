@@ -9,6 +9,8 @@ export { train, type TrainOptions, type TrainResult, type EpochRecord, type Stop
 export {
   optimizer, optimizerNames, Optimizer,
   type OptimizerOptions, type OptimizerName, type SgdOptions, type AdamOptions, type AdamWOptions,
+  type AdagradOptions, type AdadeltaOptions, type RmspropOptions, type AdamaxOptions, type NadamOptions,
+  type RadamOptions,
 } from './optim/index.js';
 export { Rng } from './rng.js';
 export { DescentError, ShapeError, DataError, HyperParameterError, BackendError, DisposedError } from './errors.js';

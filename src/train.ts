@@ -117,7 +117,8 @@ function allFinite(a: Float32Array): boolean {
  */
 export function train(model: Model, ds: Dataset, options: TrainOptions = {}): TrainResult {
   const p = plan(options, ds.rows);
-  const resolved = resolveOptimizer(options.optimizer ?? { name: 'sgd', lr: 0.01 });
+  // Only an absent optimizer takes the default: `optimizer: null` is a mistake to report, not a request for SGD.
+  const resolved = resolveOptimizer(options.optimizer === undefined ? { name: 'sgd', lr: 0.01 } : options.optimizer);
   model.checkTargets(ds);
 
   const be = model.paramsBlock.backend;

@@ -7,7 +7,7 @@ export const LOSS = { squared: 0, logistic: 1, softmax: 2 } as const;
 export type LossName = keyof typeof LOSS;
 
 /** Update-rule codes, as assembly/train.ts OPT_*. */
-export const OPT = { sgd: 0, adam: 1, adamw: 2 } as const;
+export const OPT = { sgd: 0, adam: 1, adamw: 2, adagrad: 3, adadelta: 4, rmsprop: 5, adamax: 6, nadam: 7, radam: 8 } as const;
 /** An update-rule name known to the kernels. */
 export type OptName = keyof typeof OPT;
 

@@ -3,6 +3,12 @@ import { lossGradSquared, lossGradLogistic, lossGradSoftmax } from './losses.js'
 import { sgdStep } from './optim/sgd.js';
 import { adamStep } from './optim/adam.js';
 import { adamwStep } from './optim/adamw.js';
+import { adagradStep } from './optim/adagrad.js';
+import { adadeltaStep } from './optim/adadelta.js';
+import { rmspropStep } from './optim/rmsprop.js';
+import { adamaxStep } from './optim/adamax.js';
+import { nadamStep } from './optim/nadam.js';
+import { radamStep } from './optim/radam.js';
 import { LOSS, OPT } from '../codes.js';
 
 /** Loss + gradient of model `loss` over rows idx[start .. start+count). */
@@ -26,6 +32,12 @@ export function optimStep(
     case OPT.sgd: sgdStep(params, grads, state, n, h); break;
     case OPT.adam: adamStep(params, grads, state, n, h); break;
     case OPT.adamw: adamwStep(params, grads, state, n, h); break;
+    case OPT.adagrad: adagradStep(params, grads, state, n, h); break;
+    case OPT.adadelta: adadeltaStep(params, grads, state, n, h); break;
+    case OPT.rmsprop: rmspropStep(params, grads, state, n, h); break;
+    case OPT.adamax: adamaxStep(params, grads, state, n, h); break;
+    case OPT.nadam: nadamStep(params, grads, state, n, h); break;
+    case OPT.radam: radamStep(params, grads, state, n, h); break;
   }
 }
 
