@@ -69,8 +69,8 @@ export interface TrainOptions {
   /** Elastic-net mixing in [0, 1], only with penalty 'elasticnet'. Default 0.15 (scikit-learn's). */
   l1Ratio?: number;
   /**
-   * How the L1 part is applied. 'cumulative' (default with SGD): Tsuruoka et al.'s cumulative penalty
-   * after each update, as scikit-learn. 'orthant' (default with other rules): OWL-QN's pseudo-gradient
+   * How the L1 part is applied. 'cumulative' (default with SGD without momentum): Tsuruoka et al.'s
+   * cumulative penalty after each update, as scikit-learn. 'orthant' (default otherwise): OWL-QN's pseudo-gradient
    * before the update and a projection that keeps each weight in its orthant. Both give exact zeros.
    */
   l1Method?: 'cumulative' | 'orthant';
@@ -239,7 +239,11 @@ function plan(options: TrainOptions, model: Model, ds: Dataset): Plan {
   const a = alpha ?? 0;
   const l1 = a * l1Ratio;
   const l2 = l2Plain + a * (1 - l1Ratio);
-  const method = options.l1Method ?? (resolved.spec.name === 'sgd' ? 'cumulative' : 'orthant');
+  // The cumulative penalty is scikit-learn's method for plain SGD. Under momentum or an adaptive rule the
+  // steps are amplified or rescaled while u grows by lr·λ only, so the effective L1 strength would be
+  // off (by 1 − μ for momentum): those rules default to the orthant-wise method.
+  const plainSgd = resolved.spec.name === 'sgd' && resolved.hyper[2] === 0;
+  const method = options.l1Method ?? (plainSgd ? 'cumulative' : 'orthant');
   if (method !== 'cumulative' && method !== 'orthant') {
     throw new HyperParameterError('l1Method', `must be 'cumulative' or 'orthant', got ${show(method)}`);
   }
@@ -286,7 +290,9 @@ function plan(options: TrainOptions, model: Model, ds: Dataset): Plan {
   }
   const maxMs = positive('maxMs', options.maxMs);
   const maxSteps = options.maxSteps === undefined ? undefined : int('maxSteps', options.maxSteps, 1, 1);
-  const runSteps = Math.min(epochs * nb, maxSteps ?? Infinity);
+  // Schedules span the planned run (epochs × batches); maxSteps and maxMs are budgets that may cut it
+  // short without reshaping it, so a run stopped by a budget and resumed follows the same schedule.
+  const runSteps = epochs * nb;
 
   const schedule = createSchedule(options.schedule, {
     baseLr: resolved.hyper[0], stepsPerEpoch: nb, runSteps, alpha, hasValidation,
