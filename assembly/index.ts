@@ -2,11 +2,11 @@
 export { dotF32, axpyF32, axpbyF32 } from "./linalg";
 export { lossGradSquared, lossGradLogistic, lossGradSoftmax } from "./losses";
 export { lossGradHinge, lossGradSquaredHinge, lossGradModifiedHuber, lossGradHuber, lossGradEpsilonInsensitive } from "./losses";
+export { clipGradNorm, clipGradValue, addGradNoise, lnPortable, norm1, l1Cumulative, l1PseudoGrad, l1Project, averageStep } from "./gradtools";
 export { sgdStep } from "./optim/sgd";
 export { adamStep } from "./optim/adam";
 export { adamwStep } from "./optim/adamw";
 export { lossGrad, optimStep, runBatches } from "./train";
-export { clipGradNorm, clipGradValue, addGradNoise, lnPortable, norm1, l1Cumulative, l1PseudoGrad, l1Project, averageStep } from "./gradtools";
 
 /** Allocates n bytes, 16-byte aligned, from the runtime's TLSF heap. Memory may grow. */
 export function alloc(n: usize): usize {

@@ -28,13 +28,11 @@ export const OPT_SGD: i32 = 0;
 export const OPT_ADAM: i32 = 1;
 export const OPT_ADAMW: i32 = 2;
 
-/**
- * Loss + gradient of model `loss` over rows idx[start .. start+count). `lossParam` is the ε of the
- * Huber and epsilon-insensitive losses and is ignored by the others.
- */
+/** Loss + gradient of model `loss` over rows idx[start .. start+count). */
 export function lossGrad(
   loss: i32, grad: usize, params: usize, X: usize, y: usize, idx: usize,
-  start: i32, count: i32, d: i32, k: i32, l2: f32, scratch: usize, lossParam: f32,
+  start: i32, count: i32, d: i32, k: i32, l2: f32, scratch: usize,
+  lossParam: f32, // ε of the Huber and epsilon-insensitive losses; ignored by the others
 ): f64 {
   switch (loss) {
     case LOSS_SQUARED: return lossGradSquared(grad, params, X, y, idx, start, count, d, l2);

@@ -164,7 +164,7 @@ export interface ScheduleContext {
   baseLr: number;
   /** Batches per epoch (1 for {@link minimize}). */
   stepsPerEpoch: number;
-  /** Planned length of the run in steps: epochs × stepsPerEpoch, or maxSteps when smaller. */
+  /** Planned length of the run in steps: epochs × stepsPerEpoch (train) or maxSteps (minimize). */
   runSteps: number;
   /** The training penalty's α, when there is one (default for `optimal`). */
   alpha?: number;

@@ -4,10 +4,11 @@ import {
   lossGradHinge, lossGradSquaredHinge, lossGradModifiedHuber, lossGradHuber, lossGradEpsilonInsensitive,
 } from './losses.js';
 import { clipGradNorm, clipGradValue, addGradNoise, norm1, l1Cumulative, l1PseudoGrad, l1Project, averageStep } from './gradtools.js';
+import { CTL, L1_MODE } from '../codes.js';
 import { sgdStep } from './optim/sgd.js';
 import { adamStep } from './optim/adam.js';
 import { adamwStep } from './optim/adamw.js';
-import { CTL, L1_MODE, LOSS, OPT } from '../codes.js';
+import { LOSS, OPT } from '../codes.js';
 
 /** Loss + gradient of model `loss` over rows idx[start .. start+count); lossParam is the ε of Huber / ε-insensitive. */
 export function lossGrad(
