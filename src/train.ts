@@ -9,7 +9,7 @@ import { Block, disposeAll } from './runtime/block.js';
 import { Optimizer, resolveOptimizer, type OptimizerOptions, type ResolvedOptimizer } from './optim/index.js';
 import { createSchedule, type Schedule, type ScheduleOptions } from './optim/schedules.js';
 import { bool, int, num, onlyKeys, show } from './optim/validate.js';
-import { CTL, CTL_LEN, L1_MODE } from './backends/codes.js';
+import { CTL, CTL_LEN, HYPER_LEN, L1_MODE } from './backends/codes.js';
 import { Rng } from './rng.js';
 import { Dataset } from './data/dataset.js';
 import type { Model } from './models/model.js';
@@ -316,6 +316,9 @@ function checkResume(s: TrainState, model: Model, rows: number, batchSize: numbe
   }
   if (s.version !== 1) throw new HyperParameterError('resume', `unsupported state version ${show(s.version)}`);
   const c = s.config;
+  if (c === null || typeof c !== 'object' || s.model === null || typeof s.model !== 'object') {
+    throw new HyperParameterError('resume', 'the state is incomplete (no config or model)');
+  }
   const want: [string, unknown, unknown][] = [
     ['rows', c.rows, rows], ['batchSize', c.batchSize, batchSize], ['nParams', c.nParams, model.size],
     ['optimizer', c.optimizer, r.spec.name], ['schedule', c.schedule, schedule.name],
@@ -327,9 +330,29 @@ function checkResume(s: TrainState, model: Model, rows: number, batchSize: numbe
   if (s.model.kind !== model.kind || s.model.loss !== model.loss) {
     throw new HyperParameterError('resume', `the state was saved for a ${s.model.kind}/${s.model.loss} model, this one is ${model.kind}/${model.loss}`);
   }
-  if (s.optimizer.state.length !== Math.max(1, r.stateVectors * model.size) || s.perm.length !== rows) {
-    throw new HyperParameterError('resume', 'the saved optimizer state or row order does not fit this run');
+  // Every array is checked here, before allocation, so that restoring cannot fail half-way.
+  const n = model.size, nW = model.outputs * model.features;
+  const lengths: [string, unknown, number | null][] = [
+    ['model.params', s.model.params, n], ['optimizer.hyper', s.optimizer?.hyper, HYPER_LEN],
+    ['optimizer.state', s.optimizer?.state, Math.max(1, r.stateVectors * n)], ['ctl', s.ctl, CTL_LEN],
+    ['avg', s.avg, averaging ? n : null], ['l1', s.l1, l1 ? nW : null], ['perm', s.perm, rows], ['rng', s.rng, 4],
+    ['last.params', s.last?.params, n], ['last.avg', s.last?.avg, averaging ? n : null],
+    ['stopping.bestParams', s.stopping?.bestParams, s.stopping?.bestParams == null ? null : n],
+  ];
+  for (const [what, a, len] of lengths) {
+    const ok = len === null ? a === null || a === undefined : Array.isArray(a) && a.length === len && a.every((v) => typeof v === 'number');
+    if (!ok) throw new HyperParameterError('resume', `the saved ${what} does not fit this run (expected ${len === null ? 'none' : `${len} numbers`})`);
   }
+  const perm = s.perm as number[];
+  const seen = new Uint8Array(rows);
+  for (const i of perm) {
+    if (!Number.isInteger(i) || i < 0 || i >= rows || seen[i]) throw new HyperParameterError('resume', 'the saved row order is not a permutation of the rows');
+    seen[i] = 1;
+  }
+  for (const key of ['epoch', 'batch', 'steps', 'lossSum', 'epochLr', 'elapsedMs'] as const) {
+    if (typeof s[key] !== 'number' || !Number.isFinite(s[key])) throw new HyperParameterError('resume', `the saved ${key} is not a finite number`);
+  }
+  if (!Array.isArray(s.history) || !s.schedule || !s.stopping) throw new HyperParameterError('resume', 'the state is incomplete');
 }
 
 function allFinite(a: Float32Array): boolean {

@@ -144,6 +144,24 @@ for (const b of BACKENDS) {
     }
     assert.throws(() => new Trainer(softmax({ features: 4, classes: 3 }), ds, { ...base, resume: { format: 'x' } as never }),
       (e: unknown) => e instanceof HyperParameterError);
+    // Damaged states are refused before anything is allocated.
+    const fresh = softmax({ features: 4, classes: 3 });
+    const before = backend().liveBytes();
+    const damaged: ((c: TrainState) => void)[] = [
+      (c) => { c.optimizer.state.pop(); },
+      (c) => { c.perm[0] = c.perm[1]; },
+      (c) => { c.rng = [1, 2]; },
+      (c) => { c.model.params.push(0); },
+      (c) => { (c as { config?: unknown }).config = undefined; },
+      (c) => { c.avg = [1, 2, 3]; },
+    ];
+    for (const damage of damaged) {
+      const c = JSON.parse(JSON.stringify(s)) as TrainState;
+      damage(c);
+      assert.throws(() => new Trainer(fresh, ds, { ...base, resume: c }), (e: unknown) => e instanceof HyperParameterError && (e as HyperParameterError).param === 'resume');
+    }
+    assert.is(backend().liveBytes(), before, 'nothing allocated');
+    fresh.dispose();
     m.dispose();
     ds.dispose();
   });
