@@ -190,8 +190,8 @@ function positive(path: string, v: unknown): number | undefined {
 function plan(options: TrainOptions, model: Model, ds: Dataset): Plan {
   if (options === null || typeof options !== 'object') throw new HyperParameterError('options', `must be an object, got ${show(options)}`);
   onlyKeys('options', options, KEYS);
-  const resolved = resolveOptimizer(options.optimizer === undefined ? { name: 'sgd', lr: 0.01 } : options.optimizer);
   // Only an absent optimizer takes the default: `optimizer: null` is a mistake to report.
+  const resolved = resolveOptimizer(options.optimizer === undefined ? { name: 'sgd', lr: 0.01 } : options.optimizer);
 
   // Validation data first: a held-out fraction changes the number of training rows.
   const validation = options.validation;
