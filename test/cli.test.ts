@@ -172,6 +172,17 @@ test('class names survive the round trip; regression prints values and R²', () 
   const pr = jsonLines(cli('predict', 'diabetes.json', 'diabetes', '--json').stdout)[0];
   assert.is(pr.rows, 442);
   assert.ok(typeof pr.r2 === 'number' && pr.predictions.every((v: number) => Number.isFinite(v) && !Number.isInteger(v)));
+  // Another loss travels in the saved model, and predict's loss is that loss.
+  const h = cli('train', 'diabetes', '--optimizer', 'sgd', '--loss', 'huber', '--epsilon', '20', '--epochs', '5', '--save', 'huber.json', '--json');
+  assert.is(h.code, 0, h.stderr);
+  const hs = JSON.parse(readFileSync(join(work, 'huber.json'), 'utf8'));
+  assert.equal([hs.loss, hs.epsilon], ['huber', 20]);
+  const hr = jsonLines(h.stdout).at(-1)!;
+  writeFileSync(join(work, 'diabetes-all.csv'), readFileSync(join(root, 'data', 'diabetes.csv')));
+  const hp = jsonLines(cli('predict', 'huber.json', 'diabetes-all.csv', '--json').stdout)[0];
+  assert.ok(hp.loss < 20 * 200, `a Huber loss (linear in the residual), not a squared one: ${hp.loss}`);
+  const whole = (hr.train.loss * hr.trainRows + hr.test.loss * hr.testRows) / (hr.trainRows + hr.testRows);
+  assert.ok(Math.abs(hp.loss - whole) < 1e-9 * hp.loss, `predict evaluates with the saved loss: ${hp.loss} vs ${whole}`);
 });
 
 test('compare writes one SVG with one path per variant in every panel, and a table', () => {
@@ -241,6 +252,8 @@ test('usage mistakes: exit 2 with one clear line', async () => {
     [['trian', 'iris'], /unknown command "trian" \(did you mean train\?\)/],
     [['compare', 'iris', '--variants', 'full,huge'], /--batch expects an integer, got "huge"/],
     [['train', 'iris', '--json=yes'], /--json takes no value/],
+    [['train', 'iris', '--loss', 'hinge'], /--loss hinge does not apply to a softmax model/],
+    [['train', 'diabetes', '--loss', 'hinge'], /^descent train: --loss: a linear model takes one of 'squared', 'huber', 'epsilonInsensitive', got "hinge"$/],
   ];
   const runs = await cliAll(cases.map((c) => c[0]));
   runs.forEach((r, i) => {

@@ -148,7 +148,7 @@ export function flagFor(param: string): string | undefined {
     'optimizer.betas': '--betas', 'optimizer.betas[0]': '--betas', 'optimizer.betas[1]': '--betas', 'optimizer.eps': '--eps',
     'optimizer.name': '--optimizer', batch: '--batch', epochs: '--epochs', seed: '--seed', l2: '--l2', tol: '--tol',
     nIterNoChange: '--early-stop', 'csv.target': '--target', 'csv.delimiter': '--delimiter', 'csv.missing': '--missing',
-    'csv.labels': '--labels', dataset: 'DATA',
+    'csv.labels': '--labels', dataset: 'DATA', loss: '--loss', epsilon: '--epsilon',
   };
   return map[param] ?? (param.startsWith('optimizer.') ? `--hp ${param.slice(10)}` : undefined);
 }

@@ -38,6 +38,8 @@ export const RUN_FLAGS: Flags = {
 /** Flags of the optimizer and training loop. */
 export const TRAIN_FLAGS: Flags = {
   model: { type: 'string', value: 'KIND', help: 'linear, logistic, softmax, or auto (from the target: integer labels 0..k-1 → classifier)', def: 'auto' },
+  loss: { type: 'string', value: 'NAME', help: 'linear: squared, huber, epsilonInsensitive; logistic: logistic, hinge, squaredHinge, modifiedHuber', def: 'squared / logistic / softmax' },
+  epsilon: { type: 'string', value: 'E', help: 'ε of the huber and epsilonInsensitive losses', def: '0.1' },
   optimizer: { type: 'string', value: 'NAME', help: `update rule: ${optimizerNames.join(', ')}`, def: 'adam' },
   lr: { type: 'string', value: 'RATE', help: 'learning rate', def: '0.01' },
   momentum: { type: 'string', value: 'M', help: 'momentum (sgd)' },
@@ -156,9 +158,28 @@ export function chooseModel(command: string, kindFlag: Parsed['values'][string],
   return { kind: 'linear', classes: 1 };
 }
 
+/** The model's loss from --loss and --epsilon (validated by the model factory). */
+export interface LossFlags {
+  loss?: string;
+  epsilon?: number;
+}
+
+/** --loss and --epsilon. */
+export function lossFromFlags(command: string, v: Parsed['values']): LossFlags {
+  const o: LossFlags = {};
+  if (v.loss !== undefined) o.loss = String(v.loss);
+  if (v.epsilon !== undefined) o.epsilon = numberFlag(command, 'epsilon', v.epsilon, 0.1, { min: 0 });
+  return o;
+}
+
 /** A fresh model of the chosen family. */
-export function makeModel(kind: ModelKind, features: number, classes: number): Model {
-  return kind === 'linear' ? linear({ features }) : kind === 'logistic' ? logistic({ features }) : softmax({ features, classes });
+export function makeModel(command: string, kind: ModelKind, features: number, classes: number, loss: LossFlags = {}): Model {
+  if (kind === 'softmax') {
+    if (loss.loss !== undefined && loss.loss !== 'softmax') throw new UsageError(`descent ${command}: --loss ${loss.loss} does not apply to a softmax model (its loss is softmax cross-entropy)`);
+    return softmax({ features, classes });
+  }
+  const o = { features, ...(loss.loss !== undefined ? { loss: loss.loss as never } : {}), ...(loss.epsilon !== undefined ? { epsilon: loss.epsilon } : {}) };
+  return kind === 'linear' ? linear(o) : logistic(o);
 }
 
 /** A hyper-parameter value from --hp KEY=VALUE: a number, true/false, or a comma list of numbers. */

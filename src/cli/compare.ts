@@ -7,7 +7,7 @@ import { optimizerNames } from '../optim/index.js';
 import { helpText, parse, EXIT, UsageError, type Flags } from './args.js';
 import {
   CSV_FLAGS, RUN_FLAGS, TRAIN_FLAGS, batchFromFlag, checkWritable, chooseModel, duration, expectPositionals, loadData,
-  makeModel, optimizerFromFlags, prepare, Progress, progressMode, round, startBackend, summariseLabels, table, writeOutput,
+  lossFromFlags, makeModel, optimizerFromFlags, prepare, Progress, progressMode, round, startBackend, summariseLabels, table, writeOutput,
 } from './common.js';
 import { dataLine, fitBatch, referenceLine, runOnce, summaryOf, trainOptionsFromFlags } from './train.js';
 
@@ -79,7 +79,7 @@ export async function compareCommand(argv: string[]): Promise<number> {
     const results: { name: string; options: TrainOptions; outcome: ReturnType<typeof runOnce> }[] = [];
     for (const r of runs) {
       const opts = fitBatch(r.options, rows);
-      const model = makeModel(kind, t.features, classes);
+      const model = makeModel('compare', kind, t.features, classes, lossFromFlags('compare', v));
       try {
         const outcome = runOnce(model, prepared, opts, new Progress(mode, opts.epochs!, r.name), { run: r.name });
         results.push({ name: r.name, options: opts, outcome });

@@ -11,7 +11,7 @@ import { builtinCatalog, isBuiltinName } from '../data/catalog.js';
 import { evaluateStream, trainStream } from '../partial.js';
 import type { TrainOptions } from '../train.js';
 import { numberFlag, UsageError, type Parsed } from './args.js';
-import { chooseModel, classesFlag, delimiterFlag, makeModel, Progress, type ProgressMode } from './common.js';
+import { chooseModel, classesFlag, delimiterFlag, lossFromFlags, makeModel, Progress, type ProgressMode } from './common.js';
 import { printHeader, type DataSummary, type TrainRun } from './train.js';
 
 /** The file to stream: a path, or a built-in dataset's file in the package's data/ folder. */
@@ -58,10 +58,9 @@ export async function streamRun(v: Parsed['values'], arg: string, options: Train
   const opts: TrainOptions = { ...options, batch: options.batch, shuffle: false };
   const note = `${split ? `train ${stats.rows} rows, test = rows whose index is divisible by 5` : `all ${stats.rows} rows (no split)`}` +
     `${standardize ? ", standardized with the training set's mean and std" : ''}; rows in file order`;
-  printHeader(out, data, note, kind, classes, opts, backend);
-
-  const model = makeModel(kind, data.features, classes);
+  const model = makeModel('train', kind, data.features, classes, lossFromFlags('train', v));
   try {
+    printHeader(out, data, note, model, classes, opts, backend);
     const progress = new Progress(mode, opts.epochs!);
     let best = Infinity, noChange = 0, stoppedEarly = false;
     let result;

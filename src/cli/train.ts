@@ -8,7 +8,7 @@ import type { Evaluation, Model, ModelKind } from '../models/model.js';
 import { helpText, numberFlag, parse, EXIT, type Flags, type Parsed } from './args.js';
 import {
   CSV_FLAGS, RUN_FLAGS, TRAIN_FLAGS, batchFromFlag, checkWritable, chooseModel, describeEval, duration,
-  expectPositionals, loadData, makeModel, optimizerFromFlags, prepare, Progress, progressMode, round, startBackend,
+  expectPositionals, loadData, lossFromFlags, makeModel, optimizerFromFlags, prepare, Progress, progressMode, round, startBackend,
   summariseLabels, writeOutput, type LoadedData, type Prepared, type ProgressMode,
 } from './common.js';
 
@@ -153,11 +153,12 @@ export interface TrainRun {
 }
 
 /** Prints the header lines of a run. */
-export function printHeader(out: (s: string) => void, d: DataSummary, note: string, kind: ModelKind, classes: number, o: TrainOptions, backend: string): void {
-  const opt = o.optimizer!;
+export function printHeader(out: (s: string) => void, d: DataSummary, note: string, model: Model, classes: number, o: TrainOptions, backend: string): void {
+  const opt = o.optimizer!, kind = model.kind;
+  const loss = model.loss === 'squared' || model.loss === 'logistic' || model.loss === 'softmax' ? '' : ` (${model.loss} loss${model.epsilon ? `, ε ${model.epsilon}` : ''})`;
   out(`data    ${dataLine(d, kind, classes)}`);
   out(`split   ${note}`);
-  out(`model   ${kind}${kind === 'softmax' ? ` (${classes} classes)` : ''} · ${opt.name} lr ${opt.lr} · batch ${o.batch} · ` +
+  out(`model   ${kind}${kind === 'softmax' ? ` (${classes} classes)` : ''}${loss} · ${opt.name} lr ${opt.lr} · batch ${o.batch} · ` +
     `up to ${o.epochs} epochs${o.nIterNoChange ? ` (early stop after ${o.nIterNoChange} without improvement of ${o.tol})` : ''} · ` +
     `${o.shuffle === false ? 'file order' : `seed ${o.seed}`} · ${backend}`);
 }
@@ -172,8 +173,8 @@ function memoryRun(v: Parsed['values'], positional: string, options: TrainOption
   try {
     const opts = fitBatch(options, prepared.train.rows);
     const summary = summaryOf(data);
-    printHeader(out, summary, prepared.note, kind, classes, opts, backend);
-    model = makeModel(kind, t.features, classes);
+    model = makeModel('train', kind, t.features, classes, lossFromFlags('train', v));
+    printHeader(out, summary, prepared.note, model, classes, opts, backend);
     const run = runOnce(model, prepared, opts, new Progress(mode, opts.epochs!));
     const r = run.result;
     let lo = Infinity, hi = -Infinity;

@@ -1,13 +1,9 @@
-// A saved-model format: plain JSON, so a model trained by the CLI can be read back anywhere and
-// inspected by eye. Parameters are float32 values written as JSON numbers, which read back exactly.
-// It also carries what predicting on raw data needs: the standardization fitted on the training set,
-// the feature names and the class names. (A model.toJSON / loader may come with the train.ts rewrite;
-// this module is the data side's minimal version, to be reconciled then.)
-import { DataError } from '../errors.js';
-import { linear } from './linear.js';
-import { logistic } from './logistic.js';
-import { softmax } from './softmax.js';
-import type { Model, ModelKind } from './model.js';
+// A saved model for predicting on raw data: Model.toJSON's object (kind, loss, shape, parameters as
+// JSON numbers, which read back exactly) plus what the CLI's `predict` needs besides the parameters —
+// the standardization fitted on the training set, the feature names and the class names. Plain JSON, so
+// it can be read anywhere and inspected by eye; Model.fromJSON / loadModel read it too (extras ignored).
+import { DataError, HyperParameterError, ShapeError } from '../errors.js';
+import { Model, type ModelJSON } from './model.js';
 
 /** The `format` tag of a saved model. */
 export const MODEL_FORMAT = 'descent-model';
@@ -28,15 +24,8 @@ export interface ModelExtras {
   training?: Record<string, unknown>;
 }
 
-/** A saved model as JSON. */
-export interface SavedModel {
-  format: typeof MODEL_FORMAT;
-  version: number;
-  kind: ModelKind;
-  features: number;
-  outputs: number;
-  /** Weights (outputs × features, row-major), then biases. */
-  params: number[];
+/** A saved model as JSON: Model.toJSON's fields and the extras. */
+export interface SavedModel extends ModelJSON {
   featureNames?: string[];
   target?: string;
   classes?: string[];
@@ -46,10 +35,7 @@ export interface SavedModel {
 
 /** A JSON-ready copy of a model and its extras. */
 export function modelToJSON(model: Model, extras: ModelExtras = {}): SavedModel {
-  const out: SavedModel = {
-    format: MODEL_FORMAT, version: MODEL_FORMAT_VERSION, kind: model.kind, features: model.features,
-    outputs: model.outputs, params: Array.from(model.params),
-  };
+  const out: SavedModel = model.toJSON();
   if (extras.featureNames) out.featureNames = [...extras.featureNames];
   if (extras.target !== undefined) out.target = extras.target;
   if (extras.classes) out.classes = [...extras.classes];
@@ -92,10 +78,14 @@ export function parseSavedModel(json: unknown, source = 'model'): SavedModel {
   if (typeof k !== 'number' || !Number.isInteger(k) || k < 1 || (kind === 'softmax' ? k < 2 : k !== 1)) {
     fail(source, `outputs ${JSON.stringify(k)} does not fit a ${kind} model`);
   }
+  const loss = j.loss ?? DEFAULT_LOSS[kind];
+  if (typeof loss !== 'string') fail(source, 'loss must be a string');
+  if (j.epsilon !== undefined && (typeof j.epsilon !== 'number' || !Number.isFinite(j.epsilon))) fail(source, 'epsilon must be a finite number');
   const out: SavedModel = {
-    format: MODEL_FORMAT, version: j.version, kind, features: d, outputs: k,
+    format: MODEL_FORMAT, version: MODEL_FORMAT_VERSION, kind, loss: loss as SavedModel['loss'], features: d, outputs: k,
     params: numbers(j.params, k * (d + 1), source, 'params'),
   };
+  if (j.epsilon !== undefined) out.epsilon = j.epsilon as number;
   if (j.featureNames !== undefined) out.featureNames = strings(j.featureNames, d, source, 'featureNames');
   if (j.target !== undefined) {
     if (typeof j.target !== 'string') fail(source, 'target must be a string');
@@ -128,9 +118,14 @@ export function modelFromJSON(json: unknown, source = 'model'): Model {
     }
   }
   const s = parseSavedModel(value, source);
-  const model = s.kind === 'linear' ? linear({ features: s.features })
-    : s.kind === 'logistic' ? logistic({ features: s.features })
-      : softmax({ features: s.features, classes: s.outputs });
-  model.setParams(s.params);
-  return model;
+  const { format, version, kind, loss, epsilon, features, outputs, params } = s;
+  try {
+    return Model.fromJSON({ format, version: version as 1, kind, loss, ...(epsilon !== undefined ? { epsilon } : {}), features, outputs, params });
+  } catch (e) {
+    // An unknown loss for the kind, say: the model file is at fault, so it is a data error.
+    throw e instanceof HyperParameterError || e instanceof ShapeError ? new DataError(`${source}: not a usable descent model: ${e.message}`) : e;
+  }
 }
+
+/** Each kind's loss when a saved model does not name one. */
+const DEFAULT_LOSS = { linear: 'squared', logistic: 'logistic', softmax: 'softmax' } as const;
