@@ -105,6 +105,14 @@ export function parse(command: string, argv: string[], flags: Flags): Parsed {
   }
 }
 
+/** Parses a command's flags; with --help prints `help` and returns undefined (the command then succeeds). */
+export function parseCommand(command: string, argv: string[], flags: Flags, help: string): Parsed | undefined {
+  const p = parse(command, argv, flags);
+  if (!p.values.help) return p;
+  process.stdout.write(help);
+  return undefined;
+}
+
 /** A flag's number: finite, and within the range given. */
 export function numberFlag(command: string, name: string, v: Parsed['values'][string], def: number,
   range: { min?: number; max?: number; gt?: number; integer?: boolean } = {}): number {

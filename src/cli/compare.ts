@@ -4,7 +4,7 @@
 import type { TrainOptions, BatchOption } from '../train.js';
 import { lossChart, type RunHistory } from '../plot/svg.js';
 import { optimizerNames } from '../optim/index.js';
-import { helpText, parse, EXIT, UsageError, type Flags } from './args.js';
+import { helpText, parseCommand, EXIT, UsageError, type Flags } from './args.js';
 import {
   CSV_FLAGS, RUN_FLAGS, TRAIN_FLAGS, batchFromFlag, checkWritable, chooseModel, duration, expectPositionals, loadData,
   lossFromFlags, makeModel, optimizerFromFlags, prepare, Progress, progressMode, round, startBackend, summariseLabels, table, writeOutput,
@@ -45,11 +45,9 @@ function list(command: string, flag: string, v: unknown): string[] | undefined {
 
 /** `descent compare`. Returns the exit code. */
 export async function compareCommand(argv: string[]): Promise<number> {
-  const { values: v, positionals } = parse('compare', argv, FLAGS);
-  if (v.help) {
-    process.stdout.write(COMPARE_HELP);
-    return EXIT.ok;
-  }
+  const parsed = parseCommand('compare', argv, FLAGS, COMPARE_HELP);
+  if (!parsed) return EXIT.ok;
+  const { values: v, positionals } = parsed;
   expectPositionals('compare', positionals, 1, 1, 'DATA (a CSV file or a built-in dataset)');
   const plotPath = checkWritable('compare', 'plot', v.plot ?? 'compare.svg')!;
   const optimizers = list('compare', 'optimizers', v.optimizers);

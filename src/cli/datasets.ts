@@ -1,7 +1,7 @@
 // descent datasets: the built-in datasets, their sizes, and scikit-learn's reference figures on the
 // shared split, so a run of descent train can be judged at a glance.
 import { builtinCatalog, builtinNames } from '../data/catalog.js';
-import { helpText, parse, EXIT, type Flags } from './args.js';
+import { helpText, parseCommand, EXIT, type Flags } from './args.js';
 import { expectPositionals, table } from './common.js';
 
 const FLAGS: Flags = {
@@ -21,11 +21,9 @@ const f = (v: number | undefined) => (v === undefined ? '' : v.toFixed(4));
 
 /** `descent datasets`. Returns the exit code. */
 export async function datasetsCommand(argv: string[]): Promise<number> {
-  const { values: v, positionals } = parse('datasets', argv, FLAGS);
-  if (v.help) {
-    process.stdout.write(DATASETS_HELP);
-    return EXIT.ok;
-  }
+  const parsed = parseCommand('datasets', argv, FLAGS, DATASETS_HELP);
+  if (!parsed) return EXIT.ok;
+  const { values: v, positionals } = parsed;
   expectPositionals('datasets', positionals, 0, 0, '');
   const list = builtinNames.map((n) => builtinCatalog[n]);
   if (v.json) {

@@ -7,7 +7,7 @@ import { csvHeader, f32Text } from '../data/csv.js';
 import { readTextFile } from '../data/node.js';
 import { standardizeRows } from '../data/stream.js';
 import { modelFromJSON, parseSavedModel, type SavedModel } from '../models/io.js';
-import { helpText, parse, EXIT, UsageError, type Flags } from './args.js';
+import { helpText, parseCommand, EXIT, UsageError, type Flags } from './args.js';
 import { CSV_FLAGS, RUN_FLAGS, delimiterFlag, describeEval, expectPositionals, loadData, readData, startBackend } from './common.js';
 
 const FLAGS: Flags = {
@@ -59,11 +59,9 @@ function layout(header: string[], hasHeader: boolean, s: SavedModel, targetFlag:
 
 /** `descent predict`. Returns the exit code. */
 export async function predictCommand(argv: string[]): Promise<number> {
-  const { values: v, positionals } = parse('predict', argv, FLAGS);
-  if (v.help) {
-    process.stdout.write(PREDICT_HELP);
-    return EXIT.ok;
-  }
+  const parsed = parseCommand('predict', argv, FLAGS, PREDICT_HELP);
+  if (!parsed) return EXIT.ok;
+  const { values: v, positionals } = parsed;
   expectPositionals('predict', positionals, 2, 2, 'MODEL.json and DATA');
   const [modelPath, dataArg] = positionals;
   if (!modelPath.endsWith('.json') && dataArg.endsWith('.json')) {

@@ -5,7 +5,7 @@ import { modelToJSON } from '../models/io.js';
 import { lossChart } from '../plot/svg.js';
 import type { BuiltinInfo } from '../data/catalog.js';
 import type { Evaluation, Model, ModelKind } from '../models/model.js';
-import { helpText, numberFlag, parse, EXIT, type Flags, type Parsed } from './args.js';
+import { helpText, numberFlag, parseCommand, EXIT, type Flags, type Parsed } from './args.js';
 import {
   CSV_FLAGS, RUN_FLAGS, TRAIN_FLAGS, batchFromFlag, checkWritable, chooseModel, describeEval, duration,
   expectPositionals, loadData, lossFromFlags, makeModel, optimizerFromFlags, prepare, Progress, progressMode, round, startBackend,
@@ -196,11 +196,9 @@ function memoryRun(v: Parsed['values'], positional: string, options: TrainOption
 
 /** `descent train`. Returns the exit code. */
 export async function trainCommand(argv: string[]): Promise<number> {
-  const { values: v, positionals } = parse('train', argv, FLAGS);
-  if (v.help) {
-    process.stdout.write(TRAIN_HELP);
-    return EXIT.ok;
-  }
+  const parsed = parseCommand('train', argv, FLAGS, TRAIN_HELP);
+  if (!parsed) return EXIT.ok;
+  const { values: v, positionals } = parsed;
   expectPositionals('train', positionals, 1, 1, 'DATA (a CSV file or a built-in dataset)');
   // Everything the flags can get wrong is checked before any data is read or any epoch runs.
   const savePath = checkWritable('train', 'save', v.save);
