@@ -22,6 +22,8 @@ export interface Panel {
   xFormat?: (v: number) => string;
   /** Only whole-number x ticks (epochs). */
   xIntegers?: boolean;
+  /** Start the x axis at this value (or lower, if the data do): 0 for time and samples seen. */
+  xFrom?: number;
 }
 
 /** Options of {@link renderChart}. */
@@ -101,7 +103,11 @@ function panel(p: Panel, ox: number, oy: number, ownLegend: boolean): string {
       if (Number.isFinite(s.x[i]) && Number.isFinite(s.y[i])) { xs.push(s.x[i]); ys.push(s.y[i]); }
     }
   }
-  const [x0, x1] = extent(xs);
+  let [x0, x1] = extent(xs);
+  if (p.xFrom !== undefined && xs.length) {
+    x0 = Math.min(x0, p.xFrom);
+    if (x1 === x0) x1 = x0 + 1;
+  }
   let lo = Infinity, hi = -Infinity;
   for (const v of ys) if (v > 0) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
   const allPositive = ys.length > 0 && ys.every((v) => v > 0);
@@ -259,6 +265,8 @@ export function lossChart(runs: RunHistory[], options: LossChartOptions = {}): s
       yLabel,
       yScale: options.yScale,
       xIntegers: axis === 'epoch',
+      // Time and samples start at 0, so the first epoch's cost shows as the gap before the first point.
+      xFrom: axis === 'epoch' ? undefined : 0,
       series: runs.map((r) => ({ name: r.name, x: r.history.map(xOf), y: r.history.map((h) => h.loss) })),
     };
   });
