@@ -1,6 +1,6 @@
 // CSV reading. Two readers live here:
 // - parseNumericCSV: a strict, fast reader for the shipped built-in datasets (known clean: a header,
-//   comma-separated numbers, target last). It stays because csv-parse is ~10× slower on clean files.
+//   comma-separated numbers, target last). It stays because csv-parse is about 3× slower on clean files.
 // - parseCSV and CsvSchema: user files through csv-parse (quoting, delimiters, BOM, CRLF, comments),
 //   the target chosen by name or index, class names mapped to 0..k-1, and an explicit policy for
 //   missing values. CsvSchema converts one record at a time, so the streaming reader (stream.ts) and
