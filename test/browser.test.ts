@@ -8,7 +8,7 @@ import * as assert from 'uvu/assert';
 import { existsSync, mkdtempSync, mkdirSync, copyFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createHash } from 'node:crypto';
 import { build as esbuild } from 'esbuild';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -62,6 +62,9 @@ if (!existsSync(CHROMIUM)) {
       outdir: harness, bundle: true, format: 'esm', platform: 'browser', target: 'chrome100', logLevel: 'error',
     });
     copyFileSync(join(here, 'browser', 'harness.html'), join(harness, 'index.html'));
+    // Node's side of the determinism test: the worker_threads script, bundled from the same sources (starting
+    // it through tsx costs about a second per worker on this machine; test/worker.test.ts covers that path).
+    await esbuild({ entryPoints: [join(here, '..', 'src', 'worker', 'node-worker.ts')], outfile: join(tmp, 'node-worker.mjs'), bundle: true, platform: 'node', format: 'esm', logLevel: 'error' });
     for (const dir of ['csp', 'csp-ok']) {
       mkdirSync(join(tmp, dir));
       for (const f of ['index.html', 'harness.js', 'descent-worker.js']) copyFileSync(join(harness, f), join(tmp, dir, f));
@@ -191,10 +194,10 @@ if (!existsSync(CHROMIUM)) {
     });
     // Baseline: the same probe on the idle page, to tell this machine's scheduling noise from the page's own work.
     await page.evaluate(() => (window as any).__demo.probe.start());
-    await page.waitForTimeout(1500);
+    await page.waitForTimeout(1000);
     await page.evaluate(() => (window as any).__demo.probe.training());
     const idle = await readProbe();
-    log(`idle page: max gap ${idle.maxGap.toFixed(1)} ms over 1.5 s (${idle.frames} frames)`);
+    log(`idle page: max gap ${idle.maxGap.toFixed(1)} ms over 1 s (${idle.frames} frames)`);
     await page.uncheck('#v-full');
     await page.uncheck('#v-mini');
     await page.fill('#epochs', '400');
@@ -244,7 +247,7 @@ if (!existsSync(CHROMIUM)) {
   test('demo: forcing the scalar build runs and reports wasm-scalar', async () => {
     const { page, errors } = await demoPage();
     await page.selectOption('#backend', 'wasm-scalar');
-    await page.fill('#epochs', '10');
+    await page.fill('#epochs', '5');
     const runs = await trainAndWait(page);
     for (const r of runs) {
       assert.is(r.error, null);
@@ -336,7 +339,7 @@ if (!existsSync(CHROMIUM)) {
     // The Node workers run while Chromium works through the same jobs one by one.
     const nodeRuns = Promise.all(combos.map(({ backend, name, job }) => {
       const t = loadBuiltin(name);
-      return trainInWorker({ ...job, backend, data: { x: t.x, y: t.y, features: t.features } }).result;
+      return trainInWorker({ ...job, backend, data: { x: t.x, y: t.y, features: t.features } }, { worker: pathToFileURL(join(tmp, 'node-worker.mjs')) }).result;
     }));
     const browserRuns = [];
     for (const { backend, name, job } of combos) {
