@@ -161,6 +161,8 @@ if (!existsSync(CHROMIUM)) {
     }
     const acc = runs.map((r) => r.result!.test!.accuracy!);
     log('digits test accuracy: ' + runs.map((r, i) => `${r.variant} ${acc[i].toFixed(4)} (${(r.result!.ms / r.result!.epochs).toFixed(2)} ms/epoch)`).join(', '));
+    const p3 = await page.evaluate(() => ({ training: (window as any).__demo.probe.maxGapTraining, all: (window as any).__demo.probe.maxGap }));
+    log(`three workers side by side: main-thread max gap ${p3.training.toFixed(1)} ms while training (${p3.all.toFixed(1)} ms with start-up; reported, not asserted: 3 busy workers on 2 cores)`);
     assert.ok(Math.max(...acc) >= 0.9417, `best accuracy ${Math.max(...acc)}`);
     for (const [i, a] of acc.entries()) assert.ok(a >= 0.9417, `${runs[i].variant}: ${a} < 0.9417 (scikit-learn SGDClassifier)`);
 
@@ -373,6 +375,14 @@ if (!existsSync(CHROMIUM)) {
     assert.is(r.size, 650);
     assert.ok(r.finite && r.nonzero, 'the parameters so far are trained and finite');
     assert.equal(errors, []);
+    await page.close();
+  });
+
+  test('worker: a worker script that cannot be loaded rejects with a BackendError instead of hanging', async () => {
+    const { page } = await open('harness/');
+    await page.waitForSelector('body[data-ready]');
+    const msg = await page.evaluate(() => (window as any).harness.missingWorker());
+    assert.match(msg, /^BackendError: the training worker \(\/no-such-worker\.js\) failed/);
     await page.close();
   });
 

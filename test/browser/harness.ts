@@ -62,5 +62,11 @@ async function trainHere(name: string) {
   return out;
 }
 
-(window as unknown as { harness: unknown }).harness = { tryInit, trainHere, workerRun, stopRun, sha256 };
+/** A worker script that cannot be loaded: the handle must reject, not hang. */
+async function missingWorker() {
+  const h = trainInWorker({ data: { x: [[0, 1], [1, 0]], y: [0, 1] }, model: 'logistic' }, { worker: '/no-such-worker.js' });
+  return h.result.then(() => 'resolved', (e: Error) => `${e.name}: ${e.message}`);
+}
+
+(window as unknown as { harness: unknown }).harness = { tryInit, trainHere, workerRun, stopRun, missingWorker, sha256 };
 document.body.dataset.ready = '1';
