@@ -422,6 +422,7 @@ async function startTraining(): Promise<void> {
     renderTable();
     const tick = setInterval(renderTable, 250);
     const settled = await Promise.allSettled(runs.map((r) => r.handle.result));
+    probe.stop(); // training is over: what follows (the digit grid) is drawing, not training
     clearInterval(tick);
     settled.forEach((s, i) => {
       if (s.status === 'fulfilled') {
@@ -476,19 +477,26 @@ function drawDigits(d: Loaded): void {
   c.width = cols * cellW + 8;
   c.height = rowsN * cellH + 8;
   const g = c.getContext('2d')!;
-  g.fillStyle = '#fff';
-  g.fillRect(0, 0, c.width, c.height);
+  // All pixels in one ImageData (white background, ink dark: values 0–16), then one putImageData.
+  const img = g.createImageData(c.width, c.height);
+  img.data.fill(255);
+  const origin = (i: number) => [4 + (i % cols) * cellW + 4, 4 + Math.floor(i / cols) * cellH + 2];
+  testRows.forEach((row, i) => {
+    const [x0, y0] = origin(i);
+    for (let p = 0; p < 64; p++) {
+      const shade = Math.round(255 * (1 - Math.min(1, Math.max(0, t.x[row * 64 + p] / 16))));
+      for (let dy = 0; dy < scale; dy++) {
+        let o = ((y0 + Math.floor(p / 8) * scale + dy) * c.width + x0 + (p % 8) * scale) * 4;
+        for (let dx = 0; dx < scale; dx++, o += 4) img.data[o] = img.data[o + 1] = img.data[o + 2] = shade;
+      }
+    }
+  });
+  g.putImageData(img, 0, 0);
   g.font = '12px system-ui, sans-serif';
   g.textAlign = 'center';
   let wrong = 0;
   testRows.forEach((row, i) => {
-    const x0 = 4 + (i % cols) * cellW + 4, y0 = 4 + Math.floor(i / cols) * cellH + 2;
-    for (let p = 0; p < 64; p++) {
-      const v = t.x[row * 64 + p] / 16; // pixel values 0–16: ink is dark
-      const shade = Math.round(255 * (1 - Math.min(1, Math.max(0, v))));
-      g.fillStyle = `rgb(${shade},${shade},${shade})`;
-      g.fillRect(x0 + (p % 8) * scale, y0 + Math.floor(p / 8) * scale, scale, scale);
-    }
+    const [x0, y0] = origin(i);
     const label = d.labels ? d.labels[pred[i]] : pred[i];
     const ok = pred[i] === d.y[row];
     if (!ok) wrong++;
