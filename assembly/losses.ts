@@ -138,3 +138,161 @@ export function lossGradSoftmax(
   const pen = finish(grad, params, nW, k, count, l2);
   return (count > 0 ? loss / <f64>count : 0) + pen;
 }
+
+// ---------------------------------------------------------------------------------------------
+// Margin and robust losses (scikit-learn's SGDClassifier / SGDRegressor definitions). Appended
+// after the three originals so their order and names stay stable. Each one shares the layout of
+// lossGradSquared: params = [w (d), b], returns the mean loss plus (l2/2)‖W‖².
+//
+// Classifiers take labels y ∈ {0, 1} (as the logistic model does) and map them to s = 2y − 1 ∈ {−1, +1};
+// the margin is m = s·z with z = w·x + b. A row whose derivative is zero costs no axpy.
+
+// @ts-ignore: decorator
+@inline
+function signedLabel(y: usize, idx: usize, r: i32): f32 {
+  return <f32>2 * labelAt(y, idx, r) - <f32>1;
+}
+
+/** Hinge loss (linear SVM): max(0, 1 − m); dL/dz = −s when m ≤ 1 (scikit-learn's choice at the kink). */
+export function lossGradHinge(
+  grad: usize, params: usize, X: usize, y: usize, idx: usize,
+  start: i32, count: i32, d: i32, l2: f32,
+): f64 {
+  zero(grad, d + 1);
+  const b = load<f32>(params + (<usize>d << 2));
+  let gb: f32 = 0;
+  let loss: f64 = 0;
+  for (let r = start, end = start + count; r < end; r++) {
+    const x = rowPtr(X, idx, r, d);
+    const s = signedLabel(y, idx, r);
+    const m = s * (dot(params, x, d) + b);
+    if (m <= <f32>1) {
+      loss += <f64>(<f32>1 - m);
+      axpy(grad, -s, x, d);
+      gb -= s;
+    }
+  }
+  store<f32>(grad + (<usize>d << 2), gb);
+  const pen = finish(grad, params, d, 1, count, l2);
+  return (count > 0 ? loss / <f64>count : 0) + pen;
+}
+
+/** Squared hinge: max(0, 1 − m)²; dL/dz = −2·s·(1 − m) when m < 1. */
+export function lossGradSquaredHinge(
+  grad: usize, params: usize, X: usize, y: usize, idx: usize,
+  start: i32, count: i32, d: i32, l2: f32,
+): f64 {
+  zero(grad, d + 1);
+  const b = load<f32>(params + (<usize>d << 2));
+  let gb: f32 = 0;
+  let loss: f64 = 0;
+  for (let r = start, end = start + count; r < end; r++) {
+    const x = rowPtr(X, idx, r, d);
+    const s = signedLabel(y, idx, r);
+    const t = <f32>1 - s * (dot(params, x, d) + b);
+    if (t > 0) {
+      loss += <f64>t * <f64>t;
+      const e = <f32>-2 * s * t;
+      axpy(grad, e, x, d);
+      gb += e;
+    }
+  }
+  store<f32>(grad + (<usize>d << 2), gb);
+  const pen = finish(grad, params, d, 1, count, l2);
+  return (count > 0 ? loss / <f64>count : 0) + pen;
+}
+
+/**
+ * Modified Huber (Zhang 2004, quadratically smoothed hinge): 0 for m ≥ 1, (1 − m)² for −1 ≤ m < 1,
+ * −4m below; dL/dz = 0, −2·s·(1 − m), −4·s.
+ */
+export function lossGradModifiedHuber(
+  grad: usize, params: usize, X: usize, y: usize, idx: usize,
+  start: i32, count: i32, d: i32, l2: f32,
+): f64 {
+  zero(grad, d + 1);
+  const b = load<f32>(params + (<usize>d << 2));
+  let gb: f32 = 0;
+  let loss: f64 = 0;
+  for (let r = start, end = start + count; r < end; r++) {
+    const x = rowPtr(X, idx, r, d);
+    const s = signedLabel(y, idx, r);
+    const m = s * (dot(params, x, d) + b);
+    if (m >= <f32>1) continue;
+    let e: f32;
+    if (m >= <f32>-1) {
+      const t = <f32>1 - m;
+      loss += <f64>t * <f64>t;
+      e = <f32>-2 * s * t;
+    } else {
+      loss += -4 * <f64>m;
+      e = <f32>-4 * s;
+    }
+    axpy(grad, e, x, d);
+    gb += e;
+  }
+  store<f32>(grad + (<usize>d << 2), gb);
+  const pen = finish(grad, params, d, 1, count, l2);
+  return (count > 0 ? loss / <f64>count : 0) + pen;
+}
+
+/**
+ * Huber loss for regression with threshold ε > 0, r = z − y: ½r² when |r| ≤ ε, else ε·|r| − ½ε²;
+ * dL/dz = r, or ε·sign(r) beyond the threshold.
+ */
+export function lossGradHuber(
+  grad: usize, params: usize, X: usize, y: usize, idx: usize,
+  start: i32, count: i32, d: i32, l2: f32, epsilon: f32,
+): f64 {
+  zero(grad, d + 1);
+  const b = load<f32>(params + (<usize>d << 2));
+  let gb: f32 = 0;
+  let loss: f64 = 0;
+  for (let r = start, end = start + count; r < end; r++) {
+    const x = rowPtr(X, idx, r, d);
+    const res = dot(params, x, d) + b - labelAt(y, idx, r);
+    const a = Mathf.abs(res);
+    let e: f32;
+    if (a <= epsilon) {
+      loss += 0.5 * <f64>res * <f64>res;
+      e = res;
+    } else {
+      loss += <f64>epsilon * <f64>a - 0.5 * <f64>epsilon * <f64>epsilon;
+      e = res > 0 ? epsilon : -epsilon;
+    }
+    axpy(grad, e, x, d);
+    gb += e;
+  }
+  store<f32>(grad + (<usize>d << 2), gb);
+  const pen = finish(grad, params, d, 1, count, l2);
+  return (count > 0 ? loss / <f64>count : 0) + pen;
+}
+
+/**
+ * Epsilon-insensitive loss (linear SVR), r = z − y: max(0, |r| − ε); dL/dz = sign(r) when |r| > ε.
+ */
+export function lossGradEpsilonInsensitive(
+  grad: usize, params: usize, X: usize, y: usize, idx: usize,
+  start: i32, count: i32, d: i32, l2: f32, epsilon: f32,
+): f64 {
+  zero(grad, d + 1);
+  const b = load<f32>(params + (<usize>d << 2));
+  let gb: f32 = 0;
+  let loss: f64 = 0;
+  for (let r = start, end = start + count; r < end; r++) {
+    const x = rowPtr(X, idx, r, d);
+    const res = dot(params, x, d) + b - labelAt(y, idx, r);
+    if (res > epsilon) {
+      loss += <f64>res - <f64>epsilon;
+      axpy(grad, 1, x, d);
+      gb += 1;
+    } else if (res < -epsilon) {
+      loss += -<f64>res - <f64>epsilon;
+      axpy(grad, -1, x, d);
+      gb -= 1;
+    }
+  }
+  store<f32>(grad + (<usize>d << 2), gb);
+  const pen = finish(grad, params, d, 1, count, l2);
+  return (count > 0 ? loss / <f64>count : 0) + pen;
+}

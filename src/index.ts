@@ -10,6 +10,24 @@ export { train, type TrainOptions, type TrainResult, type EpochRecord, type Stop
 export {
   optimizer, optimizerNames, Optimizer,
   type OptimizerOptions, type OptimizerName, type SgdOptions, type AdamOptions, type AdamWOptions,
+  type AdagradOptions, type AdadeltaOptions, type RmspropOptions, type AdamaxOptions, type NadamOptions,
+  type RadamOptions,
 } from './optim/index.js';
 export { Rng } from './rng.js';
 export { DescentError, ShapeError, DataError, HyperParameterError, BackendError, DisposedError } from './errors.js';
+
+// The training toolkit: schedules, the Trainer and its saved state, minimize, model save/load and loss options.
+export { loadModel, type ModelJSON, type RegressionLoss, type ClassifierLoss } from './models/model.js';
+export type { LinearOptions } from './models/linear.js';
+export type { LogisticOptions } from './models/logistic.js';
+export { Trainer, type PenaltyName, type GradNoiseOptions, type EpochContext } from './train.js';
+export type { TrainState } from './state.js';
+export {
+  createSchedule, scheduleNames, Schedule, type ScheduleOptions, type ScheduleName, type ScheduleContext,
+  type ScheduleUnit, type WarmupOptions, type EpochMetrics, type ConstantSchedule, type StepSchedule,
+  type MultiStepSchedule, type ExponentialSchedule, type InvScalingSchedule, type OptimalSchedule, type CosineSchedule,
+  type OneCycleSchedule, type PlateauSchedule,
+} from './optim/schedules.js';
+export {
+  minimize, type ObjectiveFn, type MinimizeOptions, type MinimizeResult, type MinimizeStopReason, type StepRecord,
+} from './minimize.js';

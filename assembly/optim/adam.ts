@@ -10,7 +10,7 @@
 
 export const ADAM_STATE_VECTORS: i32 = 3;
 
-/** Shared by Adam and AdamW: `decay` scales p before the step, `wd` is added to the gradient. */
+/** Shared by Adam and AdamW: decoupled decay scales p by (1 − lr·λ) first; otherwise λ·p is added to the gradient. */
 // @ts-ignore: decorator
 @inline
 export function adamCore(params: usize, grads: usize, state: usize, n: i32, h: usize, decoupled: bool): void {
@@ -70,6 +70,7 @@ export function adamCore(params: usize, grads: usize, state: usize, n: i32, h: u
   }
 }
 
+/** One Adam step over n parameters; increments the step count h[1]. State: m, v, v̂ (3 × n f32). */
 export function adamStep(params: usize, grads: usize, state: usize, n: i32, h: usize): void {
   adamCore(params, grads, state, n, h, false);
 }

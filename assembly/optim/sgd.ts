@@ -9,6 +9,7 @@
 
 export const SGD_STATE_VECTORS: i32 = 1;
 
+/** One SGD step over n parameters; increments the step count h[1]. State: the momentum buffer (n f32). */
 export function sgdStep(params: usize, grads: usize, state: usize, n: i32, h: usize): void {
   const t = load<f64>(h, 8) + 1;
   store<f64>(h, t, 8);

@@ -29,10 +29,23 @@ export interface Backend {
 
   dotF32(a: number, b: number, n: number): number;
   axpyF32(y: number, alpha: number, x: number, n: number): void;
+  /** Loss + gradient; `lossParam` is the ε of the Huber / epsilon-insensitive losses (default 0). */
   lossGrad(loss: number, grad: number, params: number, X: number, y: number, idx: number,
-    start: number, count: number, d: number, k: number, l2: number, scratch: number): number;
+    start: number, count: number, d: number, k: number, l2: number, scratch: number, lossParam?: number): number;
   optimStep(opt: number, params: number, grads: number, state: number, n: number, h: number): void;
+  /**
+   * The in-WASM batch loop. The last four pointers are optional (0 = absent, the plain loop): the f64
+   * control block (codes.ts CTL), the per-batch [lr, σ] schedule (f64 pairs), the running average of
+   * the iterates and the L1 buffer (see assembly/train.ts).
+   */
   runBatches(loss: number, opt: number, params: number, grads: number, state: number, nParams: number, h: number,
     X: number, y: number, idx: number, d: number, k: number, l2: number, scratch: number,
-    start: number, total: number, batchSize: number, nBatches: number, lossesOut: number): number;
+    start: number, total: number, batchSize: number, nBatches: number, lossesOut: number,
+    ctl?: number, sched?: number, avg?: number, l1buf?: number): number;
+  /** Clips the gradient (n f32) to global L2 norm ≤ maxNorm; returns the norm before clipping. */
+  clipGradNorm(grads: number, n: number, maxNorm: number): number;
+  /** Clamps each gradient component to [−c, c]. */
+  clipGradValue(grads: number, n: number, c: number): void;
+  /** Adds σ·N(0, 1) noise to each gradient component; the PRNG state is in the control block `ctl`. */
+  addGradNoise(grads: number, n: number, sigma: number, ctl: number): void;
 }

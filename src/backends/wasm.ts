@@ -13,6 +13,9 @@ interface Exports {
   lossGrad(...args: number[]): number;
   optimStep(...args: number[]): void;
   runBatches(...args: number[]): number;
+  clipGradNorm(grads: number, n: number, maxNorm: number): number;
+  clipGradValue(grads: number, n: number, c: number): void;
+  addGradNoise(grads: number, n: number, sigma: number, ctl: number): void;
 }
 
 /** The bytes of a binary, decoded from the embedded base64 (atob exists in Node ≥ 16 and browsers). */
@@ -117,8 +120,16 @@ export async function createWasmBackend(name: 'wasm-simd' | 'wasm-scalar'): Prom
     liveBytes: () => live,
     dotF32: x.dotF32,
     axpyF32: x.axpyF32,
-    lossGrad: x.lossGrad,
+    // Optional trailing arguments are spelled out: a missing f64 argument would reach the kernel as NaN.
+    lossGrad: (loss, grad, params, X, y, idx, start, count, d, k, l2, scratch, lossParam = 0) =>
+      x.lossGrad(loss, grad, params, X, y, idx, start, count, d, k, l2, scratch, lossParam),
     optimStep: x.optimStep,
-    runBatches: x.runBatches,
+    runBatches: (loss, opt, params, grads, state, nParams, h, X, y, idx, d, k, l2, scratch, start, total, bs, nb, out,
+      ctl = 0, sched = 0, avg = 0, l1buf = 0) =>
+      x.runBatches(loss, opt, params, grads, state, nParams, h, X, y, idx, d, k, l2, scratch, start, total, bs, nb, out,
+        ctl, sched, avg, l1buf),
+    clipGradNorm: x.clipGradNorm,
+    clipGradValue: x.clipGradValue,
+    addGradNoise: x.addGradNoise,
   };
 }

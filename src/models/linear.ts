@@ -1,6 +1,19 @@
-import { Model } from './model.js';
+import { Model, type RegressionLoss } from './model.js';
 
-/** Linear regression ŷ = w·x + b, trained on the squared error ½(ŷ − y)². Parameters start at zero. */
-export function linear(options: { features: number }): Model {
-  return new Model('linear', options?.features, 1);
+/** Options of {@link linear}. */
+export interface LinearOptions {
+  /** Number of input features. */
+  features: number;
+  /** Training loss, default `'squared'` (see {@link RegressionLoss}). */
+  loss?: RegressionLoss;
+  /** ε of the `'huber'` (> 0) and `'epsilonInsensitive'` (≥ 0) losses, default 0.1 as scikit-learn. */
+  epsilon?: number;
+}
+
+/**
+ * Linear regression ŷ = w·x + b, trained on the squared error ½(ŷ − y)² or, with `loss`, on the Huber
+ * or epsilon-insensitive loss (scikit-learn's SGDRegressor losses). Parameters start at zero.
+ */
+export function linear(options: LinearOptions): Model {
+  return new Model('linear', options?.features, 1, { loss: options?.loss, epsilon: options?.epsilon });
 }

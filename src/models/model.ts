@@ -1,6 +1,6 @@
 // A Model is a parameter layout plus its loss: weights first (class-major for softmax), then biases.
 // Parameters live in backend memory; everything handed to the user is a copy.
-import { DataError, DisposedError, ShapeError } from '../errors.js';
+import { DataError, DisposedError, HyperParameterError, ShapeError } from '../errors.js';
 import { backend } from '../runtime/index.js';
 import { Block, disposeAll } from '../runtime/block.js';
 import { LOSS, type LossName } from '../backends/codes.js';
@@ -8,6 +8,53 @@ import { Dataset, toFlatMatrix, type Matrix } from '../data/dataset.js';
 
 /** The model families descent trains. */
 export type ModelKind = 'linear' | 'logistic' | 'softmax';
+
+/**
+ * Losses of a linear regression model (`linear`), with r = ŷ − y:
+ * - `'squared'` (default): ½r²;
+ * - `'huber'`: ½r² when |r| ≤ ε, else ε|r| − ½ε² (robust to outliers);
+ * - `'epsilonInsensitive'`: max(0, |r| − ε) (linear support-vector regression).
+ */
+export type RegressionLoss = 'squared' | 'huber' | 'epsilonInsensitive';
+
+/**
+ * Losses of a binary classifier (`logistic`), labels 0/1 mapped to s = ±1, margin m = s·z, z = w·x + b:
+ * - `'logistic'` (default): log(1 + e^(−m));
+ * - `'hinge'`: max(0, 1 − m) (linear SVM);
+ * - `'squaredHinge'`: max(0, 1 − m)²;
+ * - `'modifiedHuber'`: (1 − m)² for m ≥ −1 (0 beyond m = 1), −4m below; gives probabilities (clip(z, −1, 1) + 1)/2.
+ */
+export type ClassifierLoss = 'logistic' | 'hinge' | 'squaredHinge' | 'modifiedHuber';
+
+/** Losses each model family accepts; the first is the default. */
+const LOSSES: Record<ModelKind, readonly LossName[]> = {
+  linear: ['squared', 'huber', 'epsilonInsensitive'],
+  logistic: ['logistic', 'hinge', 'squaredHinge', 'modifiedHuber'],
+  softmax: ['softmax'],
+};
+
+/** scikit-learn's default ε of the Huber and epsilon-insensitive losses. */
+const DEFAULT_EPSILON = 0.1;
+
+/** The JSON form of a model ({@link Model.toJSON}); parameters as plain numbers, exact for f32. */
+export interface ModelJSON {
+  format: 'descent-model';
+  version: 1;
+  kind: ModelKind;
+  loss: LossName;
+  /** ε of the Huber / epsilon-insensitive losses (absent for the others). */
+  epsilon?: number;
+  features: number;
+  outputs: number;
+  /** Weights (outputs × features, row-major), then biases. */
+  params: number[];
+}
+
+/** Options shared by the model factories: the loss and its ε. @internal */
+export interface LossOptions {
+  loss?: string;
+  epsilon?: number;
+}
 
 /** What {@link Model.evaluate} returns. */
 export interface Evaluation {
@@ -29,20 +76,63 @@ export class Model {
   readonly outputs: number;
   /** Number of parameters (weights then biases). */
   readonly size: number;
-  /** @internal */ readonly loss: LossName;
+  /** The training loss (see {@link RegressionLoss}, {@link ClassifierLoss}; softmax models use `'softmax'`). */
+  readonly loss: LossName;
+  /** ε of the Huber / epsilon-insensitive losses; 0 for the other losses. */
+  readonly epsilon: number;
   /** @internal */ readonly paramsBlock: Block<'f32'>;
 
   /** @internal use linear(), logistic() or softmax(). */
-  constructor(kind: ModelKind, features: number, outputs: number) {
+  constructor(kind: ModelKind, features: number, outputs: number, lossOptions: LossOptions = {}) {
     if (!Number.isInteger(features) || features < 1) throw new ShapeError(`${kind}: features must be a positive integer, got ${features}`);
     if (!Number.isInteger(outputs) || outputs < 1) throw new ShapeError(`${kind}: classes must be an integer ≥ 2, got ${outputs}`);
+    const { loss, epsilon } = resolveLoss(kind, lossOptions);
     this.kind = kind;
     this.features = features;
     this.outputs = outputs;
     this.size = outputs * (features + 1);
-    this.loss = kind === 'linear' ? 'squared' : kind === 'logistic' ? 'logistic' : 'softmax';
+    this.loss = loss;
+    this.epsilon = epsilon;
     this.paramsBlock = new Block(backend(), 'f32', this.size);
     this.paramsBlock.view.fill(0);
+  }
+
+  /**
+   * The model as plain JSON (kind, loss, shape and a copy of the parameters). f32 values survive
+   * JSON.stringify/parse exactly, so {@link Model.fromJSON} gives back identical parameters.
+   */
+  toJSON(): ModelJSON {
+    const json: ModelJSON = {
+      format: 'descent-model', version: 1, kind: this.kind, loss: this.loss,
+      features: this.features, outputs: this.outputs, params: Array.from(this.paramsBlock.view),
+    };
+    if (this.loss === 'huber' || this.loss === 'epsilonInsensitive') json.epsilon = this.epsilon;
+    return json;
+  }
+
+  /** Rebuilds a model saved by {@link Model.toJSON} (a parsed object or its JSON text) on the current backend. */
+  static fromJSON(json: ModelJSON | string): Model {
+    const o = (typeof json === 'string' ? JSON.parse(json) : json) as ModelJSON;
+    if (o === null || typeof o !== 'object' || o.format !== 'descent-model') {
+      throw new ShapeError('fromJSON: not a descent model (format must be "descent-model")');
+    }
+    if (o.version !== 1) throw new ShapeError(`fromJSON: unsupported model version ${o.version}`);
+    if (!Object.prototype.hasOwnProperty.call(LOSSES, o.kind)) throw new ShapeError(`fromJSON: unknown model kind ${JSON.stringify(o.kind)}`);
+    if (o.kind === 'softmax' && !(Number.isInteger(o.outputs) && o.outputs >= 2)) {
+      throw new ShapeError(`fromJSON: a softmax model needs outputs ≥ 2, got ${o.outputs}`);
+    }
+    if (o.kind !== 'softmax' && o.outputs !== 1) throw new ShapeError(`fromJSON: a ${o.kind} model has 1 output, got ${o.outputs}`);
+    if (!Array.isArray(o.params) || o.params.length !== o.outputs * (o.features + 1)) {
+      throw new ShapeError(`fromJSON: expected ${o.outputs * (o.features + 1)} parameters, got ${Array.isArray(o.params) ? o.params.length : 'none'}`);
+    }
+    for (let i = 0; i < o.params.length; i++) {
+      if (typeof o.params[i] !== 'number' || !Number.isFinite(o.params[i])) {
+        throw new DataError(`fromJSON: parameter ${i} is ${o.params[i]}`, { column: i });
+      }
+    }
+    const m = new Model(o.kind, o.features, o.outputs, o.kind === 'softmax' ? {} : { loss: o.loss, epsilon: o.epsilon });
+    m.paramsBlock.view.set(o.params);
+    return m;
   }
 
   /** @internal kernel code of the loss. */
@@ -119,11 +209,18 @@ export class Model {
     return out;
   }
 
-  /** Class probabilities: rows × 1 (P(y = 1), logistic) or rows × classes (softmax). */
+  /**
+   * Class probabilities: rows × 1 (P(y = 1), logistic) or rows × classes (softmax). Classifiers
+   * trained with `'modifiedHuber'` give scikit-learn's (clip(z, −1, 1) + 1)/2; hinge losses give none.
+   */
   predictProba(x: Matrix): Float64Array {
     if (this.kind === 'linear') throw new ShapeError('predictProba: a linear (regression) model has no probabilities');
+    if (this.loss === 'hinge' || this.loss === 'squaredHinge') {
+      throw new ShapeError(`predictProba: a classifier trained with the ${this.loss} loss has no probabilities; use 'logistic' or 'modifiedHuber'`);
+    }
     const z = this.decision(x);
     const k = this.outputs;
+    if (this.loss === 'modifiedHuber') return z.map((v) => (Math.min(1, Math.max(-1, v)) + 1) / 2);
     if (k === 1) return z.map((v) => (v >= 0 ? 1 / (1 + Math.exp(-v)) : Math.exp(v) / (1 + Math.exp(v))));
     for (let r = 0; r < z.length / k; r++) {
       let mx = -Infinity;
@@ -149,7 +246,7 @@ export class Model {
       const iv = idx.view;
       for (let i = 0; i < n; i++) iv[i] = i;
       loss = be.lossGrad(this.lossCode, grad.ptr, this.paramsBlock.ptr, ds.xBlock.ptr, ds.yBlock.ptr, idx.ptr,
-        0, n, this.features, this.outputs, 0, scratch.ptr);
+        0, n, this.features, this.outputs, 0, scratch.ptr, this.epsilon);
     } finally {
       disposeAll(idx, grad, scratch);
     }
@@ -180,4 +277,30 @@ export class Model {
   dispose(): void {
     this.paramsBlock.dispose();
   }
+}
+
+/** Validates a model's loss and ε before anything is allocated. */
+function resolveLoss(kind: ModelKind, o: LossOptions): { loss: LossName; epsilon: number } {
+  const allowed = LOSSES[kind];
+  const loss = (o.loss ?? allowed[0]) as LossName;
+  if (!allowed.includes(loss)) {
+    throw new HyperParameterError('loss', `a ${kind} model takes one of ${allowed.map((l) => `'${l}'`).join(', ')}, got ${JSON.stringify(o.loss)}`);
+  }
+  const usesEps = loss === 'huber' || loss === 'epsilonInsensitive';
+  if (o.epsilon !== undefined && !usesEps) {
+    throw new HyperParameterError('epsilon', `only the 'huber' and 'epsilonInsensitive' losses take epsilon (loss is '${loss}')`);
+  }
+  let epsilon = 0;
+  if (usesEps) {
+    epsilon = o.epsilon ?? DEFAULT_EPSILON;
+    if (typeof epsilon !== 'number' || !Number.isFinite(epsilon) || epsilon < 0 || (loss === 'huber' && epsilon === 0)) {
+      throw new HyperParameterError('epsilon', `must be a finite number ${loss === 'huber' ? '> 0' : '≥ 0'}, got ${epsilon}`);
+    }
+  }
+  return { loss, epsilon };
+}
+
+/** Rebuilds a model saved with {@link Model.toJSON}; same as {@link Model.fromJSON}. */
+export function loadModel(json: ModelJSON | string): Model {
+  return Model.fromJSON(json);
 }

@@ -1,7 +1,6 @@
 import { OPT } from '../backends/codes.js';
-import { HyperParameterError } from '../errors.js';
 import { block, type OptimizerSpec } from './spec.js';
-import { bool, num, onlyKeys } from './validate.js';
+import { betas, bool, num, onlyKeys } from './validate.js';
 
 /**
  * Adam (and AMSGrad with `amsgrad: true`), as torch.optim.Adam:
@@ -29,12 +28,7 @@ const KEYS = ['name', 'lr', 'betas', 'eps', 'weightDecay', 'amsgrad'] as const;
 export function adamHyper(o: AdamOptions | AdamWOptions, defaultDecay: number): Float64Array {
   onlyKeys('optimizer', o, KEYS);
   const lr = num('optimizer.lr', o.lr, 1e-3, { min: 0 });
-  const betas = o.betas ?? [0.9, 0.999];
-  if (!Array.isArray(betas) || betas.length !== 2) {
-    throw new HyperParameterError('optimizer.betas', 'must be a pair [beta1, beta2]');
-  }
-  const b1 = num('optimizer.betas[0]', betas[0], 0.9, { min: 0, lt: 1 });
-  const b2 = num('optimizer.betas[1]', betas[1], 0.999, { min: 0, lt: 1 });
+  const [b1, b2] = betas('optimizer.betas', o.betas, [0.9, 0.999]);
   const eps = num('optimizer.eps', o.eps, 1e-8, { gt: 0 });
   const wd = num('optimizer.weightDecay', o.weightDecay, defaultDecay, { min: 0 });
   const amsgrad = bool('optimizer.amsgrad', o.amsgrad, false);

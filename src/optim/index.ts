@@ -8,16 +8,27 @@ import type { OptimizerSpec } from './spec.js';
 import { sgd, type SgdOptions } from './sgd.js';
 import { adam, type AdamOptions } from './adam.js';
 import { adamw, type AdamWOptions } from './adamw.js';
+import { adagrad, type AdagradOptions } from './adagrad.js';
+import { adadelta, type AdadeltaOptions } from './adadelta.js';
+import { rmsprop, type RmspropOptions } from './rmsprop.js';
+import { adamax, type AdamaxOptions } from './adamax.js';
+import { nadam, type NadamOptions } from './nadam.js';
+import { radam, type RadamOptions } from './radam.js';
 import { show } from './validate.js';
 
-export type { SgdOptions, AdamOptions, AdamWOptions };
+export type {
+  SgdOptions, AdamOptions, AdamWOptions, AdagradOptions, AdadeltaOptions, RmspropOptions, AdamaxOptions, NadamOptions,
+  RadamOptions,
+};
 
 /** Options of any optimizer: `name` plus PyTorch's hyper-parameters in camelCase. */
-export type OptimizerOptions = SgdOptions | AdamOptions | AdamWOptions;
+export type OptimizerOptions =
+  | SgdOptions | AdamOptions | AdamWOptions | AdagradOptions | AdadeltaOptions | RmspropOptions | AdamaxOptions
+  | NadamOptions | RadamOptions;
 /** The name of an update rule. */
 export type OptimizerName = OptimizerOptions['name'];
 
-const SPECS: Record<OptimizerName, OptimizerSpec<any>> = { sgd, adam, adamw };
+const SPECS: Record<OptimizerName, OptimizerSpec<any>> = { sgd, adam, adamw, adagrad, adadelta, rmsprop, adamax, nadam, radam };
 
 /** The optimizer names descent knows. */
 export const optimizerNames = Object.keys(SPECS) as OptimizerName[];
@@ -79,6 +90,7 @@ export class Optimizer {
     if (!params) this.paramsBlock.view.fill(0);
     this.gradsBlock.view.fill(0);
     this.stateBlock.view.fill(0);
+    r.spec.initState?.(r.hyper, this.stateBlock.view, n);
     this.hyperBlock.view.set(r.hyper);
   }
 

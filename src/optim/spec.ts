@@ -13,6 +13,12 @@ export interface OptimizerSpec<O extends { name: string }> {
   hyper(options: O): Float64Array;
   /** Number of n-length f32 state vectors the rule keeps, given the validated block. */
   stateVectors(h: Float64Array): number;
+  /**
+   * Fills the state of a fresh optimizer when zero is not the rule's starting state (Adagrad's
+   * `initialAccumulatorValue`). Called once, after the state was zero-filled; `state` holds
+   * `stateVectors(h) × n` values.
+   */
+  initState?(h: Float64Array, state: Float32Array, n: number): void;
 }
 
 /** A zeroed hyper-parameter block: [lr, t = 0, …]. */

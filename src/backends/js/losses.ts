@@ -94,3 +94,147 @@ export function lossGradSoftmax(
   const pen = finish(grad, params, nW, k, count, l2);
   return (count > 0 ? loss / count : 0) + pen;
 }
+
+// Margin and robust losses, twins of the ones appended to assembly/losses.ts (scikit-learn's
+// definitions). Classifiers map labels y ∈ {0, 1} to s = 2y − 1 and use the margin m = s·z.
+
+/** Hinge max(0, 1 − m); dL/dz = −s when m ≤ 1. */
+export function lossGradHinge(
+  grad: Float32Array, params: Float32Array, X: Float32Array, y: Float32Array, idx: Int32Array,
+  start: number, count: number, d: number, l2: number,
+): number {
+  grad.fill(0, 0, d + 1);
+  const b = params[d];
+  let gb = 0;
+  let loss = 0;
+  for (let r = start, end = start + count; r < end; r++) {
+    const row = idx[r];
+    const xo = row * d;
+    const s = 2 * y[row] - 1;
+    const m = s * (dotF32(params, 0, X, xo, d) + b);
+    if (m <= 1) {
+      loss += 1 - m;
+      axpyF32(grad, 0, -s, X, xo, d);
+      gb -= s;
+    }
+  }
+  grad[d] = gb;
+  const pen = finish(grad, params, d, 1, count, l2);
+  return (count > 0 ? loss / count : 0) + pen;
+}
+
+/** Squared hinge max(0, 1 − m)²; dL/dz = −2s(1 − m) when m < 1. */
+export function lossGradSquaredHinge(
+  grad: Float32Array, params: Float32Array, X: Float32Array, y: Float32Array, idx: Int32Array,
+  start: number, count: number, d: number, l2: number,
+): number {
+  grad.fill(0, 0, d + 1);
+  const b = params[d];
+  let gb = 0;
+  let loss = 0;
+  for (let r = start, end = start + count; r < end; r++) {
+    const row = idx[r];
+    const xo = row * d;
+    const s = 2 * y[row] - 1;
+    const t = 1 - s * (dotF32(params, 0, X, xo, d) + b);
+    if (t > 0) {
+      loss += t * t;
+      const e = -2 * s * t;
+      axpyF32(grad, 0, e, X, xo, d);
+      gb += e;
+    }
+  }
+  grad[d] = gb;
+  const pen = finish(grad, params, d, 1, count, l2);
+  return (count > 0 ? loss / count : 0) + pen;
+}
+
+/** Modified Huber: 0 (m ≥ 1), (1 − m)² (m ≥ −1), −4m; dL/dz = 0, −2s(1 − m), −4s. */
+export function lossGradModifiedHuber(
+  grad: Float32Array, params: Float32Array, X: Float32Array, y: Float32Array, idx: Int32Array,
+  start: number, count: number, d: number, l2: number,
+): number {
+  grad.fill(0, 0, d + 1);
+  const b = params[d];
+  let gb = 0;
+  let loss = 0;
+  for (let r = start, end = start + count; r < end; r++) {
+    const row = idx[r];
+    const xo = row * d;
+    const s = 2 * y[row] - 1;
+    const m = s * (dotF32(params, 0, X, xo, d) + b);
+    if (m >= 1) continue;
+    let e: number;
+    if (m >= -1) {
+      const t = 1 - m;
+      loss += t * t;
+      e = -2 * s * t;
+    } else {
+      loss += -4 * m;
+      e = -4 * s;
+    }
+    axpyF32(grad, 0, e, X, xo, d);
+    gb += e;
+  }
+  grad[d] = gb;
+  const pen = finish(grad, params, d, 1, count, l2);
+  return (count > 0 ? loss / count : 0) + pen;
+}
+
+/** Huber with threshold ε, r = z − y: ½r² (|r| ≤ ε) else ε|r| − ½ε²; dL/dz = r or ε·sign(r). */
+export function lossGradHuber(
+  grad: Float32Array, params: Float32Array, X: Float32Array, y: Float32Array, idx: Int32Array,
+  start: number, count: number, d: number, l2: number, epsilon: number,
+): number {
+  grad.fill(0, 0, d + 1);
+  const b = params[d];
+  let gb = 0;
+  let loss = 0;
+  for (let r = start, end = start + count; r < end; r++) {
+    const row = idx[r];
+    const xo = row * d;
+    const res = dotF32(params, 0, X, xo, d) + b - y[row];
+    const a = Math.abs(res);
+    let e: number;
+    if (a <= epsilon) {
+      loss += 0.5 * res * res;
+      e = res;
+    } else {
+      loss += epsilon * a - 0.5 * epsilon * epsilon;
+      e = res > 0 ? epsilon : -epsilon;
+    }
+    axpyF32(grad, 0, e, X, xo, d);
+    gb += e;
+  }
+  grad[d] = gb;
+  const pen = finish(grad, params, d, 1, count, l2);
+  return (count > 0 ? loss / count : 0) + pen;
+}
+
+/** Epsilon-insensitive max(0, |r| − ε), r = z − y; dL/dz = sign(r) when |r| > ε. */
+export function lossGradEpsilonInsensitive(
+  grad: Float32Array, params: Float32Array, X: Float32Array, y: Float32Array, idx: Int32Array,
+  start: number, count: number, d: number, l2: number, epsilon: number,
+): number {
+  grad.fill(0, 0, d + 1);
+  const b = params[d];
+  let gb = 0;
+  let loss = 0;
+  for (let r = start, end = start + count; r < end; r++) {
+    const row = idx[r];
+    const xo = row * d;
+    const res = dotF32(params, 0, X, xo, d) + b - y[row];
+    if (res > epsilon) {
+      loss += res - epsilon;
+      axpyF32(grad, 0, 1, X, xo, d);
+      gb += 1;
+    } else if (res < -epsilon) {
+      loss += -res - epsilon;
+      axpyF32(grad, 0, -1, X, xo, d);
+      gb -= 1;
+    }
+  }
+  grad[d] = gb;
+  const pen = finish(grad, params, d, 1, count, l2);
+  return (count > 0 ? loss / count : 0) + pen;
+}

@@ -1,0 +1,46 @@
+// Adagrad, as torch.optim.Adagrad (PyTorch 1.13, dense single-tensor path):
+//   g ← g + λ·p
+//   clr ← lr / (1 + (t − 1)·lr_decay)
+//   s ← s + g²
+//   p ← p − clr·g / (√s + ε)
+// Hyper-parameter block h (f64): [lr, t, lrDecay, weightDecay, initialAccumulatorValue, eps].
+// State: the sum of squares s (n f32). It starts at initialAccumulatorValue, which the TS side writes
+// when the optimizer is created (OptimizerSpec.initState), so the kernel never needs to know t = 1.
+// The f32 operations follow ATen's order (addcdiv: p + (c·g)/d) and are the same in both loops, so
+// the SIMD and scalar binaries agree bit for bit.
+
+/** Number of n-length f32 state vectors the rule keeps. */
+export const ADAGRAD_STATE_VECTORS: i32 = 1;
+
+/** One Adagrad step over n parameters; increments the step count h[1]. State: 1 × n f32. */
+export function adagradStep(params: usize, grads: usize, state: usize, n: i32, h: usize): void {
+  const t = load<f64>(h, 8) + 1;
+  store<f64>(h, t, 8);
+  const lr = load<f64>(h);
+  const lrDecay = load<f64>(h, 16);
+  const wd = <f32>load<f64>(h, 24);
+  const eps = <f32>load<f64>(h, 40);
+  const nclr = <f32>(-lr / (1 + (t - 1) * lrDecay));
+  let i = 0;
+  if (ASC_FEATURE_SIMD) {
+    const vwd = f32x4.splat(wd), veps = f32x4.splat(eps), vclr = f32x4.splat(nclr);
+    for (; i + 4 <= n; i += 4) {
+      const o = <usize>i << 2;
+      const p = v128.load(params + o);
+      const g = f32x4.add(v128.load(grads + o), f32x4.mul(vwd, p));
+      const s = f32x4.add(v128.load(state + o), f32x4.mul(g, g));
+      v128.store(state + o, s);
+      const std = f32x4.add(f32x4.sqrt(s), veps);
+      v128.store(params + o, f32x4.add(p, f32x4.div(f32x4.mul(vclr, g), std)));
+    }
+  }
+  for (; i < n; i++) {
+    const o = <usize>i << 2;
+    const p = load<f32>(params + o);
+    const g = load<f32>(grads + o) + wd * p;
+    const s = load<f32>(state + o) + g * g;
+    store<f32>(state + o, s);
+    const std = Mathf.sqrt(s) + eps;
+    store<f32>(params + o, p + (nclr * g) / std);
+  }
+}

@@ -1,0 +1,70 @@
+// NAdam, as torch.optim.NAdam in PyTorch 1.13 (single-tensor path), with ψ = momentum_decay:
+//   g ← g + λ·p
+//   μₜ ← β1·(1 − ½·0.96^(t·ψ));  μₜ₊₁ ← β1·(1 − ½·0.96^((t+1)·ψ));  Π ← Π·μₜ
+//   m ← β1·m + (1 − β1)·g;  v ← β2·v + (1 − β2)·g²
+//   d ← √(v / (1 − β2ᵗ)) + ε
+//   p ← p − lr·(1 − μₜ)/(1 − Π) · g/d − lr·μₜ₊₁/(1 − Π·μₜ·μₜ₊₁) · m/d
+// The factor μₜ in the last denominator is PyTorch 1.13's: its _single_tensor_nadam computes
+// mu_product_next = mu_product * mu * mu_next after mu_product *= mu, so μₜ counts twice. The paper,
+// PyTorch's docs, 1.13's own foreach path and PyTorch ≥ 2.0 use Π·μₜ₊₁. We follow the 1.13
+// single-tensor code because that is what the reference trajectories (and 1.13 users) ran; the two
+// differ by about 1e-3 relative in the first steps and converge as Π → 0.
+// Hyper-parameter block h (f64): [lr, t, beta1, beta2, eps, weightDecay, momentumDecay, Π].
+// The running product Π (PyTorch's state['mu_product']) lives in h[7], starting at 1, so it is saved
+// and restored with the block like the step count. State: m, then v (2 × n f32).
+// The two parameter updates are two roundings, as PyTorch's two addcdiv_ calls.
+
+/** Number of n-length f32 state vectors the rule keeps. */
+export const NADAM_STATE_VECTORS: i32 = 2;
+
+/** One NAdam step over n parameters; increments the step count h[1] and multiplies Π in h[7] by μₜ. State: 2 × n f32. */
+export function nadamStep(params: usize, grads: usize, state: usize, n: i32, h: usize): void {
+  const t = load<f64>(h, 8) + 1;
+  store<f64>(h, t, 8);
+  const lr = load<f64>(h);
+  const b1 = load<f64>(h, 16);
+  const b2 = load<f64>(h, 24);
+  const eps = <f32>load<f64>(h, 32);
+  const wd = <f32>load<f64>(h, 40);
+  const psi = load<f64>(h, 48);
+  const mu = b1 * (1 - 0.5 * Math.pow(0.96, t * psi));
+  const muNext = b1 * (1 - 0.5 * Math.pow(0.96, (t + 1) * psi));
+  const prod = load<f64>(h, 56) * mu;
+  store<f64>(h, prod, 56);
+  const c1 = <f32>(-lr * (1 - mu) / (1 - prod));
+  const c2 = <f32>(-lr * muNext / (1 - prod * mu * muNext));
+  const bc2 = <f32>(1 - Math.pow(b2, t));
+  const fb1 = <f32>b1, cb1 = <f32>(1 - b1), fb2 = <f32>b2, cb2 = <f32>(1 - b2);
+  const m = state;
+  const v = state + (<usize>n << 2);
+  let i = 0;
+  if (ASC_FEATURE_SIMD) {
+    const vwd = f32x4.splat(wd), veps = f32x4.splat(eps), vbc2 = f32x4.splat(bc2);
+    const vb1 = f32x4.splat(fb1), vcb1 = f32x4.splat(cb1), vb2 = f32x4.splat(fb2), vcb2 = f32x4.splat(cb2);
+    const vc1 = f32x4.splat(c1), vc2 = f32x4.splat(c2);
+    for (; i + 4 <= n; i += 4) {
+      const o = <usize>i << 2;
+      const p = v128.load(params + o);
+      const g = f32x4.add(v128.load(grads + o), f32x4.mul(vwd, p));
+      const mi = f32x4.add(f32x4.mul(v128.load(m + o), vb1), f32x4.mul(vcb1, g));
+      const vi = f32x4.add(f32x4.mul(v128.load(v + o), vb2), f32x4.mul(f32x4.mul(vcb2, g), g));
+      v128.store(m + o, mi);
+      v128.store(v + o, vi);
+      const d = f32x4.add(f32x4.sqrt(f32x4.div(vi, vbc2)), veps);
+      const p1 = f32x4.add(p, f32x4.div(f32x4.mul(vc1, g), d));
+      v128.store(params + o, f32x4.add(p1, f32x4.div(f32x4.mul(vc2, mi), d)));
+    }
+  }
+  for (; i < n; i++) {
+    const o = <usize>i << 2;
+    const p = load<f32>(params + o);
+    const g = load<f32>(grads + o) + wd * p;
+    const mi = load<f32>(m + o) * fb1 + cb1 * g;
+    const vi = load<f32>(v + o) * fb2 + (cb2 * g) * g;
+    store<f32>(m + o, mi);
+    store<f32>(v + o, vi);
+    const d = Mathf.sqrt(vi / bc2) + eps;
+    const p1 = p + (c1 * g) / d;
+    store<f32>(params + o, p1 + (c2 * mi) / d);
+  }
+}

@@ -1,0 +1,75 @@
+// RAdam, as torch.optim.RAdam (PyTorch 1.13, single-tensor path):
+//   g ← g + λ·p
+//   m ← β1·m + (1 − β1)·g;  v ← β2·v + (1 − β2)·g²
+//   ρ∞ ← 2/(1 − β2) − 1;  ρₜ ← ρ∞ − 2t·β2ᵗ/(1 − β2ᵗ)
+//   ρₜ > 5:  r ← √((ρₜ − 4)(ρₜ − 2)ρ∞ / ((ρ∞ − 4)(ρ∞ − 2)ρₜ))
+//            p ← p − lr·r·√(1 − β2ᵗ)/(1 − β1ᵗ) · m / (√v + ε)
+//   else:    p ← p − lr/(1 − β1ᵗ) · m
+// Hyper-parameter block h (f64): [lr, t, beta1, beta2, eps, weightDecay]. State: m, then v.
+// PyTorch multiplies m/(1 − β1ᵗ), lr, √(1 − β2ᵗ)/(√v + ε) and r elementwise; here the scalar
+// factors are folded into one f64 constant first (fewer f32 roundings, same value to a few ulps).
+
+/** Number of n-length f32 state vectors the rule keeps. */
+export const RADAM_STATE_VECTORS: i32 = 2;
+
+// Inlined with a constant `rectified`, so each branch of radamStep gets its own loop.
+// @ts-ignore: decorator
+@inline
+function radamLoop(
+  params: usize, grads: usize, state: usize, n: i32,
+  c: f32, eps: f32, wd: f32, fb1: f32, cb1: f32, fb2: f32, cb2: f32, rectified: bool,
+): void {
+  const m = state;
+  const v = state + (<usize>n << 2);
+  let i = 0;
+  if (ASC_FEATURE_SIMD) {
+    const vwd = f32x4.splat(wd), veps = f32x4.splat(eps), vc = f32x4.splat(c);
+    const vb1 = f32x4.splat(fb1), vcb1 = f32x4.splat(cb1), vb2 = f32x4.splat(fb2), vcb2 = f32x4.splat(cb2);
+    for (; i + 4 <= n; i += 4) {
+      const o = <usize>i << 2;
+      const p = v128.load(params + o);
+      const g = f32x4.add(v128.load(grads + o), f32x4.mul(vwd, p));
+      const mi = f32x4.add(f32x4.mul(v128.load(m + o), vb1), f32x4.mul(vcb1, g));
+      const vi = f32x4.add(f32x4.mul(v128.load(v + o), vb2), f32x4.mul(f32x4.mul(vcb2, g), g));
+      v128.store(m + o, mi);
+      v128.store(v + o, vi);
+      const u = rectified ? f32x4.div(mi, f32x4.add(f32x4.sqrt(vi), veps)) : mi;
+      v128.store(params + o, f32x4.add(p, f32x4.mul(vc, u)));
+    }
+  }
+  for (; i < n; i++) {
+    const o = <usize>i << 2;
+    const p = load<f32>(params + o);
+    const g = load<f32>(grads + o) + wd * p;
+    const mi = load<f32>(m + o) * fb1 + cb1 * g;
+    const vi = load<f32>(v + o) * fb2 + (cb2 * g) * g;
+    store<f32>(m + o, mi);
+    store<f32>(v + o, vi);
+    const u = rectified ? mi / (Mathf.sqrt(vi) + eps) : mi;
+    store<f32>(params + o, p + c * u);
+  }
+}
+
+/** One RAdam step over n parameters; increments the step count h[1]. State: 2 × n f32. */
+export function radamStep(params: usize, grads: usize, state: usize, n: i32, h: usize): void {
+  const t = load<f64>(h, 8) + 1;
+  store<f64>(h, t, 8);
+  const lr = load<f64>(h);
+  const b1 = load<f64>(h, 16);
+  const b2 = load<f64>(h, 24);
+  const eps = <f32>load<f64>(h, 32);
+  const wd = <f32>load<f64>(h, 40);
+  const bc1 = 1 - Math.pow(b1, t);
+  const b2t = Math.pow(b2, t);
+  const bc2 = 1 - b2t;
+  const rhoInf = 2 / (1 - b2) - 1;
+  const rhoT = rhoInf - 2 * t * b2t / bc2;
+  const fb1 = <f32>b1, cb1 = <f32>(1 - b1), fb2 = <f32>b2, cb2 = <f32>(1 - b2);
+  if (rhoT > 5) {
+    const r = Math.sqrt((rhoT - 4) * (rhoT - 2) * rhoInf / ((rhoInf - 4) * (rhoInf - 2) * rhoT));
+    const c = <f32>(-lr * r * Math.sqrt(bc2) / bc1);
+    radamLoop(params, grads, state, n, c, eps, wd, fb1, cb1, fb2, cb2, true);
+  } else {
+    radamLoop(params, grads, state, n, <f32>(-lr / bc1), eps, wd, fb1, cb1, fb2, cb2, false);
+  }
+}

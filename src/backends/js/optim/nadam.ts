@@ -1,0 +1,23 @@
+// Pure-TS twin of assembly/optim/nadam.ts (torch.optim.NAdam).
+// h = [lr, t, beta1, beta2, eps, weightDecay, momentumDecay, mu product (starts at 1)]; state = [m (n), v (n)].
+
+/** One NAdam step; increments the step count h[1] and multiplies the momentum product h[7] by μₜ. */
+export function nadamStep(params: Float32Array, grads: Float32Array, state: Float32Array, n: number, h: Float64Array): void {
+  const t = ++h[1];
+  const lr = h[0], b1 = h[2], b2 = h[3], eps = h[4], wd = h[5], psi = h[6];
+  const mu = b1 * (1 - 0.5 * Math.pow(0.96, t * psi));
+  const muNext = b1 * (1 - 0.5 * Math.pow(0.96, (t + 1) * psi));
+  const prod = (h[7] *= mu);
+  const c1 = (lr * (1 - mu)) / (1 - prod);
+  // PyTorch 1.13's single-tensor NAdam counts μₜ twice here (see assembly/optim/nadam.ts).
+  const c2 = (lr * muNext) / (1 - prod * mu * muNext);
+  const bc2 = 1 - Math.pow(b2, t);
+  for (let i = 0; i < n; i++) {
+    const g = grads[i] + wd * params[i];
+    const m = (state[i] = state[i] * b1 + (1 - b1) * g);
+    const v = (state[n + i] = state[n + i] * b2 + (1 - b2) * g * g);
+    const d = Math.sqrt(v / bc2) + eps;
+    params[i] -= (c1 * g) / d;
+    params[i] -= (c2 * m) / d;
+  }
+}
