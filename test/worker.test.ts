@@ -41,7 +41,7 @@ test('progress events, the async iterator and the result agree; the result equal
   assert.is(r.epochs, 30);
   assert.equal(iterated.map((e) => e.epoch), Array.from({ length: 30 }, (_, i) => i + 1));
   assert.equal(seen, iterated);
-  assert.equal(r.history, iterated.map(({ epoch, loss, ms, lr }) => ({ epoch, loss, ms, lr })));
+  assert.equal(r.history, iterated);
   for (const e of iterated) assert.ok(Number.isFinite(e.loss) && e.lr === 0.05 && e.ms >= 0);
   assert.equal(r.rows, { train: 120, test: 30 });
   assert.ok(r.test!.accuracy! >= 0.9, `test accuracy ${r.test!.accuracy}`);
@@ -150,6 +150,24 @@ test('a diverging run reports it, with the last finite parameters', async () => 
   assert.is(r.stopReason, 'diverged');
   assert.ok(r.divergedAt! >= 1);
   assert.ok(r.params.every(Number.isFinite));
+});
+
+test('a validation set crosses as arrays (valLoss in the history, early stopping); saveState returns the state', async () => {
+  const t = loadBuiltin('breast-cancer');
+  const rows = t.rows, d = t.features;
+  const pick = (keep: (r: number) => boolean) => {
+    const idx = Array.from({ length: rows }, (_, r) => r).filter(keep);
+    return { x: Float32Array.from(idx.flatMap((r) => Array.from(t.x.subarray(r * d, r * d + d)))), y: Float32Array.from(idx.map((r) => t.y[r])) };
+  };
+  const tr = pick((r) => r % 5 !== 0 && r % 7 !== 0), val = pick((r) => r % 7 === 0 && r % 5 !== 0);
+  const r = await trainInWorker({
+    data: { ...tr, features: d }, validation: val, model: 'logistic', standardize: true,
+    train: { optimizer: { name: 'adam', lr: 0.05 }, epochs: 200, patience: 3, saveState: true, seed: 2 },
+  }).result;
+  assert.ok(r.history.every((e) => typeof e.valLoss === 'number' && typeof e.valMetric === 'number'), 'valLoss/valMetric recorded');
+  assert.is(r.stopReason, 'early-stopping');
+  assert.is(r.state?.format, 'descent-train-state');
+  assert.throws(() => trainInWorker({ data: data(), model: 'linear', train: { validation: {} } as never }), /give its arrays as the job's validation/);
 });
 
 test('backend choice crosses into the worker: js and wasm-scalar', async () => {

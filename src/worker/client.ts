@@ -27,6 +27,8 @@ export interface WorkerJob {
   split?: { every: number } | { testFraction: number; seed?: number };
   /** An explicit test set (instead of split). */
   test?: { x: Matrix; y: ArrayLike<number> };
+  /** A validation set for train()'s per-epoch valLoss/valMetric and early stopping (standardized like the test set). */
+  validation?: { x: Matrix; y: ArrayLike<number> };
   /** Standardize features with the training set's mean and std (the result carries them). Default false. */
   standardize?: boolean;
   /** Return the test-set predictions. Default false. */
@@ -131,6 +133,9 @@ export function prepareJob(job: WorkerJob, o: TrainInWorkerOptions): { job: Job;
   if ('onEpoch' in out.train) {
     throw new HyperParameterError('train.onEpoch', 'callbacks cannot cross into a worker; listen to progress events instead');
   }
+  if ('validation' in out.train) {
+    throw new HyperParameterError('train.validation', 'a Dataset lives in one thread\'s memory; give its arrays as the job\'s validation: { x, y }, or use train.validationFraction');
+  }
   if (job.backend !== undefined) out.backend = job.backend;
   if (job.split !== undefined) out.split = job.split;
   const buffers = [x.buffer as ArrayBuffer, y.buffer as ArrayBuffer];
@@ -141,18 +146,19 @@ export function prepareJob(job: WorkerJob, o: TrainInWorkerOptions): { job: Job;
     out.test = { x: tx, y: ty };
     buffers.push(tx.buffer as ArrayBuffer, ty.buffer as ArrayBuffer);
   }
+  if (job.validation !== undefined) {
+    const v = toFlatMatrix(job.validation.x, m.features, 'validation.x');
+    const vx = wholeF32(v.data, transfer || v.data !== job.validation.x);
+    const vy = wholeF32(targets(job.validation.y, v.rows, 'validation.y'), transfer || !(job.validation.y instanceof Float32Array));
+    out.validation = { x: vx, y: vy };
+    buffers.push(vx.buffer as ArrayBuffer, vy.buffer as ArrayBuffer);
+  }
   if (job.params !== undefined) {
     if (job.params.length !== size) throw new ShapeError(`params: expected ${size} values, got ${job.params.length}`);
     out.initialParams = Float32Array.from(job.params);
     buffers.push(out.initialParams.buffer as ArrayBuffer);
   }
   return { job: out, transfer: buffers, size };
-}
-
-function batchSizeOf(batch: WorkerTrainOptions['batch'], rows: number): number {
-  if (batch === 'full') return rows;
-  if (batch === 'stochastic') return 1;
-  return typeof batch === 'number' ? batch : Math.min(32, rows);
 }
 
 /** Starts a job on a host made by `factory`. */
@@ -251,16 +257,15 @@ export function startTraining(factory: HostFactory, input: WorkerJob, options: T
 
   /** The result of a run ended by terminating the worker: what the caller has seen so far. */
   const terminated = (): WorkerTrainResult => {
-    const history: EpochRecord[] = events.map(({ epoch, loss, ms, lr }) => ({ epoch, loss, ms, lr }));
-    const n = rows.train;
-    const perEpoch = n > 0 ? Math.ceil(n / batchSizeOf(job.train.batch, n)) : 0;
+    const history: EpochRecord[] = events.map(({ batch: _batch, ...rec }) => rec);
+    const last = history[history.length - 1];
     return {
       params: snapshot ? snapshot.slice() : initial.slice(),
       history,
       stopReason: 'stopped',
       epochs: history.length,
-      steps: history.length * perEpoch,
-      ms: history.length ? history[history.length - 1].ms : 0,
+      steps: last?.steps ?? 0,
+      ms: last?.ms ?? 0,
       backend: backendName,
       rows,
     };

@@ -6,13 +6,17 @@ import {
 } from '../errors.js';
 import type { BackendInfo, BackendName } from '../runtime/index.js';
 import type { EpochRecord, StopReason, TrainOptions } from '../train.js';
+import type { TrainState } from '../state.js';
 import type { Evaluation, ModelKind } from '../models/model.js';
 
 /** A model to build in the worker: a kind, plus `classes` for softmax. */
 export type ModelSpec = ModelKind | { kind: ModelKind; classes?: number };
 
-/** Training options that can cross a thread boundary (no callback). */
-export type WorkerTrainOptions = Omit<TrainOptions, 'onEpoch'>;
+/**
+ * Training options that can cross a thread boundary: train()'s, less the callback (progress comes back as
+ * events) and the `validation` Dataset (it lives in one thread's memory: give arrays as the job's `validation`).
+ */
+export type WorkerTrainOptions = Omit<TrainOptions, 'onEpoch' | 'validation'>;
 
 /** One job as the worker receives it: data already flattened to f32. */
 export interface Job {
@@ -24,6 +28,7 @@ export interface Job {
   backend?: BackendName;
   split?: { every: number } | { testFraction: number; seed?: number };
   test?: { x: Float32Array; y: Float32Array };
+  validation?: { x: Float32Array; y: Float32Array };
   standardize: boolean;
   predictions: boolean;
   initialParams?: Float32Array;
@@ -60,6 +65,8 @@ export interface WorkerTrainResult {
   predictions?: Float32Array;
   /** The training set's feature statistics, with `standardize: true` (apply them to new data). */
   stats?: { mean: Float64Array; std: Float64Array };
+  /** The training state, with `train.saveState: true` (resume it with `train.resume`). */
+  state?: TrainState;
 }
 
 /** A DescentError (or any Error) flattened for postMessage. */

@@ -42,11 +42,17 @@ export async function runJob(msg: ToWorker, post: Post): Promise<void> {
       testSet = Dataset.fromArrays(job.test.x, job.test.y, { features: job.features });
       owned.push(testSet);
     }
+    let valSet: Dataset | undefined;
+    if (job.validation) {
+      valSet = Dataset.fromArrays(job.validation.x, job.validation.y, { features: job.features });
+      owned.push(valSet);
+    }
     let stats: WorkerTrainResult['stats'];
     if (job.standardize) {
       stats = trainSet.stats();
       trainSet.standardize(stats);
       testSet?.standardize(stats);
+      valSet?.standardize(stats);
     }
     const model = buildModel(job);
     owned.push(model);
@@ -69,6 +75,7 @@ export async function runJob(msg: ToWorker, post: Post): Promise<void> {
       ? { history: [], stopReason: 'callback' as const, epochs: 0, steps: 0, ms: 0, backend: model.paramsBlock.backend.name, divergedAt: undefined }
       : train(model, trainSet, {
         ...job.train,
+        ...(valSet ? { validation: valSet } : {}),
         onEpoch(rec) {
           pending.push(rec);
           if (performance.now() - lastPost >= job.progressMs) flush();
@@ -94,6 +101,7 @@ export async function runJob(msg: ToWorker, post: Post): Promise<void> {
       train: model.evaluate(trainSet),
     };
     if (r.divergedAt !== undefined) result.divergedAt = r.divergedAt;
+    if ('state' in r && r.state !== undefined) result.state = r.state;
     const transfer: ArrayBuffer[] = [params.buffer as ArrayBuffer];
     if (testSet) {
       result.test = model.evaluate(testSet);
