@@ -6,6 +6,7 @@ import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import './style.css';
 import { init, optimizerNames, parseNumericCSV, type NumericTable, type BackendName, type BatchOption } from '../src/index.js';
+import { hyperText } from './hyper.js';
 import { trainInWorker, type WorkerTraining, type WorkerTrainResult, type ModelSpec } from '../src/worker/index.js';
 
 // ---------------------------------------------------------------------------------------------- page
@@ -131,13 +132,6 @@ const PRESETS: Record<string, { optimizer: string; lr: number; epochs: number }>
   diabetes: { optimizer: 'sgd', lr: 0.05, epochs: 100 },
 };
 
-/** Hyper-parameters shown for the rules we know; a rule added later starts from `{}` (the library's defaults). */
-const HYPER_DEFAULTS: Record<string, object> = {
-  sgd: { momentum: 0, nesterov: false, weightDecay: 0 },
-  adam: { betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, amsgrad: false },
-  adamw: { betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0.01, amsgrad: false },
-};
-
 /** Works out the task from the targets: 0/1 → binary; a few integer values → classes; anything else → regression. */
 function describe(name: string, table: NumericTable, builtin: boolean): Loaded {
   const distinct = [...new Set(table.y)].sort((a, b) => a - b);
@@ -181,7 +175,7 @@ function setData(d: Loaded): void {
   if (preset && d.builtin) {
     if (optimizerNames.includes(preset.optimizer as never)) {
       els.optimizer.value = preset.optimizer;
-      els.hyper.value = JSON.stringify(HYPER_DEFAULTS[preset.optimizer] ?? {});
+      els.hyper.value = hyperText(preset.optimizer);
     }
     els.lr.value = String(preset.lr);
     els.epochs.value = String(preset.epochs);
@@ -525,7 +519,7 @@ for (const name of optimizerNames) {
   els.optimizer.append(o);
 }
 els.optimizer.addEventListener('change', () => {
-  els.hyper.value = JSON.stringify(HYPER_DEFAULTS[els.optimizer.value] ?? {});
+  els.hyper.value = hyperText(els.optimizer.value);
 });
 
 els.dataset.addEventListener('change', async () => {
@@ -585,7 +579,7 @@ window.addEventListener('resize', () => {
 init().then((info) => { els.env.textContent = envText(info.simdSupported); },
   (e) => { els.env.textContent = `WebAssembly is not usable on this page (${(e as Error).message}); choose the js backend.`; });
 makeCharts();
-els.hyper.value = JSON.stringify(HYPER_DEFAULTS[els.optimizer.value] ?? {});
+els.hyper.value = hyperText(els.optimizer.value);
 loadBuiltin('digits').then(setData, (e) => showMessage((e as Error).message, 'error'));
 
 /** For the end-to-end tests and the curious: the page's state. */
