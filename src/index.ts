@@ -1,6 +1,7 @@
 // descent: gradient descent with SIMD WebAssembly kernels. Public API, re-exports only.
 export { init, backendInfo, type BackendInfo, type InitOptions, type BackendName } from './runtime/index.js';
 export { Dataset, type Matrix, type FromArraysOptions } from './data/dataset.js';
+export { parseNumericCSV, type NumericTable } from './data/csv.js';
 export { Model, type ModelKind, type Evaluation } from './models/model.js';
 export { linear } from './models/linear.js';
 export { logistic } from './models/logistic.js';

@@ -29,9 +29,24 @@ export function wasmBytes(name: 'wasm-simd' | 'wasm-scalar'): Uint8Array<ArrayBu
 
 const modules = new Map<string, Promise<WebAssembly.Module>>();
 
-/** True when this engine can run the SIMD binary. */
+let simdCache: boolean | undefined;
+
+/** True when this engine can run the SIMD binary (WebAssembly.validate on its bytes, checked once). */
 export function simdSupported(): boolean {
-  return typeof WebAssembly === 'object' && WebAssembly.validate(wasmBytes('wasm-simd'));
+  if (typeof WebAssembly !== 'object' || typeof WebAssembly.validate !== 'function') return false;
+  simdCache ??= WebAssembly.validate(wasmBytes('wasm-simd'));
+  return simdCache;
+}
+
+/**
+ * True when an error from compiling or instantiating looks like a Content-Security-Policy refusal
+ * (Chromium: "Refused to compile or instantiate WebAssembly module because 'unsafe-eval' is not an allowed
+ * source…"; Firefox: "… blocked by CSP"; Safari: "Refused to create a WebAssembly object because
+ * 'unsafe-eval' or 'wasm-unsafe-eval' …").
+ */
+export function isCspRefusal(e: unknown): boolean {
+  const m = String((e as Error)?.message ?? e);
+  return /Content[- ]Security[- ]Policy|\bCSP\b|unsafe-eval|wasm-eval|Refused to (compile|create)/i.test(m);
 }
 
 /** Instantiates a fresh backend of the given binary (its own memory). */
@@ -59,9 +74,14 @@ export async function createWasmBackend(name: 'wasm-simd' | 'wasm-scalar'): Prom
     });
   } catch (e) {
     modules.delete(name);
+    if (isCspRefusal(e)) {
+      throw new BackendError(`${name}: the page's Content-Security-Policy blocks WebAssembly: its script-src lacks ` +
+        `'wasm-unsafe-eval'. Add 'wasm-unsafe-eval' to script-src, or use init({ backend: 'js' }) (pure TypeScript, ` +
+        `slower). The engine said: ${(e as Error)?.message ?? e}`);
+    }
     if (e instanceof WebAssembly.CompileError || (e as Error)?.name === 'CompileError') {
-      throw new BackendError(`${name}: WebAssembly compilation was refused (${(e as Error).message}); ` +
-        'a Content-Security-Policy without \'wasm-unsafe-eval\' blocks it');
+      throw new BackendError(`${name}: WebAssembly compilation failed (${(e as Error).message}); ` +
+        'init({ backend: \'js\' }) runs the pure-TS kernels');
     }
     throw e;
   }

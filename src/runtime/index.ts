@@ -43,7 +43,8 @@ export function loadBackend(name: BackendName): Promise<Backend> {
 
 /**
  * Loads and selects a backend. Idempotent: without options it keeps the backend already chosen,
- * or picks `wasm-simd` when the engine validates it, else `wasm-scalar`.
+ * or picks `wasm-simd` when the engine validates it, else `wasm-scalar`. Where WebAssembly is missing
+ * or a Content-Security-Policy blocks it, throws a BackendError that says so; `js` always works.
  */
 export async function init(options: InitOptions = {}): Promise<BackendInfo> {
   const { backend } = options;
@@ -51,10 +52,13 @@ export async function init(options: InitOptions = {}): Promise<BackendInfo> {
     throw new HyperParameterError('backend', `must be one of ${BACKENDS.join(', ')}, got ${JSON.stringify(backend)}`);
   }
   if (backend === undefined && current) return backendInfo();
-  const name: BackendName = backend ?? (typeof WebAssembly !== 'object' ? 'js' : simdSupported() ? 'wasm-simd' : 'wasm-scalar');
-  if (name !== 'js' && typeof WebAssembly !== 'object') {
-    throw new BackendError(`${name}: WebAssembly is not available here; init({ backend: 'js' }) runs the pure-TS kernels`);
+  // Without WebAssembly (disabled by policy or by the engine), the default fails loudly rather than
+  // falling back to the much slower `js` silently: the caller opts in with init({ backend: 'js' }).
+  if (backend !== 'js' && typeof WebAssembly !== 'object') {
+    throw new BackendError(`${backend ?? 'wasm'}: WebAssembly is not available in this environment (disabled or ` +
+      `unsupported); init({ backend: 'js' }) runs the pure-TS kernels`);
   }
+  const name: BackendName = backend ?? (simdSupported() ? 'wasm-simd' : 'wasm-scalar');
   current = await loadBackend(name);
   return backendInfo();
 }

@@ -1,0 +1,42 @@
+// Builds the demo to demo/dist/ with esbuild: main.js (page, ESM), descent-worker.js (the Web Worker, beside
+// main.js so trainInWorker's default `new URL('./descent-worker.js', import.meta.url)` finds it), main.css,
+// index.html and the built-in datasets as data/*.csv. `node demo/build.mjs` builds; import { build } to reuse.
+import { build as esbuild } from 'esbuild';
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = join(here, '..');
+
+/** Builds the demo into `outDir` (default demo/dist); returns the output folder. */
+export async function build({ outDir = join(here, 'dist'), minify = true, quiet = false } = {}) {
+  if (!existsSync(join(root, 'src', 'runtime', 'binaries.generated.ts'))) {
+    // The kernels are embedded from the generated module; make it once on a fresh clone.
+    execFileSync(process.execPath, [join(root, 'scripts', 'build-wasm.mjs')], { cwd: root, stdio: quiet ? 'ignore' : 'inherit' });
+  }
+  rmSync(outDir, { recursive: true, force: true });
+  mkdirSync(join(outDir, 'data'), { recursive: true });
+  const common = {
+    bundle: true, format: 'esm', platform: 'browser', target: ['chrome100', 'firefox100', 'safari15'],
+    minify, sourcemap: true, logLevel: quiet ? 'error' : 'warning', legalComments: 'none',
+  };
+  await Promise.all([
+    esbuild({ ...common, entryPoints: { main: join(here, 'main.ts') }, outdir: outDir }),
+    esbuild({ ...common, entryPoints: { 'descent-worker': join(root, 'src', 'worker', 'descent-worker.ts') }, outdir: outDir }),
+  ]);
+  copyFileSync(join(here, 'index.html'), join(outDir, 'index.html'));
+  for (const f of readdirSync(join(root, 'data'))) {
+    if (f.endsWith('.csv')) copyFileSync(join(root, 'data', f), join(outDir, 'data', f));
+  }
+  return outDir;
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const t0 = performance.now();
+  build().then((out) => console.log(`demo built in ${(performance.now() - t0).toFixed(0)} ms → ${out}`), (e) => {
+    console.error(e);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,603 @@
+// The descent demo page: pick a dataset (or upload a CSV), a model, an optimizer and the batching variants,
+// train them side by side in Web Workers with live loss curves, then compare test accuracy / R² and, for
+// digits, look at the test images with their predicted labels. The main thread only parses CSV, draws and
+// receives progress messages; every gradient step runs in a worker.
+import uPlot from 'uplot';
+import 'uplot/dist/uPlot.min.css';
+import './style.css';
+import { init, optimizerNames, parseNumericCSV, type NumericTable, type BackendName, type BatchOption } from '../src/index.js';
+import { hyperText } from './hyper.js';
+import { trainInWorker, type WorkerTraining, type WorkerTrainResult, type ModelSpec } from '../src/worker/index.js';
+
+// ---------------------------------------------------------------------------------------------- page
+
+const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
+const els = {
+  env: $<HTMLParagraphElement>('env'),
+  dataset: $<HTMLSelectElement>('dataset'),
+  upload: $<HTMLInputElement>('upload'),
+  dataInfo: $<HTMLParagraphElement>('data-info'),
+  model: $<HTMLSelectElement>('model'),
+  optimizer: $<HTMLSelectElement>('optimizer'),
+  lr: $<HTMLInputElement>('lr'),
+  hyper: $<HTMLInputElement>('hyper'),
+  epochs: $<HTMLInputElement>('epochs'),
+  seed: $<HTMLInputElement>('seed'),
+  l2: $<HTMLInputElement>('l2'),
+  vFull: $<HTMLInputElement>('v-full'),
+  vStochastic: $<HTMLInputElement>('v-stochastic'),
+  vMini: $<HTMLInputElement>('v-mini'),
+  miniSize: $<HTMLInputElement>('mini-size'),
+  backend: $<HTMLSelectElement>('backend'),
+  train: $<HTMLButtonElement>('train'),
+  stop: $<HTMLButtonElement>('stop'),
+  message: $<HTMLDivElement>('message'),
+  chartEpoch: $<HTMLDivElement>('chart-epoch'),
+  chartTime: $<HTMLDivElement>('chart-time'),
+  results: $<HTMLTableElement>('results'),
+  metricHead: $<HTMLTableCellElement>('metric-head'),
+  digits: $<HTMLElement>('digits'),
+  digitsCaption: $<HTMLSpanElement>('digits-caption'),
+  digitsGrid: $<HTMLCanvasElement>('digits-grid'),
+  probe: $<HTMLSpanElement>('probe'),
+};
+
+const COLORS = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#E69F00'];
+
+function showMessage(text: string, kind: 'error' | 'info' | '' = 'info'): void {
+  els.message.textContent = text;
+  els.message.className = kind;
+  els.message.dataset.kind = kind;
+}
+
+// ------------------------------------------------------------------------------------- main-thread probe
+
+/**
+ * Watches the main thread while training: a requestAnimationFrame loop and a 10 ms timer record the gaps
+ * between their callbacks. `maxGap` covers the whole run from the click (worker start-up included);
+ * `maxGapTraining` only the time after the first progress event, when a worker is busy training.
+ */
+const probe = {
+  active: false,
+  t0: 0,
+  trainingFrom: Infinity,
+  lastFrame: 0,
+  lastTimer: 0,
+  frames: 0,
+  /** Every gap over 20 ms: [end, ms since start; gap, ms; 'frame' | 'timer']. */
+  gaps: [] as [number, number, 'frame' | 'timer'][],
+  maxFrameGap: 0,
+  maxTimerGap: 0,
+  start() {
+    this.t0 = this.lastFrame = this.lastTimer = performance.now();
+    this.trainingFrom = Infinity;
+    this.frames = this.maxFrameGap = this.maxTimerGap = 0;
+    this.gaps = [];
+    this.active = true;
+  },
+  /** Marks the moment a worker reported its first epoch. */
+  training() {
+    if (this.active && this.trainingFrom === Infinity) this.trainingFrom = performance.now() - this.t0;
+  },
+  stop() {
+    this.active = false;
+  },
+  record(now: number, gap: number, kind: 'frame' | 'timer') {
+    if (kind === 'frame') {
+      this.frames++;
+      this.maxFrameGap = Math.max(this.maxFrameGap, gap);
+    } else this.maxTimerGap = Math.max(this.maxTimerGap, gap);
+    if (gap > 20) this.gaps.push([now - this.t0, gap, kind]);
+  },
+  get maxGap(): number {
+    return Math.max(this.maxFrameGap, this.maxTimerGap);
+  },
+  get maxGapTraining(): number {
+    let m = 0;
+    for (const [end, gap] of this.gaps) if (end >= this.trainingFrom) m = Math.max(m, gap);
+    return m;
+  },
+};
+function frame(now: number): void {
+  if (probe.active) probe.record(now, now - probe.lastFrame, 'frame');
+  probe.lastFrame = now;
+  requestAnimationFrame(frame);
+}
+requestAnimationFrame(frame);
+setInterval(() => {
+  const now = performance.now();
+  if (probe.active) probe.record(now, now - probe.lastTimer, 'timer');
+  probe.lastTimer = now;
+}, 10);
+
+// ------------------------------------------------------------------------------------------ datasets
+
+interface Loaded {
+  name: string;
+  table: NumericTable;
+  /** Targets as trained: class indices for classifiers (remapped when needed), values for regression. */
+  y: Float32Array;
+  task: 'binary' | 'multiclass' | 'regression';
+  classes: number;
+  /** Original label of each class index, when labels were remapped. */
+  labels: number[] | null;
+  builtin: boolean;
+}
+
+const PRESETS: Record<string, { optimizer: string; lr: number; epochs: number }> = {
+  digits: { optimizer: 'adam', lr: 0.01, epochs: 100 },
+  'breast-cancer': { optimizer: 'adam', lr: 0.01, epochs: 100 },
+  wine: { optimizer: 'adam', lr: 0.01, epochs: 100 },
+  iris: { optimizer: 'adam', lr: 0.05, epochs: 200 },
+  diabetes: { optimizer: 'sgd', lr: 0.05, epochs: 100 },
+};
+
+/** Works out the task from the targets: 0/1 → binary; a few integer values → classes; anything else → regression. */
+function describe(name: string, table: NumericTable, builtin: boolean): Loaded {
+  const distinct = [...new Set(table.y)].sort((a, b) => a - b);
+  const integral = distinct.every((v) => Number.isInteger(v));
+  if (integral && distinct.length >= 2 && distinct.length <= Math.max(2, Math.min(50, table.rows / 5))) {
+    const identity = distinct.every((v, i) => v === i);
+    const index = new Map(distinct.map((v, i) => [v, i]));
+    const y = identity ? table.y.slice() : Float32Array.from(table.y, (v) => index.get(v) as number);
+    return {
+      name, table, y, builtin,
+      task: distinct.length === 2 ? 'binary' : 'multiclass',
+      classes: distinct.length,
+      labels: identity ? null : distinct,
+    };
+  }
+  return { name, table, y: table.y.slice(), task: 'regression', classes: 0, labels: null, builtin };
+}
+
+let data: Loaded | null = null;
+const cache = new Map<string, Loaded>();
+
+async function loadBuiltin(name: string): Promise<Loaded> {
+  const hit = cache.get(name);
+  if (hit) return hit;
+  const res = await fetch(`data/${name}.csv`);
+  if (!res.ok) throw new Error(`could not fetch data/${name}.csv (HTTP ${res.status})`);
+  const loaded = describe(name, parseNumericCSV(await res.text(), `${name}.csv`), true);
+  cache.set(name, loaded);
+  return loaded;
+}
+
+function setData(d: Loaded): void {
+  data = d;
+  const t = d.table;
+  const task = d.task === 'regression' ? 'regression' : `${d.classes} classes${d.labels ? ` (labels ${d.labels.join(', ')} → 0…${d.classes - 1})` : ''}`;
+  els.dataInfo.textContent = `${d.name}: ${t.rows} rows × ${t.features} features, target “${t.columns[t.columns.length - 1]}”, ` +
+    `${task} → ${modelFor(d).kind} model`;
+  els.dataInfo.dataset.rows = String(t.rows);
+  els.metricHead.textContent = d.task === 'regression' ? 'test R²' : 'test accuracy';
+  const preset = PRESETS[d.name];
+  if (preset && d.builtin) {
+    if (optimizerNames.includes(preset.optimizer as never)) {
+      els.optimizer.value = preset.optimizer;
+      els.hyper.value = hyperText(preset.optimizer);
+    }
+    els.lr.value = String(preset.lr);
+    els.epochs.value = String(preset.epochs);
+  }
+}
+
+function modelFor(d: Loaded): { kind: 'linear' | 'logistic' | 'softmax'; classes?: number } {
+  const choice = els.model.value;
+  if (choice === 'linear') return { kind: 'linear' };
+  if (choice === 'logistic') return { kind: 'logistic' };
+  if (choice === 'softmax') return { kind: 'softmax', classes: Math.max(2, d.classes) };
+  if (d.task === 'regression') return { kind: 'linear' };
+  return d.task === 'binary' ? { kind: 'logistic' } : { kind: 'softmax', classes: d.classes };
+}
+
+// --------------------------------------------------------------------------------------------- charts
+
+interface Series {
+  name: string;
+  epochs: number[];
+  loss: number[];
+  ms: number[];
+}
+
+let series: Series[] = [];
+let chartEpoch: uPlot | null = null;
+let chartTime: uPlot | null = null;
+let dirty = false;
+
+function chartWidth(el: HTMLElement): number {
+  return Math.max(280, el.clientWidth - 14);
+}
+
+function makeCharts(): void {
+  chartEpoch?.destroy();
+  chartTime?.destroy();
+  const common = (title: string, xLabel: string): uPlot.Options => ({
+    title,
+    width: chartWidth(els.chartEpoch),
+    height: 280,
+    scales: { x: { time: false }, y: { distr: 3 } },
+    axes: [{ label: xLabel }, { label: 'training loss', size: 64, values: (_u, splits) => splits.map(tick) }],
+    series: [{ label: xLabel }, ...series.map((s, i) => ({
+      label: s.name, stroke: COLORS[i % COLORS.length], width: 2, spanGaps: true, points: { show: false },
+    }))],
+    legend: { live: false },
+  });
+  chartEpoch = new uPlot(common('Training loss by epoch', 'epoch'), [[]], els.chartEpoch);
+  chartTime = new uPlot(common('Training loss by wall time in the worker', 'ms'), [[]], els.chartTime);
+}
+
+/** Log-axis tick labels: 1e-5 rather than uPlot's rounding of small values to 0. */
+function tick(v: number | null): string {
+  if (v == null) return '';
+  if (v === 0) return '0';
+  const a = Math.abs(v);
+  return a >= 0.01 && a < 1e5 ? String(+v.toPrecision(3)) : v.toExponential(0);
+}
+
+const positive = (v: number) => (v > 1e-12 ? v : 1e-12); // log axis
+
+function redraw(): void {
+  if (!dirty || !chartEpoch || !chartTime) return;
+  dirty = false;
+  const maxEpoch = Math.max(0, ...series.map((s) => s.epochs.length));
+  const x = Array.from({ length: maxEpoch }, (_, i) => i + 1);
+  const ys = series.map((s) => x.map((_, i) => (i < s.loss.length ? positive(s.loss[i]) : null)));
+  chartEpoch.setData([x, ...ys] as uPlot.AlignedData);
+  const joined = uPlot.join(series.map((s) => [s.ms, s.loss.map(positive)] as uPlot.AlignedData));
+  chartTime.setData(joined);
+}
+
+// Charts redraw at most ten times a second: live enough to watch, and it leaves the main thread idle
+// most of the time (software-rendered canvases are not free on a small machine).
+let lastDraw = 0;
+function loop(now: number): void {
+  if (now - lastDraw >= 100) {
+    lastDraw = now;
+    redraw();
+  }
+  requestAnimationFrame(loop);
+}
+requestAnimationFrame(loop);
+
+// ------------------------------------------------------------------------------------------- training
+
+interface Variant {
+  name: string;
+  batch: BatchOption;
+}
+
+interface Run {
+  variant: Variant;
+  handle: WorkerTraining;
+  result: WorkerTrainResult | null;
+  error: Error | null;
+  backend: string;
+}
+
+let runs: Run[] = [];
+let training = false;
+
+function variants(): Variant[] {
+  const out: Variant[] = [];
+  if (els.vFull.checked) out.push({ name: 'full batch', batch: 'full' });
+  if (els.vStochastic.checked) out.push({ name: 'stochastic', batch: 'stochastic' });
+  if (els.vMini.checked) {
+    const b = Number(els.miniSize.value);
+    out.push({ name: `mini-batch ${els.miniSize.value}`, batch: b });
+  }
+  return out;
+}
+
+function readNumber(el: HTMLInputElement, what: string): number {
+  const v = Number(el.value);
+  if (el.value.trim() === '' || !Number.isFinite(v)) throw new Error(`${what}: “${el.value}” is not a number`);
+  return v;
+}
+
+function optimizerOptions(): Record<string, unknown> {
+  let extra: unknown = {};
+  const text = els.hyper.value.trim();
+  if (text !== '') {
+    try {
+      extra = JSON.parse(text);
+    } catch (e) {
+      throw new Error(`hyper-parameters: not valid JSON (${(e as Error).message})`);
+    }
+    if (extra === null || typeof extra !== 'object' || Array.isArray(extra)) throw new Error('hyper-parameters: expected a JSON object such as {"momentum": 0.9}');
+  }
+  return { ...(extra as object), name: els.optimizer.value, lr: readNumber(els.lr, 'lr') };
+}
+
+function fmt(v: number | undefined, digits = 4): string {
+  if (v === undefined || !Number.isFinite(v)) return '—';
+  return v !== 0 && Math.abs(v) < 10 ** -(digits - 1) ? v.toExponential(2) : v.toFixed(digits);
+}
+
+function renderTable(): void {
+  const body = els.results.tBodies[0];
+  body.textContent = '';
+  const scores = runs.map((r) => r.result?.test?.accuracy ?? r.result?.test?.r2 ?? -Infinity);
+  const best = Math.max(...scores);
+  runs.forEach((r, i) => {
+    const tr = document.createElement('tr');
+    tr.dataset.variant = r.variant.name;
+    const s = series[i];
+    const res = r.result;
+    const epochs = res ? res.epochs : s.epochs.length;
+    const ms = res ? res.ms : s.ms[s.ms.length - 1] ?? 0;
+    const metric = res?.test?.accuracy ?? res?.test?.r2;
+    const cells: [string, string][] = [
+      ['variant', r.variant.name],
+      ['backend', r.backend],
+      ['epochs', String(epochs)],
+      ['steps', res ? String(res.steps) : '…'],
+      ['ms-per-epoch', epochs ? (ms / epochs).toFixed(3) : '—'],
+      ['loss', fmt(res?.train?.loss ?? s.loss[s.loss.length - 1])],
+      ['metric', r.error ? 'error' : fmt(metric)],
+      ['stop', r.error ? r.error.name : res ? res.stopReason : training ? 'training…' : '—'],
+    ];
+    for (const [key, text] of cells) {
+      const td = document.createElement('td');
+      td.dataset.key = key;
+      if (key === 'variant') {
+        const sw = document.createElement('span');
+        sw.className = 'swatch';
+        sw.style.background = COLORS[i % COLORS.length];
+        td.append(sw);
+      }
+      if (key === 'metric' && metric !== undefined && scores[i] === best) td.className = 'best';
+      td.append(text);
+      tr.append(td);
+    }
+    body.append(tr);
+  });
+}
+
+async function startTraining(): Promise<void> {
+  if (training) return;
+  if (!data) {
+    showMessage('No dataset loaded yet.', 'error');
+    return;
+  }
+  const vs = variants();
+  let opt: Record<string, unknown>, epochs: number, seed: number, l2: number;
+  try {
+    if (vs.length === 0) throw new Error('choose at least one batching variant');
+    opt = optimizerOptions();
+    epochs = readNumber(els.epochs, 'epochs');
+    seed = readNumber(els.seed, 'seed');
+    l2 = readNumber(els.l2, 'L2');
+  } catch (e) {
+    showMessage((e as Error).message, 'error');
+    return;
+  }
+  const d = data;
+  const model: ModelSpec = modelFor(d);
+  const backend = els.backend.value === 'auto' ? undefined : (els.backend.value as BackendName);
+  training = true;
+  els.train.disabled = true;
+  els.stop.disabled = false;
+  els.digits.hidden = true;
+  showMessage(`Training ${vs.length} variant${vs.length > 1 ? 's' : ''} of ${model.kind} regression on ${d.name} in Web Workers…`, 'info');
+  series = vs.map((v) => ({ name: v.name, epochs: [], loss: [], ms: [] }));
+  makeCharts();
+  runs = [];
+  probe.start();
+  const t0 = performance.now();
+  try {
+    for (const [i, v] of vs.entries()) {
+      const handle = trainInWorker({
+        // Each worker gets its own copy, moved (not cloned) into it.
+        data: { x: d.table.x.slice(), y: d.y.slice(), features: d.table.features },
+        model,
+        train: { optimizer: opt as never, batch: v.batch, epochs, seed, l2 },
+        backend,
+        split: { every: 5 },
+        standardize: true,
+        predictions: true,
+      });
+      const run: Run = { variant: v, handle, result: null, error: null, backend: backend ?? '…' };
+      runs.push(run);
+      handle.on('ready', (info) => {
+        run.backend = info.name;
+        els.env.textContent = envText(info.simdSupported);
+        renderTable();
+      });
+      handle.on('progress', (e) => {
+        probe.training();
+        const s = series[i];
+        s.epochs.push(e.epoch);
+        s.loss.push(e.loss);
+        s.ms.push(e.ms);
+        dirty = true;
+      });
+    }
+    renderTable();
+    const tick = setInterval(renderTable, 250);
+    const settled = await Promise.allSettled(runs.map((r) => r.handle.result));
+    probe.stop(); // training is over: what follows (the digit grid) is drawing, not training
+    clearInterval(tick);
+    settled.forEach((s, i) => {
+      if (s.status === 'fulfilled') {
+        runs[i].result = s.value;
+        runs[i].backend = s.value.backend;
+      } else runs[i].error = s.reason as Error;
+    });
+    dirty = true;
+    redraw();
+    renderTable();
+    const failed = runs.filter((r) => r.error);
+    if (failed.length) {
+      const e = failed[0].error as Error;
+      showMessage(`Training failed (${failed[0].variant.name}): ${e.name}: ${e.message}`, 'error');
+    } else {
+      const wall = performance.now() - t0;
+      showMessage(`Done in ${(wall / 1000).toFixed(2)} s on ${runs[0].backend}.`, 'info');
+      if (d.name === 'digits' && d.task === 'multiclass' && d.table.features === 64) drawDigits(d);
+    }
+  } catch (e) {
+    // Bad data or options are rejected before any worker starts.
+    for (const r of runs) void r.handle.stop();
+    showMessage(`${(e as Error).name}: ${(e as Error).message}`, 'error');
+  } finally {
+    probe.stop();
+    els.probe.textContent = `main thread during the last run: longest gap between frames/timers ` +
+      `${probe.maxGapTraining.toFixed(1)} ms while training (${probe.maxGap.toFixed(1)} ms including worker start-up)`;
+    training = false;
+    els.train.disabled = false;
+    els.stop.disabled = true;
+  }
+}
+
+async function stopTraining(): Promise<void> {
+  await Promise.allSettled(runs.map((r) => r.handle.stop()));
+}
+
+// ------------------------------------------------------------------------------------------- digits grid
+
+function drawDigits(d: Loaded): void {
+  const scored = runs.filter((r) => r.result?.predictions && r.result.test?.accuracy !== undefined);
+  if (!scored.length) return;
+  const best = scored.reduce((a, b) => ((b.result!.test!.accuracy as number) > (a.result!.test!.accuracy as number) ? b : a));
+  const pred = best.result!.predictions!;
+  const t = d.table;
+  const testRows: number[] = [];
+  for (let r = 0; r < t.rows; r += 5) testRows.push(r);
+  const scale = 4, cellW = 8 * scale + 10, cellH = 8 * scale + 18;
+  const cols = Math.max(8, Math.floor((els.digits.parentElement!.clientWidth - 10) / cellW));
+  const rowsN = Math.ceil(testRows.length / cols);
+  const c = els.digitsGrid;
+  c.width = cols * cellW + 8;
+  c.height = rowsN * cellH + 8;
+  const g = c.getContext('2d')!;
+  // All pixels in one ImageData (white background, ink dark: values 0–16), then one putImageData.
+  const img = g.createImageData(c.width, c.height);
+  img.data.fill(255);
+  const origin = (i: number) => [4 + (i % cols) * cellW + 4, 4 + Math.floor(i / cols) * cellH + 2];
+  testRows.forEach((row, i) => {
+    const [x0, y0] = origin(i);
+    for (let p = 0; p < 64; p++) {
+      const shade = Math.round(255 * (1 - Math.min(1, Math.max(0, t.x[row * 64 + p] / 16))));
+      for (let dy = 0; dy < scale; dy++) {
+        let o = ((y0 + Math.floor(p / 8) * scale + dy) * c.width + x0 + (p % 8) * scale) * 4;
+        for (let dx = 0; dx < scale; dx++, o += 4) img.data[o] = img.data[o + 1] = img.data[o + 2] = shade;
+      }
+    }
+  });
+  g.putImageData(img, 0, 0);
+  g.font = '12px system-ui, sans-serif';
+  g.textAlign = 'center';
+  let wrong = 0;
+  testRows.forEach((row, i) => {
+    const [x0, y0] = origin(i);
+    const label = d.labels ? d.labels[pred[i]] : pred[i];
+    const ok = pred[i] === d.y[row];
+    if (!ok) wrong++;
+    g.fillStyle = ok ? '#1b1f24' : '#c62828';
+    g.fillText(ok ? String(label) : `${label}≠${t.y[row]}`, x0 + 4 * scale, y0 + 8 * scale + 13);
+  });
+  els.digitsCaption.textContent = `${best.variant.name}: ${testRows.length - wrong} of ${testRows.length} right ` +
+    `(accuracy ${(best.result!.test!.accuracy as number).toFixed(4)}); wrong predictions in red as predicted≠true`;
+  c.dataset.variant = best.variant.name;
+  c.dataset.count = String(testRows.length);
+  els.digits.hidden = false;
+}
+
+// ------------------------------------------------------------------------------------------------ wiring
+
+function envText(simd: boolean): string {
+  return `WebAssembly ${typeof WebAssembly === 'object' ? 'available' : 'unavailable'}, SIMD ${simd ? 'supported' : 'not supported'}; ` +
+    `${navigator.hardwareConcurrency ?? '?'} logical cores; training runs in Web Workers` +
+    `${(globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated ? ' (cross-origin isolated: stop() ends at an epoch boundary)' : ''}.`;
+}
+
+for (const name of optimizerNames) {
+  const o = document.createElement('option');
+  o.value = name;
+  o.textContent = name;
+  els.optimizer.append(o);
+}
+els.optimizer.addEventListener('change', () => {
+  els.hyper.value = hyperText(els.optimizer.value);
+});
+
+els.dataset.addEventListener('change', async () => {
+  const name = els.dataset.value;
+  if (name.startsWith('upload:')) {
+    const d = cache.get(name);
+    if (d) setData(d);
+    return;
+  }
+  try {
+    setData(await loadBuiltin(name));
+    showMessage('');
+  } catch (e) {
+    showMessage((e as Error).message, 'error');
+  }
+});
+
+els.model.addEventListener('change', () => data && setData(data));
+
+els.upload.addEventListener('change', async () => {
+  const file = els.upload.files?.[0];
+  if (!file) return;
+  const previous = data?.name;
+  try {
+    const text = await file.text();
+    if (text.trim() === '') throw new Error(`${file.name} is empty`);
+    const loaded = describe(file.name, parseNumericCSV(text, file.name), false);
+    if (loaded.table.rows < 5) throw new Error(`${file.name} has ${loaded.table.rows} data rows; the every-5th-row test split needs at least 5`);
+    const key = `upload:${file.name}`;
+    cache.set(key, loaded);
+    let opt = [...els.dataset.options].find((o) => o.value === key);
+    if (!opt) {
+      opt = document.createElement('option');
+      opt.value = key;
+      opt.textContent = `${file.name} (uploaded)`;
+      els.dataset.append(opt);
+    }
+    els.dataset.value = key;
+    setData(loaded);
+    showMessage(`Loaded ${file.name}.`, 'info');
+  } catch (e) {
+    showMessage(`Could not use ${file.name}: ${(e as Error).message}. ` +
+      `${previous ? `Nothing changed: ${previous} is still loaded.` : ''}`, 'error');
+  } finally {
+    els.upload.value = '';
+  }
+});
+
+els.train.addEventListener('click', () => void startTraining());
+els.stop.addEventListener('click', () => void stopTraining());
+window.addEventListener('resize', () => {
+  chartEpoch?.setSize({ width: chartWidth(els.chartEpoch), height: 280 });
+  chartTime?.setSize({ width: chartWidth(els.chartTime), height: 280 });
+});
+
+// The page itself never trains; init() here only reports what this browser runs (SIMD or not).
+init().then((info) => { els.env.textContent = envText(info.simdSupported); },
+  (e) => { els.env.textContent = `WebAssembly is not usable on this page (${(e as Error).message}); choose the js backend.`; });
+makeCharts();
+els.hyper.value = hyperText(els.optimizer.value);
+loadBuiltin('digits').then(setData, (e) => showMessage((e as Error).message, 'error'));
+
+/** For the end-to-end tests and the curious: the page's state. */
+(window as unknown as { __demo: unknown }).__demo = {
+  get training() { return training; },
+  get runs() {
+    return runs.map((r, i) => ({
+      variant: r.variant.name, backend: r.backend, error: r.error ? `${r.error.name}: ${r.error.message}` : null,
+      events: series[i]?.epochs.length ?? 0,
+      result: r.result && {
+        backend: r.result.backend, epochs: r.result.epochs, steps: r.result.steps, ms: r.result.ms,
+        stopReason: r.result.stopReason, test: r.result.test, train: r.result.train,
+      },
+    }));
+  },
+  get chartPoints() {
+    return { epoch: chartEpoch?.data.slice(1).map((s) => (s as ArrayLike<number | null | undefined>)).map((s) => Array.from(s).filter((v) => v != null).length) ?? [], time: chartTime?.data[0]?.length ?? 0 };
+  },
+  probe,
+  get data() { return data && { name: data.name, rows: data.table.rows, features: data.table.features, task: data.task }; },
+};

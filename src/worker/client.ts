@@ -1,0 +1,328 @@
+// The caller's side of trainInWorker, independent of the host (Web Worker or worker_threads): validates
+// and flattens the data, posts one `start` message (data buffers in the transfer list), turns the
+// worker's messages into progress events, an async iterator and a result promise, and implements stop().
+import { toFlatMatrix, type Matrix } from '../data/dataset.js';
+import { ShapeError, HyperParameterError } from '../errors.js';
+import type { BackendInfo, BackendName } from '../runtime/index.js';
+import type { EpochRecord } from '../train.js';
+import type { ModelKind } from '../models/model.js';
+import {
+  reviveError, type FromWorker, type Job, type ModelSpec, type ProgressEvent, type ToWorker,
+  type WorkerTrainOptions, type WorkerTrainResult,
+} from './protocol.js';
+
+export type { ModelSpec, ProgressEvent, WorkerTrainOptions, WorkerTrainResult };
+
+/** What to train in the worker. */
+export interface WorkerJob {
+  /** Features (row-major Float32Array with `features`, or one array per row) and targets. */
+  data: { x: Matrix; y: ArrayLike<number>; features?: number };
+  /** `'linear'`, `'logistic'`, or `{ kind: 'softmax', classes }`. */
+  model: ModelSpec;
+  /** train() options (no callback: progress comes back as events). */
+  train?: WorkerTrainOptions;
+  /** Force a backend in the worker (`'wasm-simd'`, `'wasm-scalar'`, `'js'`); default as init(). */
+  backend?: BackendName;
+  /** Split data into train/test in the worker, as Dataset.split (`{ every: 5 }`: index % 5 == 0 is test). */
+  split?: { every: number } | { testFraction: number; seed?: number };
+  /** An explicit test set (instead of split). */
+  test?: { x: Matrix; y: ArrayLike<number> };
+  /** A validation set for train()'s per-epoch valLoss/valMetric and early stopping (standardized like the test set). */
+  validation?: { x: Matrix; y: ArrayLike<number> };
+  /** Standardize features with the training set's mean and std (the result carries them). Default false. */
+  standardize?: boolean;
+  /** Return the test-set predictions. Default false. */
+  predictions?: boolean;
+  /** Starting parameters (weights, then biases); default zeros. */
+  params?: ArrayLike<number>;
+}
+
+/** Anything that behaves as a worker: a Web Worker, or the adapter over a worker_threads Worker. */
+export interface WorkerHost {
+  post(msg: ToWorker, transfer: ArrayBuffer[]): void;
+  terminate(): void;
+}
+
+/** Builds a host, wiring its messages and failures to the handle. */
+export type HostFactory = (onMessage: (m: FromWorker) => void, onFailure: (e: Error) => void) => WorkerHost;
+
+/** How the job is delivered. */
+export interface TrainInWorkerOptions {
+  /**
+   * Move the data's ArrayBuffers into the worker instead of copying them (default true). A Float32Array
+   * that owns its whole buffer is detached on the caller's side; anything else is copied once first.
+   */
+  transfer?: boolean;
+  /** Batch progress messages: at most one post per this many milliseconds (default 16; 0 = every epoch). */
+  progressMs?: number;
+  /** After stop(), how long to wait for the worker to end at an epoch boundary before terminating it (ms, default 1000). */
+  stopTimeoutMs?: number;
+  /** Called for each progress event (as `on('progress', fn)`). */
+  onProgress?: (e: ProgressEvent) => void;
+}
+
+type Listeners = {
+  progress: (e: ProgressEvent) => void;
+  ready: (info: BackendInfo) => void;
+  result: (r: WorkerTrainResult) => void;
+  error: (e: Error) => void;
+};
+
+/** A training run in a worker. Iterate it (`for await`) for progress events; await `result`; stop() any time. */
+export interface WorkerTraining extends AsyncIterable<ProgressEvent> {
+  /** Resolves once the worker has loaded its backend and data (`info.name` is the backend that runs). */
+  readonly ready: Promise<BackendInfo>;
+  /** Resolves with the result when training ends (epochs, tol, divergence or stop()); rejects with the worker's typed error. */
+  readonly result: Promise<WorkerTrainResult>;
+  /** Progress events received so far. */
+  readonly events: readonly ProgressEvent[];
+  /** A copy of the latest parameter snapshot received (null before the first epoch). */
+  readonly params: Float32Array | null;
+  /** Subscribes to an event; returns the unsubscribe function. */
+  on<K extends keyof Listeners>(type: K, fn: Listeners[K]): () => void;
+  /**
+   * Ends training and resolves with the parameters so far (stopReason `'stopped'`). Where the worker can see
+   * a shared stop flag (Node; cross-origin-isolated pages) it stops cleanly at the next epoch boundary and also
+   * evaluates; otherwise the worker is terminated and the result holds the last parameter snapshot received.
+   */
+  stop(): Promise<WorkerTrainResult>;
+}
+
+const KINDS: readonly ModelKind[] = ['linear', 'logistic', 'softmax'];
+
+function wholeF32(a: Float32Array, transfer: boolean): Float32Array {
+  const owns = a.byteOffset === 0 && a.byteLength === a.buffer.byteLength && a.buffer instanceof ArrayBuffer;
+  return transfer && owns ? a : a.slice();
+}
+
+function targets(y: ArrayLike<number>, rows: number, what: string): Float32Array {
+  if (y === null || typeof y !== 'object' || typeof y.length !== 'number') {
+    throw new ShapeError(`${what} must be an array of numbers, one per row`);
+  }
+  if (y.length !== rows) throw new ShapeError(`${what} has ${y.length} values but x has ${rows} rows`);
+  return y instanceof Float32Array ? y : Float32Array.from(y);
+}
+
+/** Validates and flattens a job (throws ShapeError / DataError / HyperParameterError before any worker starts). */
+export function prepareJob(job: WorkerJob, o: TrainInWorkerOptions): { job: Job; transfer: ArrayBuffer[]; size: number } {
+  if (job === null || typeof job !== 'object') throw new HyperParameterError('job', 'must be an object { data, model, train }');
+  if (!job.data || typeof job.data !== 'object') throw new ShapeError('job.data must be { x, y, features? }');
+  const transfer = o.transfer ?? true;
+  const m = toFlatMatrix(job.data.x, job.data.features, 'data.x');
+  if (m.rows === 0) throw new ShapeError('data.x has zero rows; a dataset needs at least one sample');
+  const x = wholeF32(m.data, transfer || m.data !== job.data.x);
+  const y = wholeF32(targets(job.data.y, m.rows, 'data.y'), transfer || !(job.data.y instanceof Float32Array));
+  const spec = typeof job.model === 'string' ? { kind: job.model } : job.model;
+  if (!spec || !KINDS.includes(spec.kind)) {
+    throw new HyperParameterError('model', `must be one of ${KINDS.join(', ')} or { kind, classes }, got ${JSON.stringify(job.model)}`);
+  }
+  const classes = spec.kind === 'softmax' ? (spec as { classes?: number }).classes : undefined;
+  if (spec.kind === 'softmax' && !(Number.isInteger(classes) && (classes as number) >= 2)) {
+    throw new ShapeError(`softmax: classes must be an integer ≥ 2, got ${classes}`);
+  }
+  const outputs = classes ?? 1;
+  const size = outputs * (m.features + 1);
+  const out: Job = {
+    x, y, features: m.features,
+    model: classes === undefined ? { kind: spec.kind } : { kind: spec.kind, classes },
+    train: { ...(job.train ?? {}) },
+    standardize: job.standardize ?? false,
+    predictions: job.predictions ?? false,
+    progressMs: o.progressMs ?? 16,
+  };
+  if ('onEpoch' in out.train) {
+    throw new HyperParameterError('train.onEpoch', 'callbacks cannot cross into a worker; listen to progress events instead');
+  }
+  if ('validation' in out.train) {
+    throw new HyperParameterError('train.validation', 'a Dataset lives in one thread\'s memory; give its arrays as the job\'s validation: { x, y }, or use train.validationFraction');
+  }
+  if (job.backend !== undefined) out.backend = job.backend;
+  if (job.split !== undefined) out.split = job.split;
+  const buffers = [x.buffer as ArrayBuffer, y.buffer as ArrayBuffer];
+  if (job.test !== undefined) {
+    const t = toFlatMatrix(job.test.x, m.features, 'test.x');
+    const tx = wholeF32(t.data, transfer || t.data !== job.test.x);
+    const ty = wholeF32(targets(job.test.y, t.rows, 'test.y'), transfer || !(job.test.y instanceof Float32Array));
+    out.test = { x: tx, y: ty };
+    buffers.push(tx.buffer as ArrayBuffer, ty.buffer as ArrayBuffer);
+  }
+  if (job.validation !== undefined) {
+    const v = toFlatMatrix(job.validation.x, m.features, 'validation.x');
+    const vx = wholeF32(v.data, transfer || v.data !== job.validation.x);
+    const vy = wholeF32(targets(job.validation.y, v.rows, 'validation.y'), transfer || !(job.validation.y instanceof Float32Array));
+    out.validation = { x: vx, y: vy };
+    buffers.push(vx.buffer as ArrayBuffer, vy.buffer as ArrayBuffer);
+  }
+  if (job.params !== undefined) {
+    if (job.params.length !== size) throw new ShapeError(`params: expected ${size} values, got ${job.params.length}`);
+    out.initialParams = Float32Array.from(job.params);
+    buffers.push(out.initialParams.buffer as ArrayBuffer);
+  }
+  return { job: out, transfer: buffers, size };
+}
+
+/** Starts a job on a host made by `factory`. */
+export function startTraining(factory: HostFactory, input: WorkerJob, options: TrainInWorkerOptions = {}): WorkerTraining {
+  const { job, transfer, size } = prepareJob(input, options);
+  const initial = job.initialParams ? job.initialParams.slice() : new Float32Array(size);
+  const listeners: { [K in keyof Listeners]: Set<Listeners[K]> } = {
+    progress: new Set(), ready: new Set(), result: new Set(), error: new Set(),
+  };
+  if (options.onProgress) listeners.progress.add(options.onProgress);
+  const events: ProgressEvent[] = [];
+  const wakers = new Set<() => void>();
+  let snapshot: Float32Array | null = null;
+  let rows = { train: 0, test: 0 };
+  let backendName: BackendName = job.backend ?? 'wasm-simd';
+  let settled: { ok: true; value: WorkerTrainResult } | { ok: false; error: Error } | null = null;
+  let host: WorkerHost | null = null;
+  let resolveReady!: (i: BackendInfo) => void, rejectReady!: (e: Error) => void;
+  let resolveResult!: (r: WorkerTrainResult) => void, rejectResult!: (e: Error) => void;
+  const ready = new Promise<BackendInfo>((res, rej) => { resolveReady = res; rejectReady = rej; });
+  const result = new Promise<WorkerTrainResult>((res, rej) => { resolveResult = res; rejectResult = rej; });
+  // Callers may use only events or only the iterator: an unobserved rejection must not crash the process.
+  ready.catch(() => undefined);
+  result.catch(() => undefined);
+
+  const emit = <K extends keyof Listeners>(type: K, arg: Parameters<Listeners[K]>[0]) => {
+    for (const fn of listeners[type]) (fn as (a: typeof arg) => void)(arg);
+  };
+  const wake = () => {
+    for (const w of wakers) w();
+    wakers.clear();
+  };
+  const finish = (s: NonNullable<typeof settled>) => {
+    if (settled) return;
+    settled = s;
+    host?.terminate();
+    host = null;
+    if (s.ok) {
+      // Only a run stopped before the worker got going reaches here with `ready` pending.
+      rejectReady(new Error('descent: training was stopped before the worker was ready'));
+      resolveResult(s.value);
+      emit('result', s.value);
+    } else {
+      rejectReady(s.error);
+      rejectResult(s.error);
+      emit('error', s.error);
+    }
+    wake();
+  };
+
+  const onMessage = (m: FromWorker) => {
+    if (settled) return;
+    switch (m.type) {
+      case 'ready':
+        backendName = m.info.name;
+        rows = m.rows;
+        resolveReady(m.info);
+        emit('ready', m.info);
+        break;
+      case 'progress':
+        snapshot = m.params;
+        for (const rec of m.records) {
+          events.push(rec);
+          emit('progress', rec);
+        }
+        wake();
+        break;
+      case 'result':
+        finish({ ok: true, value: m.result });
+        break;
+      case 'error':
+        finish({ ok: false, error: reviveError(m.error) });
+        break;
+    }
+  };
+  const onFailure = (e: Error) => finish({ ok: false, error: e });
+
+  // A shared flag lets the worker notice stop() between epochs; browsers allow it only when cross-origin isolated.
+  let control: SharedArrayBuffer | undefined;
+  const g = globalThis as { crossOriginIsolated?: boolean };
+  if (typeof SharedArrayBuffer === 'function' && g.crossOriginIsolated !== false) {
+    try {
+      control = new SharedArrayBuffer(4);
+    } catch {
+      control = undefined;
+    }
+  }
+  host = factory(onMessage, onFailure);
+  try {
+    host.post(control ? { type: 'start', job, control } : { type: 'start', job }, transfer);
+  } catch (e) {
+    host.terminate();
+    host = null;
+    throw e;
+  }
+
+  /** The result of a run ended by terminating the worker: what the caller has seen so far. */
+  const terminated = (): WorkerTrainResult => {
+    const history: EpochRecord[] = events.map(({ batch: _batch, ...rec }) => rec);
+    const last = history[history.length - 1];
+    return {
+      params: snapshot ? snapshot.slice() : initial.slice(),
+      history,
+      stopReason: 'stopped',
+      epochs: history.length,
+      steps: last?.steps ?? 0,
+      ms: last?.ms ?? 0,
+      backend: backendName,
+      rows,
+    };
+  };
+
+  let stopping: Promise<WorkerTrainResult> | null = null;
+  const handle: WorkerTraining = {
+    ready,
+    result,
+    get events() {
+      return events;
+    },
+    get params() {
+      return snapshot ? snapshot.slice() : null;
+    },
+    on(type, fn) {
+      const set = listeners[type] as Set<typeof fn>;
+      set.add(fn);
+      return () => set.delete(fn);
+    },
+    stop() {
+      if (settled) return settled.ok ? Promise.resolve(settled.value) : Promise.reject(settled.error);
+      if (stopping) return stopping;
+      if (control) {
+        Atomics.store(new Int32Array(control), 0, 1);
+        const timeout = options.stopTimeoutMs ?? 1000;
+        stopping = new Promise<WorkerTrainResult>((res, rej) => {
+          const timer = setTimeout(() => finish({ ok: true, value: terminated() }), timeout);
+          result.then((r) => { clearTimeout(timer); res(r); }, (e) => { clearTimeout(timer); rej(e); });
+        });
+      } else {
+        finish({ ok: true, value: terminated() });
+        stopping = result;
+      }
+      return stopping;
+    },
+    [Symbol.asyncIterator](): AsyncIterator<ProgressEvent> {
+      let i = 0;
+      let closed = false;
+      return {
+        next: async (): Promise<IteratorResult<ProgressEvent>> => {
+          for (;;) {
+            if (closed) return { value: undefined, done: true };
+            if (i < events.length) return { value: events[i++], done: false };
+            if (settled) {
+              if (!settled.ok) throw settled.error;
+              return { value: undefined, done: true };
+            }
+            await new Promise<void>((r) => wakers.add(r));
+          }
+        },
+        return: async (): Promise<IteratorResult<ProgressEvent>> => {
+          closed = true;
+          return { value: undefined, done: true };
+        },
+      };
+    },
+  };
+  return handle;
+}

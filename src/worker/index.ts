@@ -1,0 +1,46 @@
+// trainInWorker for browsers (the default condition of `descent/worker`): the job runs in a module Web
+// Worker, so the page's main thread only receives progress messages.
+//
+// The worker script is found with `new Worker(new URL('./descent-worker.js', import.meta.url), { type: 'module' })`,
+// the form Vite and webpack 5 recognise and bundle on their own. With esbuild (which leaves that URL alone),
+// build `descent/worker-script` to `descent-worker.js` beside your bundle, or pass `worker`.
+import { BackendError } from '../errors.js';
+import { startTraining, type TrainInWorkerOptions, type WorkerJob, type WorkerTraining } from './client.js';
+
+export type { WorkerJob, WorkerTraining, TrainInWorkerOptions, WorkerHost } from './client.js';
+export type { ModelSpec, ProgressEvent, WorkerTrainOptions, WorkerTrainResult, SerializedError } from './protocol.js';
+
+/** Options of the browser trainInWorker. */
+export interface BrowserTrainInWorkerOptions extends TrainInWorkerOptions {
+  /** The worker script's URL (started as a module worker), or a function returning a started Worker. */
+  worker?: URL | string | (() => Worker);
+}
+
+function createWorker(spec: BrowserTrainInWorkerOptions['worker']): { worker: Worker; where: string } {
+  if (typeof spec === 'function') return { worker: spec(), where: 'the worker given' };
+  if (typeof Worker !== 'function') {
+    throw new BackendError('Web Workers are not available here; in Node, descent/worker resolves to the worker_threads build');
+  }
+  if (spec !== undefined) return { worker: new Worker(spec, { type: 'module' }), where: String(spec) };
+  const worker = new Worker(new URL('./descent-worker.js', import.meta.url), { type: 'module' });
+  return { worker, where: new URL('./descent-worker.js', import.meta.url).href };
+}
+
+/**
+ * Trains a model in a Web Worker. Returns at once with a handle: iterate it (`for await`) or listen
+ * (`on('progress')`) for `{ epoch, loss, lr, ms }` events, await `result` for the parameters and
+ * evaluations, call `stop()` to end early and get the parameters so far. Bad data throws here, before any
+ * worker starts; bad training options reject `result` with the same typed error train() throws.
+ */
+export function trainInWorker(job: WorkerJob, options: BrowserTrainInWorkerOptions = {}): WorkerTraining {
+  return startTraining((onMessage, onFailure) => {
+    const { worker, where } = createWorker(options.worker);
+    worker.onmessage = (e) => onMessage(e.data);
+    worker.onerror = (e) => {
+      e.preventDefault();
+      onFailure(new BackendError(`the training worker (${where}) failed${e.message ? `: ${e.message}` : ' to load; check that the script is served (and allowed by the page\'s worker-src policy)'}`));
+    };
+    worker.onmessageerror = () => onFailure(new BackendError('a message from the training worker could not be deserialized'));
+    return { post: (m, t) => worker.postMessage(m, t), terminate: () => worker.terminate() };
+  }, job, options);
+}

@@ -1,0 +1,125 @@
+// The messages between a training handle (main thread) and its worker. One worker runs one job: the
+// handle posts `start` once, the worker answers `ready` (backend chosen), then `progress` batches, then
+// exactly one `result` or `error`. Typed arrays travel as transferred ArrayBuffers, never cloned.
+import {
+  BackendError, DataError, DescentError, DisposedError, HyperParameterError, ShapeError,
+} from '../errors.js';
+import type { BackendInfo, BackendName } from '../runtime/index.js';
+import type { EpochRecord, StopReason, TrainOptions } from '../train.js';
+import type { TrainState } from '../state.js';
+import type { Evaluation, ModelKind } from '../models/model.js';
+
+/** A model to build in the worker: a kind, plus `classes` for softmax. */
+export type ModelSpec = ModelKind | { kind: ModelKind; classes?: number };
+
+/**
+ * Training options that can cross a thread boundary: train()'s, less the callback (progress comes back as
+ * events) and the `validation` Dataset (it lives in one thread's memory: give arrays as the job's `validation`).
+ */
+export type WorkerTrainOptions = Omit<TrainOptions, 'onEpoch' | 'validation'>;
+
+/** One job as the worker receives it: data already flattened to f32. */
+export interface Job {
+  x: Float32Array;
+  y: Float32Array;
+  features: number;
+  model: { kind: ModelKind; classes?: number };
+  train: WorkerTrainOptions;
+  backend?: BackendName;
+  split?: { every: number } | { testFraction: number; seed?: number };
+  test?: { x: Float32Array; y: Float32Array };
+  validation?: { x: Float32Array; y: Float32Array };
+  standardize: boolean;
+  predictions: boolean;
+  initialParams?: Float32Array;
+  progressMs: number;
+}
+
+/** One progress event: an epoch finished. `batch` is reserved for within-epoch progress (not emitted yet). */
+export interface ProgressEvent extends EpochRecord {
+  batch?: number;
+}
+
+/** What a worker run hands back. */
+export interface WorkerTrainResult {
+  /** Final parameters (weights, then biases), as `Model.params`. */
+  params: Float32Array;
+  /** Every epoch record, as train()'s history. */
+  history: EpochRecord[];
+  /** train()'s stop reason, or `'stopped'` when stop() ended the run. */
+  stopReason: StopReason | 'stopped';
+  epochs: number;
+  steps: number;
+  /** Wall time of train() in the worker, in milliseconds. */
+  ms: number;
+  /** The backend that ran, as backendInfo().name in the worker. */
+  backend: BackendName;
+  divergedAt?: number;
+  /** Rows in the training and test sets. */
+  rows: { train: number; test: number };
+  /** Evaluation of the final parameters on the training set (absent when stop() had to terminate the worker). */
+  train?: Evaluation;
+  /** Evaluation on the test set, when the job had one (split or test). */
+  test?: Evaluation;
+  /** Predictions on the test set, with `predictions: true`. */
+  predictions?: Float32Array;
+  /** The training set's feature statistics, with `standardize: true` (apply them to new data). */
+  stats?: { mean: Float64Array; std: Float64Array };
+  /** The training state, with `train.saveState: true` (resume it with `train.resume`). */
+  state?: TrainState;
+}
+
+/** A DescentError (or any Error) flattened for postMessage. */
+export interface SerializedError {
+  name: string;
+  message: string;
+  code?: string;
+  param?: string;
+  row?: number;
+  column?: number;
+}
+
+export type ToWorker = { type: 'start'; job: Job; control?: SharedArrayBuffer };
+
+export type FromWorker =
+  | { type: 'ready'; info: BackendInfo; rows: { train: number; test: number } }
+  | { type: 'progress'; records: EpochRecord[]; params: Float32Array }
+  | { type: 'result'; result: WorkerTrainResult }
+  | { type: 'error'; error: SerializedError };
+
+/** Flattens an error for postMessage, keeping the fields of descent's typed errors. */
+export function serializeError(e: unknown): SerializedError {
+  if (e instanceof Error) {
+    const out: SerializedError = { name: e.name, message: e.message };
+    const d = e as Partial<DescentError & HyperParameterError & DataError>;
+    if (typeof d.code === 'string') out.code = d.code;
+    if (typeof d.param === 'string') out.param = d.param;
+    if (typeof d.row === 'number') out.row = d.row;
+    if (typeof d.column === 'number') out.column = d.column;
+    return out;
+  }
+  return { name: 'Error', message: String(e) };
+}
+
+/** Rebuilds the typed error a worker threw, so `instanceof HyperParameterError` works on the caller's side. */
+export function reviveError(s: SerializedError): Error {
+  let e: Error;
+  switch (s.name) {
+    case 'ShapeError': e = new ShapeError(s.message); break;
+    case 'DataError': e = new DataError(s.message, { row: s.row, column: s.column }); break;
+    case 'BackendError': e = new BackendError(s.message); break;
+    case 'DisposedError': e = new DisposedError(s.message); break;
+    case 'HyperParameterError': {
+      e = new HyperParameterError(s.param ?? '', '');
+      // The constructor prefixes the param; keep the worker's exact message.
+      Object.defineProperty(e, 'message', { value: s.message, writable: true, configurable: true });
+      break;
+    }
+    case 'DescentError': e = new DescentError(s.code ?? 'E_DESCENT', s.message); break;
+    default: {
+      e = new Error(s.message);
+      if (s.name && s.name !== 'Error') Object.defineProperty(e, 'name', { value: s.name, configurable: true });
+    }
+  }
+  return e;
+}

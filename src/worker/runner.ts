@@ -1,0 +1,129 @@
+// The worker side of trainInWorker, independent of the host: a Web Worker and a Node worker_threads
+// Worker both feed it the `start` message and give it a `post` function. It runs train() itself, so a
+// worker run is the same computation as a direct call (same seed → same bits).
+import { init } from '../runtime/index.js';
+import { Dataset } from '../data/dataset.js';
+import { Model } from '../models/model.js';
+import { linear } from '../models/linear.js';
+import { logistic } from '../models/logistic.js';
+import { softmax } from '../models/softmax.js';
+import { train, type EpochRecord } from '../train.js';
+import { serializeError, type FromWorker, type Job, type ToWorker, type WorkerTrainResult } from './protocol.js';
+
+/** Sends a message to the handle, transferring the given buffers. */
+export type Post = (msg: FromWorker, transfer: ArrayBuffer[]) => void;
+
+function buildModel(job: Job): Model {
+  const { kind, classes } = job.model;
+  if (kind === 'softmax') return softmax({ features: job.features, classes: classes as number });
+  if (kind === 'logistic') return logistic({ features: job.features });
+  return linear({ features: job.features });
+}
+
+/** Runs one job to completion; never throws (errors become an `error` message). */
+export async function runJob(msg: ToWorker, post: Post): Promise<void> {
+  const owned: { dispose(): void }[] = [];
+  try {
+    if (msg?.type !== 'start') throw new Error(`descent worker: unexpected message ${JSON.stringify((msg as { type?: unknown })?.type)}`);
+    const { job } = msg;
+    const stopFlag = msg.control ? new Int32Array(msg.control) : null;
+    const info = await init(job.backend ? { backend: job.backend } : {});
+
+    const all = Dataset.fromArrays(job.x, job.y, { features: job.features });
+    owned.push(all);
+    let trainSet = all;
+    let testSet: Dataset | undefined;
+    if (job.split) {
+      const s = all.split(job.split);
+      owned.push(s.train, s.test);
+      trainSet = s.train;
+      testSet = s.test;
+    } else if (job.test) {
+      testSet = Dataset.fromArrays(job.test.x, job.test.y, { features: job.features });
+      owned.push(testSet);
+    }
+    let valSet: Dataset | undefined;
+    if (job.validation) {
+      valSet = Dataset.fromArrays(job.validation.x, job.validation.y, { features: job.features });
+      owned.push(valSet);
+    }
+    let stats: WorkerTrainResult['stats'];
+    if (job.standardize) {
+      stats = trainSet.stats();
+      trainSet.standardize(stats);
+      testSet?.standardize(stats);
+      valSet?.standardize(stats);
+    }
+    const model = buildModel(job);
+    owned.push(model);
+    if (job.initialParams) model.setParams(job.initialParams);
+    post({ type: 'ready', info, rows: { train: trainSet.rows, test: testSet?.rows ?? 0 } }, []);
+
+    // Progress: records are batched and posted at most every progressMs, each post with a parameter
+    // snapshot (so a handle that has to terminate the worker still returns the parameters so far).
+    let pending: EpochRecord[] = [];
+    let lastPost = -Infinity;
+    const flush = () => {
+      if (pending.length === 0) return;
+      const params = model.params;
+      post({ type: 'progress', records: pending, params }, [params.buffer as ArrayBuffer]);
+      pending = [];
+      lastPost = performance.now();
+    };
+    let stopped = stopFlag !== null && Atomics.load(stopFlag, 0) !== 0;
+    const r = stopped
+      ? { history: [], stopReason: 'callback' as const, epochs: 0, steps: 0, ms: 0, backend: model.paramsBlock.backend.name, divergedAt: undefined }
+      : train(model, trainSet, {
+        ...job.train,
+        ...(valSet ? { validation: valSet } : {}),
+        onEpoch(rec) {
+          pending.push(rec);
+          if (performance.now() - lastPost >= job.progressMs) flush();
+          if (stopFlag !== null && Atomics.load(stopFlag, 0) !== 0) {
+            stopped = true;
+            return false;
+          }
+          return undefined;
+        },
+      });
+    flush();
+
+    const params = model.params;
+    const result: WorkerTrainResult = {
+      params,
+      history: r.history,
+      stopReason: stopped && r.stopReason === 'callback' ? 'stopped' : r.stopReason,
+      epochs: r.epochs,
+      steps: r.steps,
+      ms: r.ms,
+      backend: model.paramsBlock.backend.name,
+      rows: { train: trainSet.rows, test: testSet?.rows ?? 0 },
+      train: model.evaluate(trainSet),
+    };
+    if (r.divergedAt !== undefined) result.divergedAt = r.divergedAt;
+    if ('state' in r && r.state !== undefined) result.state = r.state;
+    const transfer: ArrayBuffer[] = [params.buffer as ArrayBuffer];
+    if (testSet) {
+      result.test = model.evaluate(testSet);
+      if (job.predictions) {
+        result.predictions = model.predict(testSet.x);
+        transfer.push(result.predictions.buffer as ArrayBuffer);
+      }
+    }
+    if (stats) {
+      result.stats = stats;
+      transfer.push(stats.mean.buffer as ArrayBuffer, stats.std.buffer as ArrayBuffer);
+    }
+    post({ type: 'result', result }, transfer);
+  } catch (e) {
+    post({ type: 'error', error: serializeError(e) }, []);
+  } finally {
+    for (const o of owned.reverse()) {
+      try {
+        o.dispose();
+      } catch {
+        // already freed
+      }
+    }
+  }
+}
