@@ -79,40 +79,20 @@ export function lossGradLogistic(
   let r = start;
   const end = start + count;
   if (ASC_FEATURE_SIMD) {
-    // Four rows at a time: one load of w feeds four dot products, the four logits go through exp and
-    // log1p as one f32x4, and one load/store of each gradient vector takes all four rows' updates (added
-    // in row order). Each row's dot has one f32x4 accumulator; the four rows are four independent chains.
+    // Four rows at a time: the four logits go through exp and log1p as one f32x4, and one load/store of
+    // each gradient vector takes all four rows' updates (added in row order, as the one-row path does).
     const d4 = d & ~3;
     const vb = f32x4.splat(b);
     for (; r + 4 <= end; r += 4) {
       const x0 = rowPtr(X, idx, r, d), x1 = rowPtr(X, idx, r + 1, d);
       const x2 = rowPtr(X, idx, r + 2, d), x3 = rowPtr(X, idx, r + 3, d);
-      let a0 = f32x4.splat(0), a1 = f32x4.splat(0), a2 = f32x4.splat(0), a3 = f32x4.splat(0);
+      // The four dots run one row after the other: X is read front to back as one stream, which the
+      // hardware prefetchers follow (four interleaved row streams halved the speed from DRAM).
+      let z = f32x4.splat(dot(params, x0, d));
+      z = f32x4.replace_lane(z, 1, dot(params, x1, d));
+      z = f32x4.replace_lane(z, 2, dot(params, x2, d));
+      z = f32x4.replace_lane(z, 3, dot(params, x3, d));
       let j = 0;
-      for (; j < d4; j += 4) {
-        const o = <usize>j << 2;
-        const w = v128.load(params + o);
-        a0 = f32x4.add(a0, f32x4.mul(w, v128.load(x0 + o)));
-        a1 = f32x4.add(a1, f32x4.mul(w, v128.load(x1 + o)));
-        a2 = f32x4.add(a2, f32x4.mul(w, v128.load(x2 + o)));
-        a3 = f32x4.add(a3, f32x4.mul(w, v128.load(x3 + o)));
-      }
-      // Horizontal sums of a0..a3 into the lanes of one vector: z = [Σa0, Σa1, Σa2, Σa3].
-      const h01 = f32x4.add(v128.shuffle<f32>(a0, a1, 0, 2, 4, 6), v128.shuffle<f32>(a0, a1, 1, 3, 5, 7));
-      const h23 = f32x4.add(v128.shuffle<f32>(a2, a3, 0, 2, 4, 6), v128.shuffle<f32>(a2, a3, 1, 3, 5, 7));
-      let z = f32x4.add(v128.shuffle<f32>(h01, h23, 0, 2, 4, 6), v128.shuffle<f32>(h01, h23, 1, 3, 5, 7));
-      if (j < d) {
-        let t0: f32 = 0, t1: f32 = 0, t2: f32 = 0, t3: f32 = 0;
-        for (; j < d; j++) {
-          const o = <usize>j << 2;
-          const w = load<f32>(params + o);
-          t0 += w * load<f32>(x0 + o);
-          t1 += w * load<f32>(x1 + o);
-          t2 += w * load<f32>(x2 + o);
-          t3 += w * load<f32>(x3 + o);
-        }
-        z = f32x4.add(z, f32x4.replace_lane(f32x4.replace_lane(f32x4.replace_lane(f32x4.splat(t0), 1, t1), 2, t2), 3, t3));
-      }
       z = f32x4.add(z, vb);
       let yv = f32x4.splat(labelAt(y, idx, r));
       yv = f32x4.replace_lane(yv, 1, labelAt(y, idx, r + 1));
