@@ -111,7 +111,23 @@ export function lossGradLogistic(
       const e2 = f32x4.extract_lane(e, 2), e3 = f32x4.extract_lane(e, 3);
       gb += e0; gb += e1; gb += e2; gb += e3;
       const v0 = f32x4.splat(e0), v1 = f32x4.splat(e1), v2 = f32x4.splat(e2), v3 = f32x4.splat(e3);
+      // Pointers step through the rows with immediate offsets (two vectors per pass), which saves the
+      // engine an address computation per load.
       j = 0;
+      let pg = grad, p0 = x0, p1 = x1, p2 = x2, p3 = x3;
+      for (; j + 8 <= d; j += 8) {
+        let g = f32x4.add(v128.load(pg), f32x4.mul(v0, v128.load(p0)));
+        let h = f32x4.add(v128.load(pg, 16), f32x4.mul(v0, v128.load(p0, 16)));
+        g = f32x4.add(g, f32x4.mul(v1, v128.load(p1)));
+        h = f32x4.add(h, f32x4.mul(v1, v128.load(p1, 16)));
+        g = f32x4.add(g, f32x4.mul(v2, v128.load(p2)));
+        h = f32x4.add(h, f32x4.mul(v2, v128.load(p2, 16)));
+        g = f32x4.add(g, f32x4.mul(v3, v128.load(p3)));
+        h = f32x4.add(h, f32x4.mul(v3, v128.load(p3, 16)));
+        v128.store(pg, g);
+        v128.store(pg, h, 16);
+        pg += 32; p0 += 32; p1 += 32; p2 += 32; p3 += 32;
+      }
       for (; j < d4; j += 4) {
         const o = <usize>j << 2;
         let g = f32x4.add(v128.load(grad + o), f32x4.mul(v0, v128.load(x0 + o)));
