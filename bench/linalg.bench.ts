@@ -51,4 +51,7 @@ export async function run(o: RunOptions): Promise<Row[]> {
   return rows;
 }
 
-if (isMain(import.meta.url)) await runAlone(name, run);
+if (isMain(import.meta.url)) runAlone(name, run).catch((e) => {
+  console.error(e);
+  process.exitCode = 1;
+});

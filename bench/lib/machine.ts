@@ -5,7 +5,6 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import os from 'node:os';
-import asc from 'assemblyscript/asc';
 import { measure } from './harness.js';
 
 export interface Limits {
@@ -63,10 +62,12 @@ interface Probe {
 }
 
 async function compileProbe(): Promise<Probe> {
+  // Loaded here, not at the top: asc is ESM-only and test runners that require() the suites never need it.
+  const { default: asc } = await import('assemblyscript/asc');
   const src = readFileSync(fileURLToPath(new URL('../probe/probe.as.ts', import.meta.url)), 'utf8');
   const r = await asc.compileString({ 'probe.ts': src }, {
     optimizeLevel: 3, shrinkLevel: 0, converge: true, runtime: 'stub', noAssert: true, enable: ['simd'],
-  } as Parameters<typeof asc.compileString>[1]);
+  } as never);
   if (r.error || !r.binary) throw new Error(`probe did not compile: ${r.error?.message}\n${r.stderr}`);
   const { instance } = await WebAssembly.instantiate(r.binary, { env: { abort() { throw new Error('probe aborted'); } } });
   return instance.exports as unknown as Probe;

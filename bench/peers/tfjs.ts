@@ -78,7 +78,7 @@ export class TfLogistic {
       have.push([tf.slice(this.X, [s, 0], [c, this.d]), tf.slice(this.y, [s, 0], [c, 1])]);
     }
     this.batches.set(size, have);
-    return have;
+    return have.length > want ? have.slice(0, want) : have;
   }
 
   /** Prepares the batches an epoch will use (outside any timing). */
