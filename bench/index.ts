@@ -19,7 +19,8 @@ const quick = argv.includes('--quick');
 const onlyArg = argv.find((a) => a.startsWith('--only'));
 const only = onlyArg ? (onlyArg.includes('=') ? onlyArg.split('=')[1] : argv[argv.indexOf(onlyArg) + 1]).split(',') : null;
 const command = `npm run bench${argv.length ? ' -- ' + argv.join(' ') : ''}`;
-const log = (s: string) => process.stderr.write(s + '\n');
+const tStart = performance.now();
+const log = (s: string) => process.stderr.write(`[${((performance.now() - tStart) / 1e3).toFixed(1).padStart(5)} s] ${s}\n`);
 
 /** A target of the issue, judged on one run's rows. */
 interface Target {

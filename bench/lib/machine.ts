@@ -2,7 +2,8 @@
 // 256 MB arrays and the in-cache f32x4 throughput of a dot product (the "f32x4 peak"). The probes are
 // AssemblyScript (bench/probe/probe.as.ts) compiled here with the kernels' asc options and SIMD on, so
 // they are measured in the same engine, through the same WebAssembly code generator.
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import os from 'node:os';
 import { measure } from './harness.js';
@@ -61,15 +62,30 @@ interface Probe {
   copy(dst: number, src: number, n: number): void;
 }
 
+/**
+ * The probe binary: bench/probe/probe.wasm when it was built from the current probe.as.ts (its SHA-256
+ * is in probe.wasm.sha256), else compiled now and cached there. Importing the AssemblyScript compiler
+ * alone takes 20 s on these machines, which --quick cannot afford on every run.
+ */
 async function compileProbe(): Promise<Probe> {
-  // Loaded here, not at the top: asc is ESM-only and test runners that require() the suites never need it.
-  const { default: asc } = await import('assemblyscript/asc');
-  const src = readFileSync(fileURLToPath(new URL('../probe/probe.as.ts', import.meta.url)), 'utf8');
-  const r = await asc.compileString({ 'probe.ts': src }, {
-    optimizeLevel: 3, shrinkLevel: 0, converge: true, runtime: 'stub', noAssert: true, enable: ['simd'],
-  } as never);
-  if (r.error || !r.binary) throw new Error(`probe did not compile: ${r.error?.message}\n${r.stderr}`);
-  const { instance } = await WebAssembly.instantiate(r.binary, { env: { abort() { throw new Error('probe aborted'); } } });
+  const dir = fileURLToPath(new URL('../probe/', import.meta.url));
+  const src = readFileSync(dir + 'probe.as.ts', 'utf8');
+  const sha = createHash('sha256').update(src).digest('hex');
+  let binary: Uint8Array;
+  if (existsSync(dir + 'probe.wasm') && existsSync(dir + 'probe.wasm.sha256') && readFileSync(dir + 'probe.wasm.sha256', 'utf8').trim() === sha) {
+    binary = readFileSync(dir + 'probe.wasm');
+  } else {
+    // Loaded here, not at the top: asc is ESM-only and slow to load.
+    const { default: asc } = await import('assemblyscript/asc');
+    const r = await asc.compileString({ 'probe.ts': src }, {
+      optimizeLevel: 3, shrinkLevel: 0, runtime: 'stub', noAssert: true, enable: ['simd'],
+    } as never);
+    if (r.error || !r.binary) throw new Error(`probe did not compile: ${r.error?.message}\n${r.stderr}`);
+    binary = r.binary;
+    writeFileSync(dir + 'probe.wasm', binary);
+    writeFileSync(dir + 'probe.wasm.sha256', sha + '\n');
+  }
+  const { instance } = await WebAssembly.instantiate(binary, { env: { abort() { throw new Error('probe aborted'); } } });
   return instance.exports as unknown as Probe;
 }
 

@@ -53,9 +53,13 @@ export class TfLogistic {
   private w: tf.Variable;
   private b: tf.Variable;
   private batches = new Map<number, [tf.Tensor2D, tf.Tensor2D][]>();
+  private xs: Float32Array;
+  private ys: Float32Array;
 
   private constructor(backend: TfBackend, X: Float32Array, y: Float32Array, rows: number, d: number) {
     this.backend = backend;
+    this.xs = X;
+    this.ys = y;
     this.rows = rows;
     this.d = d;
     this.X = tf.tensor2d(X, [rows, d]);
@@ -75,7 +79,8 @@ export class TfLogistic {
     const want = Math.min(limit, Math.ceil(this.rows / size));
     for (let i = have.length; i < want; i++) {
       const s = i * size, c = Math.min(size, this.rows - s);
-      have.push([tf.slice(this.X, [s, 0], [c, this.d]), tf.slice(this.y, [s, 0], [c, 1])]);
+      // Uploaded from the source arrays: tf.slice of the big tensor took ~0.1 s per batch on tfjs-wasm.
+      have.push([tf.tensor2d(this.xs.subarray(s * this.d, (s + c) * this.d), [c, this.d]), tf.tensor2d(this.ys.subarray(s, s + c), [c, 1])]);
     }
     this.batches.set(size, have);
     return have.length > want ? have.slice(0, want) : have;
