@@ -85,7 +85,8 @@ async function compileProbe(): Promise<Probe> {
     writeFileSync(dir + 'probe.wasm', binary);
     writeFileSync(dir + 'probe.wasm.sha256', sha + '\n');
   }
-  const { instance } = await WebAssembly.instantiate(binary, { env: { abort() { throw new Error('probe aborted'); } } });
+  const module = await WebAssembly.compile(binary as Uint8Array<ArrayBuffer>);
+  const instance = await WebAssembly.instantiate(module, { env: { abort() { throw new Error('probe aborted'); } } });
   return instance.exports as unknown as Probe;
 }
 

@@ -110,7 +110,7 @@ export class TfLogistic {
         const e = tf.sub(tf.sigmoid(tf.add(tf.matMul(xb, this.w), this.b)), yb);
         const gw = tf.div(tf.matMul(xb, e, true, false), m);
         const gb = tf.div(tf.sum(e, 0), m);
-        opt.applyGradients({ [this.w.name]: gw, [this.b.name]: gb });
+        opt.applyGradients([{ name: this.w.name, tensor: gw }, { name: this.b.name, tensor: gb }]);
       });
     };
     if (batchSize >= this.rows) step(this.X, this.y);
