@@ -10,6 +10,9 @@
 
 export const ADAM_STATE_VECTORS: i32 = 3;
 
+/** Scratch for the scalar loop's constants (see adamCore). */
+const ADAM_CONSTS = memory.data(32, 16);
+
 /** Shared by Adam and AdamW: decoupled decay scales p by (1 − lr·λ) first; otherwise λ·p is added to the gradient. */
 // @ts-ignore: decorator
 @inline
@@ -24,8 +27,12 @@ export function adamCore(params: usize, grads: usize, state: usize, n: i32, h: u
   const amsgrad = load<f64>(h, 48) != 0;
   const decay = <f32>(decoupled ? 1 - lr * lambda : 1);
   const wd = <f32>(decoupled ? 0 : lambda);
-  const nstep = <f32>(-lr / (1 - Math.pow(b1, t)));
-  const bc2 = <f32>Math.sqrt(1 - Math.pow(b2, t));
+  // m / (√v / √bc2 + ε) = √bc2 · m / (√v + ε·√bc2): one division per element instead of two (the
+  // divider is the bottleneck of this loop once the data is in cache). Both builds use this form, so
+  // they stay bit-identical; it differs from PyTorch's grouping by a rounding.
+  const sbc2 = Math.sqrt(1 - Math.pow(b2, t));
+  const nstep = <f32>(-lr / (1 - Math.pow(b1, t)) * sbc2);
+  const epsb = <f32>(<f64>eps * sbc2);
   const fb1 = <f32>b1, cb1 = <f32>(1 - b1);
   const fb2 = <f32>b2, cb2 = <f32>(1 - b2);
   const m = state;
@@ -36,7 +43,7 @@ export function adamCore(params: usize, grads: usize, state: usize, n: i32, h: u
     const vdecay = f32x4.splat(decay), vwd = f32x4.splat(wd);
     const vb1 = f32x4.splat(fb1), vcb1 = f32x4.splat(cb1);
     const vb2 = f32x4.splat(fb2), vcb2 = f32x4.splat(cb2);
-    const veps = f32x4.splat(eps), vbc2 = f32x4.splat(bc2), vstep = f32x4.splat(nstep);
+    const veps = f32x4.splat(epsb), vstep = f32x4.splat(nstep);
     for (; i + 4 <= n; i += 4) {
       const o = <usize>i << 2;
       const p = f32x4.mul(v128.load(params + o), vdecay);
@@ -49,24 +56,34 @@ export function adamCore(params: usize, grads: usize, state: usize, n: i32, h: u
         vi = f32x4.max(v128.load(vmax + o), vi);
         v128.store(vmax + o, vi);
       }
-      const den = f32x4.add(f32x4.div(f32x4.sqrt(vi), vbc2), veps);
+      const den = f32x4.add(f32x4.sqrt(vi), veps);
       v128.store(params + o, f32x4.add(p, f32x4.mul(vstep, f32x4.div(mi, den))));
     }
   }
-  for (; i < n; i++) {
-    const o = <usize>i << 2;
-    const p = load<f32>(params + o) * decay;
-    const g = load<f32>(grads + o) + wd * p;
-    const mi = load<f32>(m + o) * fb1 + g * cb1;
-    let vi = load<f32>(v + o) * fb2 + (g * g) * cb2;
-    store<f32>(m + o, mi);
-    store<f32>(v + o, vi);
-    if (amsgrad) {
-      vi = Mathf.max(load<f32>(vmax + o), vi);
-      store<f32>(vmax + o, vi);
+  if (i < n) {
+    // V8 schedules loop-invariant float conversions, square roots and divisions inside a scalar loop
+    // that uses them (it ran 20× slower than the SIMD one); reading the constants back from memory pins
+    // them before the loop.
+    const c = ADAM_CONSTS;
+    store<f32>(c, decay, 0); store<f32>(c, wd, 4); store<f32>(c, fb1, 8); store<f32>(c, cb1, 12);
+    store<f32>(c, fb2, 16); store<f32>(c, cb2, 20); store<f32>(c, epsb, 24); store<f32>(c, nstep, 28);
+    const kdecay = load<f32>(c, 0), kwd = load<f32>(c, 4), kb1 = load<f32>(c, 8), kcb1 = load<f32>(c, 12);
+    const kb2 = load<f32>(c, 16), kcb2 = load<f32>(c, 20), keps = load<f32>(c, 24), kstep = load<f32>(c, 28);
+    for (; i < n; i++) {
+      const o = <usize>i << 2;
+      const p = load<f32>(params + o) * kdecay;
+      const g = load<f32>(grads + o) + kwd * p;
+      const mi = load<f32>(m + o) * kb1 + g * kcb1;
+      let vi = load<f32>(v + o) * kb2 + (g * g) * kcb2;
+      store<f32>(m + o, mi);
+      store<f32>(v + o, vi);
+      if (amsgrad) {
+        vi = Mathf.max(load<f32>(vmax + o), vi);
+        store<f32>(vmax + o, vi);
+      }
+      const den = Mathf.sqrt(vi) + keps;
+      store<f32>(params + o, p + kstep * (mi / den));
     }
-    const den = Mathf.sqrt(vi) / bc2 + eps;
-    store<f32>(params + o, p + nstep * (mi / den));
   }
 }
 

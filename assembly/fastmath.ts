@@ -1,0 +1,83 @@
+// f32 exp and log1p on the ranges the losses need, as short polynomials (a few ulp, no table, no branch),
+// in a scalar and an f32x4 version that compute the same formula lane by lane. The standard-library
+// Mathf.exp / Mathf.log1p handle every corner case and cost tens of cycles per call; the logistic
+// loss only needs e^u for u ≤ 0 and log1p(t) for t in [0, 1].
+
+// Cephes expf: e^u = 2^k · e^r, k = round(u·log2 e), r = u − k·ln 2 (ln 2 split in two for accuracy),
+// e^r ≈ 1 + r + r²·P(r) on |r| ≤ ln 2 / 2.
+const LOG2E: f32 = 1.44269504088896341;
+const LN2_HI: f32 = 0.693359375;
+const LN2_LO: f32 = -2.12194440e-4;
+const P0: f32 = 1.9875691500e-4;
+const P1: f32 = 1.3981999507e-3;
+const P2: f32 = 8.3334519073e-3;
+const P3: f32 = 4.1665795894e-2;
+const P4: f32 = 1.6666665459e-1;
+const P5: f32 = 5.0000001201e-1;
+/** Below this, e^u is clamped to e^-87 ≈ 1.6e-38 (still a normal f32): no denormals, no underflow to 0. */
+const EXP_MIN: f32 = -87.0;
+
+// log1p(t) = 2·atanh(s) with s = t / (2 + t) ∈ [0, 1/3] for t ∈ [0, 1]:
+// 2s·(1 + w/3 + w²/5 + … + w⁷/15), w = s² ≤ 1/9; the first omitted term is below 2^-26 relative.
+const L1: f32 = 1.0 / 3.0;
+const L2: f32 = 1.0 / 5.0;
+const L3: f32 = 1.0 / 7.0;
+const L4: f32 = 1.0 / 9.0;
+const L5: f32 = 1.0 / 11.0;
+const L6: f32 = 1.0 / 13.0;
+const L7: f32 = 1.0 / 15.0;
+
+/** e^u for u ≤ 0 (u > 0 is not supported), to about 2 ulp. */
+// @ts-ignore: decorator
+@inline
+export function expNeg(u: f32): f32 {
+  u = max(u, EXP_MIN);
+  const k = nearest(u * LOG2E);
+  const r = (u - k * LN2_HI) - k * LN2_LO;
+  const p = ((((P0 * r + P1) * r + P2) * r + P3) * r + P4) * r + P5;
+  const e = (p * (r * r) + r) + <f32>1;
+  return reinterpret<f32>(reinterpret<i32>(e) + (<i32>k << 23));
+}
+
+/** log(1 + t) for t in [0, 1], accurate for tiny t. */
+// @ts-ignore: decorator
+@inline
+export function log1pUnit(t: f32): f32 {
+  const s = t / (<f32>2 + t);
+  const w = s * s;
+  const q = ((((((L7 * w + L6) * w + L5) * w + L4) * w + L3) * w + L2) * w + L1) * w;
+  return (s + s) + (s + s) * q;
+}
+
+/** expNeg on four lanes: the same operations in the same order, so each lane equals the scalar. */
+// @ts-ignore: decorator
+@inline
+export function expNeg4(u: v128): v128 {
+  u = f32x4.max(u, f32x4.splat(EXP_MIN));
+  const k = f32x4.nearest(f32x4.mul(u, f32x4.splat(LOG2E)));
+  const r = f32x4.sub(f32x4.sub(u, f32x4.mul(k, f32x4.splat(LN2_HI))), f32x4.mul(k, f32x4.splat(LN2_LO)));
+  let p = f32x4.add(f32x4.mul(f32x4.splat(P0), r), f32x4.splat(P1));
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(P2));
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(P3));
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(P4));
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(P5));
+  const e = f32x4.add(f32x4.add(f32x4.mul(p, f32x4.mul(r, r)), r), f32x4.splat(1));
+  return i32x4.add(e, i32x4.shl(i32x4.trunc_sat_f32x4_s(k), 23));
+}
+
+/** log1pUnit on four lanes. */
+// @ts-ignore: decorator
+@inline
+export function log1pUnit4(t: v128): v128 {
+  const s = f32x4.div(t, f32x4.add(f32x4.splat(2), t));
+  const w = f32x4.mul(s, s);
+  let q = f32x4.add(f32x4.mul(f32x4.splat(L7), w), f32x4.splat(L6));
+  q = f32x4.add(f32x4.mul(q, w), f32x4.splat(L5));
+  q = f32x4.add(f32x4.mul(q, w), f32x4.splat(L4));
+  q = f32x4.add(f32x4.mul(q, w), f32x4.splat(L3));
+  q = f32x4.add(f32x4.mul(q, w), f32x4.splat(L2));
+  q = f32x4.add(f32x4.mul(q, w), f32x4.splat(L1));
+  q = f32x4.mul(q, w);
+  const s2 = f32x4.add(s, s);
+  return f32x4.add(s2, f32x4.mul(s2, q));
+}

@@ -1,0 +1,54 @@
+// Fused loss + gradient kernels of assembly/losses.ts, by name, over all rows (full batch): one pass
+// over X per call, so the big shapes are bandwidth-or-f32x4 bound and the small ones show overheads.
+import { type Row, type RunOptions, measure, innerFor, checkClose, roofline } from './lib/harness.js';
+import { backends, binaryOf, Arena, iota } from './lib/backends.js';
+import { problem, vector, shape } from './lib/data.js';
+import { isMain, runAlone } from './lib/main.js';
+import { LOSS } from '../src/backends/codes.js';
+
+export const name = 'losses';
+
+const KERNELS = [
+  { kernel: 'lossGradSquared', code: LOSS.squared, k: 1 },
+  { kernel: 'lossGradLogistic', code: LOSS.logistic, k: 1 },
+  { kernel: 'lossGradSoftmax', code: LOSS.softmax, k: 10 },
+] as const;
+
+export async function run(o: RunOptions): Promise<Row[]> {
+  const shapes: [number, number][] = o.quick ? [[1000, 10], [100000, 100]] : [[1000, 10], [10000, 100], [100000, 100], [1000000, 32]];
+  const bes = await backends();
+  const rows: Row[] = [];
+  for (const [n, d] of shapes) {
+    const P = problem(n, d);
+    const idx = iota(n);
+    for (const { kernel, code, k } of KERNELS) {
+      const y = code === LOSS.squared ? P.yReal : code === LOSS.logistic ? P.yBin : P.yClass;
+      const nP = k * (d + 1);
+      const params = vector(nP, 7, 0.1);
+      const label = `${kernel} ${shape(n, d)}${k > 1 ? ` k=${k}` : ''}`;
+      let ref: number[] = [];
+      const flops = 4 * n * d * k;
+      const bytes = 4 * n * d + 8 * n; // X once, plus y and the index array
+      const t = { timeMs: o.quick ? 200 : 800, minSamples: o.quick ? 5 : 15 };
+      for (const be of bes) {
+        const a = new Arena(be);
+        const pX = a.f32(P.X), py = a.f32(y), pi = a.i32(idx), pp = a.f32(params), pg = a.f32(nP), ps = a.f32(k);
+        const L = be.lossGrad(code, pg, pp, pX, py, pi, 0, n, d, k, 1e-4, ps);
+        const got = [L, ...be.f32(pg, nP)];
+        if (be.name === 'js') ref = got;
+        const err = checkClose(`${label} on ${be.name}`, got, ref, 1e-4);
+        const fn = () => be.lossGrad(code, pg, pp, pX, py, pi, 0, n, d, k, 1e-4, ps);
+        const m = await measure(`${label} ${be.name}`, fn, { ...t, inner: innerFor(fn, 2) });
+        rows.push(roofline({ suite: name, case: label, contender: be.name, binary: binaryOf(be.name), ...m, flops, bytes, maxRelErr: err }, o.limits));
+        o.log(`  ${label} ${be.name}: ${m.medianMs.toPrecision(3)} ms`);
+        a.free();
+      }
+    }
+  }
+  return rows;
+}
+
+if (isMain(import.meta.url)) runAlone(name, run).catch((e) => {
+  console.error(e);
+  process.exitCode = 1;
+});
