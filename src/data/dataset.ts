@@ -123,6 +123,11 @@ export class Dataset {
   readonly classes?: readonly string[];
   /** @internal */ readonly xBlock: Block<'f32'>;
   /** @internal */ readonly yBlock: Block<'f32'>;
+  /**
+   * @internal Label rules this dataset already passed ('logistic', 'classes:k'): the targets never
+   * change after construction, so a model checks them once, not on every train() call.
+   */
+  readonly labelsChecked = new Set<string>();
 
   private constructor(x: Float32Array, y: Float32Array, rows: number, features: number, meta: DatasetMeta = {}) {
     const be = backend();

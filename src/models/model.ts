@@ -165,6 +165,8 @@ export class Model {
       throw new DisposedError(`the dataset lives on backend ${ds.xBlock.backend.name} but the model on ${this.paramsBlock.backend.name}; create both after the same init()`);
     }
     if (this.kind === 'linear') return;
+    const rule = this.kind === 'logistic' ? 'logistic' : `classes:${this.outputs}`;
+    if (ds.labelsChecked.has(rule)) return;
     const y = ds.yBlock.view;
     for (let r = 0; r < y.length; r++) {
       const v = y[r];
@@ -173,6 +175,7 @@ export class Model {
         throw new DataError(`label at row ${r} is ${v}; a ${this.kind} model needs ${want}`, { row: r, column: ds.features });
       }
     }
+    ds.labelsChecked.add(rule);
   }
 
   /** Raw outputs z = W·x + b for each row: rows × outputs, computed in f64 from a copy of the parameters. */
