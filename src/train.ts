@@ -508,6 +508,27 @@ export class Trainer {
     return this.stop_ !== null;
   }
 
+  /** Batches per epoch (1 for full batch). */
+  get batchesPerEpoch(): number {
+    return this.p.nb;
+  }
+
+  /** Batches done in the epoch under way (0 at an epoch boundary). */
+  get batchInEpoch(): number {
+    return this.batchPos;
+  }
+
+  /**
+   * Within-epoch progress: the mean loss of the batches done so far in this epoch (what the epoch's
+   * record will report once it completes), the rows they covered, and the learning rate of the last step.
+   * Null at an epoch boundary.
+   */
+  get partialEpoch(): { loss: number; rows: number; lr: number } | null {
+    if (this.batchPos === 0) return null;
+    const rows = Math.min(this.batchPos * this.p.batchSize, this.p.nTrain);
+    return { loss: this.lossSum / rows, rows, lr: this.schedule.lr(this.stepsDone - 1) };
+  }
+
   private elapsed(): number {
     return this.elapsedBefore + (performance.now() - this.t0);
   }

@@ -5,7 +5,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { init, Dataset, softmax, train, DataError, HyperParameterError, ShapeError, BackendError } from '../src/index.js';
 import { loadBuiltin } from '../src/data/builtin.js';
-import { trainInWorker as trainInWorkerDefault, type ProgressEvent, type WorkerJob, type NodeTrainInWorkerOptions } from '../src/worker/node.js';
+import { trainInWorker as trainInWorkerDefault, type BatchEvent, type ProgressEvent, type WorkerJob, type NodeTrainInWorkerOptions } from '../src/worker/node.js';
 import { bitEqual } from './_util.js';
 import { build } from 'esbuild';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -63,6 +63,35 @@ test('progress events, the async iterator and the result agree; the result equal
   assert.ok(bitEqual(r.params, m.params), 'worker and in-process parameters are bit-identical');
   assert.equal(r.history.map((e) => e.loss), direct.history.map((e) => e.loss));
   for (const d of [m, s.train, s.test, all]) d.dispose();
+});
+
+test('batch events report progress inside long epochs; they do not change the result', async () => {
+  // Stochastic epochs of 120 rows on a 4,096-row run would all end inside one run; 12,000 rows of iris
+  // repeated make each epoch several runs long, so batch events come between epoch events.
+  const reps = 100;
+  const x = new Float32Array(iris.x.length * reps), y = new Float32Array(iris.y.length * reps);
+  for (let i = 0; i < reps; i++) {
+    x.set(iris.x, i * iris.x.length);
+    y.set(iris.y, i * iris.y.length);
+  }
+  const opts = { optimizer: { name: 'sgd' as const, lr: 0.001 }, batch: 'stochastic' as const, epochs: 2, shuffle: true, seed: 3 };
+  const batches: BatchEvent[] = [];
+  const h = trainInWorker({ data: { x: x.slice(), y: y.slice(), features: 4 }, model: { kind: 'softmax', classes: 3 }, train: opts },
+    { progressMs: 0, onBatch: (e) => batches.push(e) });
+  const r = await h.result;
+  assert.ok(batches.length >= 4, `${batches.length} batch events`);
+  for (const e of batches) {
+    assert.ok(e.epoch >= 1 && e.epoch <= 2 && e.batches === 15000 && e.batch > 0 && e.batch < e.batches, JSON.stringify(e));
+    assert.ok(Number.isFinite(e.loss) && e.lr === 0.001 && e.steps === (e.epoch - 1) * 15000 + e.batch, JSON.stringify(e));
+  }
+  for (let i = 1; i < batches.length; i++) assert.ok(batches[i].steps > batches[i - 1].steps, 'steps increase');
+  await init({ backend: 'wasm-simd' });
+  const ds = Dataset.fromArrays(x, y, { features: 4 });
+  const m = softmax({ features: 4, classes: 3 });
+  train(m, ds, opts);
+  assert.ok(bitEqual(r.params, m.params), 'batch events do not change the parameters');
+  m.dispose();
+  ds.dispose();
 });
 
 test('data buffers are transferred, not copied: the caller\'s Float32Arrays are detached (transfer: false keeps them)', async () => {

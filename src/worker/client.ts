@@ -7,11 +7,11 @@ import type { BackendInfo, BackendName } from '../runtime/index.js';
 import type { EpochRecord } from '../train.js';
 import type { ModelKind } from '../models/model.js';
 import {
-  reviveError, type FromWorker, type Job, type ModelSpec, type ProgressEvent, type ToWorker,
+  reviveError, type BatchEvent, type FromWorker, type Job, type ModelSpec, type ProgressEvent, type ToWorker,
   type WorkerTrainOptions, type WorkerTrainResult,
 } from './protocol.js';
 
-export type { ModelSpec, ProgressEvent, WorkerTrainOptions, WorkerTrainResult };
+export type { BatchEvent, ModelSpec, ProgressEvent, WorkerTrainOptions, WorkerTrainResult };
 
 /** What to train in the worker. */
 export interface WorkerJob {
@@ -59,10 +59,13 @@ export interface TrainInWorkerOptions {
   stopTimeoutMs?: number;
   /** Called for each progress event (as `on('progress', fn)`). */
   onProgress?: (e: ProgressEvent) => void;
+  /** Called for each within-epoch event (as `on('batch', fn)`). */
+  onBatch?: (e: BatchEvent) => void;
 }
 
 type Listeners = {
   progress: (e: ProgressEvent) => void;
+  batch: (e: BatchEvent) => void;
   ready: (info: BackendInfo) => void;
   result: (r: WorkerTrainResult) => void;
   error: (e: Error) => void;
@@ -166,9 +169,10 @@ export function startTraining(factory: HostFactory, input: WorkerJob, options: T
   const { job, transfer, size } = prepareJob(input, options);
   const initial = job.initialParams ? job.initialParams.slice() : new Float32Array(size);
   const listeners: { [K in keyof Listeners]: Set<Listeners[K]> } = {
-    progress: new Set(), ready: new Set(), result: new Set(), error: new Set(),
+    progress: new Set(), batch: new Set(), ready: new Set(), result: new Set(), error: new Set(),
   };
   if (options.onProgress) listeners.progress.add(options.onProgress);
+  if (options.onBatch) listeners.batch.add(options.onBatch);
   const events: ProgressEvent[] = [];
   const wakers = new Set<() => void>();
   let snapshot: Float32Array | null = null;
@@ -226,6 +230,9 @@ export function startTraining(factory: HostFactory, input: WorkerJob, options: T
         }
         wake();
         break;
+      case 'batch':
+        emit('batch', m.event);
+        break;
       case 'result':
         finish({ ok: true, value: m.result });
         break;
@@ -257,7 +264,7 @@ export function startTraining(factory: HostFactory, input: WorkerJob, options: T
 
   /** The result of a run ended by terminating the worker: what the caller has seen so far. */
   const terminated = (): WorkerTrainResult => {
-    const history: EpochRecord[] = events.map(({ batch: _batch, ...rec }) => rec);
+    const history: EpochRecord[] = events.slice();
     const last = history[history.length - 1];
     return {
       params: snapshot ? snapshot.slice() : initial.slice(),

@@ -8,7 +8,7 @@ import { BackendError } from '../errors.js';
 import { startTraining, type TrainInWorkerOptions, type WorkerJob, type WorkerTraining } from './client.js';
 
 export type { WorkerJob, WorkerTraining, TrainInWorkerOptions, WorkerHost } from './client.js';
-export type { ModelSpec, ProgressEvent, WorkerTrainOptions, WorkerTrainResult, SerializedError } from './protocol.js';
+export type { BatchEvent, ModelSpec, ProgressEvent, WorkerTrainOptions, WorkerTrainResult, SerializedError } from './protocol.js';
 
 /** Options of the browser trainInWorker. */
 export interface BrowserTrainInWorkerOptions extends TrainInWorkerOptions {

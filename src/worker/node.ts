@@ -4,7 +4,7 @@ import { Worker } from 'node:worker_threads';
 import { startTraining, type TrainInWorkerOptions, type WorkerJob, type WorkerTraining } from './client.js';
 
 export type { WorkerJob, WorkerTraining, TrainInWorkerOptions, WorkerHost } from './client.js';
-export type { ModelSpec, ProgressEvent, WorkerTrainOptions, WorkerTrainResult, SerializedError } from './protocol.js';
+export type { BatchEvent, ModelSpec, ProgressEvent, WorkerTrainOptions, WorkerTrainResult, SerializedError } from './protocol.js';
 
 /** Options of the Node trainInWorker. */
 export interface NodeTrainInWorkerOptions extends TrainInWorkerOptions {

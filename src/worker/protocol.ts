@@ -1,5 +1,6 @@
 // The messages between a training handle (main thread) and its worker. One worker runs one job: the
-// handle posts `start` once, the worker answers `ready` (backend chosen), then `progress` batches, then
+// handle posts `start` once, the worker answers `ready` (backend chosen), then `progress` (finished epochs)
+// and `batch` (within an epoch) messages, then
 // exactly one `result` or `error`. Typed arrays travel as transferred ArrayBuffers, never cloned.
 import {
   BackendError, DataError, DescentError, DisposedError, HyperParameterError, ShapeError,
@@ -35,9 +36,27 @@ export interface Job {
   progressMs: number;
 }
 
-/** One progress event: an epoch finished. `batch` is reserved for within-epoch progress (not emitted yet). */
-export interface ProgressEvent extends EpochRecord {
-  batch?: number;
+/** One progress event: an epoch finished (train()'s epoch record). */
+export type ProgressEvent = EpochRecord;
+
+/**
+ * Within-epoch progress: sent between runs of batches (at most one per `progressMs`), so long epochs
+ * (full batch on big data, stochastic passes) still move a progress bar.
+ */
+export interface BatchEvent {
+  /** The epoch under way (1-based). */
+  epoch: number;
+  /** Batches done in this epoch, of `batches`. */
+  batch: number;
+  batches: number;
+  /** Gradient steps since the start of training. */
+  steps: number;
+  /** Mean training loss of this epoch's batches so far. */
+  loss: number;
+  /** Learning rate of the last step. */
+  lr: number;
+  /** Milliseconds since training started. */
+  ms: number;
 }
 
 /** What a worker run hands back. */
@@ -84,6 +103,7 @@ export type ToWorker = { type: 'start'; job: Job; control?: SharedArrayBuffer };
 export type FromWorker =
   | { type: 'ready'; info: BackendInfo; rows: { train: number; test: number } }
   | { type: 'progress'; records: EpochRecord[]; params: Float32Array }
+  | { type: 'batch'; event: BatchEvent }
   | { type: 'result'; result: WorkerTrainResult }
   | { type: 'error'; error: SerializedError };
 

@@ -7,8 +7,11 @@ import { Model } from '../models/model.js';
 import { linear } from '../models/linear.js';
 import { logistic } from '../models/logistic.js';
 import { softmax } from '../models/softmax.js';
-import { train, type EpochRecord } from '../train.js';
+import { Trainer, type EpochRecord, type TrainResult } from '../train.js';
 import { serializeError, type FromWorker, type Job, type ToWorker, type WorkerTrainResult } from './protocol.js';
+
+/** Rows per run of batches between progress checks in the worker. */
+const BATCH_ROWS = 4096;
 
 /** Sends a message to the handle, transferring the given buffers. */
 export type Post = (msg: FromWorker, transfer: ArrayBuffer[]) => void;
@@ -71,21 +74,44 @@ export async function runJob(msg: ToWorker, post: Post): Promise<void> {
       lastPost = performance.now();
     };
     let stopped = stopFlag !== null && Atomics.load(stopFlag, 0) !== 0;
-    const r = stopped
-      ? { history: [], stopReason: 'callback' as const, epochs: 0, steps: 0, ms: 0, backend: model.paramsBlock.backend.name, divergedAt: undefined }
-      : train(model, trainSet, {
+    const stopRequested = () => {
+      if (stopFlag !== null && Atomics.load(stopFlag, 0) !== 0) stopped = true;
+      return stopped;
+    };
+    let r: TrainResult;
+    if (stopped) {
+      r = { history: [], stopReason: 'callback', epochs: 0, steps: 0, ms: 0, backend: model.paramsBlock.backend.name };
+    } else {
+      const trainer = new Trainer(model, trainSet, {
         ...job.train,
         ...(valSet ? { validation: valSet } : {}),
         onEpoch(rec) {
           pending.push(rec);
           if (performance.now() - lastPost >= job.progressMs) flush();
-          if (stopFlag !== null && Atomics.load(stopFlag, 0) !== 0) {
-            stopped = true;
-            return false;
-          }
-          return undefined;
+          return stopRequested() ? false : undefined;
         },
       });
+      owned.push(trainer);
+      // Runs of about BATCH_ROWS rows between looks at the clock, for a batch event at most every
+      // progressMs. Splitting the run does not change the arithmetic (Trainer.step resumes to the bit),
+      // so the result equals train()'s. stop() is honoured at epoch boundaries, in onEpoch.
+      const per = Math.max(1, Math.floor(BATCH_ROWS * trainer.batchesPerEpoch / trainSet.rows));
+      let lastBatch = performance.now();
+      while (!trainer.done) {
+        trainer.step(per);
+        if (trainer.done) break;
+        const part = trainer.partialEpoch;
+        const now = performance.now();
+        if (part && now - lastBatch >= job.progressMs) {
+          lastBatch = now;
+          post({ type: 'batch', event: {
+            epoch: trainer.epoch + 1, batch: trainer.batchInEpoch, batches: trainer.batchesPerEpoch,
+            steps: trainer.steps, loss: part.loss, lr: part.lr, ms: trainer.result().ms,
+          } }, []);
+        }
+      }
+      r = trainer.result();
+    }
     flush();
 
     const params = model.params;
