@@ -95,10 +95,12 @@ export function dotF32(a: usize, b: usize, n: i32): f32 {
   return dot(a, b, n);
 }
 
+/** Exported y ← y + α·x over n f32 (the kernel benchmarks and parity tests call it through the boundary). */
 export function axpyF32(y: usize, alpha: f32, x: usize, n: i32): void {
   axpy(y, alpha, x, n);
 }
 
+/** Exported y ← α·x + β·y over n f32. */
 export function axpbyF32(y: usize, alpha: f32, beta: f32, x: usize, n: i32): void {
   axpby(y, alpha, beta, x, n);
 }

@@ -8,6 +8,7 @@
 // Hyper-parameter block h (f64): [lr, t, beta1, beta2, eps, weightDecay, amsgrad].
 // State: m, v and, with amsgrad, v̂: three vectors of n f32.
 
+/** State vectors of n f32 the caller allocates: m, v and v̂ (v̂ used only with amsgrad). */
 export const ADAM_STATE_VECTORS: i32 = 3;
 
 /** Scratch for the scalar loop's constants (see adamCore). */

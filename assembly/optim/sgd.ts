@@ -7,6 +7,7 @@
 // Hyper-parameter block h (f64): [lr, t, momentum, dampening, nesterov, weightDecay].
 // State: the momentum buffer b (n f32), unused when momentum = 0.
 
+/** State vectors of n f32 the caller allocates: the momentum buffer. */
 export const SGD_STATE_VECTORS: i32 = 1;
 
 /** One SGD step over n parameters; increments the step count h[1]. State: the momentum buffer (n f32). */

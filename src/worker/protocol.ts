@@ -98,8 +98,10 @@ export interface SerializedError {
   column?: number;
 }
 
+/** The one message a handle sends: the job, and the shared stop flag where the page may share memory. */
 export type ToWorker = { type: 'start'; job: Job; control?: SharedArrayBuffer };
 
+/** What a worker sends back, in this order: ready, progress/batch (any number), then result or error. */
 export type FromWorker =
   | { type: 'ready'; info: BackendInfo; rows: { train: number; test: number } }
   | { type: 'progress'; records: EpochRecord[]; params: Float32Array }
