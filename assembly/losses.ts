@@ -116,6 +116,21 @@ function chunkGradT4(grad: usize, j0: i32, eEnd: usize): void {
 
 // @ts-ignore: decorator
 @inline
+function chunkGradT2(grad: usize, j0: i32, eEnd: usize): void {
+  const pg = grad + (<usize>j0 << 2);
+  const o = <usize>j0 << 2;
+  let g0 = v128.load(pg), g1 = v128.load(pg, 16);
+  for (let pe = chunkE, px = chunkX; pe < eEnd; pe += 4, px += 4) {
+    const e = v128.load32_splat(pe);
+    const x = load<usize>(px) + o;
+    g0 = f32x4.add(g0, f32x4.mul(e, v128.load(x)));
+    g1 = f32x4.add(g1, f32x4.mul(e, v128.load(x, 16)));
+  }
+  v128.store(pg, g0); v128.store(pg, g1, 16);
+}
+
+// @ts-ignore: decorator
+@inline
 function chunkGradT1(grad: usize, j0: i32, eEnd: usize): void {
   const pg = grad + (<usize>j0 << 2);
   const o = <usize>j0 << 2;
@@ -181,10 +196,18 @@ export function lossGradLogistic(
         v128.store(pe, e);
       }
       const eEnd = chunkE + (<usize>n << 2);
+      // Each slice costs about the same per row whatever its width (≤ 6) — the add latency bounds the
+      // narrow ones — so the gradient is cut into as few slices as possible (8 vectors as 4 + 4, not 6 + 1 + 1).
       let j = 0;
-      for (; j + 24 <= d; j += 24) chunkGradT6(grad, j, eEnd);
-      for (; j + 16 <= d; j += 16) chunkGradT4(grad, j, eEnd);
-      for (; j + 4 <= d; j += 4) chunkGradT1(grad, j, eEnd);
+      for (let v = d >> 2; v > 0;) {
+        const w = v >= 6 && v != 8 ? 6 : v >= 4 ? 4 : v >= 2 ? 2 : 1;
+        if (w == 6) chunkGradT6(grad, j, eEnd);
+        else if (w == 4) chunkGradT4(grad, j, eEnd);
+        else if (w == 2) chunkGradT2(grad, j, eEnd);
+        else chunkGradT1(grad, j, eEnd);
+        j += w << 2;
+        v -= w;
+      }
       for (; j < d; j++) {
         const o = <usize>j << 2;
         let g = load<f32>(grad + o);
