@@ -55,9 +55,10 @@ const K4 = memory.data<f32>([
   EXP_MIN, LOG2E, LN2_HI, LN2_LO, P0, P1, P2, P3, P4, P5,
   1.0, 2.0, 12582912.0,
   L7, L6, L5, L4, L3, L2, L1,
+  -0.0,
 ], 16);
 const K_EXP_MIN = 0, K_LOG2E = 1, K_LN2_HI = 2, K_LN2_LO = 3, K_P0 = 4;
-const K_ONE = 10, K_TWO = 11, K_ROUND = 12, K_L7 = 13;
+const K_ONE = 10, K_TWO = 11, K_ROUND = 12, K_L7 = 13, K_SIGN = 20;
 
 /** f32x4.splat(K4[i]) as one load. */
 // @ts-ignore: decorator
@@ -71,6 +72,13 @@ export function k4(i: i32): v128 {
 @inline
 export function one4(): v128 {
   return k4(K_ONE);
+}
+
+/** −|x| on four lanes (the sign bit set), the argument expNeg4 takes. */
+// @ts-ignore: decorator
+@inline
+export function negAbs4(x: v128): v128 {
+  return v128.or(x, k4(K_SIGN));
 }
 
 /**

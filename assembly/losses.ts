@@ -6,7 +6,7 @@
 // Every function returns the mean loss over the window plus (l2 / 2)·‖W‖², and writes the
 // matching gradient into `grad` (overwritten, not accumulated).
 import { dot, axpy, axpby } from "./linalg";
-import { expNeg, expNeg4, log1pUnit, log1pUnit4, one4 } from "./fastmath";
+import { expNeg, expNeg4, log1pUnit, log1pUnit4, one4, negAbs4 } from "./fastmath";
 
 // @ts-ignore: decorator
 @inline
@@ -99,6 +99,28 @@ function chunkGradT6(grad: usize, j0: i32, eEnd: usize): void {
 
 // @ts-ignore: decorator
 @inline
+function chunkGradT7(grad: usize, j0: i32, eEnd: usize): void {
+  const pg = grad + (<usize>j0 << 2);
+  const o = <usize>j0 << 2;
+  let g0 = v128.load(pg), g1 = v128.load(pg, 16), g2 = v128.load(pg, 32), g3 = v128.load(pg, 48);
+  let g4 = v128.load(pg, 64), g5 = v128.load(pg, 80), g6 = v128.load(pg, 96);
+  for (let pe = chunkE, px = chunkX; pe < eEnd; pe += 4, px += 4) {
+    const e = v128.load32_splat(pe);
+    const x = load<usize>(px) + o;
+    g0 = f32x4.add(g0, f32x4.mul(e, v128.load(x)));
+    g1 = f32x4.add(g1, f32x4.mul(e, v128.load(x, 16)));
+    g2 = f32x4.add(g2, f32x4.mul(e, v128.load(x, 32)));
+    g3 = f32x4.add(g3, f32x4.mul(e, v128.load(x, 48)));
+    g4 = f32x4.add(g4, f32x4.mul(e, v128.load(x, 64)));
+    g5 = f32x4.add(g5, f32x4.mul(e, v128.load(x, 80)));
+    g6 = f32x4.add(g6, f32x4.mul(e, v128.load(x, 96)));
+  }
+  v128.store(pg, g0); v128.store(pg, g1, 16); v128.store(pg, g2, 32); v128.store(pg, g3, 48);
+  v128.store(pg, g4, 64); v128.store(pg, g5, 80); v128.store(pg, g6, 96);
+}
+
+// @ts-ignore: decorator
+@inline
 function chunkGradT4(grad: usize, j0: i32, eEnd: usize): void {
   const pg = grad + (<usize>j0 << 2);
   const o = <usize>j0 << 2;
@@ -185,7 +207,7 @@ export function lossGradLogistic(
         yv = f32x4.replace_lane(yv, 1, labelAt(y, idx, q0 + 1));
         yv = f32x4.replace_lane(yv, 2, labelAt(y, idx, q0 + 2));
         yv = f32x4.replace_lane(yv, 3, labelAt(y, idx, q0 + 3));
-        const t = expNeg4(v128.or(z, f32x4.splat(-0.0))); // e^(−|z|)
+        const t = expNeg4(negAbs4(z)); // e^(−|z|)
         const q = f32x4.div(one, f32x4.add(one, t));
         const sig = v128.bitselect(q, f32x4.mul(t, q), f32x4.ge(z, zeroV));
         const lv = f32x4.add(f32x4.sub(f32x4.pmax(z, zeroV), f32x4.mul(yv, z)), log1pUnit4(t));
@@ -200,8 +222,9 @@ export function lossGradLogistic(
       // narrow ones — so the gradient is cut into as few slices as possible (8 vectors as 4 + 4, not 6 + 1 + 1).
       let j = 0;
       for (let v = d >> 2; v > 0;) {
-        const w = v >= 6 && v != 8 ? 6 : v >= 4 ? 4 : v >= 2 ? 2 : 1;
-        if (w == 6) chunkGradT6(grad, j, eEnd);
+        const w = v == 7 ? 7 : v >= 6 && v != 8 ? 6 : v >= 4 ? 4 : v >= 2 ? 2 : 1;
+        if (w == 7) chunkGradT7(grad, j, eEnd);
+        else if (w == 6) chunkGradT6(grad, j, eEnd);
         else if (w == 4) chunkGradT4(grad, j, eEnd);
         else if (w == 2) chunkGradT2(grad, j, eEnd);
         else chunkGradT1(grad, j, eEnd);
