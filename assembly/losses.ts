@@ -164,6 +164,47 @@ function chunkGradT1(grad: usize, j0: i32, eEnd: usize): void {
 }
 
 /**
+ * The logits w·xa and w·xb of two rows, stored at pa and pb: each w vector is loaded once for both rows
+ * (1.5 loads per product instead of 2), with three accumulators per row to cover the add latency.
+ */
+// @ts-ignore: decorator
+@inline
+function dotPair(w: usize, xa: usize, xb: usize, d: i32, pa: usize, pb: usize): void {
+  let a0 = f32x4.splat(0), a1 = f32x4.splat(0), a2 = f32x4.splat(0);
+  let b0 = f32x4.splat(0), b1 = f32x4.splat(0), b2 = f32x4.splat(0);
+  let j = 0;
+  for (; j + 12 <= d; j += 12) {
+    const o = <usize>j << 2;
+    const w0 = v128.load(w + o), w1 = v128.load(w + o, 16), w2 = v128.load(w + o, 32);
+    a0 = f32x4.add(a0, f32x4.mul(w0, v128.load(xa + o)));
+    b0 = f32x4.add(b0, f32x4.mul(w0, v128.load(xb + o)));
+    a1 = f32x4.add(a1, f32x4.mul(w1, v128.load(xa + o, 16)));
+    b1 = f32x4.add(b1, f32x4.mul(w1, v128.load(xb + o, 16)));
+    a2 = f32x4.add(a2, f32x4.mul(w2, v128.load(xa + o, 32)));
+    b2 = f32x4.add(b2, f32x4.mul(w2, v128.load(xb + o, 32)));
+  }
+  for (; j + 4 <= d; j += 4) {
+    const o = <usize>j << 2;
+    const w0 = v128.load(w + o);
+    a0 = f32x4.add(a0, f32x4.mul(w0, v128.load(xa + o)));
+    b0 = f32x4.add(b0, f32x4.mul(w0, v128.load(xb + o)));
+  }
+  const ta = f32x4.add(f32x4.add(a0, a1), a2), tb = f32x4.add(f32x4.add(b0, b1), b2);
+  // [ta0 + ta2, ta1 + ta3, tb0 + tb2, tb1 + tb3], then the two pairs of each row.
+  const t = f32x4.add(v128.shuffle<f32>(ta, tb, 0, 1, 4, 5), v128.shuffle<f32>(ta, tb, 2, 3, 6, 7));
+  let sa = f32x4.extract_lane(t, 0) + f32x4.extract_lane(t, 1);
+  let sb = f32x4.extract_lane(t, 2) + f32x4.extract_lane(t, 3);
+  for (; j < d; j++) {
+    const o = <usize>j << 2;
+    const wj = load<f32>(w + o);
+    sa += wj * load<f32>(xa + o);
+    sb += wj * load<f32>(xb + o);
+  }
+  store<f32>(pa, sa);
+  store<f32>(pb, sb);
+}
+
+/**
  * Logistic loss for binary labels y ∈ {0, 1}: mean of log(1 + e^z) − y·z with z = w·x + b.
  * Written with t = e^(−|z|) so that neither the loss nor σ(z) overflows for any finite z.
  */
@@ -194,10 +235,16 @@ export function lossGradLogistic(
     let gbv = f32x4.splat(0);
     while (r < end4) {
       const n = min(LOGISTIC_CHUNK, end4 - r);
-      for (let i = 0; i < n; i++) {
-        const x = rowPtr(X, idx, r + i, d);
-        store<usize>(chunkX + (<usize>i << 2), x);
-        store<f32>(chunkE + (<usize>i << 2), dot(params, x, d));
+      // The logits of rows i and h + i together: two streams, each front to back through its half of the
+      // chunk (two far-apart sequential streams keep the prefetchers' pace; adjacent rows read side by
+      // side do not).
+      const h = n >> 1;
+      for (let i = 0; i < h; i++) {
+        const xa = rowPtr(X, idx, r + i, d), xb = rowPtr(X, idx, r + h + i, d);
+        const oa = <usize>i << 2, ob = <usize>(h + i) << 2;
+        store<usize>(chunkX + oa, xa);
+        store<usize>(chunkX + ob, xb);
+        dotPair(params, xa, xb, d, chunkE + oa, chunkE + ob);
       }
       for (let i = 0; i < n; i += 4) {
         const q0 = r + i;
