@@ -49,34 +49,73 @@ export function log1pUnit(t: f32): f32 {
   return (s + s) + (s + s) * q;
 }
 
-/** expNeg on four lanes: the same operations in the same order, so each lane equals the scalar. */
+// The f32x4 versions read their constants from this table with one broadcast load each: V8 (TurboFan)
+// rebuilds every f32x4.splat of a constant inside the loop that uses it, three instructions apiece.
+const K4 = memory.data<f32>([
+  EXP_MIN, LOG2E, LN2_HI, LN2_LO, P0, P1, P2, P3, P4, P5,
+  1.0, 2.0, 12582912.0,
+  L7, L6, L5, L4, L3, L2, L1,
+  -0.0,
+], 16);
+const K_EXP_MIN = 0, K_LOG2E = 1, K_LN2_HI = 2, K_LN2_LO = 3, K_P0 = 4;
+const K_ONE = 10, K_TWO = 11, K_ROUND = 12, K_L7 = 13, K_SIGN = 20;
+
+/** f32x4.splat(K4[i]) as one load. */
+// @ts-ignore: decorator
+@inline
+export function k4(i: i32): v128 {
+  return v128.load32_splat(K4 + (<usize>i << 2));
+}
+
+/** f32x4.splat(1) from the table. */
+// @ts-ignore: decorator
+@inline
+export function one4(): v128 {
+  return k4(K_ONE);
+}
+
+/** −|x| on four lanes (the sign bit set), the argument expNeg4 takes. */
+// @ts-ignore: decorator
+@inline
+export function negAbs4(x: v128): v128 {
+  return v128.or(x, k4(K_SIGN));
+}
+
+/**
+ * expNeg on four lanes: the same operations in the same order, so each lane equals the scalar.
+ * k = nearest(u·log2 e) is taken as (u·log2 e + 1.5·2^23) − 1.5·2^23, which rounds to nearest-even exactly
+ * as `nearest` does for |k| < 2^22 (here |k| ≤ 126); the low bits of the biased sum are then k itself, so
+ * shifting them left by 23 gives k << 23 without a float-to-int conversion. pmax equals max here (u ≤ 0,
+ * and a NaN u stays NaN).
+ */
 // @ts-ignore: decorator
 @inline
 export function expNeg4(u: v128): v128 {
-  u = f32x4.max(u, f32x4.splat(EXP_MIN));
-  const k = f32x4.nearest(f32x4.mul(u, f32x4.splat(LOG2E)));
-  const r = f32x4.sub(f32x4.sub(u, f32x4.mul(k, f32x4.splat(LN2_HI))), f32x4.mul(k, f32x4.splat(LN2_LO)));
-  let p = f32x4.add(f32x4.mul(f32x4.splat(P0), r), f32x4.splat(P1));
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(P2));
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(P3));
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(P4));
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(P5));
-  const e = f32x4.add(f32x4.add(f32x4.mul(p, f32x4.mul(r, r)), r), f32x4.splat(1));
-  return i32x4.add(e, i32x4.shl(i32x4.trunc_sat_f32x4_s(k), 23));
+  u = f32x4.pmax(u, k4(K_EXP_MIN));
+  const kb = f32x4.add(f32x4.mul(u, k4(K_LOG2E)), k4(K_ROUND));
+  const k = f32x4.sub(kb, k4(K_ROUND));
+  const r = f32x4.sub(f32x4.sub(u, f32x4.mul(k, k4(K_LN2_HI))), f32x4.mul(k, k4(K_LN2_LO)));
+  let p = f32x4.add(f32x4.mul(k4(K_P0), r), k4(K_P0 + 1));
+  p = f32x4.add(f32x4.mul(p, r), k4(K_P0 + 2));
+  p = f32x4.add(f32x4.mul(p, r), k4(K_P0 + 3));
+  p = f32x4.add(f32x4.mul(p, r), k4(K_P0 + 4));
+  p = f32x4.add(f32x4.mul(p, r), k4(K_P0 + 5));
+  const e = f32x4.add(f32x4.add(f32x4.mul(p, f32x4.mul(r, r)), r), k4(K_ONE));
+  return i32x4.add(e, i32x4.shl(kb, 23));
 }
 
 /** log1pUnit on four lanes. */
 // @ts-ignore: decorator
 @inline
 export function log1pUnit4(t: v128): v128 {
-  const s = f32x4.div(t, f32x4.add(f32x4.splat(2), t));
+  const s = f32x4.div(t, f32x4.add(k4(K_TWO), t));
   const w = f32x4.mul(s, s);
-  let q = f32x4.add(f32x4.mul(f32x4.splat(L7), w), f32x4.splat(L6));
-  q = f32x4.add(f32x4.mul(q, w), f32x4.splat(L5));
-  q = f32x4.add(f32x4.mul(q, w), f32x4.splat(L4));
-  q = f32x4.add(f32x4.mul(q, w), f32x4.splat(L3));
-  q = f32x4.add(f32x4.mul(q, w), f32x4.splat(L2));
-  q = f32x4.add(f32x4.mul(q, w), f32x4.splat(L1));
+  let q = f32x4.add(f32x4.mul(k4(K_L7), w), k4(K_L7 + 1));
+  q = f32x4.add(f32x4.mul(q, w), k4(K_L7 + 2));
+  q = f32x4.add(f32x4.mul(q, w), k4(K_L7 + 3));
+  q = f32x4.add(f32x4.mul(q, w), k4(K_L7 + 4));
+  q = f32x4.add(f32x4.mul(q, w), k4(K_L7 + 5));
+  q = f32x4.add(f32x4.mul(q, w), k4(K_L7 + 6));
   q = f32x4.mul(q, w);
   const s2 = f32x4.add(s, s);
   return f32x4.add(s2, f32x4.mul(s2, q));

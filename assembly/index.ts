@@ -1,5 +1,5 @@
 // The exports of the descent kernels, nothing else.
-export { dotF32, axpyF32, axpbyF32 } from "./linalg";
+export { dotF32, axpyF32, axpbyF32, iotaI32 } from "./linalg";
 export { lossGradSquared, lossGradLogistic, lossGradSoftmax } from "./losses";
 export { lossGradHinge, lossGradSquaredHinge, lossGradModifiedHuber, lossGradHuber, lossGradEpsilonInsensitive } from "./losses";
 export { clipGradNorm, clipGradValue, addGradNoise, lnPortable, norm1, l1Cumulative, l1PseudoGrad, l1Project, averageStep } from "./gradtools";

@@ -90,6 +90,20 @@ export function axpby(y: usize, alpha: f32, beta: f32, x: usize, n: i32): void {
   }
 }
 
+/** out[i] = i for i < n: the identity row order a training run starts from (one pass, no JS loop). */
+export function iotaI32(out: usize, n: i32): void {
+  let i = 0;
+  if (ASC_FEATURE_SIMD) {
+    let v = i32x4(0, 1, 2, 3);
+    const step = i32x4.splat(4);
+    for (; i + 4 <= n; i += 4) {
+      v128.store(out + (<usize>i << 2), v);
+      v = i32x4.add(v, step);
+    }
+  }
+  for (; i < n; i++) store<i32>(out + (<usize>i << 2), i);
+}
+
 /** Exported wrappers so the kernels can be tested and benchmarked alone. */
 export function dotF32(a: usize, b: usize, n: i32): f32 {
   return dot(a, b, n);

@@ -6,7 +6,7 @@
 // Every function returns the mean loss over the window plus (l2 / 2)·‖W‖², and writes the
 // matching gradient into `grad` (overwritten, not accumulated).
 import { dot, axpy, axpby } from "./linalg";
-import { expNeg, expNeg4, log1pUnit, log1pUnit4 } from "./fastmath";
+import { expNeg, expNeg4, log1pUnit, log1pUnit4, one4, negAbs4 } from "./fastmath";
 
 // @ts-ignore: decorator
 @inline
@@ -64,6 +64,146 @@ export function lossGradSquared(
   return (count > 0 ? loss / <f64>count : 0) + pen;
 }
 
+// The SIMD logistic kernel works on chunks of up to LOGISTIC_CHUNK rows (400 KB of X at d = 100, so a
+// chunk stays in L2 between its passes). Its buffers: the chunk's logits, overwritten by its errors
+// σ(z) − y, and its row pointers.
+const LOGISTIC_CHUNK: i32 = 1024;
+const chunkE = memory.data(LOGISTIC_CHUNK << 2, 16);
+const chunkX = memory.data(LOGISTIC_CHUNK << 2, 16);
+
+/**
+ * grad[j0 .. j0 + 4·W) += Σ_i e_i · x_i[j0 .. j0 + 4·W) over the chunk's rows, in row order, with the W
+ * gradient vectors held in registers for the whole chunk: one load of x per product, no load or store
+ * of grad per row. W ≤ 6 keeps V8 from spilling (it loads a row's W vectors before using them).
+ */
+// @ts-ignore: decorator
+@inline
+function chunkGradT6(grad: usize, j0: i32, eEnd: usize): void {
+  const pg = grad + (<usize>j0 << 2);
+  const o = <usize>j0 << 2;
+  let g0 = v128.load(pg), g1 = v128.load(pg, 16), g2 = v128.load(pg, 32);
+  let g3 = v128.load(pg, 48), g4 = v128.load(pg, 64), g5 = v128.load(pg, 80);
+  for (let pe = chunkE, px = chunkX; pe < eEnd; pe += 4, px += 4) {
+    const e = v128.load32_splat(pe);
+    const x = load<usize>(px) + o;
+    g0 = f32x4.add(g0, f32x4.mul(e, v128.load(x)));
+    g1 = f32x4.add(g1, f32x4.mul(e, v128.load(x, 16)));
+    g2 = f32x4.add(g2, f32x4.mul(e, v128.load(x, 32)));
+    g3 = f32x4.add(g3, f32x4.mul(e, v128.load(x, 48)));
+    g4 = f32x4.add(g4, f32x4.mul(e, v128.load(x, 64)));
+    g5 = f32x4.add(g5, f32x4.mul(e, v128.load(x, 80)));
+  }
+  v128.store(pg, g0); v128.store(pg, g1, 16); v128.store(pg, g2, 32);
+  v128.store(pg, g3, 48); v128.store(pg, g4, 64); v128.store(pg, g5, 80);
+}
+
+// @ts-ignore: decorator
+@inline
+function chunkGradT7(grad: usize, j0: i32, eEnd: usize): void {
+  const pg = grad + (<usize>j0 << 2);
+  const o = <usize>j0 << 2;
+  let g0 = v128.load(pg), g1 = v128.load(pg, 16), g2 = v128.load(pg, 32), g3 = v128.load(pg, 48);
+  let g4 = v128.load(pg, 64), g5 = v128.load(pg, 80), g6 = v128.load(pg, 96);
+  for (let pe = chunkE, px = chunkX; pe < eEnd; pe += 4, px += 4) {
+    const e = v128.load32_splat(pe);
+    const x = load<usize>(px) + o;
+    g0 = f32x4.add(g0, f32x4.mul(e, v128.load(x)));
+    g1 = f32x4.add(g1, f32x4.mul(e, v128.load(x, 16)));
+    g2 = f32x4.add(g2, f32x4.mul(e, v128.load(x, 32)));
+    g3 = f32x4.add(g3, f32x4.mul(e, v128.load(x, 48)));
+    g4 = f32x4.add(g4, f32x4.mul(e, v128.load(x, 64)));
+    g5 = f32x4.add(g5, f32x4.mul(e, v128.load(x, 80)));
+    g6 = f32x4.add(g6, f32x4.mul(e, v128.load(x, 96)));
+  }
+  v128.store(pg, g0); v128.store(pg, g1, 16); v128.store(pg, g2, 32); v128.store(pg, g3, 48);
+  v128.store(pg, g4, 64); v128.store(pg, g5, 80); v128.store(pg, g6, 96);
+}
+
+// @ts-ignore: decorator
+@inline
+function chunkGradT4(grad: usize, j0: i32, eEnd: usize): void {
+  const pg = grad + (<usize>j0 << 2);
+  const o = <usize>j0 << 2;
+  let g0 = v128.load(pg), g1 = v128.load(pg, 16), g2 = v128.load(pg, 32), g3 = v128.load(pg, 48);
+  for (let pe = chunkE, px = chunkX; pe < eEnd; pe += 4, px += 4) {
+    const e = v128.load32_splat(pe);
+    const x = load<usize>(px) + o;
+    g0 = f32x4.add(g0, f32x4.mul(e, v128.load(x)));
+    g1 = f32x4.add(g1, f32x4.mul(e, v128.load(x, 16)));
+    g2 = f32x4.add(g2, f32x4.mul(e, v128.load(x, 32)));
+    g3 = f32x4.add(g3, f32x4.mul(e, v128.load(x, 48)));
+  }
+  v128.store(pg, g0); v128.store(pg, g1, 16); v128.store(pg, g2, 32); v128.store(pg, g3, 48);
+}
+
+// @ts-ignore: decorator
+@inline
+function chunkGradT2(grad: usize, j0: i32, eEnd: usize): void {
+  const pg = grad + (<usize>j0 << 2);
+  const o = <usize>j0 << 2;
+  let g0 = v128.load(pg), g1 = v128.load(pg, 16);
+  for (let pe = chunkE, px = chunkX; pe < eEnd; pe += 4, px += 4) {
+    const e = v128.load32_splat(pe);
+    const x = load<usize>(px) + o;
+    g0 = f32x4.add(g0, f32x4.mul(e, v128.load(x)));
+    g1 = f32x4.add(g1, f32x4.mul(e, v128.load(x, 16)));
+  }
+  v128.store(pg, g0); v128.store(pg, g1, 16);
+}
+
+// @ts-ignore: decorator
+@inline
+function chunkGradT1(grad: usize, j0: i32, eEnd: usize): void {
+  const pg = grad + (<usize>j0 << 2);
+  const o = <usize>j0 << 2;
+  let g0 = v128.load(pg);
+  for (let pe = chunkE, px = chunkX; pe < eEnd; pe += 4, px += 4) {
+    g0 = f32x4.add(g0, f32x4.mul(v128.load32_splat(pe), v128.load(load<usize>(px) + o)));
+  }
+  v128.store(pg, g0);
+}
+
+/**
+ * The logits w·xa and w·xb of two rows, stored at pa and pb: each w vector is loaded once for both rows
+ * (1.5 loads per product instead of 2), with three accumulators per row to cover the add latency.
+ */
+// @ts-ignore: decorator
+@inline
+function dotPair(w: usize, xa: usize, xb: usize, d: i32, pa: usize, pb: usize): void {
+  let a0 = f32x4.splat(0), a1 = f32x4.splat(0), a2 = f32x4.splat(0);
+  let b0 = f32x4.splat(0), b1 = f32x4.splat(0), b2 = f32x4.splat(0);
+  let j = 0;
+  for (; j + 12 <= d; j += 12) {
+    const o = <usize>j << 2;
+    const w0 = v128.load(w + o), w1 = v128.load(w + o, 16), w2 = v128.load(w + o, 32);
+    a0 = f32x4.add(a0, f32x4.mul(w0, v128.load(xa + o)));
+    b0 = f32x4.add(b0, f32x4.mul(w0, v128.load(xb + o)));
+    a1 = f32x4.add(a1, f32x4.mul(w1, v128.load(xa + o, 16)));
+    b1 = f32x4.add(b1, f32x4.mul(w1, v128.load(xb + o, 16)));
+    a2 = f32x4.add(a2, f32x4.mul(w2, v128.load(xa + o, 32)));
+    b2 = f32x4.add(b2, f32x4.mul(w2, v128.load(xb + o, 32)));
+  }
+  for (; j + 4 <= d; j += 4) {
+    const o = <usize>j << 2;
+    const w0 = v128.load(w + o);
+    a0 = f32x4.add(a0, f32x4.mul(w0, v128.load(xa + o)));
+    b0 = f32x4.add(b0, f32x4.mul(w0, v128.load(xb + o)));
+  }
+  const ta = f32x4.add(f32x4.add(a0, a1), a2), tb = f32x4.add(f32x4.add(b0, b1), b2);
+  // [ta0 + ta2, ta1 + ta3, tb0 + tb2, tb1 + tb3], then the two pairs of each row.
+  const t = f32x4.add(v128.shuffle<f32>(ta, tb, 0, 1, 4, 5), v128.shuffle<f32>(ta, tb, 2, 3, 6, 7));
+  let sa = f32x4.extract_lane(t, 0) + f32x4.extract_lane(t, 1);
+  let sb = f32x4.extract_lane(t, 2) + f32x4.extract_lane(t, 3);
+  for (; j < d; j++) {
+    const o = <usize>j << 2;
+    const wj = load<f32>(w + o);
+    sa += wj * load<f32>(xa + o);
+    sb += wj * load<f32>(xb + o);
+  }
+  store<f32>(pa, sa);
+  store<f32>(pb, sb);
+}
+
 /**
  * Logistic loss for binary labels y ∈ {0, 1}: mean of log(1 + e^z) − y·z with z = w·x + b.
  * Written with t = e^(−|z|) so that neither the loss nor σ(z) overflows for any finite z.
@@ -79,72 +219,76 @@ export function lossGradLogistic(
   let r = start;
   const end = start + count;
   if (ASC_FEATURE_SIMD) {
-    // Four rows at a time: the four logits go through exp and log1p as one f32x4, and one load/store of
-    // each gradient vector takes all four rows' updates (added in row order, as the one-row path does).
-    const d4 = d & ~3;
+    // Three passes per chunk of rows (a multiple of 4), each a loop the engine runs at full speed:
+    // 1. the logits w·x, row after row: X is read front to back as one stream, the only pass that
+    //    reads it from DRAM (interleaving this stream with other work, or reading four rows side by
+    //    side, lowered the bandwidth the hardware prefetchers reach and cost more than it saved);
+    // 2. σ, the loss and the errors e = σ(z) − y four rows at a time as one f32x4;
+    // 3. grad += Xᵀe over the chunk, now in L2, by slices of the gradient held in registers.
+    // The gradient is summed row by row in row order, as the one-row path does; loss and Σe are
+    // summed by lanes.
+    const end4 = start + (count & ~3);
     const vb = f32x4.splat(b);
-    for (; r + 4 <= end; r += 4) {
-      const x0 = rowPtr(X, idx, r, d), x1 = rowPtr(X, idx, r + 1, d);
-      const x2 = rowPtr(X, idx, r + 2, d), x3 = rowPtr(X, idx, r + 3, d);
-      // The four dots run one row after the other: X is read front to back as one stream, which the
-      // hardware prefetchers follow (four interleaved row streams halved the speed from DRAM).
-      let z = f32x4.splat(dot(params, x0, d));
-      z = f32x4.replace_lane(z, 1, dot(params, x1, d));
-      z = f32x4.replace_lane(z, 2, dot(params, x2, d));
-      z = f32x4.replace_lane(z, 3, dot(params, x3, d));
-      let j = 0;
-      z = f32x4.add(z, vb);
-      let yv = f32x4.splat(labelAt(y, idx, r));
-      yv = f32x4.replace_lane(yv, 1, labelAt(y, idx, r + 1));
-      yv = f32x4.replace_lane(yv, 2, labelAt(y, idx, r + 2));
-      yv = f32x4.replace_lane(yv, 3, labelAt(y, idx, r + 3));
-      const t = expNeg4(f32x4.neg(f32x4.abs(z)));
-      const q = f32x4.div(f32x4.splat(1), f32x4.add(f32x4.splat(1), t));
-      const sig = v128.bitselect(q, f32x4.mul(t, q), f32x4.ge(z, f32x4.splat(0)));
-      const lv = f32x4.add(f32x4.sub(f32x4.max(z, f32x4.splat(0)), f32x4.mul(yv, z)), log1pUnit4(t));
-      loss += <f64>f32x4.extract_lane(lv, 0);
-      loss += <f64>f32x4.extract_lane(lv, 1);
-      loss += <f64>f32x4.extract_lane(lv, 2);
-      loss += <f64>f32x4.extract_lane(lv, 3);
-      const e = f32x4.sub(sig, yv);
-      const e0 = f32x4.extract_lane(e, 0), e1 = f32x4.extract_lane(e, 1);
-      const e2 = f32x4.extract_lane(e, 2), e3 = f32x4.extract_lane(e, 3);
-      gb += e0; gb += e1; gb += e2; gb += e3;
-      const v0 = f32x4.splat(e0), v1 = f32x4.splat(e1), v2 = f32x4.splat(e2), v3 = f32x4.splat(e3);
-      // Pointers step through the rows with immediate offsets (two vectors per pass), which saves the
-      // engine an address computation per load.
-      j = 0;
-      let pg = grad, p0 = x0, p1 = x1, p2 = x2, p3 = x3;
-      for (; j + 8 <= d; j += 8) {
-        let g = f32x4.add(v128.load(pg), f32x4.mul(v0, v128.load(p0)));
-        let h = f32x4.add(v128.load(pg, 16), f32x4.mul(v0, v128.load(p0, 16)));
-        g = f32x4.add(g, f32x4.mul(v1, v128.load(p1)));
-        h = f32x4.add(h, f32x4.mul(v1, v128.load(p1, 16)));
-        g = f32x4.add(g, f32x4.mul(v2, v128.load(p2)));
-        h = f32x4.add(h, f32x4.mul(v2, v128.load(p2, 16)));
-        g = f32x4.add(g, f32x4.mul(v3, v128.load(p3)));
-        h = f32x4.add(h, f32x4.mul(v3, v128.load(p3, 16)));
-        v128.store(pg, g);
-        v128.store(pg, h, 16);
-        pg += 32; p0 += 32; p1 += 32; p2 += 32; p3 += 32;
+    const zeroV = f32x4.splat(0);
+    const one = one4();
+    let lossLo = f64x2.splat(0), lossHi = f64x2.splat(0);
+    let gbv = f32x4.splat(0);
+    while (r < end4) {
+      const n = min(LOGISTIC_CHUNK, end4 - r);
+      // The logits of rows i and h + i together: two streams, each front to back through its half of the
+      // chunk (two far-apart sequential streams keep the prefetchers' pace; adjacent rows read side by
+      // side do not).
+      const h = n >> 1;
+      for (let i = 0; i < h; i++) {
+        const xa = rowPtr(X, idx, r + i, d), xb = rowPtr(X, idx, r + h + i, d);
+        const oa = <usize>i << 2, ob = <usize>(h + i) << 2;
+        store<usize>(chunkX + oa, xa);
+        store<usize>(chunkX + ob, xb);
+        dotPair(params, xa, xb, d, chunkE + oa, chunkE + ob);
       }
-      for (; j < d4; j += 4) {
-        const o = <usize>j << 2;
-        let g = f32x4.add(v128.load(grad + o), f32x4.mul(v0, v128.load(x0 + o)));
-        g = f32x4.add(g, f32x4.mul(v1, v128.load(x1 + o)));
-        g = f32x4.add(g, f32x4.mul(v2, v128.load(x2 + o)));
-        g = f32x4.add(g, f32x4.mul(v3, v128.load(x3 + o)));
-        v128.store(grad + o, g);
+      for (let i = 0; i < n; i += 4) {
+        const q0 = r + i;
+        const pe = chunkE + (<usize>i << 2);
+        const z = f32x4.add(v128.load(pe), vb);
+        let yv = f32x4.splat(labelAt(y, idx, q0));
+        yv = f32x4.replace_lane(yv, 1, labelAt(y, idx, q0 + 1));
+        yv = f32x4.replace_lane(yv, 2, labelAt(y, idx, q0 + 2));
+        yv = f32x4.replace_lane(yv, 3, labelAt(y, idx, q0 + 3));
+        const t = expNeg4(negAbs4(z)); // e^(−|z|)
+        const q = f32x4.div(one, f32x4.add(one, t));
+        const sig = v128.bitselect(q, f32x4.mul(t, q), f32x4.ge(z, zeroV));
+        const lv = f32x4.add(f32x4.sub(f32x4.pmax(z, zeroV), f32x4.mul(yv, z)), log1pUnit4(t));
+        lossLo = f64x2.add(lossLo, f64x2.promote_low_f32x4(lv));
+        lossHi = f64x2.add(lossHi, f64x2.promote_low_f32x4(v128.shuffle<f32>(lv, lv, 2, 3, 2, 3)));
+        const e = f32x4.sub(sig, yv);
+        gbv = f32x4.add(gbv, e);
+        v128.store(pe, e);
+      }
+      const eEnd = chunkE + (<usize>n << 2);
+      // Each slice costs about the same per row whatever its width (≤ 6) — the add latency bounds the
+      // narrow ones — so the gradient is cut into as few slices as possible (8 vectors as 4 + 4, not 6 + 1 + 1).
+      let j = 0;
+      for (let v = d >> 2; v > 0;) {
+        const w = v == 7 ? 7 : v >= 6 && v != 8 ? 6 : v >= 4 ? 4 : v >= 2 ? 2 : 1;
+        if (w == 7) chunkGradT7(grad, j, eEnd);
+        else if (w == 6) chunkGradT6(grad, j, eEnd);
+        else if (w == 4) chunkGradT4(grad, j, eEnd);
+        else if (w == 2) chunkGradT2(grad, j, eEnd);
+        else chunkGradT1(grad, j, eEnd);
+        j += w << 2;
+        v -= w;
       }
       for (; j < d; j++) {
         const o = <usize>j << 2;
-        let g = load<f32>(grad + o) + e0 * load<f32>(x0 + o);
-        g += e1 * load<f32>(x1 + o);
-        g += e2 * load<f32>(x2 + o);
-        g += e3 * load<f32>(x3 + o);
+        let g = load<f32>(grad + o);
+        for (let pe = chunkE, px = chunkX; pe < eEnd; pe += 4, px += 4) g += load<f32>(pe) * load<f32>(load<usize>(px) + o);
         store<f32>(grad + o, g);
       }
+      r += n;
     }
+    lossLo = f64x2.add(lossLo, lossHi);
+    loss = f64x2.extract_lane(lossLo, 0) + f64x2.extract_lane(lossLo, 1);
+    gb = (f32x4.extract_lane(gbv, 0) + f32x4.extract_lane(gbv, 1)) + (f32x4.extract_lane(gbv, 2) + f32x4.extract_lane(gbv, 3));
   }
   // One row at a time: the scalar build, and the last count % 4 rows of the SIMD build.
   for (; r < end; r++) {

@@ -464,12 +464,9 @@ export class Trainer {
       for (const d of this.owned) d.dispose();
       throw e;
     }
-    const iv = this.idx.view;
-    for (let i = 0; i < p.nTrain; i++) iv[i] = i;
-    if (this.vIdx) {
-      const vv = this.vIdx.view;
-      for (let i = 0; i < vv.length; i++) vv[i] = i;
-    }
+    // In the backend: a JS loop over a 100k-row index cost ~0.1 ms per train() call.
+    be.iotaI32(this.idx.ptr, p.nTrain);
+    if (this.vIdx) be.iotaI32(this.vIdx.ptr, this.vIdx.length);
     this.avg?.view.fill(0);
     this.l1buf?.view.fill(0);
     this.rng = new Rng(p.seed);

@@ -27,6 +27,8 @@ export interface Backend {
   /** Bytes in live allocations. */
   liveBytes(): number;
 
+  /** Writes 0, 1, …, n − 1 into the i32 block at `out`. */
+  iotaI32(out: number, n: number): void;
   dotF32(a: number, b: number, n: number): number;
   axpyF32(y: number, alpha: number, x: number, n: number): void;
   /** Loss + gradient; `lossParam` is the ε of the Huber / epsilon-insensitive losses (default 0). */

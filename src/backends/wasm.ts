@@ -9,6 +9,7 @@ interface Exports {
   alloc(n: number): number;
   free(p: number): void;
   dotF32(a: number, b: number, n: number): number;
+  iotaI32(out: number, n: number): void;
   axpyF32(y: number, alpha: number, x: number, n: number): void;
   lossGrad(...args: number[]): number;
   optimStep(...args: number[]): void;
@@ -118,6 +119,7 @@ export async function createWasmBackend(name: 'wasm-simd' | 'wasm-scalar'): Prom
     stale: (view) => view.buffer !== mem.buffer,
     memoryBytes: () => mem.buffer.byteLength,
     liveBytes: () => live,
+    iotaI32: x.iotaI32,
     dotF32: x.dotF32,
     axpyF32: x.axpyF32,
     // Optional trailing arguments are spelled out: a missing f64 argument would reach the kernel as NaN.

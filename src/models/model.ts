@@ -246,8 +246,7 @@ export class Model {
     try {
       grad = new Block(be, 'f32', this.size);
       scratch = new Block(be, 'f32', this.outputs);
-      const iv = idx.view;
-      for (let i = 0; i < n; i++) iv[i] = i;
+      be.iotaI32(idx.ptr, n);
       loss = be.lossGrad(this.lossCode, grad.ptr, this.paramsBlock.ptr, ds.xBlock.ptr, ds.yBlock.ptr, idx.ptr,
         0, n, this.features, this.outputs, 0, scratch.ptr, this.epsilon);
     } finally {

@@ -48,6 +48,10 @@ export function createJsBackend(): Backend {
     stale: () => false,
     memoryBytes: () => live,
     liveBytes: () => live,
+    iotaI32: (out, n) => {
+      const a = get(out).i32;
+      for (let i = 0; i < n; i++) a[i] = i;
+    },
     dotF32: (a, b, n) => dotF32(f(a), 0, f(b), 0, n),
     axpyF32: (y, alpha, x, n) => axpyF32(f(y), 0, alpha, f(x), 0, n),
     lossGrad: (loss, grad, params, X, y, idx, start, count, d, k, l2, scratch, lossParam = 0) =>
