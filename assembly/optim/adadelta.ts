@@ -8,6 +8,8 @@
 // has no bias correction). State: the square average a, then the accumulated update u (2 × n f32).
 // Same f32 operations, same order in the SIMD and scalar loops (bit-identical binaries).
 
+import { pin } from './pin';
+
 /** Number of n-length f32 state vectors the rule keeps. */
 export const ADADELTA_STATE_VECTORS: i32 = 2;
 
@@ -39,16 +41,17 @@ export function adadeltaStep(params: usize, grads: usize, state: usize, n: i32, 
       v128.store(params + o, f32x4.add(p, f32x4.mul(vlr, d)));
     }
   }
+  const kwd = pin(0, wd), krho = pin(1, rho), kcrho = pin(2, crho), keps = pin(3, eps), klr = pin(4, nlr);
   for (; i < n; i++) {
     const o = <usize>i << 2;
     const p = load<f32>(params + o);
-    const g = load<f32>(grads + o) + wd * p;
-    const a = load<f32>(sq + o) * rho + (crho * g) * g;
+    const g = load<f32>(grads + o) + kwd * p;
+    const a = load<f32>(sq + o) * krho + (kcrho * g) * g;
     store<f32>(sq + o, a);
-    const std = Mathf.sqrt(a + eps);
+    const std = Mathf.sqrt(a + keps);
     const u = load<f32>(acc + o);
-    const d = (Mathf.sqrt(u + eps) / std) * g;
-    store<f32>(acc + o, u * rho + (crho * d) * d);
-    store<f32>(params + o, p + nlr * d);
+    const d = (Mathf.sqrt(u + keps) / std) * g;
+    store<f32>(acc + o, u * krho + (kcrho * d) * d);
+    store<f32>(params + o, p + klr * d);
   }
 }

@@ -9,6 +9,8 @@
 // The f32 operations follow ATen's order (addcdiv: p + (c·g)/d) and are the same in both loops, so
 // the SIMD and scalar binaries agree bit for bit.
 
+import { pin } from './pin';
+
 /** Number of n-length f32 state vectors the rule keeps. */
 export const ADAGRAD_STATE_VECTORS: i32 = 1;
 
@@ -34,13 +36,14 @@ export function adagradStep(params: usize, grads: usize, state: usize, n: i32, h
       v128.store(params + o, f32x4.add(p, f32x4.div(f32x4.mul(vclr, g), std)));
     }
   }
+  const kwd = pin(0, wd), keps = pin(1, eps), kclr = pin(2, nclr);
   for (; i < n; i++) {
     const o = <usize>i << 2;
     const p = load<f32>(params + o);
-    const g = load<f32>(grads + o) + wd * p;
+    const g = load<f32>(grads + o) + kwd * p;
     const s = load<f32>(state + o) + g * g;
     store<f32>(state + o, s);
-    const std = Mathf.sqrt(s) + eps;
-    store<f32>(params + o, p + (nclr * g) / std);
+    const std = Mathf.sqrt(s) + keps;
+    store<f32>(params + o, p + (kclr * g) / std);
   }
 }

@@ -8,11 +8,10 @@
 // Hyper-parameter block h (f64): [lr, t, beta1, beta2, eps, weightDecay, amsgrad].
 // State: m, v and, with amsgrad, v̂: three vectors of n f32.
 
+import { pin } from './pin';
+
 /** State vectors of n f32 the caller allocates: m, v and v̂ (v̂ used only with amsgrad). */
 export const ADAM_STATE_VECTORS: i32 = 3;
-
-/** Scratch for the scalar loop's constants (see adamCore). */
-const ADAM_CONSTS = memory.data(32, 16);
 
 /** Shared by Adam and AdamW: decoupled decay scales p by (1 − lr·λ) first; otherwise λ·p is added to the gradient. */
 // @ts-ignore: decorator
@@ -62,14 +61,9 @@ export function adamCore(params: usize, grads: usize, state: usize, n: i32, h: u
     }
   }
   if (i < n) {
-    // V8 schedules loop-invariant float conversions, square roots and divisions inside a scalar loop
-    // that uses them (it ran 20× slower than the SIMD one); reading the constants back from memory pins
-    // them before the loop.
-    const c = ADAM_CONSTS;
-    store<f32>(c, decay, 0); store<f32>(c, wd, 4); store<f32>(c, fb1, 8); store<f32>(c, cb1, 12);
-    store<f32>(c, fb2, 16); store<f32>(c, cb2, 20); store<f32>(c, epsb, 24); store<f32>(c, nstep, 28);
-    const kdecay = load<f32>(c, 0), kwd = load<f32>(c, 4), kb1 = load<f32>(c, 8), kcb1 = load<f32>(c, 12);
-    const kb2 = load<f32>(c, 16), kcb2 = load<f32>(c, 20), keps = load<f32>(c, 24), kstep = load<f32>(c, 28);
+    // Pinned before the loop (see pin.ts): unpinned, this loop ran 20× slower than the SIMD one.
+    const kdecay = pin(0, decay), kwd = pin(1, wd), kb1 = pin(2, fb1), kcb1 = pin(3, cb1);
+    const kb2 = pin(4, fb2), kcb2 = pin(5, cb2), keps = pin(6, epsb), kstep = pin(7, nstep);
     for (; i < n; i++) {
       const o = <usize>i << 2;
       const p = load<f32>(params + o) * kdecay;

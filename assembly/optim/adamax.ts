@@ -7,6 +7,8 @@
 // State: m, then the infinity norm u (2 × n f32). f32x4.max and f32.max share the NaN-propagating
 // semantics of torch.amax, and both loops run the same operations (bit-identical binaries).
 
+import { pin } from './pin';
+
 /** Number of n-length f32 state vectors the rule keeps. */
 export const ADAMAX_STATE_VECTORS: i32 = 2;
 
@@ -38,14 +40,16 @@ export function adamaxStep(params: usize, grads: usize, state: usize, n: i32, h:
       v128.store(params + o, f32x4.add(p, f32x4.div(f32x4.mul(vclr, mi), ui)));
     }
   }
+  const kwd = pin(0, wd), kb1 = pin(1, fb1), kcb1 = pin(2, cb1), kb2 = pin(3, fb2), keps = pin(4, eps);
+  const kclr = pin(5, nclr);
   for (; i < n; i++) {
     const o = <usize>i << 2;
     const p = load<f32>(params + o);
-    const g = load<f32>(grads + o) + wd * p;
-    const mi = load<f32>(m + o) * fb1 + cb1 * g;
+    const g = load<f32>(grads + o) + kwd * p;
+    const mi = load<f32>(m + o) * kb1 + kcb1 * g;
     store<f32>(m + o, mi);
-    const ui = Mathf.max(load<f32>(u + o) * fb2, Mathf.abs(g) + eps);
+    const ui = Mathf.max(load<f32>(u + o) * kb2, Mathf.abs(g) + keps);
     store<f32>(u + o, ui);
-    store<f32>(params + o, p + (nclr * mi) / ui);
+    store<f32>(params + o, p + (kclr * mi) / ui);
   }
 }

@@ -14,6 +14,8 @@
 // and restored with the block like the step count. State: m, then v (2 × n f32).
 // The two parameter updates are two roundings, as PyTorch's two addcdiv_ calls.
 
+import { pin } from './pin';
+
 /** Number of n-length f32 state vectors the rule keeps. */
 export const NADAM_STATE_VECTORS: i32 = 2;
 
@@ -55,16 +57,18 @@ export function nadamStep(params: usize, grads: usize, state: usize, n: i32, h: 
       v128.store(params + o, f32x4.add(p1, f32x4.div(f32x4.mul(vc2, mi), d)));
     }
   }
+  const kwd = pin(0, wd), kb1 = pin(1, fb1), kcb1 = pin(2, cb1), kb2 = pin(3, fb2), kcb2 = pin(4, cb2);
+  const kbc2 = pin(5, bc2), keps = pin(6, eps), kc1 = pin(7, c1), kc2 = pin(8, c2);
   for (; i < n; i++) {
     const o = <usize>i << 2;
     const p = load<f32>(params + o);
-    const g = load<f32>(grads + o) + wd * p;
-    const mi = load<f32>(m + o) * fb1 + cb1 * g;
-    const vi = load<f32>(v + o) * fb2 + (cb2 * g) * g;
+    const g = load<f32>(grads + o) + kwd * p;
+    const mi = load<f32>(m + o) * kb1 + kcb1 * g;
+    const vi = load<f32>(v + o) * kb2 + (kcb2 * g) * g;
     store<f32>(m + o, mi);
     store<f32>(v + o, vi);
-    const d = Mathf.sqrt(vi / bc2) + eps;
-    const p1 = p + (c1 * g) / d;
-    store<f32>(params + o, p1 + (c2 * mi) / d);
+    const d = Mathf.sqrt(vi / kbc2) + keps;
+    const p1 = p + (kc1 * g) / d;
+    store<f32>(params + o, p1 + (kc2 * mi) / d);
   }
 }

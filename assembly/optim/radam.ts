@@ -9,6 +9,8 @@
 // PyTorch multiplies m/(1 − β1ᵗ), lr, √(1 − β2ᵗ)/(√v + ε) and r elementwise; here the scalar
 // factors are folded into one f64 constant first (fewer f32 roundings, same value to a few ulps).
 
+import { pin } from './pin';
+
 /** Number of n-length f32 state vectors the rule keeps. */
 export const RADAM_STATE_VECTORS: i32 = 2;
 
@@ -37,16 +39,18 @@ function radamLoop(
       v128.store(params + o, f32x4.add(p, f32x4.mul(vc, u)));
     }
   }
+  const kwd = pin(0, wd), kb1 = pin(1, fb1), kcb1 = pin(2, cb1), kb2 = pin(3, fb2), kcb2 = pin(4, cb2);
+  const keps = pin(5, eps), kc = pin(6, c);
   for (; i < n; i++) {
     const o = <usize>i << 2;
     const p = load<f32>(params + o);
-    const g = load<f32>(grads + o) + wd * p;
-    const mi = load<f32>(m + o) * fb1 + cb1 * g;
-    const vi = load<f32>(v + o) * fb2 + (cb2 * g) * g;
+    const g = load<f32>(grads + o) + kwd * p;
+    const mi = load<f32>(m + o) * kb1 + kcb1 * g;
+    const vi = load<f32>(v + o) * kb2 + (kcb2 * g) * g;
     store<f32>(m + o, mi);
     store<f32>(v + o, vi);
-    const u = rectified ? mi / (Mathf.sqrt(vi) + eps) : mi;
-    store<f32>(params + o, p + c * u);
+    const u = rectified ? mi / (Mathf.sqrt(vi) + keps) : mi;
+    store<f32>(params + o, p + kc * u);
   }
 }
 
