@@ -167,4 +167,36 @@ for (const b of BACKENDS) {
   });
 }
 
+test('Trainer progress inside an epoch: batchInEpoch, batchesPerEpoch and partialEpoch, on every backend', async () => {
+  for (const b of BACKENDS) {
+    await use(b);
+    const ds = builtin('iris');
+    const m = softmax({ features: 4, classes: 3 });
+    const opts: TrainOptions = { optimizer: { name: 'sgd', lr: 0.05 }, batch: 16, epochs: 2, seed: 1 };
+    const t = new Trainer(m, ds, opts);
+    assert.is(t.batchesPerEpoch, 10, `${b}: 150 rows in batches of 16`);
+    assert.is(t.partialEpoch, null, 'nothing done yet');
+    t.step(3);
+    assert.is(t.batchInEpoch, 3);
+    const p = t.partialEpoch!;
+    assert.is(p.rows, 48);
+    assert.ok(Number.isFinite(p.loss) && p.loss > 0, `${b}: running loss ${p.loss}`);
+    assert.is(p.lr, 0.05);
+    t.step(6);
+    const q = t.partialEpoch!;
+    assert.is(q.rows, 144);
+    t.step(1); // the last batch holds 6 rows
+    assert.is(t.batchInEpoch, 0, 'epoch boundary');
+    assert.is(t.partialEpoch, null);
+    // The epoch's loss is the row-weighted mean of its batches, so what the last 6 rows add is their own
+    // mean loss: positive, and of the size of the other batches' (a batch-weighted mean would miss this).
+    const epochLoss = t.result().history[0].loss;
+    const lastMean = (epochLoss * 150 - q.loss * 144) / 6;
+    assert.ok(lastMean > 0 && lastMean < 3 * q.loss, `${b}: epoch ${epochLoss}, partial ${q.loss}, last batch ${lastMean}`);
+    t.dispose();
+    m.dispose();
+    ds.dispose();
+  }
+});
+
 test.run();
