@@ -7,7 +7,7 @@ import 'uplot/dist/uPlot.min.css';
 import './style.css';
 import { init, optimizerNames, parseNumericCSV, type NumericTable, type BackendName, type BatchOption } from '../src/index.js';
 import { hyperText } from './hyper.js';
-import { trainInWorker, type WorkerTraining, type WorkerTrainResult, type ModelSpec } from '../src/worker/index.js';
+import { trainInWorker, type BatchEvent, type WorkerTraining, type WorkerTrainResult, type ModelSpec } from '../src/worker/index.js';
 
 // ---------------------------------------------------------------------------------------------- page
 
@@ -273,6 +273,8 @@ interface Run {
   result: WorkerTrainResult | null;
   error: Error | null;
   backend: string;
+  /** The latest within-epoch event, cleared when the epoch completes (long epochs on big uploads). */
+  batch: BatchEvent | null;
 }
 
 let runs: Run[] = [];
@@ -331,11 +333,12 @@ function renderTable(): void {
       ['variant', r.variant.name],
       ['backend', r.backend],
       ['epochs', String(epochs)],
-      ['steps', res ? String(res.steps) : '…'],
+      ['steps', res ? String(res.steps) : r.batch ? String(r.batch.steps) : '…'],
       ['ms-per-epoch', epochs ? (ms / epochs).toFixed(3) : '—'],
       ['loss', fmt(res?.train?.loss ?? s.loss[s.loss.length - 1])],
       ['metric', r.error ? 'error' : fmt(metric)],
-      ['stop', r.error ? r.error.name : res ? res.stopReason : training ? 'training…' : '—'],
+      ['stop', r.error ? r.error.name : res ? res.stopReason : !training ? '—'
+        : r.batch ? `epoch ${r.batch.epoch}: ${Math.floor((100 * r.batch.batch) / r.batch.batches)}%` : 'training…'],
     ];
     for (const [key, text] of cells) {
       const td = document.createElement('td');
@@ -397,15 +400,20 @@ async function startTraining(): Promise<void> {
         standardize: true,
         predictions: true,
       });
-      const run: Run = { variant: v, handle, result: null, error: null, backend: backend ?? '…' };
+      const run: Run = { variant: v, handle, result: null, error: null, backend: backend ?? '…', batch: null };
       runs.push(run);
       handle.on('ready', (info) => {
         run.backend = info.name;
         els.env.textContent = envText(info.simdSupported);
         renderTable();
       });
+      handle.on('batch', (e) => {
+        probe.training();
+        run.batch = e;
+      });
       handle.on('progress', (e) => {
         probe.training();
+        run.batch = null;
         const s = series[i];
         s.epochs.push(e.epoch);
         s.loss.push(e.loss);
