@@ -9,7 +9,7 @@
 // prints a SKIPPED line.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Browser } from 'playwright-core';
@@ -18,6 +18,9 @@ import { init, Dataset, softmax, train } from '../src/index.js';
 import { serve } from '../demo/serve.mjs';
 
 const CHROMIUM = '/usr/bin/chromium';
+// The runner sets FORCE_COLOR=0 and NO_COLOR=1; rolldown (inside Vite 8) calls util.styleText when imported and
+// Node warns about the pair. NO_COLOR alone keeps colours off.
+if (process.env.NO_COLOR) delete process.env.FORCE_COLOR;
 const root = resolve('.');
 const built = existsSync(join(root, 'dist', 'worker', 'descent-worker.js')) && existsSync(join(root, 'dist', 'index.js'));
 const hasChromium = existsSync(CHROMIUM);
@@ -105,21 +108,31 @@ function makeApp(name: string): string {
   return app;
 }
 
-/** Loads `dir` over http in Chromium; returns window.__result and every console error / page error. */
-async function runInChromium(dir: string): Promise<{ result: AppResult; errors: string[] }> {
-  const server = await serve({ root: dir, headers: () => ({}) });
+/** Loads `url` in Chromium; returns window.__result, every console error / page error, and the URLs requested. */
+async function openInChromium(url: string): Promise<{ result: AppResult; errors: string[]; requests: string[] }> {
   const p = await browser!.newPage();
   const errors: string[] = [];
+  const requests: string[] = [];
   p.on('console', (m) => { if (m.type() === 'error') errors.push(`console: ${m.text()}`); });
   p.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
   p.on('requestfailed', (r) => errors.push(`request failed: ${r.url()}`));
+  p.on('request', (r) => { requests.push(r.url()); });
   try {
-    await p.goto(server.url);
+    await p.goto(url);
     await p.waitForFunction(() => (window as unknown as { __result?: unknown }).__result, null, { timeout: 30_000, polling: 50 });
     const result = await p.evaluate(() => (window as unknown as { __result: AppResult }).__result);
-    return { result, errors };
+    return { result, errors, requests };
   } finally {
     await p.close();
+  }
+}
+
+/** Serves the built app in `dir` over http (module workers do not load from file://) and opens it. */
+async function runInChromium(dir: string): Promise<{ result: AppResult; errors: string[]; requests: string[] }> {
+  const server = await serve({ root: dir, headers: () => ({}) });
+  try {
+    return await openInChromium(server.url);
+  } finally {
     await server.close();
   }
 }
@@ -201,6 +214,39 @@ test('Vite 8 production build: the worker is its own bundled chunk; in Chromium 
     return;
   }
   assertRun(`vite ${version}`, await runInChromium(outDir));
+});
+
+test('Vite 8 dev server with dependency pre-bundling (the default): descent installed as a copy, page and worker agree', async () => {
+  if (!built) {
+    console.log('  SKIPPED: Vite dev-server test needs dist/ (npm test builds it; run `npm run build`)');
+    return;
+  }
+  if (!browser) {
+    console.log('  SKIPPED: Vite dev server in the browser: no chromium');
+    return;
+  }
+  // Vite serves a symlinked package as source (never pre-bundled) and from outside the allowed folders, so
+  // this app gets a copy, as `npm install` makes: package.json and dist/, with descent's dependency beside it.
+  const app = join(tmp, 'vite-dev-app');
+  mkdirSync(join(app, 'node_modules', 'descent'), { recursive: true });
+  cpSync(join(root, 'package.json'), join(app, 'node_modules', 'descent', 'package.json'));
+  cpSync(join(root, 'dist'), join(app, 'node_modules', 'descent', 'dist'), { recursive: true });
+  symlinkSync(join(root, 'node_modules', 'csv-parse'), join(app, 'node_modules', 'csv-parse'), 'dir');
+  writeFileSync(join(app, 'main.js'), MAIN);
+  writeFileSync(join(app, 'index.html'), page('<script type="module" src="./main.js"></script>'));
+  const { createServer, version } = await import('vite');
+  const server = await createServer({ root: app, configFile: false, logLevel: 'silent', server: { host: '127.0.0.1', port: 0 } });
+  try {
+    await server.listen();
+    const run = await openInChromium(server.resolvedUrls!.local[0]);
+    const path = (u: string) => new URL(u).pathname;
+    assert.ok(run.requests.some((u) => path(u) === '/node_modules/.vite/deps/descent_worker.js'), 'descent/worker was pre-bundled');
+    assert.ok(run.requests.some((u) => /^\/node_modules\/descent\/dist\/worker\/descent-worker\.js\?worker_file/.test(path(u) + new URL(u).search)),
+      `the pre-bundled descent/worker still found the worker script: ${run.requests.filter((u) => /worker/.test(u)).join(', ')}`);
+    assertRun(`vite ${version} dev server`, run);
+  } finally {
+    await server.close();
+  }
 });
 
 // ---------------------------------------------------------------------------------------------- webpack
