@@ -25,7 +25,7 @@ const root = resolve('.');
 const built = existsSync(join(root, 'dist', 'worker', 'descent-worker.js')) && existsSync(join(root, 'dist', 'index.js'));
 const hasChromium = existsSync(CHROMIUM);
 const log = (...a: unknown[]) => console.log('  [bundlers]', ...a);
-const started = performance.now();
+let started = 0; // set in test.before: uvu imports every suite up front, so module load is not this suite's start
 
 // Seeded 3-class blobs in 4 features: the app generates them in the page (the built-in datasets read files),
 // the test generates the same numbers in Node for train()'s reference.
@@ -157,6 +157,7 @@ function assertRun(label: string, { result, errors }: { result: AppResult; error
 }
 
 test.before(async () => {
+  started = performance.now();
   tmp = mkdtempSync(join(tmpdir(), 'descent-bundlers-'));
   if (!built) return;
   expected = await reference();
