@@ -22,8 +22,10 @@ function createWorker(spec: BrowserTrainInWorkerOptions['worker']): { worker: Wo
     throw new BackendError('Web Workers are not available here; in Node, descent/worker resolves to the worker_threads build');
   }
   if (spec !== undefined) return { worker: new Worker(spec, { type: 'module' }), where: String(spec) };
+  // Only this one `new URL(…)`, inside `new Worker(…)`: bundlers treat any other `new URL('./x', import.meta.url)`
+  // as an asset and would emit (or inline as a data: URL) the raw, unbundled script just for an error message.
   const worker = new Worker(new URL('./descent-worker.js', import.meta.url), { type: 'module' });
-  return { worker, where: new URL('./descent-worker.js', import.meta.url).href };
+  return { worker, where: 'descent-worker.js, beside descent/worker' };
 }
 
 /**

@@ -1,0 +1,295 @@
+// The built package as a bundler-using app sees it: a tiny consumer app (index.html + main.js importing
+// `descent` and `descent/worker` by name from node_modules) is built for production with Vite 8 and webpack 5
+// through their JS APIs, with no bundler configuration for descent. At build level: the worker script
+// (`new Worker(new URL('./descent-worker.js', import.meta.url), { type: 'module' })` in dist/worker/index.js)
+// becomes its own bundled chunk, and no raw, unbundled copy of it is emitted. In Chromium (served over http):
+// init() picks wasm-simd, training in the page gives a finite loss, the worker run reports the same backend and
+// bit-identical parameters, both equal to train() in Node on the same data, and the page logs no error.
+// Needs dist/ (npm test builds it); without /usr/bin/chromium the build-level checks run and the browser part
+// prints a SKIPPED line.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { Browser } from 'playwright-core';
+import { init, Dataset, softmax, train } from '../src/index.js';
+// @ts-expect-error plain ESM helpers without type declarations
+import { serve } from '../demo/serve.mjs';
+
+const CHROMIUM = '/usr/bin/chromium';
+// The runner sets FORCE_COLOR=0 and NO_COLOR=1; rolldown (inside Vite 8) calls util.styleText when imported and
+// Node warns about the pair. NO_COLOR alone keeps colours off.
+if (process.env.NO_COLOR) delete process.env.FORCE_COLOR;
+const root = resolve('.');
+const built = existsSync(join(root, 'dist', 'worker', 'descent-worker.js')) && existsSync(join(root, 'dist', 'index.js'));
+const hasChromium = existsSync(CHROMIUM);
+const log = (...a: unknown[]) => console.log('  [bundlers]', ...a);
+let started = 0; // set in test.before: uvu imports every suite up front, so module load is not this suite's start
+
+// Seeded 3-class blobs in 4 features: the app generates them in the page (the built-in datasets read files),
+// the test generates the same numbers in Node for train()'s reference.
+const BLOBS = `function blobs(n, seed) {
+  let s = seed >>> 0;
+  const rnd = () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 4294967296;
+  const x = new Float32Array(n * 4), y = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    const c = i % 3;
+    y[i] = c;
+    for (let j = 0; j < 4; j++) x[i * 4 + j] = (j === c ? 2 : 0) + (rnd() - 0.5) * 2;
+  }
+  return { x, y };
+}`;
+const OPTIONS = { optimizer: { name: 'adam', lr: 0.05 }, batch: 16, epochs: 20, seed: 7 } as const;
+const EPOCHS = OPTIONS.epochs;
+
+const MAIN = `import { init, backendInfo, Dataset, softmax, train } from 'descent';
+import { trainInWorker } from 'descent/worker';
+
+${BLOBS}
+const bits = (a) => Array.from(new Uint32Array(a.buffer, a.byteOffset, a.length), (u) => u.toString(16));
+const options = ${JSON.stringify(OPTIONS)};
+
+async function main() {
+  const info = await init();
+  const { x, y } = blobs(150, 1);
+  const ds = Dataset.fromArrays(x, y, { features: 4 });
+  const model = softmax({ features: 4, classes: 3 });
+  const r = train(model, ds, options);
+  const page = { backend: r.backend, current: backendInfo().name, loss: r.history[r.history.length - 1].loss, epochs: r.epochs,
+    accuracy: model.evaluate(ds).accuracy, params: bits(model.params) };
+  const again = blobs(150, 1); // the worker's copy: its buffers are transferred, not copied
+  const run = trainInWorker({ data: { x: again.x, y: again.y, features: 4 }, model: { kind: 'softmax', classes: 3 }, train: options });
+  const ready = (await run.ready).name;
+  let events = 0;
+  for await (const _ of run) events++;
+  const w = await run.result;
+  return { init: info.name, page, worker: { ready, backend: w.backend, events, epochs: w.epochs, params: bits(w.params) } };
+}
+main().then((r) => { window.__result = r; }, (e) => { window.__result = { error: e.name + ': ' + e.message }; });
+`;
+
+const page = (script: string) => `<!doctype html><html><head><meta charset="utf-8"><title>descent consumer</title>
+<link rel="icon" href="data:,"></head><body>${script}</body></html>
+`;
+
+interface AppResult {
+  error?: string;
+  init: string;
+  page: { backend: string; current: string; loss: number; epochs: number; accuracy: number; params: string[] };
+  worker: { ready: string; backend: string; events: number; epochs: number; params: string[] };
+}
+
+/** train() in Node on the same data and options: the parameters' bits as hex. */
+async function reference(): Promise<string[]> {
+  await init({ backend: 'wasm-simd' });
+  const blobs = new Function(`${BLOBS}; return blobs;`)() as (n: number, seed: number) => { x: Float32Array; y: Float32Array };
+  const { x, y } = blobs(150, 1);
+  const ds = Dataset.fromArrays(x, y, { features: 4 });
+  const m = softmax({ features: 4, classes: 3 });
+  train(m, ds, { ...OPTIONS, optimizer: { ...OPTIONS.optimizer } });
+  const p = m.params;
+  const out = Array.from(new Uint32Array(p.buffer, p.byteOffset, p.length), (u) => u.toString(16));
+  m.dispose();
+  ds.dispose();
+  return out;
+}
+
+let tmp = '';
+let browser: Browser | undefined;
+let expected: string[] = [];
+
+/** An app folder whose node_modules/descent is this package, as after `npm install descent`. */
+function makeApp(name: string): string {
+  const app = join(tmp, name);
+  mkdirSync(join(app, 'node_modules'), { recursive: true });
+  symlinkSync(root, join(app, 'node_modules', 'descent'), 'dir');
+  writeFileSync(join(app, 'main.js'), MAIN);
+  return app;
+}
+
+/** Loads `url` in Chromium; returns window.__result, every console error / page error, and the URLs requested. */
+async function openInChromium(url: string): Promise<{ result: AppResult; errors: string[]; requests: string[] }> {
+  const p = await browser!.newPage();
+  const errors: string[] = [];
+  const requests: string[] = [];
+  p.on('console', (m) => { if (m.type() === 'error') errors.push(`console: ${m.text()}`); });
+  p.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+  p.on('requestfailed', (r) => errors.push(`request failed: ${r.url()}`));
+  p.on('request', (r) => { requests.push(r.url()); });
+  try {
+    await p.goto(url);
+    await p.waitForFunction(() => (window as unknown as { __result?: unknown }).__result, null, { timeout: 30_000, polling: 50 });
+    const result = await p.evaluate(() => (window as unknown as { __result: AppResult }).__result);
+    return { result, errors, requests };
+  } finally {
+    await p.close();
+  }
+}
+
+/** Serves the built app in `dir` over http (module workers do not load from file://) and opens it. */
+async function runInChromium(dir: string): Promise<{ result: AppResult; errors: string[]; requests: string[] }> {
+  const server = await serve({ root: dir, headers: () => ({}) });
+  try {
+    return await openInChromium(server.url);
+  } finally {
+    await server.close();
+  }
+}
+
+function assertRun(label: string, { result, errors }: { result: AppResult; errors: string[] }): void {
+  assert.is(result.error, undefined, `${label}: ${result.error}`);
+  assert.is(result.init, 'wasm-simd', `${label}: init() picked ${result.init}`);
+  assert.is(result.page.backend, 'wasm-simd', `${label}: in-page training ran on ${result.page.backend}`);
+  assert.is(result.page.current, 'wasm-simd');
+  assert.is(result.page.epochs, EPOCHS);
+  assert.ok(Number.isFinite(result.page.loss) && result.page.loss < 0.2, `${label}: in-page loss ${result.page.loss}`);
+  assert.ok(result.page.accuracy >= 0.95, `${label}: in-page accuracy ${result.page.accuracy}`);
+  assert.is(result.worker.ready, 'wasm-simd', `${label}: the worker's backend`);
+  assert.is(result.worker.backend, 'wasm-simd');
+  assert.is(result.worker.epochs, EPOCHS);
+  assert.is(result.worker.events, EPOCHS, `${label}: one progress event per epoch`);
+  assert.is(result.page.params.length, 15);
+  assert.equal(result.worker.params, result.page.params, `${label}: worker and page parameters differ in bits`);
+  assert.equal(result.page.params, expected, `${label}: the page's parameters differ from train() in Node`);
+  assert.equal(errors, [], `${label}: errors in the page`);
+  log(`${label}: wasm-simd in page and worker, loss ${result.page.loss.toFixed(4)}, accuracy ${result.page.accuracy}, ${EPOCHS} worker events, parameters bit-identical (page = worker = Node train())`);
+}
+
+test.before(async () => {
+  started = performance.now();
+  tmp = mkdtempSync(join(tmpdir(), 'descent-bundlers-'));
+  if (!built) return;
+  expected = await reference();
+  if (hasChromium) {
+    const { chromium } = await import('playwright-core');
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+        '--disable-component-update', '--disable-sync'],
+    });
+  } else {
+    console.log(`  SKIPPED: bundler tests in the browser: ${CHROMIUM} not found (the production builds are still checked)`);
+  }
+});
+
+test.after(async () => {
+  await browser?.close().catch(() => {});
+  if (tmp) rmSync(tmp, { recursive: true, force: true });
+  log(`bundler suite took ${((performance.now() - started) / 1000).toFixed(1)} s`);
+});
+
+// ------------------------------------------------------------------------------------------------ Vite
+
+test('Vite 8 production build: the worker is its own bundled chunk; in Chromium page and worker agree to the bit', async () => {
+  if (!built) {
+    console.log('  SKIPPED: Vite test needs dist/ (npm test builds it; run `npm run build`)');
+    return;
+  }
+  const app = makeApp('vite-app');
+  writeFileSync(join(app, 'index.html'), page('<script type="module" src="./main.js"></script>'));
+  const outDir = join(tmp, 'vite-out');
+  const { build, version } = await import('vite');
+  const t0 = performance.now();
+  const r = await build({ root: app, configFile: false, logLevel: 'silent', mode: 'production', build: { outDir, emptyOutDir: true } });
+  const ms = performance.now() - t0;
+  const outputs = (Array.isArray(r) ? r[0] : r as { output: unknown[] }).output as
+    { type: 'chunk' | 'asset'; fileName: string; code?: string; source?: string | Uint8Array; isEntry?: boolean }[];
+  const entry = outputs.find((o) => o.type === 'chunk' && o.isEntry);
+  assert.ok(entry, 'an entry chunk');
+  // Vite emits a worker found through `new Worker(new URL(…, import.meta.url))` as a separately bundled file.
+  const workers = outputs.filter((o) => /descent-worker[^/]*\.js$/.test(o.fileName));
+  assert.is(workers.length, 1, `one worker file: ${outputs.map((o) => o.fileName).join(', ')}`);
+  const worker = workers[0];
+  const workerCode = String(worker.code ?? worker.source);
+  assert.ok(workerCode.length > 50_000, `the worker holds the runner and the kernels (${workerCode.length} bytes)`);
+  assert.not.match(workerCode, /\bimport\s*[{*"'(]|from\s*["']\.\//, 'the worker is bundled: no imports left in it');
+  assert.ok(entry!.code!.includes(`new Worker(new URL(\`/${worker.fileName}\``) || entry!.code!.includes(`new Worker(new URL("/${worker.fileName}"`),
+    'the page starts the emitted worker');
+  assert.not.match(entry!.code!, /data:text\/javascript/, 'no raw copy of the worker script inlined as a data: URL');
+  log(`vite ${version}: built in ${ms.toFixed(0)} ms: ${outputs.map((o) => `${o.fileName} (${String(o.code ?? o.source).length} B)`).join(', ')}`);
+
+  if (!browser) {
+    console.log('  SKIPPED: Vite app in the browser: no chromium');
+    return;
+  }
+  assertRun(`vite ${version}`, await runInChromium(outDir));
+});
+
+test('Vite 8 dev server with dependency pre-bundling (the default): descent installed as a copy, page and worker agree', async () => {
+  if (!built) {
+    console.log('  SKIPPED: Vite dev-server test needs dist/ (npm test builds it; run `npm run build`)');
+    return;
+  }
+  if (!browser) {
+    console.log('  SKIPPED: Vite dev server in the browser: no chromium');
+    return;
+  }
+  // Vite serves a symlinked package as source (never pre-bundled) and from outside the allowed folders, so
+  // this app gets a copy, as `npm install` makes: package.json and dist/, with descent's dependency beside it.
+  const app = join(tmp, 'vite-dev-app');
+  mkdirSync(join(app, 'node_modules', 'descent'), { recursive: true });
+  cpSync(join(root, 'package.json'), join(app, 'node_modules', 'descent', 'package.json'));
+  cpSync(join(root, 'dist'), join(app, 'node_modules', 'descent', 'dist'), { recursive: true });
+  symlinkSync(join(root, 'node_modules', 'csv-parse'), join(app, 'node_modules', 'csv-parse'), 'dir');
+  writeFileSync(join(app, 'main.js'), MAIN);
+  writeFileSync(join(app, 'index.html'), page('<script type="module" src="./main.js"></script>'));
+  const { createServer, version } = await import('vite');
+  const server = await createServer({ root: app, configFile: false, logLevel: 'silent', server: { host: '127.0.0.1', port: 0 } });
+  try {
+    await server.listen();
+    const run = await openInChromium(server.resolvedUrls!.local[0]);
+    const path = (u: string) => new URL(u).pathname;
+    assert.ok(run.requests.some((u) => path(u) === '/node_modules/.vite/deps/descent_worker.js'), 'descent/worker was pre-bundled');
+    assert.ok(run.requests.some((u) => /^\/node_modules\/descent\/dist\/worker\/descent-worker\.js\?worker_file/.test(path(u) + new URL(u).search)),
+      `the pre-bundled descent/worker still found the worker script: ${run.requests.filter((u) => /worker/.test(u)).join(', ')}`);
+    assertRun(`vite ${version} dev server`, run);
+  } finally {
+    await server.close();
+  }
+});
+
+// ---------------------------------------------------------------------------------------------- webpack
+
+test('webpack 5 production build: the worker is its own chunk; in Chromium page and worker agree to the bit', async () => {
+  if (!built) {
+    console.log('  SKIPPED: webpack test needs dist/ (npm test builds it; run `npm run build`)');
+    return;
+  }
+  const app = makeApp('webpack-app');
+  const outDir = join(tmp, 'webpack-out');
+  const { default: webpack } = await import('webpack');
+  const t0 = performance.now();
+  // Defaults only (target web, classic script output, no experiments): webpack turns the module worker into a
+  // classic worker chunk of its own (`{ type: undefined }`) that loads its split chunks with importScripts.
+  const compiler = webpack({ mode: 'production', context: app, entry: './main.js', target: 'web', output: { path: outDir, filename: 'main.js', clean: true } });
+  const stats = await new Promise<import('webpack').Stats>((ok, fail) => compiler.run((err, s) => {
+    compiler.close(() => (err || !s ? fail(err ?? new Error('no stats')) : ok(s)));
+  }));
+  const ms = performance.now() - t0;
+  const json = stats.toJson({ all: false, errors: true, warnings: true, assets: true, chunks: true, chunkModules: true });
+  assert.equal(json.errors?.map((e) => e.message) ?? [], [], 'webpack errors');
+  assert.equal(json.warnings?.map((e) => e.message) ?? [], [], 'webpack warnings');
+  const isWorker = (name = '') => /dist\/worker\/descent-worker\.js\b/.test(name);
+  const chunkHas = (c: NonNullable<typeof json.chunks>[number]) => (c.modules ?? []).some((m) => isWorker(m.name) || (m.modules ?? []).some((n) => isWorker(n.name)));
+  const workerChunks = (json.chunks ?? []).filter(chunkHas);
+  assert.is(workerChunks.length, 1, 'the worker script is bundled into one chunk');
+  const workerFiles = workerChunks[0].files ?? [];
+  assert.ok(workerFiles.length > 0 && !workerFiles.includes('main.js'), `the worker chunk is a file of its own: ${workerFiles.join(', ')}`);
+  const raw = (json.assets ?? []).filter((a) => a.info?.sourceFilename);
+  assert.equal(raw.map((a) => a.name), [], 'no raw copy of a source file emitted as an asset');
+  const files = readdirSync(outDir);
+  const workerCode = workerFiles.map((f) => readFileSync(join(outDir, f), 'utf8')).join('');
+  assert.not.match(workerCode, /from\s*["']\.\//, 'the worker chunk is bundled');
+  writeFileSync(join(outDir, 'index.html'), page('<script src="./main.js"></script>'));
+  log(`webpack ${webpack.version}: built in ${ms.toFixed(0)} ms: ${files.join(', ')} (worker: ${workerFiles.join(', ')})`);
+
+  if (!browser) {
+    console.log('  SKIPPED: webpack app in the browser: no chromium');
+    return;
+  }
+  assertRun(`webpack ${webpack.version}`, await runInChromium(outDir));
+});
+
+test.run();
