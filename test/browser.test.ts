@@ -19,8 +19,8 @@ import { trainInWorker, type WorkerJob } from '../src/worker/node.js';
 import { build as buildDemo } from '../demo/build.mjs';
 // @ts-expect-error plain ESM helpers without type declarations
 import { serve, ISOLATION_HEADERS } from '../demo/serve.mjs';
+import { CHROMIUM, launchChromium } from './_chromium.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
 const here = dirname(fileURLToPath(import.meta.url));
 const ARTIFACTS = join(here, '..', 'test-results');
 const started = performance.now();
@@ -78,13 +78,7 @@ if (!existsSync(CHROMIUM)) {
         return ISOLATION_HEADERS;
       },
     });
-    const { chromium } = await import('playwright-core');
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-        '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
     context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     mkdirSync(ARTIFACTS, { recursive: true });
     log(`built demo + harness and launched ${browser.version()} in ${(performance.now() - t0).toFixed(0)} ms`);

@@ -16,8 +16,8 @@ import type { Browser } from 'playwright-core';
 import { init, Dataset, softmax, train } from '../src/index.js';
 // @ts-expect-error plain ESM helpers without type declarations
 import { serve } from '../demo/serve.mjs';
+import { CHROMIUM, launchChromium } from './_chromium.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
 // The runner sets FORCE_COLOR=0 and NO_COLOR=1; rolldown (inside Vite 8) calls util.styleText when imported and
 // Node warns about the pair. NO_COLOR alone keeps colours off.
 if (process.env.NO_COLOR) delete process.env.FORCE_COLOR;
@@ -162,13 +162,7 @@ test.before(async () => {
   if (!built) return;
   expected = await reference();
   if (hasChromium) {
-    const { chromium } = await import('playwright-core');
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-        '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
   } else {
     console.log(`  SKIPPED: bundler tests in the browser: ${CHROMIUM} not found (the production builds are still checked)`);
   }
