@@ -13,7 +13,10 @@ import type { Batch, BatchSource } from '../partial.js';
 
 /** Options of {@link shuffleBatches}. */
 export interface ShuffleBufferOptions {
-  /** Rows held in the buffer (≥ 1). Larger mixes better; a buffer of at least the stream's rows is a full shuffle. */
+  /**
+   * Rows held in the buffer (≥ 1). Larger mixes better; a buffer of at least the stream's rows is a full
+   * shuffle. Allocated in full (buffer × features floats) when the first row arrives, even for a shorter stream.
+   */
   buffer: number;
   /** Seed of the shuffle (u32). Default 0. */
   seed?: number;
@@ -62,6 +65,11 @@ export class ShuffleBuffer {
   /** Rows buffered now. */
   size = 0;
 
+  /**
+   * @param capacity rows the buffer holds (≥ 1)
+   * @param features floats per row
+   * @param rng the generator that picks the slots (consumed as rows arrive)
+   */
   constructor(readonly capacity: number, readonly features: number, private readonly rng: Rng) {
     this.x = new Float32Array(capacity * features);
     this.y = new Float32Array(capacity);
