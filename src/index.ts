@@ -47,6 +47,7 @@ export {
   type Batch, type BatchSource, type PartialFitOptions, type PartialFitResult, type TrainStreamOptions,
   type TrainStreamResult, type StreamEpochRecord, type StreamBatchInfo, type StreamEvaluation,
 } from './partial.js';
+export { shuffleBatches, ShuffleBuffer, shuffleRng, type ShuffleBufferOptions, type ShuffledBatch } from './data/shuffle.js';
 export { modelToJSON, modelFromJSON, parseSavedModel, MODEL_FORMAT, type SavedModel, type ModelExtras } from './models/io.js';
 export {
   renderChart, lossChart, convergenceChart, PALETTE,

@@ -11,6 +11,7 @@ import { Optimizer, resolveOptimizer, type OptimizerOptions } from './optim/inde
 import { int, num, onlyKeys, show } from './optim/validate.js';
 import { Dataset, type Matrix } from './data/dataset.js';
 import type { Evaluation, Model } from './models/model.js';
+import { shuffleBatches } from './data/shuffle.js';
 
 /** A batch of rows as plain arrays: x row-major (rows × model.features) or one array per row; y one target per row. */
 export interface Batch {
@@ -234,6 +235,14 @@ export interface TrainStreamOptions extends PartialFitOptions {
   onEpoch?: (record: StreamEpochRecord) => void | boolean;
   /** After each batch; return false to stop. */
   onBatch?: (info: StreamBatchInfo) => void | boolean;
+  /**
+   * Shuffles the rows through a seeded buffer of this many rows (see {@link shuffleBatches}), with a
+   * new permutation each epoch; memory grows by shuffleBuffer × features floats. Default off: rows in
+   * arrival order. Use it when the source is not in random order (e.g. sorted by label).
+   */
+  shuffleBuffer?: number;
+  /** Seed of the shuffle buffer (u32). Default 0. */
+  seed?: number;
 }
 
 /** What {@link trainStream} returns. */
@@ -254,13 +263,16 @@ export type BatchSource = AsyncIterable<Batch | Dataset> | Iterable<Batch | Data
  * Trains `model` from a stream of batches (out of core): each batch is copied into backend memory,
  * used, and freed, so memory stays bounded by one batch whatever the data's size. `source` is an
  * (async) iterable of batches, or a function returning a fresh one per epoch (needed for epochs > 1),
- * e.g. `() => csvBatches('big.csv', { batch: 1024 })`. Batches are used in arrival order: shuffle the
- * file beforehand if its order is not random.
+ * e.g. `() => csvBatches('big.csv', { batch: 1024 })`. Batches are used in arrival order unless
+ * `shuffleBuffer` is set, which shuffles the rows through a seeded buffer of that many rows each epoch
+ * (needed when the file is not in random order, e.g. sorted by label).
  */
 export async function trainStream(model: Model, source: BatchSource | (() => BatchSource), options: TrainStreamOptions = {}): Promise<TrainStreamResult> {
   if (options === null || typeof options !== 'object') throw new HyperParameterError('options', `must be an object, got ${show(options)}`);
-  const { epochs: e, onEpoch, onBatch, ...fitOptions } = options;
+  const { epochs: e, onEpoch, onBatch, shuffleBuffer: sb, seed: s, ...fitOptions } = options;
   const epochs = int('epochs', e, 1, 1);
+  const shuffleBuffer = sb === undefined ? undefined : int('shuffleBuffer', sb, 1, 1);
+  const seed = int('seed', s, 0, 0, 0xffffffff);
   if (epochs > 1 && typeof source !== 'function') {
     throw new HyperParameterError('epochs', `${epochs} epochs need a source factory, () => batches, to read the data again`);
   }
@@ -268,12 +280,17 @@ export async function trainStream(model: Model, source: BatchSource | (() => Bat
     if (f !== undefined && typeof f !== 'function') throw new HyperParameterError(k, `must be a function, got ${show(f)}`);
   }
   const fitter = new PartialFitter(model, fitOptions);
+  // Shuffled chunks hold whole mini-batches (about 1024 rows), so every step but an epoch's last is full.
+  const bs = fitOptions.batch;
+  const chunk = typeof bs === 'number' ? bs * Math.max(1, Math.ceil(1024 / bs)) : undefined;
   const history: StreamEpochRecord[] = [];
   let stopReason: TrainStreamResult['stopReason'] = 'epochs';
   const t0 = performance.now();
   try {
     outer: for (let epoch = 1; epoch <= epochs; epoch++) {
-      const batches = typeof source === 'function' ? source() : source;
+      const given = typeof source === 'function' ? source() : source;
+      const batches = shuffleBuffer === undefined ? given
+        : shuffleBatches(given, { buffer: shuffleBuffer, seed, epoch: epoch - 1, batch: chunk, features: model.features });
       let sum = 0, rows = 0, b = 0;
       for await (const batch of batches) {
         const r = fitter.partialFit(batch);

@@ -223,6 +223,37 @@ test('train --stream (out of core) gives the model of the in-memory run with --n
   fails(bad[1], 2, /--test-fraction needs the data in memory/);
 });
 
+test('train --stream --shuffle-buffer: a label-sorted file trains far better than in file order; bad values exit 2', async () => {
+  const digits = Dataset.builtin('digits');
+  const x = digits.x, y = digits.y, d = digits.features, n = digits.rows;
+  digits.dispose();
+  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => y[a] - y[b] || a - b);
+  const sx = new Float32Array(n * d), sy = new Float32Array(n);
+  order.forEach((r, i) => { sx.set(x.subarray(r * d, r * d + d), i * d); sy[i] = y[r]; });
+  writeFileSync(join(work, 'digits-sorted.csv'), formatCSV(sx, sy, d));
+  const common = ['digits-sorted.csv', '--stream', '--optimizer', 'sgd', '--lr', '0.2', '--batch', '8', '--epochs', '1', '--seed', '1', '--json'];
+  const [plain, shuffled, again, text] = await cliAll([
+    ['train', ...common], ['train', ...common, '--shuffle-buffer', '512'], ['train', ...common, '--shuffle-buffer', '512'],
+    ['train', ...common.slice(0, -1), '--shuffle-buffer', '512', '-q'],
+  ]);
+  for (const r of [plain, shuffled, again, text]) assert.is(r.code, 0, r.stderr);
+  const [a, b, c] = [plain, shuffled, again].map((r) => jsonLines(r.stdout).at(-1)!);
+  console.log(`    cli, digits sorted by label, 1 epoch: test accuracy file order ${a.test.accuracy.toFixed(3)}, --shuffle-buffer 512 ${b.test.accuracy.toFixed(3)}`);
+  assert.ok(b.test.accuracy > a.test.accuracy + 0.1, `${b.test.accuracy} vs ${a.test.accuracy}`);
+  assert.equal([b.shuffle, a.shuffle], [true, false]);
+  assert.is(c.test.loss, b.test.loss, 'seeded: the same run twice');
+  assert.match(text.stdout, /rows shuffled through a 512-row buffer \(seed 1\)/);
+  const bad = await cliAll([
+    ['train', 'wine', '--stream', '--shuffle-buffer', '0'], ['train', 'wine', '--stream', '--shuffle-buffer', 'lots'],
+    ['train', 'wine', '--shuffle-buffer', '10'], ['train', 'wine', '--stream', '--no-shuffle', '--shuffle-buffer', '10'],
+  ]);
+  fails(bad[0], 2, /--shuffle-buffer must be ≥ 1, got 0/);
+  fails(bad[1], 2, /--shuffle-buffer expects an integer/);
+  fails(bad[2], 2, /--shuffle-buffer applies to --stream/);
+  fails(bad[3], 2, /--shuffle-buffer and --no-shuffle contradict/);
+  assert.match(cli('train', '--help').stdout, /--shuffle-buffer ROWS/);
+});
+
 test('progress: one line per epoch on stderr when not a terminal; --quiet silences it; early stop', () => {
   const r = cli('train', 'wine', '--epochs', '3');
   assert.is(r.code, 0);

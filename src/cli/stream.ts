@@ -2,7 +2,8 @@
 // standardization over the training rows (csvStats), every epoch reads the file again in chunks
 // (csvBatches → trainStream), and two more passes evaluate the training and test rows. Only a chunk is
 // in memory at a time. The test set is every 5th row (as in memory), picked by row index as the file
-// streams by; rows stay in file order, so the model equals the in-memory one with --no-shuffle.
+// streams by; rows stay in file order, so the model equals the in-memory one with --no-shuffle, unless
+// --shuffle-buffer passes them through trainStream's seeded shuffle buffer (for files sorted by label).
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { DataError } from '../errors.js';
@@ -36,6 +37,8 @@ export async function streamRun(v: Parsed['values'], arg: string, options: Train
   // Chunks hold whole mini-batches, so the steps are those of the in-memory run in file order.
   const want = numberFlag('train', 'chunk', v.chunk, 4096, { integer: true, min: 1 });
   const chunk = batch * Math.max(1, Math.ceil(want / batch));
+  const shuffleBuffer = v['shuffle-buffer'] === undefined ? undefined
+    : numberFlag('train', 'shuffle-buffer', v['shuffle-buffer'], 0, { integer: true, min: 1 });
   const { path, name } = streamPath(arg);
   const split = !v['no-split'];
   const csv: CSVBatchOptions = {
@@ -55,9 +58,10 @@ export async function streamRun(v: Parsed['values'], arg: string, options: Train
     name: `${name} (streamed, ${chunk} rows at a time)`, features: stats.mean.length, target: stats.target,
     classNames: stats.classes, featureNames: stats.featureNames, builtin: isBuiltinName(arg) && !existsSync(arg) ? builtinCatalog[arg] : undefined,
   };
-  const opts: TrainOptions = { ...options, batch: options.batch, shuffle: false };
+  const opts: TrainOptions = { ...options, batch: options.batch, shuffle: shuffleBuffer !== undefined };
   const note = `${split ? `train ${stats.rows} rows, test = rows whose index is divisible by 5` : `all ${stats.rows} rows (no split)`}` +
-    `${standardize ? ", standardized with the training set's mean and std" : ''}; rows in file order`;
+    `${standardize ? ", standardized with the training set's mean and std" : ''}; ` +
+    `${shuffleBuffer === undefined ? 'rows in file order' : `rows shuffled through a ${shuffleBuffer}-row buffer (seed ${opts.seed})`}`;
   const model = makeModel('train', kind, data.features, classes, lossFromFlags('train', v));
   try {
     printHeader(out, data, note, model, classes, opts, backend);
@@ -66,7 +70,7 @@ export async function streamRun(v: Parsed['values'], arg: string, options: Train
     let result;
     try {
       result = await trainStream(model, () => csvBatches(path, { ...csv, filter: trainRows, standardize }), {
-        optimizer: opts.optimizer, l2: opts.l2, batch, epochs: opts.epochs,
+        optimizer: opts.optimizer, l2: opts.l2, batch, epochs: opts.epochs, shuffleBuffer, seed: opts.seed,
         onEpoch: (rec) => {
           progress.epoch(rec);
           // train()'s rule: an epoch counts as no change unless it beats the best loss by tol.

@@ -5,7 +5,7 @@ import { modelToJSON } from '../models/io.js';
 import { lossChart } from '../plot/svg.js';
 import type { BuiltinInfo } from '../data/catalog.js';
 import type { Evaluation, Model, ModelKind } from '../models/model.js';
-import { helpText, numberFlag, parseCommand, EXIT, type Flags, type Parsed } from './args.js';
+import { helpText, numberFlag, parseCommand, EXIT, UsageError, type Flags, type Parsed } from './args.js';
 import {
   CSV_FLAGS, RUN_FLAGS, TRAIN_FLAGS, batchFromFlag, checkWritable, chooseModel, describeEval, duration,
   expectPositionals, loadData, lossFromFlags, makeModel, optimizerFromFlags, prepare, Progress, progressMode, round, startBackend,
@@ -16,8 +16,9 @@ const FLAGS: Flags = {
   ...TRAIN_FLAGS,
   plot: { type: 'string', value: 'FILE.svg', help: 'write the loss curve (against epoch, samples seen and time) as SVG' },
   save: { type: 'string', value: 'FILE.json', help: 'save the model, with its standardization and names, for descent predict' },
-  stream: { type: 'boolean', help: 'out of core: read the CSV in chunks every epoch instead of loading it (for files larger than memory; rows in file order)' },
+  stream: { type: 'boolean', help: 'out of core: read the CSV in chunks every epoch instead of loading it (for files larger than memory; rows in file order unless --shuffle-buffer)' },
   chunk: { type: 'string', value: 'ROWS', help: 'rows read at a time with --stream (rounded up to a multiple of --batch)', def: '4096' },
+  'shuffle-buffer': { type: 'string', value: 'ROWS', help: 'with --stream: shuffle the rows through a seeded buffer of ROWS rows (new order each epoch, --seed); use it when the file is sorted, e.g. by label', def: 'off' },
   ...CSV_FLAGS,
   ...RUN_FLAGS,
 };
@@ -29,7 +30,9 @@ export const TRAIN_HELP = helpText(
   'last column unless --target) or a built-in dataset (see descent datasets). By default the test set is the rows\n' +
   "whose index is divisible by 5 and features are standardized with the training set's statistics.\n" +
   'With --stream the file is never loaded whole: one pass computes the statistics, then every epoch reads it again\n' +
-  'in chunks; memory stays bounded by a chunk, and the model is the one --no-shuffle would give in memory.',
+  'in chunks; memory stays bounded by a chunk, and the model is the one --no-shuffle would give in memory.\n' +
+  'A file in non-random order (e.g. sorted by label) needs --shuffle-buffer ROWS: rows pass through a seeded buffer\n' +
+  'of that many rows (memory ROWS × features floats), as tf.data shuffle(buffer_size); the larger, the better mixed.',
   FLAGS,
   'Example:\n  descent train digits --model softmax --optimizer adam --lr 0.01 --batch 32 --epochs 50 --seed 1 \\\n' +
   '    --early-stop 5 --plot loss.svg --save model.json',
@@ -204,6 +207,11 @@ export async function trainCommand(argv: string[]): Promise<number> {
   const savePath = checkWritable('train', 'save', v.save);
   const plotPath = checkWritable('train', 'plot', v.plot);
   const options = trainOptionsFromFlags('train', v);
+  if (v['shuffle-buffer'] !== undefined) {
+    if (!v.stream) throw new UsageError('descent train: --shuffle-buffer applies to --stream; in memory the rows are reshuffled each epoch already');
+    if (v['no-shuffle']) throw new UsageError('descent train: --shuffle-buffer and --no-shuffle contradict each other');
+    numberFlag('train', 'shuffle-buffer', v['shuffle-buffer'], 0, { integer: true, min: 1 });
+  }
   const mode = progressMode(v);
   const out = (s: string) => { if (mode !== 'json') process.stdout.write(s + '\n'); };
   const stream = v.stream ? (await import('./stream.js')).streamRun : undefined;
