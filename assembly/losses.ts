@@ -20,10 +20,13 @@ function labelAt(y: usize, idx: usize, r: i32): f32 {
   return load<f32>(y + (<usize>load<i32>(idx + (<usize>r << 2)) << 2));
 }
 
-/** grad[0..nW) = grad/m + l2·W; grad[nW..nW+nB) = grad/m; returns (l2/2)‖W‖². */
+/**
+ * Every kernel's last step: grad[0..nW) = grad/m + l2·W; grad[nW..nW+nB) = grad/m; returns the mean of
+ * the summed row losses plus (l2/2)‖W‖².
+ */
 // @ts-ignore: decorator
 @inline
-function finish(grad: usize, params: usize, nW: i32, nB: i32, count: i32, l2: f32): f64 {
+function finish(grad: usize, params: usize, nW: i32, nB: i32, count: i32, l2: f32, lossSum: f64): f64 {
   const inv: f32 = count > 0 ? <f32>1 / <f32>count : 0;
   axpby(grad, inv, l2, params, nW);
   const gb = grad + (<usize>nW << 2);
@@ -31,7 +34,8 @@ function finish(grad: usize, params: usize, nW: i32, nB: i32, count: i32, l2: f3
     const o = <usize>c << 2;
     store<f32>(gb + o, load<f32>(gb + o) * inv);
   }
-  return l2 != 0 ? 0.5 * <f64>l2 * <f64>dot(params, params, nW) : 0;
+  const pen = l2 != 0 ? 0.5 * <f64>l2 * <f64>dot(params, params, nW) : 0;
+  return (count > 0 ? lossSum / <f64>count : 0) + pen;
 }
 
 // @ts-ignore: decorator
@@ -60,8 +64,7 @@ export function lossGradSquared(
     gb += e;
   }
   store<f32>(grad + (<usize>d << 2), gb);
-  const pen = finish(grad, params, d, 1, count, l2);
-  return (count > 0 ? loss / <f64>count : 0) + pen;
+  return finish(grad, params, d, 1, count, l2, loss);
 }
 
 // The SIMD logistic kernel works on chunks of up to LOGISTIC_CHUNK rows (400 KB of X at d = 100, so a
@@ -304,8 +307,7 @@ export function lossGradLogistic(
     gb += e;
   }
   store<f32>(grad + (<usize>d << 2), gb);
-  const pen = finish(grad, params, d, 1, count, l2);
-  return (count > 0 ? loss / <f64>count : 0) + pen;
+  return finish(grad, params, d, 1, count, l2, loss);
 }
 
 /**
@@ -352,8 +354,7 @@ export function lossGradSoftmax(
       store<f32>(gbias + o, load<f32>(gbias + o) + e);
     }
   }
-  const pen = finish(grad, params, nW, k, count, l2);
-  return (count > 0 ? loss / <f64>count : 0) + pen;
+  return finish(grad, params, nW, k, count, l2, loss);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -390,8 +391,7 @@ export function lossGradHinge(
     }
   }
   store<f32>(grad + (<usize>d << 2), gb);
-  const pen = finish(grad, params, d, 1, count, l2);
-  return (count > 0 ? loss / <f64>count : 0) + pen;
+  return finish(grad, params, d, 1, count, l2, loss);
 }
 
 /** Squared hinge: max(0, 1 − m)²; dL/dz = −2·s·(1 − m) when m < 1. */
@@ -415,8 +415,7 @@ export function lossGradSquaredHinge(
     }
   }
   store<f32>(grad + (<usize>d << 2), gb);
-  const pen = finish(grad, params, d, 1, count, l2);
-  return (count > 0 ? loss / <f64>count : 0) + pen;
+  return finish(grad, params, d, 1, count, l2, loss);
 }
 
 /**
@@ -449,8 +448,7 @@ export function lossGradModifiedHuber(
     gb += e;
   }
   store<f32>(grad + (<usize>d << 2), gb);
-  const pen = finish(grad, params, d, 1, count, l2);
-  return (count > 0 ? loss / <f64>count : 0) + pen;
+  return finish(grad, params, d, 1, count, l2, loss);
 }
 
 /**
@@ -481,8 +479,7 @@ export function lossGradHuber(
     gb += e;
   }
   store<f32>(grad + (<usize>d << 2), gb);
-  const pen = finish(grad, params, d, 1, count, l2);
-  return (count > 0 ? loss / <f64>count : 0) + pen;
+  return finish(grad, params, d, 1, count, l2, loss);
 }
 
 /**
@@ -510,6 +507,5 @@ export function lossGradEpsilonInsensitive(
     }
   }
   store<f32>(grad + (<usize>d << 2), gb);
-  const pen = finish(grad, params, d, 1, count, l2);
-  return (count > 0 ? loss / <f64>count : 0) + pen;
+  return finish(grad, params, d, 1, count, l2, loss);
 }

@@ -2,11 +2,13 @@
 // Each returns the mean loss over rows idx[start..start+count) plus (l2/2)‖W‖² and overwrites `grad`.
 import { dotF32, axpyF32, axpbyF32 } from './linalg.js';
 
-function finish(grad: Float32Array, params: Float32Array, nW: number, nB: number, count: number, l2: number): number {
+/** Every kernel's last step: scales the gradient by 1/m, adds l2·W, returns the mean loss plus (l2/2)‖W‖². */
+function finish(grad: Float32Array, params: Float32Array, nW: number, nB: number, count: number, l2: number, lossSum: number): number {
   const inv = count > 0 ? 1 / count : 0;
   axpbyF32(grad, inv, l2, params, nW);
   for (let c = nW; c < nW + nB; c++) grad[c] *= inv;
-  return l2 !== 0 ? 0.5 * l2 * dotF32(params, 0, params, 0, nW) : 0;
+  const pen = l2 !== 0 ? 0.5 * l2 * dotF32(params, 0, params, 0, nW) : 0;
+  return (count > 0 ? lossSum / count : 0) + pen;
 }
 
 /** Squared error ½(w·x + b − y)², params = [w (d), b]. */
@@ -27,8 +29,7 @@ export function lossGradSquared(
     gb += e;
   }
   grad[d] = gb;
-  const pen = finish(grad, params, d, 1, count, l2);
-  return (count > 0 ? loss / count : 0) + pen;
+  return finish(grad, params, d, 1, count, l2, loss);
 }
 
 /** Logistic loss log(1 + e^z) − y·z for y ∈ {0, 1}, stable for any finite z. */
@@ -53,8 +54,7 @@ export function lossGradLogistic(
     gb += e;
   }
   grad[d] = gb;
-  const pen = finish(grad, params, d, 1, count, l2);
-  return (count > 0 ? loss / count : 0) + pen;
+  return finish(grad, params, d, 1, count, l2, loss);
 }
 
 /** Softmax cross-entropy over k classes; params = [W (k × d), b (k)]; scratch holds k logits. */
@@ -91,8 +91,7 @@ export function lossGradSoftmax(
       grad[nW + c] += e;
     }
   }
-  const pen = finish(grad, params, nW, k, count, l2);
-  return (count > 0 ? loss / count : 0) + pen;
+  return finish(grad, params, nW, k, count, l2, loss);
 }
 
 // Margin and robust losses, twins of the ones appended to assembly/losses.ts (scikit-learn's
@@ -119,8 +118,7 @@ export function lossGradHinge(
     }
   }
   grad[d] = gb;
-  const pen = finish(grad, params, d, 1, count, l2);
-  return (count > 0 ? loss / count : 0) + pen;
+  return finish(grad, params, d, 1, count, l2, loss);
 }
 
 /** Squared hinge max(0, 1 − m)²; dL/dz = −2s(1 − m) when m < 1. */
@@ -145,8 +143,7 @@ export function lossGradSquaredHinge(
     }
   }
   grad[d] = gb;
-  const pen = finish(grad, params, d, 1, count, l2);
-  return (count > 0 ? loss / count : 0) + pen;
+  return finish(grad, params, d, 1, count, l2, loss);
 }
 
 /** Modified Huber: 0 (m ≥ 1), (1 − m)² (m ≥ −1), −4m; dL/dz = 0, −2s(1 − m), −4s. */
@@ -177,8 +174,7 @@ export function lossGradModifiedHuber(
     gb += e;
   }
   grad[d] = gb;
-  const pen = finish(grad, params, d, 1, count, l2);
-  return (count > 0 ? loss / count : 0) + pen;
+  return finish(grad, params, d, 1, count, l2, loss);
 }
 
 /** Huber with threshold ε, r = z − y: ½r² (|r| ≤ ε) else ε|r| − ½ε²; dL/dz = r or ε·sign(r). */
@@ -207,8 +203,7 @@ export function lossGradHuber(
     gb += e;
   }
   grad[d] = gb;
-  const pen = finish(grad, params, d, 1, count, l2);
-  return (count > 0 ? loss / count : 0) + pen;
+  return finish(grad, params, d, 1, count, l2, loss);
 }
 
 /** Epsilon-insensitive max(0, |r| − ε), r = z − y; dL/dz = sign(r) when |r| > ε. */
@@ -235,6 +230,5 @@ export function lossGradEpsilonInsensitive(
     }
   }
   grad[d] = gb;
-  const pen = finish(grad, params, d, 1, count, l2);
-  return (count > 0 ? loss / count : 0) + pen;
+  return finish(grad, params, d, 1, count, l2, loss);
 }
