@@ -142,20 +142,16 @@ export function prepareJob(job: WorkerJob, o: TrainInWorkerOptions): { job: Job;
   if (job.backend !== undefined) out.backend = job.backend;
   if (job.split !== undefined) out.split = job.split;
   const buffers = [x.buffer as ArrayBuffer, y.buffer as ArrayBuffer];
-  if (job.test !== undefined) {
-    const t = toFlatMatrix(job.test.x, m.features, 'test.x');
-    const tx = wholeF32(t.data, transfer || t.data !== job.test.x);
-    const ty = wholeF32(targets(job.test.y, t.rows, 'test.y'), transfer || !(job.test.y instanceof Float32Array));
-    out.test = { x: tx, y: ty };
-    buffers.push(tx.buffer as ArrayBuffer, ty.buffer as ArrayBuffer);
-  }
-  if (job.validation !== undefined) {
-    const v = toFlatMatrix(job.validation.x, m.features, 'validation.x');
-    const vx = wholeF32(v.data, transfer || v.data !== job.validation.x);
-    const vy = wholeF32(targets(job.validation.y, v.rows, 'validation.y'), transfer || !(job.validation.y instanceof Float32Array));
-    out.validation = { x: vx, y: vy };
-    buffers.push(vx.buffer as ArrayBuffer, vy.buffer as ArrayBuffer);
-  }
+  /** A test or validation set flattened like the data, its buffers added to the transfer list. */
+  const extraSet = (set: { x: Matrix; y: ArrayLike<number> }, what: string) => {
+    const t = toFlatMatrix(set.x, m.features, `${what}.x`);
+    const sx = wholeF32(t.data, transfer || t.data !== set.x);
+    const sy = wholeF32(targets(set.y, t.rows, `${what}.y`), transfer || !(set.y instanceof Float32Array));
+    buffers.push(sx.buffer as ArrayBuffer, sy.buffer as ArrayBuffer);
+    return { x: sx, y: sy };
+  };
+  if (job.test !== undefined) out.test = extraSet(job.test, 'test');
+  if (job.validation !== undefined) out.validation = extraSet(job.validation, 'validation');
   if (job.params !== undefined) {
     if (job.params.length !== size) throw new ShapeError(`params: expected ${size} values, got ${job.params.length}`);
     out.initialParams = Float32Array.from(job.params);
