@@ -2,25 +2,8 @@
 // the update: clipping, annealed Gaussian noise, the two L1 treatments and Polyak averaging. Each is
 // a plain kernel over pointers (output first, never allocating) so that `minimize` can call them too.
 //
-// The control block `ctl` (f64 slots, see CTL_* below and src/backends/codes.ts) carries the options
-// of a run and the little state that must survive between runs (and be saved for resume): the
-// cumulative L1 penalty u, the averaging count, the step count and the noise PRNG's four words.
-
-export const CTL_LOSS_PARAM: i32 = 0; // epsilon of the Huber / epsilon-insensitive losses
-export const CTL_CLIP_NORM: i32 = 1; //  max global L2 norm of the gradient, 0 = off
-export const CTL_CLIP_VALUE: i32 = 2; // max |g_i|, 0 = off
-export const CTL_L1: i32 = 3; //         L1 strength α·l1Ratio, 0 = off
-export const CTL_L1_MODE: i32 = 4; //    L1_CUMULATIVE or L1_ORTHANT
-export const CTL_L1_U: i32 = 5; //       state: total L1 penalty u applied so far (cumulative mode)
-export const CTL_AVG_START: i32 = 6; //  average the iterates from this step on (1-based), 0 = off
-export const CTL_AVG_COUNT: i32 = 7; //  state: number of iterates in the average
-export const CTL_STEP: i32 = 8; //       state: steps taken (all runs)
-export const CTL_NOISE: i32 = 9; //      1 = add N(0, σ²) noise, σ per batch from the schedule array
-export const CTL_RNG: i32 = 10; //       state: xoshiro128** words, slots 10..13
-export const CTL_LEN: i32 = 16;
-
-export const L1_CUMULATIVE: i32 = 1;
-export const L1_ORTHANT: i32 = 2;
+// The noise PRNG's four words live in the caller's memory (the run descriptor's rng slots, or a block
+// of minimize), as f64 slots, so they are saved and resumed with the rest of a run.
 
 // ------------------------------------------------------------------------------------------------
 // Clipping
@@ -127,10 +110,10 @@ export function lnPortable(x: f64): f64 {
 
 /**
  * g[i] += σ·z_i for i < n, z_i standard normal from Marsaglia's polar method, drawn in pairs
- * (an odd n drops the last spare, so each call starts afresh). The PRNG words live in ctl[CTL_RNG..+4].
+ * (an odd n drops the last spare, so each call starts afresh). The PRNG words are the four f64 at `rng`.
  */
-export function addGradNoise(grads: usize, n: i32, sigma: f64, ctl: usize): void {
-  loadRng(ctl);
+export function addGradNoise(grads: usize, n: i32, sigma: f64, rng: usize): void {
+  loadRng(rng);
   for (let i = 0; i < n; i += 2) {
     let u: f64 = 0, v: f64 = 0, s: f64 = 0;
     do {
@@ -143,13 +126,12 @@ export function addGradNoise(grads: usize, n: i32, sigma: f64, ctl: usize): void
     store<f32>(grads + o, load<f32>(grads + o) + <f32>(sigma * (u * f)));
     if (i + 1 < n) store<f32>(grads + o, load<f32>(grads + o, 4) + <f32>(sigma * (v * f)), 4);
   }
-  storeRng(ctl);
+  storeRng(rng);
 }
 
 // @ts-ignore: decorator
 @inline
-function loadRng(ctl: usize): void {
-  const p = ctl + (<usize>CTL_RNG << 3);
+function loadRng(p: usize): void {
   r0 = <u32>load<f64>(p);
   r1 = <u32>load<f64>(p, 8);
   r2 = <u32>load<f64>(p, 16);
@@ -158,8 +140,7 @@ function loadRng(ctl: usize): void {
 
 // @ts-ignore: decorator
 @inline
-function storeRng(ctl: usize): void {
-  const p = ctl + (<usize>CTL_RNG << 3);
+function storeRng(p: usize): void {
   store<f64>(p, <f64>r0);
   store<f64>(p, <f64>r1, 8);
   store<f64>(p, <f64>r2, 16);

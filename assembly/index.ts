@@ -1,18 +1,9 @@
-// The exports of the descent kernels, nothing else.
-export { dotF32, axpyF32, axpbyF32, iotaI32 } from "./linalg";
-export { lossGradSquared, lossGradLogistic, lossGradSoftmax } from "./losses";
-export { lossGradHinge, lossGradSquaredHinge, lossGradModifiedHuber, lossGradHuber, lossGradEpsilonInsensitive } from "./losses";
-export { clipGradNorm, clipGradValue, addGradNoise, lnPortable, norm1, l1Cumulative, l1PseudoGrad, l1Project, averageStep } from "./gradtools";
-export { sgdStep } from "./optim/sgd";
-export { adamStep } from "./optim/adam";
-export { adamwStep } from "./optim/adamw";
-export { adagradStep } from "./optim/adagrad";
-export { adadeltaStep } from "./optim/adadelta";
-export { rmspropStep } from "./optim/rmsprop";
-export { adamaxStep } from "./optim/adamax";
-export { nadamStep } from "./optim/nadam";
-export { radamStep } from "./optim/radam";
-export { lossGrad, optimStep, runBatches } from "./train";
+// The exports of the descent kernels, nothing else: what src/backends/wasm.ts adapts to the Backend
+// interface. Everything else is internal to the binary.
+export { dotF32, axpyF32, iotaI32 } from "./linalg";
+export { clipGradNorm, clipGradValue, addGradNoise } from "./gradtools";
+export { optimStep } from "./optim/index.generated";
+export { lossGrad, runBatches } from "./train";
 
 /** Allocates n bytes, 16-byte aligned, from the runtime's TLSF heap. Memory may grow. */
 export function alloc(n: usize): usize {

@@ -113,8 +113,3 @@ export function dotF32(a: usize, b: usize, n: i32): f32 {
 export function axpyF32(y: usize, alpha: f32, x: usize, n: i32): void {
   axpy(y, alpha, x, n);
 }
-
-/** Exported y ← α·x + β·y over n f32. */
-export function axpbyF32(y: usize, alpha: f32, beta: f32, x: usize, n: i32): void {
-  axpby(y, alpha, beta, x, n);
-}

@@ -1,47 +1,47 @@
-// The batch loop, inside WASM: TypeScript hands over a run of batches (windows of the index array)
-// and gets control back only when the run ends, so stochastic gradient descent does not cross the
-// JS↔WASM boundary per sample. Loss and rule are integer codes picked once per call; the switch
-// runs once per batch, never per element.
+// The batch loop, inside WASM: TypeScript writes a run descriptor once (pointers, shapes, options and
+// the little state carried between runs; slots named in abi.json) and hands over a run of batches
+// (windows of the index array), getting control back only when the run ends, so stochastic gradient
+// descent does not cross the JS↔WASM boundary per sample. Loss and rule are integer codes read once
+// per call; the switches run once per batch, never per element.
+import {
+  LOSS_SQUARED, LOSS_LOGISTIC, LOSS_SOFTMAX, LOSS_HINGE, LOSS_SQUARED_HINGE, LOSS_MODIFIED_HUBER, LOSS_HUBER,
+  LOSS_EPSILON_INSENSITIVE, L1_CUMULATIVE, L1_ORTHANT, H_LR,
+  RUN_LOSS, RUN_RULE, RUN_PARAMS, RUN_GRADS, RUN_STATE, RUN_HYPER, RUN_N_PARAMS, RUN_FEATURES, RUN_OUTPUTS,
+  RUN_SCRATCH, RUN_X, RUN_Y, RUN_IDX, RUN_ROWS, RUN_BATCH_SIZE, RUN_LOSSES, RUN_SCHED, RUN_L2, RUN_LOSS_PARAM,
+  RUN_CLIP_NORM, RUN_CLIP_VALUE, RUN_L1, RUN_L1_MODE, RUN_L1BUF, RUN_AVG, RUN_AVG_START, RUN_NOISE, RUN_L1_U,
+  RUN_AVG_COUNT, RUN_STEP, RUN_RNG,
+} from "./abi.generated";
 import {
   lossGradSquared, lossGradLogistic, lossGradSoftmax,
   lossGradHinge, lossGradSquaredHinge, lossGradModifiedHuber, lossGradHuber, lossGradEpsilonInsensitive,
 } from "./losses";
 import {
-  CTL_LOSS_PARAM, CTL_CLIP_NORM, CTL_CLIP_VALUE, CTL_L1, CTL_L1_MODE, CTL_L1_U, CTL_AVG_START, CTL_AVG_COUNT,
-  CTL_STEP, CTL_NOISE, L1_CUMULATIVE, L1_ORTHANT,
   clipGradNorm, clipGradValue, addGradNoise, norm1, l1Cumulative, l1PseudoGrad, l1Project, averageStep,
 } from "./gradtools";
-import { sgdStep } from "./optim/sgd";
-import { adamStep } from "./optim/adam";
-import { adamwStep } from "./optim/adamw";
-import { adagradStep } from "./optim/adagrad";
-import { adadeltaStep } from "./optim/adadelta";
-import { rmspropStep } from "./optim/rmsprop";
-import { adamaxStep } from "./optim/adamax";
-import { nadamStep } from "./optim/nadam";
-import { radamStep } from "./optim/radam";
+import { optimStep } from "./optim/index.generated";
 
-export const LOSS_SQUARED: i32 = 0;
-export const LOSS_LOGISTIC: i32 = 1;
-export const LOSS_SOFTMAX: i32 = 2;
-export const LOSS_HINGE: i32 = 3;
-export const LOSS_SQUARED_HINGE: i32 = 4;
-export const LOSS_MODIFIED_HUBER: i32 = 5;
-export const LOSS_HUBER: i32 = 6;
-export const LOSS_EPSILON_INSENSITIVE: i32 = 7;
+// @ts-ignore: decorator
+@inline
+function slot(run: usize, offset: usize): f64 {
+  return load<f64>(run + offset);
+}
 
-export const OPT_SGD: i32 = 0;
-export const OPT_ADAM: i32 = 1;
-export const OPT_ADAMW: i32 = 2;
-export const OPT_ADAGRAD: i32 = 3;
-export const OPT_ADADELTA: i32 = 4;
-export const OPT_RMSPROP: i32 = 5;
-export const OPT_ADAMAX: i32 = 6;
-export const OPT_NADAM: i32 = 7;
-export const OPT_RADAM: i32 = 8;
+// @ts-ignore: decorator
+@inline
+function ptr(run: usize, offset: usize): usize {
+  return <usize>load<f64>(run + offset);
+}
+
+// @ts-ignore: decorator
+@inline
+function int(run: usize, offset: usize): i32 {
+  return <i32>load<f64>(run + offset);
+}
 
 /** Loss + gradient of model `loss` over rows idx[start .. start+count). */
-export function lossGrad(
+// @ts-ignore: decorator
+@inline
+function lossGradRows(
   loss: i32, grad: usize, params: usize, X: usize, y: usize, idx: usize,
   start: i32, count: i32, d: i32, k: i32, l2: f32, scratch: usize,
   lossParam: f32, // ε of the Huber and epsilon-insensitive losses; ignored by the others
@@ -59,79 +59,70 @@ export function lossGrad(
   return NaN;
 }
 
-/** One update of `params` (n f32) from `grads` by rule `opt`, with its state and hyper block. */
-export function optimStep(opt: i32, params: usize, grads: usize, state: usize, n: i32, h: usize): void {
-  switch (opt) {
-    case OPT_SGD: sgdStep(params, grads, state, n, h); break;
-    case OPT_ADAM: adamStep(params, grads, state, n, h); break;
-    case OPT_ADAMW: adamwStep(params, grads, state, n, h); break;
-    case OPT_ADAGRAD: adagradStep(params, grads, state, n, h); break;
-    case OPT_ADADELTA: adadeltaStep(params, grads, state, n, h); break;
-    case OPT_RMSPROP: rmspropStep(params, grads, state, n, h); break;
-    case OPT_ADAMAX: adamaxStep(params, grads, state, n, h); break;
-    case OPT_NADAM: nadamStep(params, grads, state, n, h); break;
-    case OPT_RADAM: radamStep(params, grads, state, n, h); break;
-  }
+/**
+ * Loss (with the run's L2 term) and its gradient, written to the run's `grads`, over rows
+ * idx[start .. start+count) of the run's data, at the run's `params`. Evaluation uses it with l2 = 0.
+ */
+export function lossGrad(run: usize, start: i32, count: i32): f64 {
+  return lossGradRows(int(run, RUN_LOSS), ptr(run, RUN_GRADS), ptr(run, RUN_PARAMS), ptr(run, RUN_X), ptr(run, RUN_Y),
+    ptr(run, RUN_IDX), start, count, int(run, RUN_FEATURES), int(run, RUN_OUTPUTS), <f32>slot(run, RUN_L2),
+    ptr(run, RUN_SCRATCH), <f32>slot(run, RUN_LOSS_PARAM));
 }
 
 /**
- * Runs up to `nBatches` batches of `batchSize` rows, the first starting at idx[start]; the last may
- * be shorter when it reaches `total`. Writes each batch's loss (before its update) to lossesOut (f64).
- * Returns the number of batches whose update was applied: fewer than asked means a batch loss was
- * not finite, and that batch left the parameters untouched.
- *
- * The training toolkit rides on four optional pointers (0 = absent, which gives the plain loop):
- * - `ctl`: the control block (gradtools.ts CTL_*): loss ε, clipping, L1, averaging, noise, and the
- *   state carried between runs (step count, u, averaging count, PRNG words), written back on return.
- * - `sched`: two f64 per batch, [lr, σ]: the learning rate written into h[0] before the batch's step
- *   (the kernel never knows the schedule's formula) and the noise standard deviation.
- * - `avg`: the running average of the iterates (nParams f32), when ctl[CTL_AVG_START] > 0.
- * - `l1buf`: nW = k·d f32 of L1 state: q of the cumulative method, or the orthant signs.
+ * Runs up to `nBatches` batches of the run's batchSize rows, the first starting at idx[start]; the last
+ * may be shorter when it reaches the run's `rows`. Writes each batch's loss (before its update) to the
+ * run's `losses` (f64). Returns the number of batches whose update was applied: fewer than asked means a
+ * batch loss was not finite, and that batch left the parameters untouched.
  *
  * Per batch: loss + gradient (with the L2 term) → L1 term added to the loss → noise → clip by norm →
- * clip by value → L1 pseudo-gradient (orthant mode) → lr into h[0] → update → L1 truncation → average.
+ * clip by value → L1 pseudo-gradient (orthant mode) → lr into the hyper block → update → L1 truncation →
+ * average. The tools are off when their slots are 0; `sched` (per-batch [lr, σ]) is optional. The state
+ * slots (l1U, avgCount, step, rng) are written back on return.
  */
-export function runBatches(
-  loss: i32, opt: i32, params: usize, grads: usize, state: usize, nParams: i32, h: usize,
-  X: usize, y: usize, idx: usize, d: i32, k: i32, l2: f32, scratch: usize,
-  start: i32, total: i32, batchSize: i32, nBatches: i32, lossesOut: usize,
-  ctl: usize, sched: usize, avg: usize, l1buf: usize,
-): i32 {
-  const hasCtl = ctl != 0;
-  const lossParam = hasCtl ? <f32>load<f64>(ctl + (<usize>CTL_LOSS_PARAM << 3)) : <f32>0;
-  const clipNorm = hasCtl ? load<f64>(ctl + (<usize>CTL_CLIP_NORM << 3)) : 0;
-  const clipValue = hasCtl ? <f32>load<f64>(ctl + (<usize>CTL_CLIP_VALUE << 3)) : <f32>0;
-  const l1 = hasCtl ? load<f64>(ctl + (<usize>CTL_L1 << 3)) : 0;
-  const l1Mode = hasCtl && l1 > 0 && l1buf != 0 ? <i32>load<f64>(ctl + (<usize>CTL_L1_MODE << 3)) : 0;
-  const avgStart = hasCtl && avg != 0 ? load<f64>(ctl + (<usize>CTL_AVG_START << 3)) : 0;
-  const noise = hasCtl && sched != 0 && load<f64>(ctl + (<usize>CTL_NOISE << 3)) != 0;
-  let u = hasCtl ? load<f64>(ctl + (<usize>CTL_L1_U << 3)) : 0;
-  let avgCount = hasCtl ? load<f64>(ctl + (<usize>CTL_AVG_COUNT << 3)) : 0;
-  let step = hasCtl ? load<f64>(ctl + (<usize>CTL_STEP << 3)) : 0;
+export function runBatches(run: usize, start: i32, nBatches: i32): i32 {
+  const loss = int(run, RUN_LOSS), rule = int(run, RUN_RULE);
+  const params = ptr(run, RUN_PARAMS), grads = ptr(run, RUN_GRADS), state = ptr(run, RUN_STATE);
+  const h = ptr(run, RUN_HYPER), nParams = int(run, RUN_N_PARAMS);
+  const d = int(run, RUN_FEATURES), k = int(run, RUN_OUTPUTS), scratch = ptr(run, RUN_SCRATCH);
+  const X = ptr(run, RUN_X), y = ptr(run, RUN_Y), idx = ptr(run, RUN_IDX);
+  const total = int(run, RUN_ROWS), batchSize = int(run, RUN_BATCH_SIZE);
+  const lossesOut = ptr(run, RUN_LOSSES), sched = ptr(run, RUN_SCHED);
+  const l2 = <f32>slot(run, RUN_L2), lossParam = <f32>slot(run, RUN_LOSS_PARAM);
+  const clipNorm = slot(run, RUN_CLIP_NORM), clipValue = <f32>slot(run, RUN_CLIP_VALUE);
+  const l1 = slot(run, RUN_L1), l1buf = ptr(run, RUN_L1BUF);
+  const l1Mode = l1 > 0 && l1buf != 0 ? int(run, RUN_L1_MODE) : 0;
+  const avg = ptr(run, RUN_AVG);
+  const avgStart = avg != 0 ? slot(run, RUN_AVG_START) : 0;
+  const noise = sched != 0 && slot(run, RUN_NOISE) != 0;
+  const rng = run + RUN_RNG;
+  let u = slot(run, RUN_L1_U);
+  let avgCount = slot(run, RUN_AVG_COUNT);
+  let step = slot(run, RUN_STEP);
   const nW = k * d;
   let b = 0;
   for (; b < nBatches; b++) {
     const s = start + b * batchSize;
     if (s >= total) break;
     const count = min(batchSize, total - s);
-    let L = lossGrad(loss, grads, params, X, y, idx, s, count, d, k, l2, scratch, lossParam);
+    let L = lossGradRows(loss, grads, params, X, y, idx, s, count, d, k, l2, scratch, lossParam);
     if (l1Mode != 0) L += l1 * norm1(params, nW);
     store<f64>(lossesOut + (<usize>b << 3), L);
     if (!isFinite(L)) break;
-    let lr = load<f64>(h);
+    let lr = load<f64>(h, H_LR);
     if (sched != 0) {
       const o = sched + (<usize>b << 4);
       lr = load<f64>(o);
-      store<f64>(h, lr);
+      store<f64>(h, lr, H_LR);
       if (noise) {
         const sigma = load<f64>(o, 8);
-        if (sigma > 0) addGradNoise(grads, nParams, sigma, ctl);
+        if (sigma > 0) addGradNoise(grads, nParams, sigma, rng);
       }
     }
     if (clipNorm > 0) clipGradNorm(grads, nParams, clipNorm);
     if (clipValue > 0) clipGradValue(grads, nParams, clipValue);
     if (l1Mode == L1_ORTHANT) l1PseudoGrad(grads, params, l1buf, nW, <f32>l1);
-    optimStep(opt, params, grads, state, nParams, h);
+    optimStep(rule, params, grads, state, nParams, h);
     if (l1Mode == L1_CUMULATIVE) {
       u += lr * l1;
       l1Cumulative(params, l1buf, nW, u);
@@ -144,10 +135,8 @@ export function runBatches(
       averageStep(avg, params, nParams, <f32>(1 / avgCount));
     }
   }
-  if (hasCtl) {
-    store<f64>(ctl + (<usize>CTL_L1_U << 3), u);
-    store<f64>(ctl + (<usize>CTL_AVG_COUNT << 3), avgCount);
-    store<f64>(ctl + (<usize>CTL_STEP << 3), step);
-  }
+  store<f64>(run + RUN_L1_U, u);
+  store<f64>(run + RUN_AVG_COUNT, avgCount);
+  store<f64>(run + RUN_STEP, step);
   return b;
 }

@@ -4,7 +4,8 @@ import { type Row, type RunOptions, measure, innerFor, checkClose, roofline } fr
 import { backends, binaryOf, Arena, iota } from './lib/backends.js';
 import { problem, vector, shape } from './lib/data.js';
 import { isMain, runAlone } from './lib/main.js';
-import { LOSS } from '../src/backends/codes.js';
+import { LOSS } from '../src/backends/abi.generated.js';
+import { Run } from '../src/runtime/run.js';
 
 export const name = 'losses';
 
@@ -33,14 +34,16 @@ export async function run(o: RunOptions): Promise<Row[]> {
       for (const be of bes) {
         const a = new Arena(be);
         const pX = a.f32(P.X), py = a.f32(y), pi = a.i32(idx), pp = a.f32(params), pg = a.f32(nP), ps = a.f32(k);
-        const L = be.lossGrad(code, pg, pp, pX, py, pi, 0, n, d, k, 1e-4, ps);
+        const desc = new Run(be, { loss: code, grads: pg, params: pp, X: pX, y: py, idx: pi, features: d, outputs: k, l2: 1e-4, scratch: ps });
+        const L = be.lossGrad(desc.ptr, 0, n);
         const got = [L, ...be.f32(pg, nP)];
         if (be.name === 'js') ref = got;
         const err = checkClose(`${label} on ${be.name}`, got, ref, 1e-4);
-        const fn = () => be.lossGrad(code, pg, pp, pX, py, pi, 0, n, d, k, 1e-4, ps);
+        const fn = () => be.lossGrad(desc.ptr, 0, n);
         const m = await measure(`${label} ${be.name}`, fn, { ...t, inner: innerFor(fn, 2) });
         rows.push(roofline({ suite: name, case: label, contender: be.name, binary: binaryOf(be.name), ...m, flops, bytes, maxRelErr: err }, o.limits));
         o.log(`  ${label} ${be.name}: ${m.medianMs.toPrecision(3)} ms`);
+        desc.dispose();
         a.free();
       }
     }

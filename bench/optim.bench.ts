@@ -6,6 +6,7 @@ import { backends, binaryOf, Arena } from './lib/backends.js';
 import { vector } from './lib/data.js';
 import { isMain, runAlone } from './lib/main.js';
 import { optimizerNames, resolveOptimizer, type OptimizerOptions } from '../src/optim/index.js';
+import { RULE } from '../src/backends/abi.generated.js';
 
 export const name = 'optim';
 
@@ -41,12 +42,12 @@ export async function run(o: RunOptions): Promise<Row[]> {
         const a = new Arena(be);
         const pp = a.f32(p0), pg = a.f32(g0), ps = a.f32(Math.max(1, S * n)), ph = a.f64(r.hyper);
         // Two steps from the same start on every backend: the second one reads non-zero state.
-        be.optimStep(r.spec.code, pp, pg, ps, n, ph);
-        be.optimStep(r.spec.code, pp, pg, ps, n, ph);
+        be.optimStep(RULE[r.spec.name as keyof typeof RULE], pp, pg, ps, n, ph);
+        be.optimStep(RULE[r.spec.name as keyof typeof RULE], pp, pg, ps, n, ph);
         const got = be.f32(pp, n).slice();
         if (be.name === 'js') ref = got;
         const err = checkClose(`${label} on ${be.name}`, got, ref, 1e-5);
-        const fn = () => be.optimStep(r.spec.code, pp, pg, ps, n, ph);
+        const fn = () => be.optimStep(RULE[r.spec.name as keyof typeof RULE], pp, pg, ps, n, ph);
         const m = await measure(`${label} ${be.name}`, fn, { ...t, inner: innerFor(fn, 1) });
         rows.push(roofline({
           suite: name, case: label, contender: be.name, binary: binaryOf(be.name), ...m, bytes: per * n, maxRelErr: err,

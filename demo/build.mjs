@@ -12,7 +12,7 @@ const root = join(here, '..');
 
 /** Builds the demo into `outDir` (default demo/dist); returns the output folder. */
 export async function build({ outDir = join(here, 'dist'), minify = true, quiet = false } = {}) {
-  if (!existsSync(join(root, 'src', 'runtime', 'binaries.generated.ts'))) {
+  if (!existsSync(join(root, 'src', 'backends', 'binaries.generated.ts'))) {
     // The kernels are embedded from the generated module; make it once on a fresh clone.
     execFileSync(process.execPath, [join(root, 'scripts', 'build-wasm.mjs')], { cwd: root, stdio: quiet ? 'ignore' : 'inherit' });
   }

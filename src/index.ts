@@ -8,10 +8,10 @@ export { logistic } from './models/logistic.js';
 export { softmax } from './models/softmax.js';
 export { train, type TrainOptions, type TrainResult, type EpochRecord, type StopReason, type BatchOption } from './train.js';
 export {
-  optimizer, optimizerNames, Optimizer,
+  optimizer, optimizerNames, optimizerDefaults, Optimizer,
   type OptimizerOptions, type OptimizerName, type SgdOptions, type AdamOptions, type AdamWOptions,
   type AdagradOptions, type AdadeltaOptions, type RmspropOptions, type AdamaxOptions, type NadamOptions,
-  type RadamOptions,
+  type RadamOptions, type LionOptions,
 } from './optim/index.js';
 export { Rng } from './rng.js';
 export { DescentError, ShapeError, DataError, HyperParameterError, BackendError, DisposedError } from './errors.js';

@@ -9,7 +9,7 @@ import { backend } from './runtime/index.js';
 import { Optimizer, resolveOptimizer, type OptimizerOptions } from './optim/index.js';
 import { createSchedule, type ScheduleOptions } from './optim/schedules.js';
 import { int, num, onlyKeys, show } from './optim/validate.js';
-import { CTL, CTL_LEN } from './backends/codes.js';
+import { HYPER } from './backends/abi.generated.js';
 import { Rng } from './rng.js';
 import type { GradNoiseOptions } from './train.js';
 
@@ -128,7 +128,7 @@ export function minimize(fg: ObjectiveFn, x0: ArrayLike<number>, options: Minimi
       seed: int('gradNoise.seed', g.seed, 0, 0, 0xffffffff),
     };
   }
-  const schedule = createSchedule(options.schedule, { baseLr: resolved.hyper[0], stepsPerEpoch: 1, runSteps: maxSteps });
+  const schedule = createSchedule(options.schedule, { baseLr: resolved.hyper[HYPER.lr], stepsPerEpoch: 1, runSteps: maxSteps });
   if (schedule.monitor !== undefined && schedule.monitor !== 'loss') {
     throw new HyperParameterError('schedule.monitor', "minimize has no validation set; reduce-on-plateau watches 'loss'");
   }
@@ -136,16 +136,16 @@ export function minimize(fg: ObjectiveFn, x0: ArrayLike<number>, options: Minimi
   const n = x0.length;
   const be = backend();
   const opt = new Optimizer(resolved, n);
-  let ctl: Block<'f64'> | undefined;
+  // The noise PRNG's four words, the same generator the batch loop keeps in its run descriptor.
+  let rng: Block<'f64'> | undefined;
   const t0 = performance.now();
   const history: StepRecord[] = [];
   let stopReason: MinimizeStopReason = 'steps';
   let steps = 0;
   let best = Infinity, noChange = 0;
   try {
-    ctl = new Block(be, 'f64', CTL_LEN);
-    ctl.view.fill(0);
-    if (noise) ctl.view.set(new Rng(noise.seed).state, CTL.rng);
+    rng = new Block(be, 'f64', 4);
+    rng.view.set(noise ? new Rng(noise.seed).state : [0, 0, 0, 0]);
     opt.params.set(Float32Array.from(x0));
     const last = opt.params.slice();
     let lastLoss = NaN;
@@ -163,8 +163,8 @@ export function minimize(fg: ObjectiveFn, x0: ArrayLike<number>, options: Minimi
         break;
       }
       const lr = schedule.lr(t);
-      opt.hyperBlock.view[0] = lr;
-      if (noise) be.addGradNoise(opt.gradsBlock.ptr, n, Math.sqrt(noise.eta / Math.pow(1 + t, noise.gamma)), ctl.ptr);
+      opt.hyperBlock.view[HYPER.lr] = lr;
+      if (noise) be.addGradNoise(opt.gradsBlock.ptr, n, Math.sqrt(noise.eta / Math.pow(1 + t, noise.gamma)), rng.ptr);
       if (clipNorm > 0) be.clipGradNorm(opt.gradsBlock.ptr, n, clipNorm);
       if (clipValue > 0) be.clipGradValue(opt.gradsBlock.ptr, n, clipValue);
       opt.step();
@@ -213,7 +213,7 @@ export function minimize(fg: ObjectiveFn, x0: ArrayLike<number>, options: Minimi
     return { x, loss, history, stopReason, steps, ms: performance.now() - t0, backend: be.name };
   } finally {
     opt.dispose();
-    disposeAll(ctl);
+    disposeAll(rng);
   }
 }
 

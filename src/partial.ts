@@ -6,7 +6,7 @@
 // batch size and the same optimizer.
 import { DataError, HyperParameterError } from './errors.js';
 import { Block, disposeAll } from './runtime/block.js';
-import { CTL, CTL_LEN } from './backends/codes.js';
+import { Run } from './runtime/run.js';
 import { Optimizer, resolveOptimizer, type OptimizerOptions } from './optim/index.js';
 import { int, num, onlyKeys, show } from './optim/validate.js';
 import { Dataset, type Matrix } from './data/dataset.js';
@@ -61,8 +61,8 @@ export class PartialFitter {
   private idx: Block<'i32'> | undefined;
   private losses: Block<'f64'> | undefined;
   private readonly scratch: Block<'f32'>;
-  /** The kernel's control block: carries the loss's ε (Huber, epsilon-insensitive); every other option off. */
-  private readonly ctl: Block<'f64'>;
+  /** The run descriptor: the model, optimizer and l2 once; the call's data per call; every tool off. */
+  private readonly run: Run;
 
   constructor(model: Model, options: PartialFitOptions = {}) {
     if (options === null || typeof options !== 'object') throw new HyperParameterError('options', `must be an object, got ${show(options)}`);
@@ -77,15 +77,13 @@ export class PartialFitter {
     let scratch: Block<'f32'> | undefined;
     try {
       scratch = new Block(model.paramsBlock.backend, 'f32', model.outputs);
-      this.ctl = new Block(model.paramsBlock.backend, 'f64', CTL_LEN);
+      this.run = new Run(model.paramsBlock.backend, { ...model.runFields(), ...this.opt.runFields(), scratch: scratch.ptr, l2: this.l2 });
     } catch (e) {
       this.opt.dispose();
       scratch?.dispose();
       throw e;
     }
     this.scratch = scratch;
-    this.ctl.view.fill(0);
-    this.ctl.view[CTL.lossParam] = model.epsilon;
   }
 
   /** The learning rate the next step uses (set it between calls for a schedule). */
@@ -141,10 +139,9 @@ export class PartialFitter {
       this.reserve(n, nb);
       const opt = this.opt;
       // Kept to put back if the call diverges, so a bad batch loses nothing (principle 7).
-      const before = [model.paramsBlock.view.slice(), opt.stateBlock.view.slice(), opt.hyperBlock.view.slice(), this.ctl.view.slice()];
-      const done = model.paramsBlock.backend.runBatches(model.lossCode, opt.code, model.paramsBlock.ptr, opt.gradsBlock.ptr,
-        opt.stateBlock.ptr, model.size, opt.hyperBlock.ptr, ds.xBlock.ptr, ds.yBlock.ptr, this.idx!.ptr,
-        model.features, model.outputs, this.l2, this.scratch.ptr, 0, n, bs, nb, this.losses!.ptr, this.ctl.ptr);
+      const before = [model.paramsBlock.view.slice(), opt.stateBlock.view.slice(), opt.hyperBlock.view.slice(), this.run.block.view.slice()];
+      this.run.set({ ...ds.runFields(), idx: this.idx!.ptr, rows: n, batchSize: bs, losses: this.losses!.ptr });
+      const done = model.paramsBlock.backend.runBatches(this.run.ptr, 0, nb);
       const lv = this.losses!.view;
       let sum = 0;
       for (let b = 0; b < done; b++) sum += lv[b] * Math.min(bs, n - b * bs);
@@ -156,7 +153,7 @@ export class PartialFitter {
         params.set(before[0] as Float32Array);
         opt.stateBlock.view.set(before[1] as Float32Array);
         opt.hyperBlock.view.set(before[2] as Float64Array);
-        this.ctl.view.set(before[3] as Float64Array);
+        this.run.block.view.set(before[3] as Float64Array);
         return { loss, rows: n, steps: 0, diverged: true };
       }
       this.steps += done;
@@ -170,7 +167,8 @@ export class PartialFitter {
   /** Frees the optimizer state and buffers (not the model); safe to call twice. */
   dispose(): void {
     this.opt.dispose();
-    disposeAll(this.idx, this.losses, this.scratch, this.ctl);
+    disposeAll(this.idx, this.losses, this.scratch);
+    this.run.dispose();
   }
 }
 

@@ -32,7 +32,8 @@ export interface EpochRecord {
 /** The state of a training run, from {@link Trainer.save}, `result.state` or the `onEpoch` context. */
 export interface TrainState {
   format: 'descent-train-state';
-  version: 1;
+  /** 2 since the run descriptor replaced the control block (version 1 stored it as `ctl`). */
+  version: 2;
   /** Backend that produced the state; resuming elsewhere works but is not bit-identical. */
   backend: BackendName;
   /** SHA-256 of the WASM binary that produced it (null for `js`). */
@@ -55,8 +56,8 @@ export interface TrainState {
     /** The rule's state vectors (moments, momentum buffer), f32. */
     state: number[];
   };
-  /** The batch loop's control block (step count, cumulative L1 u, averaging count, noise PRNG words). */
-  ctl: number[];
+  /** The batch loop's state: steps over all runs, cumulative L1 u, averaging count, noise PRNG words. */
+  loop: { step: number; l1U: number; avgCount: number; rng: number[] };
   /** Running average of the iterates (averaged SGD), or null. */
   avg: number[] | null;
   /** L1 buffer (cumulative penalties q, or orthant signs), or null. */

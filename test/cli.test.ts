@@ -56,7 +56,7 @@ function fails(r: Run, code: number, message: RegExp): void {
 }
 
 test.before(async () => {
-  if (!existsSync(join(root, 'src', 'runtime', 'binaries.generated.ts'))) {
+  if (!existsSync(join(root, 'src', 'backends', 'binaries.generated.ts'))) {
     execFileSync('npm', ['run', 'build'], { cwd: root, stdio: 'inherit' });
   } else if (!existsSync(bin) || statSync(bin).mtimeMs < newest(join(root, 'src'))) {
     execFileSync('npm', ['run', 'build:ts'], { cwd: root, stdio: 'inherit' });

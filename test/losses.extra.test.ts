@@ -5,7 +5,8 @@ import * as assert from 'uvu/assert';
 import { linear, logistic, train, Rng, Model, Dataset } from '../src/index.ts';
 import { backend } from '../src/runtime/index.ts';
 import { Block, disposeAll } from '../src/runtime/block.ts';
-import { LOSS, type LossName } from '../src/backends/codes.ts';
+import { LOSS, type LossName } from '../src/backends/abi.generated.ts';
+import { Run } from '../src/runtime/run.ts';
 import { BACKENDS, builtin, use } from './toolkit-helpers.ts';
 
 type Extra = 'hinge' | 'squaredHinge' | 'modifiedHuber' | 'huber' | 'epsilonInsensitive';
@@ -76,7 +77,12 @@ function kernel(l: Extra, p: Problem, l2: number): { loss: number; grad: Float32
     Y.view.set(p.y);
     I.view.set(p.rows);
     W.view.set(p.w);
-    const loss = be.lossGrad(LOSS[l as LossName], G.ptr, W.ptr, X.ptr, Y.ptr, I.ptr, 0, p.rows.length, p.d, 1, l2, S.ptr, EPS);
+    const desc = new Run(be, {
+      loss: LOSS[l as LossName], grads: G.ptr, params: W.ptr, X: X.ptr, y: Y.ptr, idx: I.ptr, features: p.d, outputs: 1,
+      l2, scratch: S.ptr, lossParam: EPS,
+    });
+    const loss = be.lossGrad(desc.ptr, 0, p.rows.length);
+    desc.dispose();
     return { loss, grad: G.view.slice() };
   } finally {
     disposeAll(...blocks);

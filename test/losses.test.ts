@@ -3,7 +3,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { loadBackend, type Backend } from '../src/runtime/index.js';
-import { LOSS } from '../src/backends/codes.js';
+import { LOSS } from '../src/backends/abi.generated.js';
+import { Run } from '../src/runtime/run.js';
 import { Rng } from '../src/rng.js';
 import { BACKENDS, LENGTHS, uniform, maxRelDiff } from './_util.js';
 
@@ -32,7 +33,12 @@ function run(be: Backend, p: Problem): { loss: number; grad: Float32Array } {
   be.i32(bufs.idx, p.idx.length).set(p.idx);
   be.f32(bufs.params, np).set(p.params);
   be.f32(bufs.grad, np).fill(123); // must be overwritten, not accumulated
-  const loss = be.lossGrad(LOSS[p.loss], bufs.grad, bufs.params, bufs.X, bufs.y, bufs.idx, p.start, p.count, p.d, p.k, p.l2, bufs.scratch);
+  const desc = new Run(be, {
+    loss: LOSS[p.loss], grads: bufs.grad, params: bufs.params, X: bufs.X, y: bufs.y, idx: bufs.idx,
+    features: p.d, outputs: p.k, l2: p.l2, scratch: bufs.scratch,
+  });
+  const loss = be.lossGrad(desc.ptr, p.start, p.count);
+  desc.dispose();
   const grad = be.f32(bufs.grad, np).slice();
   for (const ptr of Object.values(bufs)) be.free(ptr);
   return { loss, grad };

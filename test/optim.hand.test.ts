@@ -3,7 +3,7 @@
 // steps and no call into descent's own code, so a wrong kernel cannot agree with itself here.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { init, optimizer, type BackendName, type OptimizerOptions } from '../src/index.js';
+import { init, optimizer, optimizerNames, type BackendName, type OptimizerOptions } from '../src/index.js';
 
 type V = number[];
 const P0: V = [1.0, -2.0, 0.5];
@@ -215,13 +215,29 @@ cases.push({ title: 'nadam wd (PyTorch 1.13)', options: { name: 'nadam', lr: 0.0
   cases.push({ title: 'radam first steps', options: { name: 'radam', lr }, expected: [p1, p2] });
 }
 
+{
+  // Lion with decoupled weight decay: p ← p·(1 − lr·λ) − lr·sign(β1·m + (1 − β1)·g); m ← β2·m + (1 − β2)·g.
+  // Element 2's second gradient is negative but small, so the interpolated momentum keeps it positive:
+  // sign(c) ≠ sign(g) there. The third step has a zero gradient, so its direction is sign(m₂) alone,
+  // which holds only if m was updated with β2 (with β1 instead, element 0 would turn negative).
+  const lr = 0.1, b1 = 0.9, b2 = 0.99, wd = 0.5;
+  const G2L: V = [-0.25, 0.75, -0.05], G3L: V = [0, 0, 0];
+  const p1 = each((i) => P0[i] * (1 - lr * wd) - lr * sign(b1 * 0 + (1 - b1) * G1[i]));
+  const m1 = each((i) => b2 * 0 + (1 - b2) * G1[i]);
+  const p2 = each((i) => p1[i] * (1 - lr * wd) - lr * sign(b1 * m1[i] + (1 - b1) * G2L[i]));
+  const m2 = each((i) => b2 * m1[i] + (1 - b2) * G2L[i]);
+  const p3 = each((i) => p2[i] * (1 - lr * wd) - lr * sign(b1 * m2[i] + (1 - b1) * G3L[i]));
+  assert.equal(each((i) => sign(b1 * m1[i] + (1 - b1) * G2L[i])), [-1, 1, 1], 'the case exercises sign(c) ≠ sign(g)');
+  cases.push({ title: 'lion decoupled decay', options: { name: 'lion', lr, betas: [b1, b2], weightDecay: wd }, expected: [p1, p2, p3], grads: [G1, G2L, G3L] });
+}
+
 // f32 parameters against f64 arithmetic: a few ulps of relative error per step.
 const REL = 1e-6, ABS = 1e-7;
 const BACKENDS: BackendName[] = ['js', 'wasm-scalar', 'wasm-simd'];
 
 test('every rule covered', () => {
   const names = new Set(cases.map((c) => c.options.name));
-  for (const n of ['sgd', 'adam', 'adamw', 'adagrad', 'adadelta', 'rmsprop', 'adamax', 'nadam', 'radam']) {
+  for (const n of optimizerNames) {
     assert.ok(names.has(n as never), `no hand-written case for ${n}`);
   }
 });

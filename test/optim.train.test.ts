@@ -16,6 +16,7 @@ const CONFIGS: OptimizerOptions[] = [
   { name: 'adamax', lr: 0.05 },
   { name: 'nadam', lr: 0.05 },
   { name: 'radam', lr: 0.1 },
+  { name: 'lion', lr: 0.02 },
 ];
 
 const BACKENDS: BackendName[] = ['js', 'wasm-scalar', 'wasm-simd'];

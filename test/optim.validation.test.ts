@@ -57,6 +57,10 @@ const BAD: [string, unknown, string][] = [
   ['eps = 0 (Adamax)', { name: 'adamax', eps: 0 }, 'optimizer.eps'],
   ['NaN eps (NAdam)', { name: 'nadam', eps: NaN }, 'optimizer.eps'],
   ['infinite eps (RAdam)', { name: 'radam', eps: Infinity }, 'optimizer.eps'],
+  // Lion.
+  ['eps on Lion (it has none)', { name: 'lion', eps: 1e-8 }, 'optimizer.eps'],
+  ['beta1 = 1 (Lion)', { name: 'lion', betas: [1, 0.99] }, 'optimizer.betas[0]'],
+  ['negative weightDecay (Lion)', { name: 'lion', weightDecay: -0.1 }, 'optimizer.weightDecay'],
   // Weight decay.
   ['negative weightDecay (SGD)', { name: 'sgd', weightDecay: -0.01 }, 'optimizer.weightDecay'],
   ['negative weightDecay (AdamW)', { name: 'adamw', weightDecay: -0.01 }, 'optimizer.weightDecay'],
@@ -102,6 +106,7 @@ const GOOD: OptimizerOptions[] = [
   { name: 'adamax', betas: [0, 0.5] },
   { name: 'nadam', momentumDecay: 0 },
   { name: 'radam', betas: [0.5, 0] },
+  { name: 'lion', betas: [0, 0], weightDecay: 1 },
 ];
 
 const BACKENDS: BackendName[] = ['js', 'wasm-scalar', 'wasm-simd'];

@@ -31,7 +31,7 @@ function assertBrowserSafe(inputs: string[], code: string, label: string): void 
 test('the default entry bundles for browsers: no fs, no Node built-ins, no top-level await (an IIFE bundle cannot hold one)', async () => {
   const { inputs, code } = await bundleForBrowser(`import * as d from './src/index.ts'; (globalThis as any).d = d;`, 'iife');
   assertBrowserSafe(inputs, code, 'src/index.ts');
-  assert.ok(inputs.includes('src/runtime/binaries.generated.ts'), 'the kernels are embedded, nothing to fetch');
+  assert.ok(inputs.includes('src/backends/binaries.generated.ts'), 'the kernels are embedded, nothing to fetch');
   assert.not.match(code, /fetch\(|XMLHttpRequest/, 'loading the kernels needs no network');
 });
 

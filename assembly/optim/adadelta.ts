@@ -4,24 +4,21 @@
 //   δ ← √(u + ε) / √(a + ε) · g
 //   u ← ρ·u + (1 − ρ)·δ²
 //   p ← p − lr·δ
-// Hyper-parameter block h (f64): [lr, t, rho, eps, weightDecay]; t only counts steps (the rule
+// Hyper-parameter slots (assembly/abi.json): lr, t, rho, eps, weightDecay; t only counts steps (the rule
 // has no bias correction). State: the square average a, then the accumulated update u (2 × n f32).
 // Same f32 operations, same order in the SIMD and scalar loops (bit-identical binaries).
-
+import { H_LR, H_T, ADADELTA_EPS, ADADELTA_RHO, ADADELTA_WEIGHT_DECAY } from "../abi.generated";
 import { pin } from './pin';
 
-/** Number of n-length f32 state vectors the rule keeps. */
-export const ADADELTA_STATE_VECTORS: i32 = 2;
-
-/** One Adadelta step over n parameters; increments the step count h[1]. State: 2 × n f32. */
+/** One Adadelta step over n parameters; increments the step count (slot t). State: 2 × n f32. */
 export function adadeltaStep(params: usize, grads: usize, state: usize, n: i32, h: usize): void {
-  const t = load<f64>(h, 8) + 1;
-  store<f64>(h, t, 8);
-  const nlr = <f32>-load<f64>(h);
-  const rho64 = load<f64>(h, 16);
+  const t = load<f64>(h, H_T) + 1;
+  store<f64>(h, t, H_T);
+  const nlr = <f32>-load<f64>(h, H_LR);
+  const rho64 = load<f64>(h, ADADELTA_RHO);
   const rho = <f32>rho64, crho = <f32>(1 - rho64);
-  const eps = <f32>load<f64>(h, 24);
-  const wd = <f32>load<f64>(h, 32);
+  const eps = <f32>load<f64>(h, ADADELTA_EPS);
+  const wd = <f32>load<f64>(h, ADADELTA_WEIGHT_DECAY);
   const sq = state;
   const acc = state + (<usize>n << 2);
   let i = 0;

@@ -3,25 +3,22 @@
 //   clr ← lr / (1 + (t − 1)·lr_decay)
 //   s ← s + g²
 //   p ← p − clr·g / (√s + ε)
-// Hyper-parameter block h (f64): [lr, t, lrDecay, weightDecay, initialAccumulatorValue, eps].
+// Hyper-parameter slots (assembly/abi.json): lr, t, lrDecay, weightDecay, initialAccumulatorValue, eps.
 // State: the sum of squares s (n f32). It starts at initialAccumulatorValue, which the TS side writes
 // when the optimizer is created (OptimizerSpec.initState), so the kernel never needs to know t = 1.
 // The f32 operations follow ATen's order (addcdiv: p + (c·g)/d) and are the same in both loops, so
 // the SIMD and scalar binaries agree bit for bit.
-
+import { H_LR, H_T, ADAGRAD_EPS, ADAGRAD_LR_DECAY, ADAGRAD_WEIGHT_DECAY } from "../abi.generated";
 import { pin } from './pin';
 
-/** Number of n-length f32 state vectors the rule keeps. */
-export const ADAGRAD_STATE_VECTORS: i32 = 1;
-
-/** One Adagrad step over n parameters; increments the step count h[1]. State: 1 × n f32. */
+/** One Adagrad step over n parameters; increments the step count (slot t). State: 1 × n f32. */
 export function adagradStep(params: usize, grads: usize, state: usize, n: i32, h: usize): void {
-  const t = load<f64>(h, 8) + 1;
-  store<f64>(h, t, 8);
-  const lr = load<f64>(h);
-  const lrDecay = load<f64>(h, 16);
-  const wd = <f32>load<f64>(h, 24);
-  const eps = <f32>load<f64>(h, 40);
+  const t = load<f64>(h, H_T) + 1;
+  store<f64>(h, t, H_T);
+  const lr = load<f64>(h, H_LR);
+  const lrDecay = load<f64>(h, ADAGRAD_LR_DECAY);
+  const wd = <f32>load<f64>(h, ADAGRAD_WEIGHT_DECAY);
+  const eps = <f32>load<f64>(h, ADAGRAD_EPS);
   const nclr = <f32>(-lr / (1 + (t - 1) * lrDecay));
   let i = 0;
   if (ASC_FEATURE_SIMD) {

@@ -5,26 +5,23 @@
 //   v̂ ← max(v̂, v)                       (amsgrad)
 //   p ← p − (lr / (1 − β1^t)) · m / (√v / √(1 − β2^t) + ε)
 // AdamW (adamw.ts) calls the same core with decoupled decay: p ← p·(1 − lr·λ) first, g unchanged.
-// Hyper-parameter block h (f64): [lr, t, beta1, beta2, eps, weightDecay, amsgrad].
+// Hyper-parameter slots (assembly/abi.json): lr, t, beta1, beta2, eps, weightDecay, amsgrad.
 // State: m, v and, with amsgrad, v̂: three vectors of n f32.
-
+import { H_LR, H_T, ADAM_AMSGRAD, ADAM_BETA1, ADAM_BETA2, ADAM_EPS, ADAM_WEIGHT_DECAY } from "../abi.generated";
 import { pin } from './pin';
-
-/** State vectors of n f32 the caller allocates: m, v and v̂ (v̂ used only with amsgrad). */
-export const ADAM_STATE_VECTORS: i32 = 3;
 
 /** Shared by Adam and AdamW: decoupled decay scales p by (1 − lr·λ) first; otherwise λ·p is added to the gradient. */
 // @ts-ignore: decorator
 @inline
 export function adamCore(params: usize, grads: usize, state: usize, n: i32, h: usize, decoupled: bool): void {
-  const t = load<f64>(h, 8) + 1;
-  store<f64>(h, t, 8);
-  const lr = load<f64>(h);
-  const b1 = load<f64>(h, 16);
-  const b2 = load<f64>(h, 24);
-  const eps = <f32>load<f64>(h, 32);
-  const lambda = load<f64>(h, 40);
-  const amsgrad = load<f64>(h, 48) != 0;
+  const t = load<f64>(h, H_T) + 1;
+  store<f64>(h, t, H_T);
+  const lr = load<f64>(h, H_LR);
+  const b1 = load<f64>(h, ADAM_BETA1);
+  const b2 = load<f64>(h, ADAM_BETA2);
+  const eps = <f32>load<f64>(h, ADAM_EPS);
+  const lambda = load<f64>(h, ADAM_WEIGHT_DECAY);
+  const amsgrad = load<f64>(h, ADAM_AMSGRAD) != 0;
   const decay = <f32>(decoupled ? 1 - lr * lambda : 1);
   const wd = <f32>(decoupled ? 0 : lambda);
   // m / (√v / √bc2 + ε) = √bc2 · m / (√v + ε·√bc2): one division per element instead of two (the
@@ -82,7 +79,7 @@ export function adamCore(params: usize, grads: usize, state: usize, n: i32, h: u
   }
 }
 
-/** One Adam step over n parameters; increments the step count h[1]. State: m, v, v̂ (3 × n f32). */
+/** One Adam step over n parameters; increments the step count (slot t). State: m, v, v̂ (3 × n f32). */
 export function adamStep(params: usize, grads: usize, state: usize, n: i32, h: usize): void {
   adamCore(params, grads, state, n, h, false);
 }

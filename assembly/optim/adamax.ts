@@ -3,24 +3,21 @@
 //   m ← β1·m + (1 − β1)·g
 //   u ← max(β2·u, |g| + ε)
 //   p ← p − lr/(1 − β1ᵗ) · m / u
-// Hyper-parameter block h (f64): [lr, t, beta1, beta2, eps, weightDecay].
+// Hyper-parameter slots (assembly/abi.json): lr, t, beta1, beta2, eps, weightDecay.
 // State: m, then the infinity norm u (2 × n f32). f32x4.max and f32.max share the NaN-propagating
 // semantics of torch.amax, and both loops run the same operations (bit-identical binaries).
-
+import { H_LR, H_T, ADAMAX_BETA1, ADAMAX_BETA2, ADAMAX_EPS, ADAMAX_WEIGHT_DECAY } from "../abi.generated";
 import { pin } from './pin';
 
-/** Number of n-length f32 state vectors the rule keeps. */
-export const ADAMAX_STATE_VECTORS: i32 = 2;
-
-/** One Adamax step over n parameters; increments the step count h[1]. State: 2 × n f32. */
+/** One Adamax step over n parameters; increments the step count (slot t). State: 2 × n f32. */
 export function adamaxStep(params: usize, grads: usize, state: usize, n: i32, h: usize): void {
-  const t = load<f64>(h, 8) + 1;
-  store<f64>(h, t, 8);
-  const lr = load<f64>(h);
-  const b1 = load<f64>(h, 16);
-  const b2 = load<f64>(h, 24);
-  const eps = <f32>load<f64>(h, 32);
-  const wd = <f32>load<f64>(h, 40);
+  const t = load<f64>(h, H_T) + 1;
+  store<f64>(h, t, H_T);
+  const lr = load<f64>(h, H_LR);
+  const b1 = load<f64>(h, ADAMAX_BETA1);
+  const b2 = load<f64>(h, ADAMAX_BETA2);
+  const eps = <f32>load<f64>(h, ADAMAX_EPS);
+  const wd = <f32>load<f64>(h, ADAMAX_WEIGHT_DECAY);
   const nclr = <f32>(-lr / (1 - Math.pow(b1, t)));
   const fb1 = <f32>b1, cb1 = <f32>(1 - b1), fb2 = <f32>b2;
   const m = state;

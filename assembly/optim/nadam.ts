@@ -9,30 +9,27 @@
 // PyTorch's docs, 1.13's own foreach path and PyTorch ≥ 2.0 use Π·μₜ₊₁. We follow the 1.13
 // single-tensor code because that is what the reference trajectories (and 1.13 users) ran; the two
 // differ by about 1e-3 relative in the first steps and converge as Π → 0.
-// Hyper-parameter block h (f64): [lr, t, beta1, beta2, eps, weightDecay, momentumDecay, Π].
-// The running product Π (PyTorch's state['mu_product']) lives in h[7], starting at 1, so it is saved
+// Hyper-parameter slots (assembly/abi.json): lr, t, beta1, beta2, eps, weightDecay, momentumDecay, Π.
+// The running product Π (PyTorch's state['mu_product']) lives in slot muProduct, starting at 1, so it is saved
 // and restored with the block like the step count. State: m, then v (2 × n f32).
 // The two parameter updates are two roundings, as PyTorch's two addcdiv_ calls.
-
+import { H_LR, H_T, NADAM_BETA1, NADAM_BETA2, NADAM_EPS, NADAM_MOMENTUM_DECAY, NADAM_MU_PRODUCT, NADAM_WEIGHT_DECAY } from "../abi.generated";
 import { pin } from './pin';
 
-/** Number of n-length f32 state vectors the rule keeps. */
-export const NADAM_STATE_VECTORS: i32 = 2;
-
-/** One NAdam step over n parameters; increments the step count h[1] and multiplies Π in h[7] by μₜ. State: 2 × n f32. */
+/** One NAdam step over n parameters; increments the step count (slot t) and multiplies Π (slot muProduct) by μₜ. State: 2 × n f32. */
 export function nadamStep(params: usize, grads: usize, state: usize, n: i32, h: usize): void {
-  const t = load<f64>(h, 8) + 1;
-  store<f64>(h, t, 8);
-  const lr = load<f64>(h);
-  const b1 = load<f64>(h, 16);
-  const b2 = load<f64>(h, 24);
-  const eps = <f32>load<f64>(h, 32);
-  const wd = <f32>load<f64>(h, 40);
-  const psi = load<f64>(h, 48);
+  const t = load<f64>(h, H_T) + 1;
+  store<f64>(h, t, H_T);
+  const lr = load<f64>(h, H_LR);
+  const b1 = load<f64>(h, NADAM_BETA1);
+  const b2 = load<f64>(h, NADAM_BETA2);
+  const eps = <f32>load<f64>(h, NADAM_EPS);
+  const wd = <f32>load<f64>(h, NADAM_WEIGHT_DECAY);
+  const psi = load<f64>(h, NADAM_MOMENTUM_DECAY);
   const mu = b1 * (1 - 0.5 * Math.pow(0.96, t * psi));
   const muNext = b1 * (1 - 0.5 * Math.pow(0.96, (t + 1) * psi));
-  const prod = load<f64>(h, 56) * mu;
-  store<f64>(h, prod, 56);
+  const prod = load<f64>(h, NADAM_MU_PRODUCT) * mu;
+  store<f64>(h, prod, NADAM_MU_PRODUCT);
   const c1 = <f32>(-lr * (1 - mu) / (1 - prod));
   const c2 = <f32>(-lr * muNext / (1 - prod * mu * muNext));
   const bc2 = <f32>(1 - Math.pow(b2, t));

@@ -5,14 +5,11 @@
 //   ρₜ > 5:  r ← √((ρₜ − 4)(ρₜ − 2)ρ∞ / ((ρ∞ − 4)(ρ∞ − 2)ρₜ))
 //            p ← p − lr·r·√(1 − β2ᵗ)/(1 − β1ᵗ) · m / (√v + ε)
 //   else:    p ← p − lr/(1 − β1ᵗ) · m
-// Hyper-parameter block h (f64): [lr, t, beta1, beta2, eps, weightDecay]. State: m, then v.
+// Hyper-parameter slots (assembly/abi.json): lr, t, beta1, beta2, eps, weightDecay. State: m, then v.
 // PyTorch multiplies m/(1 − β1ᵗ), lr, √(1 − β2ᵗ)/(√v + ε) and r elementwise; here the scalar
 // factors are folded into one f64 constant first (fewer f32 roundings, same value to a few ulps).
-
+import { H_LR, H_T, RADAM_BETA1, RADAM_BETA2, RADAM_EPS, RADAM_WEIGHT_DECAY } from "../abi.generated";
 import { pin } from './pin';
-
-/** Number of n-length f32 state vectors the rule keeps. */
-export const RADAM_STATE_VECTORS: i32 = 2;
 
 // Inlined with a constant `rectified`, so each branch of radamStep gets its own loop.
 // @ts-ignore: decorator
@@ -54,15 +51,15 @@ function radamLoop(
   }
 }
 
-/** One RAdam step over n parameters; increments the step count h[1]. State: 2 × n f32. */
+/** One RAdam step over n parameters; increments the step count (slot t). State: 2 × n f32. */
 export function radamStep(params: usize, grads: usize, state: usize, n: i32, h: usize): void {
-  const t = load<f64>(h, 8) + 1;
-  store<f64>(h, t, 8);
-  const lr = load<f64>(h);
-  const b1 = load<f64>(h, 16);
-  const b2 = load<f64>(h, 24);
-  const eps = <f32>load<f64>(h, 32);
-  const wd = <f32>load<f64>(h, 40);
+  const t = load<f64>(h, H_T) + 1;
+  store<f64>(h, t, H_T);
+  const lr = load<f64>(h, H_LR);
+  const b1 = load<f64>(h, RADAM_BETA1);
+  const b2 = load<f64>(h, RADAM_BETA2);
+  const eps = <f32>load<f64>(h, RADAM_EPS);
+  const wd = <f32>load<f64>(h, RADAM_WEIGHT_DECAY);
   const bc1 = 1 - Math.pow(b1, t);
   const b2t = Math.pow(b2, t);
   const bc2 = 1 - b2t;

@@ -5,11 +5,9 @@
 //                         d ← √s + ε             (otherwise)
 //   b ← μ·b + g/d;  p ← p − lr·b                 (momentum μ > 0)
 //   p ← p − lr·g/d                               (otherwise)
-// Hyper-parameter block h (f64): [lr, t, alpha, eps, weightDecay, momentum, centered].
+// Hyper-parameter slots (assembly/abi.json): lr, t, alpha, eps, weightDecay, momentum, centered.
 // State: s, then c when centered, then b when μ > 0 (1 to 3 vectors of n f32).
-
-/** The most state vectors the rule uses (centered and momentum). */
-export const RMSPROP_STATE_VECTORS: i32 = 3;
+import { H_LR, H_T, RMSPROP_ALPHA, RMSPROP_CENTERED, RMSPROP_EPS, RMSPROP_MOMENTUM, RMSPROP_WEIGHT_DECAY } from "../abi.generated";
 
 // Inlined with constant flags, so each of the four calls below compiles to a loop without the
 // other variants' branches.
@@ -73,18 +71,18 @@ function rmspropLoop(
   }
 }
 
-/** One RMSprop step over n parameters; increments the step count h[1]. State: 1 to 3 × n f32 (see above). */
+/** One RMSprop step over n parameters; increments the step count (slot t). State: 1 to 3 × n f32 (see above). */
 export function rmspropStep(params: usize, grads: usize, state: usize, n: i32, h: usize): void {
-  const t = load<f64>(h, 8) + 1;
-  store<f64>(h, t, 8);
-  const nlr = <f32>-load<f64>(h);
-  const a64 = load<f64>(h, 16);
+  const t = load<f64>(h, H_T) + 1;
+  store<f64>(h, t, H_T);
+  const nlr = <f32>-load<f64>(h, H_LR);
+  const a64 = load<f64>(h, RMSPROP_ALPHA);
   const alpha = <f32>a64, calpha = <f32>(1 - a64);
-  const eps = <f32>load<f64>(h, 24);
-  const wd = <f32>load<f64>(h, 32);
-  const mu64 = load<f64>(h, 40);
+  const eps = <f32>load<f64>(h, RMSPROP_EPS);
+  const wd = <f32>load<f64>(h, RMSPROP_WEIGHT_DECAY);
+  const mu64 = load<f64>(h, RMSPROP_MOMENTUM);
   const mu = <f32>mu64;
-  const centered = load<f64>(h, 48) != 0;
+  const centered = load<f64>(h, RMSPROP_CENTERED) != 0;
   // Decided on the f64 value, as the spec sizes the state: a momentum that rounds to 0 in f32 still
   // takes PyTorch's momentum path.
   const momentum = mu64 > 0;

@@ -4,21 +4,19 @@
 //   b ← μ·b + (1 − τ)·g         (later steps)
 //   g ← g + μ·b  (nesterov)  or  g ← b
 //   p ← p − lr·g
-// Hyper-parameter block h (f64): [lr, t, momentum, dampening, nesterov, weightDecay].
+// Hyper-parameter slots (assembly/abi.json): lr, t, momentum, dampening, nesterov, weightDecay.
 // State: the momentum buffer b (n f32), unused when momentum = 0.
+import { H_LR, H_T, SGD_DAMPENING, SGD_MOMENTUM, SGD_NESTEROV, SGD_WEIGHT_DECAY } from "../abi.generated";
 
-/** State vectors of n f32 the caller allocates: the momentum buffer. */
-export const SGD_STATE_VECTORS: i32 = 1;
-
-/** One SGD step over n parameters; increments the step count h[1]. State: the momentum buffer (n f32). */
+/** One SGD step over n parameters; increments the step count (slot t). State: the momentum buffer (n f32). */
 export function sgdStep(params: usize, grads: usize, state: usize, n: i32, h: usize): void {
-  const t = load<f64>(h, 8) + 1;
-  store<f64>(h, t, 8);
-  const nlr = <f32>-load<f64>(h);
-  const mu = <f32>load<f64>(h, 16);
-  const damp = <f32>1 - <f32>load<f64>(h, 24);
-  const nesterov = load<f64>(h, 32) != 0;
-  const wd = <f32>load<f64>(h, 40);
+  const t = load<f64>(h, H_T) + 1;
+  store<f64>(h, t, H_T);
+  const nlr = <f32>-load<f64>(h, H_LR);
+  const mu = <f32>load<f64>(h, SGD_MOMENTUM);
+  const damp = <f32>1 - <f32>load<f64>(h, SGD_DAMPENING);
+  const nesterov = load<f64>(h, SGD_NESTEROV) != 0;
+  const wd = <f32>load<f64>(h, SGD_WEIGHT_DECAY);
   let i = 0;
   if (mu == 0) {
     if (ASC_FEATURE_SIMD) {

@@ -1,6 +1,6 @@
 // The three descent backends as benchmark contenders, with the binary each one runs.
 import { loadBackend, type Backend, type BackendName } from '../../src/runtime/index.js';
-import { simdWasm, scalarWasm } from '../../src/runtime/binaries.generated.js';
+import { simdWasm, scalarWasm } from '../../src/backends/binaries.generated.js';
 
 export const BACKENDS: readonly BackendName[] = ['js', 'wasm-scalar', 'wasm-simd'];
 

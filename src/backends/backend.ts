@@ -4,7 +4,9 @@ export type BackendName = 'js' | 'wasm-scalar' | 'wasm-simd';
 /**
  * One Backend interface over a linear address space: blocks are named by integer pointers, so the
  * same training code drives WASM memory and the pure-TS reference. Kernels take pointers and lengths,
- * output first, and never allocate.
+ * output first, and never allocate. The training kernels read a run descriptor (an f64 block whose
+ * slots src/backends/abi.generated.ts RUN names; see src/backends/run.ts) instead of positional
+ * arguments, so one signature serves the WASM adapter and the js twin.
  */
 export interface Backend {
   readonly name: BackendName;
@@ -29,25 +31,26 @@ export interface Backend {
 
   /** Writes 0, 1, …, n − 1 into the i32 block at `out`. */
   iotaI32(out: number, n: number): void;
+  /** a·b over n f32. */
   dotF32(a: number, b: number, n: number): number;
+  /** y ← y + α·x over n f32. */
   axpyF32(y: number, alpha: number, x: number, n: number): void;
-  /** Loss + gradient; `lossParam` is the ε of the Huber / epsilon-insensitive losses (default 0). */
-  lossGrad(loss: number, grad: number, params: number, X: number, y: number, idx: number,
-    start: number, count: number, d: number, k: number, l2: number, scratch: number, lossParam?: number): number;
-  optimStep(opt: number, params: number, grads: number, state: number, n: number, h: number): void;
   /**
-   * The in-WASM batch loop. The last four pointers are optional (0 = absent, the plain loop): the f64
-   * control block (codes.ts CTL), the per-batch [lr, σ] schedule (f64 pairs), the running average of
-   * the iterates and the L1 buffer (see assembly/train.ts).
+   * Loss (with the run's L2 term) and its gradient, written to the run's `grads`, over rows
+   * idx[start .. start+count) of the run's data at the run's `params`.
    */
-  runBatches(loss: number, opt: number, params: number, grads: number, state: number, nParams: number, h: number,
-    X: number, y: number, idx: number, d: number, k: number, l2: number, scratch: number,
-    start: number, total: number, batchSize: number, nBatches: number, lossesOut: number,
-    ctl?: number, sched?: number, avg?: number, l1buf?: number): number;
+  lossGrad(run: number, start: number, count: number): number;
+  /**
+   * The in-WASM batch loop: up to `nBatches` batches from idx[start], with the run's tools and update
+   * rule (see assembly/train.ts). Returns the number of batches applied; fewer means a loss was not finite.
+   */
+  runBatches(run: number, start: number, nBatches: number): number;
+  /** One update of `params` (n f32) by rule code `rule`, with its state and f64 hyper block. */
+  optimStep(rule: number, params: number, grads: number, state: number, n: number, h: number): void;
   /** Clips the gradient (n f32) to global L2 norm ≤ maxNorm; returns the norm before clipping. */
   clipGradNorm(grads: number, n: number, maxNorm: number): number;
   /** Clamps each gradient component to [−c, c]. */
   clipGradValue(grads: number, n: number, c: number): void;
-  /** Adds σ·N(0, 1) noise to each gradient component; the PRNG state is in the control block `ctl`. */
-  addGradNoise(grads: number, n: number, sigma: number, ctl: number): void;
+  /** Adds σ·N(0, 1) noise to each gradient component; the PRNG's four words are the f64 at `rng`. */
+  addGradNoise(grads: number, n: number, sigma: number, rng: number): void;
 }

@@ -2,7 +2,7 @@
 // compiled once per binary and cached; each backend instance owns one WebAssembly.Memory.
 import type { Backend, BackendName } from './backend.js';
 import { BackendError, DescentError } from '../errors.js';
-import { simdWasm, scalarWasm } from '../runtime/binaries.generated.js';
+import { simdWasm, scalarWasm } from './binaries.generated.js';
 
 interface Exports {
   memory: WebAssembly.Memory;
@@ -11,12 +11,12 @@ interface Exports {
   dotF32(a: number, b: number, n: number): number;
   iotaI32(out: number, n: number): void;
   axpyF32(y: number, alpha: number, x: number, n: number): void;
-  lossGrad(...args: number[]): number;
-  optimStep(...args: number[]): void;
-  runBatches(...args: number[]): number;
+  lossGrad(run: number, start: number, count: number): number;
+  runBatches(run: number, start: number, nBatches: number): number;
+  optimStep(rule: number, params: number, grads: number, state: number, n: number, h: number): void;
   clipGradNorm(grads: number, n: number, maxNorm: number): number;
   clipGradValue(grads: number, n: number, c: number): void;
-  addGradNoise(grads: number, n: number, sigma: number, ctl: number): void;
+  addGradNoise(grads: number, n: number, sigma: number, rng: number): void;
 }
 
 /** The bytes of a binary, decoded from the embedded base64 (atob exists in Node ≥ 16 and browsers). */
@@ -122,14 +122,9 @@ export async function createWasmBackend(name: 'wasm-simd' | 'wasm-scalar'): Prom
     iotaI32: x.iotaI32,
     dotF32: x.dotF32,
     axpyF32: x.axpyF32,
-    // Optional trailing arguments are spelled out: a missing f64 argument would reach the kernel as NaN.
-    lossGrad: (loss, grad, params, X, y, idx, start, count, d, k, l2, scratch, lossParam = 0) =>
-      x.lossGrad(loss, grad, params, X, y, idx, start, count, d, k, l2, scratch, lossParam),
+    lossGrad: x.lossGrad,
+    runBatches: x.runBatches,
     optimStep: x.optimStep,
-    runBatches: (loss, opt, params, grads, state, nParams, h, X, y, idx, d, k, l2, scratch, start, total, bs, nb, out,
-      ctl = 0, sched = 0, avg = 0, l1buf = 0) =>
-      x.runBatches(loss, opt, params, grads, state, nParams, h, X, y, idx, d, k, l2, scratch, start, total, bs, nb, out,
-        ctl, sched, avg, l1buf),
     clipGradNorm: x.clipGradNorm,
     clipGradValue: x.clipGradValue,
     addGradNoise: x.addGradNoise,

@@ -129,6 +129,11 @@ export class Dataset {
    */
   readonly labelsChecked = new Set<string>();
 
+  /** @internal the dataset's part of a run descriptor: its matrix and targets. */
+  runFields(): { X: number; y: number } {
+    return { X: this.xBlock.ptr, y: this.yBlock.ptr };
+  }
+
   private constructor(x: Float32Array, y: Float32Array, rows: number, features: number, meta: DatasetMeta = {}) {
     const be = backend();
     this.rows = rows;

@@ -3,7 +3,9 @@
 import { DataError, DisposedError, HyperParameterError, ShapeError } from '../errors.js';
 import { backend } from '../runtime/index.js';
 import { Block, disposeAll } from '../runtime/block.js';
-import { LOSS, type LossName } from '../backends/codes.js';
+import { LOSS, type LossName, type RunFields } from '../backends/abi.generated.js';
+import { Run } from '../runtime/run.js';
+import { accuracyScore, r2Score } from './metrics.js';
 import { Dataset, toFlatMatrix, type Matrix } from '../data/dataset.js';
 
 /** The model families descent trains. */
@@ -140,6 +142,14 @@ export class Model {
     return LOSS[this.loss];
   }
 
+  /** @internal the model's part of a run descriptor: loss, parameters and shape. */
+  runFields(): Pick<RunFields, 'loss' | 'params' | 'nParams' | 'features' | 'outputs' | 'lossParam'> {
+    return {
+      loss: this.lossCode, params: this.paramsBlock.ptr, nParams: this.size, features: this.features,
+      outputs: this.outputs, lossParam: this.epsilon,
+    };
+  }
+
   /** A copy of the parameters: weights (outputs × features, row-major), then biases. */
   get params(): Float32Array {
     return this.paramsBlock.view.slice();
@@ -178,28 +188,31 @@ export class Model {
     ds.labelsChecked.add(rule);
   }
 
-  /** Raw outputs z = W·x + b for each row: rows × outputs, computed in f64 from a copy of the parameters. */
+  /** Raw outputs z = W·x + b for each row: rows × outputs, computed in f64. */
   decision(x: Matrix): Float64Array {
     const m = toFlatMatrix(x, this.features);
-    const p = this.paramsBlock.view;
+    return this.decisionOf(this.paramsBlock.view, m.data, m.rows);
+  }
+
+  /** @internal z = W·x + b for `rows` rows of a flat matrix, with the given parameters, in f64. */
+  decisionOf(p: Float32Array, data: ArrayLike<number>, rows: number): Float64Array {
     const d = this.features, k = this.outputs, nW = k * d;
-    const out = new Float64Array(m.rows * k);
-    for (let r = 0; r < m.rows; r++) {
+    const out = new Float64Array(rows * k);
+    for (let r = 0; r < rows; r++) {
       for (let c = 0; c < k; c++) {
         let s = p[nW + c];
-        for (let j = 0; j < d; j++) s += p[c * d + j] * m.data[r * d + j];
+        for (let j = 0; j < d; j++) s += p[c * d + j] * data[r * d + j];
         out[r * k + c] = s;
       }
     }
     return out;
   }
 
-  /** Predictions: values (linear), labels 0/1 (logistic), class indices (softmax). */
-  predict(x: Matrix): Float32Array {
-    const z = this.decision(x);
+  /** Values (linear), labels 0/1 (logistic) or class indices (softmax, first maximum) from decisions. */
+  private labelsOf(z: Float64Array): Float64Array {
     const k = this.outputs;
     const rows = z.length / k;
-    const out = new Float32Array(rows);
+    const out = new Float64Array(rows);
     for (let r = 0; r < rows; r++) {
       if (this.kind === 'linear') out[r] = z[r];
       else if (this.kind === 'logistic') out[r] = z[r] > 0 ? 1 : 0;
@@ -210,6 +223,20 @@ export class Model {
       }
     }
     return out;
+  }
+
+  /** Predictions: values (linear), labels 0/1 (logistic), class indices (softmax). */
+  predict(x: Matrix): Float32Array {
+    return Float32Array.from(this.labelsOf(this.decision(x)));
+  }
+
+  /**
+   * @internal The metric of `params` on a dataset: R² (regression) or accuracy (classifiers), from f64
+   * predictions. Model.evaluate and the trainer's validation share it.
+   */
+  metricOf(ds: Dataset, params: Float32Array = this.paramsBlock.view): number {
+    const pred = this.labelsOf(this.decisionOf(params, ds.xBlock.view, ds.rows));
+    return this.kind === 'linear' ? r2Score(pred, ds.yBlock.view) : accuracyScore(pred, ds.yBlock.view);
   }
 
   /**
@@ -241,33 +268,20 @@ export class Model {
     const be = this.paramsBlock.backend;
     const n = ds.rows;
     const idx = new Block(be, 'i32', n);
-    let grad: Block<'f32'> | undefined, scratch: Block<'f32'> | undefined;
+    let grad: Block<'f32'> | undefined, scratch: Block<'f32'> | undefined, run: Run | undefined;
     let loss: number;
     try {
       grad = new Block(be, 'f32', this.size);
       scratch = new Block(be, 'f32', this.outputs);
+      run = new Run(be, { ...this.runFields(), ...ds.runFields(), grads: grad.ptr, scratch: scratch.ptr, idx: idx.ptr, rows: n });
       be.iotaI32(idx.ptr, n);
-      loss = be.lossGrad(this.lossCode, grad.ptr, this.paramsBlock.ptr, ds.xBlock.ptr, ds.yBlock.ptr, idx.ptr,
-        0, n, this.features, this.outputs, 0, scratch.ptr, this.epsilon);
+      loss = be.lossGrad(run.ptr, 0, n);
     } finally {
       disposeAll(idx, grad, scratch);
+      run?.dispose();
     }
-    const y = ds.yBlock.view.slice();
-    const pred = this.predict(ds.xBlock.view.slice());
-    if (this.kind === 'linear') {
-      let mean = 0;
-      for (let i = 0; i < n; i++) mean += y[i];
-      mean /= n;
-      let ssRes = 0, ssTot = 0;
-      for (let i = 0; i < n; i++) {
-        ssRes += (y[i] - pred[i]) ** 2;
-        ssTot += (y[i] - mean) ** 2;
-      }
-      return { loss, r2: ssTot > 0 ? 1 - ssRes / ssTot : 0 };
-    }
-    let correct = 0;
-    for (let i = 0; i < n; i++) if (pred[i] === y[i]) correct++;
-    return { loss, accuracy: correct / n };
+    const metric = this.metricOf(ds);
+    return this.kind === 'linear' ? { loss, r2: metric } : { loss, accuracy: metric };
   }
 
   /** True once dispose() ran. */

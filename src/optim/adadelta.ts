@@ -1,5 +1,4 @@
-import { OPT } from '../backends/codes.js';
-import { block, type OptimizerSpec } from './spec.js';
+import { block, keysOf, type OptimizerSpec } from './spec.js';
 import { num, onlyKeys } from './validate.js';
 
 /**
@@ -20,19 +19,20 @@ export interface AdadeltaOptions {
   weightDecay?: number;
 }
 
-const KEYS = ['name', 'lr', 'rho', 'eps', 'weightDecay'] as const;
+const DEFAULTS = { lr: 1.0, rho: 0.9, eps: 1e-6, weightDecay: 0 } as const;
+const KEYS = keysOf(DEFAULTS);
 
 /** The Adadelta spec: h = [lr, t, rho, eps, weightDecay], state = [a, u]. */
 export const adadelta: OptimizerSpec<AdadeltaOptions> = {
   name: 'adadelta',
-  code: OPT.adadelta,
+  defaults: DEFAULTS,
   hyper(o) {
     onlyKeys('optimizer', o, KEYS);
-    const lr = num('optimizer.lr', o.lr, 1.0, { min: 0 });
-    const rho = num('optimizer.rho', o.rho, 0.9, { min: 0, max: 1 });
-    const eps = num('optimizer.eps', o.eps, 1e-6, { gt: 0 });
-    const wd = num('optimizer.weightDecay', o.weightDecay, 0, { min: 0 });
-    return block(lr, rho, eps, wd);
+    const lr = num('optimizer.lr', o.lr, DEFAULTS.lr, { min: 0 });
+    const rho = num('optimizer.rho', o.rho, DEFAULTS.rho, { min: 0, max: 1 });
+    const eps = num('optimizer.eps', o.eps, DEFAULTS.eps, { gt: 0 });
+    const wd = num('optimizer.weightDecay', o.weightDecay, DEFAULTS.weightDecay, { min: 0 });
+    return block('adadelta', lr, { rho, eps, weightDecay: wd });
   },
   stateVectors: () => 2,
 };

@@ -1,5 +1,5 @@
-import { OPT } from '../backends/codes.js';
-import { block, type OptimizerSpec } from './spec.js';
+import { HYPER_SLOTS } from '../backends/abi.generated.js';
+import { block, keysOf, type OptimizerSpec } from './spec.js';
 import { num, onlyKeys } from './validate.js';
 
 /**
@@ -22,24 +22,25 @@ export interface AdagradOptions {
   eps?: number;
 }
 
-const KEYS = ['name', 'lr', 'lrDecay', 'weightDecay', 'initialAccumulatorValue', 'eps'] as const;
+const DEFAULTS = { lr: 1e-2, lrDecay: 0, weightDecay: 0, initialAccumulatorValue: 0, eps: 1e-10 } as const;
+const KEYS = keysOf(DEFAULTS);
 
 /** The Adagrad spec: h = [lr, t, lrDecay, weightDecay, initialAccumulatorValue, eps], state = [s]. */
 export const adagrad: OptimizerSpec<AdagradOptions> = {
   name: 'adagrad',
-  code: OPT.adagrad,
+  defaults: DEFAULTS,
   hyper(o) {
     onlyKeys('optimizer', o, KEYS);
-    const lr = num('optimizer.lr', o.lr, 1e-2, { min: 0 });
-    const lrDecay = num('optimizer.lrDecay', o.lrDecay, 0, { min: 0 });
-    const wd = num('optimizer.weightDecay', o.weightDecay, 0, { min: 0 });
-    const init = num('optimizer.initialAccumulatorValue', o.initialAccumulatorValue, 0, { min: 0 });
-    const eps = num('optimizer.eps', o.eps, 1e-10, { gt: 0 });
-    return block(lr, lrDecay, wd, init, eps);
+    const lr = num('optimizer.lr', o.lr, DEFAULTS.lr, { min: 0 });
+    const lrDecay = num('optimizer.lrDecay', o.lrDecay, DEFAULTS.lrDecay, { min: 0 });
+    const wd = num('optimizer.weightDecay', o.weightDecay, DEFAULTS.weightDecay, { min: 0 });
+    const init = num('optimizer.initialAccumulatorValue', o.initialAccumulatorValue, DEFAULTS.initialAccumulatorValue, { min: 0 });
+    const eps = num('optimizer.eps', o.eps, DEFAULTS.eps, { gt: 0 });
+    return block('adagrad', lr, { lrDecay, weightDecay: wd, initialAccumulatorValue: init, eps });
   },
   stateVectors: () => 1,
   // PyTorch creates the accumulator with torch.full_like(p, initial_accumulator_value): the same f32 value.
   initState(h, state, n) {
-    state.fill(h[4], 0, n);
+    state.fill(h[HYPER_SLOTS.adagrad.initialAccumulatorValue], 0, n);
   },
 };

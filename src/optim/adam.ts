@@ -1,5 +1,5 @@
-import { OPT } from '../backends/codes.js';
-import { block, type OptimizerSpec } from './spec.js';
+import { HYPER_SLOTS } from '../backends/abi.generated.js';
+import { block, keysOf, type OptimizerSpec } from './spec.js';
 import { betas, bool, num, onlyKeys } from './validate.js';
 
 /**
@@ -17,28 +17,27 @@ export interface AdamOptions {
   amsgrad?: boolean;
 }
 
-/** AdamW: Adam with decoupled weight decay p ← p·(1 − lr·λ) (torch.optim.AdamW; λ defaults to 0.01). */
-export interface AdamWOptions extends Omit<AdamOptions, 'name'> {
-  name: 'adamw';
-}
+const DEFAULTS = { lr: 1e-3, betas: [0.9, 0.999] as [number, number], eps: 1e-8, weightDecay: 0, amsgrad: false } as const;
+const KEYS = keysOf(DEFAULTS);
 
-const KEYS = ['name', 'lr', 'betas', 'eps', 'weightDecay', 'amsgrad'] as const;
+/** Adam's defaults (PyTorch's), shared with AdamW. */
+export const ADAM_DEFAULTS = DEFAULTS;
 
-/** Validates Adam-family options into [lr, t, β1, β2, ε, λ, amsgrad]. */
-export function adamHyper(o: AdamOptions | AdamWOptions, defaultDecay: number): Float64Array {
+/** Validates Adam-family options into the block of `rule` (Adam and AdamW share the slots). */
+export function adamHyper(rule: 'adam' | 'adamw', o: Omit<AdamOptions, 'name'>, defaultDecay: number): Float64Array {
   onlyKeys('optimizer', o, KEYS);
-  const lr = num('optimizer.lr', o.lr, 1e-3, { min: 0 });
-  const [b1, b2] = betas('optimizer.betas', o.betas, [0.9, 0.999]);
-  const eps = num('optimizer.eps', o.eps, 1e-8, { gt: 0 });
+  const lr = num('optimizer.lr', o.lr, DEFAULTS.lr, { min: 0 });
+  const [b1, b2] = betas('optimizer.betas', o.betas, DEFAULTS.betas);
+  const eps = num('optimizer.eps', o.eps, DEFAULTS.eps, { gt: 0 });
   const wd = num('optimizer.weightDecay', o.weightDecay, defaultDecay, { min: 0 });
-  const amsgrad = bool('optimizer.amsgrad', o.amsgrad, false);
-  return block(lr, b1, b2, eps, wd, amsgrad ? 1 : 0);
+  const amsgrad = bool('optimizer.amsgrad', o.amsgrad, DEFAULTS.amsgrad);
+  return block(rule, lr, { beta1: b1, beta2: b2, eps, weightDecay: wd, amsgrad });
 }
 
 /** The Adam spec. */
 export const adam: OptimizerSpec<AdamOptions> = {
   name: 'adam',
-  code: OPT.adam,
-  hyper: (o) => adamHyper(o, 0),
-  stateVectors: (h) => (h[6] !== 0 ? 3 : 2),
+  defaults: DEFAULTS,
+  hyper: (o) => adamHyper('adam', o, DEFAULTS.weightDecay),
+  stateVectors: (h) => (h[HYPER_SLOTS.adam.amsgrad] !== 0 ? 3 : 2),
 };

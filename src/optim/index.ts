@@ -3,35 +3,26 @@
 import { HyperParameterError, ShapeError } from '../errors.js';
 import { backend } from '../runtime/index.js';
 import { Block, disposeAll } from '../runtime/block.js';
-import { HYPER_LEN } from '../backends/codes.js';
+import { HYPER, HYPER_LEN, RULE, type RunFields } from '../backends/abi.generated.js';
 import type { OptimizerSpec } from './spec.js';
-import { sgd, type SgdOptions } from './sgd.js';
-import { adam, type AdamOptions } from './adam.js';
-import { adamw, type AdamWOptions } from './adamw.js';
-import { adagrad, type AdagradOptions } from './adagrad.js';
-import { adadelta, type AdadeltaOptions } from './adadelta.js';
-import { rmsprop, type RmspropOptions } from './rmsprop.js';
-import { adamax, type AdamaxOptions } from './adamax.js';
-import { nadam, type NadamOptions } from './nadam.js';
-import { radam, type RadamOptions } from './radam.js';
+import { SPECS, type OptimizerName, type OptimizerOptions } from './registry.generated.js';
 import { show } from './validate.js';
 
-export type {
-  SgdOptions, AdamOptions, AdamWOptions, AdagradOptions, AdadeltaOptions, RmspropOptions, AdamaxOptions, NadamOptions,
-  RadamOptions,
-};
-
-/** Options of any optimizer: `name` plus PyTorch's hyper-parameters in camelCase. */
-export type OptimizerOptions =
-  | SgdOptions | AdamOptions | AdamWOptions | AdagradOptions | AdadeltaOptions | RmspropOptions | AdamaxOptions
-  | NadamOptions | RadamOptions;
-/** The name of an update rule. */
-export type OptimizerName = OptimizerOptions['name'];
-
-const SPECS: Record<OptimizerName, OptimizerSpec<any>> = { sgd, adam, adamw, adagrad, adadelta, rmsprop, adamax, nadam, radam };
+export type * from './registry.generated.js';
 
 /** The optimizer names descent knows. */
 export const optimizerNames = Object.keys(SPECS) as OptimizerName[];
+
+/**
+ * PyTorch's default of every hyper-parameter of a rule, under descent's camelCase names: what the
+ * rule uses for an option that is not given.
+ */
+export function optimizerDefaults<N extends OptimizerName>(name: N): (typeof SPECS)[N]['defaults'] {
+  if (!Object.prototype.hasOwnProperty.call(SPECS, name)) {
+    throw new HyperParameterError('optimizer.name', `unknown optimizer ${show(name)}; expected one of ${optimizerNames.join(', ')}`);
+  }
+  return SPECS[name].defaults;
+}
 
 /** A validated optimizer: its spec and hyper-parameter block (step count 0). */
 export interface ResolvedOptimizer {
@@ -45,7 +36,7 @@ export function resolveOptimizer(options: OptimizerOptions): ResolvedOptimizer {
   if (options === null || typeof options !== 'object') {
     throw new HyperParameterError('optimizer', `must be an object such as { name: 'adam' }, got ${show(options)}`);
   }
-  const spec = Object.prototype.hasOwnProperty.call(SPECS, options.name) ? SPECS[options.name] : undefined;
+  const spec: OptimizerSpec<any> | undefined = Object.prototype.hasOwnProperty.call(SPECS, options.name) ? SPECS[options.name] : undefined;
   if (!spec) {
     throw new HyperParameterError('optimizer.name', `unknown optimizer ${show(options.name)}; expected one of ${optimizerNames.join(', ')}`);
   }
@@ -74,7 +65,7 @@ export class Optimizer {
   constructor(r: ResolvedOptimizer, n: number, params?: Block<'f32'>) {
     const be = params?.backend ?? backend();
     this.name = r.spec.name;
-    this.code = r.spec.code;
+    this.code = RULE[r.spec.name as OptimizerName];
     this.size = n;
     this.ownsParams = !params;
     const blocks: Block[] = [];
@@ -106,19 +97,24 @@ export class Optimizer {
 
   /** The learning rate the next step uses; schedules set it between steps. */
   get lr(): number {
-    return this.hyperBlock.view[0];
+    return this.hyperBlock.view[HYPER.lr];
   }
 
   set lr(v: number) {
     if (!(typeof v === 'number' && Number.isFinite(v) && v >= 0)) {
       throw new HyperParameterError('optimizer.lr', `must be a finite number ≥ 0, got ${show(v)}`);
     }
-    this.hyperBlock.view[0] = v;
+    this.hyperBlock.view[HYPER.lr] = v;
   }
 
   /** Number of steps taken. */
   get stepCount(): number {
-    return this.hyperBlock.view[1];
+    return this.hyperBlock.view[HYPER.t];
+  }
+
+  /** @internal the optimizer's part of a run descriptor: rule, gradient, state and hyper block. */
+  runFields(): Pick<RunFields, 'rule' | 'grads' | 'state' | 'hyper'> {
+    return { rule: this.code, grads: this.gradsBlock.ptr, state: this.stateBlock.ptr, hyper: this.hyperBlock.ptr };
   }
 
   /** One update of params from grads. */

@@ -1,5 +1,4 @@
-import { OPT } from '../backends/codes.js';
-import { block, type OptimizerSpec } from './spec.js';
+import { block, keysOf, type OptimizerSpec } from './spec.js';
 import { betas, num, onlyKeys } from './validate.js';
 
 /**
@@ -27,23 +26,24 @@ export interface NadamOptions {
   momentumDecay?: number;
 }
 
-const KEYS = ['name', 'lr', 'betas', 'eps', 'weightDecay', 'momentumDecay'] as const;
+const DEFAULTS = { lr: 2e-3, betas: [0.9, 0.999] as [number, number], eps: 1e-8, weightDecay: 0, momentumDecay: 4e-3 } as const;
+const KEYS = keysOf(DEFAULTS);
 
 /**
  * The NAdam spec: h = [lr, t, β1, β2, eps, weightDecay, momentumDecay, Π], state = [m, v]. The running
- * product Π starts at 1 in h[7], so it travels with the step count wherever the block is saved.
+ * product Π starts at 1 in its slot (muProduct), so it travels with the step count wherever the block is saved.
  */
 export const nadam: OptimizerSpec<NadamOptions> = {
   name: 'nadam',
-  code: OPT.nadam,
+  defaults: DEFAULTS,
   hyper(o) {
     onlyKeys('optimizer', o, KEYS);
-    const lr = num('optimizer.lr', o.lr, 2e-3, { min: 0 });
-    const [b1, b2] = betas('optimizer.betas', o.betas, [0.9, 0.999]);
-    const eps = num('optimizer.eps', o.eps, 1e-8, { gt: 0 });
-    const wd = num('optimizer.weightDecay', o.weightDecay, 0, { min: 0 });
-    const psi = num('optimizer.momentumDecay', o.momentumDecay, 4e-3, { min: 0 });
-    return block(lr, b1, b2, eps, wd, psi, 1);
+    const lr = num('optimizer.lr', o.lr, DEFAULTS.lr, { min: 0 });
+    const [b1, b2] = betas('optimizer.betas', o.betas, DEFAULTS.betas);
+    const eps = num('optimizer.eps', o.eps, DEFAULTS.eps, { gt: 0 });
+    const wd = num('optimizer.weightDecay', o.weightDecay, DEFAULTS.weightDecay, { min: 0 });
+    const psi = num('optimizer.momentumDecay', o.momentumDecay, DEFAULTS.momentumDecay, { min: 0 });
+    return block('nadam', lr, { beta1: b1, beta2: b2, eps, weightDecay: wd, momentumDecay: psi, muProduct: 1 });
   },
   stateVectors: () => 2,
 };

@@ -1,5 +1,4 @@
-import { OPT } from '../backends/codes.js';
-import { block, type OptimizerSpec } from './spec.js';
+import { block, keysOf, type OptimizerSpec } from './spec.js';
 import { betas, num, onlyKeys } from './validate.js';
 
 /**
@@ -22,19 +21,20 @@ export interface RadamOptions {
   weightDecay?: number;
 }
 
-const KEYS = ['name', 'lr', 'betas', 'eps', 'weightDecay'] as const;
+const DEFAULTS = { lr: 1e-3, betas: [0.9, 0.999] as [number, number], eps: 1e-8, weightDecay: 0 } as const;
+const KEYS = keysOf(DEFAULTS);
 
 /** The RAdam spec: h = [lr, t, β1, β2, eps, weightDecay], state = [m, v]. */
 export const radam: OptimizerSpec<RadamOptions> = {
   name: 'radam',
-  code: OPT.radam,
+  defaults: DEFAULTS,
   hyper(o) {
     onlyKeys('optimizer', o, KEYS);
-    const lr = num('optimizer.lr', o.lr, 1e-3, { min: 0 });
-    const [b1, b2] = betas('optimizer.betas', o.betas, [0.9, 0.999]);
-    const eps = num('optimizer.eps', o.eps, 1e-8, { gt: 0 });
-    const wd = num('optimizer.weightDecay', o.weightDecay, 0, { min: 0 });
-    return block(lr, b1, b2, eps, wd);
+    const lr = num('optimizer.lr', o.lr, DEFAULTS.lr, { min: 0 });
+    const [b1, b2] = betas('optimizer.betas', o.betas, DEFAULTS.betas);
+    const eps = num('optimizer.eps', o.eps, DEFAULTS.eps, { gt: 0 });
+    const wd = num('optimizer.weightDecay', o.weightDecay, DEFAULTS.weightDecay, { min: 0 });
+    return block('radam', lr, { beta1: b1, beta2: b2, eps, weightDecay: wd });
   },
   stateVectors: () => 2,
 };

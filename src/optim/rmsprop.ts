@@ -1,5 +1,5 @@
-import { OPT } from '../backends/codes.js';
-import { block, type OptimizerSpec } from './spec.js';
+import { HYPER_SLOTS } from '../backends/abi.generated.js';
+import { block, keysOf, type OptimizerSpec } from './spec.js';
 import { bool, num, onlyKeys } from './validate.js';
 
 /**
@@ -25,7 +25,8 @@ export interface RmspropOptions {
   centered?: boolean;
 }
 
-const KEYS = ['name', 'lr', 'alpha', 'eps', 'weightDecay', 'momentum', 'centered'] as const;
+const DEFAULTS = { lr: 1e-2, alpha: 0.99, eps: 1e-8, weightDecay: 0, momentum: 0, centered: false } as const;
+const KEYS = keysOf(DEFAULTS);
 
 /**
  * The RMSprop spec: h = [lr, t, alpha, eps, weightDecay, momentum, centered], state = [s, c (centered),
@@ -33,17 +34,17 @@ const KEYS = ['name', 'lr', 'alpha', 'eps', 'weightDecay', 'momentum', 'centered
  */
 export const rmsprop: OptimizerSpec<RmspropOptions> = {
   name: 'rmsprop',
-  code: OPT.rmsprop,
+  defaults: DEFAULTS,
   hyper(o) {
     onlyKeys('optimizer', o, KEYS);
-    const lr = num('optimizer.lr', o.lr, 1e-2, { min: 0 });
+    const lr = num('optimizer.lr', o.lr, DEFAULTS.lr, { min: 0 });
     // PyTorch checks only α ≥ 0; α > 1 makes (1 − α)·g² negative and the square root NaN, so it is refused.
-    const alpha = num('optimizer.alpha', o.alpha, 0.99, { min: 0, max: 1 });
-    const eps = num('optimizer.eps', o.eps, 1e-8, { gt: 0 });
-    const wd = num('optimizer.weightDecay', o.weightDecay, 0, { min: 0 });
-    const momentum = num('optimizer.momentum', o.momentum, 0, { min: 0 });
-    const centered = bool('optimizer.centered', o.centered, false);
-    return block(lr, alpha, eps, wd, momentum, centered ? 1 : 0);
+    const alpha = num('optimizer.alpha', o.alpha, DEFAULTS.alpha, { min: 0, max: 1 });
+    const eps = num('optimizer.eps', o.eps, DEFAULTS.eps, { gt: 0 });
+    const wd = num('optimizer.weightDecay', o.weightDecay, DEFAULTS.weightDecay, { min: 0 });
+    const momentum = num('optimizer.momentum', o.momentum, DEFAULTS.momentum, { min: 0 });
+    const centered = bool('optimizer.centered', o.centered, DEFAULTS.centered);
+    return block('rmsprop', lr, { alpha, eps, weightDecay: wd, momentum, centered });
   },
-  stateVectors: (h) => 1 + (h[6] !== 0 ? 1 : 0) + (h[5] > 0 ? 1 : 0),
+  stateVectors: (h) => 1 + (h[HYPER_SLOTS.rmsprop.centered] !== 0 ? 1 : 0) + (h[HYPER_SLOTS.rmsprop.momentum] > 0 ? 1 : 0),
 };

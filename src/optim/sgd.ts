@@ -1,6 +1,6 @@
-import { OPT } from '../backends/codes.js';
+import { HYPER_SLOTS } from '../backends/abi.generated.js';
 import { HyperParameterError } from '../errors.js';
-import { block, type OptimizerSpec } from './spec.js';
+import { block, keysOf, type OptimizerSpec } from './spec.js';
 import { bool, num, onlyKeys } from './validate.js';
 
 /**
@@ -19,23 +19,24 @@ export interface SgdOptions {
   weightDecay?: number;
 }
 
-const KEYS = ['name', 'lr', 'momentum', 'dampening', 'nesterov', 'weightDecay'] as const;
+const DEFAULTS = { lr: 0.01, momentum: 0, dampening: 0, nesterov: false, weightDecay: 0 } as const;
+const KEYS = keysOf(DEFAULTS);
 
 /** The SGD spec. */
 export const sgd: OptimizerSpec<SgdOptions> = {
   name: 'sgd',
-  code: OPT.sgd,
+  defaults: DEFAULTS,
   hyper(o) {
     onlyKeys('optimizer', o, KEYS);
-    const lr = num('optimizer.lr', o.lr, 0.01, { min: 0 });
-    const momentum = num('optimizer.momentum', o.momentum, 0, { min: 0 });
-    const dampening = num('optimizer.dampening', o.dampening, 0, { min: 0, max: 1 });
-    const nesterov = bool('optimizer.nesterov', o.nesterov, false);
-    const wd = num('optimizer.weightDecay', o.weightDecay, 0, { min: 0 });
+    const lr = num('optimizer.lr', o.lr, DEFAULTS.lr, { min: 0 });
+    const momentum = num('optimizer.momentum', o.momentum, DEFAULTS.momentum, { min: 0 });
+    const dampening = num('optimizer.dampening', o.dampening, DEFAULTS.dampening, { min: 0, max: 1 });
+    const nesterov = bool('optimizer.nesterov', o.nesterov, DEFAULTS.nesterov);
+    const wd = num('optimizer.weightDecay', o.weightDecay, DEFAULTS.weightDecay, { min: 0 });
     if (nesterov && (momentum <= 0 || dampening !== 0)) {
       throw new HyperParameterError('optimizer.nesterov', 'Nesterov momentum requires momentum > 0 and dampening = 0');
     }
-    return block(lr, momentum, dampening, nesterov ? 1 : 0, wd);
+    return block('sgd', lr, { momentum, dampening, nesterov, weightDecay: wd });
   },
-  stateVectors: (h) => (h[2] !== 0 ? 1 : 0),
+  stateVectors: (h) => (h[HYPER_SLOTS.sgd.momentum] !== 0 ? 1 : 0),
 };

@@ -1,10 +1,9 @@
 // Pure-TS twins of assembly/gradtools.ts: clipping, Gaussian gradient noise, the two L1 treatments and
-// Polyak averaging. The control-block layout (CTL_*) lives in ../codes.ts.
+// Polyak averaging.
 //
 // The noise must be the same stream on every backend: the PRNG is integer-only (xoshiro128**, as
 // src/rng.ts) and the Gaussian uses only IEEE-exact f64 operations in the same order as the kernel,
 // with the noise term rounded to f32 before it is added, as the kernel does.
-import { CTL } from '../codes.js';
 
 /** Scales g so that ‖g‖₂ ≤ maxNorm (coef = maxNorm/(‖g‖ + 1e−6) when < 1); returns ‖g‖ before. */
 export function clipGradNorm(grads: Float32Array, n: number, maxNorm: number): number {
@@ -50,10 +49,9 @@ export function lnPortable(x: number): number {
   return 2 * f * p + e * 0.6931471805599453;
 }
 
-/** g[i] += σ·z_i, z_i ~ N(0, 1) by Marsaglia's polar method; PRNG words in ctl[CTL.rng .. +4]. */
-export function addGradNoise(grads: Float32Array, n: number, sigma: number, ctl: Float64Array): void {
-  const o = CTL.rng;
-  let s0 = ctl[o] >>> 0, s1 = ctl[o + 1] >>> 0, s2 = ctl[o + 2] >>> 0, s3 = ctl[o + 3] >>> 0;
+/** g[i] += σ·z_i, z_i ~ N(0, 1) by Marsaglia's polar method; the PRNG words are rng[o .. o + 4). */
+export function addGradNoise(grads: Float32Array, n: number, sigma: number, rng: Float64Array, o = 0): void {
+  let s0 = rng[o] >>> 0, s1 = rng[o + 1] >>> 0, s2 = rng[o + 2] >>> 0, s3 = rng[o + 3] >>> 0;
   const next = (): number => {
     const result = Math.imul(rotl(Math.imul(s1, 5) >>> 0, 7), 9) >>> 0;
     const t = (s1 << 9) >>> 0;
@@ -76,10 +74,10 @@ export function addGradNoise(grads: Float32Array, n: number, sigma: number, ctl:
     grads[i] = grads[i] + Math.fround(sigma * (u * f));
     if (i + 1 < n) grads[i + 1] = grads[i + 1] + Math.fround(sigma * (v * f));
   }
-  ctl[o] = s0;
-  ctl[o + 1] = s1;
-  ctl[o + 2] = s2;
-  ctl[o + 3] = s3;
+  rng[o] = s0;
+  rng[o + 1] = s1;
+  rng[o + 2] = s2;
+  rng[o + 3] = s3;
 }
 
 function rotl(x: number, k: number): number {

@@ -2,7 +2,8 @@
 // ArrayBuffer, so views never go stale and a wrong pointer fails loudly.
 import type { Backend } from '../backend.js';
 import { dotF32, axpyF32 } from './linalg.js';
-import { lossGrad, optimStep, runBatches } from './train.js';
+import { lossGrad, runBatches, type JsMemory } from './train.js';
+import { optimStep } from './optim/index.generated.js';
 import { clipGradNorm, clipGradValue, addGradNoise } from './gradtools.js';
 
 interface JsBlock {
@@ -23,6 +24,7 @@ export function createJsBackend(): Backend {
     return b;
   };
   const f = (p: number) => get(p).f32;
+  const mem: JsMemory = { f32: f, i32: (p) => get(p).i32, f64: (p) => get(p).f64 };
   return {
     name: 'js',
     sha256: null,
@@ -54,16 +56,11 @@ export function createJsBackend(): Backend {
     },
     dotF32: (a, b, n) => dotF32(f(a), 0, f(b), 0, n),
     axpyF32: (y, alpha, x, n) => axpyF32(f(y), 0, alpha, f(x), 0, n),
-    lossGrad: (loss, grad, params, X, y, idx, start, count, d, k, l2, scratch, lossParam = 0) =>
-      lossGrad(loss, f(grad), f(params), f(X), f(y), get(idx).i32, start, count, d, k, Math.fround(l2), f(scratch), lossParam),
-    optimStep: (opt, params, grads, state, n, h) => optimStep(opt, f(params), f(grads), f(state), n, get(h).f64),
-    runBatches: (loss, opt, params, grads, state, nParams, h, X, y, idx, d, k, l2, scratch, start, total, bs, nb, out,
-      ctl = 0, sched = 0, avg = 0, l1buf = 0) =>
-      runBatches(loss, opt, f(params), f(grads), f(state), nParams, get(h).f64, f(X), f(y), get(idx).i32, d, k,
-        Math.fround(l2), f(scratch), start, total, bs, nb, get(out).f64,
-        ctl ? get(ctl).f64 : null, sched ? get(sched).f64 : null, avg ? f(avg) : null, l1buf ? f(l1buf) : null),
+    lossGrad: (run, start, count) => lossGrad(mem, run, start, count),
+    runBatches: (run, start, nBatches) => runBatches(mem, run, start, nBatches),
+    optimStep: (rule, params, grads, state, n, h) => optimStep(rule, f(params), f(grads), f(state), n, get(h).f64),
     clipGradNorm: (grads, n, maxNorm) => clipGradNorm(f(grads), n, maxNorm),
     clipGradValue: (grads, n, c) => clipGradValue(f(grads), n, Math.fround(c)),
-    addGradNoise: (grads, n, sigma, ctl) => addGradNoise(f(grads), n, sigma, get(ctl).f64),
+    addGradNoise: (grads, n, sigma, rng) => addGradNoise(f(grads), n, sigma, get(rng).f64),
   };
 }

@@ -1,10 +1,13 @@
 // Pure-TS twin of assembly/optim/adadelta.ts (torch.optim.Adadelta).
-// h = [lr, t, rho, eps, weightDecay]; state = [square average (n), accumulated update (n)].
+// Slots: lr, t, rho, eps, weightDecay; state = [square average (n), accumulated update (n)].
+import { HYPER, HYPER_SLOTS } from '../../abi.generated.js';
 
-/** One Adadelta step; increments the step count h[1]. */
+const S = HYPER_SLOTS.adadelta;
+
+/** One Adadelta step; increments the step count (slot t). */
 export function adadeltaStep(params: Float32Array, grads: Float32Array, state: Float32Array, n: number, h: Float64Array): void {
-  h[1]++;
-  const lr = h[0], rho = h[2], eps = h[3], wd = h[4];
+  h[HYPER.t]++;
+  const lr = h[HYPER.lr], rho = h[S.rho], eps = h[S.eps], wd = h[S.weightDecay];
   for (let i = 0; i < n; i++) {
     const g = grads[i] + wd * params[i];
     const a = (state[i] = state[i] * rho + (1 - rho) * g * g);

@@ -1,12 +1,15 @@
 // Pure-TS twin of assembly/optim/adam.ts (torch.optim.Adam, with amsgrad).
-// h = [lr, t, beta1, beta2, eps, weightDecay, amsgrad]; state = [m (n), v (n), vmax (n)].
+// Slots: lr, t, beta1, beta2, eps, weightDecay, amsgrad; state = [m (n), v (n), vmax (n)].
+import { HYPER, HYPER_SLOTS } from '../../abi.generated.js';
+
+const S = HYPER_SLOTS.adam;
 
 /** The step shared by Adam (L2 weight decay in the gradient) and AdamW (decoupled decay). */
 export function adamCore(
   params: Float32Array, grads: Float32Array, state: Float32Array, n: number, h: Float64Array, decoupled: boolean,
 ): void {
-  const t = ++h[1];
-  const lr = h[0], b1 = h[2], b2 = h[3], eps = h[4], lambda = h[5], amsgrad = h[6] !== 0;
+  const t = ++h[HYPER.t];
+  const lr = h[HYPER.lr], b1 = h[S.beta1], b2 = h[S.beta2], eps = h[S.eps], lambda = h[S.weightDecay], amsgrad = h[S.amsgrad] !== 0;
   const decay = decoupled ? 1 - lr * lambda : 1;
   const wd = decoupled ? 0 : lambda;
   const stepSize = lr / (1 - Math.pow(b1, t));
@@ -21,7 +24,7 @@ export function adamCore(
   }
 }
 
-/** One Adam step; increments the step count h[1]. */
+/** One Adam step; increments the step count (slot t). */
 export function adamStep(params: Float32Array, grads: Float32Array, state: Float32Array, n: number, h: Float64Array): void {
   adamCore(params, grads, state, n, h, false);
 }

@@ -1,10 +1,13 @@
 // Pure-TS twin of assembly/optim/adamax.ts (torch.optim.Adamax).
-// h = [lr, t, beta1, beta2, eps, weightDecay]; state = [m (n), infinity norm u (n)].
+// Slots: lr, t, beta1, beta2, eps, weightDecay; state = [m (n), infinity norm u (n)].
+import { HYPER, HYPER_SLOTS } from '../../abi.generated.js';
 
-/** One Adamax step; increments the step count h[1]. */
+const S = HYPER_SLOTS.adamax;
+
+/** One Adamax step; increments the step count (slot t). */
 export function adamaxStep(params: Float32Array, grads: Float32Array, state: Float32Array, n: number, h: Float64Array): void {
-  const t = ++h[1];
-  const lr = h[0], b1 = h[2], b2 = h[3], eps = h[4], wd = h[5];
+  const t = ++h[HYPER.t];
+  const lr = h[HYPER.lr], b1 = h[S.beta1], b2 = h[S.beta2], eps = h[S.eps], wd = h[S.weightDecay];
   const clr = lr / (1 - Math.pow(b1, t));
   for (let i = 0; i < n; i++) {
     const g = grads[i] + wd * params[i];

@@ -1,13 +1,16 @@
 // Pure-TS twin of assembly/optim/nadam.ts (torch.optim.NAdam).
-// h = [lr, t, beta1, beta2, eps, weightDecay, momentumDecay, mu product (starts at 1)]; state = [m (n), v (n)].
+// Slots: lr, t, beta1, beta2, eps, weightDecay, momentumDecay, mu product (starts at 1); state = [m (n), v (n)].
+import { HYPER, HYPER_SLOTS } from '../../abi.generated.js';
 
-/** One NAdam step; increments the step count h[1] and multiplies the momentum product h[7] by μₜ. */
+const S = HYPER_SLOTS.nadam;
+
+/** One NAdam step; increments the step count (slot t) and multiplies the momentum product (slot muProduct) by μₜ. */
 export function nadamStep(params: Float32Array, grads: Float32Array, state: Float32Array, n: number, h: Float64Array): void {
-  const t = ++h[1];
-  const lr = h[0], b1 = h[2], b2 = h[3], eps = h[4], wd = h[5], psi = h[6];
+  const t = ++h[HYPER.t];
+  const lr = h[HYPER.lr], b1 = h[S.beta1], b2 = h[S.beta2], eps = h[S.eps], wd = h[S.weightDecay], psi = h[S.momentumDecay];
   const mu = b1 * (1 - 0.5 * Math.pow(0.96, t * psi));
   const muNext = b1 * (1 - 0.5 * Math.pow(0.96, (t + 1) * psi));
-  const prod = (h[7] *= mu);
+  const prod = (h[S.muProduct] *= mu);
   const c1 = (lr * (1 - mu)) / (1 - prod);
   // PyTorch 1.13's single-tensor NAdam counts μₜ twice here (see assembly/optim/nadam.ts).
   const c2 = (lr * muNext) / (1 - prod * mu * muNext);

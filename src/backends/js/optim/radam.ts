@@ -1,10 +1,13 @@
 // Pure-TS twin of assembly/optim/radam.ts (torch.optim.RAdam).
-// h = [lr, t, beta1, beta2, eps, weightDecay]; state = [m (n), v (n)].
+// Slots: lr, t, beta1, beta2, eps, weightDecay; state = [m (n), v (n)].
+import { HYPER, HYPER_SLOTS } from '../../abi.generated.js';
 
-/** One RAdam step; increments the step count h[1]. */
+const S = HYPER_SLOTS.radam;
+
+/** One RAdam step; increments the step count (slot t). */
 export function radamStep(params: Float32Array, grads: Float32Array, state: Float32Array, n: number, h: Float64Array): void {
-  const t = ++h[1];
-  const lr = h[0], b1 = h[2], b2 = h[3], eps = h[4], wd = h[5];
+  const t = ++h[HYPER.t];
+  const lr = h[HYPER.lr], b1 = h[S.beta1], b2 = h[S.beta2], eps = h[S.eps], wd = h[S.weightDecay];
   const bc1 = 1 - Math.pow(b1, t);
   const bc2 = 1 - Math.pow(b2, t);
   const rhoInf = 2 / (1 - b2) - 1;

@@ -1,11 +1,14 @@
 // Pure-TS twin of assembly/optim/rmsprop.ts (torch.optim.RMSprop).
-// h = [lr, t, alpha, eps, weightDecay, momentum, centered];
+// Slots: lr, t, alpha, eps, weightDecay, momentum, centered;
 // state = [square average (n), gradient average (n, centered only), momentum buffer (n, momentum > 0 only)].
+import { HYPER, HYPER_SLOTS } from '../../abi.generated.js';
 
-/** One RMSprop step; increments the step count h[1]. */
+const S = HYPER_SLOTS.rmsprop;
+
+/** One RMSprop step; increments the step count (slot t). */
 export function rmspropStep(params: Float32Array, grads: Float32Array, state: Float32Array, n: number, h: Float64Array): void {
-  h[1]++;
-  const lr = h[0], alpha = h[2], eps = h[3], wd = h[4], mu = h[5], centered = h[6] !== 0;
+  h[HYPER.t]++;
+  const lr = h[HYPER.lr], alpha = h[S.alpha], eps = h[S.eps], wd = h[S.weightDecay], mu = h[S.momentum], centered = h[S.centered] !== 0;
   const avg = n;
   const buf = centered ? 2 * n : n;
   for (let i = 0; i < n; i++) {

@@ -1,9 +1,12 @@
-// Pure-TS twin of assembly/optim/sgd.ts (torch.optim.SGD). h = [lr, t, momentum, dampening, nesterov, weightDecay].
+// Pure-TS twin of assembly/optim/sgd.ts (torch.optim.SGD).
+import { HYPER, HYPER_SLOTS } from '../../abi.generated.js';
 
-/** One SGD step; increments the step count h[1]; `state` is the momentum buffer. */
+const S = HYPER_SLOTS.sgd;
+
+/** One SGD step; increments the step count (slot t); `state` is the momentum buffer. */
 export function sgdStep(params: Float32Array, grads: Float32Array, state: Float32Array, n: number, h: Float64Array): void {
-  const t = ++h[1];
-  const lr = h[0], mu = h[2], damp = 1 - h[3], nesterov = h[4] !== 0, wd = h[5];
+  const t = ++h[HYPER.t];
+  const lr = h[HYPER.lr], mu = h[S.momentum], damp = 1 - h[S.dampening], nesterov = h[S.nesterov] !== 0, wd = h[S.weightDecay];
   for (let i = 0; i < n; i++) {
     let g = grads[i] + wd * params[i];
     if (mu !== 0) {
