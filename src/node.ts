@@ -7,6 +7,7 @@ import './data/node.js';
 export * from './index.js';
 export { readTextFile } from './data/node.js';
 export { builtinNames, builtinText, loadBuiltin, type BuiltinName } from './data/builtin.js';
+export { mnistFromBytes, decodeMnist, type ImageTable } from './data/mnist.js';
 export {
   csvBatches, csvStats, standardizeRows,
   type CSVBatch, type CSVBatchOptions, type CSVSource, type CSVStats,

@@ -200,7 +200,7 @@ test('built-ins match their catalogue and the strict reader', () => {
   assert.equal(viaCSV.y, viaBuiltin.y);
   viaCSV.dispose();
   viaBuiltin.dispose();
-  throws(() => Dataset.builtin('mnist' as never), HyperParameterError, /unknown built-in dataset "mnist"/);
+  throws(() => Dataset.builtin('cifar10' as never), HyperParameterError, /unknown built-in dataset "cifar10"/);
 });
 
 test("csv-parse's browser build (the default outside Node) reads exactly as the native one", () => {

@@ -11,9 +11,10 @@ const FLAGS: Flags = {
 /** Help of `descent datasets`. */
 export const DATASETS_HELP = helpText(
   'descent datasets [options]',
-  'Lists the built-in datasets (UCI, as distributed with scikit-learn 1.2.1; see data/README.md) with their sizes and\n' +
-  "scikit-learn's test accuracy (R² for diabetes) on the split descent train uses by default: test = rows whose\n" +
-  "index is divisible by 5, features standardized with the training set's statistics.",
+  'Lists the built-in datasets (UCI, as distributed with scikit-learn 1.2.1, and 10,000 MNIST digits; see\n' +
+  "data/README.md) with their sizes and scikit-learn's test accuracy (R² for diabetes) on the split descent train\n" +
+  "uses by default: test = rows whose index is divisible by 5, features standardized with the training set's\n" +
+  'statistics (mnist: pixels in [0, 1], not standardized).',
   FLAGS,
 );
 
@@ -31,10 +32,11 @@ export async function datasetsCommand(argv: string[]): Promise<number> {
     return EXIT.ok;
   }
   process.stdout.write(table(
-    ['dataset', 'rows', 'features', 'task', 'target', 'logistic (lbfgs)', 'SGD', 'MLP 64', 'least squares'],
+    ['dataset', 'rows', 'features', 'task', 'target', 'logistic (lbfgs)', 'SGD', 'MLP 64', 'MLP 128', 'least squares'],
     list.map((d) => [d.name, String(d.rows), String(d.features), d.task === 'regression' ? 'regression (R²)' : `${d.classes} classes`,
-      d.target, f(d.reference.logistic), f(d.reference.sgd), f(d.reference.mlp), f(d.reference.leastSquares)]),
+      d.target, f(d.reference.logistic), f(d.reference.sgd), f(d.reference.mlp), f(d.reference.mlp128), f(d.reference.leastSquares)]),
   ) + '\n');
+  for (const d of list) if (d.referencePreprocessing) process.stdout.write(`${d.name}: ${d.referencePreprocessing}.\n`);
   process.stdout.write('\nReference: scikit-learn 1.2.1 on the test set (rows whose index is divisible by 5). ' +
     'Train one with: descent train iris\n');
   return EXIT.ok;

@@ -18,6 +18,9 @@ import { printHeader, type DataSummary, type TrainRun } from './train.js';
 /** The file to stream: a path, or a built-in dataset's file in the package's data/ folder. */
 function streamPath(arg: string): { path: string; name: string } {
   if (existsSync(arg)) return { path: arg, name: arg };
+  if (isBuiltinName(arg) && builtinCatalog[arg].format) {
+    throw new UsageError(`descent train: --stream reads CSV files; the built-in ${arg} is binary and fits in memory, drop --stream`);
+  }
   if (isBuiltinName(arg)) return { path: fileURLToPath(new URL(`../../data/${arg}.csv`, import.meta.url)), name: arg };
   throw new DataError(`cannot read ${arg}: no such file`);
 }

@@ -2,8 +2,8 @@
 // Node reads them from disk; this module is not part of the browser entry.
 import './node.js';
 import { HyperParameterError } from '../errors.js';
-import { parseNumericCSV, type NumericTable } from './csv.js';
-import { builtinNames, isBuiltinName, type BuiltinName } from './catalog.js';
+import { f32Text, parseNumericCSV, type NumericTable } from './csv.js';
+import { builtinCatalog, builtinNames, isBuiltinName, type BuiltinName } from './catalog.js';
 import { fileHost } from './host.js';
 
 export { builtinNames, builtinCatalog, isBuiltinName, type BuiltinName, type BuiltinInfo, type ReferenceScores } from './catalog.js';
@@ -13,10 +13,34 @@ export function builtinText(name: BuiltinName): string {
   if (!isBuiltinName(name)) {
     throw new HyperParameterError('dataset', `unknown built-in dataset ${JSON.stringify(name)}; expected one of ${builtinNames.join(', ')}`);
   }
+  if (builtinCatalog[name].format === 'mnist-u8') return imagesCSV(name);
   return fileHost('a built-in dataset').builtinText(name);
 }
 
 /** A built-in dataset as a numeric table (target in y). */
 export function loadBuiltin(name: BuiltinName): NumericTable {
+  if (isBuiltinName(name) && builtinCatalog[name].format === 'mnist-u8') return loadImages(name);
   return parseNumericCSV(builtinText(name), `${name}.csv`);
+}
+
+/** An image built-in (mnist), decoded from its binary file: pixels byte/255, columns px0…, then the target. */
+function loadImages(name: BuiltinName): NumericTable {
+  const t = fileHost('a built-in dataset').builtinImages!(name);
+  const columns = [...Array.from({ length: t.features }, (_, i) => `px${i}`), builtinCatalog[name].target];
+  return { x: t.x, y: t.y, rows: t.rows, features: t.features, columns };
+}
+
+/** An image built-in as CSV text (for the command line), each value the shortest text that reads back to the same f32. */
+function imagesCSV(name: BuiltinName): string {
+  const t = loadImages(name);
+  const text = new Map<number, string>();
+  const cell = (v: number) => text.get(v) ?? (text.set(v, f32Text(v)), text.get(v)!);
+  const lines = [t.columns.join(',')];
+  const cells: string[] = new Array(t.features + 1);
+  for (let r = 0; r < t.rows; r++) {
+    for (let c = 0; c < t.features; c++) cells[c] = cell(t.x[r * t.features + c]);
+    cells[t.features] = String(t.y[r]);
+    lines.push(cells.join(','));
+  }
+  return lines.join('\n') + '\n';
 }

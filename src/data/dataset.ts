@@ -26,6 +26,11 @@ export interface DatasetMeta {
   targetName?: string;
   /** Class names in label order: label i means classes[i]. */
   classes?: readonly string[];
+  /**
+   * Image rows: [channels, height, width], whose product is the feature count; each row holds its pixels
+   * channel by channel, row-major (feature c·h·w + i·w + j is channel c, row i, column j).
+   */
+  imageShape?: readonly number[];
 }
 
 /** Options of {@link Dataset.fromCSV}: the CSV reading options (see {@link CSVOptions}). */
@@ -106,6 +111,13 @@ function checkMeta(o: DatasetMeta, features: number): DatasetMeta {
     }
     meta.classes = o.classes;
   }
+  if (o.imageShape !== undefined) {
+    const s = o.imageShape;
+    if (!Array.isArray(s) || s.length !== 3 || !s.every((v) => Number.isInteger(v) && v >= 1) || s[0] * s[1] * s[2] !== features) {
+      throw new ShapeError(`imageShape must be [channels, height, width], positive integers whose product is features = ${features}, got ${JSON.stringify(s)}`);
+    }
+    meta.imageShape = s;
+  }
   return meta;
 }
 
@@ -121,6 +133,8 @@ export class Dataset {
   readonly targetName?: string;
   /** Class names in label order, when labels were mapped from names (label i is classes[i]). */
   readonly classes?: readonly string[];
+  /** [channels, height, width] when the rows are images (mnist: [1, 28, 28], digits: [1, 8, 8]). */
+  readonly imageShape?: readonly number[];
   /** @internal */ readonly xBlock: Block<'f32'>;
   /** @internal */ readonly yBlock: Block<'f32'>;
   /**
@@ -141,6 +155,7 @@ export class Dataset {
     if (meta.featureNames) this.featureNames = Object.freeze([...meta.featureNames]);
     if (meta.targetName !== undefined) this.targetName = meta.targetName;
     if (meta.classes) this.classes = Object.freeze([...meta.classes]);
+    if (meta.imageShape) this.imageShape = Object.freeze([...meta.imageShape]);
     const xb = new Block(be, 'f32', rows * features);
     let yb: Block<'f32'>;
     try {
@@ -208,17 +223,28 @@ export class Dataset {
 
   /**
    * A built-in dataset (Node; see data/README.md for sources): `'digits'`, `'breast-cancer'`,
-   * `'diabetes'`, `'wine'` or `'iris'`. Features are raw; split and standardize as you need, e.g.
-   * `ds.split({ every: 5 })` for the split the reference figures in {@link builtinCatalog} use.
+   * `'diabetes'`, `'wine'`, `'iris'` or `'mnist'`. Features are raw (mnist: pixels byte/255 in [0, 1],
+   * named px0…px783); split and standardize as you need, e.g. `ds.split({ every: 5 })` for the split the
+   * reference figures in {@link builtinCatalog} use. Image datasets carry `imageShape`.
    */
   static builtin(name: BuiltinName): Dataset {
     if (!isBuiltinName(name)) {
       throw new HyperParameterError('dataset', `unknown built-in dataset ${JSON.stringify(name)}; expected one of ${builtinNames.join(', ')}`);
     }
-    const t = parseNumericCSV(fileHost('a built-in dataset').builtinText(name), `${name}.csv`);
     const info = builtinCatalog[name];
+    const host = fileHost('a built-in dataset');
+    const imageShape = info.imageShape ? { imageShape: info.imageShape } : {};
+    if (info.format === 'mnist-u8') {
+      // Decoded by the Node entry's host (data/mnist-node.ts), so the decoder stays out of browser bundles.
+      if (!host.builtinImages) throw new DataError(`built-in dataset ${name} needs the Node entry (descent/node)`);
+      const t = host.builtinImages(name);
+      return Dataset.fromArrays(t.x, t.y, {
+        features: t.features, featureNames: Array.from({ length: t.features }, (_, i) => `px${i}`), targetName: info.target, ...imageShape,
+      });
+    }
+    const t = parseNumericCSV(host.builtinText(name), `${name}.csv`);
     return Dataset.fromArrays(t.x, t.y, {
-      features: t.features, featureNames: t.columns.slice(0, t.features), targetName: info.target,
+      features: t.features, featureNames: t.columns.slice(0, t.features), targetName: info.target, ...imageShape,
     });
   }
 
@@ -228,6 +254,7 @@ export class Dataset {
     if (this.featureNames) m.featureNames = this.featureNames;
     if (this.targetName !== undefined) m.targetName = this.targetName;
     if (this.classes) m.classes = this.classes;
+    if (this.imageShape) m.imageShape = this.imageShape;
     return m;
   }
 

@@ -10,6 +10,8 @@ export interface FileHost {
   readText(path: string): string;
   /** A built-in dataset's CSV text. */
   builtinText(name: string): string;
+  /** A built-in dataset stored as images (catalog format 'mnist-u8'), decoded: pixels in [0, 1]. */
+  builtinImages?(name: string): { x: Float32Array; y: Float32Array; rows: number; features: number };
 }
 
 let host: FileHost | undefined;

@@ -5,6 +5,7 @@ import { parse } from 'csv-parse/sync';
 import { DataError } from '../errors.js';
 import { setFileHost, type FileHost } from './host.js';
 import { setRecordParser, type RecordParser } from './csv.js';
+import { readMnistFile } from './mnist-node.js';
 
 type ReadFileSync = (path: string | URL, encoding: 'utf8') => string;
 
@@ -25,6 +26,7 @@ function makeFileHost(readFileSync: ReadFileSync): FileHost {
   return {
     readText: (path) => read(path, path),
     builtinText: (name) => read(new URL(`../../data/${name}.csv`, here), `built-in dataset ${name}`),
+    builtinImages: (name) => readMnistFile(new URL(`../../data/${name}.u8.gz`, here), `built-in dataset ${name}`),
   };
 }
 
