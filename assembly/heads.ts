@@ -27,13 +27,13 @@ export function headSoftmax(dZ: usize, Z: usize, y: usize, idx: usize, start: i3
     let mx = load<f32>(z);
     for (let c = 1; c < k; c++) mx = max(mx, load<f32>(z + (<usize>c << 2)));
     let s: f64 = 0;
-    for (let c = 0; c < k; c++) s += Math.exp(<f64>(load<f32>(z + (<usize>c << 2)) - mx));
+    for (let c = 0; c < k; c++) s += Math.exp(<f64>load<f32>(z + (<usize>c << 2)) - <f64>mx);
     const lse = <f64>mx + Math.log(s);
     loss += lse - <f64>load<f32>(z + (<usize>label << 2));
     const is = inv / s;
     for (let c = 0; c < k; c++) {
       const o = <usize>c << 2;
-      const p = Math.exp(<f64>(load<f32>(z + o) - mx)) * is;
+      const p = Math.exp(<f64>load<f32>(z + o) - <f64>mx) * is;
       store<f32>(g + o, <f32>(c == label ? p - inv : p));
     }
   }

@@ -14,11 +14,11 @@ export function headSoftmax(dZ: Float32Array, dzOff: number, Z: Float32Array, zO
     let mx = Z[z];
     for (let c = 1; c < k; c++) mx = Math.max(mx, Z[z + c]);
     let s = 0;
-    for (let c = 0; c < k; c++) s += Math.exp(Math.fround(Z[z + c] - mx));
+    for (let c = 0; c < k; c++) s += Math.exp(Z[z + c] - mx);
     loss += mx + Math.log(s) - Z[z + label];
     const is = inv / s;
     for (let c = 0; c < k; c++) {
-      const p = Math.exp(Math.fround(Z[z + c] - mx)) * is;
+      const p = Math.exp(Z[z + c] - mx) * is;
       dZ[g + c] = c === label ? p - inv : p;
     }
   }
