@@ -130,11 +130,51 @@ function tileAct(Ct: usize, ldcB: usize, act: i32, slope: f32): void {
 }
 
 /**
- * The 4×8 micro-kernel: Ct[0..4, 0..8) (row stride ldc elements) ← (loadC ? Ct : 0) + Σ_p pa[p]ᵀ·pb[p]
- * over kc packed steps; if `epi`, + bias[0..8) (bias ≠ 0) and act before the store.
+ * Bias and activation on a 4×8 tile in memory (the last k block only; the tile is in L1). Kept out of the
+ * micro-kernel so its k loop holds nothing but the 8 accumulators, the 2 B vectors and a broadcast:
+ * measured, V8 spilled accumulators when the epilogue's values shared the function.
  */
-function micro(Ct: usize, ldc: i32, pa: usize, pb: usize, kc: i32, loadC: bool, epi: bool,
-  bias: usize, act: i32, slope: f32): void {
+function epilogue(Ct: usize, ldc: i32, bias: usize, act: i32, slope: f32): void {
+  const ldcB = <usize>ldc << 2;
+  if (ASC_FEATURE_SIMD) {
+    if (bias == 0 && act != ACT_RELU && act != ACT_LEAKY_RELU) {
+      if (act != ACT_IDENTITY) tileAct(Ct, ldcB, act, slope);
+      return;
+    }
+    const v0 = bias != 0 ? v128.load(bias) : f32x4.splat(0), v1 = bias != 0 ? v128.load(bias, 16) : f32x4.splat(0);
+    const vs = f32x4.splat(slope);
+    for (let r = 0; r < MR; r++) {
+      const row = Ct + <usize>r * ldcB;
+      let x0 = f32x4.add(v128.load(row), v0), x1 = f32x4.add(v128.load(row, 16), v1);
+      if (act == ACT_RELU || act == ACT_LEAKY_RELU) {
+        x0 = actPiecewise4(x0, act, vs);
+        x1 = actPiecewise4(x1, act, vs);
+      }
+      v128.store(row, x0);
+      v128.store(row, x1, 16);
+    }
+    if (act != ACT_IDENTITY && act != ACT_RELU && act != ACT_LEAKY_RELU) tileAct(Ct, ldcB, act, slope);
+  } else {
+    for (let r = 0; r < MR; r++) {
+      const row = Ct + <usize>r * ldcB;
+      for (let c = 0; c < NR; c++) {
+        const o = <usize>c << 2;
+        let v = load<f32>(row + o);
+        if (bias != 0) v += load<f32>(bias + o);
+        store<f32>(row + o, actElem(v, act, slope));
+      }
+    }
+  }
+}
+
+/**
+ * The 4×8 micro-kernel: Ct[0..4, 0..8) (row stride ldc elements) ← (loadC ? Ct : 0) + Σ_p pa[p]ᵀ·pb[p]
+ * over kc packed steps. SIMD: per k step two B vectors, four broadcasts (v128.load32_splat with
+ * immediate offsets), 8 mul + 8 add into 8 accumulators; the loop is not unrolled further (measured:
+ * ×2 unrolling let V8 hoist the second step's loads and spill accumulators; ×1 runs at the same speed
+ * in isolation without spills).
+ */
+function micro(Ct: usize, ldc: i32, pa: usize, rs: usize, ks: usize, pb: usize, kc: i32, loadC: bool): void {
   const ldcB = <usize>ldc << 2;
   if (ASC_FEATURE_SIMD) {
     const C1 = Ct + ldcB, C2 = Ct + 2 * ldcB, C3 = Ct + 3 * ldcB;
@@ -146,61 +186,25 @@ function micro(Ct: usize, ldc: i32, pa: usize, pb: usize, kc: i32, loadC: bool, 
       c30 = v128.load(C3); c31 = v128.load(C3, 16);
     }
     let a = pa, b = pb;
-    let p = 0;
-    for (; p + 2 <= kc; p += 2) {
-      let b0 = v128.load(b), b1 = v128.load(b, 16);
-      let x = v128.load32_splat(a);
-      c00 = f32x4.add(c00, f32x4.mul(x, b0)); c01 = f32x4.add(c01, f32x4.mul(x, b1));
-      x = v128.load32_splat(a, 4);
-      c10 = f32x4.add(c10, f32x4.mul(x, b0)); c11 = f32x4.add(c11, f32x4.mul(x, b1));
-      x = v128.load32_splat(a, 8);
-      c20 = f32x4.add(c20, f32x4.mul(x, b0)); c21 = f32x4.add(c21, f32x4.mul(x, b1));
-      x = v128.load32_splat(a, 12);
-      c30 = f32x4.add(c30, f32x4.mul(x, b0)); c31 = f32x4.add(c31, f32x4.mul(x, b1));
-      b0 = v128.load(b, 32); b1 = v128.load(b, 48);
-      x = v128.load32_splat(a, 16);
-      c00 = f32x4.add(c00, f32x4.mul(x, b0)); c01 = f32x4.add(c01, f32x4.mul(x, b1));
-      x = v128.load32_splat(a, 20);
-      c10 = f32x4.add(c10, f32x4.mul(x, b0)); c11 = f32x4.add(c11, f32x4.mul(x, b1));
-      x = v128.load32_splat(a, 24);
-      c20 = f32x4.add(c20, f32x4.mul(x, b0)); c21 = f32x4.add(c21, f32x4.mul(x, b1));
-      x = v128.load32_splat(a, 28);
-      c30 = f32x4.add(c30, f32x4.mul(x, b0)); c31 = f32x4.add(c31, f32x4.mul(x, b1));
-      a += 32;
-      b += 64;
-    }
-    if (p < kc) {
+    const rs2 = rs << 1, rs3 = rs * 3;
+    const end = pb + (<usize>kc << 5);
+    while (b < end) {
       const b0 = v128.load(b), b1 = v128.load(b, 16);
       let x = v128.load32_splat(a);
       c00 = f32x4.add(c00, f32x4.mul(x, b0)); c01 = f32x4.add(c01, f32x4.mul(x, b1));
-      x = v128.load32_splat(a, 4);
+      x = v128.load32_splat(a + rs);
       c10 = f32x4.add(c10, f32x4.mul(x, b0)); c11 = f32x4.add(c11, f32x4.mul(x, b1));
-      x = v128.load32_splat(a, 8);
+      x = v128.load32_splat(a + rs2);
       c20 = f32x4.add(c20, f32x4.mul(x, b0)); c21 = f32x4.add(c21, f32x4.mul(x, b1));
-      x = v128.load32_splat(a, 12);
+      x = v128.load32_splat(a + rs3);
       c30 = f32x4.add(c30, f32x4.mul(x, b0)); c31 = f32x4.add(c31, f32x4.mul(x, b1));
-    }
-    if (epi) {
-      if (bias != 0) {
-        const v0 = v128.load(bias), v1 = v128.load(bias, 16);
-        c00 = f32x4.add(c00, v0); c01 = f32x4.add(c01, v1);
-        c10 = f32x4.add(c10, v0); c11 = f32x4.add(c11, v1);
-        c20 = f32x4.add(c20, v0); c21 = f32x4.add(c21, v1);
-        c30 = f32x4.add(c30, v0); c31 = f32x4.add(c31, v1);
-      }
-      if (act == ACT_RELU || act == ACT_LEAKY_RELU) {
-        const vs = f32x4.splat(slope);
-        c00 = actPiecewise4(c00, act, vs); c01 = actPiecewise4(c01, act, vs);
-        c10 = actPiecewise4(c10, act, vs); c11 = actPiecewise4(c11, act, vs);
-        c20 = actPiecewise4(c20, act, vs); c21 = actPiecewise4(c21, act, vs);
-        c30 = actPiecewise4(c30, act, vs); c31 = actPiecewise4(c31, act, vs);
-      }
+      a += ks;
+      b += 32;
     }
     v128.store(Ct, c00); v128.store(Ct, c01, 16);
     v128.store(C1, c10); v128.store(C1, c11, 16);
     v128.store(C2, c20); v128.store(C2, c21, 16);
     v128.store(C3, c30); v128.store(C3, c31, 16);
-    if (epi && act != ACT_IDENTITY && act != ACT_RELU && act != ACT_LEAKY_RELU) tileAct(Ct, ldcB, act, slope);
   } else {
     // Scalar build: the tile in four 2×4 quarters, 8 accumulators each (V8 keeps them in registers).
     for (let q = 0; q < 4; q++) {
@@ -212,28 +216,14 @@ function micro(Ct: usize, ldc: i32, pa: usize, pb: usize, kc: i32, loadC: bool, 
         c00 = load<f32>(R0); c01 = load<f32>(R0, 4); c02 = load<f32>(R0, 8); c03 = load<f32>(R0, 12);
         c10 = load<f32>(R1); c11 = load<f32>(R1, 4); c12 = load<f32>(R1, 8); c13 = load<f32>(R1, 12);
       }
-      let a = pa + (<usize>r0 << 2), b = pb + (<usize>h << 2);
+      let a = pa + <usize>r0 * rs, b = pb + (<usize>h << 2);
       for (let p = 0; p < kc; p++) {
-        const a0 = load<f32>(a), a1 = load<f32>(a, 4);
+        const a0 = load<f32>(a), a1 = load<f32>(a + rs);
         const b0 = load<f32>(b), b1 = load<f32>(b, 4), b2 = load<f32>(b, 8), b3 = load<f32>(b, 12);
         c00 += a0 * b0; c01 += a0 * b1; c02 += a0 * b2; c03 += a0 * b3;
         c10 += a1 * b0; c11 += a1 * b1; c12 += a1 * b2; c13 += a1 * b3;
-        a += 16;
+        a += ks;
         b += 32;
-      }
-      if (epi) {
-        if (bias != 0) {
-          const bb = bias + (<usize>h << 2);
-          const v0 = load<f32>(bb), v1 = load<f32>(bb, 4), v2 = load<f32>(bb, 8), v3 = load<f32>(bb, 12);
-          c00 += v0; c01 += v1; c02 += v2; c03 += v3;
-          c10 += v0; c11 += v1; c12 += v2; c13 += v3;
-        }
-        if (act != ACT_IDENTITY) {
-          c00 = actElem(c00, act, slope); c01 = actElem(c01, act, slope);
-          c02 = actElem(c02, act, slope); c03 = actElem(c03, act, slope);
-          c10 = actElem(c10, act, slope); c11 = actElem(c11, act, slope);
-          c12 = actElem(c12, act, slope); c13 = actElem(c13, act, slope);
-        }
       }
       store<f32>(R0, c00); store<f32>(R0, c01, 4); store<f32>(R0, c02, 8); store<f32>(R0, c03, 12);
       store<f32>(R1, c10); store<f32>(R1, c11, 4); store<f32>(R1, c12, 8); store<f32>(R1, c13, 12);
@@ -287,12 +277,15 @@ function gemmDriver(C: usize, A: usize, B: usize, m: i32, n: i32, k: i32, lda: i
       }
       for (let ic = 0; ic < m; ic += MC) {
         const mc = imin(MC, m - ic);
+        // A: gemmTN packs its row panels (a contiguous copy); gemmNT/gemmNN read full row panels in place
+        // (rows lda apart, k steps 4 bytes apart: as fast as packed, and packing cost as much as the
+        // products when n is small) and pack only a last partial panel, zero-padded.
         for (let ir = 0; ir < mc; ir += MR) {
           const rows = imin(MR, mc - ir);
           const dst = packA + ((<usize>ir * <usize>kc) << 2);
           const i = ic + ir;
           if (aByK) packDirect(dst, A + ((<usize>pc * <usize>lda + <usize>i) << 2), lda, rows, kc, MR);
-          else packTransposed(dst, A + ((<usize>i * <usize>lda + <usize>pc) << 2), lda, rows, kc, MR);
+          else if (rows < MR) packTransposed(dst, A + ((<usize>i * <usize>lda + <usize>pc) << 2), lda, rows, kc, MR);
         }
         for (let jr = 0; jr < nc; jr += NR) {
           const cols = imin(NR, nc - jr);
@@ -301,10 +294,14 @@ function gemmDriver(C: usize, A: usize, B: usize, m: i32, n: i32, k: i32, lda: i
           const tb = epi && bias != 0 ? bias + (<usize>j << 2) : 0;
           for (let ir = 0; ir < mc; ir += MR) {
             const rows = imin(MR, mc - ir);
-            const pa = packA + ((<usize>ir * <usize>kc) << 2);
+            const direct = !aByK && rows == MR;
+            const pa = direct ? A + ((<usize>(ic + ir) * <usize>lda + <usize>pc) << 2) : packA + ((<usize>ir * <usize>kc) << 2);
+            const rs: usize = direct ? <usize>lda << 2 : 4;
+            const ks: usize = direct ? 4 : 16;
             const Ct = C + <usize>(ic + ir) * ldcB + (<usize>j << 2);
             if (rows == MR && cols == NR) {
-              micro(Ct, ldc, pa, pb, kc, loadC, epi, tb, act, slope);
+              micro(Ct, ldc, pa, rs, ks, pb, kc, loadC);
+              if (epi && (tb != 0 || act != ACT_IDENTITY)) epilogue(Ct, ldc, tb, act, slope);
             } else {
               // Edge tile: run the full kernel on a 4×8 copy (zero-padded), copy the valid part back.
               for (let r = 0; r < MR; r++) {
@@ -316,7 +313,8 @@ function gemmDriver(C: usize, A: usize, B: usize, m: i32, n: i32, k: i32, lda: i
               if (tb != 0) {
                 for (let c = 0; c < NR; c++) store<f32>(tileBias + (<usize>c << 2), c < cols ? load<f32>(tb + (<usize>c << 2)) : 0);
               }
-              micro(tile, NR, pa, pb, kc, loadC, epi, tb != 0 ? tileBias : 0, act, slope);
+              micro(tile, NR, pa, rs, ks, pb, kc, loadC);
+              if (epi && (tb != 0 || act != ACT_IDENTITY)) epilogue(tile, NR, tb != 0 ? tileBias : 0, act, slope);
               for (let r = 0; r < rows; r++) {
                 for (let c = 0; c < cols; c++) {
                   store<f32>(Ct + <usize>r * ldcB + (<usize>c << 2), load<f32>(tile + (<usize>(r * NR + c) << 2)));
