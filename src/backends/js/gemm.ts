@@ -1,7 +1,7 @@
 // Pure-TS twins of assembly/gemm.ts: the matrix products of dense layers, typed arrays plus element
 // offsets. They accumulate in f64 and round once on store: the oracle in parity tests and the plain-JS
 // baseline in benchmarks. gemmNT runs i-j-p (both operands are read along their rows, a dot product per
-// element); gemmNN and gemmTN run i-p-j into an f64 row accumulator.
+// element: i-p-j would stride down B's columns); gemmNN and gemmTN run i-p-j into an f64 row accumulator.
 import { actElem, ACT_IDENTITY } from './activations.js';
 
 /** Mirror of assembly/gemm.ts's blocking constants and pack size (f32 count of the `pack` scratch). */
@@ -30,8 +30,16 @@ export function gemmNT(C: Float32Array, cOff: number, A: Float32Array, aOff: num
     const a = aOff + i * lda, c = cOff + i * ldc;
     for (let j = 0; j < n; j++) {
       const b = bOff + j * ldb;
-      let t = 0;
-      for (let p = 0; p < k; p++) t += A[a + p] * B[b + p];
+      // Four f64 partial sums break the add chain (f64: far below f32 rounding whatever the order).
+      let t0 = 0, t1 = 0, t2 = 0, t3 = 0, p = 0;
+      for (; p + 4 <= k; p += 4) {
+        t0 += A[a + p] * B[b + p];
+        t1 += A[a + p + 1] * B[b + p + 1];
+        t2 += A[a + p + 2] * B[b + p + 2];
+        t3 += A[a + p + 3] * B[b + p + 3];
+      }
+      for (; p < k; p++) t0 += A[a + p] * B[b + p];
+      let t = (t0 + t1) + (t2 + t3);
       if (beta !== 0) t += C[c + j];
       if (bias) t += bias[biasOff + j];
       C[c + j] = act === ACT_IDENTITY ? t : actElem(Math.fround(t), act, s);
