@@ -14,3 +14,6 @@ export function alloc(n: usize): usize {
 export function free(ptr: usize): void {
   heap.free(ptr);
 }
+export { gemmPackFloats, gemmNT, gemmNN, gemmTN, colSum } from "./gemm";
+export { actForward, actBackward, mulF32, dropoutMask } from "./activations";
+export { headSoftmax, headLogistic, headSquared } from "./heads";

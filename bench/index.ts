@@ -11,8 +11,9 @@ import * as linalg from './linalg.bench.js';
 import * as losses from './losses.bench.js';
 import * as optim from './optim.bench.js';
 import * as trainSuite from './train.bench.js';
+import * as gemm from './gemm.bench.js';
 
-const SUITES = [linalg, losses, optim, trainSuite];
+const SUITES = [linalg, losses, optim, trainSuite, gemm];
 
 const argv = process.argv.slice(2);
 const quick = argv.includes('--quick');
@@ -55,6 +56,8 @@ function targets(rows: Row[], limits: Limits): Target[] {
   }
   const adam = find(rows, 'optim', 'adamStep n=10,000,000', 'wasm-simd');
   if (adam) out.push({ what: `adamStep 10M params: wasm-simd ≥ 60% of memory bandwidth (${limits.bandwidthGBs.toFixed(1)} GB/s)`, value: `${adam.gbs?.toFixed(1)} GB/s = ${pct(adam.ofLimit)}`, met: adam.ofLimit !== undefined ? adam.ofLimit >= 0.6 : null });
+  const g = find(rows, 'gemm', 'gemmNT 256×256×256', 'wasm-simd');
+  if (g) out.push({ what: `gemmNT 256³: wasm-simd ≥ 75% of the f32x4 peak (${limits.peakGflops.toFixed(1)} GFLOP/s)`, value: `${g.gflops?.toFixed(1)} GFLOP/s = ${pct(g.ofLimit)}`, met: g.ofLimit !== undefined ? g.ofLimit >= 0.75 : null });
   return out;
 }
 

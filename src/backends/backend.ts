@@ -53,4 +53,33 @@ export interface Backend {
   clipGradValue(grads: number, n: number, c: number): void;
   /** Adds σ·N(0, 1) noise to each gradient component; the PRNG's four words are the f64 at `rng`. */
   addGradNoise(grads: number, n: number, sigma: number, rng: number): void;
+
+  // Network kernels (assembly/gemm.ts, activations.ts, heads.ts; js twins by the same names). Pointers
+  // are f32 row-major matrices, leading dimensions in elements; `pack` is scratch of gemmPackFloats(m, n, k)
+  // f32 (the js backend ignores it). Activation codes: ACT_* in src/backends/js/activations.ts.
+  /** f32 the `pack` scratch of the gemm kernels needs for an m×n result with inner dimension k. */
+  gemmPackFloats(m: number, n: number, k: number): number;
+  /** C = act(A·Bᵀ + beta·C + bias): A m×k, B n×k (a dense layer's forward); bias 0 = none. */
+  gemmNT(C: number, A: number, B: number, m: number, n: number, k: number, lda: number, ldb: number, ldc: number,
+    beta: number, bias: number, act: number, slope: number, pack: number): void;
+  /** C = A·B (+ C when beta = 1): A m×k, B k×n. */
+  gemmNN(C: number, A: number, B: number, m: number, n: number, k: number, lda: number, ldb: number, ldc: number,
+    beta: number, pack: number): void;
+  /** C = Aᵀ·B (+ C when beta = 1): A k×m, B k×n. */
+  gemmTN(C: number, A: number, B: number, m: number, n: number, k: number, lda: number, ldb: number, ldc: number,
+    beta: number, pack: number): void;
+  /** out[j] = Σ_i A[i,j] (+ out[j] when beta = 1). */
+  colSum(out: number, A: number, m: number, n: number, lda: number, beta: number): void;
+  /** Y = act(X) elementwise; Y may be X. */
+  actForward(Y: number, X: number, n: number, act: number, slope: number): void;
+  /** dX = act'·dY; V = the activation's output (relu, leaky relu, tanh, sigmoid) or input (gelu); dX may be dY. */
+  actBackward(dX: number, dY: number, V: number, n: number, act: number, slope: number): void;
+  /** out = a·b elementwise; out may be a or b. */
+  mulF32(out: number, a: number, b: number, n: number): void;
+  /** Inverted-dropout mask from the xoshiro128** words (4 u32) at `rng`, which advance by n draws. */
+  dropoutMask(mask: number, n: number, rate: number, rng: number): void;
+  /** Loss heads: mean loss over the batch; dZ = ∂(mean loss)/∂Z (stride ldz). */
+  headSoftmax(dZ: number, Z: number, y: number, idx: number, start: number, count: number, k: number, ldz: number): number;
+  headLogistic(dZ: number, Z: number, y: number, idx: number, start: number, count: number, k: number, ldz: number): number;
+  headSquared(dZ: number, Z: number, y: number, idx: number, start: number, count: number, k: number, ldz: number): number;
 }

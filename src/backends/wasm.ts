@@ -17,6 +17,19 @@ interface Exports {
   clipGradNorm(grads: number, n: number, maxNorm: number): number;
   clipGradValue(grads: number, n: number, c: number): void;
   addGradNoise(grads: number, n: number, sigma: number, rng: number): void;
+  // Network kernels
+  gemmPackFloats(m: number, n: number, k: number): number;
+  gemmNT(...args: number[]): void;
+  gemmNN(...args: number[]): void;
+  gemmTN(...args: number[]): void;
+  colSum(out: number, A: number, m: number, n: number, lda: number, beta: number): void;
+  actForward(Y: number, X: number, n: number, act: number, slope: number): void;
+  actBackward(dX: number, dY: number, V: number, n: number, act: number, slope: number): void;
+  mulF32(out: number, a: number, b: number, n: number): void;
+  dropoutMask(mask: number, n: number, rate: number, rng: number): void;
+  headSoftmax(...args: number[]): number;
+  headLogistic(...args: number[]): number;
+  headSquared(...args: number[]): number;
 }
 
 /** The bytes of a binary, decoded from the embedded base64 (atob exists in Node ≥ 16 and browsers). */
@@ -128,5 +141,18 @@ export async function createWasmBackend(name: 'wasm-simd' | 'wasm-scalar'): Prom
     clipGradNorm: x.clipGradNorm,
     clipGradValue: x.clipGradValue,
     addGradNoise: x.addGradNoise,
+    // Network kernels
+    gemmPackFloats: x.gemmPackFloats,
+    gemmNT: x.gemmNT,
+    gemmNN: x.gemmNN,
+    gemmTN: x.gemmTN,
+    colSum: x.colSum,
+    actForward: x.actForward,
+    actBackward: x.actBackward,
+    mulF32: x.mulF32,
+    dropoutMask: x.dropoutMask,
+    headSoftmax: x.headSoftmax,
+    headLogistic: x.headLogistic,
+    headSquared: x.headSquared,
   };
 }

@@ -5,6 +5,10 @@ import { dotF32, axpyF32 } from './linalg.js';
 import { lossGrad, runBatches, type JsMemory } from './train.js';
 import { optimStep } from './optim/index.generated.js';
 import { clipGradNorm, clipGradValue, addGradNoise } from './gradtools.js';
+// Network kernels
+import { gemmPackFloats, gemmNT, gemmNN, gemmTN, colSum } from './gemm.js';
+import { actForward, actBackward, mulF32, dropoutMask } from './activations.js';
+import { headSoftmax, headLogistic, headSquared } from './heads.js';
 
 interface JsBlock {
   buf: ArrayBuffer;
@@ -62,5 +66,19 @@ export function createJsBackend(): Backend {
     clipGradNorm: (grads, n, maxNorm) => clipGradNorm(f(grads), n, maxNorm),
     clipGradValue: (grads, n, c) => clipGradValue(f(grads), n, Math.fround(c)),
     addGradNoise: (grads, n, sigma, rng) => addGradNoise(f(grads), n, sigma, get(rng).f64),
+    // Network kernels
+    gemmPackFloats,
+    gemmNT: (C, A, B, m, n, k, lda, ldb, ldc, beta, bias, act, slope) =>
+      gemmNT(f(C), 0, f(A), 0, f(B), 0, m, n, k, lda, ldb, ldc, beta, bias ? f(bias) : null, 0, act, slope),
+    gemmNN: (C, A, B, m, n, k, lda, ldb, ldc, beta) => gemmNN(f(C), 0, f(A), 0, f(B), 0, m, n, k, lda, ldb, ldc, beta),
+    gemmTN: (C, A, B, m, n, k, lda, ldb, ldc, beta) => gemmTN(f(C), 0, f(A), 0, f(B), 0, m, n, k, lda, ldb, ldc, beta),
+    colSum: (out, A, m, n, lda, beta) => colSum(f(out), 0, f(A), 0, m, n, lda, beta),
+    actForward: (Y, X, n, act, slope) => actForward(f(Y), 0, f(X), 0, n, act, slope),
+    actBackward: (dX, dY, V, n, act, slope) => actBackward(f(dX), 0, f(dY), 0, f(V), 0, n, act, slope),
+    mulF32: (out, a, b, n) => mulF32(f(out), 0, f(a), 0, f(b), 0, n),
+    dropoutMask: (mask, n, rate, rng) => dropoutMask(f(mask), 0, n, rate, new Uint32Array(get(rng).buf), 0),
+    headSoftmax: (dZ, Z, y, idx, start, count, k, ldz) => headSoftmax(f(dZ), 0, f(Z), 0, f(y), get(idx).i32, start, count, k, ldz),
+    headLogistic: (dZ, Z, y, idx, start, count, k, ldz) => headLogistic(f(dZ), 0, f(Z), 0, f(y), get(idx).i32, start, count, k, ldz),
+    headSquared: (dZ, Z, y, idx, start, count, k, ldz) => headSquared(f(dZ), 0, f(Z), 0, f(y), get(idx).i32, start, count, k, ldz),
   };
 }

@@ -1,0 +1,169 @@
+// Activations of dense layers, elementwise, plus dropout. The element functions below are the one
+// definition on this side: actForward/actBackward and the epilogue of gemmNT (assembly/gemm.ts) inline
+// them. Transcendental activations are evaluated in f64 and rounded once to f32, as the js twin
+// (src/backends/js/activations.ts) does, so the two agree to the last bit except where the engines'
+// f64 tanh/exp differ in their last bit (then by at most one f32 ulp).
+
+// --- Activation codes: to move into the generated ABI manifest. The js twin mirrors them. ---
+export const ACT_IDENTITY: i32 = 0;
+export const ACT_RELU: i32 = 1;
+export const ACT_LEAKY_RELU: i32 = 2;
+export const ACT_TANH: i32 = 3;
+export const ACT_SIGMOID: i32 = 4;
+export const ACT_GELU: i32 = 5;
+// --- end of codes ---
+
+/** √(2/π), the constant of the tanh approximation of GELU (PyTorch approximate='tanh'). */
+const GELU_C: f64 = 0.7978845608028654;
+const GELU_A: f64 = 0.044715;
+
+/** Logistic σ(x) in f64, stable for large |x|. */
+// @ts-ignore: decorator
+@inline
+function sigmoid64(x: f64): f64 {
+  if (x >= 0) return 1.0 / (1.0 + Math.exp(-x));
+  const e = Math.exp(x);
+  return e / (1.0 + e);
+}
+
+/** act(x) for one element. `act` is one of the ACT_ codes; `slope` is leaky ReLU's negative slope. */
+// @ts-ignore: decorator
+@inline
+export function actElem(x: f32, act: i32, slope: f32): f32 {
+  if (act == ACT_RELU) return x > 0 ? x : 0;
+  if (act == ACT_LEAKY_RELU) return x > 0 ? x : x * slope;
+  if (act == ACT_TANH) return <f32>Math.tanh(<f64>x);
+  if (act == ACT_SIGMOID) return <f32>sigmoid64(<f64>x);
+  if (act == ACT_GELU) {
+    const v = <f64>x;
+    return <f32>(0.5 * v * (1.0 + Math.tanh(GELU_C * (v + GELU_A * v * v * v))));
+  }
+  return x;
+}
+
+/**
+ * ∂act/∂x · dy for one element. `v` is the activation's OUTPUT for relu, leaky relu (slope ≥ 0), tanh
+ * and sigmoid, and its INPUT for gelu (whose derivative cannot be recovered from the output).
+ */
+// @ts-ignore: decorator
+@inline
+export function actGradElem(dy: f32, v: f32, act: i32, slope: f32): f32 {
+  if (act == ACT_RELU) return v > 0 ? dy : 0;
+  if (act == ACT_LEAKY_RELU) return v > 0 ? dy : dy * slope;
+  if (act == ACT_TANH) return <f32>(<f64>dy * (1.0 - <f64>v * <f64>v));
+  if (act == ACT_SIGMOID) return <f32>(<f64>dy * (<f64>v * (1.0 - <f64>v)));
+  if (act == ACT_GELU) {
+    const x = <f64>v;
+    const t = Math.tanh(GELU_C * (x + GELU_A * x * x * x));
+    const d = 0.5 * (1.0 + t) + 0.5 * x * (1.0 - t * t) * GELU_C * (1.0 + 3.0 * GELU_A * x * x);
+    return <f32>(<f64>dy * d);
+  }
+  return dy;
+}
+
+/** relu / leaky relu on four lanes (bit-identical to actElem: the same f32 ops). */
+// @ts-ignore: decorator
+@inline
+export function actPiecewise4(x: v128, act: i32, vslope: v128): v128 {
+  const pos = f32x4.gt(x, f32x4.splat(0));
+  if (act == ACT_RELU) return v128.and(x, pos);
+  return v128.bitselect(x, f32x4.mul(x, vslope), pos);
+}
+
+/**
+ * Y[i] = act(X[i]) for i < n. Y may alias X (Y == X: in place); partial overlaps are not supported.
+ */
+export function actForward(Y: usize, X: usize, n: i32, act: i32, slope: f32): void {
+  let i = 0;
+  if (act == ACT_IDENTITY) {
+    if (Y != X) memory.copy(Y, X, <usize>n << 2);
+    return;
+  }
+  if (ASC_FEATURE_SIMD) {
+    if (act == ACT_RELU || act == ACT_LEAKY_RELU) {
+      const vs = f32x4.splat(slope);
+      for (; i + 8 <= n; i += 8) {
+        const o = <usize>i << 2;
+        const a = v128.load(X + o), b = v128.load(X + o, 16);
+        v128.store(Y + o, actPiecewise4(a, act, vs));
+        v128.store(Y + o, actPiecewise4(b, act, vs), 16);
+      }
+    }
+  }
+  for (; i < n; i++) {
+    const o = <usize>i << 2;
+    store<f32>(Y + o, actElem(load<f32>(X + o), act, slope));
+  }
+}
+
+/**
+ * dX[i] = act'(·)·dY[i] for i < n, with V the activation's output (relu, leaky relu, tanh, sigmoid)
+ * or its input (gelu); identity copies. dX may alias dY (in place).
+ */
+export function actBackward(dX: usize, dY: usize, V: usize, n: i32, act: i32, slope: f32): void {
+  let i = 0;
+  if (act == ACT_IDENTITY) {
+    if (dX != dY) memory.copy(dX, dY, <usize>n << 2);
+    return;
+  }
+  if (ASC_FEATURE_SIMD) {
+    if (act == ACT_RELU || act == ACT_LEAKY_RELU) {
+      const vs = f32x4.splat(slope);
+      const z = f32x4.splat(0);
+      for (; i + 4 <= n; i += 4) {
+        const o = <usize>i << 2;
+        const g = v128.load(dY + o);
+        const pos = f32x4.gt(v128.load(V + o), z);
+        v128.store(dX + o, act == ACT_RELU ? v128.and(g, pos) : v128.bitselect(g, f32x4.mul(g, vs), pos));
+      }
+    }
+  }
+  for (; i < n; i++) {
+    const o = <usize>i << 2;
+    store<f32>(dX + o, actGradElem(load<f32>(dY + o), load<f32>(V + o), act, slope));
+  }
+}
+
+/** out[i] = a[i]·b[i] for i < n; out may alias a or b. Bit-identical across builds. */
+export function mulF32(out: usize, a: usize, b: usize, n: i32): void {
+  let i = 0;
+  if (ASC_FEATURE_SIMD) {
+    for (; i + 4 <= n; i += 4) {
+      const o = <usize>i << 2;
+      v128.store(out + o, f32x4.mul(v128.load(a + o), v128.load(b + o)));
+    }
+  }
+  for (; i < n; i++) {
+    const o = <usize>i << 2;
+    store<f32>(out + o, load<f32>(a + o) * load<f32>(b + o));
+  }
+}
+
+/**
+ * Inverted dropout mask: mask[i] = 0 with probability `rate`, else 1/(1 − rate). The draws come from
+ * xoshiro128** (the generator of src/rng.ts and assembly/gradtools.ts) whose four u32 words live at
+ * `rng` and are advanced: element i is kept when its u32 draw is ≥ ⌊rate·2³²⌋ (integer compare, so
+ * every backend gives the same mask bit for bit). rate ≤ 0 gives all ones; rate ≥ 1 all zeros.
+ * One draw per element, always, so the stream advances by n whatever the rate.
+ */
+export function dropoutMask(mask: usize, n: i32, rate: f32, rng: usize): void {
+  let s0 = load<u32>(rng), s1 = load<u32>(rng, 4), s2 = load<u32>(rng, 8), s3 = load<u32>(rng, 12);
+  const r = <f64>rate;
+  const thr: u64 = r <= 0 ? 0 : r >= 1 ? 0x100000000 : <u64>Math.floor(r * 4294967296.0);
+  const scale: f32 = r >= 1 ? 0 : <f32>(1.0 / (1.0 - r));
+  for (let i = 0; i < n; i++) {
+    const x: u32 = rotl<u32>(s1 * 5, 7) * 9;
+    const t = s1 << 9;
+    s2 ^= s0;
+    s3 ^= s1;
+    s1 ^= s2;
+    s0 ^= s3;
+    s2 ^= t;
+    s3 = rotl<u32>(s3, 11);
+    store<f32>(mask + (<usize>i << 2), <u64>x >= thr ? scale : 0);
+  }
+  store<u32>(rng, s0);
+  store<u32>(rng, s1, 4);
+  store<u32>(rng, s2, 8);
+  store<u32>(rng, s3, 12);
+}

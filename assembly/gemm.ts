@@ -1,0 +1,410 @@
+// Matrix products of dense layers over raw pointers (byte addresses of row-major f32 matrices, leading
+// dimensions in elements): gemmNT (forward, with a fused bias + activation epilogue), gemmNN and gemmTN
+// (backward), colSum (bias gradient). They never allocate and keep no static buffers, so several threads
+// may share one memory: the caller passes `pack`, a scratch block of gemmPackFloats(m, n, k) f32.
+//
+// Design (GotoBLAS/XNNPACK shape). C is computed in MR×NR = 4×8 register tiles: in the SIMD build eight
+// f32x4 accumulators (4 rows × 2 vectors), each k step broadcasting one packed A value per row
+// (v128.load32_splat) and loading two packed B vectors: 6 loads for 16 mul/add. Both operands are packed
+// first, which makes one micro-kernel serve all three forms (only the packing routines know the layouts):
+//   B: panels of NR columns, k-major (panel[p·8 + j]), zero-padded to a multiple of 8 columns;
+//   A: panels of MR rows, k-major (panel[p·4 + i]), zero-padded to a multiple of 4 rows.
+// Blocking: k in blocks of KC = 256 (a B panel is 8 KB and an A panel 4 KB, both in L1 while a tile runs),
+// n in blocks of NC = 256 (the packed B block, ≤ 256 KB, stays in L2), m in blocks of MC = 128 (the packed A
+// block, ≤ 128 KB). Loop nest: jc (NC) → pc (KC, pack B) → ic (MC, pack A) → B panel → A panel → tile.
+// Edge tiles (m % 4, n % 8) run the same full micro-kernel on a 4×8 copy of C kept in `pack`, so
+// the k loop has no edge code at all; k tails need none either (the k loop runs kc steps, unrolled ×2).
+// The first k block starts its accumulators from C (beta = 1) or zero (beta = 0); later blocks from C;
+// the last block adds the bias and applies the activation before its single store.
+import { actElem, actPiecewise4, ACT_IDENTITY, ACT_RELU, ACT_LEAKY_RELU } from "./activations";
+
+const MR: i32 = 4;
+const NR: i32 = 8;
+const KC: i32 = 256;
+const MC: i32 = 128;
+const NC: i32 = 256;
+/** Floats after the packed panels: a 4×8 C tile and an 8-float bias row for edge tiles. */
+const EDGE_FLOATS: i32 = 40;
+
+// @ts-ignore: decorator
+@inline
+function imin(a: i32, b: i32): i32 {
+  return a < b ? a : b;
+}
+
+/**
+ * The number of f32 the `pack` argument of gemmNT/gemmNN/gemmTN must hold for an m×n result with inner
+ * dimension k: one packed B block (min(k, 256) × min(n rounded up to 8, 256)), one packed A block
+ * (min(m rounded up to 4, 128) × min(k, 256)) and 40 floats for edge tiles. Pure; mirrored in TS.
+ */
+export function gemmPackFloats(m: i32, n: i32, k: i32): i32 {
+  const kc = imin(k > 0 ? k : 0, KC);
+  const nc = imin((n + NR - 1) & ~(NR - 1), NC);
+  const mc = imin((m + MR - 1) & ~(MR - 1), MC);
+  return kc * (nc > 0 ? nc : 0) + kc * (mc > 0 ? mc : 0) + EDGE_FLOATS;
+}
+
+/**
+ * Packs `rows` (≤ W) rows of a row-major source, kc elements each, transposed into a k-major panel of
+ * width W: dst[p·W + r] = src[r·ld + p]. Full groups of 4 rows use a 4×4 f32x4 transpose.
+ */
+// @ts-ignore: decorator
+@inline
+function packTransposed(dst: usize, src: usize, ld: i32, rows: i32, kc: i32, W: i32): void {
+  const ldb = <usize>ld << 2;
+  const step = <usize>W << 2;
+  let r0 = 0;
+  if (ASC_FEATURE_SIMD) {
+    for (; r0 + 4 <= rows; r0 += 4) {
+      const s = src + <usize>r0 * ldb;
+      const d = dst + (<usize>r0 << 2);
+      let p = 0;
+      for (; p + 4 <= kc; p += 4) {
+        const o = <usize>p << 2;
+        const x0 = v128.load(s + o), x1 = v128.load(s + ldb + o);
+        const x2 = v128.load(s + 2 * ldb + o), x3 = v128.load(s + 3 * ldb + o);
+        const t0 = i32x4.shuffle(x0, x1, 0, 4, 1, 5), t1 = i32x4.shuffle(x0, x1, 2, 6, 3, 7);
+        const t2 = i32x4.shuffle(x2, x3, 0, 4, 1, 5), t3 = i32x4.shuffle(x2, x3, 2, 6, 3, 7);
+        const q = d + <usize>p * step;
+        v128.store(q, i32x4.shuffle(t0, t2, 0, 1, 4, 5));
+        v128.store(q + step, i32x4.shuffle(t0, t2, 2, 3, 6, 7));
+        v128.store(q + 2 * step, i32x4.shuffle(t1, t3, 0, 1, 4, 5));
+        v128.store(q + 3 * step, i32x4.shuffle(t1, t3, 2, 3, 6, 7));
+      }
+      for (; p < kc; p++) {
+        const o = <usize>p << 2;
+        const q = d + <usize>p * step;
+        store<f32>(q, load<f32>(s + o));
+        store<f32>(q, load<f32>(s + ldb + o), 4);
+        store<f32>(q, load<f32>(s + 2 * ldb + o), 8);
+        store<f32>(q, load<f32>(s + 3 * ldb + o), 12);
+      }
+    }
+  }
+  for (let p = 0; p < kc; p++) {
+    const q = dst + <usize>p * step;
+    const o = <usize>p << 2;
+    for (let r = r0; r < rows; r++) store<f32>(q + (<usize>r << 2), load<f32>(src + <usize>r * ldb + o));
+    for (let r = rows; r < W; r++) store<f32>(q + (<usize>r << 2), 0);
+  }
+}
+
+/** Packs kc rows of `cols` (≤ W) contiguous elements: dst[p·W + c] = src[p·ld + c], zero-padded to W. */
+// @ts-ignore: decorator
+@inline
+function packDirect(dst: usize, src: usize, ld: i32, cols: i32, kc: i32, W: i32): void {
+  const ldb = <usize>ld << 2;
+  const step = <usize>W << 2;
+  if (cols == W) {
+    for (let p = 0; p < kc; p++) {
+      const s = src + <usize>p * ldb;
+      const q = dst + <usize>p * step;
+      if (ASC_FEATURE_SIMD) {
+        v128.store(q, v128.load(s));
+        if (W == 8) v128.store(q, v128.load(s, 16), 16);
+      } else {
+        for (let c = 0; c < W; c++) store<f32>(q + (<usize>c << 2), load<f32>(s + (<usize>c << 2)));
+      }
+    }
+    return;
+  }
+  for (let p = 0; p < kc; p++) {
+    const s = src + <usize>p * ldb;
+    const q = dst + <usize>p * step;
+    for (let c = 0; c < cols; c++) store<f32>(q + (<usize>c << 2), load<f32>(s + (<usize>c << 2)));
+    for (let c = cols; c < W; c++) store<f32>(q + (<usize>c << 2), 0);
+  }
+}
+
+/** Applies a transcendental activation to a 4×8 tile in memory (relu/leaky are done in registers). */
+// @ts-ignore: decorator
+@inline
+function tileAct(Ct: usize, ldcB: usize, act: i32, slope: f32): void {
+  for (let r = 0; r < MR; r++) {
+    const row = Ct + <usize>r * ldcB;
+    for (let c = 0; c < NR; c++) {
+      const o = <usize>c << 2;
+      store<f32>(row + o, actElem(load<f32>(row + o), act, slope));
+    }
+  }
+}
+
+/**
+ * Bias and activation on a 4×8 tile in memory (the last k block only; the tile is in L1). Kept out of the
+ * micro-kernel so its k loop holds nothing but the 8 accumulators, the 2 B vectors and a broadcast:
+ * measured, V8 spilled accumulators when the epilogue's values shared the function.
+ */
+function epilogue(Ct: usize, ldc: i32, bias: usize, act: i32, slope: f32): void {
+  const ldcB = <usize>ldc << 2;
+  if (ASC_FEATURE_SIMD) {
+    if (bias == 0 && act != ACT_RELU && act != ACT_LEAKY_RELU) {
+      if (act != ACT_IDENTITY) tileAct(Ct, ldcB, act, slope);
+      return;
+    }
+    const v0 = bias != 0 ? v128.load(bias) : f32x4.splat(0), v1 = bias != 0 ? v128.load(bias, 16) : f32x4.splat(0);
+    const vs = f32x4.splat(slope);
+    for (let r = 0; r < MR; r++) {
+      const row = Ct + <usize>r * ldcB;
+      let x0 = f32x4.add(v128.load(row), v0), x1 = f32x4.add(v128.load(row, 16), v1);
+      if (act == ACT_RELU || act == ACT_LEAKY_RELU) {
+        x0 = actPiecewise4(x0, act, vs);
+        x1 = actPiecewise4(x1, act, vs);
+      }
+      v128.store(row, x0);
+      v128.store(row, x1, 16);
+    }
+    if (act != ACT_IDENTITY && act != ACT_RELU && act != ACT_LEAKY_RELU) tileAct(Ct, ldcB, act, slope);
+  } else {
+    for (let r = 0; r < MR; r++) {
+      const row = Ct + <usize>r * ldcB;
+      for (let c = 0; c < NR; c++) {
+        const o = <usize>c << 2;
+        let v = load<f32>(row + o);
+        if (bias != 0) v += load<f32>(bias + o);
+        store<f32>(row + o, actElem(v, act, slope));
+      }
+    }
+  }
+}
+
+/**
+ * The 4×8 micro-kernel: Ct[0..4, 0..8) (row stride ldc elements) ← (loadC ? Ct : 0) + Σ_p pa[p]ᵀ·pb[p]
+ * over kc packed steps. SIMD: per k step two B vectors, four broadcasts (v128.load32_splat with
+ * immediate offsets), 8 mul + 8 add into 8 accumulators; the loop is not unrolled further (measured:
+ * ×2 unrolling let V8 hoist the second step's loads and spill accumulators; ×1 runs at the same speed
+ * in isolation without spills).
+ */
+function micro(Ct: usize, ldc: i32, pa: usize, rs: usize, ks: usize, pb: usize, kc: i32, loadC: bool): void {
+  const ldcB = <usize>ldc << 2;
+  if (ASC_FEATURE_SIMD) {
+    const C1 = Ct + ldcB, C2 = Ct + 2 * ldcB, C3 = Ct + 3 * ldcB;
+    let c00 = f32x4.splat(0), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
+    if (loadC) {
+      c00 = v128.load(Ct); c01 = v128.load(Ct, 16);
+      c10 = v128.load(C1); c11 = v128.load(C1, 16);
+      c20 = v128.load(C2); c21 = v128.load(C2, 16);
+      c30 = v128.load(C3); c31 = v128.load(C3, 16);
+    }
+    let a = pa, b = pb;
+    const rs2 = rs << 1, rs3 = rs * 3;
+    const end = pb + (<usize>kc << 5);
+    while (b < end) {
+      const b0 = v128.load(b), b1 = v128.load(b, 16);
+      let x = v128.load32_splat(a);
+      c00 = f32x4.add(c00, f32x4.mul(x, b0)); c01 = f32x4.add(c01, f32x4.mul(x, b1));
+      x = v128.load32_splat(a + rs);
+      c10 = f32x4.add(c10, f32x4.mul(x, b0)); c11 = f32x4.add(c11, f32x4.mul(x, b1));
+      x = v128.load32_splat(a + rs2);
+      c20 = f32x4.add(c20, f32x4.mul(x, b0)); c21 = f32x4.add(c21, f32x4.mul(x, b1));
+      x = v128.load32_splat(a + rs3);
+      c30 = f32x4.add(c30, f32x4.mul(x, b0)); c31 = f32x4.add(c31, f32x4.mul(x, b1));
+      a += ks;
+      b += 32;
+    }
+    v128.store(Ct, c00); v128.store(Ct, c01, 16);
+    v128.store(C1, c10); v128.store(C1, c11, 16);
+    v128.store(C2, c20); v128.store(C2, c21, 16);
+    v128.store(C3, c30); v128.store(C3, c31, 16);
+  } else {
+    // Scalar build: the tile in four 2×4 quarters, 8 accumulators each (V8 keeps them in registers).
+    for (let q = 0; q < 4; q++) {
+      const r0 = (q >> 1) << 1, h = (q & 1) << 2;
+      const R0 = Ct + <usize>r0 * ldcB + (<usize>h << 2), R1 = R0 + ldcB;
+      let c00: f32 = 0, c01: f32 = 0, c02: f32 = 0, c03: f32 = 0;
+      let c10: f32 = 0, c11: f32 = 0, c12: f32 = 0, c13: f32 = 0;
+      if (loadC) {
+        c00 = load<f32>(R0); c01 = load<f32>(R0, 4); c02 = load<f32>(R0, 8); c03 = load<f32>(R0, 12);
+        c10 = load<f32>(R1); c11 = load<f32>(R1, 4); c12 = load<f32>(R1, 8); c13 = load<f32>(R1, 12);
+      }
+      let a = pa + <usize>r0 * rs, b = pb + (<usize>h << 2);
+      for (let p = 0; p < kc; p++) {
+        const a0 = load<f32>(a), a1 = load<f32>(a + rs);
+        const b0 = load<f32>(b), b1 = load<f32>(b, 4), b2 = load<f32>(b, 8), b3 = load<f32>(b, 12);
+        c00 += a0 * b0; c01 += a0 * b1; c02 += a0 * b2; c03 += a0 * b3;
+        c10 += a1 * b0; c11 += a1 * b1; c12 += a1 * b2; c13 += a1 * b3;
+        a += ks;
+        b += 32;
+      }
+      store<f32>(R0, c00); store<f32>(R0, c01, 4); store<f32>(R0, c02, 8); store<f32>(R0, c03, 12);
+      store<f32>(R1, c10); store<f32>(R1, c11, 4); store<f32>(R1, c12, 8); store<f32>(R1, c13, 12);
+    }
+  }
+}
+
+/**
+ * The blocked driver shared by the three forms. aByK: A is stored k×m (gemmTN), else m×k. bByN: B is
+ * stored n×k (gemmNT), else k×n.
+ */
+// @ts-ignore: decorator
+@inline
+function gemmDriver(C: usize, A: usize, B: usize, m: i32, n: i32, k: i32, lda: i32, ldb: i32, ldc: i32,
+  beta: f32, bias: usize, act: i32, slope: f32, pack: usize, aByK: bool, bByN: bool): void {
+  if (m <= 0 || n <= 0) return;
+  const ldcB = <usize>ldc << 2;
+  if (k <= 0) {
+    // No products: C = act(beta·C + bias).
+    for (let i = 0; i < m; i++) {
+      const row = C + <usize>i * ldcB;
+      for (let j = 0; j < n; j++) {
+        const o = <usize>j << 2;
+        let v: f32 = beta != 0 ? load<f32>(row + o) : 0;
+        if (bias != 0) v += load<f32>(bias + o);
+        store<f32>(row + o, actElem(v, act, slope));
+      }
+    }
+    return;
+  }
+  const kcMax = imin(k, KC);
+  const ncMax = imin((n + NR - 1) & ~(NR - 1), NC);
+  const packB = pack;
+  const packA = pack + ((<usize>kcMax * <usize>ncMax) << 2);
+  const mcMax = imin((m + MR - 1) & ~(MR - 1), MC);
+  const tile = packA + ((<usize>kcMax * <usize>mcMax) << 2);
+  const tileBias = tile + ((MR * NR) << 2);
+  for (let jc = 0; jc < n; jc += NC) {
+    const nc = imin(NC, n - jc);
+    for (let pc = 0; pc < k; pc += KC) {
+      const kc = imin(KC, k - pc);
+      const loadC = pc > 0 || beta != 0;
+      const epi = pc + kc >= k;
+      // Pack B[pc.., jc..] into panels of 8 columns.
+      for (let jr = 0; jr < nc; jr += NR) {
+        const cols = imin(NR, nc - jr);
+        const dst = packB + ((<usize>jr * <usize>kc) << 2);
+        const j = jc + jr;
+        if (bByN) packTransposed(dst, B + ((<usize>j * <usize>ldb + <usize>pc) << 2), ldb, cols, kc, NR);
+        else packDirect(dst, B + ((<usize>pc * <usize>ldb + <usize>j) << 2), ldb, cols, kc, NR);
+      }
+      for (let ic = 0; ic < m; ic += MC) {
+        const mc = imin(MC, m - ic);
+        // A: gemmTN packs its row panels (a contiguous copy); gemmNT/gemmNN read full row panels in place
+        // (rows lda apart, k steps 4 bytes apart: as fast as packed, and packing cost as much as the
+        // products when n is small) and pack only a last partial panel, zero-padded.
+        for (let ir = 0; ir < mc; ir += MR) {
+          const rows = imin(MR, mc - ir);
+          const dst = packA + ((<usize>ir * <usize>kc) << 2);
+          const i = ic + ir;
+          if (aByK) packDirect(dst, A + ((<usize>pc * <usize>lda + <usize>i) << 2), lda, rows, kc, MR);
+          else if (rows < MR) packTransposed(dst, A + ((<usize>i * <usize>lda + <usize>pc) << 2), lda, rows, kc, MR);
+        }
+        for (let jr = 0; jr < nc; jr += NR) {
+          const cols = imin(NR, nc - jr);
+          const pb = packB + ((<usize>jr * <usize>kc) << 2);
+          const j = jc + jr;
+          const tb = epi && bias != 0 ? bias + (<usize>j << 2) : 0;
+          for (let ir = 0; ir < mc; ir += MR) {
+            const rows = imin(MR, mc - ir);
+            const direct = !aByK && rows == MR;
+            const pa = direct ? A + ((<usize>(ic + ir) * <usize>lda + <usize>pc) << 2) : packA + ((<usize>ir * <usize>kc) << 2);
+            const rs: usize = direct ? <usize>lda << 2 : 4;
+            const ks: usize = direct ? 4 : 16;
+            const Ct = C + <usize>(ic + ir) * ldcB + (<usize>j << 2);
+            if (rows == MR && cols == NR) {
+              micro(Ct, ldc, pa, rs, ks, pb, kc, loadC);
+              if (epi && (tb != 0 || act != ACT_IDENTITY)) epilogue(Ct, ldc, tb, act, slope);
+            } else {
+              // Edge tile: run the full kernel on a 4×8 copy (zero-padded), copy the valid part back.
+              for (let r = 0; r < MR; r++) {
+                for (let c = 0; c < NR; c++) {
+                  const v: f32 = loadC && r < rows && c < cols ? load<f32>(Ct + <usize>r * ldcB + (<usize>c << 2)) : 0;
+                  store<f32>(tile + (<usize>(r * NR + c) << 2), v);
+                }
+              }
+              if (tb != 0) {
+                for (let c = 0; c < NR; c++) store<f32>(tileBias + (<usize>c << 2), c < cols ? load<f32>(tb + (<usize>c << 2)) : 0);
+              }
+              micro(tile, NR, pa, rs, ks, pb, kc, loadC);
+              if (epi && (tb != 0 || act != ACT_IDENTITY)) epilogue(tile, NR, tb != 0 ? tileBias : 0, act, slope);
+              for (let r = 0; r < rows; r++) {
+                for (let c = 0; c < cols; c++) {
+                  store<f32>(Ct + <usize>r * ldcB + (<usize>c << 2), load<f32>(tile + (<usize>(r * NR + c) << 2)));
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+/**
+ * C[i,j] = act(Σ_p A[i,p]·B[j,p] + beta·C[i,j] + bias[j]) for i < m, j < n: a dense layer's forward
+ * Y = act(X·Wᵀ + b) with W in PyTorch's layout (units × inputs). A is m×k (lda), B is n×k (ldb), C is
+ * m×n (ldc). beta is 0 or 1; bias = 0 means none; act is an ACT_ code (slope for leaky relu).
+ * pack: gemmPackFloats(m, n, k) f32 of scratch, 16-byte aligned.
+ */
+export function gemmNT(C: usize, A: usize, B: usize, m: i32, n: i32, k: i32, lda: i32, ldb: i32, ldc: i32,
+  beta: f32, bias: usize, act: i32, slope: f32, pack: usize): void {
+  gemmDriver(C, A, B, m, n, k, lda, ldb, ldc, beta, bias, act, slope, pack, false, true);
+}
+
+/** C = A·B (+ C when beta = 1): A m×k, B k×n (dX = dZ·W). pack: gemmPackFloats(m, n, k) f32. */
+export function gemmNN(C: usize, A: usize, B: usize, m: i32, n: i32, k: i32, lda: i32, ldb: i32, ldc: i32,
+  beta: f32, pack: usize): void {
+  gemmDriver(C, A, B, m, n, k, lda, ldb, ldc, beta, 0, ACT_IDENTITY, 0, pack, false, false);
+}
+
+/**
+ * C = Aᵀ·B (+ C when beta = 1): A k×m, B k×n (dW = dZᵀ·X, k the batch). Within a k block of 256 rows
+ * the products are summed in row order; blocks in order. pack: gemmPackFloats(m, n, k) f32.
+ */
+export function gemmTN(C: usize, A: usize, B: usize, m: i32, n: i32, k: i32, lda: i32, ldb: i32, ldc: i32,
+  beta: f32, pack: usize): void {
+  gemmDriver(C, A, B, m, n, k, lda, ldb, ldc, beta, 0, ACT_IDENTITY, 0, pack, true, false);
+}
+
+/** out[j] = Σ_i A[i,j] (+ out[j] when beta = 1) for j < n, summed in row order (the bias gradient). */
+export function colSum(out: usize, A: usize, m: i32, n: i32, lda: i32, beta: f32): void {
+  const ldaB = <usize>lda << 2;
+  let j = 0;
+  if (ASC_FEATURE_SIMD) {
+    for (; j + 8 <= n; j += 8) {
+      const o = <usize>j << 2;
+      let s0 = f32x4.splat(0), s1 = s0;
+      if (beta != 0) { s0 = v128.load(out + o); s1 = v128.load(out + o, 16); }
+      let p = A + o;
+      for (let i = 0; i < m; i++) {
+        s0 = f32x4.add(s0, v128.load(p));
+        s1 = f32x4.add(s1, v128.load(p, 16));
+        p += ldaB;
+      }
+      v128.store(out + o, s0);
+      v128.store(out + o, s1, 16);
+    }
+    for (; j + 4 <= n; j += 4) {
+      const o = <usize>j << 2;
+      let s0 = beta != 0 ? v128.load(out + o) : f32x4.splat(0);
+      let p = A + o;
+      for (let i = 0; i < m; i++) {
+        s0 = f32x4.add(s0, v128.load(p));
+        p += ldaB;
+      }
+      v128.store(out + o, s0);
+    }
+  } else {
+    for (; j + 4 <= n; j += 4) {
+      const o = <usize>j << 2;
+      let s0: f32 = 0, s1: f32 = 0, s2: f32 = 0, s3: f32 = 0;
+      if (beta != 0) {
+        s0 = load<f32>(out + o); s1 = load<f32>(out + o, 4); s2 = load<f32>(out + o, 8); s3 = load<f32>(out + o, 12);
+      }
+      let p = A + o;
+      for (let i = 0; i < m; i++) {
+        s0 += load<f32>(p); s1 += load<f32>(p, 4); s2 += load<f32>(p, 8); s3 += load<f32>(p, 12);
+        p += ldaB;
+      }
+      store<f32>(out + o, s0); store<f32>(out + o, s1, 4); store<f32>(out + o, s2, 8); store<f32>(out + o, s3, 12);
+    }
+  }
+  for (; j < n; j++) {
+    const o = <usize>j << 2;
+    let s: f32 = beta != 0 ? load<f32>(out + o) : 0;
+    let p = A + o;
+    for (let i = 0; i < m; i++) {
+      s += load<f32>(p);
+      p += ldaB;
+    }
+    store<f32>(out + o, s);
+  }
+}

@@ -1,0 +1,92 @@
+// Loss heads of a network: the loss of a batch of outputs Z (count rows × k, row stride ldz) against
+// labels picked through an index window, as assembly/losses.ts does for the linear models: row r of the
+// batch (r < count) has the label(s) of data row idx[start + r]. Each head returns the MEAN loss over the
+// batch (PyTorch's reduction='mean') in f64 and writes dZ = ∂(mean loss)/∂Z (count × k, stride ldz,
+// overwritten; dZ may alias Z). Losses are accumulated in f64; gradients are rounded once to f32.
+
+// @ts-ignore: decorator
+@inline
+function labelRow(idx: usize, start: i32, r: i32): usize {
+  return <usize>load<i32>(idx + (<usize>(start + r) << 2));
+}
+
+/**
+ * Softmax cross-entropy on logits (torch.nn.CrossEntropyLoss): y holds one class index per data row (as
+ * f32). loss = mean_r (logsumexp(z_r) − z_r[y]), computed with the max subtracted so logits of ±1e4 stay
+ * finite; dZ = (softmax(z_r) − onehot(y_r)) / count.
+ */
+export function headSoftmax(dZ: usize, Z: usize, y: usize, idx: usize, start: i32, count: i32, k: i32, ldz: i32): f64 {
+  if (count <= 0) return 0;
+  const ldzB = <usize>ldz << 2;
+  const inv = 1.0 / <f64>count;
+  let loss: f64 = 0;
+  for (let r = 0; r < count; r++) {
+    const z = Z + <usize>r * ldzB;
+    const g = dZ + <usize>r * ldzB;
+    const label = <i32>load<f32>(y + (labelRow(idx, start, r) << 2));
+    let mx = load<f32>(z);
+    for (let c = 1; c < k; c++) mx = max(mx, load<f32>(z + (<usize>c << 2)));
+    let s: f64 = 0;
+    for (let c = 0; c < k; c++) s += Math.exp(<f64>load<f32>(z + (<usize>c << 2)) - <f64>mx);
+    const lse = <f64>mx + Math.log(s);
+    loss += lse - <f64>load<f32>(z + (<usize>label << 2));
+    const is = inv / s;
+    for (let c = 0; c < k; c++) {
+      const o = <usize>c << 2;
+      const p = Math.exp(<f64>load<f32>(z + o) - <f64>mx) * is;
+      store<f32>(g + o, <f32>(c == label ? p - inv : p));
+    }
+  }
+  return loss * inv;
+}
+
+/**
+ * Binary cross-entropy on logits (torch.nn.BCEWithLogitsLoss): k independent logits per row (k = 1 for
+ * a binary classifier), labels y[idx·k + c] ∈ [0, 1]. loss = mean over rows and outputs of
+ * max(z, 0) − y·z + log1p(exp(−|z|)) (stable); dZ = (σ(z) − y) / (count·k).
+ */
+export function headLogistic(dZ: usize, Z: usize, y: usize, idx: usize, start: i32, count: i32, k: i32, ldz: i32): f64 {
+  if (count <= 0 || k <= 0) return 0;
+  const ldzB = <usize>ldz << 2;
+  const inv = 1.0 / (<f64>count * <f64>k);
+  let loss: f64 = 0;
+  for (let r = 0; r < count; r++) {
+    const z = Z + <usize>r * ldzB;
+    const g = dZ + <usize>r * ldzB;
+    const yr = y + ((labelRow(idx, start, r) * <usize>k) << 2);
+    for (let c = 0; c < k; c++) {
+      const o = <usize>c << 2;
+      const v = <f64>load<f32>(z + o);
+      const t = <f64>load<f32>(yr + o);
+      const e = Math.exp(-Math.abs(v));
+      loss += (v > 0 ? v : 0) - t * v + Math.log1p(e);
+      const sig = v >= 0 ? 1.0 / (1.0 + e) : e / (1.0 + e);
+      store<f32>(g + o, <f32>((sig - t) * inv));
+    }
+  }
+  return loss * inv;
+}
+
+/**
+ * Squared error (torch.nn.MSELoss, reduction='mean'): k outputs per row, targets y[idx·k + c].
+ * loss = mean over rows and outputs of (z − y)² (no ½, so trajectories match PyTorch);
+ * dZ = 2(z − y) / (count·k).
+ */
+export function headSquared(dZ: usize, Z: usize, y: usize, idx: usize, start: i32, count: i32, k: i32, ldz: i32): f64 {
+  if (count <= 0 || k <= 0) return 0;
+  const ldzB = <usize>ldz << 2;
+  const inv = 1.0 / (<f64>count * <f64>k);
+  let loss: f64 = 0;
+  for (let r = 0; r < count; r++) {
+    const z = Z + <usize>r * ldzB;
+    const g = dZ + <usize>r * ldzB;
+    const yr = y + ((labelRow(idx, start, r) * <usize>k) << 2);
+    for (let c = 0; c < k; c++) {
+      const o = <usize>c << 2;
+      const e = <f64>load<f32>(z + o) - <f64>load<f32>(yr + o);
+      loss += e * e;
+      store<f32>(g + o, <f32>(2.0 * e * inv));
+    }
+  }
+  return loss * inv;
+}
