@@ -4,14 +4,8 @@
 // (src/backends/js/activations.ts) does, so the two agree to the last bit except where the engines'
 // f64 tanh/exp differ in their last bit (then by at most one f32 ulp).
 
-// --- Activation codes: to move into the generated ABI manifest. The js twin mirrors them. ---
-export const ACT_IDENTITY: i32 = 0;
-export const ACT_RELU: i32 = 1;
-export const ACT_LEAKY_RELU: i32 = 2;
-export const ACT_TANH: i32 = 3;
-export const ACT_SIGMOID: i32 = 4;
-export const ACT_GELU: i32 = 5;
-// --- end of codes ---
+import { ACT_IDENTITY, ACT_RELU, ACT_LEAKY_RELU, ACT_TANH, ACT_SIGMOID, ACT_GELU } from "./abi.generated";
+
 
 /** √(2/π), the constant of the tanh approximation of GELU (PyTorch approximate='tanh'). */
 const GELU_C: f64 = 0.7978845608028654;

@@ -16,7 +16,8 @@
 // the k loop has no edge code at all; k tails need none either (the k loop runs kc steps, unrolled ×2).
 // The first k block starts its accumulators from C (beta = 1) or zero (beta = 0); later blocks from C;
 // the last block adds the bias and applies the activation before its single store.
-import { actElem, actPiecewise4, ACT_IDENTITY, ACT_RELU, ACT_LEAKY_RELU } from "./activations";
+import { actElem, actPiecewise4 } from "./activations";
+import { ACT_IDENTITY, ACT_RELU, ACT_LEAKY_RELU } from "./abi.generated";
 
 const MR: i32 = 4;
 const NR: i32 = 8;

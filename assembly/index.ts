@@ -3,7 +3,7 @@
 export { dotF32, axpyF32, iotaI32 } from "./linalg";
 export { clipGradNorm, clipGradValue, addGradNoise } from "./gradtools";
 export { optimStep } from "./optim/index.generated";
-export { lossGrad, runBatches } from "./train";
+export { lossGrad, runBatches, forward } from "./train";
 
 /** Allocates n bytes, 16-byte aligned, from the runtime's TLSF heap. Memory may grow. */
 export function alloc(n: usize): usize {

@@ -9,7 +9,7 @@ import {
   RUN_LOSS, RUN_RULE, RUN_PARAMS, RUN_GRADS, RUN_STATE, RUN_HYPER, RUN_N_PARAMS, RUN_FEATURES, RUN_OUTPUTS,
   RUN_SCRATCH, RUN_X, RUN_Y, RUN_IDX, RUN_ROWS, RUN_BATCH_SIZE, RUN_LOSSES, RUN_SCHED, RUN_L2, RUN_LOSS_PARAM,
   RUN_CLIP_NORM, RUN_CLIP_VALUE, RUN_L1, RUN_L1_MODE, RUN_L1BUF, RUN_AVG, RUN_AVG_START, RUN_NOISE, RUN_L1_U,
-  RUN_AVG_COUNT, RUN_STEP, RUN_RNG,
+  RUN_AVG_COUNT, RUN_STEP, RUN_RNG, RUN_N_WEIGHTS, RUN_NET,
 } from "./abi.generated";
 import {
   lossGradSquared, lossGradLogistic, lossGradSoftmax,
@@ -19,6 +19,7 @@ import {
   clipGradNorm, clipGradValue, addGradNoise, norm1, l1Cumulative, l1PseudoGrad, l1Project, averageStep,
 } from "./gradtools";
 import { optimStep } from "./optim/index.generated";
+import { netLossGrad, netForward } from "./net";
 
 // @ts-ignore: decorator
 @inline
@@ -64,6 +65,7 @@ function lossGradRows(
  * idx[start .. start+count) of the run's data, at the run's `params`. Evaluation uses it with l2 = 0.
  */
 export function lossGrad(run: usize, start: i32, count: i32): f64 {
+  if (ptr(run, RUN_NET) != 0) return netLossGrad(run, ptr(run, RUN_GRADS), start, count);
   return lossGradRows(int(run, RUN_LOSS), ptr(run, RUN_GRADS), ptr(run, RUN_PARAMS), ptr(run, RUN_X), ptr(run, RUN_Y),
     ptr(run, RUN_IDX), start, count, int(run, RUN_FEATURES), int(run, RUN_OUTPUTS), <f32>slot(run, RUN_L2),
     ptr(run, RUN_SCRATCH), <f32>slot(run, RUN_LOSS_PARAM));
@@ -99,13 +101,16 @@ export function runBatches(run: usize, start: i32, nBatches: i32): i32 {
   let u = slot(run, RUN_L1_U);
   let avgCount = slot(run, RUN_AVG_COUNT);
   let step = slot(run, RUN_STEP);
-  const nW = k * d;
+  const net = ptr(run, RUN_NET);
+  const nW = int(run, RUN_N_WEIGHTS);
   let b = 0;
   for (; b < nBatches; b++) {
     const s = start + b * batchSize;
     if (s >= total) break;
     const count = min(batchSize, total - s);
-    let L = lossGradRows(loss, grads, params, X, y, idx, s, count, d, k, l2, scratch, lossParam);
+    let L = net != 0
+      ? netLossGrad(run, grads, s, count)
+      : lossGradRows(loss, grads, params, X, y, idx, s, count, d, k, l2, scratch, lossParam);
     if (l1Mode != 0) L += l1 * norm1(params, nW);
     store<f64>(lossesOut + (<usize>b << 3), L);
     if (!isFinite(L)) break;
@@ -139,4 +144,12 @@ export function runBatches(run: usize, start: i32, nBatches: i32): i32 {
   store<f64>(run + RUN_AVG_COUNT, avgCount);
   store<f64>(run + RUN_STEP, step);
   return b;
+}
+
+/**
+ * Inference of a network over rows idx[start .. start+count): outputs to the run's `out`, and the mean
+ * data loss when the run has targets.
+ */
+export function forward(run: usize, start: i32, count: i32): f64 {
+  return netForward(run, start, count);
 }

@@ -56,6 +56,15 @@ function assemblyAbi() {
   abi.rules.forEach((r, i) => out.push(`export const RULE_${upper(r.name)}: i32 = ${i};\n`));
   out.push('\n// L1 treatments (run slot l1Mode).\n');
   abi.l1Modes.forEach((m, i) => out.push(doc(m.doc) + `export const L1_${upper(m.name)}: i32 = ${i};\n`));
+  for (const [list, prefix, title] of [[abi.acts, 'ACT', 'Activation codes'], [abi.heads, 'HEAD', 'Loss heads of networks'], [abi.layerKinds, 'LAYER', 'Layer kinds of a network program']]) {
+    out.push(`\n// ${title}.\n`);
+    list.forEach((x, i) => out.push(doc(x.doc) + `export const ${prefix}_${upper(x.name)}: i32 = ${i};\n`));
+  }
+  out.push('\n// Network program: header slots, then one record per layer; byte offsets for load<f64>(p + OFFSET).\n');
+  abi.net.header.forEach((x, i) => out.push(doc(x.doc) + `export const NET_${upper(x.name)}: usize = ${i * 8};\n`));
+  out.push(`/** Bytes of the program header. */\nexport const NET_HEADER_BYTES: usize = ${abi.net.header.length * 8};\n`);
+  abi.net.layer.forEach((x, i) => out.push(doc(x.doc) + `export const L_${upper(x.name)}: usize = ${i * 8};\n`));
+  out.push(`/** Bytes of one layer record. */\nexport const LAYER_BYTES: usize = ${abi.net.layer.length * 8};\n`);
   out.push(`\n// Hyper-parameter block: ${abi.hyper.length} f64 slots; byte offsets for load<f64>(h, OFFSET).\n`);
   out.push(`export const HYPER_LEN: i32 = ${abi.hyper.length};\n`);
   abi.hyper.common.forEach((c, i) => out.push(doc(c.doc) + `export const H_${upper(c.name)}: usize = ${i * 8};\n`));
@@ -93,6 +102,21 @@ function tsAbi() {
   out.push('/** An update-rule name known to the kernels. */\nexport type RuleName = keyof typeof RULE;\n');
   out.push('\n/** L1 treatments (run slot `l1Mode`). */\n');
   out.push(`export const L1_MODE = { ${obj(abi.l1Modes)} } as const;\n`);
+  out.push('\n/** Activation codes (dense layers\' fused epilogue and activation layers). */\n');
+  out.push(`export const ACT = { ${obj(abi.acts)} } as const;\n`);
+  out.push('/** Loss heads of networks. */\n');
+  out.push(`export const HEAD = { ${obj(abi.heads)} } as const;\n`);
+  out.push('/** Layer kinds of a network program. */\n');
+  out.push(`export const LAYER = { ${obj(abi.layerKinds)} } as const;\n`);
+  out.push(`\n/** ${abi.net.doc} Header slot indices. */\n`);
+  out.push('export const NET = {\n');
+  abi.net.header.forEach((x, i) => out.push(doc(x.doc, '  ') + `  ${x.name}: ${i},\n`));
+  out.push('} as const;\n');
+  out.push(`/** f64 slots of the program header. */\nexport const NET_HEADER_LEN = ${abi.net.header.length};\n`);
+  out.push('/** Slot indices within a layer record. */\nexport const LAYER_SLOT = {\n');
+  abi.net.layer.forEach((x, i) => out.push(doc(x.doc, '  ') + `  ${x.name}: ${i},\n`));
+  out.push('} as const;\n');
+  out.push(`/** f64 slots of a layer record. */\nexport const LAYER_LEN = ${abi.net.layer.length};\n`);
   out.push(`\n/** Length of every rule's f64 hyper-parameter block. */\nexport const HYPER_LEN = ${abi.hyper.length};\n`);
   out.push(`/** The slots every rule shares: ${abi.hyper.common.map((c) => `${c.name} (${c.doc})`).join(', ')}. */\n`);
   out.push(`export const HYPER = { ${obj(abi.hyper.common)} } as const;\n`);

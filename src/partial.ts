@@ -10,7 +10,7 @@ import { Run } from './runtime/run.js';
 import { Optimizer, resolveOptimizer, type OptimizerOptions } from './optim/index.js';
 import { int, num, onlyKeys, show } from './optim/validate.js';
 import { Dataset, type Matrix } from './data/dataset.js';
-import type { Evaluation, Model } from './models/model.js';
+import type { Evaluation, Trainable } from './models/trainable.js';
 import { shuffleBatches } from './data/shuffle.js';
 
 /** A batch of rows as plain arrays: x row-major (rows × model.features) or one array per row; y one target per row. */
@@ -50,7 +50,7 @@ const KEYS = ['optimizer', 'l2', 'batch'] as const;
  */
 export class PartialFitter {
   /** The model being trained (in place). */
-  readonly model: Model;
+  readonly model: Trainable;
   /** Gradient steps taken so far. */
   steps = 0;
   /** Rows seen so far (all calls). */
@@ -64,7 +64,7 @@ export class PartialFitter {
   /** The run descriptor: the model, optimizer and l2 once; the call's data per call; every tool off. */
   private readonly run: Run;
 
-  constructor(model: Model, options: PartialFitOptions = {}) {
+  constructor(model: Trainable, options: PartialFitOptions = {}) {
     if (options === null || typeof options !== 'object') throw new HyperParameterError('options', `must be an object, got ${show(options)}`);
     onlyKeys('options', options, KEYS);
     const resolved = resolveOptimizer(options.optimizer ?? { name: 'sgd', lr: 0.01 });
@@ -174,14 +174,14 @@ export class PartialFitter {
 
 // partialFit(model, …) keeps one fitter per model, as scikit-learn's partial_fit keeps state on the
 // estimator; the options it was made with are kept to refuse a silent change of optimizer.
-const fitters = new WeakMap<Model, { fitter: PartialFitter; options: string }>();
+const fitters = new WeakMap<Trainable, { fitter: PartialFitter; options: string }>();
 
 /**
  * One online update of `model` on a batch, keeping the optimizer state between calls (one
  * {@link PartialFitter} per model, made on the first call from `options`; later calls reuse it and
  * may omit the options, but must not change them). {@link resetPartialFit} frees that state.
  */
-export function partialFit(model: Model, batch: Dataset | Batch, options?: PartialFitOptions): PartialFitResult {
+export function partialFit(model: Trainable, batch: Dataset | Batch, options?: PartialFitOptions): PartialFitResult {
   let entry = fitters.get(model);
   const key = JSON.stringify(options ?? {});
   if (entry && options !== undefined && key !== entry.options) {
@@ -195,7 +195,7 @@ export function partialFit(model: Model, batch: Dataset | Batch, options?: Parti
 }
 
 /** Frees the optimizer state that {@link partialFit} keeps for `model`; the next call starts afresh. */
-export function resetPartialFit(model: Model): void {
+export function resetPartialFit(model: Trainable): void {
   fitters.get(model)?.fitter.dispose();
   fitters.delete(model);
 }
@@ -265,7 +265,7 @@ export type BatchSource = AsyncIterable<Batch | Dataset> | Iterable<Batch | Data
  * `shuffleBuffer` is set, which shuffles the rows through a seeded buffer of that many rows each epoch
  * (needed when the file is not in random order, e.g. sorted by label).
  */
-export async function trainStream(model: Model, source: BatchSource | (() => BatchSource), options: TrainStreamOptions = {}): Promise<TrainStreamResult> {
+export async function trainStream(model: Trainable, source: BatchSource | (() => BatchSource), options: TrainStreamOptions = {}): Promise<TrainStreamResult> {
   if (options === null || typeof options !== 'object') throw new HyperParameterError('options', `must be an object, got ${show(options)}`);
   const { epochs: e, onEpoch, onBatch, shuffleBuffer: sb, seed: s, ...fitOptions } = options;
   const epochs = int('epochs', e, 1, 1);
@@ -331,7 +331,7 @@ export interface StreamEvaluation extends Evaluation {
  * without penalty), and accuracy (classifiers) or R² (regression) over all rows, accumulated batch by
  * batch. Equal to Model.evaluate on the concatenated rows up to the order of summation.
  */
-export async function evaluateStream(model: Model, source: BatchSource): Promise<StreamEvaluation> {
+export async function evaluateStream(model: Trainable, source: BatchSource): Promise<StreamEvaluation> {
   let rows = 0, lossSum = 0, correct = 0, ssRes = 0, ySum = 0, ySq = 0;
   for await (const batch of source) {
     const ds = batch instanceof Dataset ? batch : Dataset.fromArrays(batch.x, batch.y, { features: model.features });
@@ -341,7 +341,7 @@ export async function evaluateStream(model: Model, source: BatchSource): Promise
       rows += n;
       lossSum += e.loss * n;
       const y = ds.y;
-      if (model.kind === 'linear') {
+      if (model.task === 'regression') {
         const pred = model.predict(ds.x);
         for (let i = 0; i < n; i++) {
           ssRes += (y[i] - pred[i]) ** 2;
@@ -355,7 +355,7 @@ export async function evaluateStream(model: Model, source: BatchSource): Promise
   }
   if (rows === 0) throw new DataError('evaluateStream: the stream held no rows');
   const out: StreamEvaluation = { loss: lossSum / rows, rows };
-  if (model.kind === 'linear') {
+  if (model.task === 'regression') {
     const ssTot = ySq - (ySum * ySum) / rows;
     out.r2 = ssTot > 0 ? 1 - ssRes / ssTot : 0;
   } else out.accuracy = correct / rows;

@@ -3,7 +3,7 @@
 // and binary, which the state names). Plain JSON: f32 and f64 values survive JSON.stringify/parse
 // exactly; the few scalars that may be ±Infinity or NaN are written as strings.
 import type { BackendName } from './backends/backend.js';
-import type { ModelJSON } from './models/model.js';
+import type { TrainableJSON } from './models/trainable.js';
 import type { ScheduleState } from './optim/schedules.js';
 
 /** A number that JSON cannot hold as is (±Infinity, NaN) is written as its string. */
@@ -49,7 +49,7 @@ export interface TrainState {
     l1: boolean;
   };
   /** The model with the current iterate (not the averaged or best parameters). */
-  model: ModelJSON;
+  model: TrainableJSON;
   optimizer: {
     /** The f64 hyper-parameter block, including lr (h[0]) and the step count t (h[1]). */
     hyper: number[];

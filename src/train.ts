@@ -1,7 +1,7 @@
 // train(): the one-call form of a Trainer run. The parts live in src/training/: options.ts (the options
 // and their validation into a plan), trainer.ts (the run loop) and resume.ts (save and resume).
 import type { Dataset } from './data/dataset.js';
-import type { Model } from './models/model.js';
+import type { Trainable } from './models/trainable.js';
 import { Trainer } from './training/trainer.js';
 import type { TrainOptions, TrainResult } from './training/options.js';
 
@@ -18,7 +18,7 @@ export type { EpochRecord, TrainState } from './state.js';
  * {@link TrainOptions} for schedules, penalties, gradient tools, stopping rules and resuming, and
  * {@link Trainer} to advance a run step by step.
  */
-export function train(model: Model, ds: Dataset, options: TrainOptions = {}): TrainResult {
+export function train(model: Trainable, ds: Dataset, options: TrainOptions = {}): TrainResult {
   const t = new Trainer(model, ds, options);
   try {
     return t.run();

@@ -45,6 +45,11 @@ export interface Backend {
    * rule (see assembly/train.ts). Returns the number of batches applied; fewer means a loss was not finite.
    */
   runBatches(run: number, start: number, nBatches: number): number;
+  /**
+   * Inference of a network run (the run's `net` slot): each row's outputs to the run's `out`, and the mean
+   * data loss over rows idx[start .. start+count) when the run has targets.
+   */
+  forward(run: number, start: number, count: number): number;
   /** One update of `params` (n f32) by rule code `rule`, with its state and f64 hyper block. */
   optimStep(rule: number, params: number, grads: number, state: number, n: number, h: number): void;
   /** Clips the gradient (n f32) to global L2 norm ≤ maxNorm; returns the norm before clipping. */

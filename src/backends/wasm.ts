@@ -13,6 +13,7 @@ interface Exports {
   axpyF32(y: number, alpha: number, x: number, n: number): void;
   lossGrad(run: number, start: number, count: number): number;
   runBatches(run: number, start: number, nBatches: number): number;
+  forward(run: number, start: number, count: number): number;
   optimStep(rule: number, params: number, grads: number, state: number, n: number, h: number): void;
   clipGradNorm(grads: number, n: number, maxNorm: number): number;
   clipGradValue(grads: number, n: number, c: number): void;
@@ -137,6 +138,7 @@ export async function createWasmBackend(name: 'wasm-simd' | 'wasm-scalar'): Prom
     axpyF32: x.axpyF32,
     lossGrad: x.lossGrad,
     runBatches: x.runBatches,
+    forward: x.forward,
     optimStep: x.optimStep,
     clipGradNorm: x.clipGradNorm,
     clipGradValue: x.clipGradValue,

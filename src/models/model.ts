@@ -6,6 +6,7 @@ import { Block, disposeAll } from '../runtime/block.js';
 import { LOSS, type LossName, type RunFields } from '../backends/abi.generated.js';
 import { Run } from '../runtime/run.js';
 import { accuracyScore, r2Score } from './metrics.js';
+import type { Evaluation, Trainable } from './trainable.js';
 import { Dataset, toFlatMatrix, type Matrix } from '../data/dataset.js';
 
 /** The model families descent trains. */
@@ -58,18 +59,10 @@ export interface LossOptions {
   epsilon?: number;
 }
 
-/** What {@link Model.evaluate} returns. */
-export interface Evaluation {
-  /** Mean data loss (no penalty) over the dataset. */
-  loss: number;
-  /** Fraction of correct labels (classifiers). */
-  accuracy?: number;
-  /** Coefficient of determination (regression). */
-  r2?: number;
-}
+export type { Evaluation };
 
 /** A linear model over `features` inputs, trained by {@link train}. */
-export class Model {
+export class Model implements Trainable {
   /** Model family. */
   readonly kind: ModelKind;
   /** Number of input features. */
@@ -82,6 +75,10 @@ export class Model {
   readonly loss: LossName;
   /** ε of the Huber / epsilon-insensitive losses; 0 for the other losses. */
   readonly epsilon: number;
+  /** 'regression' for linear models, 'classification' for logistic and softmax. */
+  readonly task: 'regression' | 'classification';
+  /** Weights (outputs × features), the parameters before the biases. */
+  readonly nWeights: number;
   /** @internal */ readonly paramsBlock: Block<'f32'>;
 
   /** @internal use linear(), logistic() or softmax(). */
@@ -93,6 +90,8 @@ export class Model {
     this.features = features;
     this.outputs = outputs;
     this.size = outputs * (features + 1);
+    this.nWeights = outputs * features;
+    this.task = kind === 'linear' ? 'regression' : 'classification';
     this.loss = loss;
     this.epsilon = epsilon;
     this.paramsBlock = new Block(backend(), 'f32', this.size);
@@ -143,10 +142,10 @@ export class Model {
   }
 
   /** @internal the model's part of a run descriptor: loss, parameters and shape. */
-  runFields(): Pick<RunFields, 'loss' | 'params' | 'nParams' | 'features' | 'outputs' | 'lossParam'> {
+  runFields(): Pick<RunFields, 'loss' | 'params' | 'nParams' | 'nWeights' | 'features' | 'outputs' | 'lossParam'> {
     return {
-      loss: this.lossCode, params: this.paramsBlock.ptr, nParams: this.size, features: this.features,
-      outputs: this.outputs, lossParam: this.epsilon,
+      loss: this.lossCode, params: this.paramsBlock.ptr, nParams: this.size, nWeights: this.nWeights,
+      features: this.features, outputs: this.outputs, lossParam: this.epsilon,
     };
   }
 
@@ -234,8 +233,9 @@ export class Model {
    * @internal The metric of `params` on a dataset: R² (regression) or accuracy (classifiers), from f64
    * predictions. Model.evaluate and the trainer's validation share it.
    */
-  metricOf(ds: Dataset, params: Float32Array = this.paramsBlock.view): number {
-    const pred = this.labelsOf(this.decisionOf(params, ds.xBlock.view, ds.rows));
+  metricOf(ds: Dataset, params: number = this.paramsBlock.ptr): number {
+    const w = this.paramsBlock.backend.f32(params, this.size);
+    const pred = this.labelsOf(this.decisionOf(w, ds.xBlock.view, ds.rows));
     return this.kind === 'linear' ? r2Score(pred, ds.yBlock.view) : accuracyScore(pred, ds.yBlock.view);
   }
 

@@ -7,7 +7,7 @@ import { createSchedule, type Schedule, type ScheduleOptions } from '../optim/sc
 import { bool, int, num, onlyKeys, show } from '../optim/validate.js';
 import { HYPER, HYPER_SLOTS, L1_MODE } from '../backends/abi.generated.js';
 import { Dataset } from '../data/dataset.js';
-import type { Model } from '../models/model.js';
+import type { Trainable } from '../models/trainable.js';
 import type { EpochRecord, TrainState } from '../state.js';
 
 /** How many samples each gradient step sees. */
@@ -32,7 +32,7 @@ export interface GradNoiseOptions {
  */
 export interface TrainerView {
   /** The model being trained. */
-  readonly model: Model;
+  readonly model: Trainable;
   /** Training history so far, one record per completed epoch. */
   readonly history: readonly EpochRecord[];
   /** Epochs completed. */
@@ -201,7 +201,7 @@ function positive(path: string, v: unknown): number | undefined {
 }
 
 /** Validates every option (throwing a HyperParameterError naming it) before anything is allocated. */
-export function plan(options: TrainOptions, model: Model, ds: Dataset): Plan {
+export function plan(options: TrainOptions, model: Trainable, ds: Dataset): Plan {
   if (options === null || typeof options !== 'object') throw new HyperParameterError('options', `must be an object, got ${show(options)}`);
   onlyKeys('options', options, KEYS);
   // Only an absent optimizer takes the default: `optimizer: null` is a mistake to report.

@@ -9,7 +9,7 @@ import type { Run } from '../runtime/run.js';
 import type { Rng } from '../rng.js';
 import type { Optimizer } from '../optim/index.js';
 import type { Schedule } from '../optim/schedules.js';
-import type { Model } from '../models/model.js';
+import type { Trainable } from '../models/trainable.js';
 import { decNum, decSchedule, encNum, encSchedule, type EpochRecord, type TrainState } from '../state.js';
 import type { Plan } from './options.js';
 
@@ -41,7 +41,7 @@ export interface Progress {
 /** The parts of a run that hold state in backend memory or in generators. */
 export interface RunParts {
   p: Plan;
-  model: Model;
+  model: Trainable;
   opt: Optimizer;
   run: Run;
   idx: Block<'i32'>;
@@ -129,7 +129,7 @@ export function restoreState(parts: RunParts, s: Progress, state: TrainState): v
  * Checks a saved state against this run (model, data, options) before anything is allocated, so that
  * restoring cannot fail half-way.
  */
-export function checkResume(s: TrainState, model: Model, p: Plan): void {
+export function checkResume(s: TrainState, model: Trainable, p: Plan): void {
   const rows = p.nTrain, batchSize = p.batchSize, r = p.resolved, schedule = p.schedule;
   const averaging = p.avgStart > 0, l1 = p.l1Mode !== 0;
   if (s === null || typeof s !== 'object' || s.format !== 'descent-train-state') {
@@ -152,7 +152,7 @@ export function checkResume(s: TrainState, model: Model, p: Plan): void {
     throw new HyperParameterError('resume', `the state was saved for a ${s.model.kind}/${s.model.loss} model, this one is ${model.kind}/${model.loss}`);
   }
   // Every array is checked here, before allocation, so that restoring cannot fail half-way.
-  const n = model.size, nW = model.outputs * model.features;
+  const n = model.size, nW = model.nWeights;
   const lengths: [string, unknown, number | null][] = [
     ['model.params', s.model.params, n], ['optimizer.hyper', s.optimizer?.hyper, HYPER_LEN],
     ['optimizer.state', s.optimizer?.state, Math.max(1, r.stateVectors * n)], ['loop.rng', s.loop?.rng, 4],

@@ -10,7 +10,7 @@ import { Optimizer } from '../optim/index.js';
 import type { Schedule } from '../optim/schedules.js';
 import { Rng } from '../rng.js';
 import type { Dataset } from '../data/dataset.js';
-import type { Model } from '../models/model.js';
+import type { Trainable } from '../models/trainable.js';
 import type { EpochRecord, TrainState } from '../state.js';
 import { CHUNK_ROWS, plan, type Plan, type StopReason, type TrainOptions, type TrainResult, type TrainerView } from './options.js';
 import { checkResume, restoreState, saveState, type Progress, type RunParts } from './resume.js';
@@ -36,9 +36,9 @@ function allFinite(a: Float32Array): boolean {
  */
 export class Trainer implements TrainerView {
   /** The model being trained (its parameters are the current iterate until the run finishes). */
-  readonly model: Model;
+  readonly model: Trainable;
   private readonly p: Plan;
-  private readonly be: Model['paramsBlock']['backend'];
+  private readonly be: Trainable['paramsBlock']['backend'];
   private readonly train: Dataset;
   private readonly val: Dataset | undefined;
   private readonly owned: Dataset[] = [];
@@ -70,7 +70,7 @@ export class Trainer implements TrainerView {
   private iterate: Float32Array | null = null;
 
   /** Validates every option, then allocates the run's buffers (restoring `options.resume` if given). */
-  constructor(model: Model, ds: Dataset, options: TrainOptions = {}) {
+  constructor(model: Trainable, ds: Dataset, options: TrainOptions = {}) {
     const p = plan(options, model, ds);
     if (p.resume !== undefined) checkResume(p.resume, model, p);
     model.checkTargets(ds);
@@ -104,7 +104,7 @@ export class Trainer implements TrainerView {
       this.scratch = keep(new Block(be, 'f32', k));
       this.sched = keep(new Block(be, 'f64', 2 * this.chunk));
       this.avg = p.avgStart > 0 ? keep(new Block(be, 'f32', model.size)) : undefined;
-      this.l1buf = p.l1Mode !== 0 ? keep(new Block(be, 'f32', k * model.features)) : undefined;
+      this.l1buf = p.l1Mode !== 0 ? keep(new Block(be, 'f32', model.nWeights)) : undefined;
       this.vIdx = this.val ? keep(new Block(be, 'i32', this.val.rows)) : undefined;
       const run = new Run(be, {
         ...model.runFields(), ...opt.runFields(), ...this.train.runFields(), scratch: this.scratch.ptr,
@@ -351,9 +351,10 @@ export class Trainer implements TrainerView {
   /** Validation loss (no penalty) and metric (accuracy or R²) of the output parameters. */
   private evaluateValidation(): { loss: number; metric: number } {
     const useAvg = this.avg && this.loop.get('avgCount') > 0;
-    this.valRun!.set({ params: useAvg ? this.avg!.ptr : this.model.paramsBlock.ptr });
+    const params = useAvg ? this.avg!.ptr : this.model.paramsBlock.ptr;
+    this.valRun!.set({ params });
     const loss = this.be.lossGrad(this.valRun!.ptr, 0, this.val!.rows);
-    return { loss, metric: this.model.metricOf(this.val!, this.outputParams()) };
+    return { loss, metric: this.model.metricOf(this.val!, params) };
   }
 
   /** What save and resume read and write besides the counters. */

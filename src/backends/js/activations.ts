@@ -2,14 +2,11 @@
 // Typed arrays plus element offsets instead of pointers. Element functions are defined once here and
 // used by actForward/actBackward and the gemmNT epilogue (./gemm.ts); they compute in f64 and round once.
 
-// --- Activation codes: to move into the generated ABI manifest. Mirror of assembly/activations.ts. ---
-export const ACT_IDENTITY = 0;
-export const ACT_RELU = 1;
-export const ACT_LEAKY_RELU = 2;
-export const ACT_TANH = 3;
-export const ACT_SIGMOID = 4;
-export const ACT_GELU = 5;
-// --- end of codes ---
+import { ACT } from '../abi.generated.js';
+
+/** Activation codes by name, from the ABI manifest (assembly/abi.json). */
+export const ACT_IDENTITY = ACT.identity, ACT_RELU = ACT.relu, ACT_LEAKY_RELU = ACT.leakyRelu, ACT_TANH = ACT.tanh,
+  ACT_SIGMOID = ACT.sigmoid, ACT_GELU = ACT.gelu;
 
 const GELU_C = 0.7978845608028654; // √(2/π)
 const GELU_A = 0.044715;

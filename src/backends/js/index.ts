@@ -3,6 +3,7 @@
 import type { Backend } from '../backend.js';
 import { dotF32, axpyF32 } from './linalg.js';
 import { lossGrad, runBatches, type JsMemory } from './train.js';
+import { netForward } from './net.js';
 import { optimStep } from './optim/index.generated.js';
 import { clipGradNorm, clipGradValue, addGradNoise } from './gradtools.js';
 // Network kernels
@@ -62,6 +63,7 @@ export function createJsBackend(): Backend {
     axpyF32: (y, alpha, x, n) => axpyF32(f(y), 0, alpha, f(x), 0, n),
     lossGrad: (run, start, count) => lossGrad(mem, run, start, count),
     runBatches: (run, start, nBatches) => runBatches(mem, run, start, nBatches),
+    forward: (run, start, count) => netForward(mem, run, start, count),
     optimStep: (rule, params, grads, state, n, h) => optimStep(rule, f(params), f(grads), f(state), n, get(h).f64),
     clipGradNorm: (grads, n, maxNorm) => clipGradNorm(f(grads), n, maxNorm),
     clipGradValue: (grads, n, c) => clipGradValue(f(grads), n, Math.fround(c)),

@@ -7,6 +7,7 @@ import {
 import { clipGradNorm, clipGradValue, addGradNoise, norm1, l1Cumulative, l1PseudoGrad, l1Project, averageStep } from './gradtools.js';
 import { HYPER, L1_MODE, LOSS, RUN } from '../abi.generated.js';
 import { optimStep } from './optim/index.generated.js';
+import { netLossGrad } from './net.js';
 
 /** The js backend's memory as the twins see it: each pointer names a block with three views. */
 export interface JsMemory {
@@ -37,6 +38,7 @@ function lossGradRows(
 /** Loss (with the run's L2 term) and gradient over rows idx[start .. start+count), as the kernel. */
 export function lossGrad(mem: JsMemory, run: number, start: number, count: number): number {
   const r = mem.f64(run);
+  if (r[RUN.net]) return netLossGrad(mem, run, mem.f32(r[RUN.grads]), start, count);
   return lossGradRows(r[RUN.loss], mem.f32(r[RUN.grads]), mem.f32(r[RUN.params]), mem.f32(r[RUN.X]), mem.f32(r[RUN.y]),
     mem.i32(r[RUN.idx]), start, count, r[RUN.features], r[RUN.outputs], Math.fround(r[RUN.l2]), mem.f32(r[RUN.scratch]),
     r[RUN.lossParam]);
@@ -67,13 +69,16 @@ export function runBatches(mem: JsMemory, run: number, start: number, nBatches: 
   let u = r[RUN.l1U];
   let avgCount = r[RUN.avgCount];
   let step = r[RUN.step];
-  const nW = k * d;
+  const net = r[RUN.net] !== 0;
+  const nW = r[RUN.nWeights];
   let b = 0;
   for (; b < nBatches; b++) {
     const s = start + b * batchSize;
     if (s >= total) break;
     const count = Math.min(batchSize, total - s);
-    let L = lossGradRows(loss, grads, params, X, y, idx, s, count, d, k, l2, scratch, lossParam);
+    let L = net
+      ? netLossGrad(mem, run, grads, s, count)
+      : lossGradRows(loss, grads, params, X, y, idx, s, count, d, k, l2, scratch, lossParam);
     if (l1Mode !== L1_MODE.off) L += l1 * norm1(params, nW);
     lossesOut[b] = L;
     if (!Number.isFinite(L)) break;

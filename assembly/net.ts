@@ -1,0 +1,194 @@
+// Networks inside the batch loop: a network is a program (abi.json `net`: a header and one record per
+// layer, written once by TypeScript) that these functions run over the rows of a batch. A batch runs in
+// chunks of at most `chunk` rows: gather the chunk's rows → forward through the layers → loss head →
+// backward in reverse, each chunk's parameter gradient computed on its own and added to the batch's in
+// chunk order (so the result does not depend on how chunks would be spread over threads). The layer
+// kind is read once per layer per chunk, never per element. Buffers live in the run's workspace `ws`.
+import {
+  ACT_GELU, HEAD_SOFTMAX, HEAD_LOGISTIC, LAYER_DENSE, LAYER_ACTIVATION, LAYER_DROPOUT,
+  NET_LAYERS, NET_HEAD, NET_CHUNK, NET_INPUTS, NET_OUTPUTS, NET_INPUT, NET_LOGITS, NET_DLOGITS, NET_PACK, NET_GPART,
+  NET_RNG, NET_HEADER_BYTES, LAYER_BYTES,
+  L_KIND, L_ACT, L_PARAM, L_FUSED, L_IN_SIZE, L_OUT_SIZE, L_W, L_B, L_X, L_Y, L_DX, L_DY, L_MASK,
+  RUN_PARAMS, RUN_GRADS, RUN_N_PARAMS, RUN_N_WEIGHTS, RUN_X, RUN_Y, RUN_IDX, RUN_L2, RUN_NET, RUN_WS, RUN_TRAINING,
+  RUN_OUT, RUN_DROP_RNG,
+} from "./abi.generated";
+import { gemmNT, gemmNN, gemmTN, colSum } from "./gemm";
+import { actForward, actBackward, mulF32, dropoutMask } from "./activations";
+import { headSoftmax, headLogistic, headSquared } from "./heads";
+import { dot, axpy } from "./linalg";
+
+// @ts-ignore: decorator
+@inline
+function slot(p: usize, offset: usize): i32 {
+  return <i32>load<f64>(p + offset);
+}
+
+/** A buffer of the workspace: `ws` + offset (f32 elements) in bytes. */
+// @ts-ignore: decorator
+@inline
+function buf(ws: usize, p: usize, offset: usize): usize {
+  return ws + (<usize>slot(p, offset) << 2);
+}
+
+// @ts-ignore: decorator
+@inline
+function layerAt(net: usize, i: i32): usize {
+  return net + NET_HEADER_BYTES + <usize>i * LAYER_BYTES;
+}
+
+/** Copies rows idx[start .. start+n) of X (d f32 each) into dst, one after the other. */
+function gather(dst: usize, X: usize, idx: usize, start: i32, n: i32, d: i32): void {
+  const rowBytes = <usize>d << 2;
+  for (let r = 0; r < n; r++) {
+    const row = <usize>load<i32>(idx + (<usize>(start + r) << 2));
+    memory.copy(dst + <usize>r * rowBytes, X + row * rowBytes, rowBytes);
+  }
+}
+
+/** Forward pass of n gathered rows; dropout draws masks when `training`. */
+function forwardChunk(net: usize, ws: usize, params: usize, n: i32, training: bool): void {
+  const layers = slot(net, NET_LAYERS);
+  const pack = buf(ws, net, NET_PACK);
+  const rng = buf(ws, net, NET_RNG);
+  for (let i = 0; i < layers; i++) {
+    const L = layerAt(net, i);
+    const kind = slot(L, L_KIND);
+    const inSize = slot(L, L_IN_SIZE), outSize = slot(L, L_OUT_SIZE);
+    const x = buf(ws, L, L_X), y = buf(ws, L, L_Y);
+    const param = <f32>load<f64>(L + L_PARAM);
+    if (kind == LAYER_DENSE) {
+      const b = slot(L, L_B);
+      const bias = b >= 0 ? params + (<usize>b << 2) : 0;
+      gemmNT(y, x, params + (<usize>slot(L, L_W) << 2), n, outSize, inSize, inSize, inSize, outSize, 0, bias,
+        slot(L, L_ACT), param, pack);
+    } else if (kind == LAYER_ACTIVATION) {
+      if (slot(L, L_FUSED) == 0) actForward(y, x, n * outSize, slot(L, L_ACT), param);
+    } else if (kind == LAYER_DROPOUT) {
+      if (training) {
+        const mask = buf(ws, L, L_MASK);
+        dropoutMask(mask, n * outSize, param, rng);
+        mulF32(y, x, mask, n * outSize);
+      } else {
+        memory.copy(y, x, <usize>(n * outSize) << 2);
+      }
+    }
+  }
+}
+
+/** Backward pass of n rows from the logits' gradient; parameter gradients go to `g` (overwritten). */
+function backwardChunk(net: usize, ws: usize, params: usize, g: usize, n: i32): void {
+  const layers = slot(net, NET_LAYERS);
+  const pack = buf(ws, net, NET_PACK);
+  for (let i = layers - 1; i >= 0; i--) {
+    const L = layerAt(net, i);
+    const kind = slot(L, L_KIND);
+    const inSize = slot(L, L_IN_SIZE), outSize = slot(L, L_OUT_SIZE);
+    const dxo = slot(L, L_DX);
+    const dy = buf(ws, L, L_DY);
+    const dx = ws + (<usize>dxo << 2);
+    if (kind == LAYER_DENSE) {
+      const w = slot(L, L_W), b = slot(L, L_B);
+      // dW = dYᵀ·X (outSize × inSize), db = column sums of dY, dX = dY·W.
+      gemmTN(g + (<usize>w << 2), dy, buf(ws, L, L_X), outSize, inSize, n, outSize, inSize, inSize, 0, pack);
+      if (b >= 0) colSum(g + (<usize>b << 2), dy, n, outSize, outSize, 0);
+      if (dxo >= 0) gemmNN(dx, dy, params + (<usize>w << 2), n, inSize, outSize, outSize, inSize, inSize, 0, pack);
+    } else if (kind == LAYER_ACTIVATION) {
+      if (dxo >= 0) {
+        const act = slot(L, L_ACT);
+        // GELU's derivative needs its input; the others' needs only their output.
+        const v = act == ACT_GELU ? buf(ws, L, L_X) : buf(ws, L, L_Y);
+        actBackward(dx, dy, v, n * outSize, act, <f32>load<f64>(L + L_PARAM));
+      }
+    } else if (kind == LAYER_DROPOUT) {
+      if (dxo >= 0) mulF32(dx, dy, buf(ws, L, L_MASK), n * outSize);
+    }
+  }
+}
+
+/** The head's mean loss over rows idx[start .. start+n) of the logits, dZ = ∂(mean)/∂Z into `dz`. */
+// @ts-ignore: decorator
+@inline
+function head(code: i32, dz: usize, z: usize, y: usize, idx: usize, start: i32, n: i32, k: i32): f64 {
+  if (code == HEAD_SOFTMAX) return headSoftmax(dz, z, y, idx, start, n, k, k);
+  if (code == HEAD_LOGISTIC) return headLogistic(dz, z, y, idx, start, n, k, k);
+  return headSquared(dz, z, y, idx, start, n, k, k);
+}
+
+/** dst[i] = a·dst[i] over n f32 (the chunk's share of a batch's mean). */
+function scale(dst: usize, n: i32, a: f32): void {
+  for (let i = 0; i < n; i++) {
+    const o = <usize>i << 2;
+    store<f32>(dst + o, load<f32>(dst + o) * a);
+  }
+}
+
+// The dropout PRNG's words travel in the run descriptor as f64 (saved and resumed with the run) and are
+// used as u32 in the workspace while a call runs.
+function loadDropRng(run: usize, rng: usize): void {
+  for (let i = 0; i < 4; i++) store<u32>(rng + (<usize>i << 2), <u32>load<f64>(run + RUN_DROP_RNG + (<usize>i << 3)));
+}
+
+function storeDropRng(run: usize, rng: usize): void {
+  for (let i = 0; i < 4; i++) store<f64>(run + RUN_DROP_RNG + (<usize>i << 3), <f64>load<u32>(rng + (<usize>i << 2)));
+}
+
+/**
+ * Mean loss over rows idx[start .. start+count) plus (l2/2)‖W‖² on the first nWeights parameters, and
+ * its gradient written to `grads`; dropout is active when the run's `training` slot is 1.
+ */
+export function netLossGrad(run: usize, grads: usize, start: i32, count: i32): f64 {
+  const net = <usize>load<f64>(run + RUN_NET), ws = <usize>load<f64>(run + RUN_WS);
+  const params = <usize>load<f64>(run + RUN_PARAMS);
+  const nParams = slot(run, RUN_N_PARAMS), nW = slot(run, RUN_N_WEIGHTS);
+  const X = <usize>load<f64>(run + RUN_X), y = <usize>load<f64>(run + RUN_Y), idx = <usize>load<f64>(run + RUN_IDX);
+  const training = slot(run, RUN_TRAINING) != 0;
+  const code = slot(net, NET_HEAD), chunk = slot(net, NET_CHUNK);
+  const d = slot(net, NET_INPUTS), k = slot(net, NET_OUTPUTS);
+  const input = buf(ws, net, NET_INPUT), logits = buf(ws, net, NET_LOGITS), dlogits = buf(ws, net, NET_DLOGITS);
+  const gpart = buf(ws, net, NET_GPART);
+  const rng = buf(ws, net, NET_RNG);
+  loadDropRng(run, rng);
+  let lossSum: f64 = 0;
+  for (let s = start, end = start + count; s < end; s += chunk) {
+    const n = min(chunk, end - s);
+    gather(input, X, idx, s, n, d);
+    forwardChunk(net, ws, params, n, training);
+    lossSum += head(code, dlogits, logits, y, idx, s, n, k) * <f64>n;
+    if (n != count) scale(dlogits, n * k, <f32>(<f64>n / <f64>count));
+    // The first chunk writes the batch's gradient; later ones are computed apart and added in order.
+    const first = s == start;
+    backwardChunk(net, ws, params, first ? grads : gpart, n);
+    if (!first) axpy(grads, 1, gpart, nParams);
+  }
+  storeDropRng(run, rng);
+  const l2 = <f32>load<f64>(run + RUN_L2);
+  let pen: f64 = 0;
+  if (l2 != 0) {
+    axpy(grads, l2, params, nW);
+    pen = 0.5 * <f64>l2 * <f64>dot(params, params, nW);
+  }
+  return (count > 0 ? lossSum / <f64>count : 0) + pen;
+}
+
+/**
+ * Inference over rows idx[start .. start+count): each row's outputs to the run's `out` (when not 0,
+ * count × outputs f32 in window order), and the mean data loss when the run has targets (y ≠ 0).
+ */
+export function netForward(run: usize, start: i32, count: i32): f64 {
+  const net = <usize>load<f64>(run + RUN_NET), ws = <usize>load<f64>(run + RUN_WS);
+  const params = <usize>load<f64>(run + RUN_PARAMS);
+  const X = <usize>load<f64>(run + RUN_X), y = <usize>load<f64>(run + RUN_Y), idx = <usize>load<f64>(run + RUN_IDX);
+  const out = <usize>load<f64>(run + RUN_OUT);
+  const code = slot(net, NET_HEAD), chunk = slot(net, NET_CHUNK);
+  const d = slot(net, NET_INPUTS), k = slot(net, NET_OUTPUTS);
+  const input = buf(ws, net, NET_INPUT), logits = buf(ws, net, NET_LOGITS), dlogits = buf(ws, net, NET_DLOGITS);
+  let lossSum: f64 = 0;
+  for (let s = start, end = start + count; s < end; s += chunk) {
+    const n = min(chunk, end - s);
+    gather(input, X, idx, s, n, d);
+    forwardChunk(net, ws, params, n, false);
+    if (out != 0) memory.copy(out + (<usize>((s - start) * k) << 2), logits, <usize>(n * k) << 2);
+    if (y != 0) lossSum += head(code, dlogits, logits, y, idx, s, n, k) * <f64>n;
+  }
+  return count > 0 ? lossSum / <f64>count : 0;
+}

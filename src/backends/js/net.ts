@@ -1,0 +1,144 @@
+// Pure-TS twin of assembly/net.ts: the same network program run over typed arrays, chunk by chunk, with
+// the same order of operations (each chunk's parameter gradient computed apart, added in chunk order).
+import { ACT, HEAD, LAYER, LAYER_LEN, LAYER_SLOT as S, NET, NET_HEADER_LEN, RUN } from '../abi.generated.js';
+import { gemmNT, gemmNN, gemmTN, colSum } from './gemm.js';
+import { actForward, actBackward, mulF32, dropoutMask } from './activations.js';
+import { headSoftmax, headLogistic, headSquared } from './heads.js';
+import { axpyF32, dotF32 } from './linalg.js';
+import type { JsMemory } from './train.js';
+
+/** What one call works on: the program, the workspace and the run's arrays. */
+interface Ctx {
+  net: Float64Array;
+  ws: Float32Array;
+  u32: Uint32Array;
+  params: Float32Array;
+}
+
+function layer(net: Float64Array, i: number): number {
+  return NET_HEADER_LEN + i * LAYER_LEN;
+}
+
+/** Copies rows idx[start .. start+n) of X (d f32 each) into ws at `dst`. */
+function gather(ws: Float32Array, dst: number, X: Float32Array, idx: Int32Array, start: number, n: number, d: number): void {
+  for (let r = 0; r < n; r++) {
+    const row = idx[start + r] * d;
+    ws.set(X.subarray(row, row + d), dst + r * d);
+  }
+}
+
+function forwardChunk(c: Ctx, n: number, training: boolean): void {
+  const { net, ws, params } = c;
+  for (let i = 0; i < net[NET.layers]; i++) {
+    const L = layer(net, i);
+    const kind = net[L + S.kind], inSize = net[L + S.inSize], outSize = net[L + S.outSize];
+    const x = net[L + S.x], y = net[L + S.y], param = Math.fround(net[L + S.param]);
+    if (kind === LAYER.dense) {
+      const b = net[L + S.b];
+      gemmNT(ws, y, ws, x, params, net[L + S.w], n, outSize, inSize, inSize, inSize, outSize, 0,
+        b >= 0 ? params : null, b, net[L + S.act], param);
+    } else if (kind === LAYER.activation) {
+      if (net[L + S.fused] === 0) actForward(ws, y, ws, x, n * outSize, net[L + S.act], param);
+    } else if (kind === LAYER.dropout) {
+      if (training) {
+        const mask = net[L + S.mask];
+        dropoutMask(ws, mask, n * outSize, param, c.u32, net[NET.rng]);
+        mulF32(ws, y, ws, x, ws, mask, n * outSize);
+      } else {
+        ws.copyWithin(y, x, x + n * outSize);
+      }
+    }
+  }
+}
+
+function backwardChunk(c: Ctx, g: Float32Array, gOff: number, n: number): void {
+  const { net, ws, params } = c;
+  for (let i = net[NET.layers] - 1; i >= 0; i--) {
+    const L = layer(net, i);
+    const kind = net[L + S.kind], inSize = net[L + S.inSize], outSize = net[L + S.outSize];
+    const dx = net[L + S.dx], dy = net[L + S.dy];
+    if (kind === LAYER.dense) {
+      const w = net[L + S.w], b = net[L + S.b];
+      gemmTN(g, gOff + w, ws, dy, ws, net[L + S.x], outSize, inSize, n, outSize, inSize, inSize, 0);
+      if (b >= 0) colSum(g, gOff + b, ws, dy, n, outSize, outSize, 0);
+      if (dx >= 0) gemmNN(ws, dx, ws, dy, params, w, n, inSize, outSize, outSize, inSize, inSize, 0);
+    } else if (kind === LAYER.activation) {
+      if (dx >= 0) {
+        const act = net[L + S.act];
+        const v = act === ACT.gelu ? net[L + S.x] : net[L + S.y];
+        actBackward(ws, dx, ws, dy, ws, v, n * outSize, act, Math.fround(net[L + S.param]));
+      }
+    } else if (kind === LAYER.dropout) {
+      if (dx >= 0) mulF32(ws, dx, ws, dy, ws, net[L + S.mask], n * outSize);
+    }
+  }
+}
+
+function head(code: number, ws: Float32Array, dz: number, z: number, y: Float32Array, idx: Int32Array, start: number,
+  n: number, k: number): number {
+  if (code === HEAD.softmax) return headSoftmax(ws, dz, ws, z, y, idx, start, n, k, k);
+  if (code === HEAD.logistic) return headLogistic(ws, dz, ws, z, y, idx, start, n, k, k);
+  return headSquared(ws, dz, ws, z, y, idx, start, n, k, k);
+}
+
+function context(mem: JsMemory, r: Float64Array): Ctx {
+  const ws = mem.f32(r[RUN.ws]);
+  return { net: mem.f64(r[RUN.net]), ws, u32: new Uint32Array(ws.buffer, ws.byteOffset), params: mem.f32(r[RUN.params]) };
+}
+
+/** Twin of netLossGrad: mean loss (+ L2 on the weights) over the window, gradient into `grads`. */
+export function netLossGrad(mem: JsMemory, run: number, grads: Float32Array, start: number, count: number): number {
+  const r = mem.f64(run);
+  const c = context(mem, r);
+  const { net, ws, u32, params } = c;
+  const X = mem.f32(r[RUN.X]), y = mem.f32(r[RUN.y]), idx = mem.i32(r[RUN.idx]);
+  const nParams = r[RUN.nParams], nW = r[RUN.nWeights], training = r[RUN.training] !== 0;
+  const code = net[NET.head], chunk = net[NET.chunk], d = net[NET.inputs], k = net[NET.outputs];
+  const rng = net[NET.rng], gpart = net[NET.gpart];
+  for (let i = 0; i < 4; i++) u32[rng + i] = r[RUN.dropRng + i];
+  let lossSum = 0;
+  for (let s = start, end = start + count; s < end; s += chunk) {
+    const n = Math.min(chunk, end - s);
+    gather(ws, net[NET.input], X, idx, s, n, d);
+    forwardChunk(c, n, training);
+    lossSum += head(code, ws, net[NET.dlogits], net[NET.logits], y, idx, s, n, k) * n;
+    if (n !== count) {
+      const a = Math.fround(n / count), o = net[NET.dlogits];
+      for (let i = 0; i < n * k; i++) ws[o + i] = ws[o + i] * a;
+    }
+    const first = s === start;
+    if (first) backwardChunk(c, grads, 0, n);
+    else {
+      backwardChunk(c, ws, gpart, n);
+      axpyF32(grads, 0, 1, ws, gpart, nParams);
+    }
+  }
+  for (let i = 0; i < 4; i++) r[RUN.dropRng + i] = u32[rng + i];
+  const l2 = Math.fround(r[RUN.l2]);
+  let pen = 0;
+  if (l2 !== 0) {
+    axpyF32(grads, 0, l2, params, 0, nW);
+    pen = 0.5 * l2 * dotF32(params, 0, params, 0, nW);
+  }
+  return (count > 0 ? lossSum / count : 0) + pen;
+}
+
+/** Twin of netForward: outputs to the run's `out` and the mean data loss when the run has targets. */
+export function netForward(mem: JsMemory, run: number, start: number, count: number): number {
+  const r = mem.f64(run);
+  const c = context(mem, r);
+  const { net, ws } = c;
+  const X = mem.f32(r[RUN.X]), idx = mem.i32(r[RUN.idx]);
+  const y = r[RUN.y] ? mem.f32(r[RUN.y]) : null, out = r[RUN.out] ? mem.f32(r[RUN.out]) : null;
+  const code = net[NET.head], chunk = net[NET.chunk], d = net[NET.inputs], k = net[NET.outputs];
+  let lossSum = 0;
+  for (let s = start, end = start + count; s < end; s += chunk) {
+    const n = Math.min(chunk, end - s);
+    gather(ws, net[NET.input], X, idx, s, n, d);
+    forwardChunk(c, n, false);
+    const z = net[NET.logits];
+    if (out) out.set(ws.subarray(z, z + n * k), (s - start) * k);
+    if (y) lossSum += head(code, ws, net[NET.dlogits], z, y, idx, s, n, k) * n;
+  }
+  return count > 0 ? lossSum / count : 0;
+}
