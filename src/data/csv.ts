@@ -9,7 +9,7 @@
 // Node entry swaps in csv-parse's native build (about 4× faster) through setRecordParser.
 import { parse as parseBrowser } from 'csv-parse/browser/esm/sync';
 import { DataError, HyperParameterError } from '../errors.js';
-import { onlyKeys, show } from '../optim/validate.js';
+import { onlyKeys, show } from '../validate.js';
 
 /** Parsed numeric table: features row-major, targets, and the header's names. */
 export interface NumericTable {

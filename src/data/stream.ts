@@ -7,7 +7,7 @@ import { createReadStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import { parse } from 'csv-parse';
 import { DataError, HyperParameterError } from '../errors.js';
-import { int, show } from '../optim/validate.js';
+import { int, show } from '../validate.js';
 import { Moments } from './moments.js';
 import { CsvSchema, csvParseOptions, isBlank, resolveCSVOptions, wrapCsvError, type CSVOptions, type CsvRecord } from './csv.js';
 

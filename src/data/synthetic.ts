@@ -5,7 +5,7 @@
 // Unlike scikit-learn, columns are not shuffled: informative features come first.
 import { HyperParameterError } from '../errors.js';
 import { Rng } from '../rng.js';
-import { int, num, onlyKeys, show } from '../optim/validate.js';
+import { int, num, onlyKeys, show } from '../validate.js';
 import { formatCSV } from './csv.js';
 
 /** Rows drawn by a generator: features row-major (rows × features) and targets. */
