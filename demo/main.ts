@@ -5,7 +5,8 @@
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import './style.css';
-import { init, optimizerNames, parseNumericCSV, type NumericTable, type BackendName, type BatchOption } from '../src/index.js';
+import { init, optimizerNames, type BackendName, type BatchOption } from '../src/index.js';
+import { parseNumericCSV, type NumericTable } from '../src/data/csv-numeric.js';
 import { hyperText } from './hyper.js';
 import { trainInWorker, type BatchEvent, type WorkerTraining, type WorkerTrainResult, type ModelSpec } from '../src/worker/index.js';
 
