@@ -41,12 +41,12 @@ export {
   type AdagradOptions, type AdadeltaOptions, type RmspropOptions, type AdamaxOptions, type NadamOptions,
   type RadamOptions,
 } from './optim/index.js';
+export { createSchedule, Schedule } from './optim/schedules.js';
 export {
-  createSchedule, scheduleNames, Schedule, type ScheduleOptions, type ScheduleName, type ScheduleContext,
-  type ScheduleUnit, type WarmupOptions, type EpochMetrics, type ConstantSchedule, type StepSchedule,
-  type MultiStepSchedule, type ExponentialSchedule, type InvScalingSchedule, type OptimalSchedule, type CosineSchedule,
-  type OneCycleSchedule, type PlateauSchedule,
-} from './optim/schedules.js';
+  scheduleNames, type ScheduleOptions, type ScheduleName, type ScheduleContext, type ScheduleUnit, type WarmupOptions,
+  type EpochMetrics, type ConstantSchedule, type StepSchedule, type MultiStepSchedule, type ExponentialSchedule,
+  type InvScalingSchedule, type OptimalSchedule, type CosineSchedule, type OneCycleSchedule, type PlateauSchedule,
+} from './optim/schedule-options.js';
 
 // Any objective.
 export {
