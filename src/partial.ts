@@ -9,7 +9,7 @@ import { Block, disposeAll } from './runtime/block.js';
 import { CTL, CTL_LEN } from './backends/codes.js';
 import { Optimizer, resolveOptimizer, type OptimizerOptions } from './optim/index.js';
 import { int, num, onlyKeys, show } from './validate.js';
-import { Dataset, type Matrix } from './data/dataset.js';
+import { Dataset } from './data/dataset.js';
 import type { Evaluation, Model } from './models/model.js';
 import { shuffleBatches } from './data/shuffle.js';
 import type { Batch, BatchSource } from './data/batch.js';

@@ -8,7 +8,7 @@ import { helpText, numberFlag, parseCommand, EXIT, UsageError, type Flags, type 
 import {
   CSV_FLAGS, RUN_FLAGS, TRAIN_FLAGS, batchFromFlag, checkWritable, chooseModel, describeEval, duration,
   expectPositionals, loadData, lossFromFlags, makeModel, optimizerFromFlags, prepare, Progress, progressMode, round, startBackend,
-  summariseLabels, writeOutput, type LoadedData, type Prepared, type ProgressMode,
+  summariseLabels, writeOutput, type Prepared, type ProgressMode,
 } from './common.js';
 import { printHeader, referenceLine, summaryOf, type TrainRun } from './report.js';
 
