@@ -2,113 +2,16 @@
 // train them side by side in Web Workers with live loss curves, then compare test accuracy / R² and, for
 // digits, look at the test images with their predicted labels. The main thread only parses CSV, draws and
 // receives progress messages; every gradient step runs in a worker.
-import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import './style.css';
-import { init, optimizerNames, parseNumericCSV, type NumericTable, type BackendName, type BatchOption } from '../src/index.js';
+import { init, optimizerNames, type BackendName, type BatchOption } from '../src/index.js';
+import { parseNumericCSV, type NumericTable } from '../src/data/csv-numeric.js';
 import { hyperText } from './hyper.js';
+import { els, COLORS, showMessage } from './page.js';
+import { probe } from './probe.js';
+import { addPoint, chartPoints, makeCharts, redrawNow, resizeCharts, series, startSeries } from './charts.js';
+import { drawDigits } from './digits.js';
 import { trainInWorker, type BatchEvent, type WorkerTraining, type WorkerTrainResult, type ModelSpec } from '../src/worker/index.js';
-
-// ---------------------------------------------------------------------------------------------- page
-
-const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
-const els = {
-  env: $<HTMLParagraphElement>('env'),
-  dataset: $<HTMLSelectElement>('dataset'),
-  upload: $<HTMLInputElement>('upload'),
-  dataInfo: $<HTMLParagraphElement>('data-info'),
-  model: $<HTMLSelectElement>('model'),
-  optimizer: $<HTMLSelectElement>('optimizer'),
-  lr: $<HTMLInputElement>('lr'),
-  hyper: $<HTMLInputElement>('hyper'),
-  epochs: $<HTMLInputElement>('epochs'),
-  seed: $<HTMLInputElement>('seed'),
-  l2: $<HTMLInputElement>('l2'),
-  vFull: $<HTMLInputElement>('v-full'),
-  vStochastic: $<HTMLInputElement>('v-stochastic'),
-  vMini: $<HTMLInputElement>('v-mini'),
-  miniSize: $<HTMLInputElement>('mini-size'),
-  backend: $<HTMLSelectElement>('backend'),
-  train: $<HTMLButtonElement>('train'),
-  stop: $<HTMLButtonElement>('stop'),
-  message: $<HTMLDivElement>('message'),
-  chartEpoch: $<HTMLDivElement>('chart-epoch'),
-  chartTime: $<HTMLDivElement>('chart-time'),
-  results: $<HTMLTableElement>('results'),
-  metricHead: $<HTMLTableCellElement>('metric-head'),
-  digits: $<HTMLElement>('digits'),
-  digitsCaption: $<HTMLSpanElement>('digits-caption'),
-  digitsGrid: $<HTMLCanvasElement>('digits-grid'),
-  probe: $<HTMLSpanElement>('probe'),
-};
-
-const COLORS = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#E69F00'];
-
-function showMessage(text: string, kind: 'error' | 'info' | '' = 'info'): void {
-  els.message.textContent = text;
-  els.message.className = kind;
-  els.message.dataset.kind = kind;
-}
-
-// ------------------------------------------------------------------------------------- main-thread probe
-
-/**
- * Watches the main thread while training: a requestAnimationFrame loop and a 10 ms timer record the gaps
- * between their callbacks. `maxGap` covers the whole run from the click (worker start-up included);
- * `maxGapTraining` only the time after the first progress event, when a worker is busy training.
- */
-const probe = {
-  active: false,
-  t0: 0,
-  trainingFrom: Infinity,
-  lastFrame: 0,
-  lastTimer: 0,
-  frames: 0,
-  /** Every gap over 20 ms: [end, ms since start; gap, ms; 'frame' | 'timer']. */
-  gaps: [] as [number, number, 'frame' | 'timer'][],
-  maxFrameGap: 0,
-  maxTimerGap: 0,
-  start() {
-    this.t0 = this.lastFrame = this.lastTimer = performance.now();
-    this.trainingFrom = Infinity;
-    this.frames = this.maxFrameGap = this.maxTimerGap = 0;
-    this.gaps = [];
-    this.active = true;
-  },
-  /** Marks the moment a worker reported its first epoch. */
-  training() {
-    if (this.active && this.trainingFrom === Infinity) this.trainingFrom = performance.now() - this.t0;
-  },
-  stop() {
-    this.active = false;
-  },
-  record(now: number, gap: number, kind: 'frame' | 'timer') {
-    if (kind === 'frame') {
-      this.frames++;
-      this.maxFrameGap = Math.max(this.maxFrameGap, gap);
-    } else this.maxTimerGap = Math.max(this.maxTimerGap, gap);
-    if (gap > 20) this.gaps.push([now - this.t0, gap, kind]);
-  },
-  get maxGap(): number {
-    return Math.max(this.maxFrameGap, this.maxTimerGap);
-  },
-  get maxGapTraining(): number {
-    let m = 0;
-    for (const [end, gap] of this.gaps) if (end >= this.trainingFrom) m = Math.max(m, gap);
-    return m;
-  },
-};
-function frame(now: number): void {
-  if (probe.active) probe.record(now, now - probe.lastFrame, 'frame');
-  probe.lastFrame = now;
-  requestAnimationFrame(frame);
-}
-requestAnimationFrame(frame);
-setInterval(() => {
-  const now = performance.now();
-  if (probe.active) probe.record(now, now - probe.lastTimer, 'timer');
-  probe.lastTimer = now;
-}, 10);
 
 // ------------------------------------------------------------------------------------------ datasets
 
@@ -190,75 +93,6 @@ function modelFor(d: Loaded): { kind: 'linear' | 'logistic' | 'softmax'; classes
   if (d.task === 'regression') return { kind: 'linear' };
   return d.task === 'binary' ? { kind: 'logistic' } : { kind: 'softmax', classes: d.classes };
 }
-
-// --------------------------------------------------------------------------------------------- charts
-
-interface Series {
-  name: string;
-  epochs: number[];
-  loss: number[];
-  ms: number[];
-}
-
-let series: Series[] = [];
-let chartEpoch: uPlot | null = null;
-let chartTime: uPlot | null = null;
-let dirty = false;
-
-function chartWidth(el: HTMLElement): number {
-  return Math.max(280, el.clientWidth - 14);
-}
-
-function makeCharts(): void {
-  chartEpoch?.destroy();
-  chartTime?.destroy();
-  const common = (title: string, xLabel: string): uPlot.Options => ({
-    title,
-    width: chartWidth(els.chartEpoch),
-    height: 280,
-    scales: { x: { time: false }, y: { distr: 3 } },
-    axes: [{ label: xLabel }, { label: 'training loss', size: 64, values: (_u, splits) => splits.map(tick) }],
-    series: [{ label: xLabel }, ...series.map((s, i) => ({
-      label: s.name, stroke: COLORS[i % COLORS.length], width: 2, spanGaps: true, points: { show: false },
-    }))],
-    legend: { live: false },
-  });
-  chartEpoch = new uPlot(common('Training loss by epoch', 'epoch'), [[]], els.chartEpoch);
-  chartTime = new uPlot(common('Training loss by wall time in the worker', 'ms'), [[]], els.chartTime);
-}
-
-/** Log-axis tick labels: 1e-5 rather than uPlot's rounding of small values to 0. */
-function tick(v: number | null): string {
-  if (v == null) return '';
-  if (v === 0) return '0';
-  const a = Math.abs(v);
-  return a >= 0.01 && a < 1e5 ? String(+v.toPrecision(3)) : v.toExponential(0);
-}
-
-const positive = (v: number) => (v > 1e-12 ? v : 1e-12); // log axis
-
-function redraw(): void {
-  if (!dirty || !chartEpoch || !chartTime) return;
-  dirty = false;
-  const maxEpoch = Math.max(0, ...series.map((s) => s.epochs.length));
-  const x = Array.from({ length: maxEpoch }, (_, i) => i + 1);
-  const ys = series.map((s) => x.map((_, i) => (i < s.loss.length ? positive(s.loss[i]) : null)));
-  chartEpoch.setData([x, ...ys] as uPlot.AlignedData);
-  const joined = uPlot.join(series.map((s) => [s.ms, s.loss.map(positive)] as uPlot.AlignedData));
-  chartTime.setData(joined);
-}
-
-// Charts redraw at most ten times a second: live enough to watch, and it leaves the main thread idle
-// most of the time (software-rendered canvases are not free on a small machine).
-let lastDraw = 0;
-function loop(now: number): void {
-  if (now - lastDraw >= 100) {
-    lastDraw = now;
-    redraw();
-  }
-  requestAnimationFrame(loop);
-}
-requestAnimationFrame(loop);
 
 // ------------------------------------------------------------------------------------------- training
 
@@ -383,8 +217,7 @@ async function startTraining(): Promise<void> {
   els.stop.disabled = false;
   els.digits.hidden = true;
   showMessage(`Training ${vs.length} variant${vs.length > 1 ? 's' : ''} of ${model.kind} regression on ${d.name} in Web Workers…`, 'info');
-  series = vs.map((v) => ({ name: v.name, epochs: [], loss: [], ms: [] }));
-  makeCharts();
+  startSeries(vs.map((v) => v.name));
   runs = [];
   probe.start();
   const t0 = performance.now();
@@ -414,11 +247,7 @@ async function startTraining(): Promise<void> {
       handle.on('progress', (e) => {
         probe.training();
         run.batch = null;
-        const s = series[i];
-        s.epochs.push(e.epoch);
-        s.loss.push(e.loss);
-        s.ms.push(e.ms);
-        dirty = true;
+        addPoint(i, e.epoch, e.loss, e.ms);
       });
     }
     renderTable();
@@ -432,8 +261,7 @@ async function startTraining(): Promise<void> {
         runs[i].backend = s.value.backend;
       } else runs[i].error = s.reason as Error;
     });
-    dirty = true;
-    redraw();
+    redrawNow();
     renderTable();
     const failed = runs.filter((r) => r.error);
     if (failed.length) {
@@ -442,7 +270,8 @@ async function startTraining(): Promise<void> {
     } else {
       const wall = performance.now() - t0;
       showMessage(`Done in ${(wall / 1000).toFixed(2)} s on ${runs[0].backend}.`, 'info');
-      if (d.name === 'digits' && d.task === 'multiclass' && d.table.features === 64) drawDigits(d);
+      if (d.name === 'digits' && d.task === 'multiclass' && d.table.features === 64) drawDigits(d, runs.flatMap((r) => r.result?.predictions && r.result.test?.accuracy !== undefined
+        ? [{ name: r.variant.name, predictions: r.result.predictions, accuracy: r.result.test.accuracy as number }] : []));
     }
   } catch (e) {
     // Bad data or options are rejected before any worker starts.
@@ -460,56 +289,6 @@ async function startTraining(): Promise<void> {
 
 async function stopTraining(): Promise<void> {
   await Promise.allSettled(runs.map((r) => r.handle.stop()));
-}
-
-// ------------------------------------------------------------------------------------------- digits grid
-
-function drawDigits(d: Loaded): void {
-  const scored = runs.filter((r) => r.result?.predictions && r.result.test?.accuracy !== undefined);
-  if (!scored.length) return;
-  const best = scored.reduce((a, b) => ((b.result!.test!.accuracy as number) > (a.result!.test!.accuracy as number) ? b : a));
-  const pred = best.result!.predictions!;
-  const t = d.table;
-  const testRows: number[] = [];
-  for (let r = 0; r < t.rows; r += 5) testRows.push(r);
-  const scale = 4, cellW = 8 * scale + 10, cellH = 8 * scale + 18;
-  const cols = Math.max(8, Math.floor((els.digits.parentElement!.clientWidth - 10) / cellW));
-  const rowsN = Math.ceil(testRows.length / cols);
-  const c = els.digitsGrid;
-  c.width = cols * cellW + 8;
-  c.height = rowsN * cellH + 8;
-  const g = c.getContext('2d')!;
-  // All pixels in one ImageData (white background, ink dark: values 0–16), then one putImageData.
-  const img = g.createImageData(c.width, c.height);
-  img.data.fill(255);
-  const origin = (i: number) => [4 + (i % cols) * cellW + 4, 4 + Math.floor(i / cols) * cellH + 2];
-  testRows.forEach((row, i) => {
-    const [x0, y0] = origin(i);
-    for (let p = 0; p < 64; p++) {
-      const shade = Math.round(255 * (1 - Math.min(1, Math.max(0, t.x[row * 64 + p] / 16))));
-      for (let dy = 0; dy < scale; dy++) {
-        let o = ((y0 + Math.floor(p / 8) * scale + dy) * c.width + x0 + (p % 8) * scale) * 4;
-        for (let dx = 0; dx < scale; dx++, o += 4) img.data[o] = img.data[o + 1] = img.data[o + 2] = shade;
-      }
-    }
-  });
-  g.putImageData(img, 0, 0);
-  g.font = '12px system-ui, sans-serif';
-  g.textAlign = 'center';
-  let wrong = 0;
-  testRows.forEach((row, i) => {
-    const [x0, y0] = origin(i);
-    const label = d.labels ? d.labels[pred[i]] : pred[i];
-    const ok = pred[i] === d.y[row];
-    if (!ok) wrong++;
-    g.fillStyle = ok ? '#1b1f24' : '#c62828';
-    g.fillText(ok ? String(label) : `${label}≠${t.y[row]}`, x0 + 4 * scale, y0 + 8 * scale + 13);
-  });
-  els.digitsCaption.textContent = `${best.variant.name}: ${testRows.length - wrong} of ${testRows.length} right ` +
-    `(accuracy ${(best.result!.test!.accuracy as number).toFixed(4)}); wrong predictions in red as predicted≠true`;
-  c.dataset.variant = best.variant.name;
-  c.dataset.count = String(testRows.length);
-  els.digits.hidden = false;
 }
 
 // ------------------------------------------------------------------------------------------------ wiring
@@ -578,10 +357,7 @@ els.upload.addEventListener('change', async () => {
 
 els.train.addEventListener('click', () => void startTraining());
 els.stop.addEventListener('click', () => void stopTraining());
-window.addEventListener('resize', () => {
-  chartEpoch?.setSize({ width: chartWidth(els.chartEpoch), height: 280 });
-  chartTime?.setSize({ width: chartWidth(els.chartTime), height: 280 });
-});
+window.addEventListener('resize', resizeCharts);
 
 // The page itself never trains; init() here only reports what this browser runs (SIMD or not).
 init().then((info) => { els.env.textContent = envText(info.simdSupported); },
@@ -603,9 +379,7 @@ loadBuiltin('digits').then(setData, (e) => showMessage((e as Error).message, 'er
       },
     }));
   },
-  get chartPoints() {
-    return { epoch: chartEpoch?.data.slice(1).map((s) => (s as ArrayLike<number | null | undefined>)).map((s) => Array.from(s).filter((v) => v != null).length) ?? [], time: chartTime?.data[0]?.length ?? 0 };
-  },
+  get chartPoints() { return chartPoints(); },
   probe,
   get data() { return data && { name: data.name, rows: data.table.rows, features: data.table.features, task: data.task }; },
 };

@@ -58,7 +58,7 @@ if (v.child) {
 }
 
 if (!(v.keep && existsSync(file))) {
-  const { regressionChunks, csvChunks } = await import(lib);
+  const { regressionChunks, csvChunks } = await import(new URL('../dist/synthetic.js', import.meta.url).href);
   const t0 = performance.now();
   const ws = createWriteStream(file);
   // 7 significant digits: float32 precision is not the point here, and exact texts are slower to write.

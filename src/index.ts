@@ -1,55 +1,57 @@
-// descent: gradient descent with SIMD WebAssembly kernels. Public API, re-exports only.
+// descent: gradient descent with SIMD WebAssembly kernels. The core entry ('descent-ml' in browsers and bundlers):
+// what the README teaches, browser-safe, re-exports only. The rest has its own entry, so a newcomer reads one page:
+// data generators in descent-ml/synthetic (synthetic.ts), charts in descent-ml/plot (plot/index.ts), files and
+// streams in descent-ml/node (node.ts, which Node also gets for 'descent-ml'), workers in descent-ml/worker.
+
+// Backends.
 export { init, backendInfo, type BackendInfo, type InitOptions, type BackendName } from './runtime/index.js';
-export { Dataset, type Matrix, type FromArraysOptions } from './data/dataset.js';
-export { parseNumericCSV, type NumericTable } from './data/csv.js';
-export { Model, type ModelKind, type Evaluation } from './models/model.js';
-export { linear } from './models/linear.js';
-export { logistic } from './models/logistic.js';
+
+// Data in memory.
+export { Dataset, type Matrix, type FromArraysOptions, type FromCSVOptions, type DatasetMeta } from './data/dataset.js';
+export type { CSVOptions, ColumnRef, LabelMode, MissingPolicy } from './data/csv-options.js';
+export type { BuiltinName } from './data/catalog.js';
+
+// Models, and the one way to save and load them: model.toJSON() and Model.fromJSON(json | text).
+export {
+  Model, type ModelKind, type Evaluation, type ModelJSON, type RegressionLoss, type ClassifierLoss,
+} from './models/model.js';
+export { linear, type LinearOptions } from './models/linear.js';
+export { logistic, type LogisticOptions } from './models/logistic.js';
 export { softmax } from './models/softmax.js';
-export { train, type TrainOptions, type TrainResult, type EpochRecord, type StopReason, type BatchOption } from './train.js';
+
+// Training, saving and resuming a run.
+export {
+  train, Trainer, type TrainOptions, type TrainResult, type EpochRecord, type StopReason, type BatchOption,
+  type PenaltyName, type GradNoiseOptions, type EpochContext,
+} from './train.js';
+export type { TrainState } from './state.js';
+
+// Online and out-of-core training.
+export {
+  partialFit, resetPartialFit, trainStream, evaluateStream,
+  type Batch, type BatchSource, type PartialFitOptions, type PartialFitResult, type TrainStreamOptions,
+  type TrainStreamResult, type StreamEpochRecord, type StreamBatchInfo, type StreamEvaluation,
+} from './partial.js';
+export { shuffleBatches, type ShuffleBufferOptions, type ShuffledBatch } from './data/shuffle.js';
+
+// Optimizers and learning-rate schedules.
 export {
   optimizer, optimizerNames, optimizerDefaults, Optimizer,
   type OptimizerOptions, type OptimizerName, type SgdOptions, type AdamOptions, type AdamWOptions,
   type AdagradOptions, type AdadeltaOptions, type RmspropOptions, type AdamaxOptions, type NadamOptions,
   type RadamOptions, type LionOptions,
 } from './optim/index.js';
-export { Rng } from './rng.js';
-export { DescentError, ShapeError, DataError, HyperParameterError, BackendError, DisposedError } from './errors.js';
-// The training toolkit: schedules, the Trainer and its saved state, minimize, model save/load and loss options.
-export { loadModel, type ModelJSON, type RegressionLoss, type ClassifierLoss } from './models/model.js';
-export type { LinearOptions } from './models/linear.js';
-export type { LogisticOptions } from './models/logistic.js';
-export { Trainer, type PenaltyName, type GradNoiseOptions, type EpochContext } from './train.js';
-export type { TrainState } from './state.js';
+export { createSchedule, Schedule } from './optim/schedules.js';
 export {
-  createSchedule, scheduleNames, Schedule, type ScheduleOptions, type ScheduleName, type ScheduleContext,
-  type ScheduleUnit, type WarmupOptions, type EpochMetrics, type ConstantSchedule, type StepSchedule,
-  type MultiStepSchedule, type ExponentialSchedule, type InvScalingSchedule, type OptimalSchedule, type CosineSchedule,
-  type OneCycleSchedule, type PlateauSchedule,
-} from './optim/schedules.js';
+  scheduleNames, type ScheduleOptions, type ScheduleName, type ScheduleContext, type ScheduleUnit, type WarmupOptions,
+  type EpochMetrics, type ConstantSchedule, type StepSchedule, type MultiStepSchedule, type ExponentialSchedule,
+  type InvScalingSchedule, type OptimalSchedule, type CosineSchedule, type OneCycleSchedule, type PlateauSchedule,
+} from './optim/schedule-options.js';
+
+// Any objective.
 export {
   minimize, type ObjectiveFn, type MinimizeOptions, type MinimizeResult, type MinimizeStopReason, type StepRecord,
 } from './minimize.js';
 
-// Data, online training and charts (browser-safe; the Node entry adds files and streams: src/node.ts).
-export { type DatasetMeta, type FromCSVOptions } from './data/dataset.js';
-export {
-  parseCSV, formatCSV, DEFAULT_MISSING_VALUES,
-  type CSVOptions, type CSVTable, type ColumnRef, type LabelMode, type MissingPolicy,
-} from './data/csv.js';
-export { builtinNames, builtinCatalog, type BuiltinName, type BuiltinInfo, type ReferenceScores } from './data/catalog.js';
-export {
-  makeRegression, makeClassification, regressionChunks, classificationChunks, csvChunks,
-  type SyntheticData, type RegressionData, type RegressionOptions, type ClassificationOptions,
-} from './data/synthetic.js';
-export {
-  PartialFitter, partialFit, resetPartialFit, trainStream, evaluateStream,
-  type Batch, type BatchSource, type PartialFitOptions, type PartialFitResult, type TrainStreamOptions,
-  type TrainStreamResult, type StreamEpochRecord, type StreamBatchInfo, type StreamEvaluation,
-} from './partial.js';
-export { shuffleBatches, ShuffleBuffer, shuffleRng, type ShuffleBufferOptions, type ShuffledBatch } from './data/shuffle.js';
-export { modelToJSON, modelFromJSON, parseSavedModel, MODEL_FORMAT, type SavedModel, type ModelExtras } from './models/io.js';
-export {
-  renderChart, lossChart, convergenceChart, PALETTE,
-  type Panel, type Series, type ChartOptions, type RunHistory, type LossAxis, type LossChartOptions,
-} from './plot/svg.js';
+// Errors.
+export { DescentError, ShapeError, DataError, HyperParameterError, BackendError, DisposedError } from './errors.js';

@@ -8,7 +8,7 @@ import { Block, disposeAll } from './runtime/block.js';
 import { backend } from './runtime/index.js';
 import { Optimizer, resolveOptimizer, type OptimizerOptions } from './optim/index.js';
 import { createSchedule, type ScheduleOptions } from './optim/schedules.js';
-import { int, num, onlyKeys, show } from './optim/validate.js';
+import { int, num, onlyKeys, show } from './validate.js';
 import { HYPER } from './backends/abi.generated.js';
 import { Rng } from './rng.js';
 import type { GradNoiseOptions } from './train.js';

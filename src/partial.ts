@@ -8,16 +8,13 @@ import { DataError, HyperParameterError } from './errors.js';
 import { Block, disposeAll } from './runtime/block.js';
 import { Run } from './runtime/run.js';
 import { Optimizer, resolveOptimizer, type OptimizerOptions } from './optim/index.js';
-import { int, num, onlyKeys, show } from './optim/validate.js';
-import { Dataset, type Matrix } from './data/dataset.js';
+import { int, num, onlyKeys, show } from './validate.js';
+import { Dataset } from './data/dataset.js';
 import type { Evaluation, Trainable } from './models/trainable.js';
 import { shuffleBatches } from './data/shuffle.js';
+import type { Batch, BatchSource } from './data/batch.js';
 
-/** A batch of rows as plain arrays: x row-major (rows × model.features) or one array per row; y one target per row. */
-export interface Batch {
-  x: Matrix;
-  y: ArrayLike<number>;
-}
+export type { Batch, BatchSource } from './data/batch.js';
 
 /** Options of {@link PartialFitter} and {@link partialFit}. */
 export interface PartialFitOptions {
@@ -253,9 +250,6 @@ export interface TrainStreamResult {
   ms: number;
   backend: string;
 }
-
-/** Batches as trainStream takes them: arrays or Datasets, from a sync or async iterable. */
-export type BatchSource = AsyncIterable<Batch | Dataset> | Iterable<Batch | Dataset>;
 
 /**
  * Trains `model` from a stream of batches (out of core): each batch is copied into backend memory,

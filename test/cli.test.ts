@@ -8,7 +8,9 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFile
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { init, Dataset, formatCSV, modelFromJSON, parseSavedModel, builtinCatalog } from '../src/node.js';
+import { init, Dataset, builtinCatalog } from '../src/node.js';
+import { formatCSV } from '../src/data/csv-format.js';
+import { modelFromJSON, parseSavedModel } from '../src/models/io.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const bin = join(root, 'dist', 'cli', 'index.js');

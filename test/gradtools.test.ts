@@ -2,7 +2,8 @@
 // Gaussian noise stream (bit-identical on every backend), and their effect inside the batch loop.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { linear, train, Rng, Dataset } from '../src/index.ts';
+import { linear, train, Dataset } from '../src/index.ts';
+import { Rng } from '../src/rng.ts';
 import { backend } from '../src/runtime/index.ts';
 import { Block, disposeAll } from '../src/runtime/block.ts';
 import { lnPortable } from '../src/backends/js/gradtools.ts';

@@ -2,7 +2,8 @@
 // differences, the same numbers on every backend, and models trained with them.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { linear, logistic, train, Rng, Model, Dataset } from '../src/index.ts';
+import { linear, logistic, train, Model, Dataset } from '../src/index.ts';
+import { Rng } from '../src/rng.ts';
 import { backend } from '../src/runtime/index.ts';
 import { Block, disposeAll } from '../src/runtime/block.ts';
 import { LOSS, type LossName } from '../src/backends/abi.generated.ts';

@@ -8,7 +8,8 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { init, Dataset, DataError, builtinCatalog, loadBuiltin, mnistFromBytes, decodeMnist } from '../src/node.js';
+import { init, Dataset, DataError, builtinCatalog, mnistFromBytes, decodeMnist } from '../src/node.js';
+import { loadBuiltin } from '../src/data/builtin.js';
 import { encodeMnist, MNIST_HEADER_BYTES, MNIST_SHUFFLE_SEED } from '../src/data/mnist.js';
 import { readMnistFile } from '../src/data/mnist-node.js';
 import { BACKENDS } from './_util.js';
@@ -169,7 +170,7 @@ test('browser bundles: the default entry carries no MNIST decoder or data; desce
   assert.equal(page.inputs.filter((f) => /node:|mnist-node|data\/node|^fs$|zlib/.test(f)), []);
   assert.not.match(page.code, /readFileSync|require\(["']node:|from ["']node:/);
   const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
-  assert.is(pkg.exports['./mnist'].import, './dist/data/mnist.js');
+  assert.is(pkg.exports['./mnist'].default, './dist/data/mnist.js');
 });
 
 test.run();

@@ -5,7 +5,8 @@
 // for several steps with seeded random gradients.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { init, optimizer, Rng, type BackendName, type Optimizer, type OptimizerOptions } from '../src/index.js';
+import { init, optimizer, type BackendName, type Optimizer, type OptimizerOptions } from '../src/index.js';
+import { Rng } from '../src/rng.js';
 import { backend } from '../src/runtime/index.js';
 import { resolveOptimizer } from '../src/optim/index.js';
 import { RULE } from '../src/backends/abi.generated.js';

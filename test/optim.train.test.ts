@@ -4,7 +4,8 @@
 // the loss on every backend, and the three backends must end at nearly the same parameters.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { init, train, linear, Dataset, Rng, optimizerNames, type BackendName, type OptimizerOptions } from '../src/index.js';
+import { init, train, linear, Dataset, optimizerNames, type BackendName, type OptimizerOptions } from '../src/index.js';
+import { Rng } from '../src/rng.js';
 
 const CONFIGS: OptimizerOptions[] = [
   { name: 'sgd', lr: 0.02, momentum: 0.9, nesterov: true },

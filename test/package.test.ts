@@ -1,5 +1,5 @@
 // The package as browsers, bundlers and Node see it: the default entry bundles for a browser with no Node
-// built-in, no fs and no top-level await; `descent/worker` resolves to the Web Worker build under the
+// built-in, no fs and no top-level await; `descent-ml/worker` resolves to the Web Worker build under the
 // browser condition and to worker_threads under node; the built package trains in a worker from dist/.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -50,27 +50,28 @@ test('the built package through its exports map: browser and node conditions, an
     console.log('  SKIPPED: package exports test needs dist/ (npm test builds it; run `npm run build`)');
     return;
   }
-  // An app folder whose node_modules/descent is this package, as after `npm install descent`.
+  // An app folder whose node_modules/descent-ml is this package, as after `npm install descent-ml`.
   const app = join(tmp, 'app');
   mkdirSync(join(app, 'node_modules'), { recursive: true });
-  symlinkSync(root, join(app, 'node_modules', 'descent'), 'dir');
+  symlinkSync(root, join(app, 'node_modules', 'descent-ml'), 'dir');
 
   const browser = await bundleForBrowser(
-    `import { init, Dataset } from 'descent'; import { trainInWorker } from 'descent/worker'; (globalThis as any).x = [init, Dataset, trainInWorker];`,
+    `import { init, Dataset } from 'descent-ml'; import { trainInWorker } from 'descent-ml/worker'; (globalThis as any).x = [init, Dataset, trainInWorker];`,
     'esm', app);
-  assertBrowserSafe(browser.inputs, browser.code, 'descent + descent/worker (browser)');
+  assertBrowserSafe(browser.inputs, browser.code, 'descent-ml + descent-ml/worker (browser)');
   assert.ok(browser.inputs.some((f) => f.endsWith('dist/worker/index.js')), `browser condition: ${browser.inputs.join(', ')}`);
 
   const node = await build({
-    stdin: { contents: `export { trainInWorker } from 'descent/worker';`, resolveDir: app, sourcefile: 'n.ts' },
+    stdin: { contents: `export { trainInWorker } from 'descent-ml/worker';`, resolveDir: app, sourcefile: 'n.ts' },
     bundle: true, platform: 'node', format: 'esm', write: false, metafile: true, logLevel: 'silent', external: ['node:*'],
   });
   assert.ok(Object.keys(node.metafile.inputs).some((f) => f.endsWith('dist/worker/node.js')), 'node condition');
 
   writeFileSync(join(app, 'main.mjs'), `
-    import { loadBuiltin, optimizerNames } from 'descent/node';
-    import { trainInWorker } from 'descent/worker';
-    const t = loadBuiltin('wine');
+    import { init, Dataset, optimizerNames } from 'descent-ml'; // the Node entry, by the "node" condition
+    import { trainInWorker } from 'descent-ml/worker';
+    await init();
+    const t = Dataset.builtin('wine');
     const h = trainInWorker({ data: { x: t.x, y: t.y, features: t.features }, model: { kind: 'softmax', classes: 3 },
       train: { optimizer: { name: 'adam', lr: 0.01 }, epochs: 50, seed: 1 }, split: { every: 5 }, standardize: true });
     let events = 0;

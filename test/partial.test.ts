@@ -8,10 +8,12 @@ import { backend } from '../src/runtime/index.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  init, Dataset, linear, logistic, softmax, train, PartialFitter, partialFit, resetPartialFit, trainStream, evaluateStream,
-  csvBatches, csvStats, makeRegression, makeClassification, formatCSV, csvChunks, regressionChunks,
-  HyperParameterError, DataError, type BackendName, type Model, type OptimizerOptions,
+  init, Dataset, linear, logistic, softmax, train, partialFit, resetPartialFit, trainStream, evaluateStream,
+  csvBatches, csvStats, HyperParameterError, DataError, type BackendName, type Model, type OptimizerOptions,
 } from '../src/node.js';
+import { PartialFitter } from '../src/partial.js';
+import { makeRegression, makeClassification, csvChunks, regressionChunks } from '../src/synthetic.js';
+import { formatCSV } from '../src/data/csv-format.js';
 
 const BACKENDS: BackendName[] = ['js', 'wasm-scalar', 'wasm-simd'];
 const dir = mkdtempSync(join(tmpdir(), 'descent-partial-'));

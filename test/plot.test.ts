@@ -7,7 +7,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Resvg } from '@resvg/resvg-js';
-import { convergenceChart, lossChart, renderChart, PALETTE, type RunHistory } from '../src/index.js';
+import { convergenceChart, lossChart, renderChart, PALETTE, type RunHistory } from '../src/plot/index.js';
 import { formatTick, linearTicks, logTicks } from '../src/plot/svg.js';
 
 const out = process.env.DESCENT_PLOT_DIR ?? mkdtempSync(join(tmpdir(), 'descent-plot-'));

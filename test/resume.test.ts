@@ -4,8 +4,9 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import {
-  softmax, logistic, train, Trainer, Model, loadModel, HyperParameterError, type TrainOptions, type TrainState,
+  softmax, logistic, train, Trainer, Model, HyperParameterError, type TrainOptions, type TrainState,
 } from '../src/index.ts';
+import { loadModel } from '../src/models/model.ts';
 import { backend } from '../src/runtime/index.ts';
 import { BACKENDS, bitEqual, builtin, use } from './toolkit-helpers.ts';
 

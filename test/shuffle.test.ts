@@ -4,9 +4,10 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import {
-  init, Dataset, softmax, trainStream, shuffleBatches, ShuffleBuffer, Rng, HyperParameterError, ShapeError,
-  type ShuffledBatch,
+  init, Dataset, softmax, trainStream, shuffleBatches, HyperParameterError, ShapeError, type ShuffledBatch,
 } from '../src/node.js';
+import { ShuffleBuffer } from '../src/data/shuffle.js';
+import { Rng } from '../src/rng.js';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 

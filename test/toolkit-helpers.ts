@@ -1,6 +1,7 @@
 // Shared by the training-toolkit tests: the backends every kernel test body runs on, small data sets,
 // and exact comparison of f32 parameter vectors.
-import { init, Dataset, Rng } from '../src/index.ts';
+import { init, Dataset } from '../src/index.ts';
+import { Rng } from '../src/rng.ts';
 import { loadBuiltin, type BuiltinName } from '../src/data/builtin.ts';
 
 /** Every backend, in the order the tests visit them. */

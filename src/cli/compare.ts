@@ -9,7 +9,8 @@ import {
   CSV_FLAGS, RUN_FLAGS, TRAIN_FLAGS, batchFromFlag, checkWritable, chooseModel, duration, expectPositionals, loadData,
   lossFromFlags, makeModel, optimizerFromFlags, prepare, Progress, progressMode, round, startBackend, summariseLabels, table, writeOutput,
 } from './common.js';
-import { dataLine, fitBatch, referenceLine, runOnce, summaryOf, trainOptionsFromFlags } from './train.js';
+import { fitBatch, runOnce, trainOptionsFromFlags } from './train.js';
+import { dataLine, referenceLine, summaryOf } from './report.js';
 
 const FLAGS: Flags = {
   variants: { type: 'string', value: 'LIST', help: "batching strategies to compare, e.g. full,stochastic,32", def: 'full,stochastic,32 unless --optimizers' },

@@ -3,7 +3,8 @@
 // the target the metric is reported (computed by Model.evaluate, as train reports it).
 import { DataError } from '../errors.js';
 import { Dataset } from '../data/dataset.js';
-import { csvHeader, f32Text } from '../data/csv.js';
+import { csvHeader } from '../data/csv.js';
+import { f32Text } from '../data/csv-format.js';
 import { readTextFile } from '../data/node.js';
 import { standardizeRows } from '../data/stream.js';
 import { modelFromJSON, parseSavedModel, type SavedModel } from '../models/io.js';

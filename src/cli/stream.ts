@@ -13,7 +13,7 @@ import { evaluateStream, trainStream } from '../partial.js';
 import type { TrainOptions } from '../train.js';
 import { numberFlag, UsageError, type Parsed } from './args.js';
 import { chooseModel, classesFlag, delimiterFlag, lossFromFlags, makeModel, Progress, type ProgressMode } from './common.js';
-import { printHeader, type DataSummary, type TrainRun } from './train.js';
+import { printHeader, type DataSummary, type TrainRun } from './report.js';
 
 /** The file to stream: a path, or a built-in dataset's file in the package's data/ folder. */
 function streamPath(arg: string): { path: string; name: string } {

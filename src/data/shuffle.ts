@@ -6,10 +6,10 @@
 // positions earlier than in file order (later it may move arbitrarily). A buffer as large as the stream
 // gives a uniform random permutation; a buffer of 1 keeps file order. Browser-safe (no Node imports).
 import { HyperParameterError, ShapeError } from '../errors.js';
-import { int, onlyKeys, show } from '../optim/validate.js';
+import { int, onlyKeys, show } from '../validate.js';
 import { Rng } from '../rng.js';
 import { Dataset } from './dataset.js';
-import type { Batch, BatchSource } from '../partial.js';
+import type { Batch, BatchSource } from './batch.js';
 
 /** Options of {@link shuffleBatches}. */
 export interface ShuffleBufferOptions {

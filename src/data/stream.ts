@@ -7,9 +7,11 @@ import { createReadStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import { parse } from 'csv-parse';
 import { DataError, HyperParameterError } from '../errors.js';
-import { int, show } from '../optim/validate.js';
+import { int, show } from '../validate.js';
 import { Moments } from './moments.js';
-import { CsvSchema, csvParseOptions, isBlank, resolveCSVOptions, wrapCsvError, type CSVOptions, type CsvRecord } from './csv.js';
+import { csvParseOptions, isBlank, wrapCsvError } from './csv.js';
+import { resolveCSVOptions, type CSVOptions } from './csv-options.js';
+import { CsvSchema, type CsvRecord } from './csv-schema.js';
 
 /** Options of {@link csvBatches}: the CSV options (missing values: `'error'` or `'drop'`), plus batching. */
 export interface CSVBatchOptions extends Omit<CSVOptions, 'missing'> {

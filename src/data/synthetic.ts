@@ -5,8 +5,8 @@
 // Unlike scikit-learn, columns are not shuffled: informative features come first.
 import { HyperParameterError } from '../errors.js';
 import { Rng } from '../rng.js';
-import { int, num, onlyKeys, show } from '../optim/validate.js';
-import { formatCSV } from './csv.js';
+import { int, num, onlyKeys, show } from '../validate.js';
+import { formatCSV } from './csv-format.js';
 
 /** Rows drawn by a generator: features row-major (rows × features) and targets. */
 export interface SyntheticData {

@@ -4,7 +4,7 @@
 import { HyperParameterError } from '../errors.js';
 import { resolveOptimizer, type OptimizerOptions, type ResolvedOptimizer } from '../optim/index.js';
 import { createSchedule, type Schedule, type ScheduleOptions } from '../optim/schedules.js';
-import { bool, int, num, onlyKeys, show } from '../optim/validate.js';
+import { bool, int, num, onlyKeys, show } from '../validate.js';
 import { HYPER, HYPER_SLOTS, L1_MODE } from '../backends/abi.generated.js';
 import { Dataset } from '../data/dataset.js';
 import type { Trainable } from '../models/trainable.js';

@@ -2,7 +2,7 @@
 // restored into before anything is allocated. The Trainer keeps its counters in one Progress object
 // so that this module can write and read them without reaching into the class.
 import { HyperParameterError } from '../errors.js';
-import { show } from '../optim/validate.js';
+import { show } from '../validate.js';
 import { HYPER_LEN } from '../backends/abi.generated.js';
 import type { Block } from '../runtime/block.js';
 import type { Run } from '../runtime/run.js';

@@ -1,9 +1,9 @@
-// trainInWorker for browsers (the default condition of `descent/worker`): the job runs in a module Web
+// trainInWorker for browsers (the default condition of `descent-ml/worker`): the job runs in a module Web
 // Worker, so the page's main thread only receives progress messages.
 //
 // The worker script is found with `new Worker(new URL('./descent-worker.js', import.meta.url), { type: 'module' })`,
 // the form Vite and webpack 5 recognise and bundle on their own. With esbuild (which leaves that URL alone),
-// build `descent/worker-script` to `descent-worker.js` beside your bundle, or pass `worker`.
+// build `descent-ml/worker-script` to `descent-worker.js` beside your bundle, or pass `worker`.
 import { BackendError } from '../errors.js';
 import { startTraining, type TrainInWorkerOptions, type WorkerJob, type WorkerTraining } from './client.js';
 
@@ -19,13 +19,13 @@ export interface BrowserTrainInWorkerOptions extends TrainInWorkerOptions {
 function createWorker(spec: BrowserTrainInWorkerOptions['worker']): { worker: Worker; where: string } {
   if (typeof spec === 'function') return { worker: spec(), where: 'the worker given' };
   if (typeof Worker !== 'function') {
-    throw new BackendError('Web Workers are not available here; in Node, descent/worker resolves to the worker_threads build');
+    throw new BackendError('Web Workers are not available here; in Node, descent-ml/worker resolves to the worker_threads build');
   }
   if (spec !== undefined) return { worker: new Worker(spec, { type: 'module' }), where: String(spec) };
   // Only this one `new URL(…)`, inside `new Worker(…)`: bundlers treat any other `new URL('./x', import.meta.url)`
   // as an asset and would emit (or inline as a data: URL) the raw, unbundled script just for an error message.
   const worker = new Worker(new URL('./descent-worker.js', import.meta.url), { type: 'module' });
-  return { worker, where: 'descent-worker.js, beside descent/worker' };
+  return { worker, where: 'descent-worker.js, beside descent-ml/worker' };
 }
 
 /**

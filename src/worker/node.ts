@@ -1,4 +1,4 @@
-// trainInWorker for Node (the `node` condition of `descent/worker`): the same API and the same runner as
+// trainInWorker for Node (the `node` condition of `descent-ml/worker`): the same API and the same runner as
 // in browsers, on a worker_threads Worker.
 import { Worker } from 'node:worker_threads';
 import { startTraining, type TrainInWorkerOptions, type WorkerJob, type WorkerTraining } from './client.js';
@@ -23,7 +23,7 @@ function createWorker(spec: NodeTrainInWorkerOptions['worker']): Worker {
 }
 
 /**
- * Trains a model in a worker_threads Worker: the API of the browser build (see descent/worker), with
+ * Trains a model in a worker_threads Worker: the API of the browser build (see descent-ml/worker), with
  * the same progress events, result and stop(). Same seed, data and options give the same bits as train().
  */
 export function trainInWorker(job: WorkerJob, options: NodeTrainInWorkerOptions = {}): WorkerTraining {

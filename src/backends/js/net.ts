@@ -5,7 +5,7 @@ import { gemmNT, gemmNN, gemmTN, colSum } from './gemm.js';
 import { actForward, actBackward, mulF32, dropoutMask } from './activations.js';
 import { headSoftmax, headLogistic, headSquared } from './heads.js';
 import { axpyF32, dotF32 } from './linalg.js';
-import type { JsMemory } from './train.js';
+import type { JsMemory } from './memory.js';
 
 /** What one call works on: the program, the workspace and the run's arrays. */
 interface Ctx {

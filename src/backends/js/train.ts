@@ -8,13 +8,10 @@ import { clipGradNorm, clipGradValue, addGradNoise, norm1, l1Cumulative, l1Pseud
 import { HYPER, L1_MODE, LOSS, RUN } from '../abi.generated.js';
 import { optimStep } from './optim/index.generated.js';
 import { netLossGrad } from './net.js';
+import type { JsMemory } from './memory.js';
 
-/** The js backend's memory as the twins see it: each pointer names a block with three views. */
-export interface JsMemory {
-  f32(ptr: number): Float32Array;
-  i32(ptr: number): Int32Array;
-  f64(ptr: number): Float64Array;
-}
+export type { JsMemory };
+
 
 /** Loss + gradient of model `loss` over rows idx[start .. start+count); lossParam is the ε of Huber / ε-insensitive. */
 function lossGradRows(

@@ -1,0 +1,42 @@
+// The demo page's elements (looked up once, by id from index.html), its series colours and its message line.
+const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
+/** Every element the page script touches. */
+export const els = {
+  env: $<HTMLParagraphElement>('env'),
+  dataset: $<HTMLSelectElement>('dataset'),
+  upload: $<HTMLInputElement>('upload'),
+  dataInfo: $<HTMLParagraphElement>('data-info'),
+  model: $<HTMLSelectElement>('model'),
+  optimizer: $<HTMLSelectElement>('optimizer'),
+  lr: $<HTMLInputElement>('lr'),
+  hyper: $<HTMLInputElement>('hyper'),
+  epochs: $<HTMLInputElement>('epochs'),
+  seed: $<HTMLInputElement>('seed'),
+  l2: $<HTMLInputElement>('l2'),
+  vFull: $<HTMLInputElement>('v-full'),
+  vStochastic: $<HTMLInputElement>('v-stochastic'),
+  vMini: $<HTMLInputElement>('v-mini'),
+  miniSize: $<HTMLInputElement>('mini-size'),
+  backend: $<HTMLSelectElement>('backend'),
+  train: $<HTMLButtonElement>('train'),
+  stop: $<HTMLButtonElement>('stop'),
+  message: $<HTMLDivElement>('message'),
+  chartEpoch: $<HTMLDivElement>('chart-epoch'),
+  chartTime: $<HTMLDivElement>('chart-time'),
+  results: $<HTMLTableElement>('results'),
+  metricHead: $<HTMLTableCellElement>('metric-head'),
+  digits: $<HTMLElement>('digits'),
+  digitsCaption: $<HTMLSpanElement>('digits-caption'),
+  digitsGrid: $<HTMLCanvasElement>('digits-grid'),
+  probe: $<HTMLSpanElement>('probe'),
+};
+
+/** Series colours (Okabe–Ito, colour-blind safe), one per variant. */
+export const COLORS = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#E69F00'];
+
+/** Shows a message in the status line; `kind` styles it and tells the tests what it is. */
+export function showMessage(text: string, kind: 'error' | 'info' | '' = 'info'): void {
+  els.message.textContent = text;
+  els.message.className = kind;
+  els.message.dataset.kind = kind;
+}
