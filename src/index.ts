@@ -18,6 +18,11 @@ export {
 export { linear, type LinearOptions } from './models/linear.js';
 export { logistic, type LogisticOptions } from './models/logistic.js';
 export { softmax } from './models/softmax.js';
+export {
+  Network, sequential, mlp, type SequentialOptions, type MlpOptions, type LayerSpec, type NetworkLoss, type InitName,
+  type DenseWeights, type NetworkJSON,
+} from './models/network.js';
+export type { Trainable } from './models/trainable.js';
 
 // Training, saving and resuming a run.
 export {

@@ -7,6 +7,7 @@
 import { DataError, HyperParameterError } from './errors.js';
 import { Block, disposeAll } from './runtime/block.js';
 import { Run } from './runtime/run.js';
+import { Rng } from './rng.js';
 import { Optimizer, resolveOptimizer, type OptimizerOptions } from './optim/index.js';
 import { int, num, onlyKeys, show } from './validate.js';
 import { Dataset } from './data/dataset.js';
@@ -24,6 +25,8 @@ export interface PartialFitOptions {
   l2?: number;
   /** Rows per gradient step within one call: `'full'` (default: the whole call is one step) or a size ≥ 1. */
   batch?: 'full' | number;
+  /** Seed of the dropout masks of a network (its stream carries over from call to call). Default 0. */
+  seed?: number;
 }
 
 /** What one {@link PartialFitter.partialFit} call did. */
@@ -38,7 +41,7 @@ export interface PartialFitResult {
   diverged: boolean;
 }
 
-const KEYS = ['optimizer', 'l2', 'batch'] as const;
+const KEYS = ['optimizer', 'l2', 'batch', 'seed'] as const;
 
 /**
  * Online training of one model: each {@link partialFit} call takes gradient steps on the rows given,
@@ -68,6 +71,7 @@ export class PartialFitter {
     this.l2 = num('l2', options.l2, 0, { min: 0 });
     const b = options.batch ?? 'full';
     this.batchSize = b === 'full' ? undefined : int('batch', b, 1, 1);
+    const dropSeed = int('seed', options.seed, 0, 0, 0xffffffff);
     if (model.disposed) throw new HyperParameterError('model', 'was disposed');
     this.model = model;
     this.opt = new Optimizer(resolved, model.size, model.paramsBlock);
@@ -75,6 +79,7 @@ export class PartialFitter {
     try {
       scratch = new Block(model.paramsBlock.backend, 'f32', model.outputs);
       this.run = new Run(model.paramsBlock.backend, { ...model.runFields(), ...this.opt.runFields(), scratch: scratch.ptr, l2: this.l2 });
+      this.run.setWords('dropRng', new Rng((dropSeed ^ 0x6d2b79f5) >>> 0).state);
     } catch (e) {
       this.opt.dispose();
       scratch?.dispose();

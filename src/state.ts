@@ -56,8 +56,8 @@ export interface TrainState {
     /** The rule's state vectors (moments, momentum buffer), f32. */
     state: number[];
   };
-  /** The batch loop's state: steps over all runs, cumulative L1 u, averaging count, noise PRNG words. */
-  loop: { step: number; l1U: number; avgCount: number; rng: number[] };
+  /** The batch loop's state: steps over all runs, cumulative L1 u, averaging count, noise and dropout PRNG words. */
+  loop: { step: number; l1U: number; avgCount: number; rng: number[]; dropRng: number[] };
   /** Running average of the iterates (averaged SGD), or null. */
   avg: number[] | null;
   /** L1 buffer (cumulative penalties q, or orthant signs), or null. */

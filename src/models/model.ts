@@ -7,6 +7,7 @@ import { LOSS, type LossName, type RunFields } from '../backends/abi.generated.j
 import { Run } from '../runtime/run.js';
 import { accuracyScore, r2Score } from './metrics.js';
 import type { Evaluation, Trainable } from './trainable.js';
+import { checkLabels } from './targets.js';
 import { Dataset, toFlatMatrix, type Matrix } from '../data/dataset.js';
 
 /** The model families descent trains. */
@@ -166,25 +167,8 @@ export class Model implements Trainable {
   /** @internal checks that a dataset's labels suit this model, before any allocation. */
   checkTargets(ds: Dataset): void {
     if (this.paramsBlock.disposed) throw new DisposedError(`the ${this.kind} model was disposed`);
-    if (ds.features !== this.features) {
-      throw new ShapeError(`the dataset has ${ds.features} features but the ${this.kind} model expects ${this.features}`);
-    }
-    if (ds.xBlock.disposed) throw new DisposedError('the dataset was disposed');
-    if (ds.xBlock.backend !== this.paramsBlock.backend) {
-      throw new DisposedError(`the dataset lives on backend ${ds.xBlock.backend.name} but the model on ${this.paramsBlock.backend.name}; create both after the same init()`);
-    }
-    if (this.kind === 'linear') return;
-    const rule = this.kind === 'logistic' ? 'logistic' : `classes:${this.outputs}`;
-    if (ds.labelsChecked.has(rule)) return;
-    const y = ds.yBlock.view;
-    for (let r = 0; r < y.length; r++) {
-      const v = y[r];
-      if (this.kind === 'logistic' ? v !== 0 && v !== 1 : !(Number.isInteger(v) && v >= 0 && v < this.outputs)) {
-        const want = this.kind === 'logistic' ? '0 or 1' : `an integer class in [0, ${this.outputs - 1}]`;
-        throw new DataError(`label at row ${r} is ${v}; a ${this.kind} model needs ${want}`, { row: r, column: ds.features });
-      }
-    }
-    ds.labelsChecked.add(rule);
+    checkLabels(ds, this.paramsBlock.backend, this.features, this.kind,
+      this.kind === 'linear' ? 'values' : this.kind === 'logistic' ? 'binary' : this.outputs);
   }
 
   /** Raw outputs z = W·x + b for each row: rows × outputs, computed in f64. */

@@ -35,13 +35,14 @@ export class Run {
     return this.block.view[RUN[field]];
   }
 
-  /** The noise PRNG's four words (a copy). */
-  get rng(): number[] {
-    return Array.from(this.block.view.subarray(RUN.rng, RUN.rng + 4));
+  /** The four words of a PRNG kept in the run (the gradient noise's `rng`, the dropout's `dropRng`), a copy. */
+  words(field: 'rng' | 'dropRng'): number[] {
+    return Array.from(this.block.view.subarray(RUN[field], RUN[field] + 4));
   }
 
-  set rng(words: ArrayLike<number>) {
-    this.block.view.set(words, RUN.rng);
+  /** Sets a PRNG's four words (from Rng.state). */
+  setWords(field: 'rng' | 'dropRng', words: ArrayLike<number>): void {
+    this.block.view.set(words, RUN[field]);
   }
 
   /** Frees the descriptor; safe to call twice. */

@@ -72,7 +72,7 @@ export function saveState(parts: RunParts, s: Progress, iterate: Float32Array | 
     },
     model: modelJson,
     optimizer: { hyper: Array.from(opt.hyperBlock.view), state: Array.from(opt.stateBlock.view) },
-    loop: { step: run.get('step'), l1U: run.get('l1U'), avgCount: run.get('avgCount'), rng: run.rng },
+    loop: { step: run.get('step'), l1U: run.get('l1U'), avgCount: run.get('avgCount'), rng: run.words('rng'), dropRng: run.words('dropRng') },
     avg: parts.avg ? Array.from(parts.avg.view) : null,
     l1: parts.l1buf ? Array.from(parts.l1buf.view) : null,
     perm: Array.from(parts.idx.view),
@@ -101,7 +101,8 @@ export function restoreState(parts: RunParts, s: Progress, state: TrainState): v
   opt.stateBlock.view.set(state.optimizer.state);
   // Options come from this run; only the loop's state slots are restored.
   run.set({ step: state.loop.step, l1U: state.loop.l1U, avgCount: state.loop.avgCount });
-  run.rng = state.loop.rng;
+  run.setWords('rng', state.loop.rng);
+  run.setWords('dropRng', state.loop.dropRng);
   if (parts.avg && state.avg) parts.avg.view.set(state.avg);
   if (parts.l1buf && state.l1) parts.l1buf.view.set(state.l1);
   parts.idx.view.set(state.perm);
@@ -155,7 +156,7 @@ export function checkResume(s: TrainState, model: Trainable, p: Plan): void {
   const n = model.size, nW = model.nWeights;
   const lengths: [string, unknown, number | null][] = [
     ['model.params', s.model.params, n], ['optimizer.hyper', s.optimizer?.hyper, HYPER_LEN],
-    ['optimizer.state', s.optimizer?.state, Math.max(1, r.stateVectors * n)], ['loop.rng', s.loop?.rng, 4],
+    ['optimizer.state', s.optimizer?.state, Math.max(1, r.stateVectors * n)], ['loop.rng', s.loop?.rng, 4], ['loop.dropRng', s.loop?.dropRng, 4],
     ['avg', s.avg, averaging ? n : null], ['l1', s.l1, l1 ? nW : null], ['perm', s.perm, rows], ['rng', s.rng, 4],
     ['last.params', s.last?.params, n], ['last.avg', s.last?.avg, averaging ? n : null],
     ['stopping.bestParams', s.stopping?.bestParams, s.stopping?.bestParams == null ? null : n],

@@ -117,7 +117,7 @@ export class Trainer implements TrainerView {
       if (this.val) {
         this.valRun = new Run(be, {
           ...model.runFields(), ...opt.runFields(), ...this.val.runFields(), scratch: this.scratch.ptr, idx: this.vIdx!.ptr,
-          rows: this.val.rows,
+          rows: this.val.rows, training: 0,
         });
         blocks.push(this.valRun.block);
       }
@@ -133,7 +133,9 @@ export class Trainer implements TrainerView {
     this.avg?.view.fill(0);
     this.l1buf?.view.fill(0);
     this.rng = new Rng(p.seed);
-    if (p.noise) this.loop.rng = new Rng(p.noise.seed).state;
+    if (p.noise) this.loop.setWords('rng', new Rng(p.noise.seed).state);
+    // Dropout draws from its own stream, seeded by the run's seed (not the shuffling stream, which it would shift).
+    this.loop.setWords('dropRng', new Rng((p.seed ^ 0x6d2b79f5) >>> 0).state);
     this.s.esBest = p.monitor === 'valMetric' ? -Infinity : Infinity;
     this.s.lastParams = model.paramsBlock.view.slice();
     if (this.avg) this.s.lastAvg = this.avg.view.slice();

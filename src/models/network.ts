@@ -1,0 +1,362 @@
+// Feed-forward networks as first-class models of the training engine: a Network holds its parameters,
+// its compiled program and its workspace in backend memory, and the batch loop runs forward, loss,
+// backward, the gradient tools and the update inside WASM. Everything the user gets back is a copy.
+import { DataError, DisposedError, HyperParameterError, ShapeError } from '../errors.js';
+import { backend } from '../runtime/index.js';
+import { Block, disposeAll } from '../runtime/block.js';
+import { Run } from '../runtime/run.js';
+import type { RunFields } from '../backends/abi.generated.js';
+import { Dataset, toFlatMatrix, type Matrix } from '../data/dataset.js';
+import { Rng } from '../rng.js';
+import { int, onlyKeys, show } from '../validate.js';
+import { accuracyScore, r2Score } from './metrics.js';
+import { checkLabels } from './targets.js';
+import { compile, planLayers, type Compiled, type InitName, type LayerSpec, type NetworkLoss } from './layers.js';
+import type { Evaluation, Trainable, TrainableJSON } from './trainable.js';
+
+export type { LayerSpec, NetworkLoss, InitName };
+
+/** Options of {@link sequential}. */
+export interface SequentialOptions {
+  /** The shape of one input row, e.g. [784] or [1, 28, 28]; its product is the number of features. */
+  inputShape: number[];
+  /** The layers, in order (plain JSON, see {@link LayerSpec}). */
+  layers: LayerSpec[];
+  /** 'softmax' (cross-entropy on logits, ≥ 2 outputs), 'logistic' (binary, 1 output) or 'squared' (regression, 1 output). */
+  loss: NetworkLoss;
+  /** Weight initialization. Default 'torch' (nn.Linear's: weights and biases uniform in ±1/√fan_in). */
+  init?: InitName;
+  /** Seed of the initialization. Default 0. */
+  seed?: number;
+}
+
+/** A dense layer's parameters in PyTorch's layout: weight is units × inputs, row-major. */
+export interface DenseWeights {
+  weight: Float32Array;
+  bias: Float32Array | null;
+}
+
+/** The JSON form of a network ({@link Network.toJSON}). */
+export interface NetworkJSON extends TrainableJSON {
+  kind: 'sequential';
+  loss: NetworkLoss;
+  inputShape: number[];
+  layers: LayerSpec[];
+}
+
+const KEYS = ['inputShape', 'layers', 'loss', 'init', 'seed'] as const;
+const LOSSES: readonly NetworkLoss[] = ['softmax', 'logistic', 'squared'];
+
+/** A sequential network (see {@link sequential}). */
+export class Network implements Trainable {
+  readonly kind = 'sequential';
+  readonly loss: NetworkLoss;
+  readonly task: 'regression' | 'classification';
+  /** The shape of one input row. */
+  readonly inputShape: readonly number[];
+  /** The layer specs (a frozen copy). */
+  readonly layers: readonly LayerSpec[];
+  readonly features: number;
+  readonly outputs: number;
+  readonly size: number;
+  readonly nWeights: number;
+  /** @internal */ readonly paramsBlock: Block<'f32'>;
+  private readonly compiled: Compiled;
+  private readonly program: Block<'f64'>;
+  private readonly ws: Block<'f32'>;
+
+  /** @internal use {@link sequential} or {@link mlp}. */
+  constructor(options: SequentialOptions) {
+    if (options === null || typeof options !== 'object') throw new HyperParameterError('options', `must be an object, got ${show(options)}`);
+    onlyKeys('sequential', options, KEYS);
+    const shape = options.inputShape;
+    if (!Array.isArray(shape) || shape.length === 0 || !shape.every((v) => Number.isInteger(v) && v >= 1)) {
+      throw new HyperParameterError('inputShape', `must be a non-empty array of positive integers such as [784], got ${show(shape)}`);
+    }
+    if (!LOSSES.includes(options.loss)) throw new HyperParameterError('loss', `must be one of ${LOSSES.map((l) => `'${l}'`).join(', ')}, got ${show(options.loss)}`);
+    const init = options.init ?? 'torch';
+    if (init !== 'torch' && init !== 'glorot' && init !== 'he') throw new HyperParameterError('init', `must be 'torch', 'glorot' or 'he', got ${show(init)}`);
+    const seed = int('seed', options.seed, 0, 0, 0xffffffff);
+    const { layers, nParams, nWeights } = planLayers([...shape], options.layers, options.loss);
+    this.compiled = compile(layers, options.loss, nParams, nWeights);
+    this.loss = options.loss;
+    this.task = options.loss === 'squared' ? 'regression' : 'classification';
+    this.inputShape = Object.freeze([...shape]);
+    this.layers = Object.freeze(layers.map((l) => Object.freeze({ ...l.spec }) as LayerSpec));
+    this.features = shape.reduce((a, b) => a * b, 1);
+    this.outputs = this.compiled.outputs;
+    this.size = nParams;
+    this.nWeights = nWeights;
+    const be = backend();
+    const blocks: Block[] = [];
+    try {
+      this.paramsBlock = new Block(be, 'f32', nParams);
+      blocks.push(this.paramsBlock);
+      this.program = new Block(be, 'f64', this.compiled.program.length);
+      blocks.push(this.program);
+      this.ws = new Block(be, 'f32', this.compiled.wsFloats);
+    } catch (e) {
+      disposeAll(...blocks);
+      throw e;
+    }
+    this.program.view.set(this.compiled.program);
+    this.ws.view.fill(0);
+    this.initialize(init, seed);
+  }
+
+  /** Draws every dense layer's weights then bias, layer after layer, from one seeded stream. */
+  private initialize(init: InitName, seed: number): void {
+    const rng = new Rng(seed);
+    const p = this.paramsBlock.view;
+    for (const l of this.compiled.layers) {
+      if (l.spec.type !== 'dense') continue;
+      const fanIn = l.inShape[0], fanOut = l.outShape[0];
+      // torch: kaiming_uniform(a = √5) gives ±1/√fan_in; Glorot: ±√(6/(in + out)); He: ±√(6/in).
+      const bound = init === 'torch' ? 1 / Math.sqrt(fanIn) : init === 'glorot' ? Math.sqrt(6 / (fanIn + fanOut)) : Math.sqrt(6 / fanIn);
+      for (let i = 0; i < fanIn * fanOut; i++) p[l.w + i] = (2 * rng.next() - 1) * bound;
+      if (l.b >= 0) {
+        const bb = init === 'torch' ? 1 / Math.sqrt(fanIn) : 0;
+        for (let i = 0; i < fanOut; i++) p[l.b + i] = bb === 0 ? 0 : (2 * rng.next() - 1) * bb;
+      }
+    }
+  }
+
+  private dense(i: number, what: string): Compiled['layers'][number] {
+    if (!Number.isInteger(i) || i < 0 || i >= this.compiled.layers.length) {
+      throw new ShapeError(`${what}: layer index must be an integer in [0, ${this.compiled.layers.length - 1}], got ${show(i)}`);
+    }
+    const l = this.compiled.layers[i];
+    if (l.spec.type !== 'dense') throw new ShapeError(`${what}: layers[${i}] is a ${l.spec.type} layer, which has no weights`);
+    return l;
+  }
+
+  /** Layer i's weight (units × inputs, PyTorch's layout) and bias, as copies. */
+  getWeights(i: number): DenseWeights {
+    const l = this.dense(i, 'getWeights');
+    const p = this.params;
+    const units = l.outShape[0], inputs = l.inShape[0];
+    return { weight: p.slice(l.w, l.w + units * inputs), bias: l.b >= 0 ? p.slice(l.b, l.b + units) : null };
+  }
+
+  /** Replaces layer i's weight (units × inputs) and bias; shapes and values are checked first. */
+  setWeights(i: number, w: { weight: ArrayLike<number>; bias?: ArrayLike<number> | null }): void {
+    const l = this.dense(i, 'setWeights');
+    const units = l.outShape[0], inputs = l.inShape[0];
+    if (w === null || typeof w !== 'object') throw new ShapeError(`setWeights(${i}): expected { weight, bias }, got ${show(w)}`);
+    const check = (name: string, a: ArrayLike<number> | null | undefined, n: number): void => {
+      if (!a || typeof a.length !== 'number' || a.length !== n) {
+        throw new ShapeError(`setWeights(${i}): ${name} must hold ${n} values (layers[${i}] ${name === 'weight' ? `is ${units} × ${inputs}` : `has ${units} units`}), got ${a?.length ?? show(a)}`);
+      }
+      for (let j = 0; j < n; j++) {
+        if (typeof a[j] !== 'number' || !Number.isFinite(a[j])) throw new DataError(`setWeights(${i}): ${name}[${j}] is ${show(a[j])}`, { column: j });
+      }
+    };
+    check('weight', w.weight, units * inputs);
+    if (l.b >= 0) check('bias', w.bias, units);
+    else if (w.bias != null) throw new ShapeError(`setWeights(${i}): layers[${i}] has no bias (bias: false), got one`);
+    const p = this.paramsBlock.view;
+    p.set(w.weight, l.w);
+    if (l.b >= 0) p.set(w.bias!, l.b);
+  }
+
+  /** A copy of every parameter: all weights (layer after layer), then all biases. */
+  get params(): Float32Array {
+    return this.paramsBlock.view.slice();
+  }
+
+  /** Replaces every parameter (same layout as {@link params}). */
+  setParams(p: ArrayLike<number>): void {
+    if (p.length !== this.size) throw new ShapeError(`setParams: expected ${this.size} values, got ${p.length}`);
+    for (let i = 0; i < p.length; i++) if (!Number.isFinite(p[i])) throw new DataError(`setParams: value ${i} is ${p[i]}`, { column: i });
+    this.paramsBlock.view.set(p);
+  }
+
+  /** @internal the network's part of a run descriptor: parameters, program and workspace; dropout on. */
+  runFields(): Partial<RunFields> {
+    return {
+      params: this.paramsBlock.ptr, nParams: this.size, nWeights: this.nWeights, features: this.features,
+      outputs: this.outputs, net: this.program.ptr, ws: this.ws.ptr, training: 1,
+    };
+  }
+
+  /** @internal checks that a dataset's shape and targets suit the network, before any allocation. */
+  checkTargets(ds: Dataset): void {
+    if (this.disposed) throw new DisposedError('the network was disposed');
+    checkLabels(ds, this.paramsBlock.backend, this.features, 'network',
+      this.loss === 'softmax' ? this.outputs : this.loss === 'logistic' ? 'binary' : 'values');
+  }
+
+  /** The outputs (logits for classifiers) of rows idx[0..rows) of a dataset, with parameters at `params`. */
+  private outputsOf(ds: Dataset, params: number, withLoss: boolean): { out: Float32Array; loss: number } {
+    const be = this.paramsBlock.backend;
+    const n = ds.rows;
+    const idx = new Block(be, 'i32', n);
+    let out: Block<'f32'> | undefined, run: Run | undefined;
+    try {
+      out = new Block(be, 'f32', n * this.outputs);
+      run = new Run(be, { ...this.runFields(), ...ds.runFields(), params, idx: idx.ptr, rows: n, out: out.ptr, training: 0 });
+      if (!withLoss) run.set({ y: 0 });
+      be.iotaI32(idx.ptr, n);
+      const loss = be.forward(run.ptr, 0, n);
+      return { out: out.view.slice(), loss };
+    } finally {
+      disposeAll(idx, out);
+      run?.dispose();
+    }
+  }
+
+  /** Raw outputs for each row (rows × outputs): logits for 'softmax' and 'logistic', values for 'squared'. */
+  decision(x: Matrix | Dataset): Float32Array {
+    if (x instanceof Dataset) return this.outputsOf(x, this.paramsBlock.ptr, false).out;
+    const m = toFlatMatrix(x, this.features);
+    const ds = Dataset.fromArrays(m.data, new Float32Array(m.rows), { features: this.features });
+    try {
+      return this.outputsOf(ds, this.paramsBlock.ptr, false).out;
+    } finally {
+      ds.dispose();
+    }
+  }
+
+  private labelsOf(z: Float32Array): Float32Array {
+    const k = this.outputs, rows = z.length / k;
+    if (this.loss === 'squared') return z;
+    const out = new Float32Array(rows);
+    for (let r = 0; r < rows; r++) {
+      if (this.loss === 'logistic') out[r] = z[r] > 0 ? 1 : 0;
+      else {
+        let best = 0;
+        for (let c = 1; c < k; c++) if (z[r * k + c] > z[r * k + best]) best = c;
+        out[r] = best;
+      }
+    }
+    return out;
+  }
+
+  /** Predictions: values ('squared'), labels 0/1 ('logistic') or class indices ('softmax'). */
+  predict(x: Matrix | Dataset): Float32Array {
+    return this.labelsOf(this.decision(x));
+  }
+
+  /** Class probabilities: rows × 1 (P(y = 1), 'logistic') or rows × classes ('softmax'), in f64. */
+  predictProba(x: Matrix | Dataset): Float64Array {
+    if (this.loss === 'squared') throw new ShapeError("predictProba: a network with loss 'squared' (regression) has no probabilities");
+    const z = this.decision(x);
+    const k = this.outputs;
+    const p = new Float64Array(z.length);
+    if (k === 1) {
+      for (let i = 0; i < z.length; i++) p[i] = z[i] >= 0 ? 1 / (1 + Math.exp(-z[i])) : Math.exp(z[i]) / (1 + Math.exp(z[i]));
+      return p;
+    }
+    for (let r = 0; r < z.length / k; r++) {
+      let mx = -Infinity, s = 0;
+      for (let c = 0; c < k; c++) mx = Math.max(mx, z[r * k + c]);
+      for (let c = 0; c < k; c++) s += (p[r * k + c] = Math.exp(z[r * k + c] - mx));
+      for (let c = 0; c < k; c++) p[r * k + c] /= s;
+    }
+    return p;
+  }
+
+  /** @internal accuracy or R² with the parameters at `params`. */
+  metricOf(ds: Dataset, params: number = this.paramsBlock.ptr): number {
+    const pred = this.labelsOf(this.outputsOf(ds, params, false).out);
+    return this.task === 'regression' ? r2Score(pred, ds.yBlock.view) : accuracyScore(pred, ds.yBlock.view);
+  }
+
+  /** Mean loss (no penalty, dropout off) and accuracy or R² on a dataset. */
+  evaluate(ds: Dataset): Evaluation {
+    this.checkTargets(ds);
+    const { out, loss } = this.outputsOf(ds, this.paramsBlock.ptr, true);
+    const pred = this.labelsOf(out);
+    return this.task === 'regression' ? { loss, r2: r2Score(pred, ds.yBlock.view) } : { loss, accuracy: accuracyScore(pred, ds.yBlock.view) };
+  }
+
+  /** The network as plain JSON (spec and parameters); {@link Network.fromJSON} gives it back bit for bit. */
+  toJSON(): NetworkJSON {
+    return {
+      format: 'descent-model', version: 1, kind: 'sequential', loss: this.loss, inputShape: [...this.inputShape],
+      layers: this.layers.map((l) => ({ ...l })), params: Array.from(this.paramsBlock.view),
+    };
+  }
+
+  /** Rebuilds a network saved by {@link Network.toJSON} (an object or its JSON text) on the current backend. */
+  static fromJSON(json: NetworkJSON | string): Network {
+    const o = (typeof json === 'string' ? JSON.parse(json) : json) as NetworkJSON;
+    if (o === null || typeof o !== 'object' || o.format !== 'descent-model' || o.kind !== 'sequential') {
+      throw new ShapeError('Network.fromJSON: not a saved descent network (format "descent-model", kind "sequential")');
+    }
+    if (o.version !== 1) throw new ShapeError(`Network.fromJSON: unsupported version ${show(o.version)}`);
+    const net = new Network({ inputShape: o.inputShape, layers: o.layers, loss: o.loss });
+    try {
+      if (!Array.isArray(o.params)) throw new ShapeError('Network.fromJSON: no params array');
+      net.setParams(o.params);
+    } catch (e) {
+      net.dispose();
+      throw e;
+    }
+    return net;
+  }
+
+  /** True once dispose() ran. */
+  get disposed(): boolean {
+    return this.paramsBlock.disposed;
+  }
+
+  /** Frees the parameters, the program and the workspace; safe to call twice. */
+  dispose(): void {
+    disposeAll(this.paramsBlock, this.program, this.ws);
+  }
+}
+
+/**
+ * A feed-forward network from plain JSON layer specs, trained by {@link train} like every model (every
+ * optimizer, schedule, penalty, batching strategy and stopping rule):
+ *
+ * ```ts
+ * const net = sequential({
+ *   inputShape: [784],
+ *   layers: [{ type: 'dense', units: 128 }, { type: 'relu' }, { type: 'dropout', rate: 0.2 }, { type: 'dense', units: 10 }],
+ *   loss: 'softmax',
+ * });
+ * ```
+ * Validation errors name the layer index and the field (`layers[2].units`), before anything is allocated.
+ */
+export function sequential(options: SequentialOptions): Network {
+  return new Network(options);
+}
+
+/** Options of {@link mlp}. */
+export interface MlpOptions {
+  /** Input features per row. */
+  features: number;
+  /** Hidden layer sizes, e.g. [128, 64]. */
+  hidden: number[];
+  /** Number of classes: ≥ 3 gives a softmax output, 2 a logistic one; absent means regression (squared loss). */
+  classes?: number;
+  /** Hidden activation. Default 'relu'. */
+  activation?: 'relu' | 'leakyRelu' | 'tanh' | 'sigmoid' | 'gelu';
+  /** Dropout rate after each hidden activation. Default 0 (none). */
+  dropout?: number;
+  init?: InitName;
+  seed?: number;
+}
+
+/** A multi-layer perceptron: dense → activation (→ dropout) per hidden size, then the output layer. */
+export function mlp(options: MlpOptions): Network {
+  if (options === null || typeof options !== 'object') throw new HyperParameterError('options', `must be an object, got ${show(options)}`);
+  onlyKeys('mlp', options, ['features', 'hidden', 'classes', 'activation', 'dropout', 'init', 'seed']);
+  if (options.features === undefined) throw new HyperParameterError('features', 'is required (inputs per row)');
+  const features = int('features', options.features, 0, 1);
+  if (!Array.isArray(options.hidden)) throw new HyperParameterError('hidden', `must be an array of layer sizes such as [128, 64], got ${show(options.hidden)}`);
+  const classes = options.classes === undefined ? undefined : int('classes', options.classes, 0, 2);
+  const act = options.activation ?? 'relu';
+  const dropout = options.dropout ?? 0;
+  const layers: LayerSpec[] = [];
+  for (const units of options.hidden) {
+    layers.push({ type: 'dense', units }, { type: act } as LayerSpec);
+    if (dropout > 0) layers.push({ type: 'dropout', rate: dropout });
+    else if (dropout !== 0) throw new HyperParameterError('dropout', `must be a number in [0, 1), got ${show(dropout)}`);
+  }
+  const loss: NetworkLoss = classes === undefined ? 'squared' : classes === 2 ? 'logistic' : 'softmax';
+  layers.push({ type: 'dense', units: classes === undefined || classes === 2 ? 1 : classes });
+  return new Network({ inputShape: [features], layers, loss, init: options.init, seed: options.seed });
+}
