@@ -1,0 +1,98 @@
+// Network gradients against central finite differences, for every layer type and loss, at odd sizes
+// (1, 3, 5, 17, 33, 65), on every backend. The gradient comes from the kernel (backend.lossGrad over the
+// run descriptor the trainer uses); the differences evaluate the same kernel's loss at p ± h, with the
+// dropout stream reset before each evaluation so every evaluation draws the same mask.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { init, sequential, Dataset, type BackendName, type LayerSpec, type NetworkLoss } from '../src/index.js';
+import { Rng } from '../src/rng.js';
+import { backend } from '../src/runtime/index.js';
+import { Block, disposeAll } from '../src/runtime/block.js';
+import { Run } from '../src/runtime/run.js';
+
+const BACKENDS: BackendName[] = ['js', 'wasm-scalar', 'wasm-simd'];
+
+interface Case { name: string; inputs: number; layers: LayerSpec[]; loss: NetworkLoss; rows: number; l2?: number }
+
+const act = (type: string): LayerSpec => (type === 'leakyRelu' ? { type: 'leakyRelu', slope: 0.1 } : { type } as LayerSpec);
+const CASES: Case[] = [];
+for (const [i, a] of ['relu', 'leakyRelu', 'tanh', 'sigmoid', 'gelu'].entries()) {
+  const [inp, hid] = [[1, 3], [3, 5], [5, 17], [17, 33], [33, 65]][i];
+  CASES.push({ name: `${a} ${inp}→${hid}→3 softmax`, inputs: inp, layers: [{ type: 'dense', units: hid }, act(a), { type: 'dense', units: 3 }], loss: 'softmax', rows: 5 });
+}
+CASES.push(
+  { name: 'two activations in a row, no bias, logistic', inputs: 5, layers: [{ type: 'dense', units: 17, bias: false }, { type: 'tanh' }, { type: 'relu' }, { type: 'dense', units: 1 }], loss: 'logistic', rows: 7 },
+  { name: 'activation first (not fused), gelu after sigmoid, squared', inputs: 3, layers: [{ type: 'sigmoid' }, { type: 'dense', units: 5 }, { type: 'gelu' }, { type: 'dense', units: 1 }], loss: 'squared', rows: 3 },
+  { name: 'dropout 0.3 between layers, reshape and flatten, softmax, l2', inputs: 6, layers: [{ type: 'reshape', shape: [2, 3] }, { type: 'flatten' }, { type: 'dense', units: 33 }, { type: 'relu' }, { type: 'dropout', rate: 0.3 }, { type: 'dense', units: 5 }], loss: 'softmax', rows: 9, l2: 0.05 },
+  { name: 'a batch of 300 rows runs in three chunks, squared', inputs: 3, layers: [{ type: 'dense', units: 5 }, { type: 'tanh' }, { type: 'dense', units: 1 }], loss: 'squared', rows: 300 },
+  { name: 'one unit everywhere, logistic', inputs: 1, layers: [{ type: 'dense', units: 1 }, { type: 'sigmoid' }, { type: 'dense', units: 1 }], loss: 'logistic', rows: 1 },
+);
+
+function data(c: Case, rng: Rng): { x: Float32Array; y: Float32Array } {
+  const x = Float32Array.from({ length: c.rows * c.inputs }, () => rng.normal());
+  const k = c.loss === 'softmax' ? (c.layers.at(-1) as { units: number }).units : 1;
+  const y = Float32Array.from({ length: c.rows }, () => (c.loss === 'squared' ? rng.normal() : c.loss === 'logistic' ? rng.below(2) : rng.below(k)));
+  return { x, y };
+}
+
+for (const b of BACKENDS) {
+  for (const c of CASES) {
+    test(`[${b}] ${c.name}: gradient = central differences`, async () => {
+      await init({ backend: b });
+      const rng = new Rng(17);
+      const net = sequential({ inputShape: [c.inputs], layers: c.layers, loss: c.loss, seed: 3 });
+      const { x, y } = data(c, rng);
+      const ds = Dataset.fromArrays(x, y, { features: c.inputs });
+      const be = backend();
+      const idx = new Block(be, 'i32', c.rows), grads = new Block(be, 'f32', net.size);
+      const run = new Run(be, { ...net.runFields(), ...ds.runFields(), grads: grads.ptr, idx: idx.ptr, rows: c.rows, l2: c.l2 ?? 0 });
+      const drop = new Rng(99).state;
+      try {
+        be.iotaI32(idx.ptr, c.rows);
+        const loss = (): number => {
+          run.setWords('dropRng', drop);
+          return be.lossGrad(run.ptr, 0, c.rows);
+        };
+        loss();
+        const g = grads.view.slice();
+        const p = net.paramsBlock;
+        let worst = 0, gmax = 0, kinks = 0;
+        for (const v of g) gmax = Math.max(gmax, Math.abs(v));
+        assert.ok(gmax > 0, 'the gradient is not all zero');
+        for (let i = 0; i < net.size; i++) {
+          const p0 = p.view[i];
+          const h = 2 ** -10 * Math.max(1, Math.abs(p0));
+          p.view[i] = p0 + h;
+          const up = p.view[i];
+          const fPlus = loss();
+          p.view[i] = p0 - h;
+          const down = p.view[i];
+          const fMinus = loss();
+          p.view[i] = p0;
+          const fd = (fPlus - fMinus) / (up - down);
+          // A ReLU input within h of 0 puts a kink inside [p − h, p + h]: the two one-sided slopes disagree
+          // there and no difference quotient is the derivative. Such parameters are counted, not compared.
+          const f0 = loss();
+          const right = (fPlus - f0) / (up - p0), left = (f0 - fMinus) / (p0 - down);
+          if (Math.abs(right - left) > 0.02 * (Math.abs(right) + Math.abs(left)) + 1e-3 * gmax) {
+            kinks++;
+            continue;
+          }
+          // f32 forward passes: the differences carry ~1e-7 of the loss over 2h, so the tolerance scales with the largest gradient.
+          const err = Math.abs(fd - g[i]) / (Math.abs(g[i]) + 0.05 * gmax + 1e-3);
+          worst = Math.max(worst, err);
+          assert.ok(err < 5e-3, `${c.name} param ${i}: kernel ${g[i]} vs differences ${fd}`);
+        }
+        assert.ok(kinks <= net.size / 10, `${kinks} of ${net.size} parameters sit on a kink`);
+        if (b === 'js') console.log(`  ${c.name}: ${net.size - kinks} of ${net.size} parameters compared (${kinks} on a ReLU kink), worst ${worst.toExponential(1)} of the scale`);
+      } finally {
+        run.dispose();
+        disposeAll(idx, grads);
+        ds.dispose();
+        net.dispose();
+      }
+    });
+  }
+}
+
+test.run();
