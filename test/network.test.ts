@@ -114,7 +114,7 @@ const BAD: [string, Partial<SequentialOptions> & Record<string, unknown>, new (.
   ['an unknown key', { layers: [{ type: 'dense', units: 3, activation: 'relu' } as never] }, HyperParameterError, /layers\[0\]\.activation/],
   ['dropout rate 1', { layers: [{ type: 'dense', units: 3 }, { type: 'dropout', rate: 1 }, { type: 'dense', units: 3 }] }, HyperParameterError, /layers\[1\]\.rate/],
   ['a negative leaky slope', { layers: [{ type: 'dense', units: 3 }, { type: 'leakyRelu', slope: -1 }, { type: 'dense', units: 3 }] }, HyperParameterError, /layers\[1\]\.slope/],
-  ['a reshape that does not hold the features', { layers: [{ type: 'reshape', shape: [2, 2] }, { type: 'flatten' }, { type: 'dense', units: 3 }] }, ShapeError, /layers\[0\].*reshape/],
+  ['a reshape that does not hold the features', { layers: [{ type: 'reshape', shape: [3, 2] }, { type: 'flatten' }, { type: 'dense', units: 3 }] }, ShapeError, /layers\[0\].*reshape/],
   ['dense on an image shape', { inputShape: [1, 2, 2], layers: [{ type: 'dense', units: 3 }] }, ShapeError, /flatten/],
   ['softmax with one output', { layers: [{ type: 'dense', units: 1 }], loss: 'softmax' }, ShapeError, /layers\[0\].*softmax|softmax.*layers\[0\]/],
   ['squared with three outputs', { layers: [{ type: 'dense', units: 3 }], loss: 'squared' }, ShapeError, /squared/],
