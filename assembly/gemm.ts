@@ -16,7 +16,7 @@
 // the k loop has no edge code at all; k tails need none either (the k loop runs kc steps, unrolled ×2).
 // The first k block starts its accumulators from C (beta = 1) or zero (beta = 0); later blocks from C;
 // the last block adds the bias and applies the activation before its single store.
-import { actElem, actPiecewise4, ACT_IDENTITY, ACT_RELU, ACT_LEAKY_RELU } from "./activations";
+import { actForward, actPiecewise4, ACT_IDENTITY, ACT_RELU, ACT_LEAKY_RELU } from "./activations";
 
 const MR: i32 = 4;
 const NR: i32 = 8;
@@ -48,8 +48,6 @@ export function gemmPackFloats(m: i32, n: i32, k: i32): i32 {
  * Packs `rows` (≤ W) rows of a row-major source, kc elements each, transposed into a k-major panel of
  * width W: dst[p·W + r] = src[r·ld + p]. Full groups of 4 rows use a 4×4 f32x4 transpose.
  */
-// @ts-ignore: decorator
-@inline
 function packTransposed(dst: usize, src: usize, ld: i32, rows: i32, kc: i32, W: i32): void {
   const ldb = <usize>ld << 2;
   const step = <usize>W << 2;
@@ -90,8 +88,6 @@ function packTransposed(dst: usize, src: usize, ld: i32, rows: i32, kc: i32, W: 
 }
 
 /** Packs kc rows of `cols` (≤ W) contiguous elements: dst[p·W + c] = src[p·ld + c], zero-padded to W. */
-// @ts-ignore: decorator
-@inline
 function packDirect(dst: usize, src: usize, ld: i32, cols: i32, kc: i32, W: i32): void {
   const ldb = <usize>ld << 2;
   const step = <usize>W << 2;
@@ -116,16 +112,11 @@ function packDirect(dst: usize, src: usize, ld: i32, cols: i32, kc: i32, W: i32)
   }
 }
 
-/** Applies a transcendental activation to a 4×8 tile in memory (relu/leaky are done in registers). */
-// @ts-ignore: decorator
-@inline
+/** Applies an activation to a 4×8 tile in memory, row by row through actForward (one copy of actElem). */
 function tileAct(Ct: usize, ldcB: usize, act: i32, slope: f32): void {
   for (let r = 0; r < MR; r++) {
     const row = Ct + <usize>r * ldcB;
-    for (let c = 0; c < NR; c++) {
-      const o = <usize>c << 2;
-      store<f32>(row + o, actElem(load<f32>(row + o), act, slope));
-    }
+    actForward(row, row, NR, act, slope);
   }
 }
 
@@ -157,12 +148,13 @@ function epilogue(Ct: usize, ldc: i32, bias: usize, act: i32, slope: f32): void 
   } else {
     for (let r = 0; r < MR; r++) {
       const row = Ct + <usize>r * ldcB;
-      for (let c = 0; c < NR; c++) {
-        const o = <usize>c << 2;
-        let v = load<f32>(row + o);
-        if (bias != 0) v += load<f32>(bias + o);
-        store<f32>(row + o, actElem(v, act, slope));
+      if (bias != 0) {
+        for (let c = 0; c < NR; c++) {
+          const o = <usize>c << 2;
+          store<f32>(row + o, load<f32>(row + o) + load<f32>(bias + o));
+        }
       }
+      if (act != ACT_IDENTITY) actForward(row, row, NR, act, slope);
     }
   }
 }
@@ -235,8 +227,6 @@ function micro(Ct: usize, ldc: i32, pa: usize, rs: usize, ks: usize, pb: usize, 
  * The blocked driver shared by the three forms. aByK: A is stored k×m (gemmTN), else m×k. bByN: B is
  * stored n×k (gemmNT), else k×n.
  */
-// @ts-ignore: decorator
-@inline
 function gemmDriver(C: usize, A: usize, B: usize, m: i32, n: i32, k: i32, lda: i32, ldb: i32, ldc: i32,
   beta: f32, bias: usize, act: i32, slope: f32, pack: usize, aByK: bool, bByN: bool): void {
   if (m <= 0 || n <= 0) return;
@@ -249,8 +239,9 @@ function gemmDriver(C: usize, A: usize, B: usize, m: i32, n: i32, k: i32, lda: i
         const o = <usize>j << 2;
         let v: f32 = beta != 0 ? load<f32>(row + o) : 0;
         if (bias != 0) v += load<f32>(bias + o);
-        store<f32>(row + o, actElem(v, act, slope));
+        store<f32>(row + o, v);
       }
+      actForward(row, row, n, act, slope);
     }
     return;
   }
