@@ -3,20 +3,25 @@
 // (backward), colSum (bias gradient). They never allocate and keep no static buffers, so several threads
 // may share one memory: the caller passes `pack`, a scratch block of gemmPackFloats(m, n, k) f32.
 //
-// Design (GotoBLAS/XNNPACK shape). C is computed in MR×NR = 4×8 register tiles: in the SIMD build eight
-// f32x4 accumulators (4 rows × 2 vectors), each k step broadcasting one packed A value per row
-// (v128.load32_splat) and loading two packed B vectors: 6 loads for 16 mul/add. Both operands are packed
-// first, which makes one micro-kernel serve all three forms (only the packing routines know the layouts):
-//   B: panels of NR columns, k-major (panel[p·8 + j]), zero-padded to a multiple of 8 columns;
-//   A: panels of MR rows, k-major (panel[p·4 + i]), zero-padded to a multiple of 4 rows.
+// Design (GotoBLAS/XNNPACK shape, cf. XNNPACK's f32-gemm 4x8 wasmsimd "loadsplat" kernels). C is computed
+// in MR×NR = 4×8 register tiles: in the SIMD build eight f32x4 accumulators (4 rows × 2 vectors); each k step
+// broadcasts one A value per row (v128.load32_splat) and loads two packed B vectors: 6 loads for 8 mul +
+// 8 add, which keeps the two FP ports busy (measured ≈ 28–30 GFLOP/s on these machines, the register
+// mul+add rate; x86 without FMA). The micro-kernel reads A through a row stride and a k stride, so:
+//   B is always packed: panels of NR columns, k-major (panel[p·8 + j]), zero-padded to 8 columns;
+//   A is read in place by gemmNT/gemmNN (rows lda apart, k steps contiguous); gemmTN, whose A is k×m,
+//   packs it into k-major panels of 4 rows (a contiguous copy); a last partial row panel (m % 4) is
+//   always packed, zero-padded, so no row past m is ever read.
 // Blocking: k in blocks of KC = 256 (a B panel is 8 KB and an A panel 4 KB, both in L1 while a tile runs),
-// n in blocks of NC = 256 (the packed B block, ≤ 256 KB, stays in L2), m in blocks of MC = 128 (the packed A
-// block, ≤ 128 KB). Loop nest: jc (NC) → pc (KC, pack B) → ic (MC, pack A) → B panel → A panel → tile.
-// Edge tiles (m % 4, n % 8) run the same full micro-kernel on a 4×8 copy of C kept in `pack`, so
-// the k loop has no edge code at all; k tails need none either (the k loop runs kc steps, unrolled ×2).
-// The first k block starts its accumulators from C (beta = 1) or zero (beta = 0); later blocks from C;
-// the last block adds the bias and applies the activation before its single store.
-import { actElem, actPiecewise4 } from "./activations";
+// n in blocks of NC = 256 (the packed B block, ≤ 256 KB, stays in L2), m in blocks of MC = 128. Loop nest:
+// jc (NC) → pc (KC, pack B) → ic (MC, pack A where needed) → B panel → A panel → tile.
+// Edge tiles (m % 4, n % 8) run the same micro-kernel on a zero-padded 4×8 copy of C kept in `pack` and
+// copy the valid part back, so the k loop has no edge code; k tails need none (the loop runs kc steps).
+// The first k block starts its accumulators from C (beta = 1) or zero (beta = 0), later blocks from C;
+// after the last block the epilogue adds the bias and applies the activation to the tile, in L1.
+// Lessons measured with --print-wasm-code: with the epilogue inside the micro-kernel, or the k loop
+// unrolled ×2, TurboFan spilled 4 of the 8 accumulators to the stack (≈ 23 instead of ≈ 28 GFLOP/s).
+import { actForward, actPiecewise4 } from "./activations";
 import { ACT_IDENTITY, ACT_RELU, ACT_LEAKY_RELU } from "./abi.generated";
 
 const MR: i32 = 4;
@@ -49,8 +54,6 @@ export function gemmPackFloats(m: i32, n: i32, k: i32): i32 {
  * Packs `rows` (≤ W) rows of a row-major source, kc elements each, transposed into a k-major panel of
  * width W: dst[p·W + r] = src[r·ld + p]. Full groups of 4 rows use a 4×4 f32x4 transpose.
  */
-// @ts-ignore: decorator
-@inline
 function packTransposed(dst: usize, src: usize, ld: i32, rows: i32, kc: i32, W: i32): void {
   const ldb = <usize>ld << 2;
   const step = <usize>W << 2;
@@ -91,8 +94,6 @@ function packTransposed(dst: usize, src: usize, ld: i32, rows: i32, kc: i32, W: 
 }
 
 /** Packs kc rows of `cols` (≤ W) contiguous elements: dst[p·W + c] = src[p·ld + c], zero-padded to W. */
-// @ts-ignore: decorator
-@inline
 function packDirect(dst: usize, src: usize, ld: i32, cols: i32, kc: i32, W: i32): void {
   const ldb = <usize>ld << 2;
   const step = <usize>W << 2;
@@ -117,16 +118,11 @@ function packDirect(dst: usize, src: usize, ld: i32, cols: i32, kc: i32, W: i32)
   }
 }
 
-/** Applies a transcendental activation to a 4×8 tile in memory (relu/leaky are done in registers). */
-// @ts-ignore: decorator
-@inline
+/** Applies an activation to a 4×8 tile in memory, row by row through actForward (one copy of actElem). */
 function tileAct(Ct: usize, ldcB: usize, act: i32, slope: f32): void {
   for (let r = 0; r < MR; r++) {
     const row = Ct + <usize>r * ldcB;
-    for (let c = 0; c < NR; c++) {
-      const o = <usize>c << 2;
-      store<f32>(row + o, actElem(load<f32>(row + o), act, slope));
-    }
+    actForward(row, row, NR, act, slope);
   }
 }
 
@@ -158,12 +154,13 @@ function epilogue(Ct: usize, ldc: i32, bias: usize, act: i32, slope: f32): void 
   } else {
     for (let r = 0; r < MR; r++) {
       const row = Ct + <usize>r * ldcB;
-      for (let c = 0; c < NR; c++) {
-        const o = <usize>c << 2;
-        let v = load<f32>(row + o);
-        if (bias != 0) v += load<f32>(bias + o);
-        store<f32>(row + o, actElem(v, act, slope));
+      if (bias != 0) {
+        for (let c = 0; c < NR; c++) {
+          const o = <usize>c << 2;
+          store<f32>(row + o, load<f32>(row + o) + load<f32>(bias + o));
+        }
       }
+      if (act != ACT_IDENTITY) actForward(row, row, NR, act, slope);
     }
   }
 }
@@ -236,8 +233,6 @@ function micro(Ct: usize, ldc: i32, pa: usize, rs: usize, ks: usize, pb: usize, 
  * The blocked driver shared by the three forms. aByK: A is stored k×m (gemmTN), else m×k. bByN: B is
  * stored n×k (gemmNT), else k×n.
  */
-// @ts-ignore: decorator
-@inline
 function gemmDriver(C: usize, A: usize, B: usize, m: i32, n: i32, k: i32, lda: i32, ldb: i32, ldc: i32,
   beta: f32, bias: usize, act: i32, slope: f32, pack: usize, aByK: bool, bByN: bool): void {
   if (m <= 0 || n <= 0) return;
@@ -250,8 +245,9 @@ function gemmDriver(C: usize, A: usize, B: usize, m: i32, n: i32, k: i32, lda: i
         const o = <usize>j << 2;
         let v: f32 = beta != 0 ? load<f32>(row + o) : 0;
         if (bias != 0) v += load<f32>(bias + o);
-        store<f32>(row + o, actElem(v, act, slope));
+        store<f32>(row + o, v);
       }
+      actForward(row, row, n, act, slope);
     }
     return;
   }

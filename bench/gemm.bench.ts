@@ -7,6 +7,39 @@ import { backends, binaryOf, Arena } from './lib/backends.js';
 import { vector } from './lib/data.js';
 import { isMain, runAlone } from './lib/main.js';
 import { ACT_IDENTITY, ACT_RELU } from '../src/backends/js/activations.js';
+import { compileProbe, type Probe } from './lib/machine.js';
+
+/**
+ * This shared 2-core machine's load drifts within seconds, so a peak measured once at the start can be
+ * far from the one a kernel met. For wasm-simd the suite also times the kernel and the f32x4 dot peak
+ * probe (the better of its 4- and 8-accumulator forms, as bench/lib/machine.ts) in alternation, and
+ * reports the median over rounds of kernel / peak measured side by side.
+ */
+async function pairedOfPeak(p: Probe, fn: () => unknown, flops: number, rounds: number): Promise<{ ratio: number; peak: number; gflops: number }> {
+  const N = 1024, reps = 500;
+  const a = pairBuf ??= p.grow(8 * N + 64);
+  const v = new Float32Array(p.memory.buffer, a, 2 * N);
+  for (let i = 0; i < v.length; i++) v[i] = ((i * 7919) % 1000) / 1000 - 0.5;
+  const time = (f: () => unknown, n: number) => {
+    const t = performance.now();
+    for (let i = 0; i < n; i++) f();
+    return (performance.now() - t) / n;
+  };
+  const calls = Math.max(1, Math.round(2e6 / flops * 100));
+  const ratios: number[] = [], peaks: number[] = [], gs: number[] = [];
+  for (let r = 0; r < rounds; r++) {
+    const d4 = time(() => p.dotRepeat4(a, a + 4 * N, N, reps), 3), d8 = time(() => p.dotRepeat8(a, a + 4 * N, N, reps), 3);
+    const peak = (2 * N * reps) / Math.min(d4, d8) / 1e6;
+    const g = flops / time(fn, calls) / 1e6;
+    ratios.push(g / peak);
+    peaks.push(peak);
+    gs.push(g);
+  }
+  const med = (x: number[]) => x.sort((q, w) => q - w)[x.length >> 1];
+  return { ratio: med(ratios), peak: med(peaks), gflops: med(gs) };
+}
+let pairBuf: number | undefined;
+
 
 export const name = 'gemm';
 
@@ -30,6 +63,7 @@ export async function run(o: RunOptions): Promise<Row[]> {
   const rows: Row[] = [];
   const t = { timeMs: o.quick ? 300 : 1000, minSamples: o.quick ? 10 : 30 };
   let seed = 50;
+  let probe: Probe | undefined;
   for (const s of SHAPES) {
     const { form, m, n, k } = s;
     const label = `gemm${form} ${m}×${n}×${k} (${s.what})`;
@@ -49,6 +83,12 @@ export async function run(o: RunOptions): Promise<Row[]> {
       const err = checkClose(`${label} on ${be.name}`, got, ref!, 1e-5 * Math.sqrt(k));
       const med = await measure(`${label} ${be.name}`, fn, { ...t, inner: innerFor(fn, 2) });
       const row = roofline({ suite: name, case: label, contender: be.name, binary: binaryOf(be.name), ...med, flops: 2 * m * n * k, maxRelErr: err }, o.limits);
+      if (be.name === 'wasm-simd') {
+        probe ??= await compileProbe();
+        const pr = await pairedOfPeak(probe, fn, 2 * m * n * k, o.quick ? 9 : 21);
+        row.note = `paired with the probe: ${(pr.ratio * 100).toFixed(0)}% of peak (${pr.gflops.toFixed(1)} of ${pr.peak.toFixed(1)} GFLOP/s, medians)`;
+        o.log(`  ${label} ${be.name}: ${row.note}`);
+      }
       rows.push(row);
       o.log(`  ${label} ${be.name}: ${med.medianMs.toPrecision(3)} ms, ${row.gflops!.toFixed(1)} GFLOP/s = ${((row.ofLimit ?? 0) * 100).toFixed(0)}% of ${o.limits.peakGflops.toFixed(1)}`);
       a.free();

@@ -51,7 +51,7 @@ export function machineInfo(): MachineInfo {
   };
 }
 
-interface Probe {
+export interface Probe {
   memory: WebAssembly.Memory;
   grow(bytes: number): number;
   dotRepeat8(a: number, b: number, n: number, reps: number): number;
@@ -67,7 +67,7 @@ interface Probe {
  * is in probe.wasm.sha256), else compiled now and cached there. Importing the AssemblyScript compiler
  * alone takes 20 s on these machines, which --quick cannot afford on every run.
  */
-async function compileProbe(): Promise<Probe> {
+export async function compileProbe(): Promise<Probe> {
   const dir = fileURLToPath(new URL('../probe/', import.meta.url));
   const src = readFileSync(dir + 'probe.as.ts', 'utf8');
   const sha = createHash('sha256').update(src).digest('hex');
