@@ -67,17 +67,8 @@ export class Network implements Trainable {
 
   /** @internal use {@link sequential} or {@link mlp}. */
   constructor(options: SequentialOptions) {
-    if (options === null || typeof options !== 'object') throw new HyperParameterError('options', `must be an object, got ${show(options)}`);
-    onlyKeys('sequential', options, KEYS);
+    const { layers, nParams, nWeights, init, seed } = validate(options);
     const shape = options.inputShape;
-    if (!Array.isArray(shape) || shape.length === 0 || !shape.every((v) => Number.isInteger(v) && v >= 1)) {
-      throw new HyperParameterError('inputShape', `must be a non-empty array of positive integers such as [784], got ${show(shape)}`);
-    }
-    if (!LOSSES.includes(options.loss)) throw new HyperParameterError('loss', `must be one of ${LOSSES.map((l) => `'${l}'`).join(', ')}, got ${show(options.loss)}`);
-    const init = options.init ?? 'torch';
-    if (init !== 'torch' && init !== 'glorot' && init !== 'he') throw new HyperParameterError('init', `must be 'torch', 'glorot' or 'he', got ${show(init)}`);
-    const seed = int('seed', options.seed, 0, 0, 0xffffffff);
-    const { layers, nParams, nWeights } = planLayers([...shape], options.layers, options.loss);
     this.compiled = compile(layers, options.loss, nParams, nWeights);
     this.loss = options.loss;
     this.task = options.loss === 'squared' ? 'regression' : 'classification';
@@ -307,6 +298,29 @@ export class Network implements Trainable {
   }
 }
 
+/** Every check of sequential's options, without allocating anything. */
+function validate(options: SequentialOptions): ReturnType<typeof planLayers> & { init: InitName; seed: number } {
+  if (options === null || typeof options !== 'object') throw new HyperParameterError('options', `must be an object, got ${show(options)}`);
+  onlyKeys('sequential', options, KEYS);
+  const shape = options.inputShape;
+  if (!Array.isArray(shape) || shape.length === 0 || !shape.every((v) => Number.isInteger(v) && v >= 1)) {
+    throw new HyperParameterError('inputShape', `must be a non-empty array of positive integers such as [784], got ${show(shape)}`);
+  }
+  if (!LOSSES.includes(options.loss)) throw new HyperParameterError('loss', `must be one of ${LOSSES.map((l) => `'${l}'`).join(', ')}, got ${show(options.loss)}`);
+  const init = options.init ?? 'torch';
+  if (init !== 'torch' && init !== 'glorot' && init !== 'he') throw new HyperParameterError('init', `must be 'torch', 'glorot' or 'he', got ${show(init)}`);
+  const seed = int('seed', options.seed, 0, 0, 0xffffffff);
+  return { ...planLayers([...shape], options.layers, options.loss), init, seed };
+}
+
+/**
+ * @internal Validates a network's options without allocating (for the worker's client, which checks a job
+ * before a worker starts, and the command line); returns the number of parameters.
+ */
+export function checkSequential(options: SequentialOptions): number {
+  return validate(options).nParams;
+}
+
 /**
  * A feed-forward network from plain JSON layer specs, trained by {@link train} like every model (every
  * optimizer, schedule, penalty, batching strategy and stopping rule):
@@ -342,6 +356,11 @@ export interface MlpOptions {
 
 /** A multi-layer perceptron: dense → activation (→ dropout) per hidden size, then the output layer. */
 export function mlp(options: MlpOptions): Network {
+  return new Network(mlpOptions(options));
+}
+
+/** @internal mlp's options as sequential's, validated (no allocation). */
+export function mlpOptions(options: MlpOptions): SequentialOptions {
   if (options === null || typeof options !== 'object') throw new HyperParameterError('options', `must be an object, got ${show(options)}`);
   onlyKeys('mlp', options, ['features', 'hidden', 'classes', 'activation', 'dropout', 'init', 'seed']);
   if (options.features === undefined) throw new HyperParameterError('features', 'is required (inputs per row)');
@@ -358,5 +377,8 @@ export function mlp(options: MlpOptions): Network {
   }
   const loss: NetworkLoss = classes === undefined ? 'squared' : classes === 2 ? 'logistic' : 'softmax';
   layers.push({ type: 'dense', units: classes === undefined || classes === 2 ? 1 : classes });
-  return new Network({ inputShape: [features], layers, loss, init: options.init, seed: options.seed });
+  const o: SequentialOptions = { inputShape: [features], layers, loss };
+  if (options.init !== undefined) o.init = options.init;
+  if (options.seed !== undefined) o.seed = options.seed;
+  return o;
 }

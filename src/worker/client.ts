@@ -6,6 +6,7 @@ import { ShapeError, HyperParameterError } from '../errors.js';
 import type { BackendInfo, BackendName } from '../runtime/index.js';
 import type { EpochRecord } from '../train.js';
 import type { ModelKind } from '../models/model.js';
+import { checkSequential, mlpOptions, type SequentialOptions } from '../models/network.js';
 import {
   reviveError, type BatchEvent, type FromWorker, type Job, type ModelSpec, type ProgressEvent, type ToWorker,
   type WorkerTrainOptions, type WorkerTrainResult,
@@ -17,7 +18,7 @@ export type { BatchEvent, ModelSpec, ProgressEvent, WorkerTrainOptions, WorkerTr
 export interface WorkerJob {
   /** Features (row-major Float32Array with `features`, or one array per row) and targets. */
   data: { x: Matrix; y: ArrayLike<number>; features?: number };
-  /** `'linear'`, `'logistic'`, or `{ kind: 'softmax', classes }`. */
+  /** `'linear'`, `'logistic'`, `{ kind: 'softmax', classes }`, or a network: `{ kind: 'mlp', hidden, classes? }` or `{ kind: 'sequential', layers, loss }`. */
   model: ModelSpec;
   /** train() options (no callback: progress comes back as events). */
   train?: WorkerTrainOptions;
@@ -106,6 +107,34 @@ function targets(y: ArrayLike<number>, rows: number, what: string): Float32Array
   return y instanceof Float32Array ? y : Float32Array.from(y);
 }
 
+/** Validates the model spec (a network's layers included) without allocating; gives the job's model and its size. */
+function prepareModel(given: ModelSpec, features: number): { model: Job['model']; size: number } {
+  const spec = typeof given === 'string' ? { kind: given } : given;
+  if (spec && typeof spec === 'object' && (spec.kind === 'sequential' || spec.kind === 'mlp')) {
+    let options: SequentialOptions;
+    if (spec.kind === 'mlp') {
+      const { kind: _k, ...rest } = spec;
+      options = mlpOptions({ ...rest, features });
+    } else {
+      const { kind: _k, ...rest } = spec;
+      options = { ...rest, inputShape: rest.inputShape ?? [features] };
+      const product = options.inputShape.reduce((a, b) => a * b, 1);
+      if (product !== features) throw new ShapeError(`model.inputShape [${options.inputShape.join(', ')}] holds ${product} values but the data has ${features} features`);
+    }
+    return { model: { kind: 'sequential', options }, size: checkSequential(options) };
+  }
+  if (!spec || !KINDS.includes((spec as { kind: ModelKind }).kind)) {
+    throw new HyperParameterError('model', `must be one of ${KINDS.join(', ')}, { kind, classes }, { kind: 'mlp', hidden, … } or { kind: 'sequential', layers, loss }, got ${JSON.stringify(given)}`);
+  }
+  const kind = (spec as { kind: ModelKind }).kind;
+  const classes = kind === 'softmax' ? (spec as { classes?: number }).classes : undefined;
+  if (kind === 'softmax' && !(Number.isInteger(classes) && (classes as number) >= 2)) {
+    throw new ShapeError(`softmax: classes must be an integer ≥ 2, got ${classes}`);
+  }
+  const size = (classes ?? 1) * (features + 1);
+  return { model: classes === undefined ? { kind } : { kind, classes }, size };
+}
+
 /** Validates and flattens a job (throws ShapeError / DataError / HyperParameterError before any worker starts). */
 export function prepareJob(job: WorkerJob, o: TrainInWorkerOptions): { job: Job; transfer: ArrayBuffer[]; size: number } {
   if (job === null || typeof job !== 'object') throw new HyperParameterError('job', 'must be an object { data, model, train }');
@@ -115,19 +144,10 @@ export function prepareJob(job: WorkerJob, o: TrainInWorkerOptions): { job: Job;
   if (m.rows === 0) throw new ShapeError('data.x has zero rows; a dataset needs at least one sample');
   const x = wholeF32(m.data, transfer || m.data !== job.data.x);
   const y = wholeF32(targets(job.data.y, m.rows, 'data.y'), transfer || !(job.data.y instanceof Float32Array));
-  const spec = typeof job.model === 'string' ? { kind: job.model } : job.model;
-  if (!spec || !KINDS.includes(spec.kind)) {
-    throw new HyperParameterError('model', `must be one of ${KINDS.join(', ')} or { kind, classes }, got ${JSON.stringify(job.model)}`);
-  }
-  const classes = spec.kind === 'softmax' ? (spec as { classes?: number }).classes : undefined;
-  if (spec.kind === 'softmax' && !(Number.isInteger(classes) && (classes as number) >= 2)) {
-    throw new ShapeError(`softmax: classes must be an integer ≥ 2, got ${classes}`);
-  }
-  const outputs = classes ?? 1;
-  const size = outputs * (m.features + 1);
+  const { model, size } = prepareModel(job.model, m.features);
   const out: Job = {
     x, y, features: m.features,
-    model: classes === undefined ? { kind: spec.kind } : { kind: spec.kind, classes },
+    model,
     train: { ...(job.train ?? {}) },
     standardize: job.standardize ?? false,
     predictions: job.predictions ?? false,

@@ -9,9 +9,19 @@ import type { BackendInfo, BackendName } from '../runtime/index.js';
 import type { EpochRecord, StopReason, TrainOptions } from '../train.js';
 import type { TrainState } from '../state.js';
 import type { Evaluation, ModelKind } from '../models/model.js';
+import type { MlpOptions, SequentialOptions } from '../models/network.js';
 
-/** A model to build in the worker: a kind, plus `classes` for softmax. */
-export type ModelSpec = ModelKind | { kind: ModelKind; classes?: number };
+/**
+ * A model to build in the worker: a linear kind (plus `classes` for softmax), or a network: sequential's
+ * options (`inputShape` defaults to [features]) or mlp's (`features` comes from the data).
+ */
+export type ModelSpec =
+  | ModelKind | { kind: ModelKind; classes?: number }
+  | ({ kind: 'sequential' } & Omit<SequentialOptions, 'inputShape'> & { inputShape?: number[] })
+  | ({ kind: 'mlp' } & Omit<MlpOptions, 'features'>);
+
+/** The model as a job carries it: a linear kind, or a network's validated sequential options. */
+export type JobModel = { kind: ModelKind; classes?: number } | { kind: 'sequential'; options: SequentialOptions };
 
 /**
  * Training options that can cross a thread boundary: train()'s, less the callback (progress comes back as
@@ -24,7 +34,7 @@ export interface Job {
   x: Float32Array;
   y: Float32Array;
   features: number;
-  model: { kind: ModelKind; classes?: number };
+  model: JobModel;
   train: WorkerTrainOptions;
   backend?: BackendName;
   split?: { every: number } | { testFraction: number; seed?: number };

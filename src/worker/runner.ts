@@ -3,7 +3,8 @@
 // worker run is the same computation as a direct call (same seed → same bits).
 import { init } from '../runtime/index.js';
 import { Dataset } from '../data/dataset.js';
-import { Model } from '../models/model.js';
+import type { Model } from '../models/model.js';
+import { Network } from '../models/network.js';
 import { linear } from '../models/linear.js';
 import { logistic } from '../models/logistic.js';
 import { softmax } from '../models/softmax.js';
@@ -16,7 +17,8 @@ const BATCH_ROWS = 4096;
 /** Sends a message to the handle, transferring the given buffers. */
 export type Post = (msg: FromWorker, transfer: ArrayBuffer[]) => void;
 
-function buildModel(job: Job): Model {
+function buildModel(job: Job): Model | Network {
+  if (job.model.kind === 'sequential') return new Network(job.model.options);
   const { kind, classes } = job.model;
   if (kind === 'softmax') return softmax({ features: job.features, classes: classes as number });
   if (kind === 'logistic') return logistic({ features: job.features });
