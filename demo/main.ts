@@ -71,7 +71,7 @@ function setData(d: Loaded): void {
   const t = d.table;
   const task = d.task === 'regression' ? 'regression' : `${d.classes} classes${d.labels ? ` (labels ${d.labels.join(', ')} → 0…${d.classes - 1})` : ''}`;
   els.dataInfo.textContent = `${d.name}: ${t.rows} rows × ${t.features} features, target “${t.columns[t.columns.length - 1]}”, ` +
-    `${task} → ${modelFor(d).kind} model`;
+    `${task} → ${els.model.value === 'mlp' ? 'neural network (MLP)' : `${modelFor(d).kind} model`}`;
   els.dataInfo.dataset.rows = String(t.rows);
   els.metricHead.textContent = d.task === 'regression' ? 'test R²' : 'test accuracy';
   const preset = PRESETS[d.name];
@@ -85,8 +85,22 @@ function setData(d: Loaded): void {
   }
 }
 
-function modelFor(d: Loaded): { kind: 'linear' | 'logistic' | 'softmax'; classes?: number } {
+/** The hidden layer sizes typed in the page, e.g. "128,64". */
+function hiddenSizes(): number[] {
+  const sizes = els.hidden.value.split(',').map((s) => s.trim()).filter((s) => s !== '').map(Number);
+  if (sizes.length === 0 || !sizes.every((v) => Number.isInteger(v) && v >= 1)) {
+    throw new Error(`hidden layers: expected sizes such as 128,64, got "${els.hidden.value}"`);
+  }
+  return sizes;
+}
+
+/** What the page trains, from the model choice and the data's task. */
+function modelFor(d: Loaded): ModelSpec & { kind: string } {
   const choice = els.model.value;
+  if (choice === 'mlp') {
+    const classes = d.task === 'regression' ? undefined : Math.max(2, d.classes);
+    return { kind: 'mlp', hidden: hiddenSizes(), ...(classes === undefined ? {} : { classes }), seed: 1 };
+  }
   if (choice === 'linear') return { kind: 'linear' };
   if (choice === 'logistic') return { kind: 'logistic' };
   if (choice === 'softmax') return { kind: 'softmax', classes: Math.max(2, d.classes) };
@@ -210,13 +224,19 @@ async function startTraining(): Promise<void> {
     return;
   }
   const d = data;
-  const model: ModelSpec = modelFor(d);
+  let model: ModelSpec & { kind: string };
+  try {
+    model = modelFor(d);
+  } catch (e) {
+    showMessage((e as Error).message, 'error');
+    return;
+  }
   const backend = els.backend.value === 'auto' ? undefined : (els.backend.value as BackendName);
   training = true;
   els.train.disabled = true;
   els.stop.disabled = false;
   els.digits.hidden = true;
-  showMessage(`Training ${vs.length} variant${vs.length > 1 ? 's' : ''} of ${model.kind} regression on ${d.name} in Web Workers…`, 'info');
+  showMessage(`Training ${vs.length} variant${vs.length > 1 ? 's' : ''} of ${model.kind === 'mlp' ? 'a neural network (MLP)' : `${model.kind} regression`} on ${d.name} in Web Workers…`, 'info');
   startSeries(vs.map((v) => v.name));
   runs = [];
   probe.start();

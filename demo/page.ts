@@ -7,6 +7,7 @@ export const els = {
   upload: $<HTMLInputElement>('upload'),
   dataInfo: $<HTMLParagraphElement>('data-info'),
   model: $<HTMLSelectElement>('model'),
+  hidden: $<HTMLInputElement>('hidden'),
   optimizer: $<HTMLSelectElement>('optimizer'),
   lr: $<HTMLInputElement>('lr'),
   hyper: $<HTMLInputElement>('hyper'),

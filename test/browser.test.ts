@@ -247,6 +247,30 @@ if (!existsSync(CHROMIUM)) {
     await page.close();
   });
 
+  test('demo: a neural network (MLP 64) trains on digits in the workers and beats the linear model', async () => {
+    const { page, errors } = await demoPage();
+    await page.selectOption('#model', 'mlp');
+    await page.fill('#hidden', '64');
+    await page.selectOption('#optimizer', 'adam');
+    await page.fill('#hyper', '{}');
+    await page.fill('#lr', '0.003');
+    await page.fill('#epochs', '20');
+    await page.uncheck('#v-full');
+    await page.uncheck('#v-stochastic');
+    assert.match((await page.textContent('#data-info'))!, /neural network \(MLP\)/);
+    const runs = await trainAndWait(page, 60_000);
+    assert.is(runs.length, 1);
+    assert.is(runs[0].error, null, `${runs[0].error}`);
+    const acc = runs[0].result!.test!.accuracy!;
+    log(`demo MLP(64) on digits, Adam 3e-3, batch 32, 20 epochs: test accuracy ${acc.toFixed(4)} on ${runs[0].result!.backend} (${(runs[0].result!.ms / 20).toFixed(1)} ms/epoch)`);
+    assert.ok(acc >= 0.9694, `MLP accuracy ${acc} < 0.9694 (scikit-learn MLPClassifier)`);
+    await page.fill('#hidden', '64,x');
+    await page.click('#train');
+    await page.waitForFunction(() => /hidden layers/.test(document.getElementById('message')?.textContent ?? ''));
+    assert.equal(errors, []);
+    await page.close();
+  });
+
   test('demo: forcing the scalar build runs and reports wasm-scalar', async () => {
     const { page, errors } = await demoPage();
     await page.selectOption('#backend', 'wasm-scalar');
