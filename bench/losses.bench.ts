@@ -8,11 +8,26 @@ import { LOSS } from '../src/backends/codes.js';
 
 export const name = 'losses';
 
+// y: which labels the loss reads; eps: the ε of Huber and epsilon-insensitive, about the residuals'
+// spread at the start, so both branches of each loss run.
 const KERNELS = [
-  { kernel: 'lossGradSquared', code: LOSS.squared, k: 1 },
-  { kernel: 'lossGradLogistic', code: LOSS.logistic, k: 1 },
-  { kernel: 'lossGradSoftmax', code: LOSS.softmax, k: 10 },
+  { kernel: 'lossGradSquared', code: LOSS.squared, k: 1, y: 'real', eps: 0 },
+  { kernel: 'lossGradLogistic', code: LOSS.logistic, k: 1, y: 'bin', eps: 0 },
+  { kernel: 'lossGradSoftmax', code: LOSS.softmax, k: 10, y: 'class', eps: 0 },
+  { kernel: 'lossGradHinge', code: LOSS.hinge, k: 1, y: 'bin', eps: 0 },
+  { kernel: 'lossGradSquaredHinge', code: LOSS.squaredHinge, k: 1, y: 'bin', eps: 0 },
+  { kernel: 'lossGradModifiedHuber', code: LOSS.modifiedHuber, k: 1, y: 'bin', eps: 0 },
+  { kernel: 'lossGradHuber', code: LOSS.huber, k: 1, y: 'real', eps: 0.5 },
+  { kernel: 'lossGradEpsilonInsensitive', code: LOSS.epsilonInsensitive, k: 1, y: 'real', eps: 0.5 },
 ] as const;
+
+// `npx tsx bench/losses.bench.ts --kernels Hinge,Huber`: only the kernels whose name contains one of the parts.
+function selected(): readonly (typeof KERNELS)[number][] {
+  const a = process.argv.find((s) => s.startsWith('--kernels'));
+  if (!a) return KERNELS;
+  const parts = (a.includes('=') ? a.split('=')[1] : process.argv[process.argv.indexOf(a) + 1]).split(',');
+  return KERNELS.filter((k) => parts.some((p) => k.kernel.includes(p)));
+}
 
 export async function run(o: RunOptions): Promise<Row[]> {
   const shapes: [number, number][] = o.quick ? [[1000, 10], [100000, 100]] : [[1000, 10], [10000, 100], [100000, 100], [1000000, 32]];
@@ -21,8 +36,8 @@ export async function run(o: RunOptions): Promise<Row[]> {
   for (const [n, d] of shapes) {
     const P = problem(n, d);
     const idx = iota(n);
-    for (const { kernel, code, k } of KERNELS) {
-      const y = code === LOSS.squared ? P.yReal : code === LOSS.logistic ? P.yBin : P.yClass;
+    for (const { kernel, code, k, y: labels, eps } of selected()) {
+      const y = labels === 'real' ? P.yReal : labels === 'bin' ? P.yBin : P.yClass;
       const nP = k * (d + 1);
       const params = vector(nP, 7, 0.1);
       const label = `${kernel} ${shape(n, d)}${k > 1 ? ` k=${k}` : ''}`;
@@ -33,11 +48,11 @@ export async function run(o: RunOptions): Promise<Row[]> {
       for (const be of bes) {
         const a = new Arena(be);
         const pX = a.f32(P.X), py = a.f32(y), pi = a.i32(idx), pp = a.f32(params), pg = a.f32(nP), ps = a.f32(k);
-        const L = be.lossGrad(code, pg, pp, pX, py, pi, 0, n, d, k, 1e-4, ps);
+        const L = be.lossGrad(code, pg, pp, pX, py, pi, 0, n, d, k, 1e-4, ps, eps);
         const got = [L, ...be.f32(pg, nP)];
         if (be.name === 'js') ref = got;
         const err = checkClose(`${label} on ${be.name}`, got, ref, 1e-4);
-        const fn = () => be.lossGrad(code, pg, pp, pX, py, pi, 0, n, d, k, 1e-4, ps);
+        const fn = () => be.lossGrad(code, pg, pp, pX, py, pi, 0, n, d, k, 1e-4, ps, eps);
         const m = await measure(`${label} ${be.name}`, fn, { ...t, inner: innerFor(fn, 2) });
         rows.push(roofline({ suite: name, case: label, contender: be.name, binary: binaryOf(be.name), ...m, flops, bytes, maxRelErr: err }, o.limits));
         o.log(`  ${label} ${be.name}: ${m.medianMs.toPrecision(3)} ms`);
