@@ -11,7 +11,9 @@
 import { dot, axpy } from "./linalg";
 import { expNeg, expNeg4, log1pUnit, log1pUnit4, one4, negAbs4 } from "./fastmath";
 import { rowPtr, labelAt, zero, finish } from "./losses/common";
-import { RowLoss, rowLossGrad } from "./losses/rowloss";
+import {
+  ROW_SQUARED, ROW_HINGE, ROW_SQUARED_HINGE, ROW_MODIFIED_HUBER, ROW_HUBER, ROW_EPSILON_INSENSITIVE, rowLossGrad,
+} from "./losses/rowloss";
 
 /**
  * Squared error for linear regression: mean over rows of ½(w·x + b − y)².
@@ -21,7 +23,7 @@ export function lossGradSquared(
   grad: usize, params: usize, X: usize, y: usize, idx: usize,
   start: i32, count: i32, d: i32, l2: f32,
 ): f64 {
-  return rowLossGrad(RowLoss.Squared, grad, params, X, y, idx, start, count, d, l2, 0);
+  return rowLossGrad(ROW_SQUARED, grad, params, X, y, idx, start, count, d, l2, 0);
 }
 
 // The SIMD logistic kernel works on chunks of up to LOGISTIC_CHUNK rows (400 KB of X at d = 100, so a
@@ -323,7 +325,7 @@ export function lossGradHinge(
   grad: usize, params: usize, X: usize, y: usize, idx: usize,
   start: i32, count: i32, d: i32, l2: f32,
 ): f64 {
-  return rowLossGrad(RowLoss.Hinge, grad, params, X, y, idx, start, count, d, l2, 0);
+  return rowLossGrad(ROW_HINGE, grad, params, X, y, idx, start, count, d, l2, 0);
 }
 
 /** Squared hinge: max(0, 1 − m)²; dL/dz = −2·s·(1 − m) when m < 1. */
@@ -331,7 +333,7 @@ export function lossGradSquaredHinge(
   grad: usize, params: usize, X: usize, y: usize, idx: usize,
   start: i32, count: i32, d: i32, l2: f32,
 ): f64 {
-  return rowLossGrad(RowLoss.SquaredHinge, grad, params, X, y, idx, start, count, d, l2, 0);
+  return rowLossGrad(ROW_SQUARED_HINGE, grad, params, X, y, idx, start, count, d, l2, 0);
 }
 
 /**
@@ -342,7 +344,7 @@ export function lossGradModifiedHuber(
   grad: usize, params: usize, X: usize, y: usize, idx: usize,
   start: i32, count: i32, d: i32, l2: f32,
 ): f64 {
-  return rowLossGrad(RowLoss.ModifiedHuber, grad, params, X, y, idx, start, count, d, l2, 0);
+  return rowLossGrad(ROW_MODIFIED_HUBER, grad, params, X, y, idx, start, count, d, l2, 0);
 }
 
 /**
@@ -353,7 +355,7 @@ export function lossGradHuber(
   grad: usize, params: usize, X: usize, y: usize, idx: usize,
   start: i32, count: i32, d: i32, l2: f32, epsilon: f32,
 ): f64 {
-  return rowLossGrad(RowLoss.Huber, grad, params, X, y, idx, start, count, d, l2, epsilon);
+  return rowLossGrad(ROW_HUBER, grad, params, X, y, idx, start, count, d, l2, epsilon);
 }
 
 /**
@@ -363,5 +365,5 @@ export function lossGradEpsilonInsensitive(
   grad: usize, params: usize, X: usize, y: usize, idx: usize,
   start: i32, count: i32, d: i32, l2: f32, epsilon: f32,
 ): f64 {
-  return rowLossGrad(RowLoss.EpsilonInsensitive, grad, params, X, y, idx, start, count, d, l2, epsilon);
+  return rowLossGrad(ROW_EPSILON_INSENSITIVE, grad, params, X, y, idx, start, count, d, l2, epsilon);
 }

@@ -15,10 +15,13 @@
 import { dot, axpy } from "../linalg";
 import { rowPtr, labelAt, zero, finish } from "./common";
 
-/** Which row loss rowLossGrad computes; always a compile-time constant at the call site. */
-export const enum RowLoss {
-  Squared, Hinge, SquaredHinge, ModifiedHuber, Huber, EpsilonInsensitive,
-}
+// Which row loss rowLossGrad computes; always a compile-time constant at the call site.
+export const ROW_SQUARED: i32 = 0;
+export const ROW_HINGE: i32 = 1;
+export const ROW_SQUARED_HINGE: i32 = 2;
+export const ROW_MODIFIED_HUBER: i32 = 3;
+export const ROW_HUBER: i32 = 4;
+export const ROW_EPSILON_INSENSITIVE: i32 = 5;
 
 /**
  * The loss of one row with z = w·x + b and label yr; ε (`eps`) is the Huber / epsilon-insensitive
@@ -27,24 +30,24 @@ export const enum RowLoss {
  */
 // @ts-ignore: decorator
 @inline
-function rowLoss(loss: RowLoss, z: f32, yr: f32, eps: f32): f64 {
+function rowLoss(loss: i32, z: f32, yr: f32, eps: f32): f64 {
   switch (loss) {
-    case RowLoss.Squared: {
+    case ROW_SQUARED: {
       // ½(z − y)²
       const res = z - yr;
       return 0.5 * <f64>res * <f64>res;
     }
-    case RowLoss.Hinge: {
+    case ROW_HINGE: {
       // max(0, 1 − m)
       const m = (<f32>2 * yr - <f32>1) * z;
       return m <= <f32>1 ? <f64>(<f32>1 - m) : 0;
     }
-    case RowLoss.SquaredHinge: {
+    case ROW_SQUARED_HINGE: {
       // max(0, 1 − m)²
       const t = <f32>1 - (<f32>2 * yr - <f32>1) * z;
       return t > 0 ? <f64>t * <f64>t : 0;
     }
-    case RowLoss.ModifiedHuber: {
+    case ROW_MODIFIED_HUBER: {
       // Zhang 2004, quadratically smoothed hinge: 0 for m ≥ 1, (1 − m)² for −1 ≤ m < 1, −4m below.
       const m = (<f32>2 * yr - <f32>1) * z;
       if (m >= <f32>1) return 0;
@@ -54,7 +57,7 @@ function rowLoss(loss: RowLoss, z: f32, yr: f32, eps: f32): f64 {
       }
       return -4 * <f64>m;
     }
-    case RowLoss.Huber: {
+    case ROW_HUBER: {
       // ½res² when |res| ≤ ε, else ε·|res| − ½ε².
       const res = z - yr;
       const a = Mathf.abs(res);
@@ -74,21 +77,21 @@ function rowLoss(loss: RowLoss, z: f32, yr: f32, eps: f32): f64 {
 /** dL/dz of one row (same arguments as rowLoss). At a kink it takes scikit-learn's side. */
 // @ts-ignore: decorator
 @inline
-function rowSlope(loss: RowLoss, z: f32, yr: f32, eps: f32): f32 {
+function rowSlope(loss: i32, z: f32, yr: f32, eps: f32): f32 {
   switch (loss) {
-    case RowLoss.Squared: return z - yr;
-    case RowLoss.Hinge: {
+    case ROW_SQUARED: return z - yr;
+    case ROW_HINGE: {
       // −s when m ≤ 1
       const s = <f32>2 * yr - <f32>1;
       return s * z <= <f32>1 ? -s : 0;
     }
-    case RowLoss.SquaredHinge: {
+    case ROW_SQUARED_HINGE: {
       // −2·s·(1 − m) when m < 1
       const s = <f32>2 * yr - <f32>1;
       const t = <f32>1 - s * z;
       return t > 0 ? <f32>-2 * s * t : 0;
     }
-    case RowLoss.ModifiedHuber: {
+    case ROW_MODIFIED_HUBER: {
       // 0, −2·s·(1 − m), −4·s
       const s = <f32>2 * yr - <f32>1;
       const m = s * z;
@@ -96,7 +99,7 @@ function rowSlope(loss: RowLoss, z: f32, yr: f32, eps: f32): f32 {
       if (m >= <f32>-1) return <f32>-2 * s * (<f32>1 - m);
       return <f32>-4 * s;
     }
-    case RowLoss.Huber: {
+    case ROW_HUBER: {
       // res, or ε·sign(res) beyond the threshold
       const res = z - yr;
       if (Mathf.abs(res) <= eps) return res;
@@ -120,7 +123,7 @@ function rowSlope(loss: RowLoss, z: f32, yr: f32, eps: f32): f32 {
 // @ts-ignore: decorator
 @inline
 export function rowLossGrad(
-  loss: RowLoss, grad: usize, params: usize, X: usize, y: usize, idx: usize,
+  loss: i32, grad: usize, params: usize, X: usize, y: usize, idx: usize,
   start: i32, count: i32, d: i32, l2: f32, eps: f32,
 ): f64 {
   zero(grad, d + 1);
@@ -133,8 +136,10 @@ export function rowLossGrad(
     const yr = labelAt(y, idx, r);
     sum += rowLoss(loss, z, yr, eps);
     const e = rowSlope(loss, z, yr, eps);
-    // A row whose derivative is zero costs no axpy. Adding 0·x would not change grad either (its entries
-    // are never −0), so skipping is exact, for the two regressions too.
+    // A row whose derivative is zero costs no axpy. For a finite row, adding 0·x would not change grad
+    // (its entries are never −0), so the skip is exact for all six losses. Only a non-finite x with
+    // dL/dz = 0 (Huber at ε = 0, or a label outside {0, 1} for a classifier: inputs the model API
+    // rejects) now leaves grad finite where 0·x made it NaN; the loss is NaN either way.
     if (e != 0) {
       axpy(grad, e, x, d);
       gb += e;
