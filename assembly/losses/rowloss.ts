@@ -9,6 +9,8 @@
 // br_table and no compare against the code is left in any lossGrad* function, SIMD or scalar). So each
 // exported kernel is again a loop specialised to its loss, as the six hand-written copies were, while
 // the loop and every formula are written once. A code chosen at run time would leave a switch per row.
+// The loss and dL/dz are two functions because AssemblyScript has no multiple return values; after
+// inlining binaryen shares what they compute alike (hinge's two selects use one m ≤ 1 compare).
 //
 // Classifiers take labels y ∈ {0, 1} (as the logistic model does) and map them to s = 2y − 1 ∈ {−1, +1};
 // the margin is m = s·z. Regressors use the residual res = z − y.
