@@ -112,8 +112,9 @@ export function rowLossGrad(
     const yr = y[row];
     sum += rowLoss(loss, z, yr, eps);
     const e = rowSlope(loss, z, yr, eps);
-    // A row whose derivative is zero costs no axpy: exact for a finite row (see assembly/losses/rowloss.ts).
-    if (e !== 0) {
+    // A row whose derivative is zero costs no axpy, except in the two regressions, whose dL/dz is almost
+    // never 0 (exact for a finite row: see assembly/losses/rowloss.ts).
+    if (loss === ROW_SQUARED || loss === ROW_HUBER || e !== 0) {
       axpyF32(grad, 0, e, X, xo, d);
       gb += e;
     }
