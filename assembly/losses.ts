@@ -5,44 +5,15 @@
 //
 // Every function returns the mean loss over the window plus (l2 / 2)·‖W‖², and writes the
 // matching gradient into `grad` (overwritten, not accumulated).
-import { dot, axpy, axpby } from "./linalg";
+//
+// The six linear-model row losses share one loop, in losses/rowloss.ts; the kernels here are that loop
+// with the loss fixed, plus logistic (its own chunked SIMD kernel) and softmax (k classes).
+import { dot, axpy } from "./linalg";
 import { expNeg, expNeg4, log1pUnit, log1pUnit4, one4, negAbs4 } from "./fastmath";
-
-// @ts-ignore: decorator
-@inline
-function rowPtr(X: usize, idx: usize, r: i32, d: i32): usize {
-  return X + ((<usize>load<i32>(idx + (<usize>r << 2)) * <usize>d) << 2);
-}
-
-// @ts-ignore: decorator
-@inline
-function labelAt(y: usize, idx: usize, r: i32): f32 {
-  return load<f32>(y + (<usize>load<i32>(idx + (<usize>r << 2)) << 2));
-}
-
-/**
- * Every kernel's last step: grad[0..nW) = grad/m + l2·W; grad[nW..nW+nB) = grad/m; returns the mean of
- * the summed row losses plus (l2/2)‖W‖².
- */
-// @ts-ignore: decorator
-@inline
-function finish(grad: usize, params: usize, nW: i32, nB: i32, count: i32, l2: f32, lossSum: f64): f64 {
-  const inv: f32 = count > 0 ? <f32>1 / <f32>count : 0;
-  axpby(grad, inv, l2, params, nW);
-  const gb = grad + (<usize>nW << 2);
-  for (let c = 0; c < nB; c++) {
-    const o = <usize>c << 2;
-    store<f32>(gb + o, load<f32>(gb + o) * inv);
-  }
-  const pen = l2 != 0 ? 0.5 * <f64>l2 * <f64>dot(params, params, nW) : 0;
-  return (count > 0 ? lossSum / <f64>count : 0) + pen;
-}
-
-// @ts-ignore: decorator
-@inline
-function zero(p: usize, n: i32): void {
-  memory.fill(p, 0, <usize>n << 2);
-}
+import { rowPtr, labelAt, zero, finish } from "./losses/common";
+import {
+  ROW_SQUARED, ROW_HINGE, ROW_SQUARED_HINGE, ROW_MODIFIED_HUBER, ROW_HUBER, ROW_EPSILON_INSENSITIVE, rowLossGrad,
+} from "./losses/rowloss";
 
 /**
  * Squared error for linear regression: mean over rows of ½(w·x + b − y)².
@@ -52,19 +23,7 @@ export function lossGradSquared(
   grad: usize, params: usize, X: usize, y: usize, idx: usize,
   start: i32, count: i32, d: i32, l2: f32,
 ): f64 {
-  zero(grad, d + 1);
-  const b = load<f32>(params + (<usize>d << 2));
-  let gb: f32 = 0;
-  let loss: f64 = 0;
-  for (let r = start, end = start + count; r < end; r++) {
-    const x = rowPtr(X, idx, r, d);
-    const e = dot(params, x, d) + b - labelAt(y, idx, r);
-    loss += 0.5 * <f64>e * <f64>e;
-    axpy(grad, e, x, d);
-    gb += e;
-  }
-  store<f32>(grad + (<usize>d << 2), gb);
-  return finish(grad, params, d, 1, count, l2, loss);
+  return rowLossGrad(ROW_SQUARED, grad, params, X, y, idx, start, count, d, l2, 0);
 }
 
 // The SIMD logistic kernel works on chunks of up to LOGISTIC_CHUNK rows (400 KB of X at d = 100, so a
@@ -357,41 +316,16 @@ export function lossGradSoftmax(
   return finish(grad, params, nW, k, count, l2, loss);
 }
 
-// ---------------------------------------------------------------------------------------------
-// Margin and robust losses (scikit-learn's SGDClassifier / SGDRegressor definitions). Appended
-// after the three originals so their order and names stay stable. Each one shares the layout of
-// lossGradSquared: params = [w (d), b], returns the mean loss plus (l2/2)‖W‖².
-//
-// Classifiers take labels y ∈ {0, 1} (as the logistic model does) and map them to s = 2y − 1 ∈ {−1, +1};
-// the margin is m = s·z with z = w·x + b. A row whose derivative is zero costs no axpy.
-
-// @ts-ignore: decorator
-@inline
-function signedLabel(y: usize, idx: usize, r: i32): f32 {
-  return <f32>2 * labelAt(y, idx, r) - <f32>1;
-}
+// Margin and robust losses (scikit-learn's SGDClassifier / SGDRegressor definitions), appended after
+// the three originals so their order and names stay stable. Classifiers take labels y ∈ {0, 1} and use
+// the margin m = s·z with s = 2y − 1; regressors use res = z − y. The formulas live in losses/rowloss.ts.
 
 /** Hinge loss (linear SVM): max(0, 1 − m); dL/dz = −s when m ≤ 1 (scikit-learn's choice at the kink). */
 export function lossGradHinge(
   grad: usize, params: usize, X: usize, y: usize, idx: usize,
   start: i32, count: i32, d: i32, l2: f32,
 ): f64 {
-  zero(grad, d + 1);
-  const b = load<f32>(params + (<usize>d << 2));
-  let gb: f32 = 0;
-  let loss: f64 = 0;
-  for (let r = start, end = start + count; r < end; r++) {
-    const x = rowPtr(X, idx, r, d);
-    const s = signedLabel(y, idx, r);
-    const m = s * (dot(params, x, d) + b);
-    if (m <= <f32>1) {
-      loss += <f64>(<f32>1 - m);
-      axpy(grad, -s, x, d);
-      gb -= s;
-    }
-  }
-  store<f32>(grad + (<usize>d << 2), gb);
-  return finish(grad, params, d, 1, count, l2, loss);
+  return rowLossGrad(ROW_HINGE, grad, params, X, y, idx, start, count, d, l2, 0);
 }
 
 /** Squared hinge: max(0, 1 − m)²; dL/dz = −2·s·(1 − m) when m < 1. */
@@ -399,23 +333,7 @@ export function lossGradSquaredHinge(
   grad: usize, params: usize, X: usize, y: usize, idx: usize,
   start: i32, count: i32, d: i32, l2: f32,
 ): f64 {
-  zero(grad, d + 1);
-  const b = load<f32>(params + (<usize>d << 2));
-  let gb: f32 = 0;
-  let loss: f64 = 0;
-  for (let r = start, end = start + count; r < end; r++) {
-    const x = rowPtr(X, idx, r, d);
-    const s = signedLabel(y, idx, r);
-    const t = <f32>1 - s * (dot(params, x, d) + b);
-    if (t > 0) {
-      loss += <f64>t * <f64>t;
-      const e = <f32>-2 * s * t;
-      axpy(grad, e, x, d);
-      gb += e;
-    }
-  }
-  store<f32>(grad + (<usize>d << 2), gb);
-  return finish(grad, params, d, 1, count, l2, loss);
+  return rowLossGrad(ROW_SQUARED_HINGE, grad, params, X, y, idx, start, count, d, l2, 0);
 }
 
 /**
@@ -426,29 +344,7 @@ export function lossGradModifiedHuber(
   grad: usize, params: usize, X: usize, y: usize, idx: usize,
   start: i32, count: i32, d: i32, l2: f32,
 ): f64 {
-  zero(grad, d + 1);
-  const b = load<f32>(params + (<usize>d << 2));
-  let gb: f32 = 0;
-  let loss: f64 = 0;
-  for (let r = start, end = start + count; r < end; r++) {
-    const x = rowPtr(X, idx, r, d);
-    const s = signedLabel(y, idx, r);
-    const m = s * (dot(params, x, d) + b);
-    if (m >= <f32>1) continue;
-    let e: f32;
-    if (m >= <f32>-1) {
-      const t = <f32>1 - m;
-      loss += <f64>t * <f64>t;
-      e = <f32>-2 * s * t;
-    } else {
-      loss += -4 * <f64>m;
-      e = <f32>-4 * s;
-    }
-    axpy(grad, e, x, d);
-    gb += e;
-  }
-  store<f32>(grad + (<usize>d << 2), gb);
-  return finish(grad, params, d, 1, count, l2, loss);
+  return rowLossGrad(ROW_MODIFIED_HUBER, grad, params, X, y, idx, start, count, d, l2, 0);
 }
 
 /**
@@ -459,27 +355,7 @@ export function lossGradHuber(
   grad: usize, params: usize, X: usize, y: usize, idx: usize,
   start: i32, count: i32, d: i32, l2: f32, epsilon: f32,
 ): f64 {
-  zero(grad, d + 1);
-  const b = load<f32>(params + (<usize>d << 2));
-  let gb: f32 = 0;
-  let loss: f64 = 0;
-  for (let r = start, end = start + count; r < end; r++) {
-    const x = rowPtr(X, idx, r, d);
-    const res = dot(params, x, d) + b - labelAt(y, idx, r);
-    const a = Mathf.abs(res);
-    let e: f32;
-    if (a <= epsilon) {
-      loss += 0.5 * <f64>res * <f64>res;
-      e = res;
-    } else {
-      loss += <f64>epsilon * <f64>a - 0.5 * <f64>epsilon * <f64>epsilon;
-      e = res > 0 ? epsilon : -epsilon;
-    }
-    axpy(grad, e, x, d);
-    gb += e;
-  }
-  store<f32>(grad + (<usize>d << 2), gb);
-  return finish(grad, params, d, 1, count, l2, loss);
+  return rowLossGrad(ROW_HUBER, grad, params, X, y, idx, start, count, d, l2, epsilon);
 }
 
 /**
@@ -489,23 +365,5 @@ export function lossGradEpsilonInsensitive(
   grad: usize, params: usize, X: usize, y: usize, idx: usize,
   start: i32, count: i32, d: i32, l2: f32, epsilon: f32,
 ): f64 {
-  zero(grad, d + 1);
-  const b = load<f32>(params + (<usize>d << 2));
-  let gb: f32 = 0;
-  let loss: f64 = 0;
-  for (let r = start, end = start + count; r < end; r++) {
-    const x = rowPtr(X, idx, r, d);
-    const res = dot(params, x, d) + b - labelAt(y, idx, r);
-    if (res > epsilon) {
-      loss += <f64>res - <f64>epsilon;
-      axpy(grad, 1, x, d);
-      gb += 1;
-    } else if (res < -epsilon) {
-      loss += -<f64>res - <f64>epsilon;
-      axpy(grad, -1, x, d);
-      gb -= 1;
-    }
-  }
-  store<f32>(grad + (<usize>d << 2), gb);
-  return finish(grad, params, d, 1, count, l2, loss);
+  return rowLossGrad(ROW_EPSILON_INSENSITIVE, grad, params, X, y, idx, start, count, d, l2, epsilon);
 }

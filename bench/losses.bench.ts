@@ -9,11 +9,26 @@ import { Run } from '../src/runtime/run.js';
 
 export const name = 'losses';
 
+// y: which labels the loss reads; eps: the ε of Huber and epsilon-insensitive, about the residuals'
+// spread at the start, so both branches of each loss run.
 const KERNELS = [
-  { kernel: 'lossGradSquared', code: LOSS.squared, k: 1 },
-  { kernel: 'lossGradLogistic', code: LOSS.logistic, k: 1 },
-  { kernel: 'lossGradSoftmax', code: LOSS.softmax, k: 10 },
+  { kernel: 'lossGradSquared', code: LOSS.squared, k: 1, y: 'real', eps: 0 },
+  { kernel: 'lossGradLogistic', code: LOSS.logistic, k: 1, y: 'bin', eps: 0 },
+  { kernel: 'lossGradSoftmax', code: LOSS.softmax, k: 10, y: 'class', eps: 0 },
+  { kernel: 'lossGradHinge', code: LOSS.hinge, k: 1, y: 'bin', eps: 0 },
+  { kernel: 'lossGradSquaredHinge', code: LOSS.squaredHinge, k: 1, y: 'bin', eps: 0 },
+  { kernel: 'lossGradModifiedHuber', code: LOSS.modifiedHuber, k: 1, y: 'bin', eps: 0 },
+  { kernel: 'lossGradHuber', code: LOSS.huber, k: 1, y: 'real', eps: 0.5 },
+  { kernel: 'lossGradEpsilonInsensitive', code: LOSS.epsilonInsensitive, k: 1, y: 'real', eps: 0.5 },
 ] as const;
+
+// `npx tsx bench/losses.bench.ts --kernels Hinge,Huber`: only the kernels whose name contains one of the parts.
+function selected(): readonly (typeof KERNELS)[number][] {
+  const a = process.argv.find((s) => s.startsWith('--kernels'));
+  if (!a) return KERNELS;
+  const parts = (a.includes('=') ? a.split('=')[1] : process.argv[process.argv.indexOf(a) + 1]).split(',');
+  return KERNELS.filter((k) => parts.some((p) => k.kernel.includes(p)));
+}
 
 export async function run(o: RunOptions): Promise<Row[]> {
   const shapes: [number, number][] = o.quick ? [[1000, 10], [100000, 100]] : [[1000, 10], [10000, 100], [100000, 100], [1000000, 32]];
@@ -22,8 +37,8 @@ export async function run(o: RunOptions): Promise<Row[]> {
   for (const [n, d] of shapes) {
     const P = problem(n, d);
     const idx = iota(n);
-    for (const { kernel, code, k } of KERNELS) {
-      const y = code === LOSS.squared ? P.yReal : code === LOSS.logistic ? P.yBin : P.yClass;
+    for (const { kernel, code, k, y: labels, eps } of selected()) {
+      const y = labels === 'real' ? P.yReal : labels === 'bin' ? P.yBin : P.yClass;
       const nP = k * (d + 1);
       const params = vector(nP, 7, 0.1);
       const label = `${kernel} ${shape(n, d)}${k > 1 ? ` k=${k}` : ''}`;
@@ -34,7 +49,7 @@ export async function run(o: RunOptions): Promise<Row[]> {
       for (const be of bes) {
         const a = new Arena(be);
         const pX = a.f32(P.X), py = a.f32(y), pi = a.i32(idx), pp = a.f32(params), pg = a.f32(nP), ps = a.f32(k);
-        const desc = new Run(be, { loss: code, grads: pg, params: pp, X: pX, y: py, idx: pi, features: d, outputs: k, l2: 1e-4, scratch: ps });
+        const desc = new Run(be, { loss: code, grads: pg, params: pp, X: pX, y: py, idx: pi, features: d, outputs: k, l2: 1e-4, scratch: ps, lossParam: eps });
         const L = be.lossGrad(desc.ptr, 0, n);
         const got = [L, ...be.f32(pg, nP)];
         if (be.name === 'js') ref = got;

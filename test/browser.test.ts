@@ -19,7 +19,7 @@ import { trainInWorker, type WorkerJob } from '../src/worker/node.js';
 import { build as buildDemo } from '../demo/build.mjs';
 // @ts-expect-error plain ESM helpers without type declarations
 import { serve, ISOLATION_HEADERS } from '../demo/serve.mjs';
-import { CHROMIUM, launchChromium } from './_chromium.ts';
+import { CHROMIUM, launchChromium, pngColours } from './_chromium.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const ARTIFACTS = join(here, '..', 'test-results');
@@ -120,27 +120,6 @@ if (!existsSync(CHROMIUM)) {
       return !d.training && d.runs.length > 0 && d.runs.every((r: DemoRun) => r.result || r.error);
     }, null, { timeout, polling: 100 });
     return page.evaluate(() => (window as any).__demo.runs);
-  }
-
-  /** Distinct colours in a PNG, counted by the browser itself (no image library in Node). */
-  async function pngColours(page: Page, png: Buffer): Promise<{ distinct: number; dominant: number; width: number; height: number }> {
-    return page.evaluate(async (b64) => {
-      const img = new Image();
-      img.src = `data:image/png;base64,${b64}`;
-      await img.decode();
-      const c = document.createElement('canvas');
-      c.width = img.width;
-      c.height = img.height;
-      const g = c.getContext('2d')!;
-      g.drawImage(img, 0, 0);
-      const d = g.getImageData(0, 0, c.width, c.height).data;
-      const counts = new Map<number, number>();
-      for (let i = 0; i < d.length; i += 4) {
-        const k = (d[i] << 16) | (d[i + 1] << 8) | d[i + 2];
-        counts.set(k, (counts.get(k) ?? 0) + 1);
-      }
-      return { distinct: counts.size, dominant: Math.max(...counts.values()) / (d.length / 4), width: c.width, height: c.height };
-    }, png.toString('base64'));
   }
 
   test('demo: trains digits with full, stochastic and mini-batch side by side; charts fill; accuracy ≥ 0.9417; screenshot', async () => {

@@ -1,35 +1,18 @@
 // Pure-TS twins of assembly/losses.ts, same names and argument order; typed arrays replace pointers.
 // Each returns the mean loss over rows idx[start..start+count) plus (l2/2)‖W‖² and overwrites `grad`.
-import { dotF32, axpyF32, axpbyF32 } from './linalg.js';
-
-/** Every kernel's last step: scales the gradient by 1/m, adds l2·W, returns the mean loss plus (l2/2)‖W‖². */
-function finish(grad: Float32Array, params: Float32Array, nW: number, nB: number, count: number, l2: number, lossSum: number): number {
-  const inv = count > 0 ? 1 / count : 0;
-  axpbyF32(grad, inv, l2, params, nW);
-  for (let c = nW; c < nW + nB; c++) grad[c] *= inv;
-  const pen = l2 !== 0 ? 0.5 * l2 * dotF32(params, 0, params, 0, nW) : 0;
-  return (count > 0 ? lossSum / count : 0) + pen;
-}
+// The six linear-model row losses share one loop, in losses/rowloss.ts (as in assembly/).
+import { dotF32, axpyF32 } from './linalg.js';
+import { finish } from './losses/common.js';
+import {
+  ROW_SQUARED, ROW_HINGE, ROW_SQUARED_HINGE, ROW_MODIFIED_HUBER, ROW_HUBER, ROW_EPSILON_INSENSITIVE, rowLossGrad,
+} from './losses/rowloss.js';
 
 /** Squared error ½(w·x + b − y)², params = [w (d), b]. */
 export function lossGradSquared(
   grad: Float32Array, params: Float32Array, X: Float32Array, y: Float32Array, idx: Int32Array,
   start: number, count: number, d: number, l2: number,
 ): number {
-  grad.fill(0, 0, d + 1);
-  const b = params[d];
-  let gb = 0;
-  let loss = 0;
-  for (let r = start, end = start + count; r < end; r++) {
-    const row = idx[r];
-    const xo = row * d;
-    const e = dotF32(params, 0, X, xo, d) + b - y[row];
-    loss += 0.5 * e * e;
-    axpyF32(grad, 0, e, X, xo, d);
-    gb += e;
-  }
-  grad[d] = gb;
-  return finish(grad, params, d, 1, count, l2, loss);
+  return rowLossGrad(ROW_SQUARED, grad, params, X, y, idx, start, count, d, l2, 0);
 }
 
 /** Logistic loss log(1 + e^z) − y·z for y ∈ {0, 1}, stable for any finite z. */
@@ -102,23 +85,7 @@ export function lossGradHinge(
   grad: Float32Array, params: Float32Array, X: Float32Array, y: Float32Array, idx: Int32Array,
   start: number, count: number, d: number, l2: number,
 ): number {
-  grad.fill(0, 0, d + 1);
-  const b = params[d];
-  let gb = 0;
-  let loss = 0;
-  for (let r = start, end = start + count; r < end; r++) {
-    const row = idx[r];
-    const xo = row * d;
-    const s = 2 * y[row] - 1;
-    const m = s * (dotF32(params, 0, X, xo, d) + b);
-    if (m <= 1) {
-      loss += 1 - m;
-      axpyF32(grad, 0, -s, X, xo, d);
-      gb -= s;
-    }
-  }
-  grad[d] = gb;
-  return finish(grad, params, d, 1, count, l2, loss);
+  return rowLossGrad(ROW_HINGE, grad, params, X, y, idx, start, count, d, l2, 0);
 }
 
 /** Squared hinge max(0, 1 − m)²; dL/dz = −2s(1 − m) when m < 1. */
@@ -126,24 +93,7 @@ export function lossGradSquaredHinge(
   grad: Float32Array, params: Float32Array, X: Float32Array, y: Float32Array, idx: Int32Array,
   start: number, count: number, d: number, l2: number,
 ): number {
-  grad.fill(0, 0, d + 1);
-  const b = params[d];
-  let gb = 0;
-  let loss = 0;
-  for (let r = start, end = start + count; r < end; r++) {
-    const row = idx[r];
-    const xo = row * d;
-    const s = 2 * y[row] - 1;
-    const t = 1 - s * (dotF32(params, 0, X, xo, d) + b);
-    if (t > 0) {
-      loss += t * t;
-      const e = -2 * s * t;
-      axpyF32(grad, 0, e, X, xo, d);
-      gb += e;
-    }
-  }
-  grad[d] = gb;
-  return finish(grad, params, d, 1, count, l2, loss);
+  return rowLossGrad(ROW_SQUARED_HINGE, grad, params, X, y, idx, start, count, d, l2, 0);
 }
 
 /** Modified Huber: 0 (m ≥ 1), (1 − m)² (m ≥ −1), −4m; dL/dz = 0, −2s(1 − m), −4s. */
@@ -151,30 +101,7 @@ export function lossGradModifiedHuber(
   grad: Float32Array, params: Float32Array, X: Float32Array, y: Float32Array, idx: Int32Array,
   start: number, count: number, d: number, l2: number,
 ): number {
-  grad.fill(0, 0, d + 1);
-  const b = params[d];
-  let gb = 0;
-  let loss = 0;
-  for (let r = start, end = start + count; r < end; r++) {
-    const row = idx[r];
-    const xo = row * d;
-    const s = 2 * y[row] - 1;
-    const m = s * (dotF32(params, 0, X, xo, d) + b);
-    if (m >= 1) continue;
-    let e: number;
-    if (m >= -1) {
-      const t = 1 - m;
-      loss += t * t;
-      e = -2 * s * t;
-    } else {
-      loss += -4 * m;
-      e = -4 * s;
-    }
-    axpyF32(grad, 0, e, X, xo, d);
-    gb += e;
-  }
-  grad[d] = gb;
-  return finish(grad, params, d, 1, count, l2, loss);
+  return rowLossGrad(ROW_MODIFIED_HUBER, grad, params, X, y, idx, start, count, d, l2, 0);
 }
 
 /** Huber with threshold ε, r = z − y: ½r² (|r| ≤ ε) else ε|r| − ½ε²; dL/dz = r or ε·sign(r). */
@@ -182,28 +109,7 @@ export function lossGradHuber(
   grad: Float32Array, params: Float32Array, X: Float32Array, y: Float32Array, idx: Int32Array,
   start: number, count: number, d: number, l2: number, epsilon: number,
 ): number {
-  grad.fill(0, 0, d + 1);
-  const b = params[d];
-  let gb = 0;
-  let loss = 0;
-  for (let r = start, end = start + count; r < end; r++) {
-    const row = idx[r];
-    const xo = row * d;
-    const res = dotF32(params, 0, X, xo, d) + b - y[row];
-    const a = Math.abs(res);
-    let e: number;
-    if (a <= epsilon) {
-      loss += 0.5 * res * res;
-      e = res;
-    } else {
-      loss += epsilon * a - 0.5 * epsilon * epsilon;
-      e = res > 0 ? epsilon : -epsilon;
-    }
-    axpyF32(grad, 0, e, X, xo, d);
-    gb += e;
-  }
-  grad[d] = gb;
-  return finish(grad, params, d, 1, count, l2, loss);
+  return rowLossGrad(ROW_HUBER, grad, params, X, y, idx, start, count, d, l2, epsilon);
 }
 
 /** Epsilon-insensitive max(0, |r| − ε), r = z − y; dL/dz = sign(r) when |r| > ε. */
@@ -211,24 +117,5 @@ export function lossGradEpsilonInsensitive(
   grad: Float32Array, params: Float32Array, X: Float32Array, y: Float32Array, idx: Int32Array,
   start: number, count: number, d: number, l2: number, epsilon: number,
 ): number {
-  grad.fill(0, 0, d + 1);
-  const b = params[d];
-  let gb = 0;
-  let loss = 0;
-  for (let r = start, end = start + count; r < end; r++) {
-    const row = idx[r];
-    const xo = row * d;
-    const res = dotF32(params, 0, X, xo, d) + b - y[row];
-    if (res > epsilon) {
-      loss += res - epsilon;
-      axpyF32(grad, 0, 1, X, xo, d);
-      gb += 1;
-    } else if (res < -epsilon) {
-      loss += -res - epsilon;
-      axpyF32(grad, 0, -1, X, xo, d);
-      gb -= 1;
-    }
-  }
-  grad[d] = gb;
-  return finish(grad, params, d, 1, count, l2, loss);
+  return rowLossGrad(ROW_EPSILON_INSENSITIVE, grad, params, X, y, idx, start, count, d, l2, epsilon);
 }
