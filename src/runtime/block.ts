@@ -22,14 +22,21 @@ const registry = typeof FinalizationRegistry === 'function'
 const undisposed = new WeakMap<Backend, number>();
 /** Live bytes past which one warning names an allocation site: a quarter of a wasm32 memory. */
 export const UNDISPOSED_WARN_BYTES = 2 ** 30;
+let warnAt = UNDISPOSED_WARN_BYTES;
 let warned = false;
+
+/** @internal Tests lower the threshold and re-arm the warning. */
+export function setUndisposedWarning(bytes: number): void {
+  warnAt = bytes;
+  warned = false;
+}
 
 /**
  * Warns once per process when the blocks alive in one backend pass {@link UNDISPOSED_WARN_BYTES}, naming
  * the allocation that crossed it: the usual cause is objects dropped without dispose() in a loop.
  */
 function warnUndisposed(backend: Backend, live: number): void {
-  if (warned || live < UNDISPOSED_WARN_BYTES) return;
+  if (warned || live < warnAt) return;
   warned = true;
   const site = (new Error().stack ?? '').split('\n').slice(3, 8).map((l) => l.trim()).join(' <- ');
   console.warn(`descent: ${(live / 2 ** 30).toFixed(2)} GiB of ${backend.name} memory is held by datasets, models ` +
