@@ -397,6 +397,16 @@ export class Dataset {
         }
       }
     }
+    // Checked before writing: a tiny std (1e-40) would turn values into ±Infinity, half-way through the data.
+    for (let r = 0; r < this.rows; r++) {
+      for (let c = 0; c < d; c++) {
+        const s = stats.std[c] > 0 ? stats.std[c] : 1;
+        const v = Math.fround((x[r * d + c] - stats.mean[c]) / s);
+        if (!(Math.abs(v) <= F32_MAX)) {
+          throw new DataError(`standardize: row ${r}, column ${c} becomes ${v} (std ${stats.std[c]} is too small for float32)`, { row: r, column: c });
+        }
+      }
+    }
     for (let r = 0; r < this.rows; r++) {
       for (let c = 0; c < d; c++) {
         const s = stats.std[c] > 0 ? stats.std[c] : 1;

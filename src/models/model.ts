@@ -113,7 +113,13 @@ export class Model implements Trainable {
 
   /** Rebuilds a model saved by {@link Model.toJSON} (a parsed object or its JSON text) on the current backend. */
   static fromJSON(json: ModelJSON | string): Model {
-    const o = (typeof json === 'string' ? JSON.parse(json) : json) as ModelJSON;
+    let o: ModelJSON;
+    try {
+      o = (typeof json === 'string' ? JSON.parse(json) : json) as ModelJSON;
+    } catch (e) {
+      // Text from a file or a network: a SyntaxError here is bad input, reported as the other shape errors.
+      throw new ShapeError(`fromJSON: not JSON (${String((e as Error).message).slice(0, 120)})`);
+    }
     if (o === null || typeof o !== 'object' || o.format !== 'descent-model') {
       throw new ShapeError('fromJSON: not a descent model (format must be "descent-model")');
     }
