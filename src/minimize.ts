@@ -3,7 +3,8 @@
 // tools run as kernels on the backend. There is no data set and no epoch here: every step is one
 // "epoch" of one batch for the schedules, so per-epoch schedules (step, exponential, cosine, plateau)
 // advance once per step.
-import { HyperParameterError, ShapeError } from './errors.js';
+import { DataError, HyperParameterError, ShapeError } from './errors.js';
+import { F32_MAX, badValue } from './data/dataset.js';
 import { Block, disposeAll } from './runtime/block.js';
 import { backend } from './runtime/index.js';
 import { Optimizer, resolveOptimizer, type OptimizerOptions } from './optim/index.js';
@@ -100,11 +101,13 @@ export function minimize(fg: ObjectiveFn, x0: ArrayLike<number>, options: Minimi
     throw new ShapeError('minimize: x0 must be a non-empty array of numbers');
   }
   for (let i = 0; i < x0.length; i++) {
-    if (typeof x0[i] !== 'number' || !Number.isFinite(x0[i])) throw new ShapeError(`minimize: x0[${i}] is ${x0[i]}, must be finite`);
+    const v = x0[i] as unknown;
+    // The data rule: numbers only, finite, float32-representable (x lives in float32).
+    if (typeof v !== 'number' || !(Math.abs(v) <= F32_MAX)) throw new DataError(`minimize: x0[${i}] is ${badValue(v)}`, { column: i });
   }
   if (options === null || typeof options !== 'object') throw new HyperParameterError('options', `must be an object, got ${show(options)}`);
   onlyKeys('options', options, KEYS);
-  const resolved = resolveOptimizer(options.optimizer ?? { name: 'adam', lr: 0.01 });
+  const resolved = resolveOptimizer(options.optimizer === undefined ? { name: 'adam', lr: 0.01 } : options.optimizer);
   const maxSteps = int('maxSteps', options.maxSteps, 1000, 1);
   const tol = options.tol === undefined ? undefined : num('tol', options.tol, 0, { min: 0 });
   const nIterNoChange = int('nIterNoChange', options.nIterNoChange, 1, 1);
@@ -147,11 +150,21 @@ export function minimize(fg: ObjectiveFn, x0: ArrayLike<number>, options: Minimi
     rng = new Block(be, 'f64', 4);
     rng.view.set(noise ? new Rng(noise.seed).state : [0, 0, 0, 0]);
     opt.params.set(Float32Array.from(x0));
+    // fg gets arrays in JavaScript memory, copied to and from the backend around the call: an objective
+    // that allocates in the backend (a dataset, a model) may grow WASM memory, which detaches every view
+    // taken before, and its gradient writes into such a view would be lost.
+    const xs = new Float32Array(n), gs = new Float32Array(n);
+    const evaluate = (): number => {
+      xs.set(opt.params);
+      gs.fill(0);
+      const f = fg(xs, gs);
+      opt.grads.set(gs);
+      return f;
+    };
     const last = opt.params.slice();
     let lastLoss = NaN;
     for (let t = 0; t < maxSteps; t++) {
-      opt.grads.fill(0);
-      const loss = fg(opt.params, opt.grads);
+      const loss = evaluate();
       if (typeof loss !== 'number' || !Number.isFinite(loss) || !allFinite(opt.grads)) {
         stopReason = 'diverged';
         break;
@@ -201,8 +214,7 @@ export function minimize(fg: ObjectiveFn, x0: ArrayLike<number>, options: Minimi
       loss = lastLoss;
     } else {
       // f at the returned point: one more evaluation, not counted as a step.
-      opt.grads.fill(0);
-      loss = fg(opt.params, opt.grads);
+      loss = evaluate();
       x = Float64Array.from(opt.params);
       if (!Number.isFinite(loss)) {
         stopReason = 'diverged';

@@ -4,13 +4,13 @@
 // a window of an index array) with the rows in arrival order, so k partial fits over the batches of
 // one epoch give bit for bit the parameters of one epoch of train() with shuffle: false, the same
 // batch size and the same optimizer.
-import { DataError, HyperParameterError } from './errors.js';
+import { DataError, DisposedError, HyperParameterError } from './errors.js';
 import { Block, disposeAll } from './runtime/block.js';
 import { Run } from './runtime/run.js';
 import { Rng } from './rng.js';
 import { Optimizer, resolveOptimizer, type OptimizerOptions } from './optim/index.js';
 import { int, num, onlyKeys, show } from './validate.js';
-import { Dataset } from './data/dataset.js';
+import { Dataset, F32_MAX } from './data/dataset.js';
 import type { Evaluation, Trainable } from './models/trainable.js';
 import { shuffleBatches } from './data/shuffle.js';
 import type { Batch, BatchSource } from './data/batch.js';
@@ -67,12 +67,15 @@ export class PartialFitter {
   constructor(model: Trainable, options: PartialFitOptions = {}) {
     if (options === null || typeof options !== 'object') throw new HyperParameterError('options', `must be an object, got ${show(options)}`);
     onlyKeys('options', options, KEYS);
-    const resolved = resolveOptimizer(options.optimizer ?? { name: 'sgd', lr: 0.01 });
+    const resolved = resolveOptimizer(options.optimizer === undefined ? { name: 'sgd', lr: 0.01 } : options.optimizer);
     this.l2 = num('l2', options.l2, 0, { min: 0 });
-    const b = options.batch ?? 'full';
+    const b = options.batch === undefined ? 'full' : options.batch;
     this.batchSize = b === 'full' ? undefined : int('batch', b, 1, 1);
     const dropSeed = int('seed', options.seed, 0, 0, 0xffffffff);
-    if (model.disposed) throw new HyperParameterError('model', 'was disposed');
+    if (model === null || typeof model !== 'object' || !(model.paramsBlock instanceof Block)) {
+      throw new HyperParameterError('model', `must be a model (linear, logistic, softmax…), got ${show(model)}`);
+    }
+    if (model.disposed) throw new DisposedError(`the ${model.kind} model was disposed`);
     this.model = model;
     this.opt = new Optimizer(resolved, model.size, model.paramsBlock);
     let scratch: Block<'f32'> | undefined;
@@ -86,6 +89,13 @@ export class PartialFitter {
       throw e;
     }
     this.scratch = scratch;
+    // Freed with the model (Model.dispose), not at the next garbage collection.
+    (model as { attached?: Set<{ dispose(): void }> }).attached?.add(this);
+  }
+
+  /** True once dispose() ran (directly, or through the model's dispose()). */
+  get disposed(): boolean {
+    return this.run.block.disposed;
   }
 
   /** The learning rate the next step uses (set it between calls for a schedule). */
@@ -130,7 +140,8 @@ export class PartialFitter {
       if (batch === null || typeof batch !== 'object' || !('x' in batch) || !('y' in batch)) {
         throw new HyperParameterError('batch', `must be a Dataset or { x, y }, got ${show(batch)}`);
       }
-      ds = Dataset.fromArrays(batch.x, batch.y, { features: model.features });
+      // On the model's backend, whatever init() chose since the model was made.
+      ds = Dataset.fromArraysOn(model.paramsBlock.backend, batch.x, batch.y, { features: model.features });
       owned = true;
     }
     try {
@@ -149,7 +160,8 @@ export class PartialFitter {
       for (let b = 0; b < done; b++) sum += lv[b] * Math.min(bs, n - b * bs);
       const loss = done === nb ? sum / n : lv[done];
       const params = model.paramsBlock.view;
-      let finite = done === nb && Number.isFinite(loss);
+      // Past the float32 range counts as divergence on every backend (the js twins compute in f64).
+      let finite = done === nb && Math.abs(loss) <= F32_MAX;
       for (let i = 0; finite && i < params.length; i++) finite = Number.isFinite(params[i]);
       if (!finite) {
         params.set(before[0] as Float32Array);
@@ -168,6 +180,7 @@ export class PartialFitter {
 
   /** Frees the optimizer state and buffers (not the model); safe to call twice. */
   dispose(): void {
+    (this.model as { attached?: Set<unknown> }).attached?.delete(this);
     this.opt.dispose();
     disposeAll(this.idx, this.losses, this.scratch);
     this.run.dispose();
@@ -185,9 +198,19 @@ const fitters = new WeakMap<Trainable, { fitter: PartialFitter; options: string 
  */
 export function partialFit(model: Trainable, batch: Dataset | Batch, options?: PartialFitOptions): PartialFitResult {
   let entry = fitters.get(model);
-  const key = JSON.stringify(options ?? {});
+  let key: string;
+  try {
+    key = JSON.stringify(options ?? {});
+  } catch {
+    throw new HyperParameterError('options', 'must be plain data (numbers, strings, booleans, objects)');
+  }
   if (entry && options !== undefined && key !== entry.options) {
     throw new HyperParameterError('options', 'differ from the first partialFit call on this model; call resetPartialFit(model) to start over with new options');
+  }
+  // A fitter whose model was disposed was freed with it: start afresh (and fail as a disposed model does).
+  if (entry && entry.fitter.disposed) {
+    fitters.delete(model);
+    entry = undefined;
   }
   if (!entry) {
     entry = { fitter: new PartialFitter(model, options), options: key };
@@ -333,7 +356,7 @@ export interface StreamEvaluation extends Evaluation {
 export async function evaluateStream(model: Trainable, source: BatchSource): Promise<StreamEvaluation> {
   let rows = 0, lossSum = 0, correct = 0, ssRes = 0, ySum = 0, ySq = 0;
   for await (const batch of source) {
-    const ds = batch instanceof Dataset ? batch : Dataset.fromArrays(batch.x, batch.y, { features: model.features });
+    const ds = batch instanceof Dataset ? batch : Dataset.fromArraysOn(model.paramsBlock.backend, batch?.x, batch?.y, { features: model.features });
     try {
       const e = model.evaluate(ds);
       const n = ds.rows;

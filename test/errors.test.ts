@@ -65,7 +65,7 @@ for (const name of BACKENDS) {
       ['NaN lr', t(lg, bin, { optimizer: { name: 'sgd', lr: NaN } }), HyperParameterError, /optimizer.lr: must be a finite number, got NaN/],
       ['beta1 = 1', t(lg, bin, { optimizer: { name: 'adam', betas: [1, 0.999] } }), HyperParameterError, /optimizer.betas\[0\]: must be < 1, got 1/],
       ['beta2 < 0', t(lg, bin, { optimizer: { name: 'adamw', betas: [0.9, -0.1] } }), HyperParameterError, /optimizer.betas\[1\]: must be ≥ 0/],
-      ['eps = 0', t(lg, bin, { optimizer: { name: 'adam', eps: 0 } }), HyperParameterError, /optimizer.eps: must be > 0, got 0/],
+      ['eps < 0', t(lg, bin, { optimizer: { name: 'adam', eps: -1e-8 } }), HyperParameterError, /optimizer.eps: must be ≥ 0, got -1e-8/],
       ['momentum < 0', t(lg, bin, { optimizer: { name: 'sgd', momentum: -0.5 } }), HyperParameterError, /optimizer.momentum: must be ≥ 0/],
       ['nesterov without momentum', t(lg, bin, { optimizer: { name: 'sgd', nesterov: true } }), HyperParameterError, /optimizer.nesterov: Nesterov momentum requires momentum > 0/],
       ['snake_case key', t(lg, bin, { optimizer: { name: 'adam', weight_decay: 0.1 } as any }), HyperParameterError, /optimizer.weight_decay: unknown option/],

@@ -1,7 +1,7 @@
 // minimize(fg, x0): any objective written in JS, with every optimizer of the registry and every schedule.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { minimize, optimizerNames, HyperParameterError, ShapeError, type ScheduleOptions } from '../src/index.ts';
+import { minimize, optimizerNames, DataError, HyperParameterError, ShapeError, type ScheduleOptions } from '../src/index.ts';
 import { BACKENDS, use } from './toolkit-helpers.ts';
 
 /** The chained Rosenbrock function (scipy.optimize.rosen), minimum 0 at x = (1, …, 1). */
@@ -101,7 +101,8 @@ for (const b of BACKENDS) {
 test('bad input is refused before anything runs', async () => {
   await use('js');
   assert.throws(() => minimize(quad, []), (e: unknown) => e instanceof ShapeError);
-  assert.throws(() => minimize(quad, [1, NaN]), (e: unknown) => e instanceof ShapeError);
+  // x0 follows the data rule: a DataError naming the position (it was a ShapeError before hardening).
+  assert.throws(() => minimize(quad, [1, NaN]), (e: unknown) => e instanceof DataError && (e as DataError).column === 1);
   assert.throws(() => minimize(null as never, [1]), (e: unknown) => e instanceof HyperParameterError);
   const bad: [object, string][] = [
     [{ maxSteps: 0 }, 'maxSteps'], [{ clipNorm: 0 }, 'clipNorm'], [{ clipValue: -1 }, 'clipValue'],

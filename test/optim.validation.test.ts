@@ -49,12 +49,12 @@ const BAD: [string, unknown, string][] = [
   ['three betas', { name: 'nadam', betas: [0.9, 0.999, 0.5] }, 'optimizer.betas'],
   ['betas as a number', { name: 'radam', betas: 0.9 }, 'optimizer.betas'],
   ['betas as an object', { name: 'adamax', betas: { 0: 0.9, 1: 0.999 } }, 'optimizer.betas'],
-  // eps: must be > 0 (PyTorch accepts 0, which divides 0 by 0 for a zero gradient).
-  ['eps = 0 (Adam)', { name: 'adam', eps: 0 }, 'optimizer.eps'],
+  // eps: must be ≥ 0, as PyTorch (0 is accepted there too; a zero gradient then divides 0 by 0 and the run diverges).
+  ['negative eps (Adam)', { name: 'adam', eps: -1e-8 }, 'optimizer.eps'],
   ['negative eps (Adagrad)', { name: 'adagrad', eps: -1e-10 }, 'optimizer.eps'],
-  ['eps = 0 (Adadelta)', { name: 'adadelta', eps: 0 }, 'optimizer.eps'],
+  ['negative eps (Adadelta)', { name: 'adadelta', eps: -1e-6 }, 'optimizer.eps'],
   ['negative eps (RMSprop)', { name: 'rmsprop', eps: -1e-8 }, 'optimizer.eps'],
-  ['eps = 0 (Adamax)', { name: 'adamax', eps: 0 }, 'optimizer.eps'],
+  ['negative eps (Adamax)', { name: 'adamax', eps: -1 }, 'optimizer.eps'],
   ['NaN eps (NAdam)', { name: 'nadam', eps: NaN }, 'optimizer.eps'],
   ['infinite eps (RAdam)', { name: 'radam', eps: Infinity }, 'optimizer.eps'],
   // Lion.

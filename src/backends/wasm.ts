@@ -42,6 +42,9 @@ export function wasmBytes(name: 'wasm-simd' | 'wasm-scalar'): Uint8Array<ArrayBu
   return out;
 }
 
+/** The largest single allocation a wasm32 memory could hold: 4 GiB less the 64 KiB page of static data. */
+const WASM_MAX_ALLOC = 2 ** 32 - 2 ** 16;
+
 const modules = new Map<string, Promise<WebAssembly.Module>>();
 
 let simdCache: boolean | undefined;
@@ -109,6 +112,10 @@ export async function createWasmBackend(name: 'wasm-simd' | 'wasm-scalar'): Prom
     name: name as BackendName,
     sha256: sha,
     alloc(bytes) {
+      // Checked before the call: the export takes a u32, so a larger size would wrap to a small one.
+      if (!(Number.isSafeInteger(bytes) && bytes >= 0 && bytes <= WASM_MAX_ALLOC)) {
+        throw new DescentError('E_MEMORY', `${name}: cannot allocate ${bytes} bytes: a WebAssembly (wasm32) memory holds at most 4 GiB (${2 ** 32} bytes)`);
+      }
       const size = Math.max(16, Math.ceil(bytes / 16) * 16);
       let p: number;
       try {

@@ -1,7 +1,8 @@
 // A Dataset holds a row-major f32 matrix X (rows × features) and f32 targets y in backend memory,
 // validated once on the way in so the kernels never meet a NaN, an Infinity or a ragged row.
-import { DataError, HyperParameterError, ShapeError } from '../errors.js';
-import { backend } from '../runtime/index.js';
+import { DataError, DisposedError, HyperParameterError, ShapeError } from '../errors.js';
+import { backend, type Backend } from '../runtime/index.js';
+import { int, onlyKeys, show } from '../validate.js';
 import { Block, disposeAll } from '../runtime/block.js';
 import { Rng } from '../rng.js';
 import { parseCSV } from './csv.js';
@@ -38,55 +39,97 @@ export interface DatasetMeta {
 /** Options of {@link Dataset.fromCSV}: the CSV reading options (see {@link CSVOptions}). */
 export type FromCSVOptions = CSVOptions;
 
+/** The largest finite float32 (2¹²⁸ − 2¹⁰⁴): anything larger in magnitude would be stored as ±Infinity. */
+export const F32_MAX = 3.4028234663852886e38;
+
 /**
- * Turns a matrix into a flat Float32Array of rows × features, checking shape and finiteness.
- * Throws ShapeError / DataError before allocating anything in backend memory.
+ * Why a value cannot be stored as data (a short phrase naming it), or null when it can: numbers only (no
+ * strings, booleans, null, arrays or bigints, which JavaScript would coerce), finite, within float32 range.
+ */
+export function badValue(v: unknown): string | null {
+  if (typeof v !== 'number') return `${typeof v === 'bigint' ? `${v}n (a bigint)` : show(v)}, not a number`;
+  if (Number.isNaN(v) || !Number.isFinite(v)) return `${v}; values must be finite`;
+  if (Math.abs(v) > F32_MAX) return `${v}, which overflows float32 (|v| ≤ ${F32_MAX})`;
+  return null;
+}
+
+function badCell(what: string, r: number, c: number, why: string): DataError {
+  return new DataError(`${what}: row ${r}, column ${c} is ${why}`, { row: r, column: c });
+}
+
+/**
+ * Turns a matrix into a flat Float32Array of rows × features, checking shape and values (numbers only,
+ * finite, float32-representable). Throws ShapeError / DataError before allocating anything in backend memory.
  */
 export function toFlatMatrix(x: Matrix, features: number | undefined, what = 'x'): { data: Float32Array; rows: number; features: number } {
   if (x === null || typeof x !== 'object' || typeof (x as ArrayLike<unknown>).length !== 'number') {
     throw new ShapeError(`${what} must be a Float32Array (row-major) or an array of rows`);
   }
-  const first = (x as ArrayLike<unknown>)[0] as ArrayLike<number> | number | undefined;
+  if (features !== undefined && !(Number.isInteger(features) && features >= 1)) {
+    throw new ShapeError(`${what}: features must be a positive integer, got ${show(features)}`);
+  }
+  const first = (x as ArrayLike<unknown>)[0] as ArrayLike<unknown> | number | undefined;
   let data: Float32Array;
   let rows: number;
   let d: number;
   if (typeof first === 'object' && first !== null) {
-    const xr = x as ArrayLike<ArrayLike<number>>;
+    const xr = x as ArrayLike<ArrayLike<unknown>>;
     rows = xr.length;
-    d = features ?? first.length ?? 0;
+    d = features ?? first.length;
+    if (!Number.isInteger(d) || d < 1) throw new ShapeError(`${what}: row 0 must hold at least one value, got ${show(first.length)}`);
     if (features !== undefined && first.length !== features) {
       throw new ShapeError(`${what}: row 0 has ${first.length} values, expected features = ${features}`);
     }
     data = new Float32Array(rows * d);
     for (let r = 0; r < rows; r++) {
       const row = xr[r];
-      if (!row || row.length !== d) {
-        throw new ShapeError(`${what}: row ${r} has ${row?.length ?? 0} values, expected ${d} (as row 0)`);
+      if (row === null || typeof row !== 'object' || row.length !== d) {
+        throw new ShapeError(`${what}: row ${r} has ${(row as ArrayLike<unknown> | null)?.length ?? 0} values, expected ${d} (as row 0)`);
       }
-      for (let c = 0; c < d; c++) data[r * d + c] = row[c];
+      for (let c = 0; c < d; c++) {
+        const v = row[c];
+        // One comparison covers NaN, ±Infinity and float32 overflow; the type check refuses coercion.
+        if (typeof v !== 'number' || !(Math.abs(v) <= F32_MAX)) throw badCell(what, r, c, badValue(v)!);
+        data[r * d + c] = v;
+      }
     }
   } else {
-    const flat = x as ArrayLike<number>;
+    const flat = x as ArrayLike<unknown>;
     if (features === undefined) throw new ShapeError(`${what}: a flat array needs { features }`);
     d = features;
     if (flat.length % d !== 0) {
       throw new ShapeError(`${what}: length ${flat.length} is not a multiple of features = ${d}`);
     }
     rows = flat.length / d;
-    data = flat instanceof Float32Array ? flat : Float32Array.from(flat);
-  }
-  if (!Number.isInteger(d) || d < 1) throw new ShapeError(`${what}: features must be a positive integer, got ${d}`);
-  for (let i = 0; i < data.length; i++) {
-    if (!Number.isFinite(data[i])) {
-      const r = Math.floor(i / d);
-      const c = i % d;
-      // Report what the caller gave, not its f32 rounding (1e39 overflows to Infinity in f32).
-      const src = (x as ArrayLike<unknown>)[0] !== undefined && typeof first === 'object'
-        ? (x as ArrayLike<ArrayLike<number>>)[r][c] : (x as ArrayLike<number>)[i];
-      throw new DataError(`${what}: row ${r}, column ${c} is ${src}${Number.isFinite(src) ? ' (overflows float32)' : ''}; values must be finite`, { row: r, column: c });
+    data = flat instanceof Float32Array ? flat : new Float32Array(flat.length);
+    for (let i = 0; i < flat.length; i++) {
+      const v = flat[i];
+      if (typeof v !== 'number' || !(Math.abs(v) <= F32_MAX)) throw badCell(what, Math.floor(i / d), i % d, badValue(v)!);
+      if (data !== flat) data[i] = v;
     }
   }
   return { data, rows, features: d };
+}
+
+/**
+ * Checks targets (one number per row, as the features: numbers only, finite, float32-representable) and
+ * copies them into a Float32Array. `column` is the label column reported in a DataError (the feature count).
+ */
+export function toTargets(y: unknown, rows: number, column: number, what = 'y'): Float32Array {
+  if (y === null || typeof y !== 'object' || typeof (y as ArrayLike<unknown>).length !== 'number') {
+    throw new ShapeError(`${what} must be an array of numbers, one per row`);
+  }
+  const ya = y as ArrayLike<unknown>;
+  if (ya.length !== rows) throw new ShapeError(`${what} has ${ya.length} values but x has ${rows} rows`);
+  const out = new Float32Array(rows);
+  for (let r = 0; r < rows; r++) {
+    const v = ya[r];
+    if (typeof v !== 'number' || !(Math.abs(v) <= F32_MAX)) {
+      throw new DataError(`${what}: row ${r} is ${badValue(v)}; targets must be finite numbers`, { row: r, column });
+    }
+    out[r] = v;
+  }
+  return out;
 }
 
 function baseName(path: string): string {
@@ -150,8 +193,7 @@ export class Dataset {
     return { X: this.xBlock.ptr, y: this.yBlock.ptr };
   }
 
-  private constructor(x: Float32Array, y: Float32Array, rows: number, features: number, meta: DatasetMeta = {}) {
-    const be = backend();
+  private constructor(be: Backend, x: Float32Array, y: Float32Array, rows: number, features: number, meta: DatasetMeta = {}) {
     this.rows = rows;
     this.features = features;
     if (meta.featureNames) this.featureNames = Object.freeze([...meta.featureNames]);
@@ -178,20 +220,19 @@ export class Dataset {
    * Every value must be finite; errors name the row and column.
    */
   static fromArrays(x: Matrix, y: ArrayLike<number>, options: FromArraysOptions = {}): Dataset {
+    return Dataset.fromArraysOn(backend(), x, y, options);
+  }
+
+  /**
+   * @internal {@link fromArrays} on a given backend: objects derived from a model or a dataset (a batch
+   * of partialFit, a stream's batch) are made on that object's backend, not the current one.
+   */
+  static fromArraysOn(be: Backend, x: Matrix, y: ArrayLike<number>, options: FromArraysOptions = {}): Dataset {
+    if (options === null || typeof options !== 'object') throw new HyperParameterError('options', `must be an object, got ${show(options)}`);
+    onlyKeys('options', options, ['features', 'featureNames', 'targetName', 'classes', 'imageShape']);
     const m = toFlatMatrix(x, options.features);
     if (m.rows === 0) throw new ShapeError('x has zero rows; a dataset needs at least one sample');
-    if (y === null || typeof y !== 'object' || typeof y.length !== 'number') {
-      throw new ShapeError('y must be an array of numbers, one per row');
-    }
-    if (y.length !== m.rows) throw new ShapeError(`y has ${y.length} values but x has ${m.rows} rows`);
-    const yf = new Float32Array(m.rows);
-    for (let r = 0; r < m.rows; r++) {
-      const v = y[r];
-      if (typeof v !== 'number' || !Number.isFinite(v) || !Number.isFinite(Math.fround(v))) {
-        throw new DataError(`y: row ${r} is ${v}; targets must be finite numbers`, { row: r, column: m.features });
-      }
-      yf[r] = v;
-    }
+    const yf = toTargets(y, m.rows, m.features);
     const meta = checkMeta(options, m.features);
     if (meta.classes) {
       const k = meta.classes.length;
@@ -201,7 +242,7 @@ export class Dataset {
         }
       }
     }
-    return new Dataset(m.data, yf, m.rows, m.features, meta);
+    return new Dataset(be, m.data, yf, m.rows, m.features, meta);
   }
 
   /**
@@ -277,6 +318,10 @@ export class Dataset {
 
   /** A new dataset of the given rows, in that order. */
   subset(rows: ArrayLike<number>): Dataset {
+    if (rows === null || typeof rows !== 'object' || typeof rows.length !== 'number') {
+      throw new ShapeError(`subset: rows must be an array of row indices, got ${show(rows)}`);
+    }
+    if (this.xBlock.disposed) throw new DisposedError('the dataset was disposed');
     const d = this.features;
     const xs = this.xBlock.view;
     const ys = this.yBlock.view;
@@ -289,7 +334,8 @@ export class Dataset {
       y[i] = ys[r];
     }
     if (rows.length === 0) throw new ShapeError('subset: zero rows');
-    return new Dataset(x, y, rows.length, d, this.meta);
+    // On this dataset's backend, whatever init() chose since: split halves must train with models made beside it.
+    return new Dataset(this.xBlock.backend, x, y, rows.length, d, this.meta);
   }
 
   /**
@@ -299,6 +345,8 @@ export class Dataset {
   split(options: { every: number } | { testFraction: number; seed?: number }): { train: Dataset; test: Dataset } {
     const trainRows: number[] = [];
     const testRows: number[] = [];
+    if (options === null || typeof options !== 'object') throw new HyperParameterError('split', `must be { every } or { testFraction, seed? }, got ${show(options)}`);
+    onlyKeys('split', options, 'every' in options ? ['every'] : ['testFraction', 'seed']);
     if ('every' in options) {
       const k = options.every;
       if (!Number.isInteger(k) || k < 2) throw new ShapeError(`split: every must be an integer ≥ 2, got ${k}`);
@@ -307,7 +355,7 @@ export class Dataset {
       const f = options.testFraction;
       if (!(f > 0 && f < 1)) throw new ShapeError(`split: testFraction must be in (0, 1), got ${f}`);
       const order = Array.from({ length: this.rows }, (_, i) => i);
-      new Rng(options.seed ?? 0).shuffle(order);
+      new Rng(int('split.seed', options.seed, 0, 0, 0xffffffff)).shuffle(order);
       const nTest = Math.round(f * this.rows);
       testRows.push(...order.slice(0, nTest).sort((a, b) => a - b));
       trainRows.push(...order.slice(nTest).sort((a, b) => a - b));
@@ -334,9 +382,30 @@ export class Dataset {
    * A constant feature (std 0) is only centred, as scikit-learn does.
    */
   standardize(stats: { mean: ArrayLike<number>; std: ArrayLike<number> }): this {
+    if (stats === null || typeof stats !== 'object' || !stats.mean || !stats.std) {
+      throw new ShapeError('standardize: statistics must be { mean, std }, as stats() returns');
+    }
     const d = this.features, x = this.xBlock.view;
     if (stats.mean.length !== d || stats.std.length !== d) {
       throw new ShapeError(`standardize: statistics have ${stats.mean.length} features, dataset has ${d}`);
+    }
+    for (let c = 0; c < d; c++) {
+      // A NaN or infinite statistic would silently turn every value of the column into garbage.
+      for (const [name, v] of [['mean', stats.mean[c]], ['std', stats.std[c]]] as const) {
+        if (typeof v !== 'number' || !(Math.abs(v) <= F32_MAX) || (name === 'std' && v < 0)) {
+          throw new DataError(`standardize: ${name}[${c}] is ${show(v)}; it must be a finite number${name === 'std' ? ' ≥ 0' : ''}`, { column: c });
+        }
+      }
+    }
+    // Checked before writing: a tiny std (1e-40) would turn values into ±Infinity, half-way through the data.
+    for (let r = 0; r < this.rows; r++) {
+      for (let c = 0; c < d; c++) {
+        const s = stats.std[c] > 0 ? stats.std[c] : 1;
+        const v = Math.fround((x[r * d + c] - stats.mean[c]) / s);
+        if (!(Math.abs(v) <= F32_MAX)) {
+          throw new DataError(`standardize: row ${r}, column ${c} becomes ${v} (std ${stats.std[c]} is too small for float32)`, { row: r, column: c });
+        }
+      }
     }
     for (let r = 0; r < this.rows; r++) {
       for (let c = 0; c < d; c++) {

@@ -1,3 +1,4 @@
+import { onlyKeys } from '../validate.js';
 import { Model, type RegressionLoss } from './model.js';
 
 /** Options of {@link linear}. */
@@ -15,5 +16,7 @@ export interface LinearOptions {
  * or epsilon-insensitive loss (scikit-learn's SGDRegressor losses). Parameters start at zero.
  */
 export function linear(options: LinearOptions): Model {
+  // A typo such as `epslion` must not silently train with the default.
+  if (options !== null && typeof options === 'object') onlyKeys('linear', options, ['features', 'loss', 'epsilon']);
   return new Model('linear', options?.features, 1, { loss: options?.loss, epsilon: options?.epsilon });
 }

@@ -1,3 +1,4 @@
+import { onlyKeys } from '../validate.js';
 import { Model, type ClassifierLoss } from './model.js';
 
 /** Options of {@link logistic}. */
@@ -15,5 +16,7 @@ export interface LogisticOptions {
  * Parameters start at zero.
  */
 export function logistic(options: LogisticOptions): Model {
+  // A typo such as `epslion` must not silently train with the default.
+  if (options !== null && typeof options === 'object') onlyKeys('logistic', options, ['features', 'loss']);
   return new Model('logistic', options?.features, 1, { loss: options?.loss });
 }

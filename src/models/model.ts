@@ -8,7 +8,7 @@ import { Run } from '../runtime/run.js';
 import { accuracyScore, r2Score } from './metrics.js';
 import type { Evaluation, Trainable } from './trainable.js';
 import { checkLabels } from './targets.js';
-import { Dataset, toFlatMatrix, type Matrix } from '../data/dataset.js';
+import { Dataset, F32_MAX, badValue, toFlatMatrix, type Matrix } from '../data/dataset.js';
 
 /** The model families descent trains. */
 export type ModelKind = 'linear' | 'logistic' | 'softmax';
@@ -114,7 +114,13 @@ export class Model implements Trainable {
 
   /** Rebuilds a model saved by {@link Model.toJSON} (a parsed object or its JSON text) on the current backend. */
   static fromJSON(json: ModelJSON | string): Model {
-    const o = (typeof json === 'string' ? JSON.parse(json) : json) as ModelJSON;
+    let o: ModelJSON;
+    try {
+      o = (typeof json === 'string' ? JSON.parse(json) : json) as ModelJSON;
+    } catch (e) {
+      // Text from a file or a network: a SyntaxError here is bad input, reported as the other shape errors.
+      throw new ShapeError(`fromJSON: not JSON (${String((e as Error).message).slice(0, 120)})`);
+    }
     if (o === null || typeof o !== 'object' || o.format !== 'descent-model') {
       throw new ShapeError('fromJSON: not a descent model (format must be "descent-model")');
     }
@@ -128,8 +134,8 @@ export class Model implements Trainable {
       throw new ShapeError(`fromJSON: expected ${o.outputs * (o.features + 1)} parameters, got ${Array.isArray(o.params) ? o.params.length : 'none'}`);
     }
     for (let i = 0; i < o.params.length; i++) {
-      if (typeof o.params[i] !== 'number' || !Number.isFinite(o.params[i])) {
-        throw new DataError(`fromJSON: parameter ${i} is ${o.params[i]}`, { column: i });
+      if (typeof o.params[i] !== 'number' || !(Math.abs(o.params[i]) <= F32_MAX)) {
+        throw new DataError(`fromJSON: parameter ${i} is ${badValue(o.params[i])}`, { column: i });
       }
     }
     const m = new Model(o.kind, o.features, o.outputs, o.kind === 'softmax' ? {} : { loss: o.loss, epsilon: o.epsilon });
@@ -157,9 +163,13 @@ export class Model implements Trainable {
 
   /** Replaces the parameters (same layout as {@link params}). */
   setParams(p: ArrayLike<number>): void {
+    if (p === null || typeof p !== 'object' || typeof p.length !== 'number') throw new ShapeError(`setParams: expected an array of ${this.size} numbers`);
     if (p.length !== this.size) throw new ShapeError(`setParams: expected ${this.size} values, got ${p.length}`);
+    if (this.paramsBlock.disposed) throw new DisposedError(`the ${this.kind} model was disposed`);
     for (let i = 0; i < p.length; i++) {
-      if (!Number.isFinite(p[i])) throw new DataError(`setParams: value ${i} is ${p[i]}`, { column: i });
+      // The data rule: numbers only, finite, float32-representable (1e39 would be stored as Infinity).
+      const v = p[i] as unknown;
+      if (typeof v !== 'number' || !(Math.abs(v) <= F32_MAX)) throw new DataError(`setParams: value ${i} is ${badValue(v)}`, { column: i });
     }
     this.paramsBlock.view.set(p);
   }
@@ -273,8 +283,16 @@ export class Model implements Trainable {
     return this.paramsBlock.disposed;
   }
 
-  /** Frees the parameters; safe to call twice. */
+  /**
+   * @internal State kept for this model elsewhere (partialFit's optimizer), freed with it: such state is
+   * useless once the parameters are gone, and would otherwise wait for a garbage collection.
+   */
+  readonly attached = new Set<{ dispose(): void }>();
+
+  /** Frees the parameters and any partialFit state kept for the model; safe to call twice. */
   dispose(): void {
+    for (const a of [...this.attached]) a.dispose();
+    this.attached.clear();
     this.paramsBlock.dispose();
   }
 }
@@ -282,7 +300,7 @@ export class Model implements Trainable {
 /** Validates a model's loss and ε before anything is allocated. */
 function resolveLoss(kind: ModelKind, o: LossOptions): { loss: LossName; epsilon: number } {
   const allowed = LOSSES[kind];
-  const loss = (o.loss ?? allowed[0]) as LossName;
+  const loss = (o.loss === undefined ? allowed[0] : o.loss) as LossName;
   if (!allowed.includes(loss)) {
     throw new HyperParameterError('loss', `a ${kind} model takes one of ${allowed.map((l) => `'${l}'`).join(', ')}, got ${JSON.stringify(o.loss)}`);
   }
@@ -292,7 +310,7 @@ function resolveLoss(kind: ModelKind, o: LossOptions): { loss: LossName; epsilon
   }
   let epsilon = 0;
   if (usesEps) {
-    epsilon = o.epsilon ?? DEFAULT_EPSILON;
+    epsilon = o.epsilon === undefined ? DEFAULT_EPSILON : o.epsilon;
     if (typeof epsilon !== 'number' || !Number.isFinite(epsilon) || epsilon < 0 || (loss === 'huber' && epsilon === 0)) {
       throw new HyperParameterError('epsilon', `must be a finite number ${loss === 'huber' ? '> 0' : '≥ 0'}, got ${epsilon}`);
     }

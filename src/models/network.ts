@@ -6,7 +6,7 @@ import { backend } from '../runtime/index.js';
 import { Block, disposeAll } from '../runtime/block.js';
 import { Run } from '../runtime/run.js';
 import type { RunFields } from '../backends/abi.generated.js';
-import { Dataset, toFlatMatrix, type Matrix } from '../data/dataset.js';
+import { Dataset, F32_MAX, badValue, toFlatMatrix, type Matrix } from '../data/dataset.js';
 import { Rng } from '../rng.js';
 import { int, onlyKeys, show } from '../validate.js';
 import { accuracyScore, r2Score } from './metrics.js';
@@ -139,7 +139,9 @@ export class Network implements Trainable {
         throw new ShapeError(`setWeights(${i}): ${name} must hold ${n} values (layers[${i}] ${name === 'weight' ? `is ${units} × ${inputs}` : `has ${units} units`}), got ${a?.length ?? show(a)}`);
       }
       for (let j = 0; j < n; j++) {
-        if (typeof a[j] !== 'number' || !Number.isFinite(a[j])) throw new DataError(`setWeights(${i}): ${name}[${j}] is ${show(a[j])}`, { column: j });
+        // The data rule: numbers only, finite, float32-representable.
+        const v = a[j] as unknown;
+        if (typeof v !== 'number' || !(Math.abs(v) <= F32_MAX)) throw new DataError(`setWeights(${i}): ${name}[${j}] is ${badValue(v)}`, { column: j });
       }
     };
     check('weight', w.weight, units * inputs);
@@ -157,8 +159,13 @@ export class Network implements Trainable {
 
   /** Replaces every parameter (same layout as {@link params}). */
   setParams(p: ArrayLike<number>): void {
+    if (p === null || typeof p !== 'object' || typeof p.length !== 'number') throw new ShapeError(`setParams: expected an array of ${this.size} numbers`);
     if (p.length !== this.size) throw new ShapeError(`setParams: expected ${this.size} values, got ${p.length}`);
-    for (let i = 0; i < p.length; i++) if (!Number.isFinite(p[i])) throw new DataError(`setParams: value ${i} is ${p[i]}`, { column: i });
+    if (this.disposed) throw new DisposedError('the network was disposed');
+    for (let i = 0; i < p.length; i++) {
+      const v = p[i] as unknown;
+      if (typeof v !== 'number' || !(Math.abs(v) <= F32_MAX)) throw new DataError(`setParams: value ${i} is ${badValue(v)}`, { column: i });
+    }
     this.paramsBlock.view.set(p);
   }
 
@@ -199,8 +206,9 @@ export class Network implements Trainable {
   /** Raw outputs for each row (rows × outputs): logits for 'softmax' and 'logistic', values for 'squared'. */
   decision(x: Matrix | Dataset): Float32Array {
     if (x instanceof Dataset) return this.outputsOf(x, this.paramsBlock.ptr, false).out;
+    // On the network's own backend, whatever init() chose since (objects stay on the backend that made them).
     const m = toFlatMatrix(x, this.features);
-    const ds = Dataset.fromArrays(m.data, new Float32Array(m.rows), { features: this.features });
+    const ds = Dataset.fromArraysOn(this.paramsBlock.backend, m.data, new Float32Array(m.rows), { features: this.features });
     try {
       return this.outputsOf(ds, this.paramsBlock.ptr, false).out;
     } finally {

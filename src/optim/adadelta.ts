@@ -30,7 +30,7 @@ export const adadelta: OptimizerSpec<AdadeltaOptions> = {
     onlyKeys('optimizer', o, KEYS);
     const lr = num('optimizer.lr', o.lr, DEFAULTS.lr, { min: 0 });
     const rho = num('optimizer.rho', o.rho, DEFAULTS.rho, { min: 0, max: 1 });
-    const eps = num('optimizer.eps', o.eps, DEFAULTS.eps, { gt: 0 });
+    const eps = num('optimizer.eps', o.eps, DEFAULTS.eps, { min: 0 });
     const wd = num('optimizer.weightDecay', o.weightDecay, DEFAULTS.weightDecay, { min: 0 });
     return block('adadelta', lr, { rho, eps, weightDecay: wd });
   },

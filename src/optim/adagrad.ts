@@ -35,7 +35,7 @@ export const adagrad: OptimizerSpec<AdagradOptions> = {
     const lrDecay = num('optimizer.lrDecay', o.lrDecay, DEFAULTS.lrDecay, { min: 0 });
     const wd = num('optimizer.weightDecay', o.weightDecay, DEFAULTS.weightDecay, { min: 0 });
     const init = num('optimizer.initialAccumulatorValue', o.initialAccumulatorValue, DEFAULTS.initialAccumulatorValue, { min: 0 });
-    const eps = num('optimizer.eps', o.eps, DEFAULTS.eps, { gt: 0 });
+    const eps = num('optimizer.eps', o.eps, DEFAULTS.eps, { min: 0 });
     return block('adagrad', lr, { lrDecay, weightDecay: wd, initialAccumulatorValue: init, eps });
   },
   stateVectors: () => 1,

@@ -28,7 +28,7 @@ export function adamHyper(rule: 'adam' | 'adamw', o: Omit<AdamOptions, 'name'>, 
   onlyKeys('optimizer', o, KEYS);
   const lr = num('optimizer.lr', o.lr, DEFAULTS.lr, { min: 0 });
   const [b1, b2] = betas('optimizer.betas', o.betas, DEFAULTS.betas);
-  const eps = num('optimizer.eps', o.eps, DEFAULTS.eps, { gt: 0 });
+  const eps = num('optimizer.eps', o.eps, DEFAULTS.eps, { min: 0 });
   const wd = num('optimizer.weightDecay', o.weightDecay, defaultDecay, { min: 0 });
   const amsgrad = bool('optimizer.amsgrad', o.amsgrad, DEFAULTS.amsgrad);
   return block(rule, lr, { beta1: b1, beta2: b2, eps, weightDecay: wd, amsgrad });

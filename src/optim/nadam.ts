@@ -40,7 +40,7 @@ export const nadam: OptimizerSpec<NadamOptions> = {
     onlyKeys('optimizer', o, KEYS);
     const lr = num('optimizer.lr', o.lr, DEFAULTS.lr, { min: 0 });
     const [b1, b2] = betas('optimizer.betas', o.betas, DEFAULTS.betas);
-    const eps = num('optimizer.eps', o.eps, DEFAULTS.eps, { gt: 0 });
+    const eps = num('optimizer.eps', o.eps, DEFAULTS.eps, { min: 0 });
     const wd = num('optimizer.weightDecay', o.weightDecay, DEFAULTS.weightDecay, { min: 0 });
     const psi = num('optimizer.momentumDecay', o.momentumDecay, DEFAULTS.momentumDecay, { min: 0 });
     return block('nadam', lr, { beta1: b1, beta2: b2, eps, weightDecay: wd, momentumDecay: psi, muProduct: 1 });

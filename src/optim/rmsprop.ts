@@ -40,7 +40,7 @@ export const rmsprop: OptimizerSpec<RmspropOptions> = {
     const lr = num('optimizer.lr', o.lr, DEFAULTS.lr, { min: 0 });
     // PyTorch checks only α ≥ 0; α > 1 makes (1 − α)·g² negative and the square root NaN, so it is refused.
     const alpha = num('optimizer.alpha', o.alpha, DEFAULTS.alpha, { min: 0, max: 1 });
-    const eps = num('optimizer.eps', o.eps, DEFAULTS.eps, { gt: 0 });
+    const eps = num('optimizer.eps', o.eps, DEFAULTS.eps, { min: 0 });
     const wd = num('optimizer.weightDecay', o.weightDecay, DEFAULTS.weightDecay, { min: 0 });
     const momentum = num('optimizer.momentum', o.momentum, DEFAULTS.momentum, { min: 0 });
     const centered = bool('optimizer.centered', o.centered, DEFAULTS.centered);

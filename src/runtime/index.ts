@@ -5,6 +5,7 @@ import type { Backend, BackendName } from '../backends/backend.js';
 import { createJsBackend } from '../backends/js/index.js';
 import { createWasmBackend, simdSupported } from '../backends/wasm.js';
 import { BackendError, HyperParameterError } from '../errors.js';
+import { onlyKeys, show } from '../validate.js';
 
 export type { Backend, BackendName };
 
@@ -47,6 +48,8 @@ export function loadBackend(name: BackendName): Promise<Backend> {
  * or a Content-Security-Policy blocks it, throws a BackendError that says so; `js` always works.
  */
 export async function init(options: InitOptions = {}): Promise<BackendInfo> {
+  if (options === null || typeof options !== 'object') throw new HyperParameterError('init', `options must be an object such as { backend: 'js' }, got ${show(options)}`);
+  onlyKeys('init', options, ['backend']);
   const { backend } = options;
   if (backend !== undefined && !BACKENDS.includes(backend)) {
     throw new HyperParameterError('backend', `must be one of ${BACKENDS.join(', ')}, got ${JSON.stringify(backend)}`);

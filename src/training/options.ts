@@ -225,7 +225,8 @@ export function plan(options: TrainOptions, model: Trainable, ds: Dataset): Plan
   }
   const hasValidation = validation !== undefined || validationFraction !== undefined;
 
-  const b = options.batch ?? Math.min(32, nTrain);
+  // undefined means the default; null is a mistake, not a request for the default.
+  const b = options.batch === undefined ? Math.min(32, nTrain) : options.batch;
   let batchSize: number;
   if (b === 'full') batchSize = nTrain;
   else if (b === 'stochastic') batchSize = 1;
@@ -241,7 +242,7 @@ export function plan(options: TrainOptions, model: Trainable, ds: Dataset): Plan
 
   // Penalties: scikit-learn's α·(l1Ratio·‖W‖₁ + (1 − l1Ratio)/2·‖W‖²) plus the plain `l2`.
   const l2Plain = num('l2', options.l2, 0, { min: 0 });
-  const penalty = options.penalty ?? (options.alpha !== undefined ? 'l2' : 'none');
+  const penalty = options.penalty !== undefined ? options.penalty : (options.alpha !== undefined ? 'l2' : 'none');
   if (!['none', 'l2', 'l1', 'elasticnet'].includes(penalty)) {
     throw new HyperParameterError('penalty', `must be 'none', 'l2', 'l1' or 'elasticnet', got ${show(penalty)}`);
   }
@@ -258,7 +259,7 @@ export function plan(options: TrainOptions, model: Trainable, ds: Dataset): Plan
   // steps are amplified or rescaled while u grows by lr·λ only, so the effective L1 strength would be
   // off (by 1 − μ for momentum): those rules default to the orthant-wise method.
   const plainSgd = resolved.spec.name === 'sgd' && resolved.hyper[HYPER_SLOTS.sgd.momentum] === 0;
-  const method = options.l1Method ?? (plainSgd ? 'cumulative' : 'orthant');
+  const method = options.l1Method !== undefined ? options.l1Method : (plainSgd ? 'cumulative' : 'orthant');
   if (method !== 'cumulative' && method !== 'orthant') {
     throw new HyperParameterError('l1Method', `must be 'cumulative' or 'orthant', got ${show(method)}`);
   }
@@ -299,7 +300,7 @@ export function plan(options: TrainOptions, model: Trainable, ds: Dataset): Plan
   const patience = int('patience', options.patience, 5, 0);
   const minDelta = num('minDelta', options.minDelta, 0, { min: 0 });
   const restoreBest = bool('restoreBest', options.restoreBest, false);
-  const monitor = options.monitor ?? 'valLoss';
+  const monitor = options.monitor === undefined ? 'valLoss' : options.monitor;
   if (monitor !== 'valLoss' && monitor !== 'valMetric') {
     throw new HyperParameterError('monitor', `must be 'valLoss' or 'valMetric', got ${show(monitor)}`);
   }

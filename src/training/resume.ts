@@ -12,6 +12,7 @@ import type { Schedule } from '../optim/schedules.js';
 import type { Trainable } from '../models/trainable.js';
 import { decNum, decSchedule, encNum, encSchedule, type EpochRecord, type TrainState } from '../state.js';
 import type { Plan } from './options.js';
+import { checkStateValues } from './state-check.js';
 
 /** The counters and snapshots of a run: everything that changes as it goes, besides backend memory. */
 export interface Progress {
@@ -174,8 +175,10 @@ export function checkResume(s: TrainState, model: Trainable, p: Plan): void {
   for (const key of ['epoch', 'batch', 'steps', 'lossSum', 'epochLr', 'elapsedMs'] as const) {
     if (typeof s[key] !== 'number' || !Number.isFinite(s[key])) throw new HyperParameterError('resume', `the saved ${key} is not a finite number`);
   }
+  if (s.loop === null || typeof s.loop !== 'object') throw new HyperParameterError('resume', 'the state is incomplete (no loop)');
   for (const key of ['step', 'l1U', 'avgCount'] as const) {
     if (typeof s.loop[key] !== 'number' || !Number.isFinite(s.loop[key])) throw new HyperParameterError('resume', `the saved loop.${key} is not a finite number`);
   }
   if (!Array.isArray(s.history) || !s.schedule || !s.stopping) throw new HyperParameterError('resume', 'the state is incomplete');
+  checkStateValues(s, p);
 }

@@ -9,7 +9,9 @@ import { Run } from '../runtime/run.js';
 import { Optimizer } from '../optim/index.js';
 import type { Schedule } from '../optim/schedules.js';
 import { Rng } from '../rng.js';
-import type { Dataset } from '../data/dataset.js';
+import { Dataset, F32_MAX } from '../data/dataset.js';
+import { DisposedError, HyperParameterError } from '../errors.js';
+import { show } from '../validate.js';
 import type { Trainable } from '../models/trainable.js';
 import type { EpochRecord, TrainState } from '../state.js';
 import { CHUNK_ROWS, plan, type Plan, type StopReason, type TrainOptions, type TrainResult, type TrainerView } from './options.js';
@@ -18,6 +20,14 @@ import { checkResume, restoreState, saveState, type Progress, type RunParts } fr
 function allFinite(a: Float32Array): boolean {
   for (let i = 0; i < a.length; i++) if (!Number.isFinite(a[i])) return false;
   return true;
+}
+
+/**
+ * A loss the run can go on from. The js twins compute in f64 where WASM computes in f32, so a loss
+ * past the float32 range is finite on one and Infinity on the other: both call it divergence.
+ */
+function usableLoss(v: number): boolean {
+  return Math.abs(v) <= F32_MAX;
 }
 
 /**
@@ -71,6 +81,10 @@ export class Trainer implements TrainerView {
 
   /** Validates every option, then allocates the run's buffers (restoring `options.resume` if given). */
   constructor(model: Trainable, ds: Dataset, options: TrainOptions = {}) {
+    if (model === null || typeof model !== 'object' || !(model.paramsBlock instanceof Block)) {
+      throw new HyperParameterError('model', `must be a model (linear, logistic, softmax…), got ${show(model)}`);
+    }
+    if (!(ds instanceof Dataset)) throw new HyperParameterError('data', `must be a Dataset, got ${show(ds)}`);
     const p = plan(options, model, ds);
     if (p.resume !== undefined) checkResume(p.resume, model, p);
     model.checkTargets(ds);
@@ -198,6 +212,11 @@ export class Trainer implements TrainerView {
    * whenever an epoch completes. Returns the number of steps taken.
    */
   step(maxBatches = Infinity): number {
+    // A fraction of a batch does not exist: 0.5 would otherwise hand the kernel a fractional count.
+    if (maxBatches !== Infinity && !(Number.isInteger(maxBatches) && maxBatches >= 0)) {
+      throw new HyperParameterError('maxBatches', `must be an integer ≥ 0 or Infinity, got ${show(maxBatches)}`);
+    }
+    if (this.model.disposed) throw new DisposedError(`the ${this.model.kind} model was disposed while its Trainer was in use`);
     const p = this.p, be = this.be, model = this.model;
     const nb = p.nb, n = p.nTrain, bs = p.batchSize;
     let ran = 0;
@@ -268,7 +287,7 @@ export class Trainer implements TrainerView {
     const epoch = this.s.epoch + 1;
     const loss = this.s.lossSum / p.nTrain;
     const params = this.model.paramsBlock.view;
-    if (!Number.isFinite(loss) || !allFinite(params) || (this.avg && !allFinite(this.avg.view))) {
+    if (!usableLoss(loss) || !allFinite(params) || (this.avg && !allFinite(this.avg.view))) {
       this.diverge();
       return;
     }

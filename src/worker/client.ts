@@ -1,8 +1,10 @@
 // The caller's side of trainInWorker, independent of the host (Web Worker or worker_threads): validates
 // and flattens the data, posts one `start` message (data buffers in the transfer list), turns the
 // worker's messages into progress events, an async iterator and a result promise, and implements stop().
-import { toFlatMatrix, type Matrix } from '../data/dataset.js';
-import { ShapeError, HyperParameterError } from '../errors.js';
+import { show } from '../validate.js';
+import { F32_MAX, badValue, toFlatMatrix, toTargets, type Matrix } from '../data/dataset.js';
+import { DataError, DescentError, ShapeError, HyperParameterError } from '../errors.js';
+import { checkCloneable, checkFromWorker } from './messages.js';
 import type { BackendInfo, BackendName } from '../runtime/index.js';
 import type { EpochRecord } from '../train.js';
 import type { ModelKind } from '../models/model.js';
@@ -99,12 +101,11 @@ function wholeF32(a: Float32Array, transfer: boolean): Float32Array {
   return transfer && owns ? a : a.slice();
 }
 
-function targets(y: ArrayLike<number>, rows: number, what: string): Float32Array {
-  if (y === null || typeof y !== 'object' || typeof y.length !== 'number') {
-    throw new ShapeError(`${what} must be an array of numbers, one per row`);
-  }
-  if (y.length !== rows) throw new ShapeError(`${what} has ${y.length} values but x has ${rows} rows`);
-  return y instanceof Float32Array ? y : Float32Array.from(y);
+/** The targets, checked by the rule of Dataset.fromArrays (the worker would otherwise see coerced values). */
+function targets(y: ArrayLike<number>, rows: number, column: number, what: string): Float32Array {
+  const checked = toTargets(y, rows, column, what);
+  // Keep the caller's own Float32Array so that it can be transferred rather than copied.
+  return y instanceof Float32Array ? y : checked;
 }
 
 /** Validates the model spec (a network's layers included) without allocating; gives the job's model and its size. */
@@ -143,7 +144,7 @@ export function prepareJob(job: WorkerJob, o: TrainInWorkerOptions): { job: Job;
   const m = toFlatMatrix(job.data.x, job.data.features, 'data.x');
   if (m.rows === 0) throw new ShapeError('data.x has zero rows; a dataset needs at least one sample');
   const x = wholeF32(m.data, transfer || m.data !== job.data.x);
-  const y = wholeF32(targets(job.data.y, m.rows, 'data.y'), transfer || !(job.data.y instanceof Float32Array));
+  const y = wholeF32(targets(job.data.y, m.rows, m.features, 'data.y'), transfer || !(job.data.y instanceof Float32Array));
   const { model, size } = prepareModel(job.model, m.features);
   const out: Job = {
     x, y, features: m.features,
@@ -159,6 +160,10 @@ export function prepareJob(job: WorkerJob, o: TrainInWorkerOptions): { job: Job;
   if ('validation' in out.train) {
     throw new HyperParameterError('train.validation', 'a Dataset lives in one thread\'s memory; give its arrays as the job\'s validation: { x, y }, or use train.validationFraction');
   }
+  // Everything else crosses by structured clone: a function or a class instance inside the options would
+  // fail there as an untyped DataCloneError, or arrive stripped of its prototype.
+  checkCloneable('train', out.train);
+  if (job.split !== undefined) checkCloneable('split', job.split);
   if (job.backend !== undefined) out.backend = job.backend;
   if (job.split !== undefined) out.split = job.split;
   const buffers = [x.buffer as ArrayBuffer, y.buffer as ArrayBuffer];
@@ -166,15 +171,22 @@ export function prepareJob(job: WorkerJob, o: TrainInWorkerOptions): { job: Job;
   const extraSet = (set: { x: Matrix; y: ArrayLike<number> }, what: string) => {
     const t = toFlatMatrix(set.x, m.features, `${what}.x`);
     const sx = wholeF32(t.data, transfer || t.data !== set.x);
-    const sy = wholeF32(targets(set.y, t.rows, `${what}.y`), transfer || !(set.y instanceof Float32Array));
+    const sy = wholeF32(targets(set.y, t.rows, m.features, `${what}.y`), transfer || !(set.y instanceof Float32Array));
     buffers.push(sx.buffer as ArrayBuffer, sy.buffer as ArrayBuffer);
     return { x: sx, y: sy };
   };
   if (job.test !== undefined) out.test = extraSet(job.test, 'test');
   if (job.validation !== undefined) out.validation = extraSet(job.validation, 'validation');
   if (job.params !== undefined) {
-    if (job.params.length !== size) throw new ShapeError(`params: expected ${size} values, got ${job.params.length}`);
-    out.initialParams = Float32Array.from(job.params);
+    if (job.params === null || typeof job.params !== 'object' || job.params.length !== size) {
+      throw new ShapeError(`params: expected ${size} values, got ${show(job.params)}`);
+    }
+    out.initialParams = new Float32Array(size);
+    for (let i = 0; i < size; i++) {
+      const v = job.params[i] as unknown;
+      if (typeof v !== 'number' || !(Math.abs(v) <= F32_MAX)) throw new DataError(`params: value ${i} is ${badValue(v)}`, { column: i });
+      out.initialParams[i] = v;
+    }
     buffers.push(out.initialParams.buffer as ArrayBuffer);
   }
   return { job: out, transfer: buffers, size };
@@ -229,8 +241,16 @@ export function startTraining(factory: HostFactory, input: WorkerJob, options: T
     wake();
   };
 
-  const onMessage = (m: FromWorker) => {
+  const onMessage = (raw: unknown) => {
     if (settled) return;
+    // The peer is another thread's code: a malformed message ends the run with a typed error instead of
+    // throwing in the host's message handler (an uncaught exception) or resolving with garbage.
+    const bad = checkFromWorker(raw, size);
+    if (bad !== null) {
+      finish({ ok: false, error: new DescentError('E_WORKER', `the training worker sent a malformed message: ${bad}`) });
+      return;
+    }
+    const m = raw as FromWorker;
     switch (m.type) {
       case 'ready':
         backendName = m.info.name;
@@ -257,7 +277,10 @@ export function startTraining(factory: HostFactory, input: WorkerJob, options: T
         break;
     }
   };
-  const onFailure = (e: Error) => finish({ ok: false, error: e });
+  const onFailure = (e: unknown) => finish({
+    ok: false,
+    error: e instanceof DescentError ? e : new DescentError('E_WORKER', `the training worker failed: ${String((e as Error)?.message ?? e).slice(0, 300)}`),
+  });
 
   // A shared flag lets the worker notice stop() between epochs; browsers allow it only when cross-origin isolated.
   let control: SharedArrayBuffer | undefined;
@@ -275,7 +298,8 @@ export function startTraining(factory: HostFactory, input: WorkerJob, options: T
   } catch (e) {
     host.terminate();
     host = null;
-    throw e;
+    if (e instanceof DescentError) throw e;
+    throw new HyperParameterError('job', `cannot be sent to the worker: ${String((e as Error)?.message ?? e).slice(0, 200)}`);
   }
 
   /** The result of a run ended by terminating the worker: what the caller has seen so far. */

@@ -149,8 +149,9 @@ export function reviveError(s: SerializedError): Error {
     }
     case 'DescentError': e = new DescentError(s.code ?? 'E_DESCENT', s.message); break;
     default: {
-      e = new Error(s.message);
-      if (s.name && s.name !== 'Error') Object.defineProperty(e, 'name', { value: s.name, configurable: true });
+      // Anything else the worker hit (a RangeError, a TypeError) is still a DescentError on this side,
+      // naming the original error: callers catch one type.
+      e = new DescentError('E_WORKER', `${String(s.name).slice(0, 60)} in the training worker: ${String(s.message).slice(0, 300)}`);
     }
   }
   return e;

@@ -9,6 +9,7 @@ import { linear } from '../models/linear.js';
 import { logistic } from '../models/logistic.js';
 import { softmax } from '../models/softmax.js';
 import { Trainer, type EpochRecord, type TrainResult } from '../train.js';
+import { checkJobMessage } from './messages.js';
 import { serializeError, type FromWorker, type Job, type ToWorker, type WorkerTrainResult } from './protocol.js';
 
 /** Rows per run of batches between progress checks in the worker. */
@@ -29,7 +30,7 @@ function buildModel(job: Job): Model | Network {
 export async function runJob(msg: ToWorker, post: Post): Promise<void> {
   const owned: { dispose(): void }[] = [];
   try {
-    if (msg?.type !== 'start') throw new Error(`descent worker: unexpected message ${JSON.stringify((msg as { type?: unknown })?.type)}`);
+    checkJobMessage(msg);
     const { job } = msg;
     const stopFlag = msg.control ? new Int32Array(msg.control) : null;
     const info = await init(job.backend ? { backend: job.backend } : {});

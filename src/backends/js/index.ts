@@ -1,6 +1,7 @@
 // The `js` backend: the pure-TS twins behind the Backend interface. Each "pointer" names its own
 // ArrayBuffer, so views never go stale and a wrong pointer fails loudly.
 import type { Backend } from '../backend.js';
+import { DescentError } from '../../errors.js';
 import { dotF32, axpyF32 } from './linalg.js';
 import { lossGrad, runBatches, type JsMemory } from './train.js';
 import { netForward } from './net.js';
@@ -34,8 +35,15 @@ export function createJsBackend(): Backend {
     name: 'js',
     sha256: null,
     alloc(bytes) {
+      if (!(Number.isSafeInteger(bytes) && bytes >= 0)) throw new DescentError('E_MEMORY', `js: cannot allocate ${bytes} bytes`);
       const size = Math.max(16, Math.ceil(bytes / 16) * 16);
-      const buf = new ArrayBuffer(size);
+      let buf: ArrayBuffer;
+      try {
+        buf = new ArrayBuffer(size);
+      } catch (e) {
+        // The engine's ArrayBuffer limit (or the process's memory) refused it: a typed error naming the size.
+        throw new DescentError('E_MEMORY', `js: cannot allocate ${size} bytes (${(e as Error).message})`);
+      }
       const ptr = next;
       next += size;
       blocks.set(ptr, { buf, f32: new Float32Array(buf), i32: new Int32Array(buf), f64: new Float64Array(buf) });
