@@ -167,4 +167,20 @@ test('logistic and softmax stay finite and exact for logits up to 1e4', async ()
   }
 });
 
+test('softmax with features near 1e19: every backend reaches the same outcome (js rounds logits as it stores them)', async () => {
+  const { init, Dataset, softmax, train } = await import('../src/index.js');
+  const outcomes: string[] = [];
+  for (const b of BACKENDS) {
+    await init({ backend: b });
+    const ds = Dataset.fromArrays([[1e19, -2e19], [3e18, 1e19], [-1e19, 5e18], [2e19, 2e19]], [0, 1, 2, 1]);
+    const m = softmax({ features: 2, classes: 3 });
+    const r = train(m, ds, { optimizer: { name: 'sgd', lr: 0.1 }, batch: 2, epochs: 3, shuffle: false });
+    outcomes.push(`${r.stopReason} ${r.history.map((h) => h.loss.toExponential(2)).join(' ')}`);
+    m.dispose();
+    ds.dispose();
+  }
+  assert.is(outcomes[1], outcomes[0], 'wasm-scalar and js');
+  assert.is(outcomes[2], outcomes[0], 'wasm-simd and js');
+});
+
 test.run();

@@ -55,7 +55,9 @@ export function lossGradSoftmax(
     let zmax = -Infinity;
     let zlabel = 0;
     for (let c = 0; c < k; c++) {
-      const z = dotF32(params, c * d, X, xo, d) + params[nW + c];
+      // Rounded to f32 as it is stored, like the kernel's: a maximum kept in f64 while the logits are read
+      // back rounded would make exp(z − zmax) overflow for logits near 1e19.
+      const z = Math.fround(dotF32(params, c * d, X, xo, d) + params[nW + c]);
       scratch[c] = z;
       if (z > zmax) zmax = z;
       if (c === label) zlabel = z;
