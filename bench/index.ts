@@ -126,6 +126,7 @@ const md = [
   '',
   table(rows),
   '',
+  ...(rows.some((r) => r.suite === 'network') ? ['## Networks: MLP epoch, wall clock and CPU time', '', network.section(rows, limits), ''] : []),
 ].join('\n');
 
 console.log(md);

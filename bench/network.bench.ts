@@ -17,9 +17,10 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type Row, type RunOptions, measure, relErr, roofline } from './lib/harness.js';
+import { type Row, type RunOptions, measure, relErr, roofline, fmtMs, addRatios, table } from './lib/harness.js';
+import { measureLimits, machineInfo, type Limits } from './lib/machine.js';
 import { BACKENDS, binaryOf, iota } from './lib/backends.js';
-import { isMain, runAlone } from './lib/main.js';
+import { isMain } from './lib/main.js';
 import { init, Dataset, mlp, train, type BatchOption } from '../src/node.js';
 import type { Network } from '../src/models/network.js';
 import { tfBinary, type TfBackend } from './peers/tfjs.js';
@@ -32,18 +33,20 @@ export const LR = 1e-3;
 /** Adam's flops per parameter and step (two moment updates, bias corrections, sqrt, divide, step). */
 export const ADAM_FLOPS = 12;
 /**
- * Equality check of one epoch against descent js. Loss: the epoch's mean loss (every batch's loss before
- * its step) to 1e-4 relative: float32 forward passes agree with js's f64 to ~1e-6, while one batch fewer
- * or a 10% different lr moves it by ~1e-2 and ~4e-3. Parameters: max |Δ| over max |p| ≤ 5e-3. Adam
- * divides each gradient by its own running magnitude, so a weight whose gradient is float32 rounding
- * noise (pixels that are nonzero in one or two rows of a batch) still moves by up to lr per step, in a
- * direction the rounding picks: that bounds how close two correct float32 implementations get (measured
- * ~1.5e-3 for TF.js and up to ~2e-3 between descent's own backends over a whole epoch), while one step
- * fewer moves the parameters by ~1.1e-2 and lr + 10% by ≥ 5e-2 (test/bench.peers.test.ts checks both
- * are rejected).
+ * Equality check of one epoch against descent js (measured on this data, wasm-simd, in order, batch 128).
+ * Loss: the epoch's mean loss (each batch's loss before its step) to 1e-4 relative. Correct float32
+ * implementations agree to ~1e-5 (TF.js wasm 1.3e-5 over the whole epoch); one batch fewer moves it by
+ * ~1e-2, lr + 10% by 4e-3 (640 rows) to 5e-2 (8,000 rows), rows in another order by more.
+ * Parameters: max |Δ| over max |p| ≤ 5e-2. Over the first five batches correct implementations agree
+ * to ~1e-5, but over a whole epoch a few hidden units sit on a ReLU kink, and Adam, which divides each
+ * gradient by its own running size, turns a flipped kink into full lr-sized steps: starting descent
+ * itself from the same weights moved by one ulp (one of three random ±1-ulp draws) ends the epoch 2.4e-2
+ * away (loss 1.7e-5 away), TF.js wasm ends 2.6e-2 away, on units 37 and 38. So the parameter bound is set
+ * at twice the spread float32 rounding alone produces, and the loss bound does the rejecting of a wrong
+ * epoch; lr + 10% also moves the parameters by 0.37 (test/bench.peers.test.ts checks both bounds bite).
  */
 export const NET_LOSS_TOL = 1e-4;
-export const NET_PARAM_TOL = 5e-3;
+export const NET_PARAM_TOL = 5e-2;
 
 /** Flops of an epoch over `rows` rows in `steps` steps: [the minimal products + Adam, the issue's 3× count]. */
 export function epochFlops(rows: number, steps: number, sizes = SIZES): { flops: number; flops3x: number; nParams: number } {
@@ -231,7 +234,8 @@ export async function run(o: RunOptions): Promise<Row[]> {
     const { flops, flops3x } = epochFlops(N, nb);
     for (const d of ours) {
       const part = d.be === 'js' ? plan.jsRows : N;
-      if (part === 0) continue;
+      // --quick keeps batch 32 and full batch to wasm-simd (js and wasm-scalar: batch 128 only).
+      if (part === 0 || (q && plan.size !== 128 && d.be !== 'wasm-simd')) continue;
       await init({ backend: d.be });
       const ds = sub(d, part);
       const slow = d.be !== 'wasm-simd';
@@ -240,7 +244,7 @@ export async function run(o: RunOptions): Promise<Row[]> {
       const scale = N / part;
       rows.push(roofline({
         suite: name, case: caseName, contender: d.be, binary: binaryOf(d.be), medianMs: r.medianMs * scale, samples: r.samples, rme: r.rme,
-        flops, maxRelErr: plan.size === 128 ? checkErr.get(d.be) : undefined,
+        cpuMs: r.cpuMs * scale, flops, maxRelErr: plan.size === 128 ? checkErr.get(d.be) : undefined,
         note: `CPU ${(r.cpuMs * scale).toPrecision(3)} ms/epoch; ${(flops3x / 1e9).toFixed(2)} GFLOP by the 3× count` +
           (part < N ? `; timed on the first ${fmtRows(part)} rows${plan.batch === 'full' ? ' (one full batch of them)' : ''}, scaled by rows` : ''),
       }, o.limits));
@@ -256,7 +260,7 @@ export async function run(o: RunOptions): Promise<Row[]> {
       const scale = N / part;
       rows.push(roofline({
         suite: name, case: caseName, contender: `tfjs-${m.backend}`, binary: await tfBinary(m.backend), medianMs: r.medianMs * scale,
-        samples: r.samples, rme: r.rme, flops, maxRelErr: checkErr.get(`tfjs-${m.backend}`),
+        samples: r.samples, rme: r.rme, cpuMs: r.cpuMs * scale, flops, maxRelErr: checkErr.get(`tfjs-${m.backend}`),
         note: `model.fit; CPU ${(r.cpuMs * scale).toPrecision(3)} ms/epoch` + (part < N ? `; timed on the first ${fmtRows(part)} rows, scaled by rows` : ''),
       }, o.limits));
       o.log(`  ${caseName} tfjs-${m.backend}: ${(r.medianMs * scale).toPrecision(3)} ms (CPU ${(r.cpuMs * scale).toPrecision(3)} ms)${part < N ? ` from ${part} rows` : ''}`);
@@ -264,7 +268,7 @@ export async function run(o: RunOptions): Promise<Row[]> {
     if (torch) {
       rows.push(roofline({
         suite: name, case: caseName, contender: 'torch-cpu-1t', binary: `PyTorch ${torch.torch} (${torch.capability}, ${torch.threads} thread)`,
-        medianMs: torch.medianMs, samples: torch.wallMs.length, rme: NaN, flops, maxRelErr: checkErr.get('torch'),
+        medianMs: torch.medianMs, samples: torch.wallMs.length, rme: NaN, cpuMs: torch.medianCpuMs, flops, maxRelErr: checkErr.get('torch'),
         note: `reference (not a WASM peer); CPU ${torch.medianCpuMs.toPrecision(3)} ms/epoch; bench/peers/torch_mlp.py`,
       }, o.limits));
     }
@@ -279,7 +283,55 @@ export async function run(o: RunOptions): Promise<Row[]> {
   return rows;
 }
 
-if (isMain(import.meta.url)) runAlone(name, run).catch((e) => {
-  console.error(e);
-  process.exitCode = 1;
-});
+/**
+ * The suite's own section of bench/RESULTS.md: per case, each contender's wall-clock median and CPU time
+ * per epoch, GFLOP/s and fraction of the f32x4 roofline on both, the ratios, and the check's deviation.
+ */
+export function section(rows: Row[], limits: Limits): string {
+  const mine = rows.filter((r) => r.suite === name);
+  if (mine.length === 0) return '';
+  const x = (v?: number) => (v === undefined || !Number.isFinite(v) ? '—' : v >= 10 ? v.toFixed(0) + '×' : v.toFixed(2) + '×');
+  const pct = (v?: number) => (v === undefined ? '—' : `${(v * 100).toFixed(0)}%`);
+  const out = [
+    '| case | contender | median (wall) | CPU / epoch | GFLOP/s (wall, CPU) | of f32x4 roofline (wall, CPU) | × js (wall, CPU) | × TF.js wasm (wall, CPU) | check Δ | note |',
+    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
+  ];
+  for (const r of mine) {
+    const group = mine.filter((g) => g.case === r.case);
+    const js = group.find((g) => g.contender === 'js'), tf = group.find((g) => g.contender === 'tfjs-wasm');
+    const cpuG = r.flops !== undefined && r.cpuMs ? r.flops / (r.cpuMs / 1e3) / 1e9 : undefined;
+    const lim = r.flops !== undefined ? (r.flops / (limits.peakGflops * 1e9)) * 1e3 : undefined;
+    out.push(`| ${[
+      r.case.replace('mlp 784-128-10 adam, MNIST 8,000 rows, ', ''), r.contender, fmtMs(r.medianMs), r.cpuMs ? fmtMs(r.cpuMs) : '—',
+      `${r.gflops?.toFixed(2) ?? '—'}, ${cpuG?.toFixed(2) ?? '—'}`,
+      `${pct(r.ofLimit)}, ${lim !== undefined && r.cpuMs ? pct(lim / r.cpuMs) : '—'}`,
+      `${x(js ? js.medianMs / r.medianMs : undefined)}, ${x(js?.cpuMs && r.cpuMs ? js.cpuMs / r.cpuMs : undefined)}`,
+      `${x(tf ? tf.medianMs / r.medianMs : undefined)}, ${x(tf?.cpuMs && r.cpuMs ? tf.cpuMs / r.cpuMs : undefined)}`,
+      r.maxRelErr !== undefined ? r.maxRelErr.toExponential(1) : '—', r.note ?? '',
+    ].join(' | ')} |`);
+  }
+  return out.join('\n');
+}
+
+// `npx tsx bench/network.bench.ts [--quick]`: this suite alone, with the machine's limits, the common
+// table and the suite's section.
+if (isMain(import.meta.url)) {
+  (async () => {
+    const quick = process.argv.includes('--quick');
+    const log = (s: string) => process.stderr.write(s + '\n');
+    const m = machineInfo();
+    log(`${name}: measuring this machine's limits…`);
+    const limits = await measureLimits(true, log);
+    const t0 = performance.now();
+    const rows = await run({ quick, limits, log });
+    addRatios(rows);
+    console.log(`\`npx tsx bench/network.bench.ts${quick ? ' --quick' : ''}\` on ${m.date.slice(0, 16).replace('T', ' ')} UTC ` +
+      `(${((performance.now() - t0) / 1e3).toFixed(0)} s): ${m.cpu}, ${m.cores} cores, Node ${m.node}; ${binaryOf('wasm-simd')}, ${binaryOf('wasm-scalar')}; ` +
+      `f32x4 peak ${limits.peakGflops.toFixed(1)} GFLOP/s (measured in this run).\n`);
+    console.log(table(rows) + '\n');
+    console.log(section(rows, limits));
+  })().catch((e) => {
+    console.error(e);
+    process.exitCode = 1;
+  });
+}

@@ -13,7 +13,7 @@ import { checkClose, relErr } from '../bench/lib/harness.js';
 import { descentEpoch, jsReference, TRAIN_TOL } from '../bench/train.bench.js';
 import { TfLogistic, tfBinary } from '../bench/peers/tfjs.js';
 import { TfMlp, transpose } from '../bench/peers/tfjs-layers.js';
-import { descentEpoch as netEpoch, checkEpoch, epochFlops, NET_PARAM_TOL } from '../bench/network.bench.js';
+import { descentEpoch as netEpoch, checkEpoch, epochFlops } from '../bench/network.bench.js';
 
 const N = 300, D = 7;
 const P = problem(N, D, 3);
@@ -120,7 +120,8 @@ for (const tfb of ['cpu', 'wasm'] as const) {
       await m.prepare();
       const loss = await m.epoch(32, false);
       const e = checkEpoch(`tfjs-${tfb} mlp`, loss, m.params(), ref);
-      assert.ok(e < NET_PARAM_TOL / 10, `deviation ${e} on a problem without near-zero gradients`);
+      // No unit of this small problem sits on a ReLU kink: the parameters agree far inside the bound.
+      assert.ok(e < 1e-4, `deviation ${e}`);
       // A prefix of the rows, as the bench's --quick check uses.
       const ref64 = await netReference(64);
       m.compile(1e-3);
