@@ -12,8 +12,9 @@ import * as losses from './losses.bench.js';
 import * as optim from './optim.bench.js';
 import * as trainSuite from './train.bench.js';
 import * as gemm from './gemm.bench.js';
+import * as network from './network.bench.js';
 
-const SUITES = [linalg, losses, optim, trainSuite, gemm];
+const SUITES = [linalg, losses, optim, trainSuite, gemm, network];
 
 const argv = process.argv.slice(2);
 const quick = argv.includes('--quick');
@@ -58,6 +59,15 @@ function targets(rows: Row[], limits: Limits): Target[] {
   if (adam) out.push({ what: `adamStep 10M params: wasm-simd ≥ 60% of memory bandwidth (${limits.bandwidthGBs.toFixed(1)} GB/s)`, value: `${adam.gbs?.toFixed(1)} GB/s = ${pct(adam.ofLimit)}`, met: adam.ofLimit !== undefined ? adam.ofLimit >= 0.6 : null });
   const g = find(rows, 'gemm', 'gemmNT 256×256×256', 'wasm-simd');
   if (g) out.push({ what: `gemmNT 256³: wasm-simd ≥ 75% of the f32x4 peak (${limits.peakGflops.toFixed(1)} GFLOP/s)`, value: `${g.gflops?.toFixed(1)} GFLOP/s = ${pct(g.ofLimit)}`, met: g.ofLimit !== undefined ? g.ofLimit >= 0.75 : null });
+  const mlpCase = 'mlp 784-128-10 adam, MNIST 8,000 rows, batch 128';
+  const net = find(rows, 'network', mlpCase, 'wasm-simd');
+  if (net) {
+    out.push({ what: 'MLP 784-128-10 epoch, MNIST 8,000 rows, batch 128, Adam: wasm-simd ≥ 5× TF.js wasm layers model.fit', value: x(net.vsTfWasm), met: net.vsTfWasm !== undefined ? net.vsTfWasm >= 5 : null });
+    out.push({ what: 'MLP 784-128-10 epoch, batch 128: wasm-simd ≥ 10× js', value: x(net.vsJs), met: net.vsJs !== undefined ? net.vsJs >= 10 : null });
+    out.push({ what: `MLP 784-128-10 epoch, batch 128: wasm-simd as a fraction of the f32x4 roofline (${limits.peakGflops.toFixed(1)} GFLOP/s)`, value: `${net.gflops?.toFixed(1)} GFLOP/s = ${pct(net.ofLimit)} (limit ${net.limitMs !== undefined ? fmtMs(net.limitMs) : 'n/a'})`, met: null });
+    const pt = find(rows, 'network', mlpCase, 'torch-cpu-1t');
+    out.push({ what: 'MLP 784-128-10 epoch, batch 128: PyTorch CPU one thread (reference)', value: pt ? `${fmtMs(pt.medianMs)}; wasm-simd ${fmtMs(net.medianMs)} = ${x(pt.medianMs / net.medianMs)}` : 'skipped', met: null });
+  }
   return out;
 }
 
@@ -116,6 +126,7 @@ const md = [
   '',
   table(rows),
   '',
+  ...(rows.some((r) => r.suite === 'network') ? ['## Networks: MLP epoch, wall clock and CPU time', '', network.section(rows, limits), ''] : []),
 ].join('\n');
 
 console.log(md);

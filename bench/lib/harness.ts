@@ -41,6 +41,9 @@ export interface Row {
   /** js median / this median, TF.js-wasm median / this median (same case). */
   vsJs?: number;
   vsTfWasm?: number;
+  /** CPU milliseconds per call (process.cpuUsage), where a suite records it: less sensitive than the
+   * wall-clock median to other processes on a shared host. */
+  cpuMs?: number;
   /** Largest relative deviation from `js` found by the equality check. */
   maxRelErr?: number;
   note?: string;
