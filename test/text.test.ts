@@ -3,8 +3,9 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { DataError, DescentError, HyperParameterError, ShapeError } from '../src/errors.js';
+import { Rng } from '../src/rng.js';
 import {
-  HashingVectorizer, murmurhash3, murmurhash3String, shuffledSplit, tokenize, vectorizeLabeled, type Csr,
+  HashingVectorizer, murmurhash3, murmurhash3String, shuffledSplit, tokenize, vectorizeLabeled, WORD_PATTERN, type Csr,
 } from '../src/text/index.js';
 
 test('word tokens: runs of 2+ Unicode letters, numbers or _, lowercased; punctuation, apostrophes, emoji split', () => {
@@ -22,6 +23,29 @@ test('word tokens: runs of 2+ Unicode letters, numbers or _, lowercased; punctua
   assert.equal(tokenize(' \t\n '), []);
   assert.equal(tokenize('Hello WORLD', { lowercase: false }), ['Hello', 'WORLD']);
   assert.equal(tokenize('key=value; k=v', { tokenPattern: /(\w+)=/g }), ['key', 'k'], 'one capture group is the token');
+});
+
+test('the fast word scanner finds exactly the matches of WORD_PATTERN on random Unicode text', () => {
+  const rng = new Rng(7);
+  // ASCII, Latin-1, Greek, combining marks, CJK, Arabic-Indic digits, Roman numerals, spaces, emoji, math letters,
+  // lone surrogates.
+  const ranges = [[32, 127], [160, 255], [0x370, 0x3ff], [0x300, 0x36f], [0x4e00, 0x4e40], [0x660, 0x669],
+    [0x2160, 0x216f], [0x2000, 0x200b], [0x1f600, 0x1f64f], [0x1d400, 0x1d44f], [0xd800, 0xdfff]];
+  for (let k = 0; k < 300; k++) {
+    let s = '';
+    const len = rng.below(60);
+    for (let i = 0; i < len; i++) {
+      const [a, b] = ranges[rng.below(ranges.length)];
+      const cp = a + rng.below(b - a + 1);
+      s += cp >= 0xd800 && cp <= 0xdfff ? String.fromCharCode(cp) : String.fromCodePoint(cp);
+    }
+    const want = Array.from(s.matchAll(WORD_PATTERN), (m) => m[0]);
+    assert.equal(tokenize(s, { lowercase: false }), want, JSON.stringify(s));
+    const v = new HashingVectorizer({ norm: null, features: 1024 });
+    const x = v.transform([s]), y = new HashingVectorizer({ norm: null, features: 1024, tokenPattern: /[\p{L}\p{N}_]{2,}/gu }).transform([s]);
+    assert.equal([...x.indices], [...y.indices], 'the fast hashing path ≡ the token path');
+    assert.equal([...x.values], [...y.values]);
+  }
 });
 
 test('word n-grams: n = min…max over the words left after stop words, joined by one space', () => {

@@ -1,6 +1,7 @@
 import { DataError, HyperParameterError, ShapeError } from '../errors.js';
-import { encodeUtf8, murmurhash3 } from './murmur3.js';
-import { createAnalyzer, type AnalyzeFn, type TokenizerOptions } from './tokenizer.js';
+import { murmurhash3String } from './murmur3.js';
+import { scanWords } from './scan.js';
+import { analyzerSpec, type AnalyzeFn, type TokenizerOptions } from './tokenizer.js';
 
 /**
  * A sparse matrix in compressed sparse row form: row r holds `indices[indptr[r]..indptr[r+1])` (ascending, no
@@ -12,6 +13,13 @@ export interface Csr {
   values: Float32Array;
   rows: number;
   features: number;
+}
+
+/** Signed counts per row, as CSR in float64. */
+interface Counts {
+  indptr: Int32Array;
+  indices: Int32Array;
+  values: Float64Array;
 }
 
 /** Options of {@link HashingVectorizer}: the tokenizer's, then the hashing and weighting ones. */
@@ -48,6 +56,7 @@ export class HashingVectorizer {
   /** The fitted idf per column (float64), or null before `fit` or without `tfidf`. */
   idf: Float64Array | null = null;
   private readonly analyze: AnalyzeFn;
+  private readonly spec: ReturnType<typeof analyzerSpec>;
   private readonly mask: number;
 
   constructor(options: HashingOptions = {}) {
@@ -66,7 +75,8 @@ export class HashingVectorizer {
     const tfidf = flag('tfidf', false);
     const norm = options.norm === undefined ? 'l2' : options.norm;
     if (norm !== 'l2' && norm !== null) throw new HyperParameterError('norm', `must be 'l2' or null, got ${String(norm)}`);
-    this.analyze = createAnalyzer(options);
+    this.spec = analyzerSpec(options);
+    this.analyze = this.spec.analyze;
     this.features = features;
     this.mask = features - 1;
     this.options = { features, seed, alternateSign, sublinearTf, tfidf, norm };
@@ -81,13 +91,7 @@ export class HashingVectorizer {
   fit(texts: readonly string[]): this {
     if (!this.options.tfidf) throw new HyperParameterError('tfidf', 'fit() needs { tfidf: true }');
     checkTexts(texts);
-    const counts = this.counts(texts);
-    const df = new Float64Array(this.features);
-    for (let j = 0; j < counts.indices.length; j++) df[counts.indices[j]]++;
-    const idf = new Float64Array(this.features);
-    const n = texts.length;
-    for (let c = 0; c < idf.length; c++) idf[c] = Math.log((1 + n) / (1 + df[c])) + 1;
-    this.idf = idf;
+    this.fitCounts(this.counts(texts), texts.length);
     return this;
   }
 
@@ -95,11 +99,31 @@ export class HashingVectorizer {
   transform(texts: readonly string[]): Csr {
     checkTexts(texts);
     if (this.options.tfidf && !this.idf) throw new HyperParameterError('tfidf', 'call fit(trainingTexts) first');
-    const { indptr, indices, values } = this.counts(texts);
+    return this.weigh(this.counts(texts), texts.length);
+  }
+
+  /** `fit(texts)` (with `tfidf`) then `transform(texts)`, tokenizing once. */
+  fitTransform(texts: readonly string[]): Csr {
+    checkTexts(texts);
+    const counts = this.counts(texts);
+    if (this.options.tfidf) this.fitCounts(counts, texts.length);
+    return this.weigh(counts, texts.length);
+  }
+
+  private fitCounts(counts: Counts, n: number): void {
+    const df = new Float64Array(this.features);
+    for (let j = 0; j < counts.indices.length; j++) df[counts.indices[j]]++;
+    const idf = new Float64Array(this.features);
+    for (let c = 0; c < idf.length; c++) idf[c] = Math.log((1 + n) / (1 + df[c])) + 1;
+    this.idf = idf;
+  }
+
+  /** sublinear tf, idf and norm applied to the counts (in place, in float64), rounded once to float32. */
+  private weigh({ indptr, indices, values }: Counts, rows: number): Csr {
     const { sublinearTf, norm } = this.options;
-    const idf = this.idf;
+    const idf = this.options.tfidf ? this.idf : null;
     const out = new Float32Array(values.length);
-    for (let r = 0; r < texts.length; r++) {
+    for (let r = 0; r < rows; r++) {
       const a = indptr[r], b = indptr[r + 1];
       for (let j = a; j < b; j++) {
         let v = values[j];
@@ -116,38 +140,39 @@ export class HashingVectorizer {
       if (scale === 0) scale = 1;
       for (let j = a; j < b; j++) out[j] = values[j] / scale;
     }
-    return { indptr, indices, values: out, rows: texts.length, features: this.features };
-  }
-
-  /** `fit(texts)` (with `tfidf`) then `transform(texts)`. */
-  fitTransform(texts: readonly string[]): Csr {
-    if (this.options.tfidf) this.fit(texts);
-    return this.transform(texts);
+    return { indptr, indices, values: out, rows, features: this.features };
   }
 
   /** Signed token counts per row and column, columns ascending, in float64. */
-  private counts(texts: readonly string[]): { indptr: Int32Array; indices: Int32Array; values: Float64Array } {
+  private counts(texts: readonly string[]): Counts {
     const { seed, alternateSign } = this.options;
+    const mask = this.mask;
     const acc = new Float64Array(this.features);
     const seen = new Uint8Array(this.features);
     let touched = new Int32Array(1024);
+    let t = 0;
+    const add = (h: number): void => {
+      const c = h === -2147483648 ? (2147483647 - mask) & mask : Math.abs(h) & mask;
+      acc[c] += alternateSign && h < 0 ? -1 : 1;
+      if (!seen[c]) {
+        seen[c] = 1;
+        if (t === touched.length) touched = grow(touched, t * 2);
+        touched[t++] = c;
+      }
+    };
     const indptr = new Int32Array(texts.length + 1);
     let indices = new Int32Array(1024);
     let values = new Float64Array(1024);
-    let bytes = new Uint8Array(1024);
     let nnz = 0;
+    const { plainWords, lowercase } = this.spec;
     for (let r = 0; r < texts.length; r++) {
-      let t = 0;
-      for (const token of this.analyze(texts[r])) {
-        if (bytes.length < 3 * token.length) bytes = new Uint8Array(6 * token.length);
-        const h = murmurhash3(bytes, seed, encodeUtf8(token, bytes)) | 0;
-        const c = h === -2147483648 ? (2147483647 - this.mask) & this.mask : Math.abs(h) & this.mask;
-        acc[c] += alternateSign && h < 0 ? -1 : 1;
-        if (!seen[c]) {
-          seen[c] = 1;
-          if (t === touched.length) touched = grow(touched, t * 2);
-          touched[t++] = c;
-        }
+      t = 0;
+      if (plainWords) {
+        // The default words hashed straight from the text: no string per token.
+        const text = lowercase ? texts[r].toLowerCase() : texts[r];
+        scanWords(text, (a, b) => add(murmurhash3String(text, seed, a, b)));
+      } else {
+        for (const token of this.analyze(texts[r])) add(murmurhash3String(token, seed));
       }
       const cols = touched.subarray(0, t).sort();
       if (nnz + t > indices.length) {

@@ -42,12 +42,13 @@ export function murmurhash3(bytes: Uint8Array, seed = 0, length = bytes.length):
 }
 
 /**
- * Writes the UTF-8 encoding of `s` into `out` from 0 and returns the byte count (`out` must hold `3 * s.length`
- * bytes, the worst case). A lone surrogate becomes U+FFFD, as `TextEncoder` does (Python would refuse it).
+ * Writes the UTF-8 encoding of `s[start..end)` (UTF-16 offsets; default the whole string) into `out` from 0 and
+ * returns the byte count (`out` must hold `3 * (end - start)` bytes, the worst case). A lone surrogate becomes U+FFFD,
+ * as `TextEncoder` does (Python would refuse it).
  */
-export function encodeUtf8(s: string, out: Uint8Array): number {
+export function encodeUtf8(s: string, out: Uint8Array, start = 0, end = s.length): number {
   let n = 0;
-  for (let i = 0; i < s.length; i++) {
+  for (let i = start; i < end; i++) {
     let c = s.charCodeAt(i);
     if (c < 0x80) {
       out[n++] = c;
@@ -56,7 +57,7 @@ export function encodeUtf8(s: string, out: Uint8Array): number {
       out[n++] = 0x80 | (c & 63);
     } else {
       if (c >= 0xd800 && c <= 0xdfff) {
-        const d = i + 1 < s.length ? s.charCodeAt(i + 1) : 0;
+        const d = i + 1 < end ? s.charCodeAt(i + 1) : 0;
         if (c <= 0xdbff && d >= 0xdc00 && d <= 0xdfff) {
           const cp = 0x10000 + ((c - 0xd800) << 10) + (d - 0xdc00);
           i++;
@@ -79,11 +80,10 @@ export function encodeUtf8(s: string, out: Uint8Array): number {
 let scratch = new Uint8Array(256);
 
 /**
- * MurmurHash3_x86_32 of the UTF-8 bytes of `text`, as a signed 32-bit integer: scikit-learn's
- * `murmurhash3_32(text, seed)` (and `positive=True` is `>>> 0` of it).
+ * MurmurHash3_x86_32 of the UTF-8 bytes of `text` (or of `text[start..end)`, UTF-16 offsets), as a signed 32-bit
+ * integer: scikit-learn's `murmurhash3_32(text, seed)` (and `positive=True` is `>>> 0` of it).
  */
-export function murmurhash3String(text: string, seed = 0): number {
-  if (scratch.length < 3 * text.length) scratch = new Uint8Array(Math.max(3 * text.length, 2 * scratch.length));
-  const n = encodeUtf8(text, scratch);
-  return murmurhash3(scratch, seed, n) | 0;
+export function murmurhash3String(text: string, seed = 0, start = 0, end = text.length): number {
+  if (scratch.length < 3 * (end - start)) scratch = new Uint8Array(Math.max(3 * (end - start), 2 * scratch.length));
+  return murmurhash3(scratch, seed, encodeUtf8(text, scratch, start, end)) | 0;
 }

@@ -1,4 +1,5 @@
 import { HyperParameterError } from '../errors.js';
+import { scanWords } from './scan.js';
 import { ENGLISH_STOP_WORDS } from './stopwords.js';
 
 /** How a text becomes tokens: scikit-learn's three analyzers. */
@@ -56,6 +57,14 @@ export type AnalyzeFn = (text: string) => string[];
  *   a padded word no longer than n is one token and ends that word's n-grams (scikit-learn's rule).
  */
 export function createAnalyzer(options: TokenizerOptions = {}): AnalyzeFn {
+  return analyzerSpec(options).analyze;
+}
+
+/**
+ * The analyzer of `options` and whether it is the plain default word tokenizer (single words, default pattern, no
+ * stop words), which the vectorizer runs without making a string per token.
+ */
+export function analyzerSpec(options: TokenizerOptions): { analyze: AnalyzeFn; plainWords: boolean; lowercase: boolean } {
   const analyzer = options.analyzer ?? 'word';
   if (analyzer !== 'word' && analyzer !== 'char' && analyzer !== 'char_wb') {
     throw new HyperParameterError('analyzer', `must be 'word', 'char' or 'char_wb', got ${String(analyzer)}`);
@@ -80,15 +89,24 @@ export function createAnalyzer(options: TokenizerOptions = {}): AnalyzeFn {
     throw new HyperParameterError(stop ? 'stopWords' : 'tokenPattern', `applies to the 'word' analyzer only`);
   }
   const pre = lowercase ? (t: string) => t.toLowerCase() : (t: string) => t;
-  if (analyzer === 'char') return (text) => charNgrams(pre(text), lo, hi);
-  if (analyzer === 'char_wb') return (text) => charWbNgrams(pre(text), lo, hi);
+  const spec = (analyze: AnalyzeFn, plainWords = false) => ({ analyze, plainWords, lowercase });
+  if (analyzer === 'char') return spec((text) => charNgrams(pre(text), lo, hi));
+  if (analyzer === 'char_wb') return spec((text) => charWbNgrams(pre(text), lo, hi));
   const group = new RegExp(`${pattern.source}|`).exec('')!.length - 1;
   if (group > 1) throw new HyperParameterError('tokenPattern', `must have at most one capture group, has ${group}`);
-  return (text) => {
-    let words = matchWords(pre(text), pattern, group === 1);
-    if (stop) words = words.filter((w) => !stop.has(w));
-    return lo === 1 && hi === 1 ? words : wordNgrams(words, lo, hi);
-  };
+  const words = pattern === WORD_PATTERN ? defaultWords : (t: string) => matchWords(t, pattern, group === 1);
+  const plain = pattern === WORD_PATTERN && !stop && lo === 1 && hi === 1;
+  return spec((text) => {
+    let w = words(pre(text));
+    if (stop) w = w.filter((x) => !stop.has(x));
+    return lo === 1 && hi === 1 ? w : wordNgrams(w, lo, hi);
+  }, plain);
+}
+
+function defaultWords(text: string): string[] {
+  const out: string[] = [];
+  scanWords(text, (a, b) => out.push(text.slice(a, b)));
+  return out;
 }
 
 /** The tokens of one text (see {@link createAnalyzer} for what a token is). */
@@ -123,11 +141,28 @@ function wordNgrams(words: string[], lo: number, hi: number): string[] {
   return out;
 }
 
+/** The UTF-16 offset of each code point of `s`, then s.length: code point k is s.slice(at[k], at[k + 1]). */
+function codePointOffsets(s: string): Int32Array {
+  const at = new Int32Array(s.length + 1);
+  let k = 0;
+  for (let i = 0; i < s.length; i++) {
+    at[k++] = i;
+    const c = s.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
+      const d = s.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) i++;
+    }
+  }
+  at[k] = s.length;
+  return at.subarray(0, k + 1);
+}
+
 function charNgrams(text: string, lo: number, hi: number): string[] {
-  const cps = Array.from(text.replace(SPACE_RUNS, ' '));
+  const t = text.replace(SPACE_RUNS, ' ');
+  const at = codePointOffsets(t), len = at.length - 1;
   const out: string[] = [];
-  for (let n = lo; n <= Math.min(hi, cps.length); n++) {
-    for (let i = 0; i + n <= cps.length; i++) out.push(n === 1 ? cps[i] : cps.slice(i, i + n).join(''));
+  for (let n = lo; n <= Math.min(hi, len); n++) {
+    for (let i = 0; i + n <= len; i++) out.push(t.slice(at[i], at[i + n]));
   }
   return out;
 }
@@ -136,13 +171,14 @@ function charWbNgrams(text: string, lo: number, hi: number): string[] {
   const out: string[] = [];
   const words = text.replace(SPACE_RUNS, ' ').match(NON_SPACE_RUNS) ?? [];
   for (const word of words) {
-    const w = Array.from(` ${word} `);
+    const w = ` ${word} `;
+    const at = codePointOffsets(w), len = at.length - 1;
     for (let n = lo; n <= hi; n++) {
       let offset = 0;
-      out.push(w.slice(0, n).join(''));
-      while (offset + n < w.length) {
+      out.push(w.slice(0, at[Math.min(n, len)]));
+      while (offset + n < len) {
         offset++;
-        out.push(w.slice(offset, offset + n).join(''));
+        out.push(w.slice(at[offset], at[offset + n]));
       }
       if (offset === 0) break; // a padded word no longer than n counts once
     }
