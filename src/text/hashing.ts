@@ -47,8 +47,9 @@ export interface HashingOptions extends TokenizerOptions {
  * as a signed 32-bit h; its column is |h| mod `features` (h = −2^31 maps to (2^31 − features) mod features, as
  * scikit-learn) and its sign that of h (`alternateSign`). Per row the signed counts of a column are summed, then
  * `sublinearTf`, idf (`tfidf`) and `norm` apply in that order, in float64, rounded to float32 at the end. This is
- * scikit-learn's `HashingVectorizer` (and `TfidfTransformer` after `HashingVectorizer(norm=None)`), which keeps a
- * column whose signed counts cancel as a stored zero: so does this.
+ * scikit-learn's `HashingVectorizer` (and `TfidfTransformer` after `HashingVectorizer(norm=None)`). A column whose
+ * signed counts cancel stays a stored zero, as in `HashingVectorizer` (`TfidfTransformer` drops it; the matrices are
+ * equal), and counts towards that column's document frequency, as in scikit-learn.
  */
 export class HashingVectorizer {
   readonly features: number;
