@@ -1,0 +1,236 @@
+import { DataError, HyperParameterError, ShapeError } from '../errors.js';
+import { murmurhash3String } from './murmur3.js';
+import { scanWords } from './scan.js';
+import { analyzerSpec, type AnalyzeFn, type TokenizerOptions } from './tokenizer.js';
+
+/**
+ * A sparse matrix in compressed sparse row form: row r holds `indices[indptr[r]..indptr[r+1])` (ascending, no
+ * repeats) with `values` beside them. The form `Dataset.fromSparse` takes.
+ */
+export interface Csr {
+  indptr: Int32Array;
+  indices: Int32Array;
+  values: Float32Array;
+  rows: number;
+  features: number;
+}
+
+/** Signed counts per row, as CSR in float64. */
+interface Counts {
+  indptr: Int32Array;
+  indices: Int32Array;
+  values: Float64Array;
+}
+
+/** Options of {@link HashingVectorizer}: the tokenizer's, then the hashing and weighting ones. */
+export interface HashingOptions extends TokenizerOptions {
+  /** The hash space, the number of columns: a power of two ≥ 1 (default 2^18, as scikit-learn). */
+  features?: number;
+  /** The MurmurHash3 seed (default 0, scikit-learn's). */
+  seed?: number;
+  /** Add a token's count with the sign of its hash (+1 when the signed 32-bit hash is ≥ 0, else −1), so that
+   * collisions cancel on average (default true, scikit-learn's `alternate_sign`). */
+  alternateSign?: boolean;
+  /** tf = 1 + ln|count| (keeping the count's sign) instead of the count (default false, scikit-learn's
+   * `sublinear_tf`; scikit-learn would give NaN for a negative signed count). */
+  sublinearTf?: boolean;
+  /** Weight each column by an idf fitted on training texts with {@link HashingVectorizer.fit} (default false):
+   * idf = ln((1 + n) / (1 + df)) + 1 (scikit-learn's `smooth_idf`), n the number of texts, df how many of them
+   * have the column stored. */
+  tfidf?: boolean;
+  /** Scale each non-empty row to unit Euclidean norm, last (default 'l2'); null leaves the weights as they are. */
+  norm?: 'l2' | null;
+}
+
+/**
+ * Texts to sparse rows without a vocabulary: each token's UTF-8 bytes are hashed with MurmurHash3_x86_32 (`seed`),
+ * as a signed 32-bit h; its column is |h| mod `features` (h = −2^31 maps to (2^31 − features) mod features, as
+ * scikit-learn) and its sign that of h (`alternateSign`). Per row the signed counts of a column are summed, then
+ * `sublinearTf`, idf (`tfidf`) and `norm` apply in that order, in float64, rounded to float32 at the end. This is
+ * scikit-learn's `HashingVectorizer` (and `TfidfTransformer` after `HashingVectorizer(norm=None)`). A column whose
+ * signed counts cancel stays a stored zero, as in `HashingVectorizer` (`TfidfTransformer` drops it; the matrices are
+ * equal), and counts towards that column's document frequency, as in scikit-learn.
+ */
+export class HashingVectorizer {
+  readonly features: number;
+  readonly options: Readonly<Required<Omit<HashingOptions, keyof TokenizerOptions>>>;
+  /** The fitted idf per column (float64), or null before `fit` or without `tfidf`. */
+  idf: Float64Array | null = null;
+  private readonly analyze: AnalyzeFn;
+  private readonly spec: ReturnType<typeof analyzerSpec>;
+  private readonly mask: number;
+
+  constructor(options: HashingOptions = {}) {
+    const features = options.features ?? 2 ** 18;
+    if (!Number.isInteger(features) || features < 1 || features > 2 ** 30 || (features & (features - 1)) !== 0) {
+      throw new HyperParameterError('features', `must be a power of two in [1, 2^30], got ${String(features)}`);
+    }
+    const seed = options.seed ?? 0;
+    if (!Number.isInteger(seed)) throw new HyperParameterError('seed', `must be an integer, got ${String(seed)}`);
+    const flag = (name: 'alternateSign' | 'sublinearTf' | 'tfidf', fallback: boolean): boolean => {
+      const v = options[name] ?? fallback;
+      if (typeof v !== 'boolean') throw new HyperParameterError(name, `must be a boolean, got ${String(v)}`);
+      return v;
+    };
+    const alternateSign = flag('alternateSign', true), sublinearTf = flag('sublinearTf', false);
+    const tfidf = flag('tfidf', false);
+    const norm = options.norm === undefined ? 'l2' : options.norm;
+    if (norm !== 'l2' && norm !== null) throw new HyperParameterError('norm', `must be 'l2' or null, got ${String(norm)}`);
+    this.spec = analyzerSpec(options);
+    this.analyze = this.spec.analyze;
+    this.features = features;
+    this.mask = features - 1;
+    this.options = { features, seed, alternateSign, sublinearTf, tfidf, norm };
+  }
+
+  /** The tokens of one text, as this vectorizer sees them. */
+  tokens(text: string): string[] {
+    return this.analyze(text);
+  }
+
+  /** Fits the idf on training texts (needed, and only allowed, with `tfidf`). Returns this. */
+  fit(texts: readonly string[]): this {
+    if (!this.options.tfidf) throw new HyperParameterError('tfidf', 'fit() needs { tfidf: true }');
+    checkTexts(texts);
+    this.fitCounts(this.counts(texts), texts.length);
+    return this;
+  }
+
+  /** The weighted rows of `texts`, one per text (an empty text gives an empty row). */
+  transform(texts: readonly string[]): Csr {
+    checkTexts(texts);
+    if (this.options.tfidf && !this.idf) throw new HyperParameterError('tfidf', 'call fit(trainingTexts) first');
+    return this.weigh(this.counts(texts), texts.length);
+  }
+
+  /** `fit(texts)` (with `tfidf`) then `transform(texts)`, tokenizing once. */
+  fitTransform(texts: readonly string[]): Csr {
+    checkTexts(texts);
+    const counts = this.counts(texts);
+    if (this.options.tfidf) this.fitCounts(counts, texts.length);
+    return this.weigh(counts, texts.length);
+  }
+
+  private fitCounts(counts: Counts, n: number): void {
+    const df = new Float64Array(this.features);
+    for (let j = 0; j < counts.indices.length; j++) df[counts.indices[j]]++;
+    const idf = new Float64Array(this.features);
+    for (let c = 0; c < idf.length; c++) idf[c] = Math.log((1 + n) / (1 + df[c])) + 1;
+    this.idf = idf;
+  }
+
+  /** sublinear tf, idf and norm applied to the counts (in place, in float64), rounded once to float32. */
+  private weigh({ indptr, indices, values }: Counts, rows: number): Csr {
+    const { sublinearTf, norm } = this.options;
+    const idf = this.options.tfidf ? this.idf : null;
+    const out = new Float32Array(values.length);
+    for (let r = 0; r < rows; r++) {
+      const a = indptr[r], b = indptr[r + 1];
+      for (let j = a; j < b; j++) {
+        let v = values[j];
+        if (sublinearTf && v !== 0) v = v > 0 ? 1 + Math.log(v) : -(1 + Math.log(-v));
+        if (idf) v *= idf[indices[j]];
+        values[j] = v;
+      }
+      let scale = 1;
+      if (norm === 'l2') {
+        let sum = 0;
+        for (let j = a; j < b; j++) sum += values[j] * values[j];
+        scale = Math.sqrt(sum);
+      }
+      if (scale === 0) scale = 1;
+      for (let j = a; j < b; j++) out[j] = values[j] / scale;
+    }
+    return { indptr, indices, values: out, rows, features: this.features };
+  }
+
+  /** Signed token counts per row and column, columns ascending, in float64. */
+  private counts(texts: readonly string[]): Counts {
+    const { seed, alternateSign } = this.options;
+    const mask = this.mask;
+    const acc = new Float64Array(this.features);
+    const seen = new Uint8Array(this.features);
+    let touched = new Int32Array(1024);
+    let t = 0;
+    const add = (h: number): void => {
+      const c = h === -2147483648 ? (2147483647 - mask) & mask : Math.abs(h) & mask;
+      acc[c] += alternateSign && h < 0 ? -1 : 1;
+      if (!seen[c]) {
+        seen[c] = 1;
+        if (t === touched.length) touched = grow(touched, t * 2);
+        touched[t++] = c;
+      }
+    };
+    const indptr = new Int32Array(texts.length + 1);
+    let indices = new Int32Array(1024);
+    let values = new Float64Array(1024);
+    let nnz = 0;
+    const { plainWords, lowercase } = this.spec;
+    for (let r = 0; r < texts.length; r++) {
+      t = 0;
+      if (plainWords) {
+        // The default words hashed straight from the text: no string per token.
+        const text = lowercase ? texts[r].toLowerCase() : texts[r];
+        scanWords(text, (a, b) => add(murmurhash3String(text, seed, a, b)));
+      } else {
+        for (const token of this.analyze(texts[r])) add(murmurhash3String(token, seed));
+      }
+      const cols = touched.subarray(0, t).sort();
+      if (nnz + t > indices.length) {
+        const cap = Math.max(2 * indices.length, nnz + t);
+        indices = grow(indices, cap);
+        values = grow(values, cap);
+      }
+      for (let j = 0; j < t; j++) {
+        const c = cols[j];
+        indices[nnz] = c;
+        values[nnz++] = acc[c];
+        acc[c] = 0;
+        seen[c] = 0;
+      }
+      indptr[r + 1] = nnz;
+    }
+    return { indptr, indices: indices.slice(0, nnz), values: values.slice(0, nnz) };
+  }
+}
+
+/**
+ * Texts and labels to CSR rows and a label vector, validated before anything is allocated: what
+ * `Dataset.fromText(texts, labels, options)` builds on. Labels must be finite numbers, one per text.
+ */
+export function vectorizeLabeled(
+  texts: readonly string[],
+  labels: ArrayLike<number>,
+  options: HashingOptions = {},
+): { x: Csr; y: Float32Array; vectorizer: HashingVectorizer } {
+  checkTexts(texts);
+  if (labels === null || typeof labels !== 'object' || typeof labels.length !== 'number') {
+    throw new ShapeError('labels must be an array of numbers');
+  }
+  if (labels.length !== texts.length) {
+    throw new ShapeError(`labels has ${labels.length} values for ${texts.length} texts`);
+  }
+  for (let r = 0; r < labels.length; r++) {
+    const v = labels[r];
+    if (typeof v !== 'number' || !Number.isFinite(v)) throw new DataError(`label of row ${r} is ${String(v)}, not a finite number`, { row: r });
+  }
+  const vectorizer = new HashingVectorizer(options);
+  return { x: vectorizer.fitTransform(texts), y: Float32Array.from(labels), vectorizer };
+}
+
+/** Throws a DataError unless `texts` is a non-empty array of strings (naming the first bad row). */
+export function checkTexts(texts: readonly string[]): void {
+  if (!Array.isArray(texts)) throw new DataError('texts must be an array of strings');
+  if (texts.length === 0) throw new DataError('texts is empty: there is nothing to vectorize');
+  for (let r = 0; r < texts.length; r++) {
+    if (typeof texts[r] !== 'string') {
+      throw new DataError(`text of row ${r} is ${texts[r] === null ? 'null' : typeof texts[r]}, not a string`, { row: r });
+    }
+  }
+}
+
+function grow<T extends Int32Array | Float64Array>(a: T, n: number): T {
+  const b = new (a.constructor as { new (n: number): T })(n);
+  b.set(a);
+  return b;
+}
