@@ -10,6 +10,7 @@ import { standardizeRows } from '../data/stream.js';
 import { modelFromJSON, parseSavedModel, type SavedModel } from '../models/io.js';
 import { helpText, parseCommand, EXIT, UsageError, type Flags } from './args.js';
 import { CSV_FLAGS, RUN_FLAGS, delimiterFlag, describeEval, expectPositionals, loadData, readData, startBackend } from './common.js';
+import { unscale } from './preprocess.js';
 
 const FLAGS: Flags = {
   target: CSV_FLAGS.target,
@@ -82,11 +83,13 @@ export async function predictCommand(argv: string[]): Promise<number> {
   const model = modelFromJSON(saved, modelPath);
   let ds: Dataset | undefined;
   try {
-    const pred = model.predict(x);
+    const pred = unscale(model.predict(x), saved.targetScale);
     const label = (p: number) => (saved.classes ? saved.classes[p] : saved.kind === 'linear' ? f32Text(p) : String(p));
     let metrics: { loss: number; accuracy?: number; r2?: number } | undefined;
     if (t.target !== null) {
-      ds = Dataset.fromArrays(x, t.y, { features: t.features });
+      // A model of a scaled target is scored on the scaled target (R² is the same; the loss is in those units).
+      const y = saved.targetScale ? t.y.map((v) => (v - saved.targetScale!.mean) / saved.targetScale!.std) : t.y;
+      ds = Dataset.fromArrays(x, y, { features: t.features });
       metrics = model.evaluate(ds);
     }
     if (v.json) {

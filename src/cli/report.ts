@@ -66,6 +66,8 @@ export interface TrainRun {
   trainEval: Evaluation;
   testEval?: Evaluation;
   stats?: { mean: ArrayLike<number>; std: ArrayLike<number> };
+  /** The regression target's scaling, when the model learnt (y − mean) / std. */
+  targetScale?: { mean: number; std: number };
   /** The target's range, for the hint on unscaled regression targets. */
   yRange: [number, number];
 }
@@ -76,7 +78,7 @@ export function printHeader(out: (s: string) => void, d: DataSummary, note: stri
   const loss = model.loss === 'squared' || model.loss === 'logistic' || model.loss === 'softmax' ? '' : ` (${model.loss} loss${model.epsilon ? `, ε ${model.epsilon}` : ''})`;
   out(`data    ${dataLine(d, kind, classes)}`);
   out(`split   ${note}`);
-  out(`model   ${kind}${kind === 'softmax' ? ` (${classes} classes)` : ''}${loss} · ${opt.name} lr ${opt.lr} · batch ${o.batch} · ` +
+  out(`model   ${kind}${kind === 'softmax' ? ` (${classes} classes)` : ''}${loss} · ${opt.name} lr ${opt.lr}${o.schedule && o.schedule.name !== 'constant' ? ` (${o.schedule.name} schedule)` : ''} · batch ${o.batch} · ` +
     `up to ${o.epochs} epochs${o.nIterNoChange ? ` (early stop after ${o.nIterNoChange} without improvement of ${o.tol})` : ''} · ` +
     `${o.shuffle === false ? 'file order' : `seed ${o.seed}`} · ${backend}`);
 }

@@ -14,6 +14,7 @@ import type { TrainOptions } from '../train.js';
 import { numberFlag, UsageError, type Parsed } from './args.js';
 import { chooseModel, classesFlag, delimiterFlag, lossFromFlags, makeModel, Progress, type ProgressMode } from './common.js';
 import { printHeader, type DataSummary, type TrainRun } from './report.js';
+import { checkBatch, defaultEpochs, standardizeFlag } from './preprocess.js';
 
 /** The file to stream: a path, or a built-in dataset's file in the package's data/ folder. */
 function streamPath(arg: string): { path: string; name: string } {
@@ -56,12 +57,16 @@ export async function streamRun(v: Parsed['values'], arg: string, options: Train
   const { kind, classes } = chooseModel('train', v.model, {
     classes: stats.classes, integer: stats.yIntegers, min: stats.yMin, max: stats.yMax, target: null,
   });
-  const standardize = v['no-standardize'] ? undefined : { mean: stats.mean, std: stats.std };
+  const standardize = standardizeFlag('train', v) ? { mean: stats.mean, std: stats.std } : undefined;
   const data: DataSummary = {
     name: `${name} (streamed, ${chunk} rows at a time)`, features: stats.mean.length, target: stats.target,
     classNames: stats.classes, featureNames: stats.featureNames, builtin: isBuiltinName(arg) && !existsSync(arg) ? builtinCatalog[arg] : undefined,
   };
-  const opts: TrainOptions = { ...options, batch: options.batch, shuffle: shuffleBuffer !== undefined };
+  for (const flag of ['schedule', 'l1', 'elastic-net', 'clip-norm', 'validation', 'early-stopping']) {
+    if (v[flag] !== undefined) throw new UsageError(`descent train: --${flag} needs the data in memory; drop --stream`);
+  }
+  if (v.batch !== undefined) checkBatch('train', options.batch, stats.rows);
+  const opts: TrainOptions = { ...options, batch, shuffle: shuffleBuffer !== undefined, schedule: undefined, epochs: options.epochs ?? defaultEpochs(stats.rows, batch) };
   const note = `${split ? `train ${stats.rows} rows, test = rows whose index is divisible by 5` : `all ${stats.rows} rows (no split)`}` +
     `${standardize ? ", standardized with the training set's mean and std" : ''}; ` +
     `${shuffleBuffer === undefined ? 'rows in file order' : `rows shuffled through a ${shuffleBuffer}-row buffer (seed ${opts.seed})`}`;
