@@ -23,8 +23,12 @@ import { finite, HUGE } from './format.js';
 /** Flags every data-reading command takes. */
 export const CSV_FLAGS: Flags = {
   target: { type: 'string', value: 'NAME|INDEX', help: 'the target column, by header name or 0-based index (negative counts from the end)', def: 'the last column' },
-  delimiter: { type: 'string', value: 'CHAR', help: "cell separator; 'tab' for tab", def: ',' },
+  delimiter: { type: 'string', value: 'CHAR', help: "cell separator; 'tab' for tab", def: ", (or ; tab | when the first line has no comma)" },
+  header: { type: 'boolean', help: 'the first row names the columns (default: it does, unless every cell of it is a number)' },
   'no-header': { type: 'boolean', help: 'the first row is data, not column names' },
+  columns: { type: 'string', value: 'LIST', help: 'the feature columns to use, by name or 0-based index, e.g. age,income' },
+  drop: { type: 'string', value: 'LIST', help: 'columns to leave out, by name or 0-based index (e.g. an id or a text column)' },
+  onehot: { type: 'string', value: 'LIST', help: 'text columns to one-hot encode, e.g. city: one 0/1 feature "city=NAME" per value' },
   missing: { type: 'string', value: 'POLICY', help: "missing cells: 'error', 'drop' (skip the row) or 'mean' (fill features with the column mean)", def: 'error' },
   labels: { type: 'string', value: 'MODE', help: "target reading: 'auto', 'none' (numbers), 'integer' (class names → 0..k-1)", def: 'auto' },
   classes: { type: 'string', value: 'LIST', help: 'the class names in label order, e.g. setosa,versicolor,virginica (fixes the mapping; needed for names with --stream)' },
@@ -69,15 +73,6 @@ export async function startBackend(command: string, v: Parsed['values'][string])
   return backendInfo().name;
 }
 
-/** The data a command reads. */
-export interface LoadedData {
-  table: CSVTable;
-  /** The name shown in output: the built-in's name or the file's path as given. */
-  name: string;
-  /** Catalogue entry, for built-ins. */
-  builtin?: BuiltinInfo;
-}
-
 /** DATA's text: an existing file, else a built-in dataset's name. */
 export interface DataSource {
   text: string;
@@ -89,8 +84,9 @@ export interface DataSource {
 export function readData(command: string, arg: string | undefined): DataSource {
   if (!arg) throw new UsageError(`descent ${command}: which data? Give a CSV file or a built-in dataset (${builtinNames.join(', ')})`);
   if (!existsSync(arg) && isBuiltinName(arg)) return { text: builtinText(arg), name: arg, builtin: builtinCatalog[arg] };
+  if (arg.length > 4096) throw new DataError(`cannot read a ${arg.length}-character argument as DATA: give a file path or a built-in dataset (${builtinNames.join(', ')})`);
   if (!existsSync(arg) && !/[\\/.]/.test(arg)) {
-    throw new DataError(`cannot read ${arg}: no such file, and not a built-in dataset (${builtinNames.join(', ')})`);
+    throw new DataError(`cannot read ${arg.length > 80 ? arg.slice(0, 80) + '…' : arg}: no such file, and not a built-in dataset (${builtinNames.join(', ')})`);
   }
   return { text: readTextFile(arg), name: arg };
 }
@@ -103,24 +99,6 @@ export function delimiterFlag(v: Parsed['values']): string | undefined {
 /** --classes as a list. */
 export function classesFlag(v: Parsed['values']): string[] | undefined {
   return v.classes === undefined ? undefined : String(v.classes).split(',').map((s) => s.trim());
-}
-
-/** Parses DATA with the CSV flags (`extra` overrides the target and fixes the class names). */
-export function loadData(command: string, src: DataSource | string | undefined, v: Parsed['values'],
-  extra: { target?: string | number | null; features?: readonly string[]; classes?: readonly string[] } = {}): LoadedData {
-  const s = typeof src === 'object' ? src : readData(command, src);
-  const target = extra.target !== undefined ? extra.target : (v.target as string | undefined);
-  const table = parseCSV(s.text, {
-    target,
-    features: extra.features,
-    header: !v['no-header'],
-    delimiter: delimiterFlag(v),
-    missing: choiceFlag<MissingPolicy>(command, 'missing', v.missing, ['error', 'drop', 'mean'], 'error'),
-    labels: choiceFlag<LabelMode>(command, 'labels', v.labels, ['auto', 'none', 'integer'], 'auto'),
-    classes: extra.classes ?? classesFlag(v),
-    source: s.name,
-  });
-  return { table, name: s.name, builtin: s.builtin };
 }
 
 /** What model choice needs to know about the target. */
@@ -151,7 +129,10 @@ export function chooseModel(command: string, kindFlag: Parsed['values'][string],
   const kind = choiceFlag(command, 'model', kindFlag, ['auto', 'linear', 'logistic', 'softmax'] as const, 'auto');
   const k = s.classes ? s.classes.length : s.integer && s.min >= 0 ? s.max + 1 : 0;
   if (kind === 'linear') return { kind, classes: 1 };
-  if (kind === 'logistic') return { kind, classes: 2 };
+  if (kind === 'logistic') {
+    if (k > 2) throw new UsageError(`descent ${command}: --model logistic is for two classes, but the target ${s.target ? `"${s.target}" ` : ''}has ${k}; use --model softmax`);
+    return { kind, classes: 2 };
+  }
   if (kind === 'softmax') {
     if (k < 2) throw new DataError(`${s.target ?? 'the target'}: softmax needs integer class labels 0..k-1 (or class names)`);
     return { kind, classes: k };

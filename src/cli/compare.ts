@@ -6,7 +6,7 @@ import { lossChart, type RunHistory } from '../plot/svg.js';
 import { optimizerNames } from '../optim/index.js';
 import { helpText, parseCommand, EXIT, UsageError, type Flags } from './args.js';
 import {
-  CSV_FLAGS, RUN_FLAGS, TRAIN_FLAGS, batchFromFlag, checkWritable, chooseModel, duration, expectPositionals, loadData,
+  CSV_FLAGS, RUN_FLAGS, TRAIN_FLAGS, batchFromFlag, checkWritable, chooseModel, duration, expectPositionals,
   lossFromFlags, makeModel, optimizerFromFlags, Progress, progressMode, round, startBackend, summariseLabels, table,
 } from './common.js';
 import { prepare, standardizeFlag } from './preprocess.js';
@@ -14,6 +14,7 @@ import { TOOLKIT_FLAGS } from './toolkit.js';
 import { EPOCH_LOSS, finite } from './format.js';
 import { writeChart } from './output.js';
 import { fitBatch, runOnce, trainOptionsFromFlags } from './train.js';
+import { loadData, mapIntegerLabels } from './data.js';
 import { dataLine, referenceLine, summaryOf } from './report.js';
 
 const FLAGS: Flags = {
@@ -80,6 +81,7 @@ export async function compareCommand(argv: string[]): Promise<number> {
   const backend = await startBackend('compare', v.backend);
   const data = loadData('compare', positionals[0], v);
   const t = data.table;
+  mapIntegerLabels('compare', t, v.model);
   const { kind, classes } = chooseModel('compare', v.model, summariseLabels(t));
   const prepared = prepare('compare', t, v, kind, data.builtin);
   const mode = progressMode(v);

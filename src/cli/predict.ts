@@ -9,12 +9,16 @@ import { readTextFile } from '../data/node.js';
 import { standardizeRows } from '../data/stream.js';
 import { modelFromJSON, parseSavedModel, type SavedModel } from '../models/io.js';
 import { helpText, parseCommand, EXIT, UsageError, type Flags } from './args.js';
-import { CSV_FLAGS, RUN_FLAGS, delimiterFlag, describeEval, expectPositionals, loadData, readData, startBackend } from './common.js';
+import { CSV_FLAGS, RUN_FLAGS, delimiterFlag, describeEval, expectPositionals, readData, startBackend } from './common.js';
+import { loadData } from './data.js';
+import { isDataRow, sniffDelimiter } from '../data/csv-guards.js';
+import type { OneHotColumn } from '../data/csv-onehot.js';
 import { unscale } from './preprocess.js';
 
 const FLAGS: Flags = {
   target: CSV_FLAGS.target,
   delimiter: CSV_FLAGS.delimiter,
+  header: CSV_FLAGS.header,
   'no-header': CSV_FLAGS['no-header'],
   missing: CSV_FLAGS.missing,
   backend: RUN_FLAGS.backend,
@@ -59,6 +63,15 @@ function layout(header: string[], hasHeader: boolean, s: SavedModel, targetFlag:
   return byName ? { target, features: s.featureNames } : { target };
 }
 
+/** The --onehot encoding a model was trained with (kept in its training notes). */
+function savedOneHot(s: SavedModel, source: string): OneHotColumn[] | undefined {
+  const o = s.training?.onehot;
+  if (o === undefined) return undefined;
+  const ok = Array.isArray(o) && o.every((c) => c && typeof c.column === 'string' && Array.isArray(c.categories) && c.categories.every((k: unknown) => typeof k === 'string'));
+  if (!ok) throw new DataError(`${source}: not a descent model: training.onehot must be a list of { column, categories }`);
+  return o as OneHotColumn[];
+}
+
 /** `descent predict`. Returns the exit code. */
 export async function predictCommand(argv: string[]): Promise<number> {
   const parsed = parseCommand('predict', argv, FLAGS, PREDICT_HELP);
@@ -72,9 +85,15 @@ export async function predictCommand(argv: string[]): Promise<number> {
   const saved = readModel(modelPath);
   await startBackend('predict', v.backend);
   const src = readData('predict', dataArg);
-  const header = csvHeader(src.text, { delimiter: delimiterFlag(v), source: dataArg });
-  const { target, features } = layout(header, !v['no-header'], saved, v.target as string | undefined, dataArg);
-  const { table: t } = loadData('predict', src, { ...v, labels: saved.classes ? 'integer' : 'auto' }, { target, features, classes: saved.classes });
+  const delimiter = delimiterFlag(v) ?? sniffDelimiter(src.text);
+  let header = csvHeader(src.text, { delimiter, source: dataArg });
+  // The same guess as train: a first row of numbers is data.
+  const hasHeader = !v['no-header'] && (!!v.header || !!src.builtin || !isDataRow(header));
+  const onehot = savedOneHot(saved, modelPath);
+  if (onehot) header = header.flatMap((h) => onehot.find((o) => o.column === h)?.categories.map((k) => `${h}=${k}`) ?? [h]);
+  const { target, features } = layout(header, hasHeader, saved, v.target as string | undefined, dataArg);
+  const { table: t } = loadData('predict', src, { ...v, header: hasHeader, 'no-header': !hasHeader, labels: saved.classes ? 'integer' : 'auto' },
+    { target, features, classes: saved.classes, onehot });
   const x = t.x;
   if (t.features !== saved.features) {
     throw new DataError(`${dataArg} has ${t.features} feature columns, but the model takes ${saved.features}`);

@@ -4,7 +4,7 @@
 import type { TrainOptions, TrainResult } from '../train.js';
 import type { BuiltinInfo } from '../data/catalog.js';
 import type { Evaluation, Model, ModelKind } from '../models/model.js';
-import type { LoadedData } from './common.js';
+import type { LoadedData } from './data.js';
 
 /** What the data summary line needs. */
 export interface DataSummary {
@@ -18,6 +18,8 @@ export interface DataSummary {
   dropped?: number;
   imputed?: number;
   builtin?: BuiltinInfo;
+  /** Columns one-hot encoded by --onehot, with their categories. */
+  onehot?: { column: string; categories: string[] }[];
 }
 
 /** The summary of parsed data. */
@@ -25,7 +27,7 @@ export function summaryOf(data: LoadedData): DataSummary {
   const t = data.table;
   return {
     name: data.name, rows: t.rows, features: t.features, target: t.target, classNames: t.classes, featureNames: t.featureNames,
-    dropped: t.dropped, imputed: t.imputed, builtin: data.builtin,
+    dropped: t.dropped, imputed: t.imputed, builtin: data.builtin, ...(data.onehot ? { onehot: data.onehot } : {}),
   };
 }
 

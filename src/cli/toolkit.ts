@@ -19,8 +19,8 @@ export const TOOLKIT_FLAGS: Flags = {
   'early-stopping': { type: 'string', value: 'PATIENCE', help: 'stop after PATIENCE epochs without the validation loss improving, and keep the best epoch\'s parameters (needs --validation; default fraction 0.1)' },
 };
 
-function scheduleError(s: string, why: string): UsageError {
-  return new UsageError(`--schedule ${JSON.stringify(s.length > 60 ? s.slice(0, 57) + '…' : s)}: ${why}; the forms are ${SCHEDULE_SYNTAX}`);
+function scheduleError(command: string, s: string, why: string): UsageError {
+  return new UsageError(`descent ${command}: --schedule ${JSON.stringify(s.length > 60 ? s.slice(0, 57) + '…' : s)}: ${why}; the forms are ${SCHEDULE_SYNTAX}`);
 }
 
 /** Parses --schedule SPEC. */
@@ -32,12 +32,12 @@ export function scheduleFromFlag(command: string, spec: string): ScheduleOptions
     try {
       return numberFlag(command, 'schedule', parts[i], 0, range);
     } catch {
-      throw scheduleError(spec, `${what} must be ${range.integer ? 'a positive integer' : 'a number in range'}, got ${JSON.stringify(parts[i])}`);
+      throw scheduleError(command, spec, `${what} must be ${range.integer ? 'a positive integer' : 'a number in range'}, got ${JSON.stringify(parts[i])}`);
     }
   };
   const max = { constant: 1, cosine: 3, step: 3, multistep: 3, exponential: 2, invscaling: 2, onecycle: 2, plateau: 3 }[name];
-  if (max === undefined) throw scheduleError(spec, `unknown schedule ${JSON.stringify(parts[0])}`);
-  if (parts.length > max) throw scheduleError(spec, `${name} takes at most ${max - 1} value${max === 2 ? '' : 's'}`);
+  if (max === undefined) throw scheduleError(command, spec, `unknown schedule ${JSON.stringify(parts[0])}`);
+  if (parts.length > max) throw scheduleError(command, spec, `${name} takes at most ${max - 1} value${max === 2 ? '' : 's'}`);
   const put = <T extends object>(o: T, extra: Record<string, number | undefined>): T => {
     for (const [k, val] of Object.entries(extra)) if (val !== undefined) (o as Record<string, unknown>)[k] = val;
     return o;
@@ -47,19 +47,19 @@ export function scheduleFromFlag(command: string, spec: string): ScheduleOptions
     case 'cosine': return put({ name: 'cosine' }, { t0: num(1, 'T0', { integer: true, min: 1 }), etaMin: num(2, 'ETA_MIN', { min: 0 }) });
     case 'step': {
       const stepSize = num(1, 'EPOCHS', { integer: true, min: 1 });
-      if (stepSize === undefined) throw scheduleError(spec, 'step needs its period, e.g. step:10:0.5');
+      if (stepSize === undefined) throw scheduleError(command, spec, 'step needs its period, e.g. step:10:0.5');
       return put({ name: 'step', stepSize }, { gamma: num(2, 'GAMMA', { gt: 0, max: 1 }) });
     }
     case 'multistep': {
       const ms = (parts[1] ?? '').split(',').filter(Boolean).map((p) => Number(p));
       if (!ms.length || ms.some((m, i) => !Number.isInteger(m) || m < 0 || (i > 0 && m <= ms[i - 1]))) {
-        throw scheduleError(spec, 'multistep needs increasing epoch numbers, e.g. multistep:10,20:0.1');
+        throw scheduleError(command, spec, 'multistep needs increasing epoch numbers, e.g. multistep:10,20:0.1');
       }
       return put({ name: 'multiStep', milestones: ms }, { gamma: num(2, 'GAMMA', { gt: 0, max: 1 }) });
     }
     case 'exponential': {
       const gamma = num(1, 'GAMMA', { gt: 0, max: 1 });
-      if (gamma === undefined) throw scheduleError(spec, 'exponential needs its factor, e.g. exponential:0.95');
+      if (gamma === undefined) throw scheduleError(command, spec, 'exponential needs its factor, e.g. exponential:0.95');
       return { name: 'exponential', gamma };
     }
     case 'invscaling': return put({ name: 'invScaling' }, { powerT: num(1, 'POWER', { min: 0 }) });

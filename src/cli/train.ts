@@ -7,13 +7,14 @@ import type { Evaluation, Model } from '../models/model.js';
 import { helpText, numberFlag, parseCommand, EXIT, UsageError, type Flags, type Parsed } from './args.js';
 import {
   CSV_FLAGS, RUN_FLAGS, TRAIN_FLAGS, batchFromFlag, checkWritable, chooseModel, describeEval, duration,
-  expectPositionals, loadData, lossFromFlags, makeModel, optimizerFromFlags, Progress, progressMode, round, startBackend,
+  expectPositionals, lossFromFlags, makeModel, optimizerFromFlags, Progress, progressMode, round, startBackend,
   summariseLabels, writeOutput, type ProgressMode,
 } from './common.js';
 import { checkBatch, defaultEpochs, prepare, standardizeFlag, type Prepared } from './preprocess.js';
 import { TOOLKIT_FLAGS, toolkitFromFlags } from './toolkit.js';
 import { DIVERGED_HINT, EPOCH_LOSS, finite, jsonNumber } from './format.js';
 import { writeChart } from './output.js';
+import { loadData, mapIntegerLabels } from './data.js';
 import { printHeader, referenceLine, summaryOf, type TrainRun } from './report.js';
 
 const FLAGS: Flags = {
@@ -111,6 +112,7 @@ function evalJSON(e: Evaluation | undefined): Record<string, number | null> | un
 function memoryRun(v: Parsed['values'], positional: string, options: TrainOptions, mode: ProgressMode, out: (s: string) => void, backend: string): TrainRun {
   const data = loadData('train', positional, v);
   const t = data.table;
+  mapIntegerLabels('train', t, v.model);
   const { kind, classes } = chooseModel('train', v.model, summariseLabels(t));
   const prepared: Prepared = prepare('train', t, v, kind, data.builtin);
   let model: Model | undefined;
@@ -179,7 +181,7 @@ export async function trainCommand(argv: string[]): Promise<number> {
     if (savePath) {
       const saved = modelToJSON(model, {
         featureNames: d.featureNames, target: d.target ?? undefined, classes: d.classNames, standardize: run.stats, targetScale: run.targetScale,
-        training: { data: d.name, optimizer: opts.optimizer, batch: opts.batch, epochs: run.history.length, seed: opts.seed, shuffle: opts.shuffle, l2: opts.l2, stream: !!v.stream, backend },
+        training: { data: d.name, optimizer: opts.optimizer, batch: opts.batch, epochs: run.history.length, seed: opts.seed, shuffle: opts.shuffle, l2: opts.l2, stream: !!v.stream, backend, ...(d.onehot ? { onehot: d.onehot } : {}) },
       });
       writeOutput(savePath, JSON.stringify(saved, null, 1) + '\n');
       out(`saved   ${savePath}`);
