@@ -87,13 +87,15 @@ export async function compareCommand(argv: string[]): Promise<number> {
   const mode = progressMode(v);
   const out = (s: string) => { if (mode !== 'json') process.stdout.write(s + '\n'); };
   try {
+    const rows = prepared.train.rows;
+    // Every run's options are checked before the first one trains: a bad variant fails at once, not after the others.
+    const fitted = runs.map((r) => fitBatch('compare', r.options, rows, variantList ? '--variants' : '--batch'));
     out(`data    ${dataLine(summaryOf(data), kind, classes)}`);
     out(`split   ${prepared.note}`);
     out(`model   ${kind}${kind === 'softmax' ? ` (${classes} classes)` : ''} · ${base.epochs ? `up to ${base.epochs} epochs` : 'about 2000 steps per run'} · seed ${base.seed} · ${backend}\n`);
-    const rows = prepared.train.rows;
     const results: { name: string; options: TrainOptions; outcome: ReturnType<typeof runOnce> }[] = [];
-    for (const r of runs) {
-      const opts = fitBatch('compare', r.options, rows, variantList ? '--variants' : '--batch');
+    for (const [i, r] of runs.entries()) {
+      const opts = fitted[i];
       const model = makeModel('compare', kind, t.features, classes, lossFromFlags('compare', v));
       try {
         const outcome = runOnce(model, prepared, opts, new Progress(mode, opts.epochs!, r.name), { run: r.name });
