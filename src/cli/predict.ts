@@ -57,8 +57,9 @@ function layout(header: string[], hasHeader: boolean, s: SavedModel, targetFlag:
   let target: string | number | null;
   if (targetFlag !== undefined) target = targetFlag;
   else if (hasHeader && s.target !== undefined && header.includes(s.target)) target = s.target;
+  else if (byName) target = null; // every feature found by name, and no target column among the rest
   else if (header.length === s.features + 1) target = -1;
-  else if (header.length === s.features || byName) target = null;
+  else if (header.length === s.features) target = null;
   else throw new DataError(`${data} has ${header.length} columns, but the model takes ${s.features} features (plus, optionally, the target)`);
   return byName ? { target, features: s.featureNames } : { target };
 }
