@@ -24,8 +24,9 @@ Commands:
   predict <MODEL.json> <DATA>  predictions of a saved model, and its metrics when DATA has the target
   datasets                     the built-in datasets with scikit-learn's reference figures
 
-DATA is a CSV file (header row; target in the last column unless --target) or a built-in dataset name
-(digits, breast-cancer, diabetes, wine, iris). Run descent <command> --help for a command's options.
+DATA is a CSV file (target in the last column unless --target; a first row of numbers is data, not a header;
+';', tab or '|' used when the first line has no comma) or a built-in dataset name (digits, breast-cancer,
+diabetes, wine, iris, mnist). Limits: 2^24 columns; user text in messages is cut at 60 characters. Run descent <command> --help for a command's options.
 
 Output: results on stdout; progress on stderr (a bar on a terminal, one line per epoch otherwise);
 --json prints JSON lines on stdout instead, and an error as one JSON line {"event":"error","exit":N,"message":…}

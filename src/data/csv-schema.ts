@@ -129,7 +129,7 @@ export class CsvSchema {
   private value(s: string, c: number, line: number, row: number, column: number): number {
     const v = Number(s);
     if (!Number.isFinite(Math.fround(v))) {
-      throw new DataError(`${this.options.source}: line ${line}, column ${this.describe(c)}: ${clip(s, 30)} is out of the float32 range`, { row, column, line });
+      throw new DataError(`${this.options.source}: line ${line}, column ${this.describe(c)}: ${s.length > 30 ? clip(s, 30) : s} is out of the float32 range`, { row, column, line });
     }
     return v;
   }

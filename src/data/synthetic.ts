@@ -46,7 +46,7 @@ export interface ClassificationOptions {
   features?: number;
   /** Features the classes are separated in. Default max(2, ⌈log2(classes × clustersPerClass)⌉), at most `features`. */
   informative?: number;
-  /** Random linear combinations of the informative features. Default 2 (fewer when the features leave no room). */
+  /** Random linear combinations of the informative features. Default 2. */
   redundant?: number;
   /** Copies of informative or redundant features. Default 0. */
   repeated?: number;
@@ -122,10 +122,10 @@ function classificationSampler(o: ClassificationOptions): { samples: number; sam
   const k = int(`${p}.classes`, o.classes, 2, 2, 1000);
   const cpc = int(`${p}.clustersPerClass`, o.clustersPerClass, 2, 1, 1000);
   const clusters = k * cpc;
-  // Unlike scikit-learn (which throws), the defaults fit the classes asked for: enough informative features
-  // for a hypercube vertex per cluster, and no more redundant ones than the features leave room for.
+  // Unlike scikit-learn (which throws), the default fits the classes asked for: enough informative features
+  // for a hypercube vertex per cluster.
   const inf = int(`${p}.informative`, o.informative, Math.min(d, Math.max(2, Math.ceil(Math.log2(clusters)))), 1, d);
-  const red = int(`${p}.redundant`, o.redundant, Math.max(0, Math.min(2, d - inf)), 0, d);
+  const red = int(`${p}.redundant`, o.redundant, 2, 0, d);
   const rep = int(`${p}.repeated`, o.repeated, 0, 0, d);
   if (inf + red + rep > d) {
     throw new HyperParameterError(`${p}.features`, `must be ≥ informative + redundant + repeated = ${inf + red + rep}, got ${d}`);
