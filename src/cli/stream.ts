@@ -37,6 +37,10 @@ export async function streamRun(v: Parsed['values'], arg: string, options: Train
   if (v.labels === 'integer' && v.classes === undefined) {
     throw new UsageError('descent train: with --stream, class names need --classes (the file cannot be read ahead to collect them)');
   }
+  // Flags that need the whole file (or a rewrite of it) are refused by name rather than ignored.
+  for (const flag of ['schedule', 'l1', 'elastic-net', 'clip-norm', 'validation', 'early-stopping', 'columns', 'drop', 'onehot']) {
+    if (v[flag] !== undefined) throw new UsageError(`descent train: --${flag} needs the data in memory; drop --stream`);
+  }
   const batch = options.batch === 'stochastic' ? 1 : options.batch ?? 32;
   // Chunks hold whole mini-batches, so the steps are those of the in-memory run in file order.
   const want = numberFlag('train', 'chunk', v.chunk, 4096, { integer: true, min: 1 });
@@ -62,9 +66,6 @@ export async function streamRun(v: Parsed['values'], arg: string, options: Train
     name: `${name} (streamed, ${chunk} rows at a time)`, features: stats.mean.length, target: stats.target,
     classNames: stats.classes, featureNames: stats.featureNames, builtin: isBuiltinName(arg) && !existsSync(arg) ? builtinCatalog[arg] : undefined,
   };
-  for (const flag of ['schedule', 'l1', 'elastic-net', 'clip-norm', 'validation', 'early-stopping']) {
-    if (v[flag] !== undefined) throw new UsageError(`descent train: --${flag} needs the data in memory; drop --stream`);
-  }
   if (v.batch !== undefined) checkBatch('train', options.batch, stats.rows);
   const opts: TrainOptions = { ...options, batch, shuffle: shuffleBuffer !== undefined, schedule: undefined, epochs: options.epochs ?? defaultEpochs(stats.rows, batch) };
   const note = `${split ? `train ${stats.rows} rows, test = rows whose index is divisible by 5` : `all ${stats.rows} rows (no split)`}` +
