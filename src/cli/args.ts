@@ -156,8 +156,11 @@ export function flagFor(param: string): string | undefined {
     'optimizer.betas': '--betas', 'optimizer.betas[0]': '--betas', 'optimizer.betas[1]': '--betas', 'optimizer.eps': '--eps',
     'optimizer.name': '--optimizer', batch: '--batch', epochs: '--epochs', seed: '--seed', l2: '--l2', tol: '--tol',
     nIterNoChange: '--early-stop', 'csv.target': '--target', 'csv.delimiter': '--delimiter', 'csv.missing': '--missing',
-    'csv.labels': '--labels', dataset: 'DATA', loss: '--loss', epsilon: '--epsilon',
+    'csv.labels': '--labels', 'csv.classes': '--classes', 'csv.features': '--columns', dataset: 'DATA', loss: '--loss', epsilon: '--epsilon',
+    alpha: '--l1/--elastic-net', l1Ratio: '--elastic-net', penalty: '--l1/--elastic-net', clipNorm: '--clip-norm',
+    validationFraction: '--validation', patience: '--early-stopping', restoreBest: '--early-stopping',
   };
+  if (param.startsWith('schedule')) return '--schedule';
   return map[param] ?? (param.startsWith('optimizer.') ? `--hp ${param.slice(10)}` : undefined);
 }
 

@@ -18,12 +18,17 @@ import { softmax } from '../models/softmax.js';
 import type { Model, ModelKind, Evaluation } from '../models/model.js';
 import type { BatchOption } from '../train.js';
 import { choiceFlag, numberFlag, UsageError, type Flags, type Parsed } from './args.js';
+import { finite, HUGE } from './format.js';
 
 /** Flags every data-reading command takes. */
 export const CSV_FLAGS: Flags = {
   target: { type: 'string', value: 'NAME|INDEX', help: 'the target column, by header name or 0-based index (negative counts from the end)', def: 'the last column' },
-  delimiter: { type: 'string', value: 'CHAR', help: "cell separator; 'tab' for tab", def: ',' },
+  delimiter: { type: 'string', value: 'CHAR', help: "cell separator; 'tab' for tab", def: ", (or ; tab | when the first line has no comma)" },
+  header: { type: 'boolean', help: 'the first row names the columns (default: it does, unless every cell of it is a number)' },
   'no-header': { type: 'boolean', help: 'the first row is data, not column names' },
+  columns: { type: 'string', value: 'LIST', help: 'the feature columns to use, by name or 0-based index, e.g. age,income' },
+  drop: { type: 'string', value: 'LIST', help: 'columns to leave out, by name or 0-based index (e.g. an id or a text column)' },
+  onehot: { type: 'string', value: 'LIST', help: 'text columns to one-hot encode, e.g. city: one 0/1 feature "city=NAME" per value' },
   missing: { type: 'string', value: 'POLICY', help: "missing cells: 'error', 'drop' (skip the row) or 'mean' (fill features with the column mean)", def: 'error' },
   labels: { type: 'string', value: 'MODE', help: "target reading: 'auto', 'none' (numbers), 'integer' (class names → 0..k-1)", def: 'auto' },
   classes: { type: 'string', value: 'LIST', help: 'the class names in label order, e.g. setosa,versicolor,virginica (fixes the mapping; needed for names with --stream)' },
@@ -48,15 +53,16 @@ export const TRAIN_FLAGS: Flags = {
   betas: { type: 'string', value: 'B1,B2', help: 'Adam betas' },
   eps: { type: 'string', value: 'E', help: 'Adam epsilon' },
   hp: { type: 'string', value: 'KEY=VALUE', help: 'any other hyper-parameter by its PyTorch name in camelCase (repeatable)', multiple: true },
-  batch: { type: 'string', value: 'SIZE', help: "'full', 'stochastic' or a mini-batch size", def: '32' },
-  epochs: { type: 'string', value: 'N', help: 'passes over the training set', def: '50' },
+  batch: { type: 'string', value: 'SIZE', help: "'full', 'stochastic' or a mini-batch size of at most the training rows", def: 'min(32, training rows)' },
+  epochs: { type: 'string', value: 'N', help: 'passes over the training set', def: 'about 2000 steps: 2000 / batches per epoch, within 10..1000' },
   seed: { type: 'string', value: 'N', help: 'seed of shuffling (and of --test-fraction splits)', def: '0' },
   l2: { type: 'string', value: 'L', help: 'L2 penalty (l2/2)·‖W‖² on the weights', def: '0' },
   'early-stop': { type: 'string', value: 'N', help: 'stop after N epochs without the training loss improving by --tol' },
   tol: { type: 'string', value: 'T', help: 'improvement that counts for --early-stop', def: '1e-4' },
   'no-split': { type: 'boolean', help: 'train and evaluate on all rows (default: test = rows whose index is divisible by 5)' },
   'test-fraction': { type: 'string', value: 'F', help: 'a seeded random test split of this fraction instead of every 5th row' },
-  'no-standardize': { type: 'boolean', help: "keep raw features (default: standardize with the training set's mean and std)" },
+  standardize: { type: 'boolean', help: "standardize features with the training set's mean and std, and (regression) scale the target likewise; saved in the model and undone by descent predict", def: 'on (mnist: off, its pixels are already in [0, 1])' },
+  'no-standardize': { type: 'boolean', help: 'keep raw features and target' },
   'no-shuffle': { type: 'boolean', help: 'keep the rows in file order every epoch (default: reshuffle each epoch)' },
 };
 
@@ -65,15 +71,6 @@ export async function startBackend(command: string, v: Parsed['values'][string])
   const name = choiceFlag(command, 'backend', v, ['js', 'wasm-scalar', 'wasm-simd'] as const, 'wasm-simd');
   await init(v === undefined ? {} : { backend: name });
   return backendInfo().name;
-}
-
-/** The data a command reads. */
-export interface LoadedData {
-  table: CSVTable;
-  /** The name shown in output: the built-in's name or the file's path as given. */
-  name: string;
-  /** Catalogue entry, for built-ins. */
-  builtin?: BuiltinInfo;
 }
 
 /** DATA's text: an existing file, else a built-in dataset's name. */
@@ -87,8 +84,9 @@ export interface DataSource {
 export function readData(command: string, arg: string | undefined): DataSource {
   if (!arg) throw new UsageError(`descent ${command}: which data? Give a CSV file or a built-in dataset (${builtinNames.join(', ')})`);
   if (!existsSync(arg) && isBuiltinName(arg)) return { text: builtinText(arg), name: arg, builtin: builtinCatalog[arg] };
+  if (arg.length > 4096) throw new DataError(`cannot read a ${arg.length}-character argument as DATA: give a file path or a built-in dataset (${builtinNames.join(', ')})`);
   if (!existsSync(arg) && !/[\\/.]/.test(arg)) {
-    throw new DataError(`cannot read ${arg}: no such file, and not a built-in dataset (${builtinNames.join(', ')})`);
+    throw new DataError(`cannot read ${arg.length > 80 ? arg.slice(0, 80) + '…' : arg}: no such file, and not a built-in dataset (${builtinNames.join(', ')})`);
   }
   return { text: readTextFile(arg), name: arg };
 }
@@ -101,24 +99,6 @@ export function delimiterFlag(v: Parsed['values']): string | undefined {
 /** --classes as a list. */
 export function classesFlag(v: Parsed['values']): string[] | undefined {
   return v.classes === undefined ? undefined : String(v.classes).split(',').map((s) => s.trim());
-}
-
-/** Parses DATA with the CSV flags (`extra` overrides the target and fixes the class names). */
-export function loadData(command: string, src: DataSource | string | undefined, v: Parsed['values'],
-  extra: { target?: string | number | null; features?: readonly string[]; classes?: readonly string[] } = {}): LoadedData {
-  const s = typeof src === 'object' ? src : readData(command, src);
-  const target = extra.target !== undefined ? extra.target : (v.target as string | undefined);
-  const table = parseCSV(s.text, {
-    target,
-    features: extra.features,
-    header: !v['no-header'],
-    delimiter: delimiterFlag(v),
-    missing: choiceFlag<MissingPolicy>(command, 'missing', v.missing, ['error', 'drop', 'mean'], 'error'),
-    labels: choiceFlag<LabelMode>(command, 'labels', v.labels, ['auto', 'none', 'integer'], 'auto'),
-    classes: extra.classes ?? classesFlag(v),
-    source: s.name,
-  });
-  return { table, name: s.name, builtin: s.builtin };
 }
 
 /** What model choice needs to know about the target. */
@@ -149,7 +129,10 @@ export function chooseModel(command: string, kindFlag: Parsed['values'][string],
   const kind = choiceFlag(command, 'model', kindFlag, ['auto', 'linear', 'logistic', 'softmax'] as const, 'auto');
   const k = s.classes ? s.classes.length : s.integer && s.min >= 0 ? s.max + 1 : 0;
   if (kind === 'linear') return { kind, classes: 1 };
-  if (kind === 'logistic') return { kind, classes: 2 };
+  if (kind === 'logistic') {
+    if (k > 2) throw new UsageError(`descent ${command}: --model logistic is for two classes, but the target ${s.target ? `"${s.target}" ` : ''}has ${k}; use --model softmax`);
+    return { kind, classes: 2 };
+  }
   if (kind === 'softmax') {
     if (k < 2) throw new DataError(`${s.target ?? 'the target'}: softmax needs integer class labels 0..k-1 (or class names)`);
     return { kind, classes: k };
@@ -213,65 +196,17 @@ export function optimizerFromFlags(command: string, v: Parsed['values'], name?: 
   return o as unknown as OptimizerOptions;
 }
 
-/** --batch: 'full', 'stochastic' or a positive integer. */
-export function batchFromFlag(command: string, v: Parsed['values'][string]): BatchOption {
+/** --batch: 'full', 'stochastic' or a positive integer; undefined when not given (then min(32, rows), as train()). */
+export function batchFromFlag(command: string, v: Parsed['values'][string]): BatchOption | undefined {
+  if (v === undefined) return undefined;
   if (v === 'full' || v === 'stochastic') return v;
   return numberFlag(command, 'batch', v, 32, { integer: true, min: 1 });
 }
 
-/** Train and test sets, standardized as shared/datasets says unless told otherwise. */
-export interface Prepared {
-  train: Dataset;
-  test?: Dataset;
-  stats?: { mean: Float64Array; std: Float64Array };
-  /** One line on how the data were split and scaled. */
-  note: string;
-  /** Row indices (into the table) of the test set. */
-  testRows?: number[];
-}
-
-/** Splits (every 5th row, a seeded fraction, or none) and standardizes with the training set's statistics. */
-export function prepare(command: string, t: CSVTable, v: Parsed['values']): Prepared {
-  const all = Dataset.fromArrays(t.x, t.y, { features: t.features, featureNames: t.featureNames, targetName: t.target ?? undefined, classes: t.classes });
-  let train: Dataset, test: Dataset | undefined, note: string, testRows: number[] | undefined;
-  try {
-    if (v['no-split']) {
-      if (v['test-fraction'] !== undefined) throw new UsageError(`descent ${command}: --no-split and --test-fraction contradict each other`);
-      train = all;
-      note = `all ${t.rows} rows (no split)`;
-    } else {
-      if (t.rows < 2) throw new DataError(`${t.rows} row: too few to split; pass --no-split`);
-      let split;
-      if (v['test-fraction'] !== undefined) {
-        const f = numberFlag(command, 'test-fraction', v['test-fraction'], 0.2, { gt: 0, max: 0.99 });
-        const seed = numberFlag(command, 'seed', v.seed, 0, { integer: true, min: 0 });
-        split = all.split({ testFraction: f, seed });
-        note = `train ${split.train.rows} rows, test ${split.test.rows} rows (seeded random split, seed ${seed})`;
-      } else {
-        split = all.split({ every: 5 });
-        testRows = Array.from({ length: t.rows }, (_, i) => i).filter((i) => i % 5 === 0);
-        note = `train ${split.train.rows} rows, test ${split.test.rows} rows (test = rows whose index is divisible by 5)`;
-      }
-      all.dispose();
-      ({ train, test } = split);
-    }
-  } catch (e) {
-    all.dispose();
-    throw e;
-  }
-  let stats: Prepared['stats'];
-  if (!v['no-standardize']) {
-    stats = train.stats();
-    train.standardize(stats);
-    test?.standardize(stats);
-    note += v['no-split'] ? ', standardized' : ", standardized with the training set's mean and std";
-  }
-  return { train, test, stats, note, testRows };
-}
-
 /** Loss and accuracy or R², as one short text. */
 export function describeEval(e: Evaluation): string {
-  return `loss ${e.loss.toPrecision(5)}${e.accuracy !== undefined ? `, accuracy ${e.accuracy.toFixed(4)}` : ''}${e.r2 !== undefined ? `, R² ${e.r2.toFixed(4)}` : ''}`;
+  const r2 = e.r2 !== undefined && e.r2 < -HUGE ? `, R² ${finite(e.r2, 4)} (the predictions are useless: the run diverged or did not converge)` : e.r2 !== undefined ? `, R² ${finite(e.r2, 4)}` : '';
+  return `loss ${finite(e.loss)}${e.accuracy !== undefined ? `, accuracy ${finite(e.accuracy, 4)}` : ''}${r2}`;
 }
 
 /** Time as 850 ms / 12.3 s / 4 min 05 s. */
@@ -357,7 +292,7 @@ export function checkWritable(command: string, flag: string, path: Parsed['value
 }
 
 /** Writes an output file, a failure as a one-line DataError. */
-export function writeOutput(path: string, text: string): void {
+export function writeOutput(path: string, text: string | Uint8Array): void {
   try {
     writeFileSync(path, text);
   } catch (e) {

@@ -6,17 +6,23 @@ import { lossChart, type RunHistory } from '../plot/svg.js';
 import { optimizerNames } from '../optim/index.js';
 import { helpText, parseCommand, EXIT, UsageError, type Flags } from './args.js';
 import {
-  CSV_FLAGS, RUN_FLAGS, TRAIN_FLAGS, batchFromFlag, checkWritable, chooseModel, duration, expectPositionals, loadData,
-  lossFromFlags, makeModel, optimizerFromFlags, prepare, Progress, progressMode, round, startBackend, summariseLabels, table, writeOutput,
+  CSV_FLAGS, RUN_FLAGS, TRAIN_FLAGS, batchFromFlag, checkWritable, chooseModel, duration, expectPositionals,
+  lossFromFlags, makeModel, optimizerFromFlags, Progress, progressMode, round, startBackend, summariseLabels, table,
 } from './common.js';
+import { prepare, standardizeFlag } from './preprocess.js';
+import { TOOLKIT_FLAGS } from './toolkit.js';
+import { EPOCH_LOSS, finite } from './format.js';
+import { writeChart } from './output.js';
 import { fitBatch, runOnce, trainOptionsFromFlags } from './train.js';
+import { loadData, mapIntegerLabels } from './data.js';
 import { dataLine, referenceLine, summaryOf } from './report.js';
 
 const FLAGS: Flags = {
   variants: { type: 'string', value: 'LIST', help: "batching strategies to compare, e.g. full,stochastic,32", def: 'full,stochastic,32 unless --optimizers' },
   optimizers: { type: 'string', value: 'LIST', help: `optimizers to compare, e.g. ${optimizerNames.join(',')}` },
   ...TRAIN_FLAGS,
-  plot: { type: 'string', value: 'FILE.svg', help: 'where to write the chart', def: 'compare.svg' },
+  ...TOOLKIT_FLAGS,
+  plot: { type: 'string', value: 'FILE.svg|FILE.png', help: 'where to write the chart: PNG when FILE ends in .png, else SVG', def: 'compare.svg' },
   ...CSV_FLAGS,
   ...RUN_FLAGS,
 };
@@ -32,7 +38,7 @@ export const COMPARE_HELP = helpText(
   'Example:\n  descent compare digits --optimizers sgd,adam,adamw --lr 0.01 --epochs 30 --plot optimizers.svg',
 );
 
-function batchName(b: BatchOption): string {
+function batchName(b: BatchOption | undefined): string {
   return b === 'full' ? 'full batch' : b === 'stochastic' ? 'stochastic' : `mini-batch ${b}`;
 }
 
@@ -44,6 +50,15 @@ function list(command: string, flag: string, v: unknown): string[] | undefined {
   return items;
 }
 
+/** One entry of --variants: its mistakes name --variants, not --batch. */
+function variantBatch(s: string): BatchOption {
+  if (s === 'full' || s === 'stochastic') return s;
+  if (!/^\d+$/.test(s) || Number(s) < 1) {
+    throw new UsageError(`descent compare: --variants entries are full, stochastic or a mini-batch size (a positive integer), got ${JSON.stringify(s.length > 40 ? s.slice(0, 37) + '…' : s)}`);
+  }
+  return Number(s);
+}
+
 /** `descent compare`. Returns the exit code. */
 export async function compareCommand(argv: string[]): Promise<number> {
   const parsed = parseCommand('compare', argv, FLAGS, COMPARE_HELP);
@@ -53,7 +68,7 @@ export async function compareCommand(argv: string[]): Promise<number> {
   const plotPath = checkWritable('compare', 'plot', v.plot ?? 'compare.svg')!;
   const optimizers = list('compare', 'optimizers', v.optimizers);
   const variantList = list('compare', 'variants', v.variants) ?? (optimizers ? undefined : ['full', 'stochastic', '32']);
-  const batches: BatchOption[] = variantList ? variantList.map((s) => batchFromFlag('compare', s)) : [batchFromFlag('compare', v.batch)];
+  const batches: (BatchOption | undefined)[] = variantList ? variantList.map((s) => variantBatch(s)) : [batchFromFlag('compare', v.batch)];
   const base = trainOptionsFromFlags('compare', v);
   const runs: { name: string; options: TrainOptions }[] = [];
   for (const opt of optimizers ?? [undefined]) {
@@ -66,18 +81,21 @@ export async function compareCommand(argv: string[]): Promise<number> {
   const backend = await startBackend('compare', v.backend);
   const data = loadData('compare', positionals[0], v);
   const t = data.table;
+  mapIntegerLabels('compare', t, v.model);
   const { kind, classes } = chooseModel('compare', v.model, summariseLabels(t));
-  const prepared = prepare('compare', t, v);
+  const prepared = prepare('compare', t, v, kind, data.builtin);
   const mode = progressMode(v);
   const out = (s: string) => { if (mode !== 'json') process.stdout.write(s + '\n'); };
   try {
+    const rows = prepared.train.rows;
+    // Every run's options are checked before the first one trains: a bad variant fails at once, not after the others.
+    const fitted = runs.map((r) => fitBatch('compare', r.options, rows, variantList ? '--variants' : '--batch'));
     out(`data    ${dataLine(summaryOf(data), kind, classes)}`);
     out(`split   ${prepared.note}`);
-    out(`model   ${kind}${kind === 'softmax' ? ` (${classes} classes)` : ''} · up to ${base.epochs} epochs · seed ${base.seed} · ${backend}\n`);
-    const rows = prepared.train.rows;
+    out(`model   ${kind}${kind === 'softmax' ? ` (${classes} classes)` : ''} · ${base.epochs ? `up to ${base.epochs} epochs` : 'about 2000 steps per run'} · seed ${base.seed} · ${backend}\n`);
     const results: { name: string; options: TrainOptions; outcome: ReturnType<typeof runOnce> }[] = [];
-    for (const r of runs) {
-      const opts = fitBatch(r.options, rows);
+    for (const [i, r] of runs.entries()) {
+      const opts = fitted[i];
       const model = makeModel('compare', kind, t.features, classes, lossFromFlags('compare', v));
       try {
         const outcome = runOnce(model, prepared, opts, new Progress(mode, opts.epochs!, r.name), { run: r.name });
@@ -96,21 +114,22 @@ export async function compareCommand(argv: string[]): Promise<number> {
     const metric = kind === 'linear' ? 'R²' : 'accuracy';
     const where = prepared.test ? 'test' : 'training';
     out(table(
-      ['run', 'optimizer', 'batch', 'epochs', 'stop', 'training loss', `${where} ${metric}`, 'time'],
+      ['run', 'optimizer', 'batch', 'epochs', 'stop', 'last epoch loss', `${where} ${metric}`, 'time'],
       results.map(({ name, options, outcome: o }) => {
         const e = o.testEval ?? o.trainEval;
         const m = kind === 'linear' ? e.r2 : e.accuracy;
         const stop = o.result.stopReason === 'diverged' ? `diverged @${o.result.divergedAt}` : o.result.stopReason === 'tol' ? 'early stop' : o.result.stopReason;
         return [name, `${options.optimizer!.name} lr ${options.optimizer!.lr}`, String(options.batch), String(o.result.epochs), stop,
-          o.trainEval.loss.toPrecision(5), m === undefined ? '' : m.toFixed(4), duration(o.result.ms)];
+          finite(o.result.history.at(-1)?.loss ?? NaN), m === undefined ? '' : finite(m, 4), duration(o.result.ms)];
       }),
     ));
     const ref = referenceLine(summaryOf(data));
-    if (ref && !v['no-split'] && v['test-fraction'] === undefined && !v['no-standardize']) out(`\n(${ref})`);
+    if (ref && !v['no-split'] && v['test-fraction'] === undefined && standardizeFlag('compare', v, data.builtin) === (data.builtin?.referencePreprocessing === undefined)) out(`\n(${ref})`);
+    out(`\n'last epoch loss' is the ${EPOCH_LOSS}, the last point of each curve in the chart.`);
     const curves: RunHistory[] = results.map(({ name, outcome }) => ({
       name, history: outcome.result.history.map((h) => ({ ...h, samples: h.epoch * rows })),
     }));
-    writeOutput(plotPath, lossChart(curves, { title: `${data.name}: ${kind} regression, ${runs.length} runs (${backend})` }));
+    await writeChart(plotPath, lossChart(curves, { title: `${data.name}: ${kind} regression, ${runs.length} runs (${backend})`, yLabel: EPOCH_LOSS }));
     out(`\nplot    ${plotPath}`);
     if (mode === 'json') process.stdout.write(JSON.stringify({ event: 'result', data: data.name, model: kind, runs: results.length, plot: plotPath }) + '\n');
     return EXIT.ok;

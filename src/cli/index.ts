@@ -24,11 +24,16 @@ Commands:
   predict <MODEL.json> <DATA>  predictions of a saved model, and its metrics when DATA has the target
   datasets                     the built-in datasets with scikit-learn's reference figures
 
-DATA is a CSV file (header row; target in the last column unless --target) or a built-in dataset name
-(digits, breast-cancer, diabetes, wine, iris). Run descent <command> --help for a command's options.
+DATA is a CSV file (target in the last column unless --target; a first row of numbers is data, not a header;
+';', tab or '|' used when the first line has no comma) or a built-in dataset name (digits, breast-cancer,
+diabetes, wine, iris, mnist). Limits: 2^24 columns; user text in messages is cut at 60 characters. Run descent <command> --help for a command's options.
 
 Output: results on stdout; progress on stderr (a bar on a terminal, one line per epoch otherwise);
---json prints JSON lines on stdout instead; --quiet silences progress.
+--json prints JSON lines on stdout instead, and an error as one JSON line {"event":"error","exit":N,"message":…}
+on stderr; --quiet silences progress.
+
+Defaults: features standardized and a regression target scaled with the training rows' statistics (saved with
+the model, undone by predict); Adam, lr 0.01 with cosine decay, batch min(32, rows), about 2000 steps.
 
 Exit codes:
   0  success
@@ -41,7 +46,7 @@ Exit codes:
 Examples:
   descent datasets
   descent train digits --model softmax --optimizer adam --lr 0.01 --batch 32 --epochs 50 --seed 1 \\
-      --early-stop 5 --plot loss.svg --save model.json
+      --early-stopping 5 --plot loss.png --save model.json
   descent predict model.json digits
   descent compare digits --variants full,stochastic,32 --plot batching.svg
   descent compare data.csv --target price --optimizers sgd,adam --epochs 20
@@ -75,8 +80,14 @@ export async function main(argv: string[]): Promise<number> {
   return run(rest);
 }
 
-/** The exit code and one-line message for an error. */
+/** The exit code and one-line message for an error, at most 1000 characters (user text can be huge). */
 export function report(e: unknown, command: string | undefined): { code: number; message: string } {
+  const r = reportFull(e, command);
+  const message = r.message.replace(/[\r\n]+/g, ' ');
+  return { code: r.code, message: message.length > 1000 ? message.slice(0, 1000) + '… (message cut)' : message };
+}
+
+function reportFull(e: unknown, command: string | undefined): { code: number; message: string } {
   const where = command && COMMANDS[command] ? `descent ${command}` : 'descent';
   if (e instanceof UsageError) return { code: EXIT.usage, message: e.message };
   if (e instanceof HyperParameterError) return { code: EXIT.usage, message: `${where}: ${hyperMessage(e)}` };
@@ -97,7 +108,9 @@ main(argv).then(
   },
   (e) => {
     const { code, message } = report(e, argv[0]);
-    process.stderr.write(message + '\n');
+    // With --json a program reads the output: the error is a JSON line too (on stderr, where errors go).
+    if (argv.includes('--json')) process.stderr.write(JSON.stringify({ event: 'error', exit: code, message }) + '\n');
+    else process.stderr.write(message + '\n');
     if (process.env.DESCENT_DEBUG && e instanceof Error) process.stderr.write(`${e.stack}\n`);
     process.exitCode = code;
   },

@@ -9,11 +9,16 @@ import { readTextFile } from '../data/node.js';
 import { standardizeRows } from '../data/stream.js';
 import { modelFromJSON, parseSavedModel, type SavedModel } from '../models/io.js';
 import { helpText, parseCommand, EXIT, UsageError, type Flags } from './args.js';
-import { CSV_FLAGS, RUN_FLAGS, delimiterFlag, describeEval, expectPositionals, loadData, readData, startBackend } from './common.js';
+import { CSV_FLAGS, RUN_FLAGS, delimiterFlag, describeEval, expectPositionals, readData, startBackend } from './common.js';
+import { loadData } from './data.js';
+import { isDataRow, sniffDelimiter } from '../data/csv-guards.js';
+import type { OneHotColumn } from '../data/csv-onehot.js';
+import { unscale } from './preprocess.js';
 
 const FLAGS: Flags = {
   target: CSV_FLAGS.target,
   delimiter: CSV_FLAGS.delimiter,
+  header: CSV_FLAGS.header,
   'no-header': CSV_FLAGS['no-header'],
   missing: CSV_FLAGS.missing,
   backend: RUN_FLAGS.backend,
@@ -52,10 +57,20 @@ function layout(header: string[], hasHeader: boolean, s: SavedModel, targetFlag:
   let target: string | number | null;
   if (targetFlag !== undefined) target = targetFlag;
   else if (hasHeader && s.target !== undefined && header.includes(s.target)) target = s.target;
+  else if (byName) target = null; // every feature found by name, and no target column among the rest
   else if (header.length === s.features + 1) target = -1;
-  else if (header.length === s.features || byName) target = null;
+  else if (header.length === s.features) target = null;
   else throw new DataError(`${data} has ${header.length} columns, but the model takes ${s.features} features (plus, optionally, the target)`);
   return byName ? { target, features: s.featureNames } : { target };
+}
+
+/** The --onehot encoding a model was trained with (kept in its training notes). */
+function savedOneHot(s: SavedModel, source: string): OneHotColumn[] | undefined {
+  const o = s.training?.onehot;
+  if (o === undefined) return undefined;
+  const ok = Array.isArray(o) && o.every((c) => c && typeof c.column === 'string' && Array.isArray(c.categories) && c.categories.every((k: unknown) => typeof k === 'string'));
+  if (!ok) throw new DataError(`${source}: not a descent model: training.onehot must be a list of { column, categories }`);
+  return o as OneHotColumn[];
 }
 
 /** `descent predict`. Returns the exit code. */
@@ -71,9 +86,15 @@ export async function predictCommand(argv: string[]): Promise<number> {
   const saved = readModel(modelPath);
   await startBackend('predict', v.backend);
   const src = readData('predict', dataArg);
-  const header = csvHeader(src.text, { delimiter: delimiterFlag(v), source: dataArg });
-  const { target, features } = layout(header, !v['no-header'], saved, v.target as string | undefined, dataArg);
-  const { table: t } = loadData('predict', src, { ...v, labels: saved.classes ? 'integer' : 'auto' }, { target, features, classes: saved.classes });
+  const delimiter = delimiterFlag(v) ?? sniffDelimiter(src.text);
+  let header = csvHeader(src.text, { delimiter, source: dataArg });
+  // The same guess as train: a first row of numbers is data.
+  const hasHeader = !v['no-header'] && (!!v.header || !!src.builtin || !isDataRow(header));
+  const onehot = savedOneHot(saved, modelPath);
+  if (onehot) header = header.flatMap((h) => onehot.find((o) => o.column === h)?.categories.map((k) => `${h}=${k}`) ?? [h]);
+  const { target, features } = layout(header, hasHeader, saved, v.target as string | undefined, dataArg);
+  const { table: t } = loadData('predict', src, { ...v, header: hasHeader, 'no-header': !hasHeader, labels: saved.classes ? 'integer' : 'auto' },
+    { target, features, classes: saved.classes, onehot });
   const x = t.x;
   if (t.features !== saved.features) {
     throw new DataError(`${dataArg} has ${t.features} feature columns, but the model takes ${saved.features}`);
@@ -82,11 +103,13 @@ export async function predictCommand(argv: string[]): Promise<number> {
   const model = modelFromJSON(saved, modelPath);
   let ds: Dataset | undefined;
   try {
-    const pred = model.predict(x);
+    const pred = unscale(model.predict(x), saved.targetScale);
     const label = (p: number) => (saved.classes ? saved.classes[p] : saved.kind === 'linear' ? f32Text(p) : String(p));
     let metrics: { loss: number; accuracy?: number; r2?: number } | undefined;
     if (t.target !== null) {
-      ds = Dataset.fromArrays(x, t.y, { features: t.features });
+      // A model of a scaled target is scored on the scaled target (R² is the same; the loss is in those units).
+      const y = saved.targetScale ? t.y.map((v) => (v - saved.targetScale!.mean) / saved.targetScale!.std) : t.y;
+      ds = Dataset.fromArrays(x, y, { features: t.features });
       metrics = model.evaluate(ds);
     }
     if (v.json) {

@@ -4,7 +4,7 @@
 import type { TrainOptions, TrainResult } from '../train.js';
 import type { BuiltinInfo } from '../data/catalog.js';
 import type { Evaluation, Model, ModelKind } from '../models/model.js';
-import type { LoadedData } from './common.js';
+import type { LoadedData } from './data.js';
 
 /** What the data summary line needs. */
 export interface DataSummary {
@@ -18,6 +18,8 @@ export interface DataSummary {
   dropped?: number;
   imputed?: number;
   builtin?: BuiltinInfo;
+  /** Columns one-hot encoded by --onehot, with their categories. */
+  onehot?: { column: string; categories: string[] }[];
 }
 
 /** The summary of parsed data. */
@@ -25,7 +27,7 @@ export function summaryOf(data: LoadedData): DataSummary {
   const t = data.table;
   return {
     name: data.name, rows: t.rows, features: t.features, target: t.target, classNames: t.classes, featureNames: t.featureNames,
-    dropped: t.dropped, imputed: t.imputed, builtin: data.builtin,
+    dropped: t.dropped, imputed: t.imputed, builtin: data.builtin, ...(data.onehot ? { onehot: data.onehot } : {}),
   };
 }
 
@@ -66,6 +68,8 @@ export interface TrainRun {
   trainEval: Evaluation;
   testEval?: Evaluation;
   stats?: { mean: ArrayLike<number>; std: ArrayLike<number> };
+  /** The regression target's scaling, when the model learnt (y − mean) / std. */
+  targetScale?: { mean: number; std: number };
   /** The target's range, for the hint on unscaled regression targets. */
   yRange: [number, number];
 }
@@ -76,7 +80,7 @@ export function printHeader(out: (s: string) => void, d: DataSummary, note: stri
   const loss = model.loss === 'squared' || model.loss === 'logistic' || model.loss === 'softmax' ? '' : ` (${model.loss} loss${model.epsilon ? `, ε ${model.epsilon}` : ''})`;
   out(`data    ${dataLine(d, kind, classes)}`);
   out(`split   ${note}`);
-  out(`model   ${kind}${kind === 'softmax' ? ` (${classes} classes)` : ''}${loss} · ${opt.name} lr ${opt.lr} · batch ${o.batch} · ` +
+  out(`model   ${kind}${kind === 'softmax' ? ` (${classes} classes)` : ''}${loss} · ${opt.name} lr ${opt.lr}${o.schedule && o.schedule.name !== 'constant' ? ` (${o.schedule.name} schedule)` : ''} · batch ${o.batch} · ` +
     `up to ${o.epochs} epochs${o.nIterNoChange ? ` (early stop after ${o.nIterNoChange} without improvement of ${o.tol})` : ''} · ` +
     `${o.shuffle === false ? 'file order' : `seed ${o.seed}`} · ${backend}`);
 }

@@ -14,6 +14,7 @@ import type { TrainOptions } from '../train.js';
 import { numberFlag, UsageError, type Parsed } from './args.js';
 import { chooseModel, classesFlag, delimiterFlag, lossFromFlags, makeModel, Progress, type ProgressMode } from './common.js';
 import { printHeader, type DataSummary, type TrainRun } from './report.js';
+import { checkBatch, defaultEpochs, standardizeFlag } from './preprocess.js';
 
 /** The file to stream: a path, or a built-in dataset's file in the package's data/ folder. */
 function streamPath(arg: string): { path: string; name: string } {
@@ -36,6 +37,10 @@ export async function streamRun(v: Parsed['values'], arg: string, options: Train
   if (v.labels === 'integer' && v.classes === undefined) {
     throw new UsageError('descent train: with --stream, class names need --classes (the file cannot be read ahead to collect them)');
   }
+  // Flags that need the whole file (or a rewrite of it) are refused by name rather than ignored.
+  for (const flag of ['schedule', 'l1', 'elastic-net', 'clip-norm', 'validation', 'early-stopping', 'columns', 'drop', 'onehot']) {
+    if (v[flag] !== undefined) throw new UsageError(`descent train: --${flag} needs the data in memory; drop --stream`);
+  }
   const batch = options.batch === 'stochastic' ? 1 : options.batch ?? 32;
   // Chunks hold whole mini-batches, so the steps are those of the in-memory run in file order.
   const want = numberFlag('train', 'chunk', v.chunk, 4096, { integer: true, min: 1 });
@@ -56,12 +61,13 @@ export async function streamRun(v: Parsed['values'], arg: string, options: Train
   const { kind, classes } = chooseModel('train', v.model, {
     classes: stats.classes, integer: stats.yIntegers, min: stats.yMin, max: stats.yMax, target: null,
   });
-  const standardize = v['no-standardize'] ? undefined : { mean: stats.mean, std: stats.std };
+  const standardize = standardizeFlag('train', v) ? { mean: stats.mean, std: stats.std } : undefined;
   const data: DataSummary = {
     name: `${name} (streamed, ${chunk} rows at a time)`, features: stats.mean.length, target: stats.target,
     classNames: stats.classes, featureNames: stats.featureNames, builtin: isBuiltinName(arg) && !existsSync(arg) ? builtinCatalog[arg] : undefined,
   };
-  const opts: TrainOptions = { ...options, batch: options.batch, shuffle: shuffleBuffer !== undefined };
+  if (v.batch !== undefined) checkBatch('train', options.batch, stats.rows);
+  const opts: TrainOptions = { ...options, batch, shuffle: shuffleBuffer !== undefined, schedule: undefined, epochs: options.epochs ?? defaultEpochs(stats.rows, batch) };
   const note = `${split ? `train ${stats.rows} rows, test = rows whose index is divisible by 5` : `all ${stats.rows} rows (no split)`}` +
     `${standardize ? ", standardized with the training set's mean and std" : ''}; ` +
     `${shuffleBuffer === undefined ? 'rows in file order' : `rows shuffled through a ${shuffleBuffer}-row buffer (seed ${opts.seed})`}`;

@@ -7,14 +7,20 @@ import type { Evaluation, Model } from '../models/model.js';
 import { helpText, numberFlag, parseCommand, EXIT, UsageError, type Flags, type Parsed } from './args.js';
 import {
   CSV_FLAGS, RUN_FLAGS, TRAIN_FLAGS, batchFromFlag, checkWritable, chooseModel, describeEval, duration,
-  expectPositionals, loadData, lossFromFlags, makeModel, optimizerFromFlags, prepare, Progress, progressMode, round, startBackend,
-  summariseLabels, writeOutput, type Prepared, type ProgressMode,
+  expectPositionals, lossFromFlags, makeModel, optimizerFromFlags, Progress, progressMode, round, startBackend,
+  summariseLabels, writeOutput, type ProgressMode,
 } from './common.js';
+import { checkBatch, defaultEpochs, prepare, standardizeFlag, type Prepared } from './preprocess.js';
+import { TOOLKIT_FLAGS, toolkitFromFlags } from './toolkit.js';
+import { DIVERGED_HINT, EPOCH_LOSS, finite, jsonNumber } from './format.js';
+import { writeChart } from './output.js';
+import { loadData, mapIntegerLabels } from './data.js';
 import { printHeader, referenceLine, summaryOf, type TrainRun } from './report.js';
 
 const FLAGS: Flags = {
   ...TRAIN_FLAGS,
-  plot: { type: 'string', value: 'FILE.svg', help: 'write the loss curve (against epoch, samples seen and time) as SVG' },
+  ...TOOLKIT_FLAGS,
+  plot: { type: 'string', value: 'FILE.svg|FILE.png', help: 'write the loss curve (against epoch, samples seen and time): PNG when FILE ends in .png, else SVG' },
   save: { type: 'string', value: 'FILE.json', help: 'save the model, with its standardization and names, for descent predict' },
   stream: { type: 'boolean', help: 'out of core: read the CSV in chunks every epoch instead of loading it (for files larger than memory; rows in file order unless --shuffle-buffer)' },
   chunk: { type: 'string', value: 'ROWS', help: 'rows read at a time with --stream (rounded up to a multiple of --batch)', def: '4096' },
@@ -67,10 +73,14 @@ export function trainOptionsFromFlags(command: string, v: Parsed['values']): Tra
     shuffle: !v['no-shuffle'],
     optimizer: optimizerFromFlags(command, v),
     batch: batchFromFlag(command, v.batch),
-    epochs: numberFlag(command, 'epochs', v.epochs, 50, { integer: true, min: 1 }),
     seed: numberFlag(command, 'seed', v.seed, 0, { integer: true, min: 0, max: 0xffffffff }),
     l2: numberFlag(command, 'l2', v.l2, 0, { min: 0 }),
+    ...toolkitFromFlags(command, v),
   };
+  // Without --epochs the run gets a budget of steps (defaultEpochs), known once the data are read.
+  if (v.epochs !== undefined) o.epochs = numberFlag(command, 'epochs', v.epochs, 50, { integer: true, min: 1 });
+  // --validation alone scores every epoch; only --early-stopping stops on it.
+  if (o.validationFraction !== undefined && o.patience === undefined) o.patience = 1_000_000;
   if (v['early-stop'] !== undefined) {
     o.nIterNoChange = numberFlag(command, 'early-stop', v['early-stop'], 5, { integer: true, min: 1 });
     o.tol = numberFlag(command, 'tol', v.tol, 1e-4, { min: 0 });
@@ -78,16 +88,23 @@ export function trainOptionsFromFlags(command: string, v: Parsed['values']): Tra
   return o;
 }
 
-/** A batch option that fits the training set (a mini-batch larger than the set becomes the full set). */
-export function fitBatch(o: TrainOptions, rows: number): TrainOptions {
-  return typeof o.batch === 'number' && o.batch > rows ? { ...o, batch: 'full' } : o;
+/**
+ * The options for a training set of `rows` rows: the default epoch budget filled in, and a mini-batch larger
+ * than the set rejected (train()'s rule) with the flag that set it.
+ */
+export function fitBatch(command: string, o: TrainOptions, rows: number, flag = '--batch'): TrainOptions {
+  // With --validation the trainer holds out part of the training rows.
+  const fitRows = o.validationFraction ? Math.max(1, rows - Math.round(rows * o.validationFraction)) : rows;
+  checkBatch(command, o.batch, fitRows, flag);
+  const batch = o.batch ?? Math.min(32, fitRows);
+  return { ...o, batch, epochs: o.epochs ?? defaultEpochs(fitRows, batch) };
 }
 
-function evalJSON(e: Evaluation | undefined): Record<string, number> | undefined {
+function evalJSON(e: Evaluation | undefined): Record<string, number | null> | undefined {
   if (!e) return undefined;
-  const o: Record<string, number> = { loss: e.loss };
-  if (e.accuracy !== undefined) o.accuracy = e.accuracy;
-  if (e.r2 !== undefined) o.r2 = e.r2;
+  const o: Record<string, number | null> = { loss: jsonNumber(e.loss) };
+  if (e.accuracy !== undefined) o.accuracy = jsonNumber(e.accuracy);
+  if (e.r2 !== undefined) o.r2 = jsonNumber(e.r2);
   return o;
 }
 
@@ -95,11 +112,12 @@ function evalJSON(e: Evaluation | undefined): Record<string, number> | undefined
 function memoryRun(v: Parsed['values'], positional: string, options: TrainOptions, mode: ProgressMode, out: (s: string) => void, backend: string): TrainRun {
   const data = loadData('train', positional, v);
   const t = data.table;
+  mapIntegerLabels('train', t, v.model);
   const { kind, classes } = chooseModel('train', v.model, summariseLabels(t));
-  const prepared: Prepared = prepare('train', t, v);
+  const prepared: Prepared = prepare('train', t, v, kind, data.builtin);
   let model: Model | undefined;
   try {
-    const opts = fitBatch(options, prepared.train.rows);
+    const opts = fitBatch('train', options, prepared.train.rows);
     const summary = summaryOf(data);
     model = makeModel('train', kind, t.features, classes, lossFromFlags('train', v));
     printHeader(out, summary, prepared.note, model, classes, opts, backend);
@@ -111,7 +129,7 @@ function memoryRun(v: Parsed['values'], positional: string, options: TrainOption
     return {
       data: summary, model, kind, classes, options: opts, trainRows: rows, testRows: prepared.test?.rows ?? 0,
       history: r.history.map((h) => ({ ...h, samples: h.epoch * rows })), stopReason: r.stopReason, divergedAt: r.divergedAt,
-      steps: r.steps, ms: r.ms, trainEval: run.trainEval, testEval: run.testEval, stats: prepared.stats, yRange: [lo, hi],
+      steps: r.steps, ms: r.ms, trainEval: run.trainEval, testEval: run.testEval, stats: prepared.stats, targetScale: prepared.targetScale, yRange: [lo, hi],
     };
   } catch (e) {
     model?.dispose();
@@ -148,27 +166,29 @@ export async function trainCommand(argv: string[]): Promise<number> {
     const stop = run.stopReason === 'tol' ? `stopped early: no improvement of ${opts.tol} for ${opts.nIterNoChange} epochs`
       : run.stopReason === 'diverged' ? `DIVERGED at epoch ${run.divergedAt}` : run.stopReason === 'epochs' ? 'all epochs run' : run.stopReason;
     out(`result  ${run.history.length} epochs (${stop}), ${run.steps} steps, ${duration(run.ms)}`);
-    out(`        training ${describeEval(run.trainEval)}`);
+    const last = run.history[run.history.length - 1];
+    if (last) out(`        ${EPOCH_LOSS} of the last epoch ${finite(last.loss)} (the chart's last point)`);
+    out(`        training ${describeEval(run.trainEval)} (evaluated after training)`);
     if (run.testEval) out(`        test     ${describeEval(run.testEval)}`);
     const r2 = (run.testEval ?? run.trainEval).r2;
-    if (r2 !== undefined && r2 < 0) {
-      // The common trap: an unscaled regression target (diabetes: 25–346) with Adam, whose steps are about lr in size.
-      out(`hint    R² below 0: the model is worse than predicting the mean. The target spans ${run.yRange[0]}–${run.yRange[1]} and is not scaled; ` +
-        `${opt.name === 'sgd' ? 'try more --epochs or a larger --lr' : `${opt.name} moves each weight by about --lr per step, so try --optimizer sgd, a larger --lr or more --epochs`}.`);
+    if (run.stopReason === 'diverged') out(`hint    training diverged: ${DIVERGED_HINT}.`);
+    else if (r2 !== undefined && r2 < 0) {
+      out(`hint    R² below 0: the model is worse than predicting the mean${run.targetScale ? '' : ` (the target spans ${run.yRange[0]}–${run.yRange[1]} and is not scaled)`}; ` +
+        `try more --epochs${run.targetScale ? '' : ' or drop --no-standardize'}.`);
     }
     const ref = referenceLine(d);
-    if (ref && !v['no-split'] && v['test-fraction'] === undefined && !v['no-standardize']) out(`        (${ref})`);
+    if (ref && !v['no-split'] && v['test-fraction'] === undefined && standardizeFlag('train', v, d.builtin) === (d.builtin?.referencePreprocessing === undefined)) out(`        (${ref})`);
     if (savePath) {
       const saved = modelToJSON(model, {
-        featureNames: d.featureNames, target: d.target ?? undefined, classes: d.classNames, standardize: run.stats,
-        training: { data: d.name, optimizer: opts.optimizer, batch: opts.batch, epochs: run.history.length, seed: opts.seed, shuffle: opts.shuffle, l2: opts.l2, stream: !!v.stream, backend },
+        featureNames: d.featureNames, target: d.target ?? undefined, classes: d.classNames, standardize: run.stats, targetScale: run.targetScale,
+        training: { data: d.name, optimizer: opts.optimizer, batch: opts.batch, epochs: run.history.length, seed: opts.seed, shuffle: opts.shuffle, l2: opts.l2, stream: !!v.stream, backend, ...(d.onehot ? { onehot: d.onehot } : {}) },
       });
       writeOutput(savePath, JSON.stringify(saved, null, 1) + '\n');
       out(`saved   ${savePath}`);
     }
     if (plotPath) {
-      writeOutput(plotPath, lossChart([{ name: `${run.kind} · ${opt.name} lr ${opt.lr} · batch ${opts.batch}`, history: run.history }],
-        { title: `${d.name}: training loss (${backend})` }));
+      await writeChart(plotPath, lossChart([{ name: `${run.kind} · ${opt.name} lr ${opt.lr} · batch ${opts.batch}`, history: run.history }],
+        { title: `${d.name}: training loss (${backend})`, yLabel: EPOCH_LOSS }));
       out(`plot    ${plotPath}`);
     }
     if (mode === 'json') {
@@ -181,8 +201,8 @@ export async function trainCommand(argv: string[]): Promise<number> {
       }) + '\n');
     }
     if (run.stopReason === 'diverged') {
-      process.stderr.write(`descent train: training diverged at epoch ${run.divergedAt} (the loss or a parameter stopped being finite); ` +
-        `kept the parameters ${v.stream ? 'from before the diverging batch' : 'of the last finite epoch'}${savePath ? ' (and saved them)' : ''}. Try a smaller --lr.\n`);
+      process.stderr.write(`descent train: training diverged at epoch ${run.divergedAt}: ${DIVERGED_HINT}; ` +
+        `kept the parameters ${v.stream ? 'from before the diverging batch' : 'of the last finite epoch'}${savePath ? ' (and saved them)' : ''}.\n`);
       return EXIT.diverged;
     }
     return EXIT.ok;

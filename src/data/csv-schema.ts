@@ -4,6 +4,7 @@
 import { DataError, HyperParameterError } from '../errors.js';
 import { show } from '../validate.js';
 import type { ColumnRef, ResolvedCSVOptions } from './csv-options.js';
+import { canonicalLabel, clip } from './csv-guards.js';
 
 // A decimal number as people write it in CSV files. Number() alone would also accept hex ("0x10"),
 // binary, "Infinity" and whitespace-only text, none of which should pass as data.
@@ -84,8 +85,15 @@ export class CsvSchema {
 
   /** Switches to mapping class names through `classes` (label i is classes[i]). */
   setClasses(classes: string[]): void {
+    const index = new Map<string, number>();
+    classes.forEach((c, i) => {
+      const key = c.trim();
+      // Two names that differ only by spaces would leave one class unreachable.
+      if (index.has(key)) throw new DataError(`${this.options.source}: the class names ${clip(classes[index.get(key)!])} and ${clip(c)} are the same after trimming spaces`);
+      index.set(key, i);
+    });
     this.classes = classes;
-    this.classIndex = new Map(classes.map((c, i) => [c.trim(), i]));
+    this.classIndex = index;
     this.labelMode = 'map';
   }
 
@@ -95,12 +103,12 @@ export class CsvSchema {
     if (typeof ref === 'number') i = ref < 0 ? w + ref : ref;
     else {
       const hits = this.names.flatMap((n, j) => (n === ref ? [j] : []));
-      if (hits.length > 1) throw new DataError(`${this.options.source}: the header names ${JSON.stringify(ref)} ${hits.length} times; choose the ${what} column by index`);
+      if (hits.length > 1) throw new DataError(`${this.options.source}: the header names ${clip(ref)} ${hits.length} times; choose the ${what} column by index`);
       if (hits.length === 1) i = hits[0];
       else if (/^-?\d+$/.test(ref.trim())) i = Number(ref) < 0 ? w + Number(ref) : Number(ref);
       else {
-        const list = this.names.length > 12 ? this.names.slice(0, 12).join(', ') + ', …' : this.names.join(', ');
-        throw new HyperParameterError(`csv.${what}`, `${this.options.source} has no column ${JSON.stringify(ref)}; its columns are ${list}`);
+        const list = this.names.slice(0, 12).map((n) => (n.length > 40 ? n.slice(0, 40) + '…' : n)).join(', ') + (this.names.length > 12 ? ', …' : '');
+        throw new HyperParameterError(`csv.${what}`, `${this.options.source} has no column ${clip(ref)}; its columns are ${list}`);
       }
     }
     if (!(i >= 0 && i < w)) throw new HyperParameterError(`csv.${what}`, `column index ${show(ref)} is out of range for ${this.options.source}, which has ${w} columns`);
@@ -121,13 +129,13 @@ export class CsvSchema {
   private value(s: string, c: number, line: number, row: number, column: number): number {
     const v = Number(s);
     if (!Number.isFinite(Math.fround(v))) {
-      throw new DataError(`${this.options.source}: line ${line}, column ${this.describe(c)}: ${s} is out of the float32 range`, { row, column, line });
+      throw new DataError(`${this.options.source}: line ${line}, column ${this.describe(c)}: ${s.length > 30 ? clip(s, 30) : s} is out of the float32 range`, { row, column, line });
     }
     return v;
   }
 
   private missingError(s: string, c: number, line: number, row: number, column: number): DataError {
-    return new DataError(`${this.options.source}: line ${line}, column ${this.describe(c)} is missing (${JSON.stringify(s)}); ` +
+    return new DataError(`${this.options.source}: line ${line}, column ${this.describe(c)} is missing (${clip(s)}); ` +
       `choose a missing-value policy: 'drop' (skip the row) or 'mean' (fill features with the column mean)`, { row, column, line });
   }
 
@@ -161,7 +169,7 @@ export class CsvSchema {
           return undefined;
         }
         if (kind === Cell.Text) {
-          throw new DataError(`${o.source}: line ${line}, column ${this.describe(c)}: target ${JSON.stringify(s)} is not a number` +
+          throw new DataError(`${o.source}: line ${line}, column ${this.describe(c)}: target ${clip(s)} is not a number` +
             (o.labels === 'none' ? '' : '; to map class names to 0..k-1 pass the class names (classes: [...])'), { row, column: nf, line });
         }
         y = this.value(s, c, line, row, nf);
@@ -169,7 +177,7 @@ export class CsvSchema {
       }
       case 'map': {
         const c = this.targetCols[0], s = cells[c].trim();
-        const i = this.classIndex!.get(s);
+        const i = this.classIndex!.get(s) ?? this.classIndex!.get(canonicalLabel(s));
         if (i !== undefined) {
           y = i;
           break;
@@ -179,7 +187,7 @@ export class CsvSchema {
           this.dropped++;
           return undefined;
         }
-        throw new DataError(`${o.source}: line ${line}, column ${this.describe(c)}: class ${JSON.stringify(s)} is not one of ${this.classes!.map((k) => JSON.stringify(k)).join(', ')}`, { row, column: nf, line });
+        throw new DataError(`${o.source}: line ${line}, column ${this.describe(c)}: class ${clip(s)} is not one of ${this.classes!.slice(0, 20).map((k) => clip(k)).join(', ')}${this.classes!.length > 20 ? ', …' : ''}`, { row, column: nf, line });
       }
       case 'onehot': {
         let hot = -1;
@@ -193,7 +201,7 @@ export class CsvSchema {
           }
           const v = kind === Cell.Number ? Number(s) : NaN;
           if (v !== 0 && v !== 1) {
-            throw new DataError(`${o.source}: line ${line}, column ${this.describe(c)}: one-hot target cell ${JSON.stringify(s)} is not 0 or 1`, { row, column: nf, line });
+            throw new DataError(`${o.source}: line ${line}, column ${this.describe(c)}: one-hot target cell ${clip(s)} is not 0 or 1`, { row, column: nf, line });
           }
           if (v === 1) {
             if (hot >= 0) throw new DataError(`${o.source}: line ${line}: the one-hot target has more than one 1 (columns ${this.describe(this.targetCols[hot])} and ${this.describe(c)})`, { row, column: nf, line });
@@ -219,7 +227,7 @@ export class CsvSchema {
         }
         x[off + j] = NaN;
       } else {
-        throw new DataError(`${o.source}: line ${line}, column ${this.describe(c)}: ${JSON.stringify(s.length > 40 ? s.slice(0, 37) + '...' : s)} is not a number` +
+        throw new DataError(`${o.source}: line ${line}, column ${this.describe(c)}: ${clip(s, 40)} is not a number` +
           ' (features must be numeric)', { row, column: j, line });
       }
     }
@@ -245,12 +253,18 @@ export class CsvSchema {
       if (kind === Cell.Text) allNumeric = false;
       seen.add(s);
     }
+    if (allNumeric) {
+      // '1' and '1.0' are one class.
+      const canon = new Set([...seen].map(canonicalLabel));
+      seen.clear();
+      for (const c of canon) seen.add(c);
+    }
     if (o.labels === 'auto' && allNumeric) return;
     const list = [...seen];
     if (allNumeric) list.sort((a, b) => Number(a) - Number(b) || (a < b ? -1 : a > b ? 1 : 0));
     else list.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
     if (list.length < 2) {
-      throw new DataError(`${o.source}: the target column ${this.describe(c)} has ${list.length === 0 ? 'no labels' : `one class only (${JSON.stringify(list[0])})`}; a classifier needs at least two`);
+      throw new DataError(`${o.source}: the target column ${this.describe(c)} has ${list.length === 0 ? 'no labels' : `one class only (${clip(list[0])})`}; a classifier needs at least two`);
     }
     this.setClasses(list);
   }

@@ -8,6 +8,7 @@ import { DataError } from '../errors.js';
 import { show } from '../validate.js';
 import { resolveCSVOptions, type CSVOptions, type CSVTable, type ResolvedCSVOptions } from './csv-options.js';
 import { CsvSchema, type CsvRecord } from './csv-schema.js';
+import { checkColumnCount } from './csv-guards.js';
 
 /** The record parser: csv-parse's sync API with `info: true`. */
 export type RecordParser = (input: string, options: Record<string, unknown>) => CsvRecord[];
@@ -37,7 +38,9 @@ export function wrapCsvError(e: unknown, source: string): unknown {
   const err = e as { code?: unknown; message?: string; lines?: number };
   if (e instanceof Error && typeof err.code === 'string' && /^(CSV_|INVALID_)/.test(err.code)) {
     const line = typeof err.lines === 'number' ? err.lines : undefined;
-    const msg = (err.message ?? '').replace(/\s+/g, ' ');
+    // csv-parse quotes the offending text; a message stays one readable line however long that text is.
+    let msg = (err.message ?? '').replace(/\s+/g, ' ');
+    if (msg.length > 200) msg = msg.slice(0, 200) + '…';
     return new DataError(`${source}: ${line !== undefined ? `line ${line}: ` : ''}malformed CSV: ${msg}`, { line });
   }
   return e;
@@ -54,6 +57,8 @@ export function isBlank(cells: string[]): boolean {
  */
 export function csvHeader(text: string, options: Pick<CSVOptions, 'delimiter' | 'comment' | 'source'> = {}): string[] {
   const o = resolveCSVOptions(options);
+  if (typeof text !== 'string') throw new DataError(`${o.source}: expected CSV text, got ${show(text)}`);
+  checkColumnCount(text, o.delimiter, o.source);
   let parsed: CsvRecord[];
   try {
     parsed = recordParser(text, { ...csvParseOptions(o), to: 1 });
@@ -69,6 +74,7 @@ export function csvHeader(text: string, options: Pick<CSVOptions, 'delimiter' | 
 export function parseCSV(text: string, options: CSVOptions = {}): CSVTable {
   const o = resolveCSVOptions(options);
   if (typeof text !== 'string') throw new DataError(`${o.source}: expected CSV text, got ${show(text)}`);
+  checkColumnCount(text, o.delimiter, o.source);
   let parsed: CsvRecord[];
   try {
     parsed = recordParser(text, csvParseOptions(o));
@@ -124,4 +130,17 @@ function imputeMeans(x: Float32Array, n: number, nf: number, schema: CsvSchema):
     filled += missing;
   }
   return filled;
+}
+
+/** Every non-blank record of CSV text as trimmed cells (the header too), for rewriting a file before parseCSV. */
+export function csvRecords(text: string, options: Pick<CSVOptions, 'delimiter' | 'comment' | 'source'> = {}): string[][] {
+  const o = resolveCSVOptions(options);
+  checkColumnCount(text, o.delimiter, o.source);
+  let parsed: CsvRecord[];
+  try {
+    parsed = recordParser(text, csvParseOptions(o));
+  } catch (e) {
+    throw wrapCsvError(e, o.source);
+  }
+  return parsed.filter((r) => !isBlank(r.record)).map((r) => r.record.map((c) => c.trim()));
 }

@@ -14,6 +14,12 @@ function makeFileHost(readFileSync: ReadFileSync): FileHost {
   // A variable, not a literal second argument: bundlers treat new URL('…', import.meta.url) as an asset.
   const here = import.meta.url;
   const read = (path: string | URL, shown: string): string => {
+    // A long string without a line break is more likely CSV text than a path (PATH_MAX is 4096 on Linux).
+    if (typeof path === 'string' && path.length > 4096) {
+      throw new DataError(`not a file path: a string of ${path.length} characters without a line break (a path has at most 4096; ` +
+        'CSV text needs a line break after its header), starting ' + JSON.stringify(path.slice(0, 40)) + '…');
+    }
+    if (shown.length > 200) shown = shown.slice(0, 200) + '…';
     try {
       return readFileSync(path, 'utf8');
     } catch (e) {

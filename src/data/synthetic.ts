@@ -44,7 +44,7 @@ export interface ClassificationOptions {
   samples?: number;
   /** Features: informative, then redundant, then repeated, then noise. Default 20. */
   features?: number;
-  /** Features the classes are separated in. Default 2. */
+  /** Features the classes are separated in. Default max(2, ⌈log2(classes × clustersPerClass)⌉), at most `features`. */
   informative?: number;
   /** Random linear combinations of the informative features. Default 2. */
   redundant?: number;
@@ -119,15 +119,17 @@ function classificationSampler(o: ClassificationOptions): { samples: number; sam
   const p = 'makeClassification';
   const samples = int(`${p}.samples`, o.samples, 100, 1);
   const d = int(`${p}.features`, o.features, 20, 1);
-  const inf = int(`${p}.informative`, o.informative, 2, 1, d);
+  const k = int(`${p}.classes`, o.classes, 2, 2, 1000);
+  const cpc = int(`${p}.clustersPerClass`, o.clustersPerClass, 2, 1, 1000);
+  const clusters = k * cpc;
+  // Unlike scikit-learn (which throws), the default fits the classes asked for: enough informative features
+  // for a hypercube vertex per cluster.
+  const inf = int(`${p}.informative`, o.informative, Math.min(d, Math.max(2, Math.ceil(Math.log2(clusters)))), 1, d);
   const red = int(`${p}.redundant`, o.redundant, 2, 0, d);
   const rep = int(`${p}.repeated`, o.repeated, 0, 0, d);
   if (inf + red + rep > d) {
     throw new HyperParameterError(`${p}.features`, `must be ≥ informative + redundant + repeated = ${inf + red + rep}, got ${d}`);
   }
-  const k = int(`${p}.classes`, o.classes, 2, 2, 1000);
-  const cpc = int(`${p}.clustersPerClass`, o.clustersPerClass, 2, 1, 1000);
-  const clusters = k * cpc;
   if (inf < 31 && clusters > 2 ** inf) {
     throw new HyperParameterError(`${p}.informative`, `classes × clustersPerClass = ${clusters} needs at least ${Math.ceil(Math.log2(clusters))} informative features (2^informative hypercube vertices), got ${inf}`);
   }

@@ -20,6 +20,8 @@ export interface ModelExtras {
   classes?: readonly string[];
   /** Statistics to standardize raw features with before predicting: (x − mean) / std (std 0: centring only). */
   standardize?: { mean: ArrayLike<number>; std: ArrayLike<number> };
+  /** A linear model trained on (y − mean) / std: predictions are mapped back as p·std + mean. */
+  targetScale?: { mean: number; std: number };
   /** Free-form notes on how the model was trained (optimizer, epochs, …). */
   training?: Record<string, unknown>;
 }
@@ -30,6 +32,7 @@ export interface SavedModel extends ModelJSON {
   target?: string;
   classes?: string[];
   standardize?: { mean: number[]; std: number[] };
+  targetScale?: { mean: number; std: number };
   training?: Record<string, unknown>;
 }
 
@@ -40,6 +43,7 @@ export function modelToJSON(model: Model, extras: ModelExtras = {}): SavedModel 
   if (extras.target !== undefined) out.target = extras.target;
   if (extras.classes) out.classes = [...extras.classes];
   if (extras.standardize) out.standardize = { mean: Array.from(extras.standardize.mean), std: Array.from(extras.standardize.std) };
+  if (extras.targetScale) out.targetScale = { mean: extras.targetScale.mean, std: extras.targetScale.std };
   if (extras.training) out.training = extras.training;
   return parseSavedModel(out); // the writer obeys the reader's rules
 }
@@ -99,6 +103,14 @@ export function parseSavedModel(json: unknown, source = 'model'): SavedModel {
     const s = j.standardize as Record<string, unknown> | null;
     if (s === null || typeof s !== 'object') fail(source, 'standardize must be { mean, std }');
     out.standardize = { mean: numbers(s.mean, d, source, 'standardize.mean'), std: numbers(s.std, d, source, 'standardize.std') };
+  }
+  if (j.targetScale !== undefined) {
+    const s = j.targetScale as Record<string, unknown> | null;
+    if (kind !== 'linear') fail(source, 'only a linear model has a targetScale');
+    if (s === null || typeof s !== 'object') fail(source, 'targetScale must be { mean, std }');
+    const [mean, std] = numbers([s.mean, s.std], 2, source, 'targetScale');
+    if (!(std > 0)) fail(source, 'targetScale.std must be positive');
+    out.targetScale = { mean, std };
   }
   if (j.training !== undefined) {
     if (j.training === null || typeof j.training !== 'object') fail(source, 'training must be an object');

@@ -36,8 +36,20 @@ export interface ChartOptions {
 
 /** A line colour per series index (Okabe–Ito, readable by colour-blind readers; yellow left out, too pale on white). */
 export const PALETTE = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#E69F00', '#56B4E9', '#000000', '#882255'];
-/** Dash patterns that tell series apart once the palette repeats (and in greyscale print). */
-const DASHES = ['', '6 3', '2 3', '8 3 2 3'];
+/** Dash patterns, one per series, so that lines lying on top of each other still show (and in greyscale print). */
+const DASHES = ['', '7 4', '2 3', '10 3 2 3', '4 2'];
+/** A marker per series, drawn at a few points of each line: coinciding lines stay distinguishable. */
+const MARKERS = ['circle', 'square', 'triangle', 'diamond', 'cross'] as const;
+
+function marker(i: number, x: number, y: number, colour: string): string {
+  const m = MARKERS[i % MARKERS.length], r = 3.6;
+  const at = (pts: [number, number][]) => pts.map(([a, b]) => `${(x + a).toFixed(1)},${(y + b).toFixed(1)}`).join(' ');
+  if (m === 'circle') return `<circle class="marker" cx="${x.toFixed(1)}" cy="${y.toFixed(1)}" r="${r}" fill="white" stroke="${colour}" stroke-width="1.6"/>`;
+  if (m === 'square') return `<rect class="marker" x="${(x - r).toFixed(1)}" y="${(y - r).toFixed(1)}" width="${2 * r}" height="${2 * r}" fill="${colour}"/>`;
+  if (m === 'cross') return `<path class="marker" d="M${at([[-r, -r]])}L${at([[r, r]])}M${at([[-r, r]])}L${at([[r, -r]])}" stroke="${colour}" stroke-width="2"/>`;
+  const pts: [number, number][] = m === 'triangle' ? [[0, -r - 1], [r + 1, r], [-r - 1, r]] : [[0, -r - 1], [r + 1, 0], [0, r + 1], [-r - 1, 0]];
+  return `<polygon class="marker" points="${at(pts)}" fill="${colour}"/>`;
+}
 
 const W = 520, H = 360, M = { l: 72, r: 22, t: 40, b: 52 };
 
@@ -151,6 +163,9 @@ function panel(p: Panel, ox: number, oy: number, ownLegend: boolean): string {
     let d = '';
     let pen = 'M';
     let points = 0, lastX = 0, lastY = 0;
+    const marks: [number, number][] = [];
+    // Markers at about six points per line, offset per series so that coinciding lines do not stack them.
+    const every = Math.max(1, Math.ceil(s.x.length / 6));
     for (let j = 0; j < s.x.length; j++) {
       const ok = Number.isFinite(s.x[j]) && Number.isFinite(s.y[j]) && (!log || s.y[j] > 0);
       if (!ok) { pen = 'M'; continue; }
@@ -159,13 +174,14 @@ function panel(p: Panel, ox: number, oy: number, ownLegend: boolean): string {
       d += `${pen}${lastX.toFixed(1)},${lastY.toFixed(1)}`;
       pen = 'L';
       points++;
+      if ((j + Math.floor((i * every) / 3)) % every === 0 || j === s.x.length - 1) marks.push([lastX, lastY]);
     }
     const colour = PALETTE[i % PALETTE.length];
-    const dash = DASHES[Math.floor(i / PALETTE.length) % DASHES.length];
+    const dash = DASHES[i % DASHES.length];
     parts.push(`<path class="series" data-name="${esc(s.name)}" d="${d || 'M0,0'}" fill="none" stroke="${colour}" stroke-width="2.2"` +
       `${dash ? ` stroke-dasharray="${dash}"` : ''} stroke-linejoin="round" clip-path="url(#clip${ox}_${oy})"/>`);
-    // A run of one epoch has no line to draw: mark its point.
-    if (points === 1) parts.push(`<circle cx="${lastX.toFixed(1)}" cy="${lastY.toFixed(1)}" r="3.5" fill="${colour}"/>`);
+    if (points === 1 && !marks.length) marks.push([lastX, lastY]);
+    parts.push(`<g clip-path="url(#clip${ox}_${oy})">${marks.map(([mx, my]) => marker(i, mx, my, colour)).join('')}</g>`);
   });
   if (ownLegend && p.series.length) {
     const wText = Math.max(...p.series.map((s) => s.name.length)) * 6.6 + 36;
@@ -181,8 +197,9 @@ function panel(p: Panel, ox: number, oy: number, ownLegend: boolean): string {
 }
 
 function legendItem(name: string, i: number, x: number, y: number): string {
-  const dash = DASHES[Math.floor(i / PALETTE.length) % DASHES.length];
-  return `<line x1="${x}" y1="${y - 4}" x2="${x + 22}" y2="${y - 4}" stroke="${PALETTE[i % PALETTE.length]}" stroke-width="3"${dash ? ` stroke-dasharray="${dash}"` : ''}/>` +
+  const dash = DASHES[i % DASHES.length], colour = PALETTE[i % PALETTE.length];
+  return `<line x1="${x}" y1="${y - 4}" x2="${x + 22}" y2="${y - 4}" stroke="${colour}" stroke-width="3"${dash ? ` stroke-dasharray="${dash}"` : ''}/>` +
+    marker(i, x + 11, y - 4, colour) +
     `<text x="${x + 28}" y="${y}" font-size="12">${esc(name)}</text>`;
 }
 

@@ -1,0 +1,131 @@
+// What the CLI does to the data between reading and training: the split (every 5th row, a seeded fraction,
+// or none), feature standardization and, for regression, target scaling, all fitted on the training rows
+// only. The statistics travel in the saved model so that `descent predict` applies the same transform to
+// raw rows and maps predictions back to the target's units. Also the default epoch budget.
+import { DataError } from '../errors.js';
+import { Dataset } from '../data/dataset.js';
+import type { CSVTable } from '../data/csv-options.js';
+import type { BuiltinInfo } from '../data/catalog.js';
+import type { ModelKind } from '../models/model.js';
+import type { BatchOption } from '../train.js';
+import { numberFlag, UsageError, type Parsed } from './args.js';
+
+/** Mean and standard deviation of the regression target over the training rows. */
+export interface TargetScale {
+  mean: number;
+  std: number;
+}
+
+/** Train and test sets, transformed as the flags say. */
+export interface Prepared {
+  train: Dataset;
+  test?: Dataset;
+  /** Feature standardization, when on. */
+  stats?: { mean: Float64Array; std: Float64Array };
+  /** Target scaling (regression with standardization on): the model learns (y − mean) / std. */
+  targetScale?: TargetScale;
+  /** One line on how the data were split and scaled. */
+  note: string;
+}
+
+/**
+ * Whether features are standardized: on unless --no-standardize, except for built-ins whose reference
+ * figures use their own preprocessing (mnist's pixels are already in [0, 1]), where --standardize turns it on.
+ */
+export function standardizeFlag(command: string, v: Parsed['values'], builtin?: BuiltinInfo): boolean {
+  if (v.standardize && v['no-standardize']) throw new UsageError(`descent ${command}: --standardize and --no-standardize contradict each other`);
+  if (v.standardize) return true;
+  if (v['no-standardize']) return false;
+  return builtin?.referencePreprocessing === undefined;
+}
+
+/**
+ * The default number of epochs: about 2000 gradient steps, within 10..1000 epochs. A fixed epoch count is
+ * too few steps on small sets (iris: 4 batches per epoch) and overfits large ones (mnist: 250).
+ */
+export function defaultEpochs(rows: number, batch: BatchOption | undefined): number {
+  const b = batch === 'full' ? rows : batch === 'stochastic' ? 1 : batch ?? 32;
+  const perEpoch = Math.max(1, Math.ceil(rows / Math.max(1, b)));
+  return Math.min(1000, Math.max(10, Math.round(2000 / perEpoch)));
+}
+
+/** The same rule as train(): a mini-batch larger than the training set is a mistake, named by its flag. */
+export function checkBatch(command: string, batch: BatchOption | undefined, rows: number, flag = '--batch'): void {
+  if (typeof batch === 'number' && batch > rows) {
+    throw new UsageError(`descent ${command}: ${flag} ${batch} is larger than the training set (${rows} rows); give at most ${rows}, or 'full'`);
+  }
+}
+
+function targetStats(y: Float32Array): TargetScale {
+  let sum = 0;
+  for (const v of y) sum += v;
+  const mean = sum / y.length;
+  let ss = 0;
+  for (const v of y) ss += (v - mean) * (v - mean);
+  const std = Math.sqrt(ss / y.length);
+  return { mean, std: std > 0 && Number.isFinite(std) ? std : 1 };
+}
+
+function scaled(ds: Dataset, s: TargetScale): Dataset {
+  const y = ds.y;
+  for (let i = 0; i < y.length; i++) y[i] = (y[i] - s.mean) / s.std;
+  const out = Dataset.fromArrays(ds.x, y, { features: ds.features, ...ds.meta });
+  ds.dispose();
+  return out;
+}
+
+/** Maps predictions of a model trained on a scaled target back to the target's units, in place. */
+export function unscale(pred: Float32Array, s: TargetScale | undefined): Float32Array {
+  if (s) for (let i = 0; i < pred.length; i++) pred[i] = pred[i] * s.std + s.mean;
+  return pred;
+}
+
+/** Splits, then standardizes features and (regression) the target with the training rows' statistics. */
+export function prepare(command: string, t: CSVTable, v: Parsed['values'], kind: ModelKind, builtin?: BuiltinInfo): Prepared {
+  const standardize = standardizeFlag(command, v, builtin);
+  const all = Dataset.fromArrays(t.x, t.y, { features: t.features, featureNames: t.featureNames, targetName: t.target ?? undefined, classes: t.classes });
+  let train: Dataset, test: Dataset | undefined, note: string;
+  try {
+    if (v['no-split']) {
+      if (v['test-fraction'] !== undefined) throw new UsageError(`descent ${command}: --no-split and --test-fraction contradict each other`);
+      train = all;
+      note = `all ${t.rows} rows (no split)`;
+    } else {
+      if (t.rows < 2) throw new DataError(`${t.rows} row: too few to split; pass --no-split`);
+      let split;
+      if (v['test-fraction'] !== undefined) {
+        const f = numberFlag(command, 'test-fraction', v['test-fraction'], 0.2, { gt: 0, max: 0.99 });
+        const seed = numberFlag(command, 'seed', v.seed, 0, { integer: true, min: 0 });
+        split = all.split({ testFraction: f, seed });
+        note = `train ${split.train.rows} rows, test ${split.test.rows} rows (seeded random split, seed ${seed})`;
+      } else {
+        split = all.split({ every: 5 });
+        note = `train ${split.train.rows} rows, test ${split.test.rows} rows (test = rows whose index is divisible by 5)`;
+      }
+      all.dispose();
+      ({ train, test } = split);
+    }
+  } catch (e) {
+    all.dispose();
+    throw e;
+  }
+  let stats: Prepared['stats'], targetScale: TargetScale | undefined;
+  if (standardize) {
+    stats = train.stats();
+    train.standardize(stats);
+    test?.standardize(stats);
+    note += v['no-split'] ? ', standardized' : ", standardized with the training set's mean and std";
+    if (kind === 'linear') {
+      // Adam moves each weight by about lr per step: an unscaled target (diabetes: 25–346) needs thousands of steps.
+      targetScale = targetStats(train.y);
+      train = scaled(train, targetScale);
+      if (test) test = scaled(test, targetScale);
+      note += `; target scaled (mean ${fmt(targetScale.mean)}, std ${fmt(targetScale.std)}), losses in those units`;
+    }
+  }
+  return { train, test, stats, targetScale, note };
+}
+
+function fmt(x: number): string {
+  return Number(x.toPrecision(4)).toString();
+}
