@@ -66,7 +66,7 @@ function forwardImage(L: usize, kind: i32, ws: usize, params: usize, stats: usiz
   const col = buf(ws, L, L_COL);
   if (kind == LAYER_CONV2D) {
     conv2dForward(y, x, param(params, L, L_W), param(params, L, L_B), n, C, H, W, slot(L, L_OUT_C), k, s,
-      slot(L, L_PAD), OH, OW, col, pack);
+      slot(L, L_PAD), OH, OW, col, buf(ws, L, L_AUX), pack);
   } else if (kind == LAYER_MAX_POOL2D) {
     maxPool2dForward(y, col, x, n, C, H, W, k, s, OH, OW);
   } else if (kind == LAYER_AVG_POOL2D) {
@@ -86,8 +86,10 @@ function backwardImage(L: usize, kind: i32, ws: usize, params: usize, g: usize, 
   const col = buf(ws, L, L_COL);
   if (kind == LAYER_CONV2D) {
     const F = slot(L, L_OUT_C), pad = slot(L, L_PAD);
-    conv2dBackwardWeights(param(g, L, L_W), param(g, L, L_B), dy, buf(ws, L, L_X), n, C, H, W, F, k, s, pad, OH, OW, col, pack);
-    if (dx != 0) conv2dBackwardInput(dx, dy, param(params, L, L_W), n, C, H, W, F, k, s, pad, OH, OW, col, pack);
+    const t = buf(ws, L, L_AUX);
+    // The weight pass reads the patch rows forward left in col; the input pass overwrites them.
+    conv2dBackwardWeights(param(g, L, L_W), param(g, L, L_B), dy, col, n, C, F, k, OH, OW, t, pack);
+    if (dx != 0) conv2dBackwardInput(dx, dy, param(params, L, L_W), n, C, H, W, F, k, s, pad, OH, OW, col, t, pack);
   } else if (kind == LAYER_MAX_POOL2D) {
     if (dx != 0) maxPool2dBackward(dx, dy, col, n, C, H, W, OH, OW);
   } else if (kind == LAYER_AVG_POOL2D) {

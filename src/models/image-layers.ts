@@ -136,8 +136,9 @@ export function imageRecord(r: number[], l: ImageLayout, chunk: number, take: (n
     r[LAYER_SLOT.kernel] = spec.kernel;
     r[LAYER_SLOT.stride] = spec.stride ?? 1;
     r[LAYER_SLOT.pad] = l.pad;
-    r[LAYER_SLOT.col] = take(OH * OW * C * spec.kernel * spec.kernel);
-    return convPackFloats(C, F, spec.kernel, OH, OW);
+    r[LAYER_SLOT.col] = take(chunk * OH * OW * C * spec.kernel * spec.kernel);
+    r[LAYER_SLOT.aux] = take(chunk * OH * OW * F);
+    return convPackFloats(chunk, C, F, spec.kernel, OH, OW);
   }
   r[LAYER_SLOT.kind] = spec.type === 'maxPool2d' ? LAYER.maxPool2d : LAYER.avgPool2d;
   r[LAYER_SLOT.kernel] = spec.size;

@@ -3,7 +3,7 @@
 
 /** Twin of batchNormForward; mean and vr are the running estimates (updated when training), aux gets mean and 1/σ. */
 export function batchNormForward(y: Float32Array, yo: number, xhat: Float32Array, ho: number, x: Float32Array, xo: number,
-  gamma: Float32Array, go: number, beta: Float32Array, bo: number, stats: Float32Array, mo: number, vo: number,
+  gamma: Float32Array, go: number, beta: Float32Array, bo: number, mean: Float32Array, mo: number, vr: Float32Array, vo: number,
   aux: Float32Array, auxo: number, n: number, C: number, S: number, training: boolean, momentum: number, eps: number): void {
   const N = n * S, row = C * S;
   for (let c = 0; c < C; c++) {
@@ -22,12 +22,12 @@ export function batchNormForward(y: Float32Array, yo: number, xhat: Float32Array
       const v = N > 0 ? ss / N : 0;
       inv = 1 / Math.sqrt(v + eps);
       if (N > 0) {
-        stats[mo + c] = (1 - momentum) * stats[mo + c] + momentum * mu;
-        stats[vo + c] = (1 - momentum) * stats[vo + c] + momentum * (N > 1 ? ss / (N - 1) : v);
+        mean[mo + c] = (1 - momentum) * mean[mo + c] + momentum * mu;
+        vr[vo + c] = (1 - momentum) * vr[vo + c] + momentum * (N > 1 ? ss / (N - 1) : v);
       }
     } else {
-      mu = stats[mo + c];
-      inv = 1 / Math.sqrt(stats[vo + c] + eps);
+      mu = mean[mo + c];
+      inv = 1 / Math.sqrt(vr[vo + c] + eps);
     }
     aux[auxo + c] = mu;
     aux[auxo + C + c] = inv;

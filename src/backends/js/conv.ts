@@ -1,6 +1,7 @@
-// Pure-TS twins of assembly/conv.ts: 2-D convolution of NCHW images by im2col (patch rows, PyTorch's
-// (c, ki, kj) order) and the gemm twins, typed arrays plus element offsets for pointers.
-import { gemmNT, gemmNN, gemmTN, gemmPackFloats } from './gemm.js';
+// Pure-TS twins of assembly/conv.ts: 2-D convolution of NCHW images by im2col (patch rows of the whole
+// chunk, PyTorch's (c, ki, kj) order) and the gemm twins, one product per pass; typed arrays plus element
+// offsets for pointers.
+import { gemmNT, gemmNN, gemmTN, colSum, gemmPackFloats } from './gemm.js';
 import { ACT_IDENTITY } from './activations.js';
 
 /** Patch rows of one C×H×W image at x[xo]: col[co + p·CKK + (c·k + ki)·k + kj], zeros in the padding. */
@@ -47,59 +48,42 @@ export function col2im(dx: Float32Array, dxo: number, dcol: Float32Array, co: nu
 }
 
 /** Twin of convPackFloats. */
-export function convPackFloats(C: number, F: number, k: number, OH: number, OW: number): number {
-  const P = OH * OW, ckk = C * k * k;
-  return Math.max(gemmPackFloats(F, P, ckk), gemmPackFloats(F, ckk, P), gemmPackFloats(P, ckk, F));
+export function convPackFloats(n: number, C: number, F: number, k: number, OH: number, OW: number): number {
+  const nP = n * OH * OW, ckk = C * k * k;
+  return Math.max(gemmPackFloats(nP, F, ckk), gemmPackFloats(F, ckk, nP), gemmPackFloats(nP, ckk, F));
 }
 
-/** Twin of conv2dForward: y = conv(x, w) + bias per image; bias null = none; col is P × CKK scratch. */
+/** dst (cols × rows) = srcᵀ. */
+function transpose(dst: Float32Array, d: number, src: Float32Array, s: number, rows: number, cols: number): void {
+  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) dst[d + c * rows + r] = src[s + r * cols + c];
+}
+
+/** Twin of conv2dForward: y = conv(x, w) + bias (null = none); leaves the patch rows in col; t is scratch. */
 export function conv2dForward(y: Float32Array, yo: number, x: Float32Array, xo: number, w: Float32Array, wo: number,
   bias: Float32Array | null, bo: number, n: number, C: number, H: number, W: number, F: number, k: number, s: number,
-  pad: number, OH: number, OW: number, col: Float32Array, co: number): void {
+  pad: number, OH: number, OW: number, col: Float32Array, co: number, t: Float32Array, to: number): void {
   const P = OH * OW, ckk = C * k * k;
-  for (let i = 0; i < n; i++) {
-    const yi = yo + i * F * P;
-    im2col(col, co, x, xo + i * C * H * W, C, H, W, k, s, pad, OH, OW);
-    gemmNT(y, yi, w, wo, col, co, F, P, ckk, ckk, ckk, P, 0, null, 0, ACT_IDENTITY, 0);
-    if (bias) {
-      for (let f = 0; f < F; f++) {
-        const b = bias[bo + f], r = yi + f * P;
-        for (let p = 0; p < P; p++) y[r + p] = y[r + p] + b;
-      }
-    }
-  }
+  for (let i = 0; i < n; i++) im2col(col, co + i * P * ckk, x, xo + i * C * H * W, C, H, W, k, s, pad, OH, OW);
+  gemmNT(t, to, col, co, w, wo, n * P, F, ckk, ckk, ckk, F, 0, bias, bo, ACT_IDENTITY, 0);
+  for (let i = 0; i < n; i++) transpose(y, yo + i * F * P, t, to + i * F * P, P, F);
 }
 
-/** Twin of conv2dBackwardWeights: gw = Σ_i dY_i·col_i, gb = Σ dY per filter (null = none), overwritten. */
+/** Twin of conv2dBackwardWeights: gw and gb (null = none) overwritten from dy and the forward pass's patch rows. */
 export function conv2dBackwardWeights(gw: Float32Array, gwo: number, gb: Float32Array | null, gbo: number,
-  dy: Float32Array, dyo: number, x: Float32Array, xo: number, n: number, C: number, H: number, W: number, F: number,
-  k: number, s: number, pad: number, OH: number, OW: number, col: Float32Array, co: number): void {
+  dy: Float32Array, dyo: number, col: Float32Array, co: number, n: number, C: number, F: number, k: number,
+  OH: number, OW: number, t: Float32Array, to: number): void {
   const P = OH * OW, ckk = C * k * k;
-  if (n === 0) {
-    gw.fill(0, gwo, gwo + F * ckk);
-    if (gb) gb.fill(0, gbo, gbo + F);
-  }
-  for (let i = 0; i < n; i++) {
-    const dyi = dyo + i * F * P;
-    im2col(col, co, x, xo + i * C * H * W, C, H, W, k, s, pad, OH, OW);
-    gemmNN(gw, gwo, dy, dyi, col, co, F, ckk, P, P, ckk, ckk, i > 0 ? 1 : 0);
-    if (gb) {
-      for (let f = 0; f < F; f++) {
-        let t = 0;
-        for (let p = 0; p < P; p++) t += dy[dyi + f * P + p];
-        gb[gbo + f] = i > 0 ? gb[gbo + f] + t : t;
-      }
-    }
-  }
+  for (let i = 0; i < n; i++) transpose(t, to + i * F * P, dy, dyo + i * F * P, F, P);
+  gemmTN(gw, gwo, t, to, col, co, F, ckk, n * P, F, ckk, ckk, 0);
+  if (gb) colSum(gb, gbo, t, to, n * P, F, F, 0);
 }
 
-/** Twin of conv2dBackwardInput: dx (overwritten) from dy and w; col is the dcol scratch. */
+/** Twin of conv2dBackwardInput: dx (overwritten) from dy and w; col (overwritten) and t are scratch. */
 export function conv2dBackwardInput(dx: Float32Array, dxo: number, dy: Float32Array, dyo: number, w: Float32Array,
   wo: number, n: number, C: number, H: number, W: number, F: number, k: number, s: number, pad: number, OH: number,
-  OW: number, col: Float32Array, co: number): void {
+  OW: number, col: Float32Array, co: number, t: Float32Array, to: number): void {
   const P = OH * OW, ckk = C * k * k;
-  for (let i = 0; i < n; i++) {
-    gemmTN(col, co, dy, dyo + i * F * P, w, wo, P, ckk, F, P, ckk, ckk, 0);
-    col2im(dx, dxo + i * C * H * W, col, co, C, H, W, k, s, pad, OH, OW);
-  }
+  for (let i = 0; i < n; i++) transpose(t, to + i * F * P, dy, dyo + i * F * P, F, P);
+  gemmNN(col, co, t, to, w, wo, n * P, ckk, F, F, ckk, ckk, 0);
+  for (let i = 0; i < n; i++) col2im(dx, dxo + i * C * H * W, col, co + i * P * ckk, C, H, W, k, s, pad, OH, OW);
 }

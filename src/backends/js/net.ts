@@ -41,14 +41,14 @@ function forwardImage(c: Ctx, L: number, kind: number, n: number, training: bool
   const w = net[L + S.w], b = net[L + S.b];
   if (kind === LAYER.conv2d) {
     conv2dForward(ws, y, ws, x, params, w, b >= 0 ? params : null, b, n, C, H, W, net[L + S.outC], k, s, net[L + S.pad],
-      OH, OW, ws, col);
+      OH, OW, ws, col, ws, net[L + S.aux]);
   } else if (kind === LAYER.maxPool2d) {
     maxPool2dForward(ws, y, c.i32, col, ws, x, n, C, H, W, k, s, OH, OW);
   } else if (kind === LAYER.avgPool2d) {
     avgPool2dForward(ws, y, ws, x, n, C, H, W, k, s, OH, OW);
   } else {
     const m = net[L + S.stats];
-    batchNormForward(ws, y, ws, col, ws, x, params, w, params, b, c.stats, m, m + C, ws, net[L + S.aux], n, C, H * W,
+    batchNormForward(ws, y, ws, col, ws, x, params, w, params, b, c.stats, m, c.stats, m + C, ws, net[L + S.aux], n, C, H * W,
       training, net[L + S.param], net[L + S.eps]);
   }
 }
@@ -61,9 +61,9 @@ function backwardImage(c: Ctx, L: number, kind: number, g: Float32Array, gOff: n
   const w = net[L + S.w], b = net[L + S.b];
   if (kind === LAYER.conv2d) {
     const F = net[L + S.outC], pad = net[L + S.pad];
-    conv2dBackwardWeights(g, gOff + w, b >= 0 ? g : null, gOff + b, ws, dy, ws, net[L + S.x], n, C, H, W, F, k, s, pad,
-      OH, OW, ws, col);
-    if (dx >= 0) conv2dBackwardInput(ws, dx, ws, dy, params, w, n, C, H, W, F, k, s, pad, OH, OW, ws, col);
+    const t = net[L + S.aux];
+    conv2dBackwardWeights(g, gOff + w, b >= 0 ? g : null, gOff + b, ws, dy, ws, col, n, C, F, k, OH, OW, ws, t);
+    if (dx >= 0) conv2dBackwardInput(ws, dx, ws, dy, params, w, n, C, H, W, F, k, s, pad, OH, OW, ws, col, ws, t);
   } else if (kind === LAYER.maxPool2d) {
     if (dx >= 0) maxPool2dBackward(ws, dx, ws, dy, c.i32, col, n, C, H, W, OH, OW);
   } else if (kind === LAYER.avgPool2d) {
