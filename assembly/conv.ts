@@ -137,3 +137,82 @@ export function conv2dBackwardInput(dx: usize, dy: usize, w: usize, n: i32, C: i
   gemmNN(col, t, w, n * P, ckk, F, F, ckk, ckk, 0, pack);
   for (let i = 0; i < n; i++) col2im(dx + <usize>i * inBytes, col + <usize>i * colBytes, C, H, W, k, s, pad, OH, OW);
 }
+
+/**
+ * The direct alternative, measured against im2col + gemm in bench/conv.bench.ts (forward only): for each
+ * image, filter and output row, 16 outputs at a time in four f32x4 accumulators, each weight broadcast
+ * once and multiplied into four unaligned input vectors (stride 1; other strides and the padded edges run
+ * the scalar loop). No scratch. Same result as conv2dForward up to f32 summation order.
+ */
+export function conv2dDirectForward(y: usize, x: usize, w: usize, bias: usize, n: i32, C: i32, H: i32, W: i32, F: i32,
+  k: i32, s: i32, pad: i32, OH: i32, OW: i32): void {
+  const kk = k * k;
+  for (let i = 0; i < n; i++) {
+    for (let f = 0; f < F; f++) {
+      const b: f32 = bias != 0 ? load<f32>(bias + (<usize>f << 2)) : 0;
+      const wf = w + (<usize>(f * C * kk) << 2);
+      for (let oh = 0; oh < OH; oh++) {
+        const yr = y + (<usize>(((i * F + f) * OH + oh) * OW) << 2);
+        let ow = 0;
+        // Columns whose whole window is inside the image (and every row inside): the vector path.
+        const rowsInside = oh * s - pad >= 0 && oh * s - pad + k <= H;
+        if (ASC_FEATURE_SIMD && s == 1 && rowsInside) {
+          const lo = pad, hi = W - k + pad + 1; // ow with 0 ≤ ow − pad and ow − pad + k ≤ W
+          for (; ow < lo && ow < OW; ow++) store<f32>(yr + (<usize>ow << 2), directOne(x, wf, i, C, H, W, k, s, pad, oh, ow) + b);
+          const end = min(hi, OW);
+          for (; ow + 16 <= end; ow += 16) {
+            let a0 = f32x4.splat(b), a1 = a0, a2 = a0, a3 = a0;
+            for (let c = 0; c < C; c++) {
+              for (let ki = 0; ki < k; ki++) {
+                const xr = x + (<usize>(((i * C + c) * H + oh - pad + ki) * W + ow - pad) << 2);
+                const wr = wf + (<usize>((c * k + ki) * k) << 2);
+                for (let kj = 0; kj < k; kj++) {
+                  const wv = v128.load32_splat(wr + (<usize>kj << 2));
+                  const p = xr + (<usize>kj << 2);
+                  a0 = f32x4.add(a0, f32x4.mul(wv, v128.load(p)));
+                  a1 = f32x4.add(a1, f32x4.mul(wv, v128.load(p, 16)));
+                  a2 = f32x4.add(a2, f32x4.mul(wv, v128.load(p, 32)));
+                  a3 = f32x4.add(a3, f32x4.mul(wv, v128.load(p, 48)));
+                }
+              }
+            }
+            const q = yr + (<usize>ow << 2);
+            v128.store(q, a0); v128.store(q, a1, 16); v128.store(q, a2, 32); v128.store(q, a3, 48);
+          }
+          for (; ow + 4 <= end; ow += 4) {
+            let a0 = f32x4.splat(b);
+            for (let c = 0; c < C; c++) {
+              for (let ki = 0; ki < k; ki++) {
+                const xr = x + (<usize>(((i * C + c) * H + oh - pad + ki) * W + ow - pad) << 2);
+                const wr = wf + (<usize>((c * k + ki) * k) << 2);
+                for (let kj = 0; kj < k; kj++) {
+                  a0 = f32x4.add(a0, f32x4.mul(v128.load32_splat(wr + (<usize>kj << 2)), v128.load(xr + (<usize>kj << 2))));
+                }
+              }
+            }
+            v128.store(yr + (<usize>ow << 2), a0);
+          }
+        }
+        for (; ow < OW; ow++) store<f32>(yr + (<usize>ow << 2), directOne(x, wf, i, C, H, W, k, s, pad, oh, ow) + b);
+      }
+    }
+  }
+}
+
+/** One output of the direct convolution, bounds-checked (edges, strides ≠ 1, the scalar build). */
+function directOne(x: usize, wf: usize, i: i32, C: i32, H: i32, W: i32, k: i32, s: i32, pad: i32, oh: i32, ow: i32): f32 {
+  let t: f32 = 0;
+  for (let c = 0; c < C; c++) {
+    for (let ki = 0; ki < k; ki++) {
+      const ih = oh * s - pad + ki;
+      if (ih < 0 || ih >= H) continue;
+      const xr = x + (<usize>(((i * C + c) * H + ih) * W) << 2);
+      const wr = wf + (<usize>((c * k + ki) * k) << 2);
+      for (let kj = 0; kj < k; kj++) {
+        const iw = ow * s - pad + kj;
+        if (iw >= 0 && iw < W) t += load<f32>(wr + (<usize>kj << 2)) * load<f32>(xr + (<usize>iw << 2));
+      }
+    }
+  }
+  return t;
+}

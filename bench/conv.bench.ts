@@ -44,7 +44,7 @@ const SHAPES: Shape[] = [
   { what: 'MNIST conv1 1→8 3×3 28×28', n: 64, C: 1, H: 28, W: 28, F: 8, k: 3, s: 1, pad: 0 },
   { what: 'MNIST conv2 8→16 3×3 13×13', n: 64, C: 8, H: 13, W: 13, F: 16, k: 3, s: 1, pad: 0 },
 ];
-type Pass = 'forward' | 'weights' | 'input';
+type Pass = 'forward' | 'direct forward' | 'weights' | 'input';
 
 export async function run(o: RunOptions): Promise<Row[]> {
   const bes = await backends();
@@ -58,7 +58,7 @@ export async function run(o: RunOptions): Promise<Row[]> {
     const inLen = n * C * H * W, outLen = n * F * OH * OW, wLen = F * C * k * k;
     const X = vector(inLen, seed++), Wt = vector(wLen, seed++, 0.3), B = vector(F, seed++), DY = vector(outLen, seed++);
     const flops = 2 * n * F * OH * OW * C * k * k;
-    for (const pass of ['forward', 'weights', 'input'] as Pass[]) {
+    for (const pass of ['forward', 'direct forward', 'weights', 'input'] as Pass[]) {
       const label = `conv2d ${pass} ${sh.what}, ${n} images`;
       let ref: Float32Array | null = null;
       for (const be of bes) {
@@ -69,10 +69,12 @@ export async function run(o: RunOptions): Promise<Row[]> {
         // The weight pass reads the patch rows the forward pass leaves in col.
         be.conv2dForward(py, px, pw, pb, n, C, H, W, F, k, s, pad, OH, OW, col, tt, pack);
         const fn = pass === 'forward' ? () => be.conv2dForward(py, px, pw, pb, n, C, H, W, F, k, s, pad, OH, OW, col, tt, pack)
+          : pass === 'direct forward' ? () => be.conv2dDirectForward(py, px, pw, pb, n, C, H, W, F, k, s, pad, OH, OW)
           : pass === 'weights' ? () => be.conv2dBackwardWeights(pgw, pgb, pdy, col, n, C, F, k, OH, OW, tt, pack)
             : () => be.conv2dBackwardInput(pdx, pdy, pw, n, C, H, W, F, k, s, pad, OH, OW, col2, tt, pack);
         fn();
-        const got = be.f32(pass === 'forward' ? py : pass === 'weights' ? pgw : pdx, pass === 'forward' ? outLen : pass === 'weights' ? wLen : inLen).slice();
+        const fw = pass === 'forward' || pass === 'direct forward';
+        const got = be.f32(fw ? py : pass === 'weights' ? pgw : pdx, fw ? outLen : pass === 'weights' ? wLen : inLen).slice();
         if (be.name === 'js') ref = got;
         const err = checkClose(`${label} on ${be.name}`, got, ref!, 1e-5 * Math.sqrt(pass === 'weights' ? n * OH * OW : C * k * k));
         const med = await measure(`${label} ${be.name}`, fn, { ...t, inner: innerFor(fn, 2) });

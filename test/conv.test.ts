@@ -84,7 +84,11 @@ for (const b of BACKENDS) {
       try {
         be.f32(px, x.length).set(x); be.f32(pw, w.length).set(w); be.f32(pb, g.F).set(bias); be.f32(pdy, dy.length).set(dy);
         be.conv2dForward(py, px, pw, pb, g.n, g.C, g.H, g.W, g.F, g.k, g.s, g.pad, OH, OW, col, t, pack);
-        close(be.f32(py, dy.length).slice(), convRef(g, x, w, bias), `${what} forward`);
+        const want = convRef(g, x, w, bias);
+        close(be.f32(py, dy.length).slice(), want, `${what} forward`);
+        be.conv2dDirectForward(py, px, pw, pb, g.n, g.C, g.H, g.W, g.F, g.k, g.s, g.pad, OH, OW);
+        close(be.f32(py, dy.length).slice(), want, `${what} direct forward`);
+        be.conv2dForward(py, px, pw, pb, g.n, g.C, g.H, g.W, g.F, g.k, g.s, g.pad, OH, OW, col, t, pack);
         be.conv2dBackwardWeights(pgw, pgb, pdy, col, g.n, g.C, g.F, g.k, OH, OW, t, pack);
         const ref = convGradRef(g, x, w, dy);
         close(be.f32(pgw, w.length).slice(), ref.dw, `${what} dW`);

@@ -103,6 +103,9 @@ export interface Backend {
   /** dx = ∂/∂x (overwritten) from dy and w; col is overwritten. */
   conv2dBackwardInput(dx: number, dy: number, w: number, n: number, C: number, H: number, W: number, F: number,
     k: number, s: number, pad: number, OH: number, OW: number, col: number, t: number, pack: number): void;
+  /** The direct convolution (no scratch), the alternative bench/conv.bench.ts measures against conv2dForward. */
+  conv2dDirectForward(y: number, x: number, w: number, bias: number, n: number, C: number, H: number, W: number, F: number,
+    k: number, s: number, pad: number, OH: number, OW: number): void;
   /** Window maxima (size, stride s, no padding) and their index in the image (i32 at arg). */
   maxPool2dForward(y: number, arg: number, x: number, n: number, C: number, H: number, W: number, size: number, s: number, OH: number, OW: number): void;
   maxPool2dBackward(dx: number, dy: number, arg: number, n: number, C: number, H: number, W: number, OH: number, OW: number): void;

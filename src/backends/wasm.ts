@@ -36,6 +36,7 @@ interface Exports {
   conv2dForward(...args: number[]): void;
   conv2dBackwardWeights(...args: number[]): void;
   conv2dBackwardInput(...args: number[]): void;
+  conv2dDirectForward(...args: number[]): void;
   maxPool2dForward(...args: number[]): void;
   maxPool2dBackward(...args: number[]): void;
   avgPool2dForward(...args: number[]): void;
@@ -172,6 +173,7 @@ export async function createWasmBackend(name: 'wasm-simd' | 'wasm-scalar'): Prom
     conv2dForward: x.conv2dForward,
     conv2dBackwardWeights: x.conv2dBackwardWeights,
     conv2dBackwardInput: x.conv2dBackwardInput,
+    conv2dDirectForward: x.conv2dDirectForward,
     maxPool2dForward: x.maxPool2dForward,
     maxPool2dBackward: x.maxPool2dBackward,
     avgPool2dForward: x.avgPool2dForward,

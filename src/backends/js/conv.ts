@@ -87,3 +87,25 @@ export function conv2dBackwardInput(dx: Float32Array, dxo: number, dy: Float32Ar
   gemmNN(col, co, t, to, w, wo, n * P, ckk, F, F, ckk, ckk, 0);
   for (let i = 0; i < n; i++) col2im(dx, dxo + i * C * H * W, col, co + i * P * ckk, C, H, W, k, s, pad, OH, OW);
 }
+
+/** Twin of conv2dDirectForward: the convolution by its definition, no scratch. */
+export function conv2dDirectForward(y: Float32Array, yo: number, x: Float32Array, xo: number, w: Float32Array, wo: number,
+  bias: Float32Array | null, bo: number, n: number, C: number, H: number, W: number, F: number, k: number, s: number,
+  pad: number, OH: number, OW: number): void {
+  let o = yo;
+  for (let i = 0; i < n; i++) for (let f = 0; f < F; f++) for (let oh = 0; oh < OH; oh++) for (let ow = 0; ow < OW; ow++) {
+    let t = 0;
+    for (let c = 0; c < C; c++) {
+      for (let ki = 0; ki < k; ki++) {
+        const ih = oh * s - pad + ki;
+        if (ih < 0 || ih >= H) continue;
+        const xr = xo + ((i * C + c) * H + ih) * W, wr = wo + ((f * C + c) * k + ki) * k;
+        for (let kj = 0; kj < k; kj++) {
+          const iw = ow * s - pad + kj;
+          if (iw >= 0 && iw < W) t += w[wr + kj] * x[xr + iw];
+        }
+      }
+    }
+    y[o++] = t + (bias ? bias[bo + f] : 0);
+  }
+}

@@ -8,7 +8,7 @@ import { optimStep } from './optim/index.generated.js';
 import { clipGradNorm, clipGradValue, addGradNoise } from './gradtools.js';
 // Network kernels
 import { gemmPackFloats, gemmNT, gemmNN, gemmTN, colSum } from './gemm.js';
-import { convPackFloats, conv2dForward, conv2dBackwardWeights, conv2dBackwardInput } from './conv.js';
+import { convPackFloats, conv2dForward, conv2dBackwardWeights, conv2dBackwardInput, conv2dDirectForward } from './conv.js';
 import { maxPool2dForward, maxPool2dBackward, avgPool2dForward, avgPool2dBackward } from './pool.js';
 import { batchNormForward, batchNormBackward } from './batchnorm.js';
 import { actForward, actBackward, mulF32, dropoutMask } from './activations.js';
@@ -93,6 +93,8 @@ export function createJsBackend(): Backend {
       conv2dBackwardWeights(f(gw), 0, gb ? f(gb) : null, 0, f(dy), 0, f(col), 0, n, C, F, k, OH, OW, f(t), 0),
     conv2dBackwardInput: (dx, dy, w, n, C, H, W, F, k, s, pad, OH, OW, col, t) =>
       conv2dBackwardInput(f(dx), 0, f(dy), 0, f(w), 0, n, C, H, W, F, k, s, pad, OH, OW, f(col), 0, f(t), 0),
+    conv2dDirectForward: (y, x, w, bias, n, C, H, W, F, k, s, pad, OH, OW) =>
+      conv2dDirectForward(f(y), 0, f(x), 0, f(w), 0, bias ? f(bias) : null, 0, n, C, H, W, F, k, s, pad, OH, OW),
     maxPool2dForward: (y, arg, x, n, C, H, W, size, s, OH, OW) => maxPool2dForward(f(y), 0, get(arg).i32, 0, f(x), 0, n, C, H, W, size, s, OH, OW),
     maxPool2dBackward: (dx, dy, arg, n, C, H, W, OH, OW) => maxPool2dBackward(f(dx), 0, f(dy), 0, get(arg).i32, 0, n, C, H, W, OH, OW),
     avgPool2dForward: (y, x, n, C, H, W, size, s, OH, OW) => avgPool2dForward(f(y), 0, f(x), 0, n, C, H, W, size, s, OH, OW),
