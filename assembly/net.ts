@@ -5,7 +5,9 @@
 // chunk order (so the result does not depend on how chunks would be spread over threads). The layer
 // kind is read once per layer per chunk, never per element. Buffers live in the run's workspace `ws`.
 import {
-  ACT_GELU, HEAD_SOFTMAX, HEAD_LOGISTIC, LAYER_DENSE, LAYER_ACTIVATION, LAYER_DROPOUT,
+  ACT_GELU, HEAD_SOFTMAX, HEAD_LOGISTIC, LAYER_DENSE, LAYER_ACTIVATION, LAYER_DROPOUT, LAYER_CONV2D,
+  LAYER_MAX_POOL2D, LAYER_AVG_POOL2D, LAYER_BATCH_NORM,
+  L_IN_C, L_IN_H, L_IN_W, L_OUT_C, L_OUT_H, L_OUT_W, L_KERNEL, L_STRIDE, L_PAD, L_COL, L_STATS, L_AUX, L_EPS, RUN_STATS,
   NET_LAYERS, NET_HEAD, NET_CHUNK, NET_INPUTS, NET_OUTPUTS, NET_INPUT, NET_LOGITS, NET_DLOGITS, NET_PACK, NET_GPART,
   NET_RNG, NET_HEADER_BYTES, LAYER_BYTES,
   L_KIND, L_ACT, L_PARAM, L_FUSED, L_IN_SIZE, L_OUT_SIZE, L_W, L_B, L_X, L_Y, L_DX, L_DY, L_MASK,
@@ -16,6 +18,9 @@ import { gemmNT, gemmNN, gemmTN, colSum } from "./gemm";
 import { actForward, actBackward, mulF32, dropoutMask } from "./activations";
 import { headSoftmax, headLogistic, headSquared } from "./heads";
 import { dot, axpy } from "./linalg";
+import { conv2dForward, conv2dBackwardWeights, conv2dBackwardInput } from "./conv";
+import { maxPool2dForward, maxPool2dBackward, avgPool2dForward, avgPool2dBackward } from "./pool";
+import { batchNormForward, batchNormBackward } from "./batchnorm";
 
 // @ts-ignore: decorator
 @inline
@@ -45,8 +50,58 @@ function gather(dst: usize, X: usize, idx: usize, start: i32, n: i32, d: i32): v
   }
 }
 
-/** Forward pass of n gathered rows; dropout draws masks when `training`. */
-function forwardChunk(net: usize, ws: usize, params: usize, n: i32, training: bool): void {
+/** A parameter's address, or 0 for an offset of −1 (none). */
+// @ts-ignore: decorator
+@inline
+function param(params: usize, L: usize, offset: usize): usize {
+  const o = slot(L, offset);
+  return o >= 0 ? params + (<usize>o << 2) : 0;
+}
+
+/** Forward pass of n rows through a conv, pool or batch-norm layer (image layers, NCHW rows). */
+function forwardImage(L: usize, kind: i32, ws: usize, params: usize, stats: usize, x: usize, y: usize, n: i32,
+  training: bool, pack: usize): void {
+  const C = slot(L, L_IN_C), H = slot(L, L_IN_H), W = slot(L, L_IN_W);
+  const OH = slot(L, L_OUT_H), OW = slot(L, L_OUT_W), k = slot(L, L_KERNEL), s = slot(L, L_STRIDE);
+  const col = buf(ws, L, L_COL);
+  if (kind == LAYER_CONV2D) {
+    conv2dForward(y, x, param(params, L, L_W), param(params, L, L_B), n, C, H, W, slot(L, L_OUT_C), k, s,
+      slot(L, L_PAD), OH, OW, col, buf(ws, L, L_AUX), pack);
+  } else if (kind == LAYER_MAX_POOL2D) {
+    maxPool2dForward(y, col, x, n, C, H, W, k, s, OH, OW);
+  } else if (kind == LAYER_AVG_POOL2D) {
+    avgPool2dForward(y, x, n, C, H, W, k, s, OH, OW);
+  } else {
+    const m = stats + (<usize>slot(L, L_STATS) << 2);
+    batchNormForward(y, col, x, param(params, L, L_W), param(params, L, L_B), m, m + (<usize>C << 2),
+      buf(ws, L, L_AUX), n, C, H * W, training, load<f64>(L + L_PARAM), load<f64>(L + L_EPS));
+  }
+}
+
+/** Backward pass of n rows through a conv, pool or batch-norm layer; dx = 0 when nothing needs it. */
+function backwardImage(L: usize, kind: i32, ws: usize, params: usize, g: usize, dx: usize, dy: usize, n: i32,
+  training: bool, pack: usize): void {
+  const C = slot(L, L_IN_C), H = slot(L, L_IN_H), W = slot(L, L_IN_W);
+  const OH = slot(L, L_OUT_H), OW = slot(L, L_OUT_W), k = slot(L, L_KERNEL), s = slot(L, L_STRIDE);
+  const col = buf(ws, L, L_COL);
+  if (kind == LAYER_CONV2D) {
+    const F = slot(L, L_OUT_C), pad = slot(L, L_PAD);
+    const t = buf(ws, L, L_AUX);
+    // The weight pass reads the patch rows forward left in col; the input pass overwrites them.
+    conv2dBackwardWeights(param(g, L, L_W), param(g, L, L_B), dy, col, n, C, F, k, OH, OW, t, pack);
+    if (dx != 0) conv2dBackwardInput(dx, dy, param(params, L, L_W), n, C, H, W, F, k, s, pad, OH, OW, col, t, pack);
+  } else if (kind == LAYER_MAX_POOL2D) {
+    if (dx != 0) maxPool2dBackward(dx, dy, col, n, C, H, W, OH, OW);
+  } else if (kind == LAYER_AVG_POOL2D) {
+    if (dx != 0) avgPool2dBackward(dx, dy, n, C, H, W, k, s, OH, OW);
+  } else {
+    batchNormBackward(dx, param(g, L, L_W), param(g, L, L_B), dy, col, param(params, L, L_W), buf(ws, L, L_AUX),
+      n, C, H * W, training);
+  }
+}
+
+/** Forward pass of n gathered rows; dropout draws masks and batch norm uses batch statistics when `training`. */
+function forwardChunk(net: usize, ws: usize, params: usize, stats: usize, n: i32, training: bool): void {
   const layers = slot(net, NET_LAYERS);
   const pack = buf(ws, net, NET_PACK);
   const rng = buf(ws, net, NET_RNG);
@@ -71,12 +126,14 @@ function forwardChunk(net: usize, ws: usize, params: usize, n: i32, training: bo
       } else {
         memory.copy(y, x, <usize>(n * outSize) << 2);
       }
+    } else {
+      forwardImage(L, kind, ws, params, stats, x, y, n, training, pack);
     }
   }
 }
 
 /** Backward pass of n rows from the logits' gradient; parameter gradients go to `g` (overwritten). */
-function backwardChunk(net: usize, ws: usize, params: usize, g: usize, n: i32): void {
+function backwardChunk(net: usize, ws: usize, params: usize, g: usize, n: i32, training: bool): void {
   const layers = slot(net, NET_LAYERS);
   const pack = buf(ws, net, NET_PACK);
   for (let i = layers - 1; i >= 0; i--) {
@@ -101,6 +158,8 @@ function backwardChunk(net: usize, ws: usize, params: usize, g: usize, n: i32): 
       }
     } else if (kind == LAYER_DROPOUT) {
       if (dxo >= 0) mulF32(dx, dy, buf(ws, L, L_MASK), n * outSize);
+    } else {
+      backwardImage(L, kind, ws, params, g, dxo >= 0 ? dx : 0, dy, n, training, pack);
     }
   }
 }
@@ -142,6 +201,7 @@ export function netLossGrad(run: usize, grads: usize, start: i32, count: i32): f
   const nParams = slot(run, RUN_N_PARAMS), nW = slot(run, RUN_N_WEIGHTS);
   const X = <usize>load<f64>(run + RUN_X), y = <usize>load<f64>(run + RUN_Y), idx = <usize>load<f64>(run + RUN_IDX);
   const training = slot(run, RUN_TRAINING) != 0;
+  const stats = <usize>load<f64>(run + RUN_STATS);
   const code = slot(net, NET_HEAD), chunk = slot(net, NET_CHUNK);
   const d = slot(net, NET_INPUTS), k = slot(net, NET_OUTPUTS);
   const input = buf(ws, net, NET_INPUT), logits = buf(ws, net, NET_LOGITS), dlogits = buf(ws, net, NET_DLOGITS);
@@ -152,12 +212,12 @@ export function netLossGrad(run: usize, grads: usize, start: i32, count: i32): f
   for (let s = start, end = start + count; s < end; s += chunk) {
     const n = min(chunk, end - s);
     gather(input, X, idx, s, n, d);
-    forwardChunk(net, ws, params, n, training);
+    forwardChunk(net, ws, params, stats, n, training);
     lossSum += head(code, dlogits, logits, y, idx, s, n, k) * <f64>n;
     if (n != count) scale(dlogits, n * k, <f32>(<f64>n / <f64>count));
     // The first chunk writes the batch's gradient; later ones are computed apart and added in order.
     const first = s == start;
-    backwardChunk(net, ws, params, first ? grads : gpart, n);
+    backwardChunk(net, ws, params, first ? grads : gpart, n, training);
     if (!first) axpy(grads, 1, gpart, nParams);
   }
   storeDropRng(run, rng);
@@ -178,7 +238,7 @@ export function netForward(run: usize, start: i32, count: i32): f64 {
   const net = <usize>load<f64>(run + RUN_NET), ws = <usize>load<f64>(run + RUN_WS);
   const params = <usize>load<f64>(run + RUN_PARAMS);
   const X = <usize>load<f64>(run + RUN_X), y = <usize>load<f64>(run + RUN_Y), idx = <usize>load<f64>(run + RUN_IDX);
-  const out = <usize>load<f64>(run + RUN_OUT);
+  const out = <usize>load<f64>(run + RUN_OUT), stats = <usize>load<f64>(run + RUN_STATS);
   const code = slot(net, NET_HEAD), chunk = slot(net, NET_CHUNK);
   const d = slot(net, NET_INPUTS), k = slot(net, NET_OUTPUTS);
   const input = buf(ws, net, NET_INPUT), logits = buf(ws, net, NET_LOGITS), dlogits = buf(ws, net, NET_DLOGITS);
@@ -186,7 +246,7 @@ export function netForward(run: usize, start: i32, count: i32): f64 {
   for (let s = start, end = start + count; s < end; s += chunk) {
     const n = min(chunk, end - s);
     gather(input, X, idx, s, n, d);
-    forwardChunk(net, ws, params, n, false);
+    forwardChunk(net, ws, params, stats, n, false);
     if (out != 0) memory.copy(out + (<usize>((s - start) * k) << 2), logits, <usize>(n * k) << 2);
     if (y != 0) lossSum += head(code, dlogits, logits, y, idx, s, n, k) * <f64>n;
   }

@@ -12,7 +12,7 @@ import { Run } from '../src/runtime/run.js';
 
 const BACKENDS: BackendName[] = ['js', 'wasm-scalar', 'wasm-simd'];
 
-interface Case { name: string; inputs: number; layers: LayerSpec[]; loss: NetworkLoss; rows: number; l2?: number }
+interface Case { name: string; inputs: number; layers: LayerSpec[]; loss: NetworkLoss; rows: number; l2?: number; shape?: number[]; training?: 0 }
 
 const act = (type: string): LayerSpec => (type === 'leakyRelu' ? { type: 'leakyRelu', slope: 0.1 } : { type } as LayerSpec);
 const CASES: Case[] = [];
@@ -28,6 +28,25 @@ CASES.push(
   { name: 'one unit everywhere, logistic', inputs: 1, layers: [{ type: 'dense', units: 1 }, { type: 'sigmoid' }, { type: 'dense', units: 1 }], loss: 'logistic', rows: 1 },
 );
 
+// Image layers (conv2d at stride 1 and 2, padding 0, 1 and 'same', 1–3 channels; both pools, overlapping
+// and flooring; batch norm on images and on flat inputs, with batch and with running statistics) at odd sizes.
+const img = (shape: number[], layers: LayerSpec[], rows: number, extra: Partial<Case> = {}): Case => ({
+  name: '', inputs: shape.reduce((a, b) => a * b, 1), shape, layers: [...layers, { type: 'flatten' }, { type: 'dense', units: 3 }],
+  loss: 'softmax', rows, ...extra,
+});
+const IMAGE: [string, Case][] = [
+  ['conv2d 1→3 ch 3×3, stride 1, padding 0, 5×7, tanh', img([1, 5, 7], [{ type: 'conv2d', filters: 3, kernel: 3 }, { type: 'tanh' }], 3)],
+  ['conv2d 2→3 ch 3×3, stride 2, padding 1, 7×5, relu', img([2, 7, 5], [{ type: 'conv2d', filters: 3, kernel: 3, stride: 2, padding: 1 }, { type: 'relu' }], 5)],
+  ["conv2d 3→2 ch 3×3 'same', no bias, sigmoid, max pool 2 (floors 5 → 2)", img([3, 5, 5], [{ type: 'conv2d', filters: 2, kernel: 3, padding: 'same', bias: false }, { type: 'sigmoid' }, { type: 'maxPool2d', size: 2 }], 3)],
+  ['conv2d 3→1 ch 2×2 stride 2 (7 → 3), then conv2d 5×5 padding 1 (3 → 1), l2', img([3, 7, 7], [{ type: 'conv2d', filters: 1, kernel: 2, stride: 2 }, { type: 'tanh' }, { type: 'conv2d', filters: 2, kernel: 5, padding: 1 }], 3, { l2: 0.05 })],
+  ['avgPool2d 3 stride 2 (overlapping) after conv2d 1→2 ch 1×1, 7×9', img([1, 7, 9], [{ type: 'conv2d', filters: 2, kernel: 1 }, { type: 'avgPool2d', size: 3, stride: 2 }], 3)],
+  ['maxPool2d 3 stride 1 (overlapping, gradients added) after conv2d 2→2 ch 3×3 padding 1, 5×5', img([2, 5, 5], [{ type: 'conv2d', filters: 2, kernel: 3, padding: 1 }, { type: 'maxPool2d', size: 3, stride: 1 }], 3)],
+  ['batchNorm on images: conv2d 1→3 ch 3×3 → batchNorm → relu → maxPool 2, 7×7', img([1, 7, 7], [{ type: 'conv2d', filters: 3, kernel: 3 }, { type: 'batchNorm' }, { type: 'relu' }, { type: 'maxPool2d', size: 2 }], 5)],
+  ['batchNorm on 5 features after dense, tanh, 300 rows (per-chunk statistics)', { name: '', inputs: 3, layers: [{ type: 'dense', units: 5 }, { type: 'batchNorm' }, { type: 'tanh' }, { type: 'dense', units: 1 }], loss: 'squared', rows: 300 }],
+  ['batchNorm with running statistics (training 0): conv2d 2→3 ch → batchNorm, 5×5', img([2, 5, 5], [{ type: 'conv2d', filters: 3, kernel: 3, padding: 1 }, { type: 'batchNorm', momentum: 0.3 }, { type: 'tanh' }], 3, { training: 0 })],
+];
+for (const [name, c] of IMAGE) CASES.push({ ...c, name });
+
 function data(c: Case, rng: Rng): { x: Float32Array; y: Float32Array } {
   const x = Float32Array.from({ length: c.rows * c.inputs }, () => rng.normal());
   const k = c.loss === 'softmax' ? (c.layers.at(-1) as { units: number }).units : 1;
@@ -40,12 +59,12 @@ for (const b of BACKENDS) {
     test(`[${b}] ${c.name}: gradient = central differences`, async () => {
       await init({ backend: b });
       const rng = new Rng(17);
-      const net = sequential({ inputShape: [c.inputs], layers: c.layers, loss: c.loss, seed: 3 });
+      const net = sequential({ inputShape: c.shape ?? [c.inputs], layers: c.layers, loss: c.loss, seed: 3 });
       const { x, y } = data(c, rng);
       const ds = Dataset.fromArrays(x, y, { features: c.inputs });
       const be = backend();
       const idx = new Block(be, 'i32', c.rows), grads = new Block(be, 'f32', net.size);
-      const run = new Run(be, { ...net.runFields(), ...ds.runFields(), grads: grads.ptr, idx: idx.ptr, rows: c.rows, l2: c.l2 ?? 0 });
+      const run = new Run(be, { ...net.runFields(), ...ds.runFields(), grads: grads.ptr, idx: idx.ptr, rows: c.rows, l2: c.l2 ?? 0, training: c.training ?? 1 });
       const drop = new Rng(99).state;
       try {
         be.iotaI32(idx.ptr, c.rows);

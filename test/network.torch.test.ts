@@ -4,8 +4,9 @@
 // must match to 1e-5 relative at the first step, the tolerance growing by 0.5e-5 per step after (float32
 // sums in another order drift along a trajectory, and a squared loss near its minimum amplifies that drift
 // by the cancellation in z − y: mlp-5, one row per step, reaches 8e-5 at step 24), and the parameters at
-// every snapshot to 1e-4. Cases of layer types descent
-// does not have yet (convolutional, recurrent) are listed by name with the reason, never dropped silently.
+// every snapshot to 1e-4. The convolutional cases (cnn-*: conv2d with padding and stride, max and average
+// pooling) run the same way; cases of layer types descent does not have yet (recurrent) are listed by name
+// with the reason, never dropped silently.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readFileSync } from 'node:fs';
@@ -29,8 +30,10 @@ interface NetCase {
 
 const ref = JSON.parse(readFileSync(new URL('./fixtures/torch-nets.json', import.meta.url), 'utf8')) as { source: string; cases: NetCase[] };
 const BACKENDS: BackendName[] = ['js', 'wasm-scalar', 'wasm-simd'];
-const DENSE = ref.cases.filter((c) => c.name.startsWith('mlp-'));
-const OTHER = ref.cases.filter((c) => !c.name.startsWith('mlp-'));
+const REPLAYED = (c: NetCase): boolean => c.name.startsWith('mlp-') || c.name.startsWith('cnn-');
+const DENSE = ref.cases.filter(REPLAYED);
+const OTHER = ref.cases.filter((c) => !REPLAYED(c));
+const WITH_PARAMS = new Set(['dense', 'conv2d']);
 
 // PyTorch keyword → descent option, as test/optim.torch.test.ts.
 const KEY: Record<string, string> = {
@@ -47,22 +50,24 @@ function options(c: NetCase): OptimizerOptions {
   return o as unknown as OptimizerOptions;
 }
 
-const flat = (a: number[] | number[][]): number[] => (Array.isArray(a[0]) ? (a as number[][]).flat() : (a as number[]));
+// Nested arrays of any depth (conv2d weights are filters × inChannels × k × k) in row-major order.
+const flat = (a: unknown[]): number[] => (a as number[]).flat(Infinity as 1) as number[];
 
-test('the reference holds dense cases, and the others are named', () => {
-  assert.ok(DENSE.length >= 6, `${DENSE.length} mlp cases`);
-  console.log(`  torch-nets: ${DENSE.length} dense cases replayed here; ${OTHER.map((c) => c.name).join(', ')} wait for conv2d/gru layers`);
+test('the reference holds dense and convolutional cases, and the others are named', () => {
+  assert.ok(DENSE.filter((c) => c.name.startsWith('mlp-')).length >= 6, 'mlp cases');
+  assert.ok(DENSE.filter((c) => c.name.startsWith('cnn-')).length >= 2, 'cnn cases');
+  console.log(`  torch-nets: ${DENSE.length} dense and convolutional cases replayed here; ${OTHER.map((c) => c.name).join(', ')} wait for gru/embedding layers`);
 });
 
 for (const b of BACKENDS) {
   for (const c of DENSE) {
     test(`[${b}] ${c.name}: losses to 1e-5 (+0.5e-5 per step), parameters at every snapshot to 1e-4`, async () => {
       await init({ backend: b });
-      const features = c.layers[0].inputs!;
+      const features = c.inputShape ? c.inputShape.reduce((a, b) => a * b, 1) : c.layers[0].inputs!;
       const net = sequential({ inputShape: c.inputShape ?? [features], layers: c.layers, loss: c.loss });
       try {
         c.layers.forEach((l, i) => {
-          if (l.type === 'dense') net.setWeights(i, { weight: flat(c.params0[`${i}.weight`]), bias: flat(c.params0[`${i}.bias`]) });
+          if (WITH_PARAMS.has(l.type)) net.setWeights(i, { weight: flat(c.params0[`${i}.weight`]), bias: flat(c.params0[`${i}.bias`]) });
         });
         const x = flat(c.x);
         let worstLoss = 0, firstLoss = 0, worstParam = 0;
@@ -79,7 +84,7 @@ for (const b of BACKENDS) {
           const snap = c.snapshots.find((s) => s.step === t + 1);
           if (!snap) continue;
           c.layers.forEach((l, i) => {
-            if (l.type !== 'dense') return;
+            if (!WITH_PARAMS.has(l.type)) return;
             const w = net.getWeights(i);
             for (const [name, got] of [['weight', w.weight], ['bias', w.bias!]] as const) {
               const want = flat(snap.params[`${i}.${name}`]);

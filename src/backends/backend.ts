@@ -87,4 +87,33 @@ export interface Backend {
   headSoftmax(dZ: number, Z: number, y: number, idx: number, start: number, count: number, k: number, ldz: number): number;
   headLogistic(dZ: number, Z: number, y: number, idx: number, start: number, count: number, k: number, ldz: number): number;
   headSquared(dZ: number, Z: number, y: number, idx: number, start: number, count: number, k: number, ldz: number): number;
+
+  // Image layers (assembly/conv.ts, pool.ts, batchnorm.ts; js twins by the same names): n NCHW images of
+  // C×H×W f32; conv weights F × C×k×k (PyTorch's layout); `col` holds the n images' patch rows
+  // (n·OH·OW × C·k·k f32), `t` is n·OH·OW × F f32 scratch, `pack` convPackFloats f32 (the js backend
+  // ignores it); bias and gb 0 = none; dx 0 = not needed.
+  /** f32 of the `pack` scratch the three convolution passes of n images need. */
+  convPackFloats(n: number, C: number, F: number, k: number, OH: number, OW: number): number;
+  /** y = conv(x, w) + bias, stride s, zero padding pad; leaves the patch rows in col for the weight pass. */
+  conv2dForward(y: number, x: number, w: number, bias: number, n: number, C: number, H: number, W: number, F: number,
+    k: number, s: number, pad: number, OH: number, OW: number, col: number, t: number, pack: number): void;
+  /** gw = ∂/∂w, gb = ∂/∂bias (overwritten) from dy and the patch rows conv2dForward left in col. */
+  conv2dBackwardWeights(gw: number, gb: number, dy: number, col: number, n: number, C: number, F: number, k: number,
+    OH: number, OW: number, t: number, pack: number): void;
+  /** dx = ∂/∂x (overwritten) from dy and w; col is overwritten. */
+  conv2dBackwardInput(dx: number, dy: number, w: number, n: number, C: number, H: number, W: number, F: number,
+    k: number, s: number, pad: number, OH: number, OW: number, col: number, t: number, pack: number): void;
+  /** The direct convolution (no scratch), the alternative bench/conv.bench.ts measures against conv2dForward. */
+  conv2dDirectForward(y: number, x: number, w: number, bias: number, n: number, C: number, H: number, W: number, F: number,
+    k: number, s: number, pad: number, OH: number, OW: number): void;
+  /** Window maxima (size, stride s, no padding) and their index in the image (i32 at arg). */
+  maxPool2dForward(y: number, arg: number, x: number, n: number, C: number, H: number, W: number, size: number, s: number, OH: number, OW: number): void;
+  maxPool2dBackward(dx: number, dy: number, arg: number, n: number, C: number, H: number, W: number, OH: number, OW: number): void;
+  avgPool2dForward(y: number, x: number, n: number, C: number, H: number, W: number, size: number, s: number, OH: number, OW: number): void;
+  avgPool2dBackward(dx: number, dy: number, n: number, C: number, H: number, W: number, size: number, s: number, OH: number, OW: number): void;
+  /** Batch norm of n rows of C channels × S values; mean, vr: running estimates (updated when training = 1); aux: 2C. */
+  batchNormForward(y: number, xhat: number, x: number, gamma: number, beta: number, mean: number, vr: number, aux: number,
+    n: number, C: number, S: number, training: number, momentum: number, eps: number): void;
+  batchNormBackward(dx: number, gg: number, gb: number, dy: number, xhat: number, gamma: number, aux: number, n: number,
+    C: number, S: number, training: number): void;
 }

@@ -31,6 +31,18 @@ interface Exports {
   headSoftmax(...args: number[]): number;
   headLogistic(...args: number[]): number;
   headSquared(...args: number[]): number;
+  // Image layers
+  convPackFloats(n: number, C: number, F: number, k: number, OH: number, OW: number): number;
+  conv2dForward(...args: number[]): void;
+  conv2dBackwardWeights(...args: number[]): void;
+  conv2dBackwardInput(...args: number[]): void;
+  conv2dDirectForward(...args: number[]): void;
+  maxPool2dForward(...args: number[]): void;
+  maxPool2dBackward(...args: number[]): void;
+  avgPool2dForward(...args: number[]): void;
+  avgPool2dBackward(...args: number[]): void;
+  batchNormForward(...args: number[]): void;
+  batchNormBackward(...args: number[]): void;
 }
 
 /** The bytes of a binary, decoded from the embedded base64 (atob exists in Node ≥ 16 and browsers). */
@@ -163,5 +175,17 @@ export async function createWasmBackend(name: 'wasm-simd' | 'wasm-scalar'): Prom
     headSoftmax: x.headSoftmax,
     headLogistic: x.headLogistic,
     headSquared: x.headSquared,
+    // Image layers
+    convPackFloats: x.convPackFloats,
+    conv2dForward: x.conv2dForward,
+    conv2dBackwardWeights: x.conv2dBackwardWeights,
+    conv2dBackwardInput: x.conv2dBackwardInput,
+    conv2dDirectForward: x.conv2dDirectForward,
+    maxPool2dForward: x.maxPool2dForward,
+    maxPool2dBackward: x.maxPool2dBackward,
+    avgPool2dForward: x.avgPool2dForward,
+    avgPool2dBackward: x.avgPool2dBackward,
+    batchNormForward: x.batchNormForward,
+    batchNormBackward: x.batchNormBackward,
   };
 }

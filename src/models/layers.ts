@@ -7,6 +7,7 @@ import { HyperParameterError, ShapeError } from '../errors.js';
 import { ACT, HEAD, LAYER, LAYER_LEN, LAYER_SLOT, NET, NET_HEADER_LEN } from '../backends/abi.generated.js';
 import { gemmPackFloats } from '../backends/js/gemm.js';
 import { onlyKeys, show } from '../validate.js';
+import { IMAGE_KEYS, imageRecord, planImageLayer, type ImageLayerSpec } from './image-layers.js';
 
 /** One layer of a {@link sequential} network, as plain JSON. */
 export type LayerSpec =
@@ -15,7 +16,8 @@ export type LayerSpec =
   | { type: 'leakyRelu'; slope?: number }
   | { type: 'dropout'; rate: number }
   | { type: 'flatten' }
-  | { type: 'reshape'; shape: number[] };
+  | { type: 'reshape'; shape: number[] }
+  | ImageLayerSpec;
 
 /** The loss of a network: softmax cross-entropy on logits, binary cross-entropy on one logit, or mean squared error. */
 export type NetworkLoss = 'softmax' | 'logistic' | 'squared';
@@ -28,9 +30,16 @@ export interface PlannedLayer {
   spec: LayerSpec;
   inShape: number[];
   outShape: number[];
-  /** Dense: offsets (f32 elements) of the weight and the bias (−1 without bias) in the parameter vector. */
+  /**
+   * Offsets (f32 elements) in the parameter vector: dense and conv2d, the weight and the bias (−1 without
+   * bias); batchNorm, γ and β (both in the bias span). −1 for layers without parameters.
+   */
   w: number;
   b: number;
+  /** batchNorm: offset of its running mean (then variance) in the statistics block; −1 otherwise. */
+  stats: number;
+  /** conv2d: the zero padding on each side. */
+  pad: number;
 }
 
 /** A compiled network: the program, the workspace it needs and the parameter layout. */
@@ -40,6 +49,8 @@ export interface Compiled {
   wsFloats: number;
   nParams: number;
   nWeights: number;
+  /** f32 of the running-statistics block (batch norm), 0 without batch norm. */
+  nStats: number;
   outputs: number;
 }
 
@@ -50,6 +61,7 @@ const ACTIVATIONS = { relu: ACT.relu, leakyRelu: ACT.leakyRelu, tanh: ACT.tanh, 
 const KEYS: Record<string, readonly string[]> = {
   dense: ['type', 'units', 'bias', 'inputs'], relu: ['type'], tanh: ['type'], sigmoid: ['type'], gelu: ['type'],
   leakyRelu: ['type', 'slope'], dropout: ['type', 'rate'], flatten: ['type'], reshape: ['type', 'shape'],
+  ...IMAGE_KEYS,
 };
 
 const size = (shape: readonly number[]): number => shape.reduce((a, b) => a * b, 1);
@@ -61,12 +73,13 @@ function positiveInt(path: string, v: unknown): number {
 }
 
 /** Validates the specs and infers every layer's shapes and parameter offsets, before anything is allocated. */
-export function planLayers(inputShape: number[], specs: unknown, loss: NetworkLoss): { layers: PlannedLayer[]; nParams: number; nWeights: number } {
+export function planLayers(inputShape: number[], specs: unknown, loss: NetworkLoss): { layers: PlannedLayer[]; nParams: number; nWeights: number; nStats: number } {
   if (!Array.isArray(specs) || specs.length === 0) throw new HyperParameterError('layers', `must be a non-empty array of layer specs, got ${show(specs)}`);
   const layers: PlannedLayer[] = [];
   let shape = inputShape;
-  let nWeights = 0;
-  const dense: PlannedLayer[] = [];
+  let nWeights = 0, nStats = 0;
+  // Layers with values in the bias span, in layer order, and how many each holds.
+  const biased: { l: PlannedLayer; n: number }[] = [];
   specs.forEach((raw, i) => {
     const at = `layers[${i}]`;
     if (raw === null || typeof raw !== 'object') throw new HyperParameterError(at, `must be a layer spec such as { type: 'dense', units: 10 }, got ${show(raw)}`);
@@ -78,7 +91,7 @@ export function planLayers(inputShape: number[], specs: unknown, loss: NetworkLo
     onlyKeys(at, spec, keys);
     const inShape = shape;
     let outShape = shape;
-    const planned: PlannedLayer = { spec: { ...spec }, inShape, outShape, w: -1, b: -1 };
+    const planned: PlannedLayer = { spec: { ...spec }, inShape, outShape, w: -1, b: -1, stats: -1, pad: 0 };
     if (spec.type === 'dense') {
       const units = positiveInt(`${at}.units`, spec.units);
       if (inShape.length !== 1) {
@@ -91,7 +104,7 @@ export function planLayers(inputShape: number[], specs: unknown, loss: NetworkLo
       outShape = [units];
       planned.w = nWeights;
       nWeights += units * inShape[0];
-      dense.push(planned);
+      biased.push({ l: planned, n: spec.bias === false ? 0 : units });
     } else if (spec.type === 'leakyRelu') {
       if (spec.slope !== undefined && !(typeof spec.slope === 'number' && Number.isFinite(spec.slope) && spec.slope >= 0)) {
         throw new HyperParameterError(`${at}.slope`, `must be a finite number ≥ 0, got ${show(spec.slope)}`);
@@ -110,21 +123,39 @@ export function planLayers(inputShape: number[], specs: unknown, loss: NetworkLo
         throw new ShapeError(`${at} (reshape) to ${shapeText(s)} holds ${size(s)} values but its input ${shapeText(inShape)} holds ${size(inShape)}`);
       }
       outShape = [...s];
+    } else if (spec.type in IMAGE_KEYS) {
+      const plan = planImageLayer(at, spec as ImageLayerSpec, inShape);
+      outShape = plan.outShape;
+      planned.pad = plan.pad;
+      if (plan.weights > 0) {
+        planned.w = nWeights;
+        nWeights += plan.weights;
+      }
+      if (plan.stats > 0) {
+        planned.stats = nStats;
+        nStats += plan.stats;
+      }
+      biased.push({ l: planned, n: plan.biases });
     }
     planned.outShape = outShape;
     layers.push(planned);
     shape = outShape;
   });
-  if (dense.length === 0) throw new HyperParameterError('layers', 'a network needs at least one dense layer (it has no parameters otherwise)');
+  if (biased.length === 0) throw new HyperParameterError('layers', 'a network needs at least one dense or conv2d layer (it has no parameters otherwise)');
+  // The bias span: dense and conv biases, batch norm's γ then β, in layer order (not penalized by L2/L1).
   let nParams = nWeights;
-  for (const d of dense) {
-    if ((d.spec as { bias?: boolean }).bias !== false) {
-      d.b = nParams;
-      nParams += d.outShape[0];
+  for (const { l, n } of biased) {
+    if (n === 0) continue;
+    if (l.spec.type === 'batchNorm') {
+      l.w = nParams;
+      l.b = nParams + n / 2;
+    } else {
+      l.b = nParams;
     }
+    nParams += n;
   }
   checkHead(loss, shape, layers.length - 1);
-  return { layers, nParams, nWeights };
+  return { layers, nParams, nWeights, nStats };
 }
 
 /** The last layer must give what the loss needs. */
@@ -152,7 +183,7 @@ class Arena {
  * (relu, leaky relu with slope ≥ 0, tanh, sigmoid) are fused into the dense layer before them: the product's
  * epilogue applies them and the activation record only runs backward, in place.
  */
-export function compile(layers: PlannedLayer[], loss: NetworkLoss, nParams: number, nWeights: number, chunk = NET_CHUNK_ROWS): Compiled {
+export function compile(layers: PlannedLayer[], loss: NetworkLoss, nParams: number, nWeights: number, nStats = 0, chunk = NET_CHUNK_ROWS): Compiled {
   const ws = new Arena();
   const inputs = size(layers[0].inShape);
   const input = ws.take(chunk * inputs);
@@ -181,6 +212,9 @@ export function compile(layers: PlannedLayer[], loss: NetworkLoss, nParams: numb
       pack = Math.max(pack, gemmPackFloats(chunk, outSize, inSize), gemmPackFloats(chunk, inSize, outSize),
         gemmPackFloats(outSize, inSize, chunk));
       prevDense = r;
+    } else if (t in IMAGE_KEYS) {
+      pack = Math.max(pack, imageRecord(r, l as PlannedLayer & { spec: ImageLayerSpec }, chunk, (n) => ws.take(n)));
+      prevDense = null;
     } else if (t === 'dropout') {
       r[LAYER_SLOT.kind] = LAYER.dropout;
       r[LAYER_SLOT.param] = l.spec.rate;
@@ -226,5 +260,5 @@ export function compile(layers: PlannedLayer[], loss: NetworkLoss, nParams: numb
   const program = new Float64Array(NET_HEADER_LEN + records.length * LAYER_LEN);
   program.set(header);
   records.forEach((r, i) => program.set(r, NET_HEADER_LEN + i * LAYER_LEN));
-  return { layers, program, wsFloats: ws.floats, nParams, nWeights, outputs: header[NET.outputs] };
+  return { layers, program, wsFloats: ws.floats, nParams, nWeights, nStats, outputs: header[NET.outputs] };
 }

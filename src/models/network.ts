@@ -13,6 +13,7 @@ import { accuracyScore, r2Score } from './metrics.js';
 import { checkLabels } from './targets.js';
 import { compile, planLayers, type Compiled, type InitName, type LayerSpec, type NetworkLoss } from './layers.js';
 import type { Evaluation, Trainable, TrainableJSON } from './trainable.js';
+import { initLayer, paramShape } from './weights.js';
 
 export type { LayerSpec, NetworkLoss, InitName };
 
@@ -30,10 +31,16 @@ export interface SequentialOptions {
   seed?: number;
 }
 
-/** A dense layer's parameters in PyTorch's layout: weight is units × inputs, row-major. */
+/**
+ * A layer's parameters in PyTorch's layout, row-major: dense, weight units × inputs; conv2d, weight
+ * filters × inChannels × k × k; batchNorm, weight γ and bias β (one per channel) and the running mean
+ * and variance (state, not parameters).
+ */
 export interface DenseWeights {
   weight: Float32Array;
   bias: Float32Array | null;
+  runningMean?: Float32Array;
+  runningVar?: Float32Array;
 }
 
 /** The JSON form of a network ({@link Network.toJSON}). */
@@ -42,6 +49,8 @@ export interface NetworkJSON extends TrainableJSON {
   loss: NetworkLoss;
   inputShape: number[];
   layers: LayerSpec[];
+  /** Batch norm's running means and variances, layer after layer (absent without batch norm). */
+  stats?: number[];
 }
 
 const KEYS = ['inputShape', 'layers', 'loss', 'init', 'seed'] as const;
@@ -64,12 +73,14 @@ export class Network implements Trainable {
   private readonly compiled: Compiled;
   private readonly program: Block<'f64'>;
   private readonly ws: Block<'f32'>;
+  /** Batch norm's running statistics (mean then variance per layer), null without batch norm. */
+  private readonly stats: Block<'f32'> | null = null;
 
   /** @internal use {@link sequential} or {@link mlp}. */
   constructor(options: SequentialOptions) {
-    const { layers, nParams, nWeights, init, seed } = validate(options);
+    const { layers, nParams, nWeights, nStats, init, seed } = validate(options);
     const shape = options.inputShape;
-    this.compiled = compile(layers, options.loss, nParams, nWeights);
+    this.compiled = compile(layers, options.loss, nParams, nWeights, nStats);
     this.loss = options.loss;
     this.task = options.loss === 'squared' ? 'regression' : 'classification';
     this.inputShape = Object.freeze([...shape]);
@@ -86,6 +97,8 @@ export class Network implements Trainable {
       this.program = new Block(be, 'f64', this.compiled.program.length);
       blocks.push(this.program);
       this.ws = new Block(be, 'f32', this.compiled.wsFloats);
+      blocks.push(this.ws);
+      if (nStats > 0) this.stats = new Block(be, 'f32', nStats);
     } catch (e) {
       disposeAll(...blocks);
       throw e;
@@ -95,48 +108,58 @@ export class Network implements Trainable {
     this.initialize(init, seed);
   }
 
-  /** Draws every dense layer's weights then bias, layer after layer, from one seeded stream. */
+  /** Draws every layer's weights then bias, layer after layer, from one seeded stream; batch norm: γ = 1, β = 0. */
   private initialize(init: InitName, seed: number): void {
     const rng = new Rng(seed);
-    const p = this.paramsBlock.view;
+    for (const l of this.compiled.layers) initLayer(l, this.paramsBlock.view, init, rng);
+    this.resetStats();
+  }
+
+  /** Running means 0 and variances 1, as a new torch.nn.BatchNorm. */
+  private resetStats(): void {
+    if (!this.stats) return;
+    const v = this.stats.view;
     for (const l of this.compiled.layers) {
-      if (l.spec.type !== 'dense') continue;
-      const fanIn = l.inShape[0], fanOut = l.outShape[0];
-      // torch: kaiming_uniform(a = √5) gives ±1/√fan_in; Glorot: ±√(6/(in + out)); He: ±√(6/in).
-      const bound = init === 'torch' ? 1 / Math.sqrt(fanIn) : init === 'glorot' ? Math.sqrt(6 / (fanIn + fanOut)) : Math.sqrt(6 / fanIn);
-      for (let i = 0; i < fanIn * fanOut; i++) p[l.w + i] = (2 * rng.next() - 1) * bound;
-      if (l.b >= 0) {
-        const bb = init === 'torch' ? 1 / Math.sqrt(fanIn) : 0;
-        for (let i = 0; i < fanOut; i++) p[l.b + i] = bb === 0 ? 0 : (2 * rng.next() - 1) * bb;
-      }
+      if (l.stats < 0) continue;
+      const C = l.inShape[0];
+      v.fill(0, l.stats, l.stats + C);
+      v.fill(1, l.stats + C, l.stats + 2 * C);
     }
   }
 
-  private dense(i: number, what: string): Compiled['layers'][number] {
+  private withParams(i: number, what: string): { l: Compiled['layers'][number]; shape: ReturnType<typeof paramShape> & object } {
     if (!Number.isInteger(i) || i < 0 || i >= this.compiled.layers.length) {
       throw new ShapeError(`${what}: layer index must be an integer in [0, ${this.compiled.layers.length - 1}], got ${show(i)}`);
     }
     const l = this.compiled.layers[i];
-    if (l.spec.type !== 'dense') throw new ShapeError(`${what}: layers[${i}] is a ${l.spec.type} layer, which has no weights`);
-    return l;
+    const shape = paramShape(l);
+    if (!shape) throw new ShapeError(`${what}: layers[${i}] is a ${l.spec.type} layer, which has no weights`);
+    return { l, shape };
   }
 
-  /** Layer i's weight (units × inputs, PyTorch's layout) and bias, as copies. */
+  /** Layer i's parameters in PyTorch's layout (see {@link DenseWeights}), as copies. */
   getWeights(i: number): DenseWeights {
-    const l = this.dense(i, 'getWeights');
-    const p = this.params;
-    const units = l.outShape[0], inputs = l.inShape[0];
-    return { weight: p.slice(l.w, l.w + units * inputs), bias: l.b >= 0 ? p.slice(l.b, l.b + units) : null };
+    const { l, shape } = this.withParams(i, 'getWeights');
+    const p = this.paramsBlock.view;
+    const out: DenseWeights = { weight: p.slice(l.w, l.w + shape.weight), bias: l.b >= 0 ? p.slice(l.b, l.b + shape.bias) : null };
+    if (l.stats >= 0 && this.stats) {
+      const C = shape.bias;
+      out.runningMean = this.stats.view.slice(l.stats, l.stats + C);
+      out.runningVar = this.stats.view.slice(l.stats + C, l.stats + 2 * C);
+    }
+    return out;
   }
 
-  /** Replaces layer i's weight (units × inputs) and bias; shapes and values are checked first. */
-  setWeights(i: number, w: { weight: ArrayLike<number>; bias?: ArrayLike<number> | null }): void {
-    const l = this.dense(i, 'setWeights');
-    const units = l.outShape[0], inputs = l.inShape[0];
+  /**
+   * Replaces layer i's weight and bias (and a batch norm's runningMean/runningVar when given), in
+   * PyTorch's layout; shapes and values are checked first.
+   */
+  setWeights(i: number, w: { weight: ArrayLike<number>; bias?: ArrayLike<number> | null; runningMean?: ArrayLike<number>; runningVar?: ArrayLike<number> }): void {
+    const { l, shape } = this.withParams(i, 'setWeights');
     if (w === null || typeof w !== 'object') throw new ShapeError(`setWeights(${i}): expected { weight, bias }, got ${show(w)}`);
     const check = (name: string, a: ArrayLike<number> | null | undefined, n: number): void => {
       if (!a || typeof a.length !== 'number' || a.length !== n) {
-        throw new ShapeError(`setWeights(${i}): ${name} must hold ${n} values (layers[${i}] ${name === 'weight' ? `is ${units} × ${inputs}` : `has ${units} units`}), got ${a?.length ?? show(a)}`);
+        throw new ShapeError(`setWeights(${i}): ${name} must hold ${n} values (layers[${i}] ${name === 'weight' ? `is ${shape.text}` : `has ${shape.bias}`}), got ${a?.length ?? show(a)}`);
       }
       for (let j = 0; j < n; j++) {
         // The data rule: numbers only, finite, float32-representable.
@@ -144,12 +167,21 @@ export class Network implements Trainable {
         if (typeof v !== 'number' || !(Math.abs(v) <= F32_MAX)) throw new DataError(`setWeights(${i}): ${name}[${j}] is ${badValue(v)}`, { column: j });
       }
     };
-    check('weight', w.weight, units * inputs);
-    if (l.b >= 0) check('bias', w.bias, units);
+    check('weight', w.weight, shape.weight);
+    if (l.b >= 0) check('bias', w.bias, shape.bias);
     else if (w.bias != null) throw new ShapeError(`setWeights(${i}): layers[${i}] has no bias (bias: false), got one`);
+    const stats = l.stats >= 0 && this.stats;
+    if (stats) {
+      if (w.runningMean !== undefined) check('runningMean', w.runningMean, shape.bias);
+      if (w.runningVar !== undefined) check('runningVar', w.runningVar, shape.bias);
+    }
     const p = this.paramsBlock.view;
     p.set(w.weight, l.w);
     if (l.b >= 0) p.set(w.bias!, l.b);
+    if (stats) {
+      if (w.runningMean !== undefined) stats.view.set(w.runningMean, l.stats);
+      if (w.runningVar !== undefined) stats.view.set(w.runningVar, l.stats + shape.bias);
+    }
   }
 
   /** A copy of every parameter: all weights (layer after layer), then all biases. */
@@ -173,7 +205,7 @@ export class Network implements Trainable {
   runFields(): Partial<RunFields> {
     return {
       params: this.paramsBlock.ptr, nParams: this.size, nWeights: this.nWeights, features: this.features,
-      outputs: this.outputs, net: this.program.ptr, ws: this.ws.ptr, training: 1,
+      outputs: this.outputs, net: this.program.ptr, ws: this.ws.ptr, training: 1, stats: this.stats?.ptr ?? 0,
     };
   }
 
@@ -274,6 +306,7 @@ export class Network implements Trainable {
     return {
       format: 'descent-model', version: 1, kind: 'sequential', loss: this.loss, inputShape: [...this.inputShape],
       layers: this.layers.map((l) => ({ ...l })), params: Array.from(this.paramsBlock.view),
+      ...(this.stats ? { stats: Array.from(this.stats.view) } : {}),
     };
   }
 
@@ -288,6 +321,13 @@ export class Network implements Trainable {
     try {
       if (!Array.isArray(o.params)) throw new ShapeError('Network.fromJSON: no params array');
       net.setParams(o.params);
+      if (net.stats) {
+        const st = o.stats;
+        if (!Array.isArray(st) || st.length !== net.stats.length || !st.every((v) => typeof v === 'number' && Number.isFinite(v))) {
+          throw new ShapeError(`Network.fromJSON: stats must hold ${net.stats.length} finite numbers (batch norm's running statistics)`);
+        }
+        net.stats.view.set(st);
+      }
     } catch (e) {
       net.dispose();
       throw e;
@@ -302,7 +342,7 @@ export class Network implements Trainable {
 
   /** Frees the parameters, the program and the workspace; safe to call twice. */
   dispose(): void {
-    disposeAll(this.paramsBlock, this.program, this.ws);
+    disposeAll(this.paramsBlock, this.program, this.ws, this.stats ?? undefined);
   }
 }
 

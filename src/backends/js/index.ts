@@ -9,6 +9,9 @@ import { optimStep } from './optim/index.generated.js';
 import { clipGradNorm, clipGradValue, addGradNoise } from './gradtools.js';
 // Network kernels
 import { gemmPackFloats, gemmNT, gemmNN, gemmTN, colSum } from './gemm.js';
+import { convPackFloats, conv2dForward, conv2dBackwardWeights, conv2dBackwardInput, conv2dDirectForward } from './conv.js';
+import { maxPool2dForward, maxPool2dBackward, avgPool2dForward, avgPool2dBackward } from './pool.js';
+import { batchNormForward, batchNormBackward } from './batchnorm.js';
 import { actForward, actBackward, mulF32, dropoutMask } from './activations.js';
 import { headSoftmax, headLogistic, headSquared } from './heads.js';
 
@@ -90,5 +93,23 @@ export function createJsBackend(): Backend {
     headSoftmax: (dZ, Z, y, idx, start, count, k, ldz) => headSoftmax(f(dZ), 0, f(Z), 0, f(y), get(idx).i32, start, count, k, ldz),
     headLogistic: (dZ, Z, y, idx, start, count, k, ldz) => headLogistic(f(dZ), 0, f(Z), 0, f(y), get(idx).i32, start, count, k, ldz),
     headSquared: (dZ, Z, y, idx, start, count, k, ldz) => headSquared(f(dZ), 0, f(Z), 0, f(y), get(idx).i32, start, count, k, ldz),
+    // Image layers
+    convPackFloats,
+    conv2dForward: (y, x, w, bias, n, C, H, W, F, k, s, pad, OH, OW, col, t) =>
+      conv2dForward(f(y), 0, f(x), 0, f(w), 0, bias ? f(bias) : null, 0, n, C, H, W, F, k, s, pad, OH, OW, f(col), 0, f(t), 0),
+    conv2dBackwardWeights: (gw, gb, dy, col, n, C, F, k, OH, OW, t) =>
+      conv2dBackwardWeights(f(gw), 0, gb ? f(gb) : null, 0, f(dy), 0, f(col), 0, n, C, F, k, OH, OW, f(t), 0),
+    conv2dBackwardInput: (dx, dy, w, n, C, H, W, F, k, s, pad, OH, OW, col, t) =>
+      conv2dBackwardInput(f(dx), 0, f(dy), 0, f(w), 0, n, C, H, W, F, k, s, pad, OH, OW, f(col), 0, f(t), 0),
+    conv2dDirectForward: (y, x, w, bias, n, C, H, W, F, k, s, pad, OH, OW) =>
+      conv2dDirectForward(f(y), 0, f(x), 0, f(w), 0, bias ? f(bias) : null, 0, n, C, H, W, F, k, s, pad, OH, OW),
+    maxPool2dForward: (y, arg, x, n, C, H, W, size, s, OH, OW) => maxPool2dForward(f(y), 0, get(arg).i32, 0, f(x), 0, n, C, H, W, size, s, OH, OW),
+    maxPool2dBackward: (dx, dy, arg, n, C, H, W, OH, OW) => maxPool2dBackward(f(dx), 0, f(dy), 0, get(arg).i32, 0, n, C, H, W, OH, OW),
+    avgPool2dForward: (y, x, n, C, H, W, size, s, OH, OW) => avgPool2dForward(f(y), 0, f(x), 0, n, C, H, W, size, s, OH, OW),
+    avgPool2dBackward: (dx, dy, n, C, H, W, size, s, OH, OW) => avgPool2dBackward(f(dx), 0, f(dy), 0, n, C, H, W, size, s, OH, OW),
+    batchNormForward: (y, xhat, x, gamma, beta, mean, vr, aux, n, C, S, training, momentum, eps) =>
+      batchNormForward(f(y), 0, f(xhat), 0, f(x), 0, f(gamma), 0, f(beta), 0, f(mean), 0, f(vr), 0, f(aux), 0, n, C, S, training !== 0, momentum, eps),
+    batchNormBackward: (dx, gg, gb, dy, xhat, gamma, aux, n, C, S, training) =>
+      batchNormBackward(dx ? f(dx) : null, 0, f(gg), 0, f(gb), 0, f(dy), 0, f(xhat), 0, f(gamma), 0, f(aux), 0, n, C, S, training !== 0),
   };
 }

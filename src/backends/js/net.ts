@@ -5,6 +5,9 @@ import { gemmNT, gemmNN, gemmTN, colSum } from './gemm.js';
 import { actForward, actBackward, mulF32, dropoutMask } from './activations.js';
 import { headSoftmax, headLogistic, headSquared } from './heads.js';
 import { axpyF32, dotF32 } from './linalg.js';
+import { conv2dForward, conv2dBackwardWeights, conv2dBackwardInput } from './conv.js';
+import { maxPool2dForward, maxPool2dBackward, avgPool2dForward, avgPool2dBackward } from './pool.js';
+import { batchNormForward, batchNormBackward } from './batchnorm.js';
 import type { JsMemory } from './memory.js';
 
 /** What one call works on: the program, the workspace and the run's arrays. */
@@ -12,7 +15,10 @@ interface Ctx {
   net: Float64Array;
   ws: Float32Array;
   u32: Uint32Array;
+  i32: Int32Array;
   params: Float32Array;
+  /** The running statistics (batch norm), or an empty array. */
+  stats: Float32Array;
 }
 
 function layer(net: Float64Array, i: number): number {
@@ -24,6 +30,47 @@ function gather(ws: Float32Array, dst: number, X: Float32Array, idx: Int32Array,
   for (let r = 0; r < n; r++) {
     const row = idx[start + r] * d;
     ws.set(X.subarray(row, row + d), dst + r * d);
+  }
+}
+
+/** Forward pass of n rows through a conv, pool or batch-norm layer record at L. */
+function forwardImage(c: Ctx, L: number, kind: number, n: number, training: boolean): void {
+  const { net, ws, params } = c;
+  const C = net[L + S.inC], H = net[L + S.inH], W = net[L + S.inW], OH = net[L + S.outH], OW = net[L + S.outW];
+  const k = net[L + S.kernel], s = net[L + S.stride], x = net[L + S.x], y = net[L + S.y], col = net[L + S.col];
+  const w = net[L + S.w], b = net[L + S.b];
+  if (kind === LAYER.conv2d) {
+    conv2dForward(ws, y, ws, x, params, w, b >= 0 ? params : null, b, n, C, H, W, net[L + S.outC], k, s, net[L + S.pad],
+      OH, OW, ws, col, ws, net[L + S.aux]);
+  } else if (kind === LAYER.maxPool2d) {
+    maxPool2dForward(ws, y, c.i32, col, ws, x, n, C, H, W, k, s, OH, OW);
+  } else if (kind === LAYER.avgPool2d) {
+    avgPool2dForward(ws, y, ws, x, n, C, H, W, k, s, OH, OW);
+  } else {
+    const m = net[L + S.stats];
+    batchNormForward(ws, y, ws, col, ws, x, params, w, params, b, c.stats, m, c.stats, m + C, ws, net[L + S.aux], n, C, H * W,
+      training, net[L + S.param], net[L + S.eps]);
+  }
+}
+
+/** Backward pass of n rows through a conv, pool or batch-norm layer record at L (gradients into g at gOff). */
+function backwardImage(c: Ctx, L: number, kind: number, g: Float32Array, gOff: number, n: number, training: boolean): void {
+  const { net, ws, params } = c;
+  const C = net[L + S.inC], H = net[L + S.inH], W = net[L + S.inW], OH = net[L + S.outH], OW = net[L + S.outW];
+  const k = net[L + S.kernel], s = net[L + S.stride], dx = net[L + S.dx], dy = net[L + S.dy], col = net[L + S.col];
+  const w = net[L + S.w], b = net[L + S.b];
+  if (kind === LAYER.conv2d) {
+    const F = net[L + S.outC], pad = net[L + S.pad];
+    const t = net[L + S.aux];
+    conv2dBackwardWeights(g, gOff + w, b >= 0 ? g : null, gOff + b, ws, dy, ws, col, n, C, F, k, OH, OW, ws, t);
+    if (dx >= 0) conv2dBackwardInput(ws, dx, ws, dy, params, w, n, C, H, W, F, k, s, pad, OH, OW, ws, col, ws, t);
+  } else if (kind === LAYER.maxPool2d) {
+    if (dx >= 0) maxPool2dBackward(ws, dx, ws, dy, c.i32, col, n, C, H, W, OH, OW);
+  } else if (kind === LAYER.avgPool2d) {
+    if (dx >= 0) avgPool2dBackward(ws, dx, ws, dy, n, C, H, W, k, s, OH, OW);
+  } else {
+    batchNormBackward(dx >= 0 ? ws : null, dx, g, gOff + w, g, gOff + b, ws, dy, ws, col, params, w, ws, net[L + S.aux],
+      n, C, H * W, training);
   }
 }
 
@@ -47,11 +94,13 @@ function forwardChunk(c: Ctx, n: number, training: boolean): void {
       } else {
         ws.copyWithin(y, x, x + n * outSize);
       }
+    } else {
+      forwardImage(c, L, kind, n, training);
     }
   }
 }
 
-function backwardChunk(c: Ctx, g: Float32Array, gOff: number, n: number): void {
+function backwardChunk(c: Ctx, g: Float32Array, gOff: number, n: number, training: boolean): void {
   const { net, ws, params } = c;
   for (let i = net[NET.layers] - 1; i >= 0; i--) {
     const L = layer(net, i);
@@ -70,6 +119,8 @@ function backwardChunk(c: Ctx, g: Float32Array, gOff: number, n: number): void {
       }
     } else if (kind === LAYER.dropout) {
       if (dx >= 0) mulF32(ws, dx, ws, dy, ws, net[L + S.mask], n * outSize);
+    } else {
+      backwardImage(c, L, kind, g, gOff, n, training);
     }
   }
 }
@@ -83,7 +134,10 @@ function head(code: number, ws: Float32Array, dz: number, z: number, y: Float32A
 
 function context(mem: JsMemory, r: Float64Array): Ctx {
   const ws = mem.f32(r[RUN.ws]);
-  return { net: mem.f64(r[RUN.net]), ws, u32: new Uint32Array(ws.buffer, ws.byteOffset), params: mem.f32(r[RUN.params]) };
+  return {
+    net: mem.f64(r[RUN.net]), ws, u32: new Uint32Array(ws.buffer, ws.byteOffset), i32: new Int32Array(ws.buffer, ws.byteOffset),
+    params: mem.f32(r[RUN.params]), stats: r[RUN.stats] ? mem.f32(r[RUN.stats]) : new Float32Array(0),
+  };
 }
 
 /** Twin of netLossGrad: mean loss (+ L2 on the weights) over the window, gradient into `grads`. */
@@ -107,9 +161,9 @@ export function netLossGrad(mem: JsMemory, run: number, grads: Float32Array, sta
       for (let i = 0; i < n * k; i++) ws[o + i] = ws[o + i] * a;
     }
     const first = s === start;
-    if (first) backwardChunk(c, grads, 0, n);
+    if (first) backwardChunk(c, grads, 0, n, training);
     else {
-      backwardChunk(c, ws, gpart, n);
+      backwardChunk(c, ws, gpart, n, training);
       axpyF32(grads, 0, 1, ws, gpart, nParams);
     }
   }
