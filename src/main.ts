@@ -1,7 +1,8 @@
 // The main job (`npm start`): softmax regression on the built-in digits dataset with the three batching
-// strategies side by side — full batch, stochastic and mini-batch 32 — then a table and convergence.svg.
+// strategies side by side — full batch, stochastic and mini-batch 32 — and a neural network (an MLP with one
+// hidden layer of 64 ReLU units) trained the same way, then a table and convergence.svg.
 import { writeFileSync } from 'node:fs';
-import { init, backendInfo, Dataset, softmax, train, type BatchOption, type TrainResult } from './index.js';
+import { init, backendInfo, Dataset, softmax, mlp, train, type BatchOption, type TrainResult, type Trainable } from './index.js';
 import { loadBuiltin } from './data/builtin.js';
 import { lossChart } from './plot/svg.js';
 
@@ -17,18 +18,24 @@ const stats = trainSet.stats();
 trainSet.standardize(stats);
 test.standardize(stats);
 
-const variants: { name: string; batch: BatchOption }[] = [
+const variants: { name: string; batch: BatchOption; net?: boolean }[] = [
   { name: 'full batch', batch: 'full' },
   { name: 'stochastic', batch: 'stochastic' },
   { name: 'mini-batch 32', batch: 32 },
+  { name: 'MLP(64), mini-batch 32', batch: 32, net: true },
 ];
 const epochs = 100;
 // The table shows the quantity the chart plots: the last epoch's loss from the history (the mean of that
 // epoch's batch losses), next to a fresh evaluation after training, each named for what it is.
 const runs: { name: string; result: TrainResult; epochLoss: number; loss: number; accuracy: number }[] = [];
 for (const v of variants) {
-  const model = softmax({ features: table.features, classes: 10 });
-  const result = train(model, trainSet, { optimizer: { name: 'adam', lr: 0.01 }, batch: v.batch, epochs, seed: 1, tol: 1e-6, nIterNoChange: 5 });
+  const model: Trainable = v.net
+    ? mlp({ features: table.features, hidden: [64], classes: 10, seed: 1 })
+    : softmax({ features: table.features, classes: 10 });
+  // The network learns faster with a smaller step and needs fewer epochs (PyTorch's recipe: Adam 1e-3…3e-3).
+  const result = v.net
+    ? train(model, trainSet, { optimizer: { name: 'adam', lr: 3e-3 }, batch: v.batch, epochs: 20, seed: 1 })
+    : train(model, trainSet, { optimizer: { name: 'adam', lr: 0.01 }, batch: v.batch, epochs, seed: 1, tol: 1e-6, nIterNoChange: 5 });
   const loss = model.evaluate(trainSet).loss;
   const accuracy = model.evaluate(test).accuracy ?? NaN;
   runs.push({ name: v.name, result, epochLoss: result.history.at(-1)?.loss ?? NaN, loss, accuracy });
@@ -37,8 +44,9 @@ for (const v of variants) {
 trainSet.dispose();
 test.dispose();
 
-console.log(`descent ${info.name} — softmax regression on digits (${table.rows} × ${table.features}, 10 classes), Adam lr 0.01, up to ${epochs} epochs`);
-console.log(`train ${trainRows} rows, test ${testRows} rows (index % 5 == 0); scikit-learn SGDClassifier reaches 0.9417\n`);
+console.log(`descent ${info.name} — softmax regression on digits (${table.rows} × ${table.features}, 10 classes), Adam lr 0.01, up to ${epochs} epochs;`);
+console.log('and a neural network, MLP 64 → 64 (relu) → 10, Adam lr 3e-3, 20 epochs');
+console.log(`train ${trainRows} rows, test ${testRows} rows (index % 5 == 0); scikit-learn reaches 0.9417 (SGDClassifier) and 0.9694 (MLPClassifier, 64 units)\n`);
 const head = ['variant', 'epochs', 'stop', 'last epoch loss (chart)', 'training loss after', 'test accuracy', 'time (ms)'];
 const rows = runs.map((r) => [r.name, String(r.result.epochs), r.result.stopReason, r.epochLoss.toFixed(4), r.loss.toFixed(4), r.accuracy.toFixed(4), r.result.ms.toFixed(1)]);
 const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
@@ -49,8 +57,10 @@ for (const r of rows) console.log(line(r));
 
 writeFileSync('convergence.svg', lossChart(
   runs.map((r) => ({ name: r.name, history: r.result.history })),
-  { title: `Softmax regression on digits — Adam lr 0.01 (${backendInfo().name})`, yLabel: 'epoch loss (mean of the batch losses)' },
+  { title: `Softmax regression and an MLP on digits (${backendInfo().name})`, yLabel: 'epoch loss (mean of the batch losses)' },
 ));
 console.log("\n'last epoch loss' is the mean of the last epoch's batch losses, the last point of each curve in the chart;");
 console.log("'training loss after' evaluates the final parameters on the whole training set.");
+const lin = runs.find((r) => r.name === 'mini-batch 32')!, net = runs.find((r) => r.name.startsWith('MLP'))!;
+console.log(`the MLP reaches ${net.accuracy.toFixed(4)} test accuracy against ${lin.accuracy.toFixed(4)} for softmax regression with the same batching.`);
 console.log('wrote convergence.svg (epoch loss against epoch and against wall time)');

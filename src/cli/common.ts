@@ -16,6 +16,8 @@ import { linear } from '../models/linear.js';
 import { logistic } from '../models/logistic.js';
 import { softmax } from '../models/softmax.js';
 import type { Model, ModelKind, Evaluation } from '../models/model.js';
+import { mlp, type MlpOptions } from '../models/network.js';
+import type { CliKind, CliModel } from './kinds.js';
 import type { BatchOption } from '../train.js';
 import { choiceFlag, numberFlag, UsageError, type Flags, type Parsed } from './args.js';
 import { finite, HUGE } from './format.js';
@@ -43,7 +45,10 @@ export const RUN_FLAGS: Flags = {
 
 /** Flags of the optimizer and training loop. */
 export const TRAIN_FLAGS: Flags = {
-  model: { type: 'string', value: 'KIND', help: 'linear, logistic, softmax, or auto (from the target: integer labels 0..k-1 → classifier)', def: 'auto' },
+  model: { type: 'string', value: 'KIND', help: 'linear, logistic, softmax, mlp (a neural network), or auto (from the target: integer labels 0..k-1 → classifier)', def: 'auto' },
+  hidden: { type: 'string', value: 'SIZES', help: 'mlp: hidden layer sizes, e.g. 128,64', def: '64' },
+  activation: { type: 'string', value: 'NAME', help: 'mlp: relu, leakyRelu, tanh, sigmoid, gelu', def: 'relu' },
+  dropout: { type: 'string', value: 'RATE', help: 'mlp: dropout after each hidden layer, in [0, 1)', def: '0' },
   loss: { type: 'string', value: 'NAME', help: 'linear: squared, huber, epsilonInsensitive; logistic: logistic, hinge, squaredHinge, modifiedHuber', def: 'squared / logistic / softmax' },
   epsilon: { type: 'string', value: 'E', help: 'ε of the huber and epsilonInsensitive losses', def: '0.1' },
   optimizer: { type: 'string', value: 'NAME', help: `update rule: ${optimizerNames.join(', ')}`, def: 'adam' },
@@ -125,9 +130,14 @@ export function summariseLabels(t: CSVTable): LabelSummary {
 }
 
 /** The model family and class count: explicit, or inferred from the labels. */
-export function chooseModel(command: string, kindFlag: Parsed['values'][string], s: LabelSummary): { kind: ModelKind; classes: number } {
-  const kind = choiceFlag(command, 'model', kindFlag, ['auto', 'linear', 'logistic', 'softmax'] as const, 'auto');
+export function chooseModel(command: string, kindFlag: Parsed['values'][string], s: LabelSummary): { kind: CliKind; classes: number } {
+  const kind = choiceFlag(command, 'model', kindFlag, ['auto', 'linear', 'logistic', 'softmax', 'mlp'] as const, 'auto');
   const k = s.classes ? s.classes.length : s.integer && s.min >= 0 ? s.max + 1 : 0;
+  if (kind === 'mlp') {
+    // The task as auto would choose it: class names or integer labels 0..k-1 are classes, anything else values.
+    const classify = s.classes || (s.integer && s.min === 0 && s.max >= 1 && s.max < 100);
+    return { kind, classes: classify ? Math.max(2, k) : 1 };
+  }
   if (kind === 'linear') return { kind, classes: 1 };
   if (kind === 'logistic') {
     if (k > 2) throw new UsageError(`descent ${command}: --model logistic is for two classes, but the target ${s.target ? `"${s.target}" ` : ''}has ${k}; use --model softmax`);
@@ -157,13 +167,27 @@ export function lossFromFlags(command: string, v: Parsed['values']): LossFlags {
 }
 
 /** A fresh model of the chosen family. */
-export function makeModel(command: string, kind: ModelKind, features: number, classes: number, loss: LossFlags = {}): Model {
+export function makeModel(command: string, kind: CliKind, features: number, classes: number, loss: LossFlags = {}, v: Parsed['values'] = {}): CliModel {
+  if (kind === 'mlp') {
+    if (loss.loss !== undefined) throw new UsageError(`descent ${command}: --loss does not apply to --model mlp (its loss follows the task: softmax, logistic or squared)`);
+    return mlp({ ...networkFromFlags(command, v), features, ...(classes >= 2 ? { classes } : {}), seed: 0 });
+  }
   if (kind === 'softmax') {
     if (loss.loss !== undefined && loss.loss !== 'softmax') throw new UsageError(`descent ${command}: --loss ${loss.loss} does not apply to a softmax model (its loss is softmax cross-entropy)`);
     return softmax({ features, classes });
   }
   const o = { features, ...(loss.loss !== undefined ? { loss: loss.loss as never } : {}), ...(loss.epsilon !== undefined ? { epsilon: loss.epsilon } : {}) };
   return kind === 'linear' ? linear(o) : logistic(o);
+}
+
+/** --hidden, --activation and --dropout, checked before any data is read (the library checks the ranges again). */
+export function networkFromFlags(command: string, v: Parsed['values']): Pick<MlpOptions, 'hidden' | 'activation' | 'dropout'> {
+  const sizes = String(v.hidden ?? '64').split(',').map((s) => s.trim());
+  const hidden = sizes.map((s) => numberFlag(command, 'hidden', s, 0, { integer: true, min: 1 }));
+  const activation = choiceFlag(command, 'activation', v.activation, ['relu', 'leakyRelu', 'tanh', 'sigmoid', 'gelu'] as const, 'relu');
+  const dropout = numberFlag(command, 'dropout', v.dropout, 0, { min: 0 });
+  if (dropout >= 1) throw new UsageError(`descent ${command}: --dropout must be in [0, 1), got ${dropout}`);
+  return { hidden, activation, dropout };
 }
 
 /** A hyper-parameter value from --hp KEY=VALUE: a number, true/false, or a comma list of numbers. */

@@ -5,6 +5,7 @@ import type { TrainOptions, BatchOption } from '../train.js';
 import { lossChart, type RunHistory } from '../plot/svg.js';
 import { optimizerNames } from '../optim/index.js';
 import { helpText, parseCommand, EXIT, UsageError, type Flags } from './args.js';
+import { isRegression } from './kinds.js';
 import {
   CSV_FLAGS, RUN_FLAGS, TRAIN_FLAGS, batchFromFlag, checkWritable, chooseModel, duration, expectPositionals,
   lossFromFlags, makeModel, optimizerFromFlags, Progress, progressMode, round, startBackend, summariseLabels, table,
@@ -83,7 +84,7 @@ export async function compareCommand(argv: string[]): Promise<number> {
   const t = data.table;
   mapIntegerLabels('compare', t, v.model);
   const { kind, classes } = chooseModel('compare', v.model, summariseLabels(t));
-  const prepared = prepare('compare', t, v, kind, data.builtin);
+  const prepared = prepare('compare', t, v, isRegression(kind, classes), data.builtin);
   const mode = progressMode(v);
   const out = (s: string) => { if (mode !== 'json') process.stdout.write(s + '\n'); };
   try {
@@ -96,7 +97,7 @@ export async function compareCommand(argv: string[]): Promise<number> {
     const results: { name: string; options: TrainOptions; outcome: ReturnType<typeof runOnce> }[] = [];
     for (const [i, r] of runs.entries()) {
       const opts = fitted[i];
-      const model = makeModel('compare', kind, t.features, classes, lossFromFlags('compare', v));
+      const model = makeModel('compare', kind, t.features, classes, lossFromFlags('compare', v), v);
       try {
         const outcome = runOnce(model, prepared, opts, new Progress(mode, opts.epochs!, r.name), { run: r.name });
         results.push({ name: r.name, options: opts, outcome });
@@ -111,13 +112,13 @@ export async function compareCommand(argv: string[]): Promise<number> {
         model.dispose();
       }
     }
-    const metric = kind === 'linear' ? 'R²' : 'accuracy';
+    const metric = isRegression(kind, classes) ? 'R²' : 'accuracy';
     const where = prepared.test ? 'test' : 'training';
     out(table(
       ['run', 'optimizer', 'batch', 'epochs', 'stop', 'last epoch loss', `${where} ${metric}`, 'time'],
       results.map(({ name, options, outcome: o }) => {
         const e = o.testEval ?? o.trainEval;
-        const m = kind === 'linear' ? e.r2 : e.accuracy;
+        const m = isRegression(kind, classes) ? e.r2 : e.accuracy;
         const stop = o.result.stopReason === 'diverged' ? `diverged @${o.result.divergedAt}` : o.result.stopReason === 'tol' ? 'early stop' : o.result.stopReason;
         return [name, `${options.optimizer!.name} lr ${options.optimizer!.lr}`, String(options.batch), String(o.result.epochs), stop,
           finite(o.result.history.at(-1)?.loss ?? NaN), m === undefined ? '' : finite(m, 4), duration(o.result.ms)];
@@ -129,7 +130,7 @@ export async function compareCommand(argv: string[]): Promise<number> {
     const curves: RunHistory[] = results.map(({ name, outcome }) => ({
       name, history: outcome.result.history.map((h) => ({ ...h, samples: h.epoch * rows })),
     }));
-    await writeChart(plotPath, lossChart(curves, { title: `${data.name}: ${kind} regression, ${runs.length} runs (${backend})`, yLabel: EPOCH_LOSS }));
+    await writeChart(plotPath, lossChart(curves, { title: `${data.name}: ${kind === 'mlp' ? 'neural network' : `${kind} regression`}, ${runs.length} runs (${backend})`, yLabel: EPOCH_LOSS }));
     out(`\nplot    ${plotPath}`);
     if (mode === 'json') process.stdout.write(JSON.stringify({ event: 'result', data: data.name, model: kind, runs: results.length, plot: plotPath }) + '\n');
     return EXIT.ok;

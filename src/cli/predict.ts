@@ -104,7 +104,7 @@ export async function predictCommand(argv: string[]): Promise<number> {
   let ds: Dataset | undefined;
   try {
     const pred = unscale(model.predict(x), saved.targetScale);
-    const label = (p: number) => (saved.classes ? saved.classes[p] : saved.kind === 'linear' ? f32Text(p) : String(p));
+    const label = (p: number) => (saved.classes ? saved.classes[p] : saved.kind === 'linear' || saved.loss === 'squared' ? f32Text(p) : String(p));
     let metrics: { loss: number; accuracy?: number; r2?: number } | undefined;
     if (t.target !== null) {
       // A model of a scaled target is scored on the scaled target (R² is the same; the loss is in those units).

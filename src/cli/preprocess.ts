@@ -6,7 +6,6 @@ import { DataError } from '../errors.js';
 import { Dataset } from '../data/dataset.js';
 import type { CSVTable } from '../data/csv-options.js';
 import type { BuiltinInfo } from '../data/catalog.js';
-import type { ModelKind } from '../models/model.js';
 import type { BatchOption } from '../train.js';
 import { numberFlag, UsageError, type Parsed } from './args.js';
 
@@ -81,7 +80,7 @@ export function unscale(pred: Float32Array, s: TargetScale | undefined): Float32
 }
 
 /** Splits, then standardizes features and (regression) the target with the training rows' statistics. */
-export function prepare(command: string, t: CSVTable, v: Parsed['values'], kind: ModelKind, builtin?: BuiltinInfo): Prepared {
+export function prepare(command: string, t: CSVTable, v: Parsed['values'], regression: boolean, builtin?: BuiltinInfo): Prepared {
   const standardize = standardizeFlag(command, v, builtin);
   const all = Dataset.fromArrays(t.x, t.y, { features: t.features, featureNames: t.featureNames, targetName: t.target ?? undefined, classes: t.classes });
   let train: Dataset, test: Dataset | undefined, note: string;
@@ -115,7 +114,7 @@ export function prepare(command: string, t: CSVTable, v: Parsed['values'], kind:
     train.standardize(stats);
     test?.standardize(stats);
     note += v['no-split'] ? ', standardized' : ", standardized with the training set's mean and std";
-    if (kind === 'linear') {
+    if (regression) {
       // Adam moves each weight by about lr per step: an unscaled target (diabetes: 25–346) needs thousands of steps.
       targetScale = targetStats(train.y);
       train = scaled(train, targetScale);

@@ -3,7 +3,8 @@
 // importing each other.
 import type { TrainOptions, TrainResult } from '../train.js';
 import type { BuiltinInfo } from '../data/catalog.js';
-import type { Evaluation, Model, ModelKind } from '../models/model.js';
+import type { Evaluation } from '../models/model.js';
+import { isRegression, type CliKind, type CliModel } from './kinds.js';
 import type { LoadedData } from './data.js';
 
 /** What the data summary line needs. */
@@ -35,7 +36,7 @@ export function summaryOf(data: LoadedData): DataSummary {
 export function dataLine(d: DataSummary, kind: string, classes: number): string {
   const target = d.target === null ? '' : `, target "${d.target}"`;
   const names = d.classNames;
-  const task = kind === 'linear' ? 'regression' : `${classes} classes${names ? ` (${names.slice(0, 6).join(', ')}${names.length > 6 ? ', …' : ''})` : ''}`;
+  const task = classes < 2 ? 'regression' : `${classes} classes${names ? ` (${names.slice(0, 6).join(', ')}${names.length > 6 ? ', …' : ''})` : ''}`;
   const extra = [d.dropped ? `${d.dropped} rows dropped for missing values` : '', d.imputed ? `${d.imputed} cells filled with column means` : ''].filter(Boolean).join(', ');
   return `${d.name}: ${d.rows !== undefined ? `${d.rows} rows × ` : ''}${d.features} features${target}, ${task}${extra ? `; ${extra}` : ''}`;
 }
@@ -54,8 +55,8 @@ export function referenceLine(d: DataSummary): string | undefined {
 /** One training run, however the data were read: what the report, --save and --plot need. */
 export interface TrainRun {
   data: DataSummary;
-  model: Model;
-  kind: ModelKind;
+  model: CliModel;
+  kind: CliKind;
   classes: number;
   options: TrainOptions;
   trainRows: number;
@@ -75,9 +76,10 @@ export interface TrainRun {
 }
 
 /** Prints the header lines of a run. */
-export function printHeader(out: (s: string) => void, d: DataSummary, note: string, model: Model, classes: number, o: TrainOptions, backend: string): void {
-  const opt = o.optimizer!, kind = model.kind;
-  const loss = model.loss === 'squared' || model.loss === 'logistic' || model.loss === 'softmax' ? '' : ` (${model.loss} loss${model.epsilon ? `, ε ${model.epsilon}` : ''})`;
+export function printHeader(out: (s: string) => void, d: DataSummary, note: string, model: CliModel, classes: number, o: TrainOptions, backend: string): void {
+  const opt = o.optimizer!;
+  const kind = model.kind === 'sequential' ? `mlp (${model.layers.filter((l) => l.type === 'dense').map((l) => (l as { units: number }).units).join('-')}, ${model.loss} loss)` : model.kind;
+  const loss = model.kind === 'sequential' || model.loss === 'squared' || model.loss === 'logistic' || model.loss === 'softmax' ? '' : ` (${model.loss} loss${model.epsilon ? `, ε ${model.epsilon}` : ''})`;
   out(`data    ${dataLine(d, kind, classes)}`);
   out(`split   ${note}`);
   out(`model   ${kind}${kind === 'softmax' ? ` (${classes} classes)` : ''}${loss} · ${opt.name} lr ${opt.lr}${o.schedule && o.schedule.name !== 'constant' ? ` (${o.schedule.name} schedule)` : ''} · batch ${o.batch} · ` +

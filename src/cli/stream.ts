@@ -71,7 +71,7 @@ export async function streamRun(v: Parsed['values'], arg: string, options: Train
   const note = `${split ? `train ${stats.rows} rows, test = rows whose index is divisible by 5` : `all ${stats.rows} rows (no split)`}` +
     `${standardize ? ", standardized with the training set's mean and std" : ''}; ` +
     `${shuffleBuffer === undefined ? 'rows in file order' : `rows shuffled through a ${shuffleBuffer}-row buffer (seed ${opts.seed})`}`;
-  const model = makeModel('train', kind, data.features, classes, lossFromFlags('train', v));
+  const model = makeModel('train', kind, data.features, classes, lossFromFlags('train', v), v);
   try {
     printHeader(out, data, note, model, classes, opts, backend);
     const progress = new Progress(mode, opts.epochs!);

@@ -3,7 +3,8 @@
 import { train, type TrainOptions, type TrainResult } from '../train.js';
 import { modelToJSON } from '../models/io.js';
 import { lossChart } from '../plot/svg.js';
-import type { Evaluation, Model } from '../models/model.js';
+import type { Evaluation } from '../models/model.js';
+import { isRegression, type CliModel } from './kinds.js';
 import { helpText, numberFlag, parseCommand, EXIT, UsageError, type Flags, type Parsed } from './args.js';
 import {
   CSV_FLAGS, RUN_FLAGS, TRAIN_FLAGS, batchFromFlag, checkWritable, chooseModel, describeEval, duration,
@@ -46,14 +47,14 @@ export const TRAIN_HELP = helpText(
 
 /** What one training run produced (shared with compare). */
 export interface RunOutcome {
-  model: Model;
+  model: CliModel;
   result: TrainResult;
   trainEval: Evaluation;
   testEval?: Evaluation;
 }
 
 /** Trains one model on prepared data with progress; evaluates on train and test. */
-export function runOnce(model: Model, p: Prepared, options: TrainOptions, progress: Progress, extra: Record<string, unknown> = {}): RunOutcome {
+export function runOnce(model: CliModel, p: Prepared, options: TrainOptions, progress: Progress, extra: Record<string, unknown> = {}): RunOutcome {
   const rows = p.train.rows;
   let result: TrainResult;
   try {
@@ -114,12 +115,12 @@ function memoryRun(v: Parsed['values'], positional: string, options: TrainOption
   const t = data.table;
   mapIntegerLabels('train', t, v.model);
   const { kind, classes } = chooseModel('train', v.model, summariseLabels(t));
-  const prepared: Prepared = prepare('train', t, v, kind, data.builtin);
-  let model: Model | undefined;
+  const prepared: Prepared = prepare('train', t, v, isRegression(kind, classes), data.builtin);
+  let model: CliModel | undefined;
   try {
     const opts = fitBatch('train', options, prepared.train.rows);
     const summary = summaryOf(data);
-    model = makeModel('train', kind, t.features, classes, lossFromFlags('train', v));
+    model = makeModel('train', kind, t.features, classes, lossFromFlags('train', v), v);
     printHeader(out, summary, prepared.note, model, classes, opts, backend);
     const run = runOnce(model, prepared, opts, new Progress(mode, opts.epochs!));
     const r = run.result;

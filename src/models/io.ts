@@ -3,7 +3,8 @@
 // the standardization fitted on the training set, the feature names and the class names. Plain JSON, so
 // it can be read anywhere and inspected by eye; Model.fromJSON / loadModel read it too (extras ignored).
 import { DataError, HyperParameterError, ShapeError } from '../errors.js';
-import { Model, type ModelJSON } from './model.js';
+import { Model, type ModelKind } from './model.js';
+import { Network, checkSequential, type LayerSpec, type NetworkLoss } from './network.js';
 
 /** The `format` tag of a saved model. */
 export const MODEL_FORMAT = 'descent-model';
@@ -26,8 +27,22 @@ export interface ModelExtras {
   training?: Record<string, unknown>;
 }
 
-/** A saved model as JSON: Model.toJSON's fields and the extras. */
-export interface SavedModel extends ModelJSON {
+/**
+ * A saved model as JSON: Model.toJSON's fields (or Network.toJSON's, with kind 'sequential', its inputShape
+ * and layers) and the extras. `features` and `outputs` are present for every kind.
+ */
+export interface SavedModel {
+  format: 'descent-model';
+  version: number;
+  kind: ModelKind | 'sequential';
+  loss: string;
+  epsilon?: number;
+  features: number;
+  outputs: number;
+  params: number[];
+  /** Networks: the shape of one input row and the layer specs. */
+  inputShape?: number[];
+  layers?: LayerSpec[];
   featureNames?: string[];
   target?: string;
   classes?: string[];
@@ -37,8 +52,10 @@ export interface SavedModel extends ModelJSON {
 }
 
 /** A JSON-ready copy of a model and its extras. */
-export function modelToJSON(model: Model, extras: ModelExtras = {}): SavedModel {
-  const out: SavedModel = model.toJSON();
+export function modelToJSON(model: Model | Network, extras: ModelExtras = {}): SavedModel {
+  const out: SavedModel = model instanceof Network
+    ? { ...model.toJSON(), features: model.features, outputs: model.outputs }
+    : model.toJSON();
   if (extras.featureNames) out.featureNames = [...extras.featureNames];
   if (extras.target !== undefined) out.target = extras.target;
   if (extras.classes) out.classes = [...extras.classes];
@@ -67,6 +84,57 @@ function strings(v: unknown, n: number | undefined, source: string, what: string
   return v as string[];
 }
 
+/** The extras every kind may carry, checked against the model's features, outputs and task. */
+function parseExtras(j: Record<string, unknown>, out: SavedModel, source: string, regression: boolean): SavedModel {
+  const d = out.features, k = out.outputs;
+  if (j.featureNames !== undefined) out.featureNames = strings(j.featureNames, d, source, 'featureNames');
+  if (j.target !== undefined) {
+    if (typeof j.target !== 'string') fail(source, 'target must be a string');
+    out.target = j.target;
+  }
+  if (j.classes !== undefined) {
+    if (regression) fail(source, 'a regression model has no classes');
+    out.classes = strings(j.classes, k >= 2 ? k : 2, source, 'classes');
+  }
+  if (j.standardize !== undefined) {
+    const s = j.standardize as Record<string, unknown> | null;
+    if (s === null || typeof s !== 'object') fail(source, 'standardize must be { mean, std }');
+    out.standardize = { mean: numbers(s.mean, d, source, 'standardize.mean'), std: numbers(s.std, d, source, 'standardize.std') };
+  }
+  if (j.targetScale !== undefined) {
+    const s = j.targetScale as Record<string, unknown> | null;
+    if (!regression) fail(source, 'only a regression model has a targetScale');
+    if (s === null || typeof s !== 'object') fail(source, 'targetScale must be { mean, std }');
+    const [mean, std] = numbers([s.mean, s.std], 2, source, 'targetScale');
+    if (!(std > 0)) fail(source, 'targetScale.std must be positive');
+    out.targetScale = { mean, std };
+  }
+  if (j.training !== undefined) {
+    if (j.training === null || typeof j.training !== 'object') fail(source, 'training must be an object');
+    out.training = j.training as Record<string, unknown>;
+  }
+  return out;
+}
+
+/** A saved network: its spec is checked as sequential() checks it, without allocating. */
+function parseSavedNetwork(j: Record<string, unknown>, source: string): SavedModel {
+  const inputShape = j.inputShape, layers = j.layers, loss = j.loss;
+  if (!Array.isArray(inputShape) || !Array.isArray(layers)) fail(source, 'a sequential model needs inputShape and layers arrays');
+  let shape: { nParams: number; outputs: number };
+  try {
+    shape = checkSequential({ inputShape: inputShape as number[], layers: layers as LayerSpec[], loss: loss as NetworkLoss });
+  } catch (e) {
+    return fail(source, `its network does not validate: ${(e as Error).message}`);
+  }
+  const features = (inputShape as number[]).reduce((a, b) => a * b, 1);
+  const out: SavedModel = {
+    format: MODEL_FORMAT, version: MODEL_FORMAT_VERSION, kind: 'sequential', loss: loss as string, features,
+    outputs: shape.outputs, params: numbers(j.params, shape.nParams, source, 'params'),
+    inputShape: [...(inputShape as number[])], layers: (layers as LayerSpec[]).map((l) => ({ ...l })),
+  };
+  return parseExtras(j, out, source, loss === 'squared');
+}
+
 /** Validates parsed JSON as a saved model; a DataError says what is wrong. */
 export function parseSavedModel(json: unknown, source = 'model'): SavedModel {
   if (json === null || typeof json !== 'object' || Array.isArray(json)) fail(source, 'expected a JSON object');
@@ -76,6 +144,7 @@ export function parseSavedModel(json: unknown, source = 'model'): SavedModel {
     fail(source, `version ${JSON.stringify(j.version)} is newer than this descent reads (${MODEL_FORMAT_VERSION})`);
   }
   const kind = j.kind;
+  if (kind === 'sequential') return parseSavedNetwork(j, source);
   if (kind !== 'linear' && kind !== 'logistic' && kind !== 'softmax') fail(source, `unknown kind ${JSON.stringify(kind)}`);
   const d = j.features, k = j.outputs;
   if (typeof d !== 'number' || !Number.isInteger(d) || d < 1) fail(source, 'features must be a positive integer');
@@ -90,37 +159,11 @@ export function parseSavedModel(json: unknown, source = 'model'): SavedModel {
     params: numbers(j.params, k * (d + 1), source, 'params'),
   };
   if (j.epsilon !== undefined) out.epsilon = j.epsilon as number;
-  if (j.featureNames !== undefined) out.featureNames = strings(j.featureNames, d, source, 'featureNames');
-  if (j.target !== undefined) {
-    if (typeof j.target !== 'string') fail(source, 'target must be a string');
-    out.target = j.target;
-  }
-  if (j.classes !== undefined) {
-    out.classes = strings(j.classes, kind === 'softmax' ? k : 2, source, 'classes');
-    if (kind === 'linear') fail(source, 'a linear model has no classes');
-  }
-  if (j.standardize !== undefined) {
-    const s = j.standardize as Record<string, unknown> | null;
-    if (s === null || typeof s !== 'object') fail(source, 'standardize must be { mean, std }');
-    out.standardize = { mean: numbers(s.mean, d, source, 'standardize.mean'), std: numbers(s.std, d, source, 'standardize.std') };
-  }
-  if (j.targetScale !== undefined) {
-    const s = j.targetScale as Record<string, unknown> | null;
-    if (kind !== 'linear') fail(source, 'only a linear model has a targetScale');
-    if (s === null || typeof s !== 'object') fail(source, 'targetScale must be { mean, std }');
-    const [mean, std] = numbers([s.mean, s.std], 2, source, 'targetScale');
-    if (!(std > 0)) fail(source, 'targetScale.std must be positive');
-    out.targetScale = { mean, std };
-  }
-  if (j.training !== undefined) {
-    if (j.training === null || typeof j.training !== 'object') fail(source, 'training must be an object');
-    out.training = j.training as Record<string, unknown>;
-  }
-  return out;
+  return parseExtras(j, out, source, kind === 'linear');
 }
 
 /** A model (on the current backend) with the saved parameters. Accepts parsed JSON or JSON text. */
-export function modelFromJSON(json: unknown, source = 'model'): Model {
+export function modelFromJSON(json: unknown, source = 'model'): Model | Network {
   let value = json;
   if (typeof json === 'string') {
     try {
@@ -132,7 +175,10 @@ export function modelFromJSON(json: unknown, source = 'model'): Model {
   const s = parseSavedModel(value, source);
   const { format, version, kind, loss, epsilon, features, outputs, params } = s;
   try {
-    return Model.fromJSON({ format, version: version as 1, kind, loss, ...(epsilon !== undefined ? { epsilon } : {}), features, outputs, params });
+    if (kind === 'sequential') {
+      return Network.fromJSON({ format, version: 1, kind, loss: loss as NetworkLoss, inputShape: s.inputShape!, layers: s.layers!, params });
+    }
+    return Model.fromJSON({ format, version: version as 1, kind, loss: loss as never, ...(epsilon !== undefined ? { epsilon } : {}), features, outputs, params });
   } catch (e) {
     // An unknown loss for the kind, say: the model file is at fault, so it is a data error.
     throw e instanceof HyperParameterError || e instanceof ShapeError ? new DataError(`${source}: not a usable descent model: ${e.message}`) : e;

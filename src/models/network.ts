@@ -365,8 +365,9 @@ function validate(options: SequentialOptions): ReturnType<typeof planLayers> & {
  * @internal Validates a network's options without allocating (for the worker's client, which checks a job
  * before a worker starts, and the command line); returns the number of parameters.
  */
-export function checkSequential(options: SequentialOptions): number {
-  return validate(options).nParams;
+export function checkSequential(options: SequentialOptions): { nParams: number; outputs: number } {
+  const v = validate(options);
+  return { nParams: v.nParams, outputs: v.layers[v.layers.length - 1].outShape.reduce((a, b) => a * b, 1) };
 }
 
 /**

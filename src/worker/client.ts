@@ -122,7 +122,7 @@ function prepareModel(given: ModelSpec, features: number): { model: Job['model']
       const product = options.inputShape.reduce((a, b) => a * b, 1);
       if (product !== features) throw new ShapeError(`model.inputShape [${options.inputShape.join(', ')}] holds ${product} values but the data has ${features} features`);
     }
-    return { model: { kind: 'sequential', options }, size: checkSequential(options) };
+    return { model: { kind: 'sequential', options }, size: checkSequential(options).nParams };
   }
   if (!spec || !KINDS.includes((spec as { kind: ModelKind }).kind)) {
     throw new HyperParameterError('model', `must be one of ${KINDS.join(', ')}, { kind, classes }, { kind: 'mlp', hidden, … } or { kind: 'sequential', layers, loss }, got ${JSON.stringify(given)}`);
