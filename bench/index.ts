@@ -13,8 +13,9 @@ import * as optim from './optim.bench.js';
 import * as trainSuite from './train.bench.js';
 import * as gemm from './gemm.bench.js';
 import * as network from './network.bench.js';
+import * as conv from './conv.bench.js';
 
-const SUITES = [linalg, losses, optim, trainSuite, gemm, network];
+const SUITES = [linalg, losses, optim, trainSuite, gemm, conv, network];
 
 const argv = process.argv.slice(2);
 const quick = argv.includes('--quick');

@@ -1,10 +1,11 @@
-// The command line trains networks: `descent train --model mlp --hidden … --activation … --dropout …`
+// The command line trains networks: `descent train --model mlp --hidden … --activation … --dropout …`,
+// `--model cnn` on images and `--layers FILE`;
 // saves a model that `descent predict` reads back (its metrics equal the library's evaluate on the same
 // rows), and bad network flags are one-line usage errors (exit 2) before any data is read.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -68,6 +69,27 @@ test('a regression target trains an mlp with the squared loss and prints R²', (
   assert.is(r.status, 0, r.stderr);
   const result = r.stdout.trim().split('\n').map((l) => JSON.parse(l)).find((e) => e.event === 'result');
   assert.ok(result.test.r2 > 0.3, `R² ${result.test.r2}`);
+});
+
+test('descent train digits --model cnn: a small convolutional network on the 8×8 images; --layers FILE reads layer specs', () => {
+  const r = cli('train', 'digits', '--model', 'cnn', '--lr', '0.003', '--epochs', '10', '--seed', '1', '--save', 'cnn.json', '--json');
+  assert.is(r.status, 0, r.stderr);
+  const result = r.stdout.trim().split('\n').map((l) => JSON.parse(l)).find((e) => e.event === 'result');
+  assert.ok(result.test.accuracy >= 0.94, `cnn test accuracy ${result.test.accuracy}`);
+  const saved = parseSavedModel(JSON.parse(readFileSync(join(work, 'cnn.json'), 'utf8')));
+  assert.equal(saved.inputShape, [1, 8, 8]);
+  assert.ok(saved.layers!.some((l) => l.type === ('conv2d' as string)));
+  assert.is(cli('predict', 'cnn.json', 'digits').status, 0);
+  writeFileSync(join(work, 'net.json'), JSON.stringify([{ type: 'dense', units: 32 }, { type: 'tanh' }, { type: 'dense', units: 10 }]));
+  const l = cli('train', 'digits', '--layers', 'net.json', '--lr', '0.003', '--epochs', '10', '--json');
+  assert.is(l.status, 0, l.stderr);
+  writeFileSync(join(work, 'bad.json'), JSON.stringify([{ type: 'dense', units: 0 }]));
+  const bad = cli('train', 'digits', '--layers', 'bad.json');
+  assert.is(bad.status, 2, bad.stderr);
+  assert.match(bad.stderr, /layers\[0\]\.units/);
+  const iris = cli('train', 'iris', '--model', 'cnn');
+  assert.is(iris.status, 2);
+  assert.match(iris.stderr, /--image-shape/);
 });
 
 test.run();

@@ -16,7 +16,8 @@ import { linear } from '../models/linear.js';
 import { logistic } from '../models/logistic.js';
 import { softmax } from '../models/softmax.js';
 import type { Model, ModelKind, Evaluation } from '../models/model.js';
-import { mlp, type MlpOptions } from '../models/network.js';
+import { mlp, sequential, type MlpOptions } from '../models/network.js';
+import { networkSpec } from './networks.js';
 import type { CliKind, CliModel } from './kinds.js';
 import type { BatchOption } from '../train.js';
 import { choiceFlag, numberFlag, UsageError, type Flags, type Parsed } from './args.js';
@@ -47,6 +48,8 @@ export const RUN_FLAGS: Flags = {
 export const TRAIN_FLAGS: Flags = {
   model: { type: 'string', value: 'KIND', help: 'linear, logistic, softmax, mlp (a neural network), or auto (from the target: integer labels 0..k-1 → classifier)', def: 'auto' },
   hidden: { type: 'string', value: 'SIZES', help: 'mlp: hidden layer sizes, e.g. 128,64', def: '64' },
+  layers: { type: 'string', value: 'FILE', help: 'a network from a JSON file: an array of layer specs, or { inputShape, layers } (the loss follows the task)' },
+  'image-shape': { type: 'string', value: 'C,H,W', help: 'cnn / --layers on a CSV: the shape of one row', def: "a built-in's image shape" },
   activation: { type: 'string', value: 'NAME', help: 'mlp: relu, leakyRelu, tanh, sigmoid, gelu', def: 'relu' },
   dropout: { type: 'string', value: 'RATE', help: 'mlp: dropout after each hidden layer, in [0, 1)', def: '0' },
   loss: { type: 'string', value: 'NAME', help: 'linear: squared, huber, epsilonInsensitive; logistic: logistic, hinge, squaredHinge, modifiedHuber', def: 'squared / logistic / softmax' },
@@ -131,9 +134,9 @@ export function summariseLabels(t: CSVTable): LabelSummary {
 
 /** The model family and class count: explicit, or inferred from the labels. */
 export function chooseModel(command: string, kindFlag: Parsed['values'][string], s: LabelSummary): { kind: CliKind; classes: number } {
-  const kind = choiceFlag(command, 'model', kindFlag, ['auto', 'linear', 'logistic', 'softmax', 'mlp'] as const, 'auto');
+  const kind = choiceFlag(command, 'model', kindFlag, ['auto', 'linear', 'logistic', 'softmax', 'mlp', 'cnn', 'layers'] as const, 'auto');
   const k = s.classes ? s.classes.length : s.integer && s.min >= 0 ? s.max + 1 : 0;
-  if (kind === 'mlp') {
+  if (kind === 'mlp' || kind === 'cnn' || kind === 'layers') {
     // The task as auto would choose it: class names or integer labels 0..k-1 are classes, anything else values.
     const classify = s.classes || (s.integer && s.min === 0 && s.max >= 1 && s.max < 100);
     return { kind, classes: classify ? Math.max(2, k) : 1 };
@@ -152,6 +155,11 @@ export function chooseModel(command: string, kindFlag: Parsed['values'][string],
   return { kind: 'linear', classes: 1 };
 }
 
+/** --model, where --layers FILE alone means --model layers. */
+export function modelFlag(v: Parsed['values']): Parsed['values'][string] {
+  return v.layers !== undefined && (v.model === undefined || v.model === 'auto') ? 'layers' : v.model;
+}
+
 /** The model's loss from --loss and --epsilon (validated by the model factory). */
 export interface LossFlags {
   loss?: string;
@@ -167,10 +175,12 @@ export function lossFromFlags(command: string, v: Parsed['values']): LossFlags {
 }
 
 /** A fresh model of the chosen family. */
-export function makeModel(command: string, kind: CliKind, features: number, classes: number, loss: LossFlags = {}, v: Parsed['values'] = {}): CliModel {
-  if (kind === 'mlp') {
-    if (loss.loss !== undefined) throw new UsageError(`descent ${command}: --loss does not apply to --model mlp (its loss follows the task: softmax, logistic or squared)`);
-    return mlp({ ...networkFromFlags(command, v), features, ...(classes >= 2 ? { classes } : {}), seed: 0 });
+export function makeModel(command: string, kind: CliKind, features: number, classes: number, loss: LossFlags = {}, v: Parsed['values'] = {},
+  imageShape?: readonly number[]): CliModel {
+  if (kind === 'mlp' || kind === 'cnn' || kind === 'layers') {
+    if (loss.loss !== undefined) throw new UsageError(`descent ${command}: --loss does not apply to --model ${kind} (its loss follows the task: softmax, logistic or squared)`);
+    if (kind === 'mlp') return mlp({ ...networkFromFlags(command, v), features, ...(classes >= 2 ? { classes } : {}), seed: 0 });
+    return sequential(networkSpec(command, kind, v, features, classes, imageShape));
   }
   if (kind === 'softmax') {
     if (loss.loss !== undefined && loss.loss !== 'softmax') throw new UsageError(`descent ${command}: --loss ${loss.loss} does not apply to a softmax model (its loss is softmax cross-entropy)`);

@@ -8,8 +8,7 @@ import { helpText, parseCommand, EXIT, UsageError, type Flags } from './args.js'
 import { isRegression } from './kinds.js';
 import {
   CSV_FLAGS, RUN_FLAGS, TRAIN_FLAGS, batchFromFlag, checkWritable, chooseModel, duration, expectPositionals,
-  lossFromFlags, makeModel, optimizerFromFlags, Progress, progressMode, round, startBackend, summariseLabels, table,
-} from './common.js';
+  lossFromFlags, makeModel, optimizerFromFlags, Progress, progressMode, round, startBackend, summariseLabels, table, modelFlag } from './common.js';
 import { prepare, standardizeFlag } from './preprocess.js';
 import { TOOLKIT_FLAGS } from './toolkit.js';
 import { EPOCH_LOSS, finite } from './format.js';
@@ -83,7 +82,7 @@ export async function compareCommand(argv: string[]): Promise<number> {
   const data = loadData('compare', positionals[0], v);
   const t = data.table;
   mapIntegerLabels('compare', t, v.model);
-  const { kind, classes } = chooseModel('compare', v.model, summariseLabels(t));
+  const { kind, classes } = chooseModel('compare', modelFlag(v), summariseLabels(t));
   const prepared = prepare('compare', t, v, isRegression(kind, classes), data.builtin);
   const mode = progressMode(v);
   const out = (s: string) => { if (mode !== 'json') process.stdout.write(s + '\n'); };
@@ -97,7 +96,7 @@ export async function compareCommand(argv: string[]): Promise<number> {
     const results: { name: string; options: TrainOptions; outcome: ReturnType<typeof runOnce> }[] = [];
     for (const [i, r] of runs.entries()) {
       const opts = fitted[i];
-      const model = makeModel('compare', kind, t.features, classes, lossFromFlags('compare', v), v);
+      const model = makeModel('compare', kind, t.features, classes, lossFromFlags('compare', v), v, data.builtin?.imageShape);
       try {
         const outcome = runOnce(model, prepared, opts, new Progress(mode, opts.epochs!, r.name), { run: r.name });
         results.push({ name: r.name, options: opts, outcome });

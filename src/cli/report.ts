@@ -78,7 +78,8 @@ export interface TrainRun {
 /** Prints the header lines of a run. */
 export function printHeader(out: (s: string) => void, d: DataSummary, note: string, model: CliModel, classes: number, o: TrainOptions, backend: string): void {
   const opt = o.optimizer!;
-  const kind = model.kind === 'sequential' ? `mlp (${model.layers.filter((l) => l.type === 'dense').map((l) => (l as { units: number }).units).join('-')}, ${model.loss} loss)` : model.kind;
+  const kind = model.kind === 'sequential'
+    ? `network (${model.layers.map((l) => l.type).join(' → ')}; ${model.size} parameters, ${model.loss} loss)` : model.kind;
   const loss = model.kind === 'sequential' || model.loss === 'squared' || model.loss === 'logistic' || model.loss === 'softmax' ? '' : ` (${model.loss} loss${model.epsilon ? `, ε ${model.epsilon}` : ''})`;
   out(`data    ${dataLine(d, kind, classes)}`);
   out(`split   ${note}`);

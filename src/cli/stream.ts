@@ -12,7 +12,7 @@ import { builtinCatalog, isBuiltinName } from '../data/catalog.js';
 import { evaluateStream, trainStream } from '../partial.js';
 import type { TrainOptions } from '../train.js';
 import { numberFlag, UsageError, type Parsed } from './args.js';
-import { chooseModel, classesFlag, delimiterFlag, lossFromFlags, makeModel, Progress, type ProgressMode } from './common.js';
+import { chooseModel, classesFlag, delimiterFlag, lossFromFlags, makeModel, Progress, type ProgressMode, modelFlag } from './common.js';
 import { printHeader, type DataSummary, type TrainRun } from './report.js';
 import { checkBatch, defaultEpochs, standardizeFlag } from './preprocess.js';
 
@@ -58,7 +58,7 @@ export async function streamRun(v: Parsed['values'], arg: string, options: Train
   const testRows = (r: number) => r % 5 === 0;
 
   const stats = await csvStats(path, { ...csv, filter: trainRows });
-  const { kind, classes } = chooseModel('train', v.model, {
+  const { kind, classes } = chooseModel('train', modelFlag(v), {
     classes: stats.classes, integer: stats.yIntegers, min: stats.yMin, max: stats.yMax, target: null,
   });
   const standardize = standardizeFlag('train', v) ? { mean: stats.mean, std: stats.std } : undefined;

@@ -9,8 +9,7 @@ import { helpText, numberFlag, parseCommand, EXIT, UsageError, type Flags, type 
 import {
   CSV_FLAGS, RUN_FLAGS, TRAIN_FLAGS, batchFromFlag, checkWritable, chooseModel, describeEval, duration,
   expectPositionals, lossFromFlags, makeModel, optimizerFromFlags, Progress, progressMode, round, startBackend,
-  summariseLabels, writeOutput, type ProgressMode,
-} from './common.js';
+  summariseLabels, writeOutput, type ProgressMode, modelFlag } from './common.js';
 import { checkBatch, defaultEpochs, prepare, standardizeFlag, type Prepared } from './preprocess.js';
 import { TOOLKIT_FLAGS, toolkitFromFlags } from './toolkit.js';
 import { DIVERGED_HINT, EPOCH_LOSS, finite, jsonNumber } from './format.js';
@@ -114,13 +113,13 @@ function memoryRun(v: Parsed['values'], positional: string, options: TrainOption
   const data = loadData('train', positional, v);
   const t = data.table;
   mapIntegerLabels('train', t, v.model);
-  const { kind, classes } = chooseModel('train', v.model, summariseLabels(t));
+  const { kind, classes } = chooseModel('train', modelFlag(v), summariseLabels(t));
   const prepared: Prepared = prepare('train', t, v, isRegression(kind, classes), data.builtin);
   let model: CliModel | undefined;
   try {
     const opts = fitBatch('train', options, prepared.train.rows);
     const summary = summaryOf(data);
-    model = makeModel('train', kind, t.features, classes, lossFromFlags('train', v), v);
+    model = makeModel('train', kind, t.features, classes, lossFromFlags('train', v), v, data.builtin?.imageShape);
     printHeader(out, summary, prepared.note, model, classes, opts, backend);
     const run = runOnce(model, prepared, opts, new Progress(mode, opts.epochs!));
     const r = run.result;
