@@ -374,7 +374,9 @@ export class Trainer implements TrainerView {
     const useAvg = this.avg && this.loop.get('avgCount') > 0;
     const params = useAvg ? this.avg!.ptr : this.model.paramsBlock.ptr;
     this.valRun!.set({ params });
-    const loss = this.be.lossGrad(this.valRun!.ptr, 0, this.val!.rows);
+    // A network's loss needs only its forward pass (lossGrad would also run backward, into the run's gradient).
+    const run = this.valRun!;
+    const loss = run.get('net') !== 0 ? this.be.forward(run.ptr, 0, this.val!.rows) : this.be.lossGrad(run.ptr, 0, this.val!.rows);
     return { loss, metric: this.model.metricOf(this.val!, params) };
   }
 
