@@ -8,7 +8,7 @@
 // [5, 5, 16] as height, width, channel where descent (and PyTorch) flatten channel, height, width, so the
 // dense kernel's rows are permuted on the way as well as transposed.
 import { tf, useTf, type TfBackend } from './tfjs.js';
-import { oneHot } from './tfjs-layers.js';
+import { oneHot, TfFit } from './tfjs-layers.js';
 
 /** The network's shapes: input 28×28×1, two 3×3 convolutions (8 and 16 filters), dense 400 → 10. */
 export const CNN = { side: 28, k: 3, filters: [1, 8, 16], pooled: 5, classes: 10 } as const;
@@ -44,17 +44,13 @@ export function denseKernel(src: ArrayLike<number>, units: number, C: number, si
 }
 
 /** The CNN in TF.js layers on one backend, over `rows` MNIST rows (784 pixels each) and integer labels. */
-export class TfCnn {
-  readonly backend: TfBackend;
-  readonly rows: number;
-  private model: tf.Sequential;
-  private X: tf.Tensor4D;
-  private Y: tf.Tensor2D;
-  private prefixes = new Map<number, [tf.Tensor4D, tf.Tensor2D]>();
+export class TfCnn extends TfFit<tf.Tensor4D> {
+  protected model: tf.Sequential;
+  protected X: tf.Tensor4D;
+  protected Y: tf.Tensor2D;
 
   private constructor(backend: TfBackend, X: Float32Array, y: ArrayLike<number>, rows: number) {
-    this.backend = backend;
-    this.rows = rows;
+    super(backend, rows);
     const { side, k, filters, classes } = CNN;
     const m = tf.sequential();
     m.add(tf.layers.conv2d({ inputShape: [side, side, 1], filters: filters[1], kernelSize: k, activation: 'relu', padding: 'valid' }));
@@ -73,14 +69,6 @@ export class TfCnn {
   static async create(backend: TfBackend, X: Float32Array, y: ArrayLike<number>, rows: number): Promise<TfCnn> {
     await useTf(backend);
     return new TfCnn(backend, X, y, rows);
-  }
-
-  /** A fresh tf.train.adam and softmax cross-entropy on the logits, mean over the batch. */
-  compile(lr: number): void {
-    this.model.compile({
-      optimizer: tf.train.adam(lr, 0.9, 0.999, 1e-8),
-      loss: (yTrue: tf.Tensor, yPred: tf.Tensor) => tf.losses.softmaxCrossEntropy(yTrue, yPred),
-    });
   }
 
   /** Sets every layer from descent's parameter layout. */
@@ -105,34 +93,5 @@ export class TfCnn {
       ...convKernel(g[0], f[1], f[0], k, true), ...convKernel(g[2], f[2], f[1], k, true), ...denseKernel(g[4], classes, f[2], pooled, true),
       ...g[1], ...g[3], ...g[5],
     ]);
-  }
-
-  private prefix(rows: number): [tf.Tensor4D, tf.Tensor2D] {
-    if (rows >= this.rows) return [this.X, this.Y];
-    let p = this.prefixes.get(rows);
-    if (!p) {
-      p = tf.tidy(() => [this.X.slice([0, 0, 0, 0], [rows, -1, -1, -1]), this.Y.slice([0, 0], [rows, -1])]) as [tf.Tensor4D, tf.Tensor2D];
-      this.prefixes.set(rows, p);
-    }
-    return p;
-  }
-
-  /** Makes this model's backend current and its tensors for `rows` rows (outside any timing). */
-  async prepare(rows = this.rows): Promise<void> {
-    await useTf(this.backend);
-    this.prefix(rows);
-  }
-
-  /** One `model.fit` epoch over the first `rows` rows; the epoch's mean loss. */
-  async epoch(batchSize: number, shuffle: boolean, rows = this.rows): Promise<number> {
-    const [x, y] = this.prefix(rows);
-    const h = await this.model.fit(x, y, { batchSize, epochs: 1, shuffle, verbose: 0 });
-    return h.history.loss[0] as number;
-  }
-
-  dispose(): void {
-    for (const [a, b] of this.prefixes.values()) tf.dispose([a, b]);
-    tf.dispose([this.X, this.Y]);
-    this.model.dispose();
   }
 }
