@@ -7,6 +7,7 @@ import { Dataset } from '../data/dataset.js';
 import type { CSVTable } from '../data/csv-options.js';
 import type { BuiltinInfo } from '../data/catalog.js';
 import type { BatchOption } from '../train.js';
+import { defaultEpochs as trainDefaultEpochs } from '../training/options.js';
 import { numberFlag, UsageError, type Parsed } from './args.js';
 
 /** Mean and standard deviation of the regression target over the training rows. */
@@ -38,14 +39,9 @@ export function standardizeFlag(command: string, v: Parsed['values'], builtin?: 
   return builtin?.referencePreprocessing === undefined;
 }
 
-/**
- * The default number of epochs: about 2000 gradient steps, within 10..1000 epochs. A fixed epoch count is
- * too few steps on small sets (iris: 4 batches per epoch) and overfits large ones (mnist: 250).
- */
+/** The default number of epochs, train()'s rule (about 2000 gradient steps, within 10..1000 epochs). */
 export function defaultEpochs(rows: number, batch: BatchOption | undefined): number {
-  const b = batch === 'full' ? rows : batch === 'stochastic' ? 1 : batch ?? 32;
-  const perEpoch = Math.max(1, Math.ceil(rows / Math.max(1, b)));
-  return Math.min(1000, Math.max(10, Math.round(2000 / perEpoch)));
+  return trainDefaultEpochs(rows, batch === 'full' ? rows : batch === 'stochastic' ? 1 : batch ?? Math.min(32, rows));
 }
 
 /** The same rule as train(): a mini-batch larger than the training set is a mistake, named by its flag. */

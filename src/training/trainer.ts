@@ -14,7 +14,8 @@ import { DisposedError, HyperParameterError } from '../errors.js';
 import { show } from '../validate.js';
 import type { Trainable } from '../models/trainable.js';
 import type { EpochRecord, TrainState } from '../state.js';
-import { CHUNK_ROWS, plan, type Plan, type StopReason, type TrainOptions, type TrainResult, type TrainerView } from './options.js';
+import { Preprocessing } from '../models/preprocessing.js';
+import { CHUNK_ROWS, plan, scalesTarget, type Plan, type StopReason, type TrainOptions, type TrainResult, type TrainerView } from './options.js';
 import { checkResume, restoreState, saveState, type Progress, type RunParts } from './resume.js';
 
 function allFinite(a: Float32Array): boolean {
@@ -99,16 +100,22 @@ export class Trainer implements TrainerView {
       return b;
     };
     let opt: Optimizer | undefined;
+    let pre: Preprocessing | null = null;
     try {
+      let train = ds, val = p.validation;
       if (p.validationFraction !== undefined) {
-        const { train, test } = ds.split({ testFraction: p.validationFraction, seed: p.seed });
-        this.owned.push(train, test);
-        this.train = train;
-        this.val = test;
-      } else {
-        this.train = ds;
-        this.val = p.validation;
+        ({ train, test: val } = ds.split({ testFraction: p.validationFraction, seed: p.seed }));
+        this.owned.push(train, val);
       }
+      // Statistics of the training rows only (never the validation rows), then standardized copies of both.
+      pre = p.standardize === 'off' ? null : p.standardize === 'fit'
+        ? model.preprocessing ?? Preprocessing.fit(train, { target: scalesTarget(model) }) : p.standardize;
+      if (pre) {
+        this.owned.push((train = pre.dataset(train)));
+        if (val) this.owned.push((val = pre.dataset(val)));
+      }
+      this.train = train;
+      this.val = val;
       const n = p.nTrain, k = model.outputs;
       this.chunk = Math.max(1, Math.min(p.nb, Math.ceil(CHUNK_ROWS / p.batchSize)));
       opt = new Optimizer(p.resolved, model.size, model.paramsBlock);
@@ -141,6 +148,7 @@ export class Trainer implements TrainerView {
       for (const d of this.owned) d.dispose();
       throw e;
     }
+    model.preprocessing = pre;
     // In the backend: a JS loop over a 100k-row index cost ~0.1 ms per train() call.
     be.iotaI32(this.idx.ptr, p.nTrain);
     if (this.vIdx) be.iotaI32(this.vIdx.ptr, this.vIdx.length);
