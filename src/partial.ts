@@ -15,7 +15,6 @@ import type { Evaluation, Trainable } from './models/trainable.js';
 import { shuffleBatches } from './data/shuffle.js';
 import type { Batch, BatchSource } from './data/batch.js';
 import { Preprocessing, type PreprocessingStats } from './models/preprocessing.js';
-import { scalesTarget } from './training/options.js';
 
 export type { Batch, BatchSource } from './data/batch.js';
 
@@ -316,7 +315,7 @@ export async function trainStream(model: Trainable, source: BatchSource | (() =>
     if (f !== undefined && typeof f !== 'function') throw new HyperParameterError(k, `must be a function, got ${show(f)}`);
   }
   const pre = standardize === undefined || standardize === false ? null : new Preprocessing(standardize, model.features);
-  if (pre?.scalesTarget && !scalesTarget(model)) throw new HyperParameterError('standardize.yMean', 'only a regression model with the squared loss scales its target');
+  if (pre?.scalesTarget && model.task !== 'regression') throw new HyperParameterError('standardize.yMean', 'only a regression model scales its target');
   const fitter = new PartialFitter(model, fitOptions);
   if (standardize !== undefined) model.preprocessing = pre;
   // Shuffled chunks hold whole mini-batches (about 1024 rows), so every step but an epoch's last is full.

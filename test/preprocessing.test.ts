@@ -25,8 +25,9 @@ function diabetes() {
 function byHand(tr: Dataset, targetScale: boolean) {
   const st = tr.stats();
   const y = tr.y;
-  let m = 0;
-  for (let i = 0; i < y.length; i++) m += (y[i] - m) / (i + 1);
+  let sum = 0;
+  for (const v of y) sum += v;
+  const m = sum / y.length;
   let ss = 0;
   for (const v of y) ss += (v - m) * (v - m);
   const sd = Math.sqrt(ss / y.length);

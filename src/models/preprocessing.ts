@@ -85,8 +85,9 @@ export class Preprocessing {
     const { mean, std } = ds.stats();
     if (!options.target) return new Preprocessing({ mean, std }, ds.features);
     const y = ds.yBlock.view;
-    let m = 0;
-    for (let i = 0; i < y.length; i++) m += (y[i] - m) / (i + 1);
+    let sum = 0;
+    for (let i = 0; i < y.length; i++) sum += y[i];
+    const m = sum / y.length;
     let ss = 0;
     for (let i = 0; i < y.length; i++) ss += (y[i] - m) * (y[i] - m);
     const s = Math.sqrt(ss / y.length);

@@ -223,8 +223,8 @@ function standardizePlan(v: TrainOptions['standardize'], model: Trainable): Plan
   if (v === false) return 'off';
   if (v === null || typeof v !== 'object') throw new HyperParameterError('standardize', `must be true, false or { mean, std, yMean?, yStd? }, got ${show(v)}`);
   const pre = new Preprocessing(v, model.features);
-  if (pre.scalesTarget && !scalesTarget(model)) {
-    throw new HyperParameterError('standardize.yMean', `only a regression model with the squared loss scales its target (this is a ${model.kind} model, loss '${model.loss}')`);
+  if (pre.scalesTarget && model.task !== 'regression') {
+    throw new HyperParameterError('standardize.yMean', `only a regression model scales its target (this is a ${model.kind} model, loss '${model.loss}')`);
   }
   return pre;
 }
