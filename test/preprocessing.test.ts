@@ -177,6 +177,31 @@ test('saved and loaded: Model/Network toJSON, model files; old files without sta
   for (const d of [m, net, back, tr, te]) d.dispose();
 });
 
+test('a resumed run standardizes as the saved one did (its statistics travel in the state), raw stays raw', async () => {
+  await init({ backend: 'js' });
+  const { train: tr, test: te } = diabetes();
+  const opts = { optimizer: { name: 'adam', lr: 0.01 } as const, epochs: 4, batch: 32, seed: 1 };
+  for (const standardize of [false, true]) {
+    const full = linear({ features: tr.features });
+    train(full, tr, { ...opts, standardize });
+    const m = linear({ features: tr.features });
+    const state = train(m, tr, { ...opts, standardize, maxSteps: 30, saveState: true }).state!;
+    const fresh = linear({ features: tr.features }); // no preprocessing of its own, no standardize option
+    train(fresh, tr, { ...opts, resume: JSON.parse(JSON.stringify(state)) });
+    assert.ok(bitEqual(fresh.params, full.params), `standardize ${standardize}: resumed = uninterrupted`);
+    assert.is(fresh.preprocessing === null, !standardize);
+    if (standardize) {
+      const raw = linear({ features: tr.features });
+      assert.throws(() => train(raw, tr, { ...opts, standardize: false, resume: state }),
+        (e: unknown) => e instanceof HyperParameterError && e.param === 'resume');
+      raw.dispose();
+    }
+    for (const d of [full, m, fresh]) d.dispose();
+  }
+  tr.dispose();
+  te.dispose();
+});
+
 test('partialFit and trainStream never fit: they use the model\'s statistics (given, or from a first pass)', async () => {
   await init({ backend: 'js' });
   const { train: tr } = diabetes();

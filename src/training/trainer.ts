@@ -14,7 +14,7 @@ import { DisposedError, HyperParameterError } from '../errors.js';
 import { show } from '../validate.js';
 import type { Trainable } from '../models/trainable.js';
 import type { EpochRecord, TrainState } from '../state.js';
-import { Preprocessing } from '../models/preprocessing.js';
+import { Preprocessing, preprocessingFromJSON, type SavedPreprocessing } from '../models/preprocessing.js';
 import { CHUNK_ROWS, plan, scalesTarget, type Plan, type StopReason, type TrainOptions, type TrainResult, type TrainerView } from './options.js';
 import { checkResume, restoreState, saveState, type Progress, type RunParts } from './resume.js';
 
@@ -29,6 +29,22 @@ function allFinite(a: Float32Array): boolean {
  */
 function usableLoss(v: number): boolean {
   return Math.abs(v) <= F32_MAX;
+}
+
+/**
+ * A resumed run standardizes as the saved one did: its statistics travel in the state's model (none: the
+ * saved run was raw). Checked before anything is allocated.
+ */
+function resumedPreprocessing(saved: SavedPreprocessing, model: Trainable, p: Plan): Preprocessing | null | undefined {
+  let pre: Preprocessing | null;
+  try {
+    pre = preprocessingFromJSON(saved, model.features, 'the saved model');
+  } catch (e) {
+    throw new HyperParameterError('resume', (e as Error).message);
+  }
+  if (p.standardize === 'fit') return pre;
+  if (p.standardize === 'off' && pre) throw new HyperParameterError('resume', 'the state was saved from a standardized run; resume it without standardize: false');
+  return undefined;
 }
 
 /**
@@ -88,6 +104,7 @@ export class Trainer implements TrainerView {
     if (!(ds instanceof Dataset)) throw new HyperParameterError('data', `must be a Dataset, got ${show(ds)}`);
     const p = plan(options, model, ds);
     if (p.resume !== undefined) checkResume(p.resume, model, p);
+    const resumedPre = p.resume !== undefined ? resumedPreprocessing(p.resume.model as SavedPreprocessing, model, p) : undefined;
     model.checkTargets(ds);
     if (p.validation) model.checkTargets(p.validation);
     this.model = model;
@@ -108,8 +125,8 @@ export class Trainer implements TrainerView {
         this.owned.push(train, val);
       }
       // Statistics of the training rows only (never the validation rows), then standardized copies of both.
-      pre = p.standardize === 'off' ? null : p.standardize === 'fit'
-        ? model.preprocessing ?? Preprocessing.fit(train, { target: scalesTarget(model) }) : p.standardize;
+      pre = p.standardize === 'off' ? null : p.standardize !== 'fit' ? p.standardize
+        : resumedPre !== undefined ? resumedPre : model.preprocessing ?? Preprocessing.fit(train, { target: scalesTarget(model) });
       if (pre) {
         this.owned.push((train = pre.dataset(train)));
         if (val) this.owned.push((val = pre.dataset(val)));
