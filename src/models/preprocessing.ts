@@ -54,6 +54,8 @@ export class Preprocessing {
   readonly yMean?: number;
   /** Target standard deviation (> 0), when the target is scaled. */
   readonly yStd?: number;
+  /** What each feature is divided by: its std, or 1 for a constant feature (centred only). */
+  private readonly divisor: Float64Array;
 
   /**
    * Checks statistics for a model of `features` inputs (a HyperParameterError naming `path` and the
@@ -74,6 +76,7 @@ export class Preprocessing {
       this.yMean = finite(`${path}.yMean`, stats.yMean);
       this.yStd = finite(`${path}.yStd`, stats.yStd, 'gt0');
     }
+    this.divisor = this.std.map((s) => (s > 0 ? s : 1));
     Object.freeze(this);
   }
 
@@ -106,15 +109,16 @@ export class Preprocessing {
 
   /** Standardizes row-major features in place; a value leaving the float32 range is a DataError naming row and column. */
   applyInPlace(x: Float32Array, rowOffset = 0): Float32Array {
-    const d = this.features, mean = this.mean, std = this.std;
-    for (let i = 0; i < x.length; i++) {
-      const c = i % d;
-      const v = (x[i] - mean[c]) / (std[c] > 0 ? std[c] : 1);
-      if (!(Math.abs(v) <= F32_MAX)) {
-        const row = rowOffset + Math.floor(i / d);
-        throw new DataError(`standardize: row ${row}, column ${c} becomes ${v} (std ${std[c]})`, { row, column: c });
+    const d = this.features, mean = this.mean, div = this.divisor, rows = x.length / d;
+    // (x − mean) / std as Dataset.standardize computes it, so the two agree bit for bit.
+    for (let r = 0, i = 0; r < rows; r++) {
+      for (let c = 0; c < d; c++, i++) {
+        const v = (x[i] - mean[c]) / div[c];
+        if (!(Math.abs(v) <= F32_MAX)) {
+          throw new DataError(`standardize: row ${rowOffset + r}, column ${c} becomes ${v} (std ${this.std[c]})`, { row: rowOffset + r, column: c });
+        }
+        x[i] = v;
       }
-      x[i] = v;
     }
     return x;
   }
@@ -139,9 +143,16 @@ export class Preprocessing {
   /** A transformed copy of a dataset, on its backend, with its names; the caller disposes it. */
   dataset(ds: Dataset): Dataset {
     if (ds.features !== this.features) throw new DataError(`standardize: the data have ${ds.features} features, the statistics ${this.features}`);
-    const x = this.applyInPlace(ds.x);
-    const y = this.scaleTargets(ds.y);
-    return Dataset.fromArraysOn(ds.xBlock.backend, x, y, { features: ds.features, ...ds.meta });
+    // A copy on the dataset's backend (its values were validated when it was made), transformed in place.
+    const t = ds.subset(Int32Array.from({ length: ds.rows }, (_, i) => i));
+    try {
+      this.applyInPlace(t.xBlock.view);
+      this.scaleTargets(t.yBlock.view);
+    } catch (e) {
+      t.dispose();
+      throw e;
+    }
+    return t;
   }
 
   /** Plain JSON (f64 statistics as JSON numbers, exact). */
