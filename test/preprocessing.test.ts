@@ -222,6 +222,10 @@ test('partialFit and trainStream never fit: they use the model\'s statistics (gi
     for (let i = 0; i < 4; i++) yield { x: x.subarray(i * 64 * d, (i + 1) * 64 * d), y: y.subarray(i * 64, (i + 1) * 64) };
   })();
   await trainStream(c, batches, { standardize: pre.toJSON() });
+  const e = linear({ features: d });
+  train(e, tr, { epochs: 1, standardize: pre }); // a Preprocessing itself is accepted too
+  assert.equal(e.preprocessing!.toJSON(), pre.toJSON());
+  e.dispose();
   assert.ok(bitEqual(c.params, a.params), 'trainStream with given statistics = partialFit on a model carrying them');
   assert.equal(c.preprocessing!.toJSON(), pre.toJSON());
   for (const m of [a, b, c, tr]) m.dispose();

@@ -63,7 +63,7 @@ export class Preprocessing {
    */
   constructor(stats: PreprocessingStats, features: number, path = 'standardize') {
     if (stats === null || typeof stats !== 'object') throw new HyperParameterError(path, `must be { mean, std, yMean?, yStd? }, got ${show(stats)}`);
-    onlyKeys(path, stats, ['mean', 'std', 'yMean', 'yStd']);
+    if (!(stats instanceof Preprocessing)) onlyKeys(path, stats, ['mean', 'std', 'yMean', 'yStd']);
     for (const k of ['mean', 'std'] as const) {
       const a = stats[k];
       if (a === null || typeof a !== 'object' || typeof a.length !== 'number') throw new HyperParameterError(`${path}.${k}`, `must be an array of ${features} numbers, got ${show(a)}`);
