@@ -20,7 +20,7 @@ export type { Batch, BatchSource } from './data/batch.js';
 
 /** Options of {@link PartialFitter} and {@link partialFit}. */
 export interface PartialFitOptions {
-  /** Update rule and hyper-parameters (PyTorch names and defaults). Default `{ name: 'sgd', lr: 0.01 }`, as train(). */
+  /** Update rule and hyper-parameters (PyTorch names and defaults). Default `{ name: 'sgd', lr: 0.01 }` (train() defaults to Adam with a cosine schedule over a known run; an online run has no known length). */
   optimizer?: OptimizerOptions;
   /** L2 penalty (l2/2)·‖W‖² on the weights. Default 0. */
   l2?: number;
