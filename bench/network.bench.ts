@@ -71,7 +71,7 @@ export function mnistTrain(): Dataset {
 
 /** One epoch of descent's train() (a fresh Adam); the epoch's mean loss. */
 export function descentEpoch(net: Network, ds: Dataset, batch: BatchOption, shuffle: boolean, seed = 0): number {
-  const r = train(net, ds, { optimizer: { name: 'adam', lr: LR }, batch, epochs: 1, shuffle, seed });
+  const r = train(net, ds, { standardize: false, optimizer: { name: 'adam', lr: LR }, batch, epochs: 1, shuffle, seed }); // raw data, as the peers get it
   return r.history[0].loss;
 }
 

@@ -14,6 +14,7 @@ import { checkLabels } from './targets.js';
 import { compile, planLayers, type Compiled, type InitName, type LayerSpec, type NetworkLoss } from './layers.js';
 import type { Evaluation, Trainable, TrainableJSON } from './trainable.js';
 import { initLayer, paramShape } from './weights.js';
+import { Preprocessing, checkPreprocessing, preprocessingFromJSON, preprocessingToJSON, withPreprocessed, type SavedPreprocessing } from './preprocessing.js';
 
 export type { LayerSpec, NetworkLoss, InitName };
 
@@ -44,7 +45,7 @@ export interface DenseWeights {
 }
 
 /** The JSON form of a network ({@link Network.toJSON}). */
-export interface NetworkJSON extends TrainableJSON {
+export interface NetworkJSON extends TrainableJSON, SavedPreprocessing {
   kind: 'sequential';
   loss: NetworkLoss;
   inputShape: number[];
@@ -75,6 +76,10 @@ export class Network implements Trainable {
   private readonly ws: Block<'f32'>;
   /** Batch norm's running statistics (mean then variance per layer), null without batch norm. */
   private readonly stats: Block<'f32'> | null = null;
+  private pre: Preprocessing | null = null;
+  /** Preprocessing applied to raw data by predict, decision and evaluate, and saved (see Model.preprocessing); null: none. */
+  get preprocessing(): Preprocessing | null { return this.pre; }
+  set preprocessing(p: Preprocessing | null) { this.pre = checkPreprocessing(p, this.features); }
 
   /** @internal use {@link sequential} or {@link mlp}. */
   constructor(options: SequentialOptions) {
@@ -237,10 +242,11 @@ export class Network implements Trainable {
 
   /** Raw outputs for each row (rows × outputs): logits for 'softmax' and 'logistic', values for 'squared'. */
   decision(x: Matrix | Dataset): Float32Array {
-    if (x instanceof Dataset) return this.outputsOf(x, this.paramsBlock.ptr, false).out;
+    if (x instanceof Dataset) return withPreprocessed(this.pre, x, (d) => this.outputsOf(d, this.paramsBlock.ptr, false).out);
     // On the network's own backend, whatever init() chose since (objects stay on the backend that made them).
     const m = toFlatMatrix(x, this.features);
-    const ds = Dataset.fromArraysOn(this.paramsBlock.backend, m.data, new Float32Array(m.rows), { features: this.features });
+    const data = this.pre ? this.pre.applyInPlace(Float32Array.from(m.data)) : m.data;
+    const ds = Dataset.fromArraysOn(this.paramsBlock.backend, data, new Float32Array(m.rows), { features: this.features });
     try {
       return this.outputsOf(ds, this.paramsBlock.ptr, false).out;
     } finally {
@@ -265,7 +271,8 @@ export class Network implements Trainable {
 
   /** Predictions: values ('squared'), labels 0/1 ('logistic') or class indices ('softmax'). */
   predict(x: Matrix | Dataset): Float32Array {
-    return this.labelsOf(this.decision(x));
+    const p = this.labelsOf(this.decision(x));
+    return this.pre && this.loss === 'squared' ? this.pre.invert(p) : p; // back to the target's units
   }
 
   /** Class probabilities: rows × 1 (P(y = 1), 'logistic') or rows × classes ('softmax'), in f64. */
@@ -294,11 +301,13 @@ export class Network implements Trainable {
   }
 
   /** Mean loss (no penalty, dropout off) and accuracy or R² on a dataset. */
-  evaluate(ds: Dataset): Evaluation {
-    this.checkTargets(ds);
-    const { out, loss } = this.outputsOf(ds, this.paramsBlock.ptr, true);
-    const pred = this.labelsOf(out);
-    return this.task === 'regression' ? { loss, r2: r2Score(pred, ds.yBlock.view) } : { loss, accuracy: accuracyScore(pred, ds.yBlock.view) };
+  evaluate(raw: Dataset): Evaluation {
+    this.checkTargets(raw);
+    return withPreprocessed(this.pre, raw, (ds) => {
+      const { out, loss } = this.outputsOf(ds, this.paramsBlock.ptr, true);
+      const pred = this.labelsOf(out);
+      return this.task === 'regression' ? { loss, r2: r2Score(pred, ds.yBlock.view) } : { loss, accuracy: accuracyScore(pred, ds.yBlock.view) };
+    });
   }
 
   /** The network as plain JSON (spec and parameters); {@link Network.fromJSON} gives it back bit for bit. */
@@ -306,7 +315,7 @@ export class Network implements Trainable {
     return {
       format: 'descent-model', version: 1, kind: 'sequential', loss: this.loss, inputShape: [...this.inputShape],
       layers: this.layers.map((l) => ({ ...l })), params: Array.from(this.paramsBlock.view),
-      ...(this.stats ? { stats: Array.from(this.stats.view) } : {}),
+      ...(this.stats ? { stats: Array.from(this.stats.view) } : {}), ...preprocessingToJSON(this.pre),
     };
   }
 
@@ -328,6 +337,7 @@ export class Network implements Trainable {
         }
         net.stats.view.set(st);
       }
+      net.pre = preprocessingFromJSON(o, net.features, 'Network.fromJSON');
     } catch (e) {
       net.dispose();
       throw e;

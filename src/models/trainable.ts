@@ -4,6 +4,7 @@
 import type { Block } from '../runtime/block.js';
 import type { RunFields } from '../backends/abi.generated.js';
 import type { Dataset, Matrix } from '../data/dataset.js';
+import type { Preprocessing } from './preprocessing.js';
 
 /** What {@link Trainable.evaluate} returns. */
 export interface Evaluation {
@@ -42,6 +43,8 @@ export interface Trainable {
   readonly nWeights: number;
   /** True once dispose() ran. */
   readonly disposed: boolean;
+  /** Standardization (and target scaling) applied to raw data by predict and evaluate; null: none. Set by train(). */
+  preprocessing: Preprocessing | null;
   /** @internal the parameters (weights, then biases). */
   readonly paramsBlock: Block<'f32'>;
   /** @internal the model's part of a run descriptor. */
