@@ -46,7 +46,7 @@ export function smallCnn(seed = 1): Network {
 
 function epoch(net: Network, ds: Dataset, shuffle: boolean, optimizer: 'adam' | 'sgd' = 'adam'): number {
   const opt = optimizer === 'adam' ? { name: 'adam' as const, lr: LR } : { name: 'sgd' as const, lr: SGD_LR };
-  return train(net, ds, { optimizer: opt, batch: BATCH, epochs: 1, shuffle, seed: 0 }).history[0].loss;
+  return train(net, ds, { standardize: false, optimizer: opt, batch: BATCH, epochs: 1, shuffle, seed: 0 }).history[0].loss; // raw pixels, as the peers get them
 }
 
 const fmt = (n: number) => n.toLocaleString('en-US');

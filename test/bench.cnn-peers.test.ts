@@ -25,7 +25,7 @@ async function reference(X: Float32Array, y: Float32Array, optimizer: { name: 'a
   const ds = Dataset.fromArrays(X, y, { features: 784 });
   const net = smallCnn(1);
   const p0 = net.params;
-  const r = train(net, ds, { optimizer, batch: 64, epochs: 1, shuffle: false });
+  const r = train(net, ds, { standardize: false, optimizer, batch: 64, epochs: 1, shuffle: false }); // raw pixels, as the peers get them
   const out = { p0, loss: r.history[0].loss, params: net.params };
   net.dispose();
   ds.dispose();
