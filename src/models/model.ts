@@ -9,6 +9,7 @@ import { accuracyScore, r2Score } from './metrics.js';
 import type { Evaluation, Trainable } from './trainable.js';
 import { checkLabels } from './targets.js';
 import { Dataset, F32_MAX, badValue, toFlatMatrix, type Matrix } from '../data/dataset.js';
+import { SparseDataset, checkCsr, csrDecision, datasetDecision, isSparseRows, type SparseRows } from '../data/sparse.js';
 
 /** The model families descent trains. */
 export type ModelKind = 'linear' | 'logistic' | 'softmax';
@@ -181,8 +182,12 @@ export class Model implements Trainable {
       this.kind === 'linear' ? 'values' : this.kind === 'logistic' ? 'binary' : this.outputs);
   }
 
-  /** Raw outputs z = W·x + b for each row: rows × outputs, computed in f64. */
-  decision(x: Matrix): Float64Array {
+  /** Raw outputs z = W·x + b for each row (dense, or CSR rows { indptr, indices, values }): rows × outputs, in f64. */
+  decision(x: Matrix | SparseRows): Float64Array {
+    if (isSparseRows(x)) {
+      const m = checkCsr(x, this.features, 'x');
+      return csrDecision(this.paramsBlock.view, this.features, this.outputs, m, m.rows);
+    }
     const m = toFlatMatrix(x, this.features);
     return this.decisionOf(this.paramsBlock.view, m.data, m.rows);
   }
@@ -219,7 +224,7 @@ export class Model implements Trainable {
   }
 
   /** Predictions: values (linear), labels 0/1 (logistic), class indices (softmax). */
-  predict(x: Matrix): Float32Array {
+  predict(x: Matrix | SparseRows): Float32Array {
     return Float32Array.from(this.labelsOf(this.decision(x)));
   }
 
@@ -229,7 +234,8 @@ export class Model implements Trainable {
    */
   metricOf(ds: Dataset, params: number = this.paramsBlock.ptr): number {
     const w = this.paramsBlock.backend.f32(params, this.size);
-    const pred = this.labelsOf(this.decisionOf(w, ds.xBlock.view, ds.rows));
+    const z = ds instanceof SparseDataset ? datasetDecision(w, this.features, this.outputs, ds) : this.decisionOf(w, ds.xBlock.view, ds.rows);
+    const pred = this.labelsOf(z);
     return this.kind === 'linear' ? r2Score(pred, ds.yBlock.view) : accuracyScore(pred, ds.yBlock.view);
   }
 
@@ -237,7 +243,7 @@ export class Model implements Trainable {
    * Class probabilities: rows × 1 (P(y = 1), logistic) or rows × classes (softmax). Classifiers
    * trained with `'modifiedHuber'` give scikit-learn's (clip(z, −1, 1) + 1)/2; hinge losses give none.
    */
-  predictProba(x: Matrix): Float64Array {
+  predictProba(x: Matrix | SparseRows): Float64Array {
     if (this.kind === 'linear') throw new ShapeError('predictProba: a linear (regression) model has no probabilities');
     if (this.loss === 'hinge' || this.loss === 'squaredHinge') {
       throw new ShapeError(`predictProba: a classifier trained with the ${this.loss} loss has no probabilities; use 'logistic' or 'modifiedHuber'`);
