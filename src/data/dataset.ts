@@ -11,6 +11,7 @@ import type { CSVOptions } from './csv-options.js';
 import { builtinCatalog, builtinNames, isBuiltinName, type BuiltinName } from './catalog.js';
 import { fileHost } from './host.js';
 import { Moments } from './moments.js';
+import type { HashingVectorizer } from '../text/hashing.js';
 import { sparseConstructor, type FromSparseOptions, type FromTextOptions, type SparseRows } from './sparse-types.js';
 
 /** Feature matrix as accepted everywhere: a flat row-major array, or one array per row. */
@@ -181,6 +182,8 @@ export class Dataset {
   readonly classes?: readonly string[];
   /** [channels, height, width] when the rows are images (mnist: [1, 28, 28], digits: [1, 8, 8]). */
   readonly imageShape?: readonly number[];
+  /** The vectorizer of a text dataset ({@link Dataset.fromText}): `vectorizer.transform(texts)` gives rows for predict. */
+  readonly vectorizer?: HashingVectorizer;
   /** @internal */ readonly xBlock: Block<'f32'>;
   /** @internal */ readonly yBlock: Block<'f32'>;
   /**

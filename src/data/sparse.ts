@@ -83,7 +83,7 @@ export class SparseDataset extends Dataset {
   /** Stored entries (nonzeros) over all rows. */
   readonly nnz: number;
   /** The vectorizer that made the rows (`Dataset.fromText`): `vectorizer.transform(texts)` gives rows for predict. */
-  readonly vectorizer?: HashingVectorizer;
+  declare readonly vectorizer?: HashingVectorizer;
   /** @internal */ readonly indptrBlock: Block<'i32'>;
   /** @internal */ readonly indicesBlock: Block<'i32'>;
 
