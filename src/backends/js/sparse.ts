@@ -38,6 +38,18 @@ function codeOf(loss: number): number {
   return ROW_EPSILON_INSENSITIVE;
 }
 
+/** The loss of a one-output row (LOGISTIC or a rowloss.ts code) at z with label yr. */
+function lossOf(code: number, z: number, yr: number, eps: number): number {
+  return code === LOGISTIC ? Math.max(z, 0) - yr * z + Math.log1p(Math.exp(-Math.abs(z))) : rowLoss(code, z, yr, eps);
+}
+
+/** dL/dz of a one-output row (as lossOf). */
+function slopeOf(code: number, z: number, yr: number, eps: number): number {
+  if (code !== LOGISTIC) return rowSlope(code, z, yr, eps);
+  const t = Math.exp(-Math.abs(z));
+  return (z >= 0 ? 1 / (1 + t) : t / (1 + t)) - yr;
+}
+
 /** One row's loss, its dL/dz summed into acc (weights at the row's columns, then the biases), weights scale·params. */
 function rowTerm(
   code: number, acc: Float32Array, params: Float32Array, scale: number, indices: Int32Array, values: Float32Array,
@@ -68,15 +80,7 @@ function rowTerm(
     return Math.log(sum) + (zmax - zlabel);
   }
   const z = scale * spDot(params, 0, indices, values, p0, p1) + params[nW];
-  let e: number, L: number;
-  if (code === LOGISTIC) {
-    const t = Math.exp(-Math.abs(z));
-    e = (z >= 0 ? 1 / (1 + t) : t / (1 + t)) - yr;
-    L = Math.max(z, 0) - yr * z + Math.log1p(t);
-  } else {
-    L = rowLoss(code, z, yr, eps);
-    e = rowSlope(code, z, yr, eps);
-  }
+  const L = lossOf(code, z, yr, eps), e = slopeOf(code, z, yr, eps);
   if (e !== 0) spAxpy(acc, 0, e, indices, values, p0, p1);
   acc[nW] += e;
   return L;
@@ -126,6 +130,45 @@ export function sparseSgdBatches(mem: JsMemory, run: number, start: number, nBat
     const s = start + b * batchSize;
     if (s >= total) break;
     const count = Math.min(batchSize, total - s);
+    if (count === 1 && code !== SOFTMAX) {
+      // One row, one output: e·x applied straight to v, without the accumulator (as the kernel).
+      const row = idx[s], p0 = indptr[row], p1 = indptr[row + 1], yr = y[row];
+      const z = scale * spDot(params, 0, indices, values, p0, p1) + params[nW];
+      const L = lossOf(code, z, yr, eps) + (l2 !== 0 ? 0.5 * l2 * scale * scale * sq : 0);
+      lossesOut[b] = L;
+      if (!Number.isFinite(L)) break;
+      const e = slopeOf(code, z, yr, eps);
+      let lr = h[HYPER.lr];
+      if (sched) h[HYPER.lr] = lr = sched[2 * b];
+      h[HYPER.t] += 1;
+      if (l2 !== 0) {
+        const factor = 1 - lr * l2;
+        if (factor > 0) scale *= factor;
+        else {
+          sq = multiplyOut(params, nW, scale * factor);
+          scale = 1;
+        }
+      }
+      if (e !== 0) {
+        const a = -lr / scale;
+        for (let p = p0; p < p1; p++) {
+          const o = indices[p];
+          const g = Math.fround(e * values[p]);
+          if (g === 0) continue;
+          const old = params[o];
+          params[o] = old + a * g;
+          const nv = params[o];
+          sq += nv * nv - old * old;
+        }
+      }
+      params[nW] -= lr * Math.fround(e);
+      if (scale < 1e-9) {
+        sq = multiplyOut(params, nW, scale);
+        scale = 1;
+      }
+      step += 1;
+      continue;
+    }
     let sum = 0;
     for (let i = s; i < s + count; i++) {
       const row = idx[i];
