@@ -13,6 +13,11 @@
 //   touched coordinate so the batch's loss (with its (l2/2)‖w‖² term) costs O(nnz) too. When `scale` falls
 //   below 1e-9 (scikit-learn's threshold) v is multiplied out; the run ends with w = v (scale 1), so
 //   everything outside the loop sees plain weights.
+// Momentum and the adaptive rules (Adam, Adagrad, RMSprop, …) take the dense path on purpose: their state decays
+// at every step for every coordinate (Adam's moments, momentum's buffer), so a lazy form would need each
+// coordinate's last step and a closed-form catch-up per rule, which would no longer match PyTorch's update step for
+// step; the dense update keeps them exact (test/sparse.test.ts checks them against the densified run) at O(features)
+// per step. Use plain SGD (scikit-learn's choice) for large hash spaces.
 import {
   LOSS_SQUARED, LOSS_LOGISTIC, LOSS_SOFTMAX, LOSS_HINGE, LOSS_SQUARED_HINGE, LOSS_MODIFIED_HUBER, LOSS_HUBER,
   H_LR, H_T, RUN_LOSS, RUN_PARAMS, RUN_GRADS, RUN_HYPER, RUN_FEATURES, RUN_OUTPUTS, RUN_SCRATCH, RUN_X, RUN_Y,
