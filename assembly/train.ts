@@ -10,7 +10,9 @@ import {
   RUN_SCRATCH, RUN_X, RUN_Y, RUN_IDX, RUN_ROWS, RUN_BATCH_SIZE, RUN_LOSSES, RUN_SCHED, RUN_L2, RUN_LOSS_PARAM,
   RUN_CLIP_NORM, RUN_CLIP_VALUE, RUN_L1, RUN_L1_MODE, RUN_L1BUF, RUN_AVG, RUN_AVG_START, RUN_NOISE, RUN_L1_U,
   RUN_AVG_COUNT, RUN_STEP, RUN_RNG, RUN_N_WEIGHTS, RUN_NET,
+  RUN_CSR_INDPTR, RULE_SGD, SGD_MOMENTUM, SGD_WEIGHT_DECAY,
 } from "./abi.generated";
+import { sparseLossGrad, sparseSgdBatches } from "./sparse";
 import {
   lossGradSquared, lossGradLogistic, lossGradSoftmax,
   lossGradHinge, lossGradSquaredHinge, lossGradModifiedHuber, lossGradHuber, lossGradEpsilonInsensitive,
@@ -66,6 +68,7 @@ function lossGradRows(
  */
 export function lossGrad(run: usize, start: i32, count: i32): f64 {
   if (ptr(run, RUN_NET) != 0) return netLossGrad(run, ptr(run, RUN_GRADS), start, count);
+  if (ptr(run, RUN_CSR_INDPTR) != 0) return sparseLossGrad(run, ptr(run, RUN_GRADS), start, count);
   return lossGradRows(int(run, RUN_LOSS), ptr(run, RUN_GRADS), ptr(run, RUN_PARAMS), ptr(run, RUN_X), ptr(run, RUN_Y),
     ptr(run, RUN_IDX), start, count, int(run, RUN_FEATURES), int(run, RUN_OUTPUTS), <f32>slot(run, RUN_L2),
     ptr(run, RUN_SCRATCH), <f32>slot(run, RUN_LOSS_PARAM));
@@ -83,6 +86,7 @@ export function lossGrad(run: usize, start: i32, count: i32): f64 {
  * slots (l1U, avgCount, step, rng) are written back on return.
  */
 export function runBatches(run: usize, start: i32, nBatches: i32): i32 {
+  if (sparseLazy(run)) return sparseSgdBatches(run, start, nBatches);
   const loss = int(run, RUN_LOSS), rule = int(run, RUN_RULE);
   const params = ptr(run, RUN_PARAMS), grads = ptr(run, RUN_GRADS), state = ptr(run, RUN_STATE);
   const h = ptr(run, RUN_HYPER), nParams = int(run, RUN_N_PARAMS);
@@ -103,6 +107,7 @@ export function runBatches(run: usize, start: i32, nBatches: i32): i32 {
   let step = slot(run, RUN_STEP);
   const net = ptr(run, RUN_NET);
   const nW = int(run, RUN_N_WEIGHTS);
+  const csr = ptr(run, RUN_CSR_INDPTR) != 0;
   let b = 0;
   for (; b < nBatches; b++) {
     const s = start + b * batchSize;
@@ -110,7 +115,7 @@ export function runBatches(run: usize, start: i32, nBatches: i32): i32 {
     const count = min(batchSize, total - s);
     let L = net != 0
       ? netLossGrad(run, grads, s, count)
-      : lossGradRows(loss, grads, params, X, y, idx, s, count, d, k, l2, scratch, lossParam);
+      : csr ? sparseLossGrad(run, grads, s, count) : lossGradRows(loss, grads, params, X, y, idx, s, count, d, k, l2, scratch, lossParam);
     if (l1Mode != 0) L += l1 * norm1(params, nW);
     store<f64>(lossesOut + (<usize>b << 3), L);
     if (!isFinite(L)) break;
@@ -144,6 +149,20 @@ export function runBatches(run: usize, start: i32, nBatches: i32): i32 {
   store<f64>(run + RUN_AVG_COUNT, avgCount);
   store<f64>(run + RUN_STEP, step);
   return b;
+}
+
+/**
+ * True when the run is plain SGD on sparse data with none of the loop's tools on: sparse.ts's lazily
+ * scaled loop then does the work in O(nnz) per batch. Anything else goes through the dense-gradient loop.
+ */
+function sparseLazy(run: usize): bool {
+  if (ptr(run, RUN_CSR_INDPTR) == 0 || ptr(run, RUN_NET) != 0 || int(run, RUN_RULE) != RULE_SGD) return false;
+  const h = ptr(run, RUN_HYPER);
+  if (load<f64>(h, SGD_MOMENTUM) != 0 || load<f64>(h, SGD_WEIGHT_DECAY) != 0) return false;
+  if (slot(run, RUN_CLIP_NORM) > 0 || slot(run, RUN_CLIP_VALUE) > 0) return false;
+  if (slot(run, RUN_L1) > 0 && ptr(run, RUN_L1BUF) != 0) return false;
+  if (ptr(run, RUN_AVG) != 0 && slot(run, RUN_AVG_START) > 0) return false;
+  return !(ptr(run, RUN_SCHED) != 0 && slot(run, RUN_NOISE) != 0);
 }
 
 /**

@@ -17,8 +17,9 @@ import * as conv from './conv.bench.js';
 import * as cnn from './cnn.bench.js';
 import * as activations from './activations.bench.js';
 import * as heads from './heads.bench.js';
+import * as sparse from './sparse.bench.js';
 
-const SUITES = [linalg, losses, optim, trainSuite, gemm, activations, heads, conv, network, cnn];
+const SUITES = [linalg, losses, optim, trainSuite, gemm, activations, heads, conv, network, cnn, sparse];
 
 const argv = process.argv.slice(2);
 const quick = argv.includes('--quick');

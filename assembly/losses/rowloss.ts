@@ -32,7 +32,7 @@ export const ROW_EPSILON_INSENSITIVE: i32 = 5;
  */
 // @ts-ignore: decorator
 @inline
-function rowLoss(loss: i32, z: f32, yr: f32, eps: f32): f64 {
+export function rowLoss(loss: i32, z: f32, yr: f32, eps: f32): f64 {
   switch (loss) {
     case ROW_SQUARED: {
       // ½(z − y)²
@@ -79,7 +79,7 @@ function rowLoss(loss: i32, z: f32, yr: f32, eps: f32): f64 {
 /** dL/dz of one row (same arguments as rowLoss). At a kink it takes scikit-learn's side. */
 // @ts-ignore: decorator
 @inline
-function rowSlope(loss: i32, z: f32, yr: f32, eps: f32): f32 {
+export function rowSlope(loss: i32, z: f32, yr: f32, eps: f32): f32 {
   switch (loss) {
     case ROW_SQUARED: return z - yr;
     case ROW_HINGE: {

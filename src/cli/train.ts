@@ -16,6 +16,7 @@ import { DIVERGED_HINT, EPOCH_LOSS, finite, jsonNumber } from './format.js';
 import { writeChart } from './output.js';
 import { loadData, mapIntegerLabels } from './data.js';
 import { printHeader, referenceLine, summaryOf, type TrainRun } from './report.js';
+import { TEXT_FLAGS } from './text-flags.js';
 
 const FLAGS: Flags = {
   ...TRAIN_FLAGS,
@@ -27,6 +28,7 @@ const FLAGS: Flags = {
   'shuffle-buffer': { type: 'string', value: 'ROWS', help: 'with --stream: shuffle the rows through a seeded buffer of ROWS rows (new order each epoch, --seed); use it when the file is sorted, e.g. by label', def: 'off' },
   ...CSV_FLAGS,
   ...RUN_FLAGS,
+  ...TEXT_FLAGS,
 };
 
 /** Help of `descent train`. */
@@ -159,7 +161,8 @@ export async function trainCommand(argv: string[]): Promise<number> {
   const out = (s: string) => { if (mode !== 'json') process.stdout.write(s + '\n'); };
   const stream = v.stream ? (await import('./stream.js')).streamRun : undefined;
   const backend = await startBackend('train', v.backend);
-  const run = stream ? await stream(v, positionals[0], options, mode, out, backend) : memoryRun(v, positionals[0], options, mode, out, backend);
+  const text = v.text !== undefined ? (await import('./text.js')).textRun : undefined;
+  const run = text ? text('train', v, positionals[0], options, mode, out, backend) : stream ? await stream(v, positionals[0], options, mode, out, backend) : memoryRun(v, positionals[0], options, mode, out, backend);
   const { model, options: opts, data: d } = run;
   try {
     const opt = opts.optimizer!;

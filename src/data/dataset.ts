@@ -11,6 +11,8 @@ import type { CSVOptions } from './csv-options.js';
 import { builtinCatalog, builtinNames, isBuiltinName, type BuiltinName } from './catalog.js';
 import { fileHost } from './host.js';
 import { Moments } from './moments.js';
+import type { HashingVectorizer } from '../text/hashing.js';
+import { sparseConstructor, type FromSparseOptions, type FromTextOptions, type SparseRows } from './sparse-types.js';
 
 /** Feature matrix as accepted everywhere: a flat row-major array, or one array per row. */
 export type Matrix = Float32Array | Float64Array | ArrayLike<number> | ArrayLike<ArrayLike<number>>;
@@ -182,6 +184,8 @@ export class Dataset {
   readonly imageShape?: readonly number[];
   /** How {@link fromCSV} read its text: whether the first row was a header (`header: 'auto'` guesses) and the delimiter. */
   csv?: { readonly header: boolean; readonly delimiter: string };
+  /** The vectorizer of a text dataset ({@link Dataset.fromText}): `vectorizer.transform(texts)` gives rows for predict. */
+  readonly vectorizer?: HashingVectorizer;
   /** @internal */ readonly xBlock: Block<'f32'>;
   /** @internal */ readonly yBlock: Block<'f32'>;
   /**
@@ -191,18 +195,24 @@ export class Dataset {
   readonly labelsChecked = new Set<string>();
 
   /** @internal the dataset's part of a run descriptor: its matrix and targets. */
-  runFields(): { X: number; y: number } {
-    return { X: this.xBlock.ptr, y: this.yBlock.ptr };
+  runFields(): { X: number; y: number; csrIndptr: number; csrIndices: number } {
+    return { X: this.xBlock.ptr, y: this.yBlock.ptr, csrIndptr: 0, csrIndices: 0 };
   }
 
-  private constructor(be: Backend, x: Float32Array, y: Float32Array, rows: number, features: number, meta: DatasetMeta = {}) {
+  /** True for a sparse (CSR) dataset, made by {@link Dataset.fromSparse} or {@link Dataset.fromText}. */
+  get sparse(): boolean {
+    return false;
+  }
+
+  /** @internal `x` is the dense matrix, or (a sparse dataset) the already filled block of its stored values. */
+  protected constructor(be: Backend, x: Float32Array | Block<'f32'>, y: Float32Array, rows: number, features: number, meta: DatasetMeta = {}) {
     this.rows = rows;
     this.features = features;
     if (meta.featureNames) this.featureNames = Object.freeze([...meta.featureNames]);
     if (meta.targetName !== undefined) this.targetName = meta.targetName;
     if (meta.classes) this.classes = Object.freeze([...meta.classes]);
     if (meta.imageShape) this.imageShape = Object.freeze([...meta.imageShape]);
-    const xb = new Block(be, 'f32', rows * features);
+    const xb = x instanceof Block ? x : new Block(be, 'f32', rows * features);
     let yb: Block<'f32'>;
     try {
       yb = new Block(be, 'f32', rows);
@@ -210,7 +220,7 @@ export class Dataset {
       xb.dispose();
       throw e;
     }
-    xb.view.set(x);
+    if (!(x instanceof Block)) xb.view.set(x);
     yb.view.set(y);
     this.xBlock = xb;
     this.yBlock = yb;
@@ -245,6 +255,16 @@ export class Dataset {
       }
     }
     return new Dataset(be, m.data, yf, m.rows, m.features, meta);
+  }
+
+  /** CSR rows and one target per row, kept as CSR in backend memory (checks: data/sparse.ts); linear models only. */
+  static fromSparse(csr: SparseRows, y: ArrayLike<number>, options: FromSparseOptions): Dataset {
+    return sparseConstructor('fromSparse')(csr, y, options) as Dataset;
+  }
+
+  /** Hashed text features (HashingVectorizer, 2^18 by default) and labels (numbers, or strings via `classes`), sparse. */
+  static fromText(texts: readonly string[], labels: ArrayLike<number> | readonly string[], options: FromTextOptions = {}): Dataset {
+    return sparseConstructor('fromText')(texts, labels, options) as Dataset;
   }
 
   /**

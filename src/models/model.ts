@@ -12,6 +12,7 @@ import { Dataset, F32_MAX, badValue, toFlatMatrix, type Matrix } from '../data/d
 import {
   Preprocessing, checkPreprocessing, preprocessingFromJSON, preprocessingToJSON, withPreprocessed, type SavedPreprocessing,
 } from './preprocessing.js';
+import { SparseDataset, checkCsr, csrDecision, datasetDecision, isSparseRows, type SparseRows } from '../data/sparse.js';
 
 /** The model families descent trains. */
 export type ModelKind = 'linear' | 'logistic' | 'softmax';
@@ -198,8 +199,12 @@ export class Model implements Trainable {
       this.kind === 'linear' ? 'values' : this.kind === 'logistic' ? 'binary' : this.outputs);
   }
 
-  /** Raw outputs z = W·x + b for each row: rows × outputs, computed in f64. */
-  decision(x: Matrix): Float64Array {
+  /** Raw outputs z = W·x + b for each row (dense, or CSR rows { indptr, indices, values }): rows × outputs, in f64. */
+  decision(x: Matrix | SparseRows): Float64Array {
+    if (isSparseRows(x)) {
+      const m = checkCsr(x, this.features, 'x');
+      return csrDecision(this.paramsBlock.view, this.features, this.outputs, m, m.rows);
+    }
     const m = toFlatMatrix(x, this.features);
     // Raw features in: standardized here with the model's statistics (the outputs stay in the trained units).
     return this.decisionOf(this.paramsBlock.view, this.pre ? this.pre.applyInPlace(Float32Array.from(m.data)) : m.data, m.rows);
@@ -236,8 +241,11 @@ export class Model implements Trainable {
     return out;
   }
 
-  /** Predictions from raw features: values in the target's units (linear), labels 0/1 (logistic), class indices (softmax). */
-  predict(x: Matrix): Float32Array {
+  /**
+   * Predictions from raw features (dense, or CSR rows): values in the target's units (linear), labels 0/1
+   * (logistic), class indices (softmax).
+   */
+  predict(x: Matrix | SparseRows): Float32Array {
     const p = Float32Array.from(this.labelsOf(this.decision(x)));
     return this.pre && this.kind === 'linear' ? this.pre.invert(p) : p;
   }
@@ -248,7 +256,8 @@ export class Model implements Trainable {
    */
   metricOf(ds: Dataset, params: number = this.paramsBlock.ptr): number {
     const w = this.paramsBlock.backend.f32(params, this.size);
-    const pred = this.labelsOf(this.decisionOf(w, ds.xBlock.view, ds.rows));
+    const z = ds instanceof SparseDataset ? datasetDecision(w, this.features, this.outputs, ds) : this.decisionOf(w, ds.xBlock.view, ds.rows);
+    const pred = this.labelsOf(z);
     return this.kind === 'linear' ? r2Score(pred, ds.yBlock.view) : accuracyScore(pred, ds.yBlock.view);
   }
 
@@ -256,7 +265,7 @@ export class Model implements Trainable {
    * Class probabilities: rows × 1 (P(y = 1), logistic) or rows × classes (softmax). Classifiers
    * trained with `'modifiedHuber'` give scikit-learn's (clip(z, −1, 1) + 1)/2; hinge losses give none.
    */
-  predictProba(x: Matrix): Float64Array {
+  predictProba(x: Matrix | SparseRows): Float64Array {
     if (this.kind === 'linear') throw new ShapeError('predictProba: a linear (regression) model has no probabilities');
     if (this.loss === 'hinge' || this.loss === 'squaredHinge') {
       throw new ShapeError(`predictProba: a classifier trained with the ${this.loss} loss has no probabilities; use 'logistic' or 'modifiedHuber'`);

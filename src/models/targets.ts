@@ -16,6 +16,7 @@ export function checkLabels(ds: Dataset, backend: Backend, features: number, who
     throw new ShapeError(`the dataset has ${ds.features} features but the ${who} model expects ${features}`);
   }
   if (ds.xBlock.disposed) throw new DisposedError('the dataset was disposed');
+  if (ds.sparse && who === 'network') throw new ShapeError('a network takes dense rows; sparse (CSR) datasets train the linear models');
   if (ds.xBlock.backend !== backend) {
     throw new DisposedError(`the dataset lives on backend ${ds.xBlock.backend.name} but the model on ${backend.name}; create both after the same init()`);
   }

@@ -125,8 +125,9 @@ export class Trainer implements TrainerView {
         this.owned.push(train, val);
       }
       // Statistics of the training rows only (never the validation rows), then standardized copies of both.
+      // Sparse rows are never standardized by default: centring would fill every one of their 2^18 columns.
       pre = p.standardize === 'off' ? null : p.standardize !== 'fit' ? p.standardize
-        : resumedPre !== undefined ? resumedPre : model.preprocessing ?? Preprocessing.fit(train, { target: scalesTarget(model) });
+        : resumedPre !== undefined ? resumedPre : model.preprocessing ?? (train.sparse ? null : Preprocessing.fit(train, { target: scalesTarget(model) }));
       if (pre) {
         this.owned.push((train = pre.dataset(train)));
         if (val) this.owned.push((val = pre.dataset(val)));

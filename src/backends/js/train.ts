@@ -9,6 +9,7 @@ import { HYPER, L1_MODE, LOSS, RUN } from '../abi.generated.js';
 import { optimStep } from './optim/index.generated.js';
 import { netLossGrad } from './net.js';
 import type { JsMemory } from './memory.js';
+import { sparseLazy, sparseLossGrad, sparseSgdBatches } from './sparse.js';
 
 export type { JsMemory };
 
@@ -36,6 +37,7 @@ function lossGradRows(
 export function lossGrad(mem: JsMemory, run: number, start: number, count: number): number {
   const r = mem.f64(run);
   if (r[RUN.net]) return netLossGrad(mem, run, mem.f32(r[RUN.grads]), start, count);
+  if (r[RUN.csrIndptr]) return sparseLossGrad(mem, run, mem.f32(r[RUN.grads]), start, count);
   return lossGradRows(r[RUN.loss], mem.f32(r[RUN.grads]), mem.f32(r[RUN.params]), mem.f32(r[RUN.X]), mem.f32(r[RUN.y]),
     mem.i32(r[RUN.idx]), start, count, r[RUN.features], r[RUN.outputs], Math.fround(r[RUN.l2]), mem.f32(r[RUN.scratch]),
     r[RUN.lossParam]);
@@ -46,6 +48,7 @@ export function lossGrad(mem: JsMemory, run: number, start: number, count: numbe
  * See assembly/train.ts for the order of the per-batch pipeline, which this twin follows step by step.
  */
 export function runBatches(mem: JsMemory, run: number, start: number, nBatches: number): number {
+  if (sparseLazy(mem, run)) return sparseSgdBatches(mem, run, start, nBatches);
   const r = mem.f64(run);
   const loss = r[RUN.loss], rule = r[RUN.rule];
   const params = mem.f32(r[RUN.params]), grads = mem.f32(r[RUN.grads]), state = mem.f32(r[RUN.state]);
@@ -68,6 +71,7 @@ export function runBatches(mem: JsMemory, run: number, start: number, nBatches: 
   let step = r[RUN.step];
   const net = r[RUN.net] !== 0;
   const nW = r[RUN.nWeights];
+  const csr = r[RUN.csrIndptr] !== 0;
   let b = 0;
   for (; b < nBatches; b++) {
     const s = start + b * batchSize;
@@ -75,7 +79,7 @@ export function runBatches(mem: JsMemory, run: number, start: number, nBatches: 
     const count = Math.min(batchSize, total - s);
     let L = net
       ? netLossGrad(mem, run, grads, s, count)
-      : lossGradRows(loss, grads, params, X, y, idx, s, count, d, k, l2, scratch, lossParam);
+      : csr ? sparseLossGrad(mem, run, grads, s, count) : lossGradRows(loss, grads, params, X, y, idx, s, count, d, k, l2, scratch, lossParam);
     if (l1Mode !== L1_MODE.off) L += l1 * norm1(params, nW);
     lossesOut[b] = L;
     if (!Number.isFinite(L)) break;

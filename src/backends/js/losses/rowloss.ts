@@ -20,7 +20,7 @@ export const ROW_HUBER = 4;
 export const ROW_EPSILON_INSENSITIVE = 5;
 
 /** The loss of one row with z = w·x + b and label yr; `eps` is the Huber / epsilon-insensitive ε. */
-function rowLoss(loss: number, z: number, yr: number, eps: number): number {
+export function rowLoss(loss: number, z: number, yr: number, eps: number): number {
   switch (loss) {
     case ROW_SQUARED: {
       const res = z - yr; // ½(z − y)²
@@ -59,7 +59,7 @@ function rowLoss(loss: number, z: number, yr: number, eps: number): number {
 }
 
 /** dL/dz of one row (same arguments as rowLoss); at a kink it takes scikit-learn's side. */
-function rowSlope(loss: number, z: number, yr: number, eps: number): number {
+export function rowSlope(loss: number, z: number, yr: number, eps: number): number {
   switch (loss) {
     case ROW_SQUARED: return z - yr;
     case ROW_HINGE: {

@@ -1,0 +1,8 @@
+// The flags of `descent train --text` (src/cli/text.ts), apart so that train.ts lists them without loading the text run.
+import type { Flags } from './args.js';
+
+/** The flags of a text run (see text.ts). */
+export const TEXT_FLAGS: Flags = {
+  text: { type: 'string', value: 'COLUMN', help: 'classify the text in COLUMN (name or 0-based index) with hashed word features (sparse; the target is --target); defaults become scikit-learn\'s SGDClassifier: sgd, optimal schedule, α 1e-4, batch 1, early stop 5 / 1e-3' },
+  'hash-features': { type: 'string', value: 'N', help: 'with --text: the hash space, a power of two', def: '262144 (2^18)' },
+};
