@@ -81,15 +81,15 @@ export function textRun(command: string, v: Parsed['values'], positional: string
   const all = Dataset.fromText(texts, labels, { features: hashFeatures, targetName: header[yi], ...(names ? { classes: names } : {}) });
   let prepared: Prepared;
   try {
-    if (v['no-split']) prepared = { train: all, note: `none: training and evaluating on all ${all.rows} rows` };
+    if (v['no-split']) prepared = { train: all, pre: null, note: `none: training and evaluating on all ${all.rows} rows` };
     else if (v['test-fraction'] !== undefined) {
       const f = numberFlag(command, 'test-fraction', v['test-fraction'], 0.2, { gt: 0 });
       if (f >= 1) throw new UsageError(`descent ${command}: --test-fraction must be below 1, got ${f}`);
       const s = all.split({ testFraction: f, seed: options.seed ?? 0 });
-      prepared = { ...s, note: `seeded random ${f} of the rows as test set (seed ${options.seed ?? 0}): ${s.train.rows} training, ${s.test.rows} test rows` };
+      prepared = { ...s, pre: null, note: `seeded random ${f} of the rows as test set (seed ${options.seed ?? 0}): ${s.train.rows} training, ${s.test.rows} test rows` };
     } else {
       const s = all.split({ every: 5 });
-      prepared = { ...s, note: `rows whose index is divisible by 5 are the test set: ${s.train.rows} training, ${s.test.rows} test rows` };
+      prepared = { ...s, pre: null, note: `rows whose index is divisible by 5 are the test set: ${s.train.rows} training, ${s.test.rows} test rows` };
     }
   } finally {
     if (!v['no-split']) all.dispose();
