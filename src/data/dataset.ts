@@ -11,6 +11,7 @@ import type { CSVOptions } from './csv-options.js';
 import { builtinCatalog, builtinNames, isBuiltinName, type BuiltinName } from './catalog.js';
 import { fileHost } from './host.js';
 import { Moments } from './moments.js';
+import type { ImageFolderOptions } from './image.js';
 
 /** Feature matrix as accepted everywhere: a flat row-major array, or one array per row. */
 export type Matrix = Float32Array | Float64Array | ArrayLike<number> | ArrayLike<ArrayLike<number>>;
@@ -289,6 +290,19 @@ export class Dataset {
     return Dataset.fromArrays(t.x, t.y, {
       features: t.features, featureNames: t.columns.slice(0, t.features), targetName: info.target, ...imageShape,
     });
+  }
+
+  /**
+   * Node: a folder of PNG images, one sub-folder per class (`dir/<class>/*.png`; classes are the folder names,
+   * sorted). Rows are [channels, height, width] images as imageToRow makes them (grey by default, byte / 255),
+   * with `classes` and `imageShape` set. A corrupted PNG, an image of the wrong size (without `resize: true`)
+   * or an empty class folder is a DataError naming the file or folder, thrown before anything is allocated.
+   */
+  static fromImageFolder(dir: string, options: ImageFolderOptions = {}): Dataset {
+    const host = fileHost('Dataset.fromImageFolder');
+    if (!host.imageFolder) throw new DataError('Dataset.fromImageFolder needs the Node entry (descent-ml/node)');
+    const t = host.imageFolder(dir, options);
+    return Dataset.fromArrays(t.x, t.y, { features: t.features, classes: t.classes, imageShape: t.imageShape, targetName: 'class' });
   }
 
   /** The names carried along (feature names, target name, classes). */
