@@ -94,6 +94,12 @@ export interface WorkerTrainResult {
   predictions?: Float32Array;
   /** The training set's feature statistics, with `standardize: true` (apply them to new data). */
   stats?: { mean: Float64Array; std: Float64Array };
+  /**
+   * A network's batch-norm running statistics after training (mean then variance per batchNorm layer, the
+   * `stats` of its toJSON), for inference: `Network.fromJSON({ ...net.toJSON(), params, stats: Array.from(runningStats) })`.
+   * Absent without batch norm, and when stop() had to terminate the worker.
+   */
+  runningStats?: Float32Array;
   /** The training state, with `train.saveState: true` (resume it with `train.resume`). */
   state?: TrainState;
 }

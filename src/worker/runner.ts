@@ -132,6 +132,12 @@ export async function runJob(msg: ToWorker, post: Post): Promise<void> {
     if (r.divergedAt !== undefined) result.divergedAt = r.divergedAt;
     if ('state' in r && r.state !== undefined) result.state = r.state;
     const transfer: ArrayBuffer[] = [params.buffer as ArrayBuffer];
+    const running = model instanceof Network ? model.statsBlock : null;
+    if (running) {
+      const copy = running.view.slice();
+      result.runningStats = copy;
+      transfer.push(copy.buffer as ArrayBuffer);
+    }
     if (testSet) {
       result.test = model.evaluate(testSet);
       if (job.predictions) {
