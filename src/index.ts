@@ -10,7 +10,7 @@ export { init, backendInfo, type BackendInfo, type InitOptions, type BackendName
 export { Dataset, type Matrix, type FromArraysOptions, type FromCSVOptions, type DatasetMeta } from './data/dataset.js';
 export type { CSVOptions, ColumnRef, LabelMode, MissingPolicy } from './data/csv-options.js';
 export type { BuiltinName } from './data/catalog.js';
-export { imageToRow, type ImageSource, type ImageRowOptions, type RgbaImage, type ImageFolderOptions } from './data/image.js';
+export { imageToRow, type ImageSource, type CanvasLike, type ImageRowOptions, type RgbaImage, type ImageFolderOptions } from './data/image.js';
 
 // Models, and the one way to save and load them: model.toJSON() and Model.fromJSON(json | text).
 export {

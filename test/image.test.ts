@@ -105,7 +105,7 @@ test('imageToRow reads a canvas through its 2d context; center puts a corner dig
   const img = grey(vals, W, W);
   let calls = 0;
   const canvas = { width: W, height: W, getContext: (kind: string) => (kind === '2d' ? { getImageData: () => (calls++, img) } : null) };
-  const r = imageToRow(canvas as unknown as HTMLCanvasElement, { width: 28, height: 28, invert: true, center: true });
+  const r = imageToRow(canvas as never, { width: 28, height: 28, invert: true, center: true });
   assert.is(calls, 1);
   let m = 0, mx = 0, my = 0, x0 = 28, x1 = -1, y0 = 28, y1 = -1;
   for (let y = 0; y < 28; y++) {

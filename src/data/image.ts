@@ -13,8 +13,18 @@ export interface RgbaImage {
   height: number;
 }
 
-/** What {@link imageToRow} reads: an ImageData (or any {@link RgbaImage}), or a canvas with a 2d context. */
-export type ImageSource = RgbaImage | HTMLCanvasElement | OffscreenCanvas;
+/**
+ * A canvas to read pixels from through its 2d context: an HTMLCanvasElement or an OffscreenCanvas. Described by
+ * shape rather than by the DOM's names, so that a Node project compiles descent's types without the DOM library.
+ */
+export interface CanvasLike {
+  width: number;
+  height: number;
+  getContext(contextId: '2d'): { getImageData(sx: number, sy: number, sw: number, sh: number): RgbaImage } | null;
+}
+
+/** What {@link imageToRow} reads: an ImageData (or any {@link RgbaImage}), or a canvas (HTMLCanvasElement, OffscreenCanvas). */
+export type ImageSource = RgbaImage | CanvasLike;
 
 /** Options of {@link imageToRow}. */
 export interface ImageRowOptions {
