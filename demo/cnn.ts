@@ -135,6 +135,10 @@ function readInt(el: HTMLInputElement | HTMLSelectElement, what: string, min: nu
 
 async function start(): Promise<void> {
   if (training) return;
+  if (!ready) {
+    status('The page\'s WebAssembly backend is not ready yet (see the line at the top); try again in a moment.', 'error');
+    return;
+  }
   let rows: number, epochs: number, batch: number;
   try {
     rows = readInt(els.rows, 'training rows', 1);
