@@ -91,6 +91,77 @@ export async function run(o: RunOptions): Promise<Row[]> {
       }
     }
   }
+  rows.push(...await poolAndNorm(o, bes, t));
+  return rows;
+}
+
+/**
+ * Pooling and batch norm at the MNIST CNN's shapes for a chunk of 64 images: max and average pooling 2×2 of
+ * conv1's output [8, 26, 26] and conv2's [16, 11, 11] (floor: the last row and column drop), forward and
+ * backward; batch norm (training: batch statistics and the running update) over conv1's output, forward and
+ * backward. Memory-bound: reported in GB/s of one pass over what each call reads and writes (f32, the argmax
+ * i32); no roofline, these sizes stay in cache.
+ */
+async function poolAndNorm(o: RunOptions, bes: Awaited<ReturnType<typeof backends>>, t: { timeMs: number; minSamples: number }): Promise<Row[]> {
+  const rows: Row[] = [];
+  let seed = 90;
+  const n = 64;
+  for (const [C, H, W] of [[8, 26, 26], [16, 11, 11]] as const) {
+    const size = 2, OH = Math.floor(H / size), OW = Math.floor(W / size);
+    const inLen = n * C * H * W, outLen = n * C * OH * OW;
+    const X = vector(inLen, seed++), DY = vector(outLen, seed++);
+    for (const pass of ['maxPool2d forward', 'maxPool2d backward', 'avgPool2d forward', 'avgPool2d backward'] as const) {
+      const label = `${pass} 2×2 of [${C}, ${H}, ${W}], ${n} images`;
+      const max = pass.startsWith('max'), fw = pass.endsWith('forward');
+      // forward: read x, write y (and the argmax); backward: read dy (and the argmax), write dx. Same count.
+      const bytes = 4 * (inLen + outLen + (max ? outLen : 0));
+      let ref: Float32Array | null = null;
+      for (const be of bes) {
+        const a = new Arena(be);
+        const px = a.f32(X), pdy = a.f32(DY), py = a.f32(outLen), pdx = a.f32(inLen), arg = a.i32(new Int32Array(outLen));
+        if (max) be.maxPool2dForward(py, arg, px, n, C, H, W, size, size, OH, OW);
+        const fn = pass === 'maxPool2d forward' ? () => be.maxPool2dForward(py, arg, px, n, C, H, W, size, size, OH, OW)
+          : pass === 'maxPool2d backward' ? () => be.maxPool2dBackward(pdx, pdy, arg, n, C, H, W, OH, OW)
+          : pass === 'avgPool2d forward' ? () => be.avgPool2dForward(py, px, n, C, H, W, size, size, OH, OW)
+            : () => be.avgPool2dBackward(pdx, pdy, n, C, H, W, size, size, OH, OW);
+        fn();
+        const got = be.f32(fw ? py : pdx, fw ? outLen : inLen).slice();
+        if (be.name === 'js') ref = got;
+        const err = checkClose(`${label} on ${be.name}`, got, ref!, 1e-6);
+        const med = await measure(`${label} ${be.name}`, fn, { ...t, inner: innerFor(fn, 2) });
+        const row = roofline({ suite: name, case: label, contender: be.name, binary: binaryOf(be.name), ...med, bytes, maxRelErr: err }, o.limits);
+        rows.push(row);
+        o.log(`  ${label} ${be.name}: ${med.medianMs.toPrecision(3)} ms, ${row.gbs!.toFixed(2)} GB/s`);
+        a.free();
+      }
+    }
+  }
+  const C = 8, S = 26 * 26, len = n * C * S;
+  const X = vector(len, seed++), DY = vector(len, seed++), G = vector(C, seed++, 1), B = vector(C, seed++);
+  for (const pass of ['batchNorm forward', 'batchNorm backward'] as const) {
+    const label = `${pass} (training) of [${C}, 26, 26], ${n} images`;
+    // forward: read x, write y and x̂; backward: read dy and x̂, write dx (the per-channel sums are small).
+    const bytes = 4 * 3 * len;
+    let ref: Float32Array | null = null;
+    for (const be of bes) {
+      const a = new Arena(be);
+      const px = a.f32(X), pdy = a.f32(DY), py = a.f32(len), pxh = a.f32(len), pdx = a.f32(len);
+      const pg = a.f32(G.map((v) => 1 + 0.5 * v)), pb = a.f32(B), pm = a.f32(C), pv = a.f32(new Float32Array(C).fill(1));
+      const aux = a.f32(2 * C), gg = a.f32(C), gb = a.f32(C);
+      be.batchNormForward(py, pxh, px, pg, pb, pm, pv, aux, n, C, S, 1, 0.1, 1e-5);
+      const fn = pass === 'batchNorm forward' ? () => be.batchNormForward(py, pxh, px, pg, pb, pm, pv, aux, n, C, S, 1, 0.1, 1e-5)
+        : () => be.batchNormBackward(pdx, gg, gb, pdy, pxh, pg, aux, n, C, S, 1);
+      fn();
+      const got = be.f32(pass === 'batchNorm forward' ? py : pdx, len).slice();
+      if (be.name === 'js') ref = got;
+      const err = checkClose(`${label} on ${be.name}`, got, ref!, 1e-4);
+      const med = await measure(`${label} ${be.name}`, fn, { ...t, inner: innerFor(fn, 2) });
+      const row = roofline({ suite: name, case: label, contender: be.name, binary: binaryOf(be.name), ...med, bytes, maxRelErr: err }, o.limits);
+      rows.push(row);
+      o.log(`  ${label} ${be.name}: ${med.medianMs.toPrecision(3)} ms, ${row.gbs!.toFixed(2)} GB/s`);
+      a.free();
+    }
+  }
   return rows;
 }
 

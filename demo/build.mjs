@@ -1,6 +1,6 @@
 // Builds the demo to demo/dist/ with esbuild: main.js (page, ESM), descent-worker.js (the Web Worker, beside
 // main.js so trainInWorker's default `new URL('./descent-worker.js', import.meta.url)` finds it), main.css,
-// index.html and the built-in datasets as data/*.csv. `node demo/build.mjs` builds; import { build } to reuse.
+// index.html and the built-in datasets as data/*.csv and data/mnist.u8.gz. `node demo/build.mjs` builds; import { build } to reuse.
 import { build as esbuild } from 'esbuild';
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
@@ -28,7 +28,8 @@ export async function build({ outDir = join(here, 'dist'), minify = true, quiet 
   ]);
   copyFileSync(join(here, 'index.html'), join(outDir, 'index.html'));
   for (const f of readdirSync(join(root, 'data'))) {
-    if (f.endsWith('.csv')) copyFileSync(join(root, 'data', f), join(outDir, 'data', f));
+    // The CSVs for the tabular datasets, and MNIST (gzip, 1.6 MB) for the CNN section.
+    if (f.endsWith('.csv') || f === 'mnist.u8.gz') copyFileSync(join(root, 'data', f), join(outDir, 'data', f));
   }
   return outDir;
 }

@@ -11,3 +11,4 @@ export { mnistFromBytes, decodeMnist, type ImageTable } from './data/mnist.js';
 export {
   csvBatches, csvStats, type CSVBatch, type CSVBatchOptions, type CSVSource, type CSVStats,
 } from './data/stream.js';
+export { readImageFolder, type ImageFolderTable } from './data/image-folder.js';

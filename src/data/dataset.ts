@@ -11,8 +11,12 @@ import type { CSVOptions } from './csv-options.js';
 import { builtinCatalog, builtinNames, isBuiltinName, type BuiltinName } from './catalog.js';
 import { fileHost } from './host.js';
 import { Moments } from './moments.js';
+import { checkMeta, type DatasetMeta } from './meta.js';
+
+export type { DatasetMeta } from './meta.js';
 import type { HashingVectorizer } from '../text/hashing.js';
 import { sparseConstructor, type FromSparseOptions, type FromTextOptions, type SparseRows } from './sparse-types.js';
+import type { ImageFolderOptions } from './image.js';
 
 /** Feature matrix as accepted everywhere: a flat row-major array, or one array per row. */
 export type Matrix = Float32Array | Float64Array | ArrayLike<number> | ArrayLike<ArrayLike<number>>;
@@ -21,21 +25,6 @@ export type Matrix = Float32Array | Float64Array | ArrayLike<number> | ArrayLike
 export interface FromArraysOptions extends DatasetMeta {
   /** Number of features (columns); required for a flat x, checked against rows for number[][]. */
   features?: number;
-}
-
-/** Names that travel with a dataset through subset, split and save: what the columns and labels mean. */
-export interface DatasetMeta {
-  /** One name per feature column. */
-  featureNames?: readonly string[];
-  /** The target column's name. */
-  targetName?: string;
-  /** Class names in label order: label i means classes[i]. */
-  classes?: readonly string[];
-  /**
-   * Image rows: [channels, height, width], whose product is the feature count; each row holds its pixels
-   * channel by channel, row-major (feature c·h·w + i·w + j is channel c, row i, column j).
-   */
-  imageShape?: readonly number[];
 }
 
 /** Options of {@link Dataset.fromCSV}: the CSV reading options (see {@link CSVOptions}). */
@@ -139,35 +128,6 @@ function baseName(path: string): string {
   return parts[parts.length - 1] || path;
 }
 
-/** Checks the optional names of {@link FromArraysOptions} against the feature count. */
-function checkMeta(o: DatasetMeta, features: number): DatasetMeta {
-  const meta: DatasetMeta = {};
-  if (o.featureNames !== undefined) {
-    if (!Array.isArray(o.featureNames) || o.featureNames.length !== features || !o.featureNames.every((s) => typeof s === 'string')) {
-      throw new ShapeError(`featureNames must be ${features} strings, one per feature`);
-    }
-    meta.featureNames = o.featureNames;
-  }
-  if (o.targetName !== undefined) {
-    if (typeof o.targetName !== 'string') throw new ShapeError('targetName must be a string');
-    meta.targetName = o.targetName;
-  }
-  if (o.classes !== undefined) {
-    if (!Array.isArray(o.classes) || o.classes.length < 2 || !o.classes.every((s) => typeof s === 'string')) {
-      throw new ShapeError('classes must be at least two class names (strings)');
-    }
-    meta.classes = o.classes;
-  }
-  if (o.imageShape !== undefined) {
-    const s = o.imageShape;
-    if (!Array.isArray(s) || s.length !== 3 || !s.every((v) => Number.isInteger(v) && v >= 1) || s[0] * s[1] * s[2] !== features) {
-      throw new ShapeError(`imageShape must be [channels, height, width], positive integers whose product is features = ${features}, got ${JSON.stringify(s)}`);
-    }
-    meta.imageShape = s;
-  }
-  return meta;
-}
-
 /** Samples for training and evaluation, in backend memory. Call dispose() when done. */
 export class Dataset {
   /** Number of samples. */
@@ -268,13 +228,11 @@ export class Dataset {
   }
 
   /**
-   * Reads a CSV file (Node) or CSV text. A string holding a line break is CSV text; any other string is
-   * a path, read with node:fs (in a browser, fetch the text and pass it). By default the delimiter is
-   * sniffed (',', ';', tab, '|'), a first row of numbers only is data and any other names the columns
-   * (`ds.csv` says what was found), and the target is the last column; see {@link CSVOptions} for choosing the target by
-   * name or index, mapping class names to 0..k-1 (kept in `classes`), one-hot targets and the policy
-   * for missing values. Every error is a DataError (or HyperParameterError for a bad option) that names
-   * the line and column.
+   * Reads a CSV file (Node) or CSV text (a string with a line break; in a browser, fetch the text and pass it).
+   * By default the delimiter is sniffed (',', ';', tab, '|'), a first row of numbers only is data, any other
+   * names the columns (`ds.csv` says what was found), and the target is the last column; {@link CSVOptions}
+   * chooses the target, class names (kept in `classes`), one-hot targets and missing values. Every error is a
+   * DataError (or HyperParameterError for a bad option) naming the line and column.
    */
   static fromCSV(pathOrText: string, options: FromCSVOptions = {}): Dataset {
     if (typeof pathOrText !== 'string') throw new HyperParameterError('fromCSV', `expects a path or CSV text, got ${typeof pathOrText}`);
@@ -290,10 +248,9 @@ export class Dataset {
   }
 
   /**
-   * A built-in dataset (Node; see data/README.md for sources): `'digits'`, `'breast-cancer'`,
-   * `'diabetes'`, `'wine'`, `'iris'` or `'mnist'`. Features are raw (mnist: pixels byte/255 in [0, 1],
-   * named px0…px783); split and standardize as you need, e.g. `ds.split({ every: 5 })` for the split the
-   * reference figures in {@link builtinCatalog} use. Image datasets carry `imageShape`.
+   * A built-in dataset (Node; data/README.md gives the sources): `'digits'`, `'breast-cancer'`, `'diabetes'`,
+   * `'wine'`, `'iris'` or `'mnist'` (pixels byte/255, named px0…px783; image datasets carry `imageShape`). Raw
+   * features; `ds.split({ every: 5 })` is the split of the reference figures in {@link builtinCatalog}.
    */
   static builtin(name: BuiltinName): Dataset {
     if (!isBuiltinName(name)) {
@@ -314,6 +271,17 @@ export class Dataset {
     return Dataset.fromArrays(t.x, t.y, {
       features: t.features, featureNames: t.columns.slice(0, t.features), targetName: info.target, ...imageShape,
     });
+  }
+
+  /**
+   * Node: PNG images in `dir/<class>/*.png` (classes: the sorted folder names) as [C, H, W] rows, as imageToRow
+   * makes them; a corrupted PNG, a wrong size (without `resize: true`) or an empty folder is a DataError naming it.
+   */
+  static fromImageFolder(dir: string, options: ImageFolderOptions = {}): Dataset {
+    const host = fileHost('Dataset.fromImageFolder');
+    if (!host.imageFolder) throw new DataError('Dataset.fromImageFolder needs the Node entry (descent-ml/node)');
+    const t = host.imageFolder(dir, options);
+    return Dataset.fromArrays(t.x, t.y, { features: t.features, classes: t.classes, imageShape: t.imageShape, targetName: 'class' });
   }
 
   /** The names carried along (feature names, target name, classes). */

@@ -3,6 +3,7 @@
 // (src/node.ts, through data/node.ts, which Node resolves `descent` to) registers a host; browser
 // bundles carry no file-reading code at all.
 import { DataError } from '../errors.js';
+import type { ImageFolderOptions } from './image.js';
 
 /** What reading files needs. */
 export interface FileHost {
@@ -12,6 +13,8 @@ export interface FileHost {
   builtinText(name: string): string;
   /** A built-in dataset stored as images (catalog format 'mnist-u8'), decoded: pixels in [0, 1]. */
   builtinImages?(name: string): { x: Float32Array; y: Float32Array; rows: number; features: number };
+  /** A folder of PNG images, one sub-folder per class (data/image-folder.ts). */
+  imageFolder?(dir: string, options: ImageFolderOptions): { x: Float32Array; y: Float32Array; features: number; classes: string[]; imageShape: number[] };
 }
 
 let host: FileHost | undefined;

@@ -6,6 +6,7 @@ import { DataError } from '../errors.js';
 import { setFileHost, type FileHost } from './host.js';
 import { setRecordParser, type RecordParser } from './csv.js';
 import { readMnistFile } from './mnist-node.js';
+import { readImageFolder } from './image-folder.js';
 
 type ReadFileSync = (path: string | URL, encoding: 'utf8') => string;
 
@@ -33,6 +34,7 @@ function makeFileHost(readFileSync: ReadFileSync): FileHost {
     readText: (path) => read(path, path),
     builtinText: (name) => read(new URL(`../../data/${name}.csv`, here), `built-in dataset ${name}`),
     builtinImages: (name) => readMnistFile(new URL(`../../data/${name}.u8.gz`, here), `built-in dataset ${name}`),
+    imageFolder: readImageFolder,
   };
 }
 

@@ -345,6 +345,11 @@ export class Network implements Trainable {
     return net;
   }
 
+  /** @internal batch norm's running statistics (what toJSON writes as `stats`), null without batch norm. */
+  get statsBlock(): Block<'f32'> | null {
+    return this.stats;
+  }
+
   /** True once dispose() ran. */
   get disposed(): boolean {
     return this.paramsBlock.disposed;

@@ -47,6 +47,8 @@ export interface Trainable {
   preprocessing: Preprocessing | null;
   /** @internal the parameters (weights, then biases). */
   readonly paramsBlock: Block<'f32'>;
+  /** @internal state that training changes besides the parameters (batch norm's running statistics), if any. */
+  readonly statsBlock?: Block<'f32'> | null;
   /** @internal the model's part of a run descriptor. */
   runFields(): Partial<RunFields>;
   /** @internal checks that a dataset's shape and targets suit the model, before any allocation. */

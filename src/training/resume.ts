@@ -98,6 +98,9 @@ export function saveState(parts: RunParts, s: Progress, iterate: Float32Array | 
 export function restoreState(parts: RunParts, s: Progress, state: TrainState): void {
   const { model: m, opt, run } = parts;
   m.paramsBlock.view.set(state.model.params);
+  // Batch norm's running statistics change with every training step: a resumed run goes on from the saved ones.
+  const stats = (state.model as { stats?: number[] }).stats;
+  if (m.statsBlock && stats) m.statsBlock.view.set(stats);
   opt.hyperBlock.view.set(state.optimizer.hyper);
   opt.stateBlock.view.set(state.optimizer.state);
   // Options come from this run; only the loop's state slots are restored.
@@ -161,6 +164,7 @@ export function checkResume(s: TrainState, model: Trainable, p: Plan): void {
     ['avg', s.avg, averaging ? n : null], ['l1', s.l1, l1 ? nW : null], ['perm', s.perm, rows], ['rng', s.rng, 4],
     ['last.params', s.last?.params, n], ['last.avg', s.last?.avg, averaging ? n : null],
     ['stopping.bestParams', s.stopping?.bestParams, s.stopping?.bestParams == null ? null : n],
+    ['model.stats', (s.model as { stats?: unknown }).stats, model.statsBlock ? model.statsBlock.length : null],
   ];
   for (const [what, a, len] of lengths) {
     const ok = len === null ? a === null || a === undefined : Array.isArray(a) && a.length === len && a.every((v) => typeof v === 'number');

@@ -78,6 +78,7 @@ export function checkStateValues(s: TrainState, p: Plan): void {
   words('loop.rng', s.loop.rng);
   words('rng', s.rng);
   finiteArray('model.params', s.model.params, true);
+  finiteArray('model.stats', (s.model as { stats?: unknown }).stats, true);
   finiteArray('optimizer.hyper', s.optimizer.hyper, false);
   whole('optimizer.hyper[t]', s.optimizer.hyper[HYPER.t]);
   finite('optimizer.hyper[lr]', s.optimizer.hyper[HYPER.lr], true);

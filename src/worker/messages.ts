@@ -83,6 +83,7 @@ function checkResult(r: unknown, nParams: number): string | null {
   if (!BACKENDS.includes(r.backend as string)) return `result: backend must be a backend name, got ${show(r.backend)}`;
   if (!isObject(r.rows) || !isCount(r.rows.train) || !isCount(r.rows.test)) return 'result: rows must be { train, test } counts';
   if (r.predictions !== undefined && !(r.predictions instanceof Float32Array)) return 'result: predictions must be a Float32Array';
+  if (r.runningStats !== undefined && !(r.runningStats instanceof Float32Array)) return 'result: runningStats must be a Float32Array';
   return null;
 }
 

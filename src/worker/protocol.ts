@@ -97,6 +97,12 @@ export interface WorkerTrainResult {
   stats?: { mean: Float64Array; std: Float64Array };
   /** The trained model as JSON, with its preprocessing: `Model.fromJSON` / `Network.fromJSON` give it back. */
   model?: TrainableJSON;
+  /**
+   * A network's batch-norm running statistics after training (mean then variance per batchNorm layer, the
+   * `stats` of its toJSON), for inference: `Network.fromJSON({ ...net.toJSON(), params, stats: Array.from(runningStats) })`.
+   * Absent without batch norm, and when stop() had to terminate the worker.
+   */
+  runningStats?: Float32Array;
   /** The training state, with `train.saveState: true` (resume it with `train.resume`). */
   state?: TrainState;
 }

@@ -93,10 +93,17 @@ export async function runJob(msg: ToWorker, post: Post): Promise<void> {
       // Runs of about BATCH_ROWS rows between looks at the clock, for a batch event at most every
       // progressMs. Splitting the run does not change the arithmetic (Trainer.step resumes to the bit),
       // so the result equals train()'s. stop() is honoured at epoch boundaries, in onEpoch.
-      const per = Math.max(1, Math.floor(BATCH_ROWS * trainer.batchesPerEpoch / trainSet.rows));
+      const most = Math.max(1, Math.floor(BATCH_ROWS * trainer.batchesPerEpoch / trainSet.rows));
+      let per = 1; // doubled while runs are fast: the first run must not be a whole training of slow batches
       let lastBatch = performance.now();
       while (!trainer.done) {
+        const t0 = performance.now();
         trainer.step(per);
+        // Slow batches (a convolutional network: tens of ms each) get shorter runs, so that batch events
+        // still come about every progressMs; fast ones go back up to `most` rows' worth per run.
+        const took = performance.now() - t0;
+        if (took > 2 * job.progressMs && per > 1) per = Math.max(1, Math.floor((per * job.progressMs) / took));
+        else if (took < job.progressMs / 4 && per < most) per = Math.min(most, per * 2);
         if (trainer.done) break;
         const part = trainer.partialEpoch;
         const now = performance.now();
@@ -127,6 +134,12 @@ export async function runJob(msg: ToWorker, post: Post): Promise<void> {
     if (r.divergedAt !== undefined) result.divergedAt = r.divergedAt;
     if ('state' in r && r.state !== undefined) result.state = r.state;
     const transfer: ArrayBuffer[] = [params.buffer as ArrayBuffer];
+    const running = model instanceof Network ? model.statsBlock : null;
+    if (running) {
+      const copy = running.view.slice();
+      result.runningStats = copy;
+      transfer.push(copy.buffer as ArrayBuffer);
+    }
     if (testSet) {
       result.test = model.evaluate(testSet);
       if (job.predictions) {
