@@ -14,6 +14,7 @@ import { checkLabels } from './targets.js';
 import { compile, planLayers, type Compiled, type InitName, type LayerSpec, type NetworkLoss } from './layers.js';
 import type { Evaluation, Trainable, TrainableJSON } from './trainable.js';
 import { initLayer, paramShape } from './weights.js';
+import { checkTokenIds } from './sequence-layers.js';
 
 export type { LayerSpec, NetworkLoss, InitName };
 
@@ -34,11 +35,15 @@ export interface SequentialOptions {
 /**
  * A layer's parameters in PyTorch's layout, row-major: dense, weight units × inputs; conv2d, weight
  * filters × inChannels × k × k; batchNorm, weight γ and bias β (one per channel) and the running mean
- * and variance (state, not parameters).
+ * and variance (state, not parameters); embedding, weight vocab × dim; gru/lstm, weight_ih as weight,
+ * bias_ih as bias, weightHh and biasHh.
  */
 export interface DenseWeights {
   weight: Float32Array;
   bias: Float32Array | null;
+  /** gru/lstm: weight_hh and bias_hh (weight and bias are weight_ih and bias_ih). */
+  weightHh?: Float32Array;
+  biasHh?: Float32Array;
   runningMean?: Float32Array;
   runningVar?: Float32Array;
 }
@@ -142,6 +147,7 @@ export class Network implements Trainable {
     const { l, shape } = this.withParams(i, 'getWeights');
     const p = this.paramsBlock.view;
     const out: DenseWeights = { weight: p.slice(l.w, l.w + shape.weight), bias: l.b >= 0 ? p.slice(l.b, l.b + shape.bias) : null };
+    if (shape.hh) Object.assign(out, { weightHh: p.slice(l.w + shape.weight, l.w + shape.weight + shape.hh.weight), biasHh: p.slice(l.b + shape.bias, l.b + 2 * shape.bias) });
     if (l.stats >= 0 && this.stats) {
       const C = shape.bias;
       out.runningMean = this.stats.view.slice(l.stats, l.stats + C);
@@ -154,7 +160,7 @@ export class Network implements Trainable {
    * Replaces layer i's weight and bias (and a batch norm's runningMean/runningVar when given), in
    * PyTorch's layout; shapes and values are checked first.
    */
-  setWeights(i: number, w: { weight: ArrayLike<number>; bias?: ArrayLike<number> | null; runningMean?: ArrayLike<number>; runningVar?: ArrayLike<number> }): void {
+  setWeights(i: number, w: { weight: ArrayLike<number>; bias?: ArrayLike<number> | null; runningMean?: ArrayLike<number>; runningVar?: ArrayLike<number>; weightHh?: ArrayLike<number>; biasHh?: ArrayLike<number> }): void {
     const { l, shape } = this.withParams(i, 'setWeights');
     if (w === null || typeof w !== 'object') throw new ShapeError(`setWeights(${i}): expected { weight, bias }, got ${show(w)}`);
     const check = (name: string, a: ArrayLike<number> | null | undefined, n: number): void => {
@@ -168,6 +174,7 @@ export class Network implements Trainable {
       }
     };
     check('weight', w.weight, shape.weight);
+    if (shape.hh) check('weightHh', w.weightHh, shape.hh.weight), check('biasHh', w.biasHh, shape.hh.bias);
     if (l.b >= 0) check('bias', w.bias, shape.bias);
     else if (w.bias != null) throw new ShapeError(`setWeights(${i}): layers[${i}] has no bias (bias: false), got one`);
     const stats = l.stats >= 0 && this.stats;
@@ -178,6 +185,7 @@ export class Network implements Trainable {
     const p = this.paramsBlock.view;
     p.set(w.weight, l.w);
     if (l.b >= 0) p.set(w.bias!, l.b);
+    if (shape.hh) p.set(w.weightHh!, l.w + shape.weight), p.set(w.biasHh!, l.b + shape.bias);
     if (stats) {
       if (w.runningMean !== undefined) stats.view.set(w.runningMean, l.stats);
       if (w.runningVar !== undefined) stats.view.set(w.runningVar, l.stats + shape.bias);
@@ -212,6 +220,7 @@ export class Network implements Trainable {
   /** @internal checks that a dataset's shape and targets suit the network, before any allocation. */
   checkTargets(ds: Dataset): void {
     if (this.disposed) throw new DisposedError('the network was disposed');
+    checkTokenIds(this.layers[0], ds.xBlock.view, this.features);
     checkLabels(ds, this.paramsBlock.backend, this.features, 'network',
       this.loss === 'softmax' ? this.outputs : this.loss === 'logistic' ? 'binary' : 'values');
   }
@@ -220,6 +229,7 @@ export class Network implements Trainable {
   private outputsOf(ds: Dataset, params: number, withLoss: boolean): { out: Float32Array; loss: number } {
     const be = this.paramsBlock.backend;
     const n = ds.rows;
+    checkTokenIds(this.layers[0], ds.xBlock.view, this.features);
     const idx = new Block(be, 'i32', n);
     let out: Block<'f32'> | undefined, run: Run | undefined;
     try {
