@@ -14,7 +14,7 @@ import { checkLabels } from './targets.js';
 import { compile, planLayers, type Compiled, type InitName, type LayerSpec, type NetworkLoss } from './layers.js';
 import type { Evaluation, Trainable, TrainableJSON } from './trainable.js';
 import { initLayer, paramShape } from './weights.js';
-import { checkTokenIds } from './sequence-layers.js';
+import { checkTokenIds, RECURRENT_CLIP_NORM } from './sequence-layers.js';
 
 export type { LayerSpec, NetworkLoss, InitName };
 
@@ -74,6 +74,8 @@ export class Network implements Trainable {
   readonly outputs: number;
   readonly size: number;
   readonly nWeights: number;
+  /** Networks with gru/lstm layers clip the gradient's norm to 5 unless training says otherwise (clipNorm). */
+  readonly defaultClipNorm?: number;
   /** @internal */ readonly paramsBlock: Block<'f32'>;
   private readonly compiled: Compiled;
   private readonly program: Block<'f64'>;
@@ -94,6 +96,7 @@ export class Network implements Trainable {
     this.outputs = this.compiled.outputs;
     this.size = nParams;
     this.nWeights = nWeights;
+    if (layers.some((l) => l.spec.type === 'gru' || l.spec.type === 'lstm')) this.defaultClipNorm = RECURRENT_CLIP_NORM;
     const be = backend();
     const blocks: Block[] = [];
     try {

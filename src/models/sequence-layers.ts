@@ -34,6 +34,9 @@ export interface SequencePlan {
   biases: number;
 }
 
+/** The default gradient clipping (global L2 norm) of networks with gru/lstm layers, as in char-rnn. */
+export const RECURRENT_CLIP_NORM = 5;
+
 /** Gates per unit: GRU 3 (r, z, n), LSTM 4 (i, f, g, o). */
 export const gatesOf = (type: 'gru' | 'lstm'): number => (type === 'gru' ? 3 : 4);
 

@@ -42,6 +42,8 @@ export interface Trainable {
   readonly nWeights: number;
   /** True once dispose() ran. */
   readonly disposed: boolean;
+  /** The clipNorm training uses when the options give none (recurrent networks: 5); absent = no clipping. */
+  readonly defaultClipNorm?: number;
   /** @internal the parameters (weights, then biases). */
   readonly paramsBlock: Block<'f32'>;
   /** @internal the model's part of a run descriptor. */

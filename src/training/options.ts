@@ -89,8 +89,11 @@ export interface TrainOptions {
    */
   l1Method?: 'cumulative' | 'orthant';
 
-  /** Clip the gradient to global L2 norm ≤ clipNorm before each update (torch clip_grad_norm_). */
-  clipNorm?: number;
+  /**
+   * Clip the gradient to global L2 norm ≤ clipNorm before each update (torch clip_grad_norm_). Default off,
+   * except for networks with gru/lstm layers: 5 (their model's `defaultClipNorm`); null turns that off.
+   */
+  clipNorm?: number | null;
   /** Clamp each gradient component to [−clipValue, clipValue] before each update. */
   clipValue?: number;
   /** Add annealed Gaussian noise to each gradient (before clipping). */
@@ -269,7 +272,7 @@ export function plan(options: TrainOptions, model: Trainable, ds: Dataset): Plan
   const l1Mode = l1 > 0 ? L1_MODE[method] : 0;
 
   // Gradient tools.
-  const clipNorm = positive('clipNorm', options.clipNorm) ?? 0;
+  const clipNorm = options.clipNorm === null ? 0 : positive('clipNorm', options.clipNorm) ?? model.defaultClipNorm ?? 0;
   const clipValue = positive('clipValue', options.clipValue) ?? 0;
   let noise: Plan['noise'] = null;
   if (options.gradNoise !== undefined) {
