@@ -2,8 +2,8 @@
 // rows of T steps, forward and backpropagation through time, with no call out of WASM per step.
 // The input products of every step run as ONE matrix product over the chunk's n·T (row, step) pairs,
 // xg = X·W_ihᵀ + b_ih; each step then runs one product over the n rows, hg = h_{t−1}·W_hhᵀ + b_hh, and the
-// gates elementwise (f32 values, transcendentals in f64 rounded once, as assembly/activations.ts does, so
-// the scalar and SIMD builds agree bit for bit: the products are gemm's, identical in both builds).
+// gates elementwise (f32, the same scalar code in both builds, so the scalar and SIMD builds agree bit for
+// bit: the products are gemm's, identical in both builds).
 // Forward keeps what backward needs per step in `gates`; backward walks the steps in reverse, writing the
 // gates' gradients over xg (X·W_ihᵀ is no longer needed), then one product each for dW_ih and dX.
 // A step mask (1 = a token, 0 = padding; 0 pointer = no mask) skips a padded step: the states carry over
@@ -11,20 +11,36 @@
 // row computes exactly what its unpadded sequence would.
 import { ACT_IDENTITY } from "./abi.generated";
 import { gemmNT, gemmNN, gemmTN, colSum } from "./gemm";
+import { expNeg } from "./fastmath";
 
+// The gates' σ and tanh in f32 from fastmath's expNeg (a polynomial, about 2 ulp): the standard library's
+// f64 Math.exp and Math.tanh cost tens of cycles each, and a GRU step evaluates 3 of them per unit and row
+// (LSTM 5). Both builds run this same scalar code. The js twin uses Math.exp/Math.tanh (f64).
+
+/** σ(x) = 1/(1 + e^−x), through e^−|x| ≤ 1 (no overflow). */
 // @ts-ignore: decorator
 @inline
 function sig(x: f32): f32 {
-  const v = <f64>x;
-  if (v >= 0) return <f32>(1.0 / (1.0 + Math.exp(-v)));
-  const e = Math.exp(v);
-  return <f32>(e / (1.0 + e));
+  const e = expNeg(-abs(x));
+  const r = <f32>1 / (<f32>1 + e);
+  return x >= 0 ? r : e * r;
 }
 
+/**
+ * tanh(x), Cephes tanhf: x + x³·P(x²) for |x| ≤ 0.625 (no cancellation near 0), else 1 − 2/(e^2|x| + 1)
+ * written with e = e^−2|x|: (1 − e)/(1 + e).
+ */
 // @ts-ignore: decorator
 @inline
 function th(x: f32): f32 {
-  return <f32>Math.tanh(<f64>x);
+  const a = abs(x);
+  if (a <= <f32>0.625) {
+    const s = x * x;
+    return ((((<f32>-5.70498872745e-3 * s + <f32>2.06390887954e-2) * s - <f32>5.37397155531e-2) * s + <f32>1.33314422036e-1) * s - <f32>3.33332819422e-1) * s * x + x;
+  }
+  const e = expNeg(<f32>-2 * a);
+  const t = (<f32>1 - e) / (<f32>1 + e);
+  return x >= 0 ? t : -t;
 }
 
 // @ts-ignore: decorator
