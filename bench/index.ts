@@ -14,8 +14,9 @@ import * as trainSuite from './train.bench.js';
 import * as gemm from './gemm.bench.js';
 import * as network from './network.bench.js';
 import * as conv from './conv.bench.js';
+import * as recurrent from './recurrent.bench.js';
 
-const SUITES = [linalg, losses, optim, trainSuite, gemm, conv, network];
+const SUITES = [linalg, losses, optim, trainSuite, gemm, conv, network, recurrent];
 
 const argv = process.argv.slice(2);
 const quick = argv.includes('--quick');

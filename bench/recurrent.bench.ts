@@ -44,7 +44,7 @@ export async function run(o: RunOptions): Promise<Row[]> {
           const fn = pass === 'forward' ? () => be.forward(r.ptr, 0, ROWS) : () => be.lossGrad(r.ptr, 0, ROWS);
           const label = `${cell} ${pass}, ${ROWS} rows × T ${T}, units ${U}, inputs ${D}`;
           const flops = pass === 'forward' ? fwdFlops : 3 * fwdFlops;
-          const med = await measure(`${label} ${b}`, fn, { ...t, timeMs: b === 'js' ? t.timeMs / 2 : t.timeMs, minSamples: b === 'js' ? 3 : t.minSamples });
+          const med = await measure(`${label} ${b}`, fn, { ...t, timeMs: b === 'js' ? t.timeMs / 2 : t.timeMs, minSamples: b === 'js' ? 2 : t.minSamples });
           const row = roofline({ suite: name, case: label, contender: b, binary: binaryOf(b), ...med, flops, maxRelErr: err }, o.limits);
           row.note = `${((ROWS * T) / (med.medianMs / 1e3) / 1e3).toFixed(0)}k row-steps/s`;
           rows.push(row);
