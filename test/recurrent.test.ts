@@ -7,6 +7,8 @@ import {
   init, sequential, train, Dataset, Network, ShapeError, DataError, HyperParameterError, type DescentError, type LayerSpec,
 } from '../src/index.js';
 import { plan } from '../src/training/options.js';
+import { SEQUENCE_WS_FLOATS } from '../src/models/layers.js';
+import { NET } from '../src/backends/abi.generated.js';
 import { backend } from '../src/runtime/index.js';
 import { Rng } from '../src/rng.js';
 import { BACKENDS } from './_util.js';
@@ -111,6 +113,25 @@ test('gradient clipping: on (clipNorm 5) by default for gru/lstm networks, off f
   } finally {
     r.dispose();
     d.dispose();
+    ds.dispose();
+  }
+});
+
+test('long sequences run in smaller chunks: the workspace stays within SEQUENCE_WS_FLOATS', async () => {
+  await init({ backend: 'wasm-simd' });
+  const T = 400;
+  const m = sequential({ inputShape: [T], layers: [{ type: 'embedding', vocab: 20, dim: 32 }, { type: 'lstm', units: 128 }, { type: 'dense', units: 2 }], loss: 'softmax' });
+  const rng = new Rng(1);
+  const ds = Dataset.fromArrays(Float32Array.from({ length: 3 * T }, () => rng.below(20)), [0, 1, 1], { features: T });
+  try {
+    const c = (m as unknown as { compiled: { program: Float64Array; wsFloats: number } }).compiled;
+    const chunk = c.program[NET.chunk];
+    assert.ok(chunk >= 1 && chunk < 128, `chunk ${chunk}`);
+    assert.ok(c.wsFloats <= SEQUENCE_WS_FLOATS * 1.05, `workspace ${c.wsFloats} f32`);
+    const r = train(m, ds, { epochs: 2, batch: 3, optimizer: { name: 'adam', lr: 0.01 } });
+    assert.ok(Number.isFinite(r.history[1].loss));
+  } finally {
+    m.dispose();
     ds.dispose();
   }
 });

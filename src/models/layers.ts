@@ -276,3 +276,18 @@ export function compile(layers: PlannedLayer[], loss: NetworkLoss, nParams: numb
   records.forEach((r, i) => program.set(r, NET_HEADER_LEN + i * LAYER_LEN));
   return { layers, program, wsFloats: ws.floats, nParams, nWeights, nStats, outputs: header[NET.outputs] };
 }
+
+/** The workspace a network with sequence layers may take (f32: 64 MB): BPTT keeps every step of every row. */
+export const SEQUENCE_WS_FLOATS = 1 << 24;
+
+/**
+ * compile() with 128-row chunks, or, for a network with embedding/gru/lstm layers whose chunk would need
+ * more than {@link SEQUENCE_WS_FLOATS}, with as many rows per chunk as fit (at least 1): long sequences run
+ * in smaller chunks rather than taking gigabytes.
+ */
+export function compileNetwork(layers: PlannedLayer[], loss: NetworkLoss, nParams: number, nWeights: number, nStats: number): Compiled {
+  const full = compile(layers, loss, nParams, nWeights, nStats);
+  if (full.wsFloats <= SEQUENCE_WS_FLOATS || !layers.some((l) => l.spec.type in SEQUENCE_KEYS)) return full;
+  const chunk = Math.max(1, Math.floor((NET_CHUNK_ROWS * SEQUENCE_WS_FLOATS) / full.wsFloats));
+  return compile(layers, loss, nParams, nWeights, nStats, chunk);
+}

@@ -11,7 +11,7 @@ import { Rng } from '../rng.js';
 import { int, onlyKeys, show } from '../validate.js';
 import { accuracyScore, r2Score } from './metrics.js';
 import { checkLabels } from './targets.js';
-import { compile, planLayers, type Compiled, type InitName, type LayerSpec, type NetworkLoss } from './layers.js';
+import { compileNetwork, planLayers, type Compiled, type InitName, type LayerSpec, type NetworkLoss } from './layers.js';
 import type { Evaluation, Trainable, TrainableJSON } from './trainable.js';
 import { initLayer, paramShape } from './weights.js';
 import { checkTokenIds, RECURRENT_CLIP_NORM } from './sequence-layers.js';
@@ -87,7 +87,7 @@ export class Network implements Trainable {
   constructor(options: SequentialOptions) {
     const { layers, nParams, nWeights, nStats, init, seed } = validate(options);
     const shape = options.inputShape;
-    this.compiled = compile(layers, options.loss, nParams, nWeights, nStats);
+    this.compiled = compileNetwork(layers, options.loss, nParams, nWeights, nStats);
     this.loss = options.loss;
     this.task = options.loss === 'squared' ? 'regression' : 'classification';
     this.inputShape = Object.freeze([...shape]);
