@@ -60,12 +60,12 @@ function colSum(out: Vec, o: number, A: Vec, a: number, m: number, n: number, ld
 
 /** Twin of embeddingForward: y (n × T × D) = W[ids]; mask (or −1 = none) = 1 for a token, 0 for padId. */
 export function embeddingForward(ws: Vec, y: number, mask: number, x: Vec, xo: number, W: Vec, w: number, n: number,
-  T: number, D: number, vocab: number, padId: number, maskArr: Vec = ws): void {
+  T: number, D: number, vocab: number, padId: number): void {
   for (let i = 0; i < n * T; i++) {
     const id = x[xo + i];
     if (id >= 0 && id < vocab) for (let j = 0; j < D; j++) ws[y + i * D + j] = W[w + id * D + j];
     else ws.fill(0, y + i * D, y + i * D + D);
-    if (mask >= 0) maskArr[mask + i] = id === padId ? 0 : 1;
+    if (mask >= 0) ws[mask + i] = id === padId ? 0 : 1;
   }
 }
 
