@@ -1,24 +1,13 @@
 // Activations of dense layers, elementwise, plus dropout. The element functions below are the one
 // definition on this side: actForward/actBackward and the epilogue of gemmNT (assembly/gemm.ts) inline
-// them. Transcendental activations are evaluated in f64 and rounded once to f32, as the js twin
-// (src/backends/js/activations.ts) does, so the two agree to the last bit except where the engines'
-// f64 tanh/exp differ in their last bit (then by at most one f32 ulp).
+// them. relu and leaky relu are exact, hence bit-identical to the js twin (src/backends/js/activations.ts).
+// tanh, sigmoid and GELU are evaluated in f32 by the polynomials of assembly/fastmath.ts (a few ulp, and
+// the SIMD loops compute the same formula lane by lane, so both builds agree bit for bit), not by the
+// f64 Math.tanh/Math.exp of the js twin: those are library calls of ~30 ns per element, which made a tanh
+// layer's activation cost as much as its matrix product.
 
 import { ACT_IDENTITY, ACT_RELU, ACT_LEAKY_RELU, ACT_TANH, ACT_SIGMOID, ACT_GELU } from "./abi.generated";
-
-
-/** √(2/π), the constant of the tanh approximation of GELU (PyTorch approximate='tanh'). */
-const GELU_C: f64 = 0.7978845608028654;
-const GELU_A: f64 = 0.044715;
-
-/** Logistic σ(x) in f64, stable for large |x|. */
-// @ts-ignore: decorator
-@inline
-function sigmoid64(x: f64): f64 {
-  if (x >= 0) return 1.0 / (1.0 + Math.exp(-x));
-  const e = Math.exp(x);
-  return e / (1.0 + e);
-}
+import { sigmoidF, tanhF, geluF, geluGradF, sigmoid4, tanh4, gelu4, geluGrad4, one4 } from "./fastmath";
 
 /** act(x) for one element. `act` is one of the ACT_ codes; `slope` is leaky ReLU's negative slope. */
 // @ts-ignore: decorator
@@ -26,12 +15,9 @@ function sigmoid64(x: f64): f64 {
 export function actElem(x: f32, act: i32, slope: f32): f32 {
   if (act == ACT_RELU) return x > 0 ? x : 0;
   if (act == ACT_LEAKY_RELU) return x > 0 ? x : x * slope;
-  if (act == ACT_TANH) return <f32>Math.tanh(<f64>x);
-  if (act == ACT_SIGMOID) return <f32>sigmoid64(<f64>x);
-  if (act == ACT_GELU) {
-    const v = <f64>x;
-    return <f32>(0.5 * v * (1.0 + Math.tanh(GELU_C * (v + GELU_A * v * v * v))));
-  }
+  if (act == ACT_TANH) return tanhF(x);
+  if (act == ACT_SIGMOID) return sigmoidF(x);
+  if (act == ACT_GELU) return geluF(x);
   return x;
 }
 
@@ -44,14 +30,11 @@ export function actElem(x: f32, act: i32, slope: f32): f32 {
 export function actGradElem(dy: f32, v: f32, act: i32, slope: f32): f32 {
   if (act == ACT_RELU) return v > 0 ? dy : 0;
   if (act == ACT_LEAKY_RELU) return v > 0 ? dy : dy * slope;
-  if (act == ACT_TANH) return <f32>(<f64>dy * (1.0 - <f64>v * <f64>v));
-  if (act == ACT_SIGMOID) return <f32>(<f64>dy * (<f64>v * (1.0 - <f64>v)));
-  if (act == ACT_GELU) {
-    const x = <f64>v;
-    const t = Math.tanh(GELU_C * (x + GELU_A * x * x * x));
-    const d = 0.5 * (1.0 + t) + 0.5 * x * (1.0 - t * t) * GELU_C * (1.0 + 3.0 * GELU_A * x * x);
-    return <f32>(<f64>dy * d);
-  }
+  // 1 − v² as (1 − v)(1 + v): 1 − v is exact for |v| ≥ ½ (Sterbenz), so a saturated unit keeps its
+  // few significant bits instead of the cancellation of 1 − v·v.
+  if (act == ACT_TANH) return dy * ((<f32>1 - v) * (<f32>1 + v));
+  if (act == ACT_SIGMOID) return dy * (v * (<f32>1 - v));
+  if (act == ACT_GELU) return dy * geluGradF(v);
   return dy;
 }
 
@@ -62,6 +45,15 @@ export function actPiecewise4(x: v128, act: i32, vslope: v128): v128 {
   const pos = f32x4.gt(x, f32x4.splat(0));
   if (act == ACT_RELU) return v128.and(x, pos);
   return v128.bitselect(x, f32x4.mul(x, vslope), pos);
+}
+
+/** tanh, sigmoid or GELU on four lanes, each lane equal to actElem's. */
+// @ts-ignore: decorator
+@inline
+function actSmooth4(x: v128, act: i32): v128 {
+  if (act == ACT_TANH) return tanh4(x);
+  if (act == ACT_SIGMOID) return sigmoid4(x);
+  return gelu4(x);
 }
 
 /**
@@ -81,6 +73,11 @@ export function actForward(Y: usize, X: usize, n: i32, act: i32, slope: f32): vo
         const a = v128.load(X + o), b = v128.load(X + o, 16);
         v128.store(Y + o, actPiecewise4(a, act, vs));
         v128.store(Y + o, actPiecewise4(b, act, vs), 16);
+      }
+    } else {
+      for (; i + 4 <= n; i += 4) {
+        const o = <usize>i << 2;
+        v128.store(Y + o, actSmooth4(v128.load(X + o), act));
       }
     }
   }
@@ -109,6 +106,17 @@ export function actBackward(dX: usize, dY: usize, V: usize, n: i32, act: i32, sl
         const g = v128.load(dY + o);
         const pos = f32x4.gt(v128.load(V + o), z);
         v128.store(dX + o, act == ACT_RELU ? v128.and(g, pos) : v128.bitselect(g, f32x4.mul(g, vs), pos));
+      }
+    } else {
+      const one = one4();
+      for (; i + 4 <= n; i += 4) {
+        const o = <usize>i << 2;
+        const g = v128.load(dY + o), v = v128.load(V + o);
+        let d: v128;
+        if (act == ACT_TANH) d = f32x4.mul(f32x4.sub(one, v), f32x4.add(one, v));
+        else if (act == ACT_SIGMOID) d = f32x4.mul(v, f32x4.sub(one, v));
+        else d = geluGrad4(v);
+        v128.store(dX + o, f32x4.mul(g, d));
       }
     }
   }

@@ -1,5 +1,6 @@
-// f32 exp and log1p on the ranges the losses need, as short polynomials (a few ulp, no table, no branch),
-// in a scalar and an f32x4 version that compute the same formula lane by lane. The standard-library
+// f32 exp and log1p on the ranges the losses need, and the sigmoid, tanh and GELU of the activations, as
+// short polynomials (a few ulp, no table, no branch), in a scalar and an f32x4 version that compute the
+// same formula lane by lane. The standard-library
 // Mathf.exp / Mathf.log1p handle every corner case and cost tens of cycles per call; the logistic
 // loss only needs e^u for u ≤ 0 and log1p(t) for t in [0, 1].
 
@@ -49,6 +50,21 @@ export function log1pUnit(t: f32): f32 {
   return (s + s) + (s + s) * q;
 }
 
+// tanh(t) for 0 ≤ t < TANH_SPLIT as t + t·w·P(w), w = t²: a least-squares fit of (tanh(t)/t − 1)/w at
+// Chebyshev nodes, weighted by relative error, rounded to f32 (≤ 0.86 ulp on [0, 0.625] evaluated in f32).
+// Above the split, (1 − e)/(1 + e) with e = e^−2t ≤ e^−1.25: 1 − e ≥ 0.71, so no cancellation (≤ 1.5 ulp).
+const TANH_SPLIT: f32 = 0.625;
+const T0: f32 = -0.3333328068256378;
+const T1: f32 = 0.13331381976604462;
+const T2: f32 = -0.05373531952500343;
+const T3: f32 = 0.020626291632652283;
+const T4: f32 = -0.005691985599696636;
+// GELU (tanh approximation) as x·σ(2u), u = √(2/π)(x + 0.044715x³): 1 + tanh(u) = 2σ(2u) without the
+// cancellation of 1 + tanh(u) for u ≪ 0. 2u = x·(G1 + G2·x²); d(2u)/dx = G1 + G3·x².
+const G1: f32 = 1.5957691216057308; // 2√(2/π)
+const G2: f32 = 0.07135481627159327; // 2√(2/π)·0.044715
+const G3: f32 = 0.2140644488147798; // 3·G2
+
 // The f32x4 versions read their constants from this table with one broadcast load each: V8 (TurboFan)
 // rebuilds every f32x4.splat of a constant inside the loop that uses it, three instructions apiece.
 const K4 = memory.data<f32>([
@@ -56,9 +72,12 @@ const K4 = memory.data<f32>([
   1.0, 2.0, 12582912.0,
   L7, L6, L5, L4, L3, L2, L1,
   -0.0,
+  TANH_SPLIT, T4, T3, T2, T1, T0,
+  G1, G2, G3,
 ], 16);
 const K_EXP_MIN = 0, K_LOG2E = 1, K_LN2_HI = 2, K_LN2_LO = 3, K_P0 = 4;
 const K_ONE = 10, K_TWO = 11, K_ROUND = 12, K_L7 = 13, K_SIGN = 20;
+const K_TANH_SPLIT = 21, K_T4 = 22, K_G1 = 27, K_G2 = 28, K_G3 = 29;
 
 /** f32x4.splat(K4[i]) as one load. */
 // @ts-ignore: decorator
@@ -119,4 +138,103 @@ export function log1pUnit4(t: v128): v128 {
   q = f32x4.mul(q, w);
   const s2 = f32x4.add(s, s);
   return f32x4.add(s2, f32x4.mul(s2, q));
+}
+
+/** σ(x) = 1/(1 + e^−x) in f32 (≤ 2.3 ulp where σ(x) > 1e-37; e^−x clamped below e^−87). */
+// @ts-ignore: decorator
+@inline
+export function sigmoidF(x: f32): f32 {
+  const e = expNeg(-abs(x));
+  return (x >= 0 ? <f32>1 : e) / (<f32>1 + e);
+}
+
+/** tanh(x) in f32 (≤ 1.5 ulp): the polynomial below TANH_SPLIT, (1 − e)/(1 + e) above, x's sign restored. */
+// @ts-ignore: decorator
+@inline
+export function tanhF(x: f32): f32 {
+  const t = abs(x);
+  let y: f32;
+  if (t < TANH_SPLIT) {
+    const w = t * t;
+    const p = (((T4 * w + T3) * w + T2) * w + T1) * w + T0;
+    y = t + t * (w * p);
+  } else {
+    const e = expNeg(<f32>-2 * t);
+    y = (<f32>1 - e) / (<f32>1 + e);
+  }
+  return reinterpret<f32>(reinterpret<u32>(y) | (reinterpret<u32>(x) & 0x80000000));
+}
+
+/** GELU, tanh approximation, in f32: x·σ(2u), 2u = x·(G1 + G2·x²). */
+// @ts-ignore: decorator
+@inline
+export function geluF(x: f32): f32 {
+  return x * sigmoidF(x * (G1 + G2 * (x * x)));
+}
+
+/**
+ * ∂GELU/∂x in f32: s + x·s(1 − s)·(G1 + G3·x²), s = σ(2u) (1 + tanh u = 2s, 1 − tanh² u = 4s(1 − s)).
+ * s(1 − s) is taken as e/(1 + e)², e = e^−|2u|, not from a rounded s: for s near 1, 1 − s would keep no
+ * significant bit.
+ */
+// @ts-ignore: decorator
+@inline
+export function geluGradF(x: f32): f32 {
+  const x2 = x * x;
+  const z = x * (G1 + G2 * x2);
+  const e = expNeg(-abs(z));
+  const den = <f32>1 + e;
+  const s = (z >= 0 ? <f32>1 : e) / den;
+  return s + x * (e / (den * den)) * (G1 + G3 * x2);
+}
+
+/** sigmoidF on four lanes (each lane equals the scalar). */
+// @ts-ignore: decorator
+@inline
+export function sigmoid4(x: v128): v128 {
+  const e = expNeg4(negAbs4(x));
+  const one = one4();
+  const num = v128.bitselect(one, e, f32x4.ge(x, f32x4.splat(0)));
+  return f32x4.div(num, f32x4.add(one, e));
+}
+
+/** tanhF on four lanes: both branches computed, the lane's one selected (each lane equals the scalar). */
+// @ts-ignore: decorator
+@inline
+export function tanh4(x: v128): v128 {
+  const sign = k4(K_SIGN);
+  const t = v128.andnot(x, sign);
+  const w = f32x4.mul(t, t);
+  let p = f32x4.add(f32x4.mul(k4(K_T4), w), k4(K_T4 + 1));
+  p = f32x4.add(f32x4.mul(p, w), k4(K_T4 + 2));
+  p = f32x4.add(f32x4.mul(p, w), k4(K_T4 + 3));
+  p = f32x4.add(f32x4.mul(p, w), k4(K_T4 + 4));
+  const small = f32x4.add(t, f32x4.mul(t, f32x4.mul(w, p)));
+  const one = one4();
+  const e = expNeg4(f32x4.mul(f32x4.splat(-2), t));
+  const large = f32x4.div(f32x4.sub(one, e), f32x4.add(one, e));
+  const y = v128.bitselect(small, large, f32x4.lt(t, k4(K_TANH_SPLIT)));
+  return v128.or(y, v128.and(x, sign));
+}
+
+/** geluF on four lanes. */
+// @ts-ignore: decorator
+@inline
+export function gelu4(x: v128): v128 {
+  const z = f32x4.mul(x, f32x4.add(k4(K_G1), f32x4.mul(k4(K_G2), f32x4.mul(x, x))));
+  return f32x4.mul(x, sigmoid4(z));
+}
+
+/** geluGradF on four lanes. */
+// @ts-ignore: decorator
+@inline
+export function geluGrad4(x: v128): v128 {
+  const x2 = f32x4.mul(x, x);
+  const z = f32x4.mul(x, f32x4.add(k4(K_G1), f32x4.mul(k4(K_G2), x2)));
+  const e = expNeg4(negAbs4(z));
+  const one = one4();
+  const den = f32x4.add(one, e);
+  const s = f32x4.div(v128.bitselect(one, e, f32x4.ge(z, f32x4.splat(0))), den);
+  const ss = f32x4.div(e, f32x4.mul(den, den));
+  return f32x4.add(s, f32x4.mul(f32x4.mul(x, ss), f32x4.add(k4(K_G1), f32x4.mul(k4(K_G3), x2))));
 }

@@ -4,6 +4,8 @@
 // batch (PyTorch's reduction='mean') in f64 and writes dZ = ∂(mean loss)/∂Z (count × k, stride ldz,
 // overwritten; dZ may alias Z). Losses are accumulated in f64; gradients are rounded once to f32.
 
+import { expNeg, expNeg4 } from "./fastmath";
+
 // @ts-ignore: decorator
 @inline
 function labelRow(idx: usize, start: i32, r: i32): usize {
@@ -13,7 +15,9 @@ function labelRow(idx: usize, start: i32, r: i32): usize {
 /**
  * Softmax cross-entropy on logits (torch.nn.CrossEntropyLoss): y holds one class index per data row (as
  * f32). loss = mean_r (logsumexp(z_r) − z_r[y]), computed with the max subtracted so logits of ±1e4 stay
- * finite; dZ = (softmax(z_r) − onehot(y_r)) / count.
+ * finite; dZ = (softmax(z_r) − onehot(y_r)) / count. The k exponentials run in f32 (expNeg of
+ * assembly/fastmath.ts, four lanes at a time; the argument z − max is ≤ 0), each stored in dZ and scaled
+ * there; their sum and the logarithm stay in f64. The f64 Math.exp of the js twin cost ~20 ns per logit.
  */
 export function headSoftmax(dZ: usize, Z: usize, y: usize, idx: usize, start: i32, count: i32, k: i32, ldz: i32): f64 {
   if (count <= 0) return 0;
@@ -24,18 +28,40 @@ export function headSoftmax(dZ: usize, Z: usize, y: usize, idx: usize, start: i3
     const z = Z + <usize>r * ldzB;
     const g = dZ + <usize>r * ldzB;
     const label = <i32>load<f32>(y + (labelRow(idx, start, r) << 2));
+    // Read before the loop below overwrites Z when dZ aliases it.
+    const zLabel = load<f32>(z + (<usize>label << 2));
     let mx = load<f32>(z);
     for (let c = 1; c < k; c++) mx = max(mx, load<f32>(z + (<usize>c << 2)));
-    let s: f64 = 0;
-    for (let c = 0; c < k; c++) s += Math.exp(<f64>load<f32>(z + (<usize>c << 2)) - <f64>mx);
-    const lse = <f64>mx + Math.log(s);
-    loss += lse - <f64>load<f32>(z + (<usize>label << 2));
-    const is = inv / s;
-    for (let c = 0; c < k; c++) {
-      const o = <usize>c << 2;
-      const p = Math.exp(<f64>load<f32>(z + o) - <f64>mx) * is;
-      store<f32>(g + o, <f32>(c == label ? p - inv : p));
+    let c = 0;
+    if (ASC_FEATURE_SIMD) {
+      const vmx = f32x4.splat(mx);
+      for (; c + 4 <= k; c += 4) {
+        const o = <usize>c << 2;
+        v128.store(g + o, expNeg4(f32x4.sub(v128.load(z + o), vmx)));
+      }
     }
+    for (; c < k; c++) {
+      const o = <usize>c << 2;
+      store<f32>(g + o, expNeg(load<f32>(z + o) - mx));
+    }
+    let s: f64 = 0;
+    for (c = 0; c < k; c++) s += <f64>load<f32>(g + (<usize>c << 2));
+    loss += <f64>mx + Math.log(s) - <f64>zLabel;
+    const is = <f32>(inv / s);
+    c = 0;
+    if (ASC_FEATURE_SIMD) {
+      const vis = f32x4.splat(is);
+      for (; c + 4 <= k; c += 4) {
+        const o = <usize>c << 2;
+        v128.store(g + o, f32x4.mul(v128.load(g + o), vis));
+      }
+    }
+    for (; c < k; c++) {
+      const o = <usize>c << 2;
+      store<f32>(g + o, load<f32>(g + o) * is);
+    }
+    const gl = g + (<usize>label << 2);
+    store<f32>(gl, <f32>(<f64>load<f32>(gl) - inv));
   }
   return loss * inv;
 }

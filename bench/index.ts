@@ -15,8 +15,11 @@ import * as gemm from './gemm.bench.js';
 import * as network from './network.bench.js';
 import * as conv from './conv.bench.js';
 import * as recurrent from './recurrent.bench.js';
+import * as cnn from './cnn.bench.js';
+import * as activations from './activations.bench.js';
+import * as heads from './heads.bench.js';
 
-const SUITES = [linalg, losses, optim, trainSuite, gemm, conv, network, recurrent];
+const SUITES = [linalg, losses, optim, trainSuite, gemm, activations, heads, conv, network, cnn, recurrent];
 
 const argv = process.argv.slice(2);
 const quick = argv.includes('--quick');

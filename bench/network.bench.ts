@@ -2,7 +2,7 @@
 // for one epoch with Adam (lr 1e-3) on MNIST-10k's training split (8,000 rows, `split({ every: 5 })`),
 // shuffled, through the public API (mlp + train, as a user calls them) on js, wasm-scalar and wasm-simd;
 // the same epoch with TF.js layers `model.fit` on its wasm and cpu backends; PyTorch CPU on one thread
-// for reference (bench/peers/torch_mlp.py, when an interpreter with torch is at hand). descent also runs
+// for reference (bench/peers/torch_net.py, when an interpreter with torch is at hand). descent also runs
 // at batch 32 and full batch.
 //
 // Before anything is timed every contender trains one epoch from the same initial weights over the same
@@ -71,7 +71,7 @@ export function mnistTrain(): Dataset {
 
 /** One epoch of descent's train() (a fresh Adam); the epoch's mean loss. */
 export function descentEpoch(net: Network, ds: Dataset, batch: BatchOption, shuffle: boolean, seed = 0): number {
-  const r = train(net, ds, { optimizer: { name: 'adam', lr: LR }, batch, epochs: 1, shuffle, seed });
+  const r = train(net, ds, { standardize: false, optimizer: { name: 'adam', lr: LR }, batch, epochs: 1, shuffle, seed }); // raw data, as the peers get it
   return r.history[0].loss;
 }
 
@@ -88,8 +88,8 @@ export function checkEpoch(what: string, loss: number, params: Float32Array, ref
 
 const fmtRows = (n: number) => n.toLocaleString('en-US');
 
-/** CPU milliseconds per call (process.cpuUsage over every call tinybench made, warm-up included). */
-async function timed(label: string, fn: () => unknown, t: { timeMs: number; minSamples: number }) {
+/** Measures `fn` and adds CPU milliseconds per call (process.cpuUsage over every call tinybench made, warm-up included). */
+export async function timed(label: string, fn: () => unknown, t: { timeMs: number; minSamples: number }) {
   let calls = 0;
   const c0 = process.cpuUsage();
   const r = await measure(label, async () => {
@@ -103,7 +103,7 @@ async function timed(label: string, fn: () => unknown, t: { timeMs: number; minS
 // ---- PyTorch (reference) ----
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const TORCH_SCRIPT = join(ROOT, 'bench', 'peers', 'torch_mlp.py');
+const TORCH_SCRIPT = join(ROOT, 'bench', 'peers', 'torch_net.py');
 
 export interface TorchResult {
   torch: string;
@@ -128,16 +128,16 @@ export function torchPython(): { python: string; ok: boolean; reason?: string } 
   return { python, ok: true };
 }
 
-/** Runs bench/peers/torch_mlp.py: the check epoch from `init` over `checkRows` rows, then `epochs` timed epochs. */
-export function runTorch(python: string, init: Float32Array, checkRows: number, epochs: number, batch = 128): TorchResult {
+/** Runs bench/peers/torch_net.py: the check epoch from `init` over `checkRows` rows, then `epochs` timed epochs. */
+export function runTorch(python: string, init: Float32Array, checkRows: number, epochs: number, batch = 128, arch: 'mlp' | 'cnn' = 'mlp'): TorchResult {
   const dir = mkdtempSync(join(tmpdir(), 'descent-torch-'));
   try {
     const fin = join(dir, 'init.f32'), fout = join(dir, 'out.f32');
     writeFileSync(fin, new Uint8Array(init.buffer, init.byteOffset, init.byteLength));
-    const r = spawnSync(python, [TORCH_SCRIPT, '--data', join(ROOT, 'data', 'mnist.u8.gz'), '--batch', String(batch), '--lr', String(LR),
+    const r = spawnSync(python, [TORCH_SCRIPT, '--arch', arch, '--data', join(ROOT, 'data', 'mnist.u8.gz'), '--batch', String(batch), '--lr', String(LR),
       '--epochs', String(epochs), '--threads', '1', '--init', fin, '--out', fout, '--check-rows', String(checkRows)],
     { encoding: 'utf8', timeout: 600_000, env: { ...process.env, OMP_NUM_THREADS: '1', MKL_NUM_THREADS: '1' } });
-    if (r.status !== 0) throw new Error(`torch_mlp.py failed (${r.status ?? r.signal}): ${r.stderr}`);
+    if (r.status !== 0) throw new Error(`torch_net.py failed (${r.status ?? r.signal}): ${r.stderr}`);
     const j = JSON.parse(r.stdout.trim().split('\n').pop()!) as TorchResult;
     if (existsSync(fout)) {
       const b = readFileSync(fout);
@@ -269,7 +269,7 @@ export async function run(o: RunOptions): Promise<Row[]> {
       rows.push(roofline({
         suite: name, case: caseName, contender: 'torch-cpu-1t', binary: `PyTorch ${torch.torch} (${torch.capability}, ${torch.threads} thread)`,
         medianMs: torch.medianMs, samples: torch.wallMs.length, rme: NaN, cpuMs: torch.medianCpuMs, flops, maxRelErr: checkErr.get('torch'),
-        note: `reference (not a WASM peer); CPU ${torch.medianCpuMs.toPrecision(3)} ms/epoch; bench/peers/torch_mlp.py`,
+        note: `reference (not a WASM peer); CPU ${torch.medianCpuMs.toPrecision(3)} ms/epoch; bench/peers/torch_net.py`,
       }, o.limits));
     }
   }

@@ -23,6 +23,7 @@ export {
   type DenseWeights, type NetworkJSON,
 } from './models/network.js';
 export type { Trainable } from './models/trainable.js';
+export { Preprocessing, type PreprocessingStats, type PreprocessingJSON, type SavedPreprocessing } from './models/preprocessing.js';
 
 // Training, saving and resuming a run.
 export {

@@ -14,12 +14,13 @@ import { Dataset, F32_MAX } from './data/dataset.js';
 import type { Evaluation, Trainable } from './models/trainable.js';
 import { shuffleBatches } from './data/shuffle.js';
 import type { Batch, BatchSource } from './data/batch.js';
+import { Preprocessing, type PreprocessingStats } from './models/preprocessing.js';
 
 export type { Batch, BatchSource } from './data/batch.js';
 
 /** Options of {@link PartialFitter} and {@link partialFit}. */
 export interface PartialFitOptions {
-  /** Update rule and hyper-parameters (PyTorch names and defaults). Default `{ name: 'sgd', lr: 0.01 }`, as train(). */
+  /** Update rule and hyper-parameters (PyTorch names and defaults). Default `{ name: 'sgd', lr: 0.01 }` (train() defaults to Adam with a cosine schedule over a known run; an online run has no known length). */
   optimizer?: OptimizerOptions;
   /** L2 penalty (l2/2)·‖W‖² on the weights. Default 0. */
   l2?: number;
@@ -146,6 +147,14 @@ export class PartialFitter {
     }
     try {
       model.checkTargets(ds);
+      // Raw rows in, as predict takes them: the model's own statistics (partialFit never fits any).
+      const pre = model.preprocessing;
+      if (pre) {
+        const t = pre.dataset(ds);
+        if (owned) ds.dispose();
+        ds = t;
+        owned = true;
+      }
       const n = ds.rows;
       const bs = Math.min(this.batchSize ?? n, n);
       const nb = Math.ceil(n / bs);
@@ -266,6 +275,12 @@ export interface TrainStreamOptions extends PartialFitOptions {
   shuffleBuffer?: number;
   /** Seed of the shuffle buffer (u32). Default 0. */
   seed?: number;
+  /**
+   * Statistics to standardize the streamed rows with, e.g. from a first pass over the file
+   * (`csvStats`), put in the model (`model.preprocessing`) before training; `false` clears the model's.
+   * Default: the model's own preprocessing, if any (a stream never fits statistics: it sees one batch at a time).
+   */
+  standardize?: false | PreprocessingStats;
 }
 
 /** What {@link trainStream} returns. */
@@ -289,7 +304,7 @@ export interface TrainStreamResult {
  */
 export async function trainStream(model: Trainable, source: BatchSource | (() => BatchSource), options: TrainStreamOptions = {}): Promise<TrainStreamResult> {
   if (options === null || typeof options !== 'object') throw new HyperParameterError('options', `must be an object, got ${show(options)}`);
-  const { epochs: e, onEpoch, onBatch, shuffleBuffer: sb, seed: s, ...fitOptions } = options;
+  const { epochs: e, onEpoch, onBatch, shuffleBuffer: sb, seed: s, standardize, ...fitOptions } = options;
   const epochs = int('epochs', e, 1, 1);
   const shuffleBuffer = sb === undefined ? undefined : int('shuffleBuffer', sb, 1, 1);
   const seed = int('seed', s, 0, 0, 0xffffffff);
@@ -299,7 +314,10 @@ export async function trainStream(model: Trainable, source: BatchSource | (() =>
   for (const [k, f] of [['onEpoch', onEpoch], ['onBatch', onBatch]] as const) {
     if (f !== undefined && typeof f !== 'function') throw new HyperParameterError(k, `must be a function, got ${show(f)}`);
   }
+  const pre = standardize === undefined || standardize === false ? null : new Preprocessing(standardize, model.features);
+  if (pre?.scalesTarget && model.task !== 'regression') throw new HyperParameterError('standardize.yMean', 'only a regression model scales its target');
   const fitter = new PartialFitter(model, fitOptions);
+  if (standardize !== undefined) model.preprocessing = pre;
   // Shuffled chunks hold whole mini-batches (about 1024 rows), so every step but an epoch's last is full.
   const bs = fitOptions.batch;
   const chunk = typeof bs === 'number' ? bs * Math.max(1, Math.ceil(1024 / bs)) : undefined;

@@ -12,7 +12,10 @@ export type {
 export type { EpochRecord, TrainState } from './state.js';
 
 /**
- * Trains `model` on `ds` by gradient descent with the chosen batching, in place. All options and the
+ * Trains `model` on `ds` by gradient descent with the chosen batching, in place. By default the features
+ * (and a squared-loss regression target) are standardized with the training rows' statistics, which the
+ * model keeps (`model.preprocessing`) and applies to raw rows in predict and evaluate; `standardize: false`
+ * trains on the data as given (see {@link TrainOptions.standardize}). All options and the
  * labels are validated before any memory is allocated. A run whose loss or parameters stop being
  * finite ends with stopReason `'diverged'` and the parameters of the last finite epoch. See
  * {@link TrainOptions} for schedules, penalties, gradient tools, stopping rules and resuming, and

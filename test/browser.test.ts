@@ -326,12 +326,9 @@ if (!existsSync(CHROMIUM)) {
     const t = loadBuiltin(name);
     const all = Dataset.fromArrays(t.x, t.y, { features: t.features });
     const s = all.split({ every: 5 });
-    const st = s.train.stats();
-    s.train.standardize(st);
-    s.test.standardize(st);
     const spec = typeof job.model === 'string' ? { kind: job.model } : job.model;
     const m = spec.kind === 'softmax' ? softmax({ features: t.features, classes: spec.classes! }) : logistic({ features: t.features });
-    train(m, s.train, job.train);
+    train(m, s.train, job.train); // standardize: true here and in the workers, train()'s default (issue 15)
     const h = sha256(m.params);
     for (const d of [m, s.train, s.test, all]) d.dispose();
     return h;

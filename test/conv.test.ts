@@ -139,6 +139,35 @@ for (const b of BACKENDS) {
     }
   });
 
+  test(`[${b}] max pool 2×2 stride 2 (its own unrolled loop): ties keep the first maximum, a NaN wins, argmax counted within its image`, async () => {
+    await init({ backend: b });
+    const be = backend();
+    // Values from {0, 1, 2} make ties in most windows; a NaN in some. Reference: the test's own scan.
+    const rng = new Rng(21);
+    for (const [n, C, H, W] of [[1, 1, 2, 2], [2, 3, 5, 7], [1, 2, 6, 6], [3, 1, 9, 4]]) {
+      const OH = Math.floor((H - 2) / 2) + 1, OW = Math.floor((W - 2) / 2) + 1;
+      const x = Float32Array.from({ length: n * C * H * W }, () => (rng.next() < 0.05 ? NaN : rng.below(3)));
+      const [px, py, parg] = [x.length, n * C * OH * OW, n * C * OH * OW].map((v) => be.alloc(v * 4));
+      try {
+        be.f32(px, x.length).set(x);
+        be.maxPool2dForward(py, parg, px, n, C, H, W, 2, 2, OH, OW);
+        const y = be.f32(py, n * C * OH * OW).slice(), arg = be.i32(parg, n * C * OH * OW).slice();
+        let o = 0;
+        for (let pl = 0; pl < n * C; pl++) for (let oh = 0; oh < OH; oh++) for (let ow = 0; ow < OW; ow++, o++) {
+          let at = pl * H * W + oh * 2 * W + ow * 2, m = x[at];
+          for (const [ki, kj] of [[0, 1], [1, 0], [1, 1]]) {
+            const q = pl * H * W + (oh * 2 + ki) * W + ow * 2 + kj;
+            if (x[q] > m || Number.isNaN(x[q])) { m = x[q]; at = q; }
+          }
+          assert.ok(Object.is(y[o], m) || (Number.isNaN(y[o]) && Number.isNaN(m)), `${n}×${C}×${H}×${W} output ${o}: ${y[o]} vs ${m}`);
+          assert.is(arg[o], at - Math.floor(pl / C) * C * H * W, `${n}×${C}×${H}×${W} argmax ${o}`);
+        }
+      } finally {
+        for (const p of [px, py, parg]) be.free(p);
+      }
+    }
+  });
+
   test(`[${b}] batch norm: biased variance to normalize, unbiased in the running estimate, momentum 0.1`, async () => {
     await init({ backend: b });
     const be = backend();

@@ -100,7 +100,7 @@ test('PyTorch shapes in getWeights and init: weight_ih G·U × inputs, weight_hh
   }
 });
 
-test('gradient clipping: on (clipNorm 5) by default for gru/lstm networks, off for the others; overridable, null = off', async () => {
+test('gradient clipping: on (clipNorm 5) by default for gru/lstm networks, off for the others; overridable, null = off; token ids never standardized', async () => {
   await init({ backend: 'js' });
   const ds = Dataset.fromArrays([[1, 2, 3], [4, 5, 6]], [0, 1]);
   const r = sequential({ inputShape: [3], layers: [emb(), { type: 'lstm', units: 2 }, { type: 'dense', units: 2 }], loss: 'softmax' });
@@ -110,6 +110,9 @@ test('gradient clipping: on (clipNorm 5) by default for gru/lstm networks, off f
     assert.is(plan({ clipNorm: 1 }, r, ds).clipNorm, 1);
     assert.is(plan({ clipNorm: null }, r, ds).clipNorm, 0);
     assert.is(plan({}, d, ds).clipNorm, 0);
+    // Token ids are never standardized: unset means off; asking for it is an error.
+    assert.is(plan({}, r, ds).standardize, 'off');
+    throwsTyped(() => plan({ standardize: true }, r, ds), HyperParameterError, /token ids/, 'standardize true');
   } finally {
     r.dispose();
     d.dispose();

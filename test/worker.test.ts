@@ -3,7 +3,7 @@
 // bit-identical parameters against train() in-process.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { init, Dataset, softmax, train, DataError, HyperParameterError, ShapeError, BackendError } from '../src/index.js';
+import { init, Dataset, softmax, train, Model, DataError, HyperParameterError, ShapeError, BackendError, type ModelJSON } from '../src/index.js';
 import { loadBuiltin } from '../src/data/builtin.js';
 import { trainInWorker as trainInWorkerDefault, type BatchEvent, type ProgressEvent, type WorkerJob, type NodeTrainInWorkerOptions } from '../src/worker/node.js';
 import { bitEqual } from './_util.js';
@@ -55,12 +55,15 @@ test('progress events, the async iterator and the result agree; the result equal
   await init({ backend: 'wasm-simd' });
   const all = Dataset.fromArrays(iris.x, iris.y, { features: 4 });
   const s = all.split({ every: 5 });
-  const st = s.train.stats();
-  s.train.standardize(st);
-  s.test.standardize(st);
   const m = softmax({ features: 4, classes: 3 });
-  const direct = train(m, s.train, opts);
+  const direct = train(m, s.train, opts); // standardize: true in both, train()'s default (issue 15)
   assert.ok(bitEqual(r.params, m.params), 'worker and in-process parameters are bit-identical');
+  // The result carries the model with its preprocessing: raw rows in, the worker's predictions out.
+  assert.equal(Array.from(r.stats!.mean), Array.from(m.preprocessing!.mean));
+  const back = Model.fromJSON(r.model as ModelJSON);
+  assert.equal(Array.from(back.predict(s.test.x)), Array.from(r.predictions!));
+  assert.equal(Array.from(m.predict(s.test.x)), Array.from(r.predictions!));
+  back.dispose();
   assert.equal(r.history.map((e) => e.loss), direct.history.map((e) => e.loss));
   for (const d of [m, s.train, s.test, all]) d.dispose();
 });

@@ -23,20 +23,73 @@ export function oneHot(y: ArrayLike<number>, k: number): Float32Array {
   return o;
 }
 
-/** An MLP features → hidden (relu) … → classes (logits) in TF.js layers, on one backend. */
-export class TfMlp {
+/**
+ * What every TF.js layers peer shares: a compiled tf.Sequential trained by `model.fit` over the first `rows`
+ * rows of its X and one-hot Y tensors (prefixes sliced once, outside any timing), softmax cross-entropy on
+ * the logits and tf.train.adam.
+ */
+export abstract class TfFit<T extends tf.Tensor> {
   readonly backend: TfBackend;
-  readonly sizes: number[];
-  private model: tf.Sequential;
-  private X: tf.Tensor2D;
-  private Y: tf.Tensor2D;
-  private prefixes = new Map<number, [tf.Tensor2D, tf.Tensor2D]>();
   readonly rows: number;
+  protected abstract model: tf.Sequential;
+  protected abstract X: T;
+  protected abstract Y: tf.Tensor2D;
+  private prefixes = new Map<number, [T, tf.Tensor2D]>();
+
+  protected constructor(backend: TfBackend, rows: number) {
+    this.backend = backend;
+    this.rows = rows;
+  }
+
+  /** A fresh tf.train.adam and the loss: softmax cross-entropy on the logits, mean over the batch. */
+  compile(lr: number): void {
+    this.model.compile({
+      optimizer: tf.train.adam(lr, 0.9, 0.999, 1e-8),
+      loss: (yTrue: tf.Tensor, yPred: tf.Tensor) => tf.losses.softmaxCrossEntropy(yTrue, yPred),
+    });
+  }
+
+  /** The first `rows` rows as their own tensors (made once, outside any timing). */
+  private prefix(rows: number): [T, tf.Tensor2D] {
+    if (rows >= this.rows) return [this.X, this.Y];
+    let p = this.prefixes.get(rows);
+    if (!p) {
+      p = tf.tidy(() => [this.X.slice(0, rows), this.Y.slice(0, rows)]) as [T, tf.Tensor2D];
+      this.prefixes.set(rows, p);
+    }
+    return p;
+  }
+
+  /** Makes this model's backend current and prepares the tensors an epoch over the first `rows` rows uses. */
+  async prepare(rows = this.rows): Promise<void> {
+    await useTf(this.backend);
+    this.prefix(rows);
+  }
+
+  /** One `model.fit` epoch over the first `rows` rows; resolves to the epoch's mean loss (history). */
+  async epoch(batchSize: number, shuffle: boolean, rows = this.rows): Promise<number> {
+    const [x, y] = this.prefix(rows);
+    const h = await this.model.fit(x, y, { batchSize, epochs: 1, shuffle, verbose: 0 });
+    return h.history.loss[0] as number;
+  }
+
+  dispose(): void {
+    for (const [a, b] of this.prefixes.values()) tf.dispose([a, b]);
+    tf.dispose([this.X, this.Y]);
+    this.model.dispose();
+  }
+}
+
+/** An MLP features → hidden (relu) … → classes (logits) in TF.js layers, on one backend. */
+export class TfMlp extends TfFit<tf.Tensor2D> {
+  readonly sizes: number[];
+  protected model: tf.Sequential;
+  protected X: tf.Tensor2D;
+  protected Y: tf.Tensor2D;
 
   private constructor(backend: TfBackend, X: Float32Array, y: ArrayLike<number>, rows: number, sizes: number[]) {
-    this.backend = backend;
+    super(backend, rows);
     this.sizes = sizes;
-    this.rows = rows;
     const model = tf.sequential();
     for (let i = 1; i < sizes.length; i++) {
       const last = i === sizes.length - 1;
@@ -54,14 +107,6 @@ export class TfMlp {
   static async create(backend: TfBackend, X: Float32Array, y: ArrayLike<number>, rows: number, sizes: number[]): Promise<TfMlp> {
     await useTf(backend);
     return new TfMlp(backend, X, y, rows, sizes);
-  }
-
-  /** A fresh tf.train.adam and the loss: softmax cross-entropy on the logits, mean over the batch. */
-  compile(lr: number): void {
-    this.model.compile({
-      optimizer: tf.train.adam(lr, 0.9, 0.999, 1e-8),
-      loss: (yTrue: tf.Tensor, yPred: tf.Tensor) => tf.losses.softmaxCrossEntropy(yTrue, yPred),
-    });
   }
 
   /** Sets every layer from descent's parameter layout (weights units × inputs, then biases). */
@@ -95,35 +140,5 @@ export class TfMlp {
       bOff += units;
     }
     return out;
-  }
-
-  /** The first `rows` rows as their own tensors (made once, outside any timing). */
-  private prefix(rows: number): [tf.Tensor2D, tf.Tensor2D] {
-    if (rows >= this.rows) return [this.X, this.Y];
-    let p = this.prefixes.get(rows);
-    if (!p) {
-      p = tf.tidy(() => [this.X.slice([0, 0], [rows, -1]), this.Y.slice([0, 0], [rows, -1])]) as [tf.Tensor2D, tf.Tensor2D];
-      this.prefixes.set(rows, p);
-    }
-    return p;
-  }
-
-  /** Prepares the tensors an epoch over the first `rows` rows uses. */
-  async prepare(rows = this.rows): Promise<void> {
-    await useTf(this.backend);
-    this.prefix(rows);
-  }
-
-  /** One `model.fit` epoch over the first `rows` rows; resolves to the epoch's mean loss (history). */
-  async epoch(batchSize: number, shuffle: boolean, rows = this.rows): Promise<number> {
-    const [x, y] = this.prefix(rows);
-    const h = await this.model.fit(x, y, { batchSize, epochs: 1, shuffle, verbose: 0 });
-    return h.history.loss[0] as number;
-  }
-
-  dispose(): void {
-    for (const [a, b] of this.prefixes.values()) tf.dispose([a, b]);
-    tf.dispose([this.X, this.Y]);
-    this.model.dispose();
   }
 }

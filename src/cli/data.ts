@@ -3,9 +3,9 @@
 // labels that are not 0..k-1 (1-based, sparse) become classes with the mapping printed and kept as class names.
 // Columns are chosen with --columns/--drop, and text columns one-hot encoded with --onehot.
 import { DataError } from '../errors.js';
-import { csvHeader, csvRecords, parseCSV } from '../data/csv.js';
+import { DELIMITER_HINT, csvHeader, csvLayout, csvRecords, parseCSV } from '../data/csv.js';
 import type { CSVTable, LabelMode, MissingPolicy } from '../data/csv-options.js';
-import { canonicalLabel, clip, delimiterName, isDataRow, sniffDelimiter } from '../data/csv-guards.js';
+import { canonicalLabel, clip, delimiterName, sniffDelimiter } from '../data/csv-guards.js';
 import { oneHotRecords, type OneHotColumn } from '../data/csv-onehot.js';
 import type { BuiltinInfo } from '../data/catalog.js';
 import { choiceFlag, UsageError, type Parsed } from './args.js';
@@ -51,13 +51,11 @@ export function loadData(command: string, src: DataSource | string | undefined, 
     if (delimiter) say(command, `${s.name} has no comma in its first line; reading it as ${delimiterName(delimiter)}-separated (--delimiter to choose)`);
   }
   if (v.header && v['no-header']) throw new UsageError(`descent ${command}: --header and --no-header contradict each other`);
-  let header = !v['no-header'];
-  if (!v.header && header && !s.builtin) {
-    const first = csvHeader(s.text, { delimiter, source: s.name });
-    if (isDataRow(first)) {
-      header = false;
-      say(command, `the first row of ${s.name} is all numbers, so it is read as data and the columns are numbered 0, 1, …; pass --header if it names the columns`);
-    }
+  // The data layer's guess (csvLayout, as Dataset.fromCSV's header: 'auto'), said on stderr.
+  const guess = !v['no-header'] && !v.header && !s.builtin;
+  const header = csvLayout(s.text, { delimiter, header: guess ? 'auto' : !v['no-header'], source: s.name }).header;
+  if (guess && !header) {
+    say(command, `the first row of ${s.name} is all numbers, so it is read as data and the columns are numbered 0, 1, …; pass --header if it names the columns`);
   }
   let text = s.text, onehot: OneHotColumn[] | undefined;
   const onehotNames = extra.onehot?.map((o) => o.column) ?? listFlag(command, 'onehot', v.onehot);
@@ -82,7 +80,7 @@ export function loadData(command: string, src: DataSource | string | undefined, 
   } catch (e) {
     // One column only, and a separator in it: the file uses another delimiter than the one read.
     if (e instanceof DataError && /no feature columns/.test(e.message) && /[;\t|,]/.test(csvHeader(text, { delimiter, source: s.name }).join(''))) {
-      throw new DataError(`${e.message}; the header holds a separator other than ${delimiterName(delimiter ?? ',')}: pass --delimiter`);
+      throw new DataError(`${e.message.split(`; ${DELIMITER_HINT}`)[0]}; the header holds a separator other than ${delimiterName(delimiter ?? ',')}: pass --delimiter`);
     }
     throw e;
   }

@@ -6,14 +6,12 @@ import { Dataset } from '../data/dataset.js';
 import { csvHeader } from '../data/csv.js';
 import { f32Text } from '../data/csv-format.js';
 import { readTextFile } from '../data/node.js';
-import { standardizeRows } from '../data/stream.js';
 import { modelFromJSON, parseSavedModel, type SavedModel } from '../models/io.js';
 import { helpText, parseCommand, EXIT, UsageError, type Flags } from './args.js';
 import { CSV_FLAGS, RUN_FLAGS, delimiterFlag, describeEval, expectPositionals, readData, startBackend } from './common.js';
 import { loadData } from './data.js';
 import { isDataRow, sniffDelimiter } from '../data/csv-guards.js';
 import type { OneHotColumn } from '../data/csv-onehot.js';
-import { unscale } from './preprocess.js';
 
 const FLAGS: Flags = {
   target: CSV_FLAGS.target,
@@ -99,17 +97,16 @@ export async function predictCommand(argv: string[]): Promise<number> {
   if (t.features !== saved.features) {
     throw new DataError(`${dataArg} has ${t.features} feature columns, but the model takes ${saved.features}`);
   }
-  if (saved.standardize) standardizeRows(x, t.features, saved.standardize);
+  // The model carries the saved standardization and target scale: raw rows in, the target's units out.
   const model = modelFromJSON(saved, modelPath);
   let ds: Dataset | undefined;
   try {
-    const pred = unscale(model.predict(x), saved.targetScale);
+    const pred = model.predict(x);
     const label = (p: number) => (saved.classes ? saved.classes[p] : saved.kind === 'linear' || saved.loss === 'squared' ? f32Text(p) : String(p));
     let metrics: { loss: number; accuracy?: number; r2?: number } | undefined;
     if (t.target !== null) {
       // A model of a scaled target is scored on the scaled target (R² is the same; the loss is in those units).
-      const y = saved.targetScale ? t.y.map((v) => (v - saved.targetScale!.mean) / saved.targetScale!.std) : t.y;
-      ds = Dataset.fromArrays(x, y, { features: t.features });
+      ds = Dataset.fromArrays(x, t.y, { features: t.features });
       metrics = model.evaluate(ds);
     }
     if (v.json) {

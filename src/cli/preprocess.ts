@@ -1,12 +1,15 @@
 // What the CLI does to the data between reading and training: the split (every 5th row, a seeded fraction,
-// or none), feature standardization and, for regression, target scaling, all fitted on the training rows
-// only. The statistics travel in the saved model so that `descent predict` applies the same transform to
-// raw rows and maps predictions back to the target's units. Also the default epoch budget.
+// or none), and the statistics of feature standardization and, for regression, target scaling, fitted on
+// the training rows only. The data stay raw: train() gets the statistics (its `standardize` option), the
+// model carries them (model.preprocessing) into evaluate, predict and the saved file, so `descent predict`
+// applies the same transform to raw rows and maps predictions back to the target's units.
 import { DataError } from '../errors.js';
 import { Dataset } from '../data/dataset.js';
 import type { CSVTable } from '../data/csv-options.js';
 import type { BuiltinInfo } from '../data/catalog.js';
 import type { BatchOption } from '../train.js';
+import { defaultEpochs as trainDefaultEpochs } from '../training/options.js';
+import { Preprocessing } from '../models/preprocessing.js';
 import { numberFlag, UsageError, type Parsed } from './args.js';
 
 /** Mean and standard deviation of the regression target over the training rows. */
@@ -15,10 +18,12 @@ export interface TargetScale {
   std: number;
 }
 
-/** Train and test sets, transformed as the flags say. */
+/** Train and test sets (raw) and the preprocessing the flags ask for. */
 export interface Prepared {
   train: Dataset;
   test?: Dataset;
+  /** The model's preprocessing, fitted on the training rows (null: --no-standardize, or mnist's default); train()'s `standardize`. */
+  pre: Preprocessing | null;
   /** Feature standardization, when on. */
   stats?: { mean: Float64Array; std: Float64Array };
   /** Target scaling (regression with standardization on): the model learns (y − mean) / std. */
@@ -38,14 +43,9 @@ export function standardizeFlag(command: string, v: Parsed['values'], builtin?: 
   return builtin?.referencePreprocessing === undefined;
 }
 
-/**
- * The default number of epochs: about 2000 gradient steps, within 10..1000 epochs. A fixed epoch count is
- * too few steps on small sets (iris: 4 batches per epoch) and overfits large ones (mnist: 250).
- */
+/** The default number of epochs, train()'s rule (about 2000 gradient steps, within 10..1000 epochs). */
 export function defaultEpochs(rows: number, batch: BatchOption | undefined): number {
-  const b = batch === 'full' ? rows : batch === 'stochastic' ? 1 : batch ?? 32;
-  const perEpoch = Math.max(1, Math.ceil(rows / Math.max(1, b)));
-  return Math.min(1000, Math.max(10, Math.round(2000 / perEpoch)));
+  return trainDefaultEpochs(rows, batch === 'full' ? rows : batch === 'stochastic' ? 1 : batch ?? Math.min(32, rows));
 }
 
 /** The same rule as train(): a mini-batch larger than the training set is a mistake, named by its flag. */
@@ -55,31 +55,7 @@ export function checkBatch(command: string, batch: BatchOption | undefined, rows
   }
 }
 
-function targetStats(y: Float32Array): TargetScale {
-  let sum = 0;
-  for (const v of y) sum += v;
-  const mean = sum / y.length;
-  let ss = 0;
-  for (const v of y) ss += (v - mean) * (v - mean);
-  const std = Math.sqrt(ss / y.length);
-  return { mean, std: std > 0 && Number.isFinite(std) ? std : 1 };
-}
-
-function scaled(ds: Dataset, s: TargetScale): Dataset {
-  const y = ds.y;
-  for (let i = 0; i < y.length; i++) y[i] = (y[i] - s.mean) / s.std;
-  const out = Dataset.fromArrays(ds.x, y, { features: ds.features, ...ds.meta });
-  ds.dispose();
-  return out;
-}
-
-/** Maps predictions of a model trained on a scaled target back to the target's units, in place. */
-export function unscale(pred: Float32Array, s: TargetScale | undefined): Float32Array {
-  if (s) for (let i = 0; i < pred.length; i++) pred[i] = pred[i] * s.std + s.mean;
-  return pred;
-}
-
-/** Splits, then standardizes features and (regression) the target with the training rows' statistics. */
+/** Splits, then fits the standardization of features and (regression) the target on the training rows. */
 export function prepare(command: string, t: CSVTable, v: Parsed['values'], regression: boolean, builtin?: BuiltinInfo): Prepared {
   const standardize = standardizeFlag(command, v, builtin);
   const all = Dataset.fromArrays(t.x, t.y, { features: t.features, featureNames: t.featureNames, targetName: t.target ?? undefined, classes: t.classes });
@@ -108,21 +84,16 @@ export function prepare(command: string, t: CSVTable, v: Parsed['values'], regre
     all.dispose();
     throw e;
   }
-  let stats: Prepared['stats'], targetScale: TargetScale | undefined;
+  let pre: Preprocessing | null = null;
   if (standardize) {
-    stats = train.stats();
-    train.standardize(stats);
-    test?.standardize(stats);
+    // Adam moves each weight by about lr per step: an unscaled target (diabetes: 25–346) needs thousands of steps.
+    pre = Preprocessing.fit(train, { target: regression });
     note += v['no-split'] ? ', standardized' : ", standardized with the training set's mean and std";
-    if (regression) {
-      // Adam moves each weight by about lr per step: an unscaled target (diabetes: 25–346) needs thousands of steps.
-      targetScale = targetStats(train.y);
-      train = scaled(train, targetScale);
-      if (test) test = scaled(test, targetScale);
-      note += `; target scaled (mean ${fmt(targetScale.mean)}, std ${fmt(targetScale.std)}), losses in those units`;
-    }
+    if (pre.scalesTarget) note += `; target scaled (mean ${fmt(pre.yMean!)}, std ${fmt(pre.yStd!)}), losses in those units`;
   }
-  return { train, test, stats, targetScale, note };
+  const stats = pre ? { mean: pre.mean, std: pre.std } : undefined;
+  const targetScale = pre?.scalesTarget ? { mean: pre.yMean!, std: pre.yStd! } : undefined;
+  return { train, test, pre, stats, targetScale, note };
 }
 
 function fmt(x: number): string {

@@ -58,7 +58,7 @@ export function runOnce(model: CliModel, p: Prepared, options: TrainOptions, pro
   let result: TrainResult;
   try {
     result = train(model, p.train, {
-      ...options,
+      ...options, standardize: p.pre ?? false, // the model carries the statistics into evaluate, predict and --save
       onEpoch: (rec) => progress.epoch({ ...rec, samples: rec.epoch * rows }, extra),
     });
   } finally {

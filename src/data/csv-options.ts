@@ -33,9 +33,17 @@ export interface CSVOptions {
   target?: ColumnRef | readonly ColumnRef[] | null;
   /** The feature columns, in this order. Default: every column but the target. */
   features?: readonly ColumnRef[];
-  /** Whether the first row names the columns. Default true; without a header, columns are named "0", "1", … */
-  header?: boolean;
-  /** The cell separator, one character such as `','`, `';'` or `'\t'`. Default `','`. */
+  /**
+   * Whether the first row names the columns; without a header, columns are named "0", "1", … Default
+   * `'auto'`: a first row whose cells are all numbers is data, any other is a header (the table's `header`
+   * says which). Streams (csvBatches, csvStats) read `'auto'` as true: they see one batch at a time.
+   */
+  header?: boolean | 'auto';
+  /**
+   * The cell separator, one character such as `','`, `';'`, `'\t'` or `'|'`. Default: sniffed from the first
+   * line (',' when it holds a comma, else the one of ';', tab, '|' that splits it most; the table's
+   * `delimiter` says which). Streams default to ','.
+   */
   delimiter?: string;
   /** How the target becomes numbers. Default `'auto'`. */
   labels?: LabelMode;
@@ -69,6 +77,10 @@ export interface CSVTable {
   dropped: number;
   /** Cells filled by the `'mean'` policy. */
   imputed: number;
+  /** Whether the first row was read as a header (`header: 'auto'` guesses). */
+  header: boolean;
+  /** The delimiter used (given, or sniffed). */
+  delimiter: string;
 }
 
 /** The default cell texts that mean "missing". */
@@ -106,7 +118,9 @@ export function resolveCSVOptions(options: CSVOptions = {}, source = 'csv'): Res
   if (o.features !== undefined && !(Array.isArray(o.features) && o.features.length > 0 && o.features.every(isRef))) {
     throw new HyperParameterError('csv.features', `must be a non-empty list of column names or indices, got ${show(o.features)}`);
   }
-  if (o.header !== undefined && typeof o.header !== 'boolean') throw new HyperParameterError('csv.header', `must be true or false, got ${show(o.header)}`);
+  if (o.header !== undefined && typeof o.header !== 'boolean' && o.header !== 'auto') {
+    throw new HyperParameterError('csv.header', `must be true, false or 'auto', got ${show(o.header)}`);
+  }
   const delimiter = o.delimiter ?? ',';
   if (typeof delimiter !== 'string' || delimiter.length !== 1 || /["\r\n]/.test(delimiter)) {
     throw new HyperParameterError('csv.delimiter', `must be one character other than a quote or a newline, got ${show(delimiter)}`);
@@ -141,7 +155,7 @@ export function resolveCSVOptions(options: CSVOptions = {}, source = 'csv'): Res
   }
   if (o.source !== undefined && typeof o.source !== 'string') throw new HyperParameterError('csv.source', `must be a string, got ${show(o.source)}`);
   return {
-    target: t, features: o.features, header: o.header ?? true, delimiter, labels, classes: o.classes,
+    target: t, features: o.features, header: o.header !== false, delimiter, labels, classes: o.classes,
     missing, missingValues: new Set(mv.map((s) => s.trim())), comment: o.comment, source: o.source ?? source,
   };
 }

@@ -8,7 +8,7 @@ import { DataError } from '../errors.js';
 import { show } from '../validate.js';
 import { resolveCSVOptions, type CSVOptions, type CSVTable, type ResolvedCSVOptions } from './csv-options.js';
 import { CsvSchema, type CsvRecord } from './csv-schema.js';
-import { checkColumnCount } from './csv-guards.js';
+import { checkColumnCount, delimiterName, isDataRow, sniffDelimiter } from './csv-guards.js';
 
 /** The record parser: csv-parse's sync API with `info: true`. */
 export type RecordParser = (input: string, options: Record<string, unknown>) => CsvRecord[];
@@ -70,10 +70,24 @@ export function csvHeader(text: string, options: Pick<CSVOptions, 'delimiter' | 
   return first.record.map((s) => s.trim());
 }
 
+/**
+ * The delimiter and header a text uses, as parseCSV reads it: given ones are kept; else the delimiter is
+ * sniffed from the first line and a first record of numbers only is data (`header: 'auto'`, the default).
+ */
+export function csvLayout(text: string, options: Pick<CSVOptions, 'delimiter' | 'header' | 'comment' | 'source'> = {}): { delimiter: string; header: boolean } {
+  const o = resolveCSVOptions({ ...options, header: undefined });
+  if (typeof text !== 'string') throw new DataError(`${o.source}: expected CSV text, got ${show(text)}`);
+  const delimiter = options.delimiter ?? sniffDelimiter(text) ?? ',';
+  const h = options.header ?? 'auto';
+  const header = h === 'auto' ? !isDataRow(csvHeader(text, { delimiter, comment: options.comment, source: o.source })) : h;
+  return { delimiter, header };
+}
+
 /** Parses CSV text into a numeric table; see {@link CSVOptions}. Errors name the line and column. */
 export function parseCSV(text: string, options: CSVOptions = {}): CSVTable {
-  const o = resolveCSVOptions(options);
-  if (typeof text !== 'string') throw new DataError(`${o.source}: expected CSV text, got ${show(text)}`);
+  resolveCSVOptions(options); // every option checked before looking at the text
+  const layout = csvLayout(text, options);
+  const o = resolveCSVOptions({ ...options, ...layout });
   checkColumnCount(text, o.delimiter, o.source);
   let parsed: CsvRecord[];
   try {
@@ -83,7 +97,16 @@ export function parseCSV(text: string, options: CSVOptions = {}): CSVTable {
   }
   const records = parsed.filter((r) => !isBlank(r.record));
   if (records.length === 0) throw new DataError(`${o.source}: the CSV is empty`);
-  const schema = new CsvSchema(records[0].record, o);
+  let schema: CsvSchema;
+  try {
+    schema = new CsvSchema(records[0].record, o);
+  } catch (e) {
+    // One column only, and a separator in it: the file uses another delimiter than the one read.
+    if (e instanceof DataError && /no feature columns/.test(e.message) && /[;\t|,]/.test(records[0].record.join(''))) {
+      throw new DataError(`${e.message}; ${DELIMITER_HINT}${delimiterName(o.delimiter)}: pass the delimiter option (e.g. delimiter: ';')`);
+    }
+    throw e;
+  }
   const data = o.header ? records.slice(1) : records;
   if (data.length === 0) throw new DataError(`${o.source}: no data rows after the header`);
   schema.inferLabels(data.map((r) => r.record));
@@ -105,11 +128,14 @@ export function parseCSV(text: string, options: CSVOptions = {}): CSVTable {
   if (o.missing === 'mean') imputed = imputeMeans(x, n, nf, schema);
   const table: CSVTable = {
     x, y, rows: n, features: nf, featureNames: schema.featureNames, target: schema.targetName,
-    dropped: schema.dropped, imputed,
+    dropped: schema.dropped, imputed, header: o.header, delimiter: o.delimiter,
   };
   if (schema.classes) table.classes = schema.classes;
   return table;
 }
+
+/** The start of the hint parseCSV adds when a one-column file holds another separator (the CLI rewords it). */
+export const DELIMITER_HINT = 'the header holds a separator other than ';
 
 /** Fills NaN features with their column's mean over the present values; returns how many were filled. */
 function imputeMeans(x: Float32Array, n: number, nf: number, schema: CsvSchema): number {

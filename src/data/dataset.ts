@@ -180,6 +180,8 @@ export class Dataset {
   readonly classes?: readonly string[];
   /** [channels, height, width] when the rows are images (mnist: [1, 28, 28], digits: [1, 8, 8]). */
   readonly imageShape?: readonly number[];
+  /** How {@link fromCSV} read its text: whether the first row was a header (`header: 'auto'` guesses) and the delimiter. */
+  csv?: { readonly header: boolean; readonly delimiter: string };
   /** @internal */ readonly xBlock: Block<'f32'>;
   /** @internal */ readonly yBlock: Block<'f32'>;
   /**
@@ -247,8 +249,9 @@ export class Dataset {
 
   /**
    * Reads a CSV file (Node) or CSV text. A string holding a line break is CSV text; any other string is
-   * a path, read with node:fs (in a browser, fetch the text and pass it). By default the header names
-   * the columns and the target is the last column; see {@link CSVOptions} for choosing the target by
+   * a path, read with node:fs (in a browser, fetch the text and pass it). By default the delimiter is
+   * sniffed (',', ';', tab, '|'), a first row of numbers only is data and any other names the columns
+   * (`ds.csv` says what was found), and the target is the last column; see {@link CSVOptions} for choosing the target by
    * name or index, mapping class names to 0..k-1 (kept in `classes`), one-hot targets and the policy
    * for missing values. Every error is a DataError (or HyperParameterError for a bad option) that names
    * the line and column.
@@ -259,9 +262,11 @@ export class Dataset {
     const text = isText ? pathOrText : fileHost('Dataset.fromCSV(path)').readText(pathOrText);
     const source = options?.source ?? (isText ? 'csv' : baseName(pathOrText));
     const t = parseCSV(text, { ...options, source });
-    return Dataset.fromArrays(t.x, t.y, {
+    const ds = Dataset.fromArrays(t.x, t.y, {
       features: t.features, featureNames: t.featureNames, targetName: t.target ?? undefined, classes: t.classes,
     });
+    ds.csv = Object.freeze({ header: t.header, delimiter: t.delimiter });
+    return ds;
   }
 
   /**

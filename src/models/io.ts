@@ -1,6 +1,6 @@
 // A saved model for predicting on raw data: Model.toJSON's object (kind, loss, shape, parameters as
-// JSON numbers, which read back exactly) plus what the CLI's `predict` needs besides the parameters —
-// the standardization fitted on the training set, the feature names and the class names. Plain JSON, so
+// JSON numbers, which read back exactly, and the preprocessing the model carries: `standardize` and
+// `targetScale`) plus what the CLI's `predict` needs besides — the feature names and the class names. Plain JSON, so
 // it can be read anywhere and inspected by eye; Model.fromJSON / loadModel read it too (extras ignored).
 import { DataError, HyperParameterError, ShapeError } from '../errors.js';
 import { Model, type ModelKind } from './model.js';
@@ -19,7 +19,7 @@ export interface ModelExtras {
   target?: string;
   /** Class names in label order. */
   classes?: readonly string[];
-  /** Statistics to standardize raw features with before predicting: (x − mean) / std (std 0: centring only). */
+  /** Statistics to standardize raw features with before predicting: (x − mean) / std (std 0: centring only). Default: the model's own (`model.preprocessing`). */
   standardize?: { mean: ArrayLike<number>; std: ArrayLike<number> };
   /** A linear model trained on (y − mean) / std: predictions are mapped back as p·std + mean. */
   targetScale?: { mean: number; std: number };
@@ -173,12 +173,14 @@ export function modelFromJSON(json: unknown, source = 'model'): Model | Network 
     }
   }
   const s = parseSavedModel(value, source);
-  const { format, version, kind, loss, epsilon, features, outputs, params } = s;
+  const { format, version, kind, loss, epsilon, features, outputs, params, standardize, targetScale } = s;
+  // The model carries the saved preprocessing: it standardizes raw rows and maps predictions back itself.
+  const pre = { standardize, targetScale };
   try {
     if (kind === 'sequential') {
-      return Network.fromJSON({ format, version: 1, kind, loss: loss as NetworkLoss, inputShape: s.inputShape!, layers: s.layers!, params });
+      return Network.fromJSON({ format, version: 1, kind, loss: loss as NetworkLoss, inputShape: s.inputShape!, layers: s.layers!, params, ...pre });
     }
-    return Model.fromJSON({ format, version: version as 1, kind, loss: loss as never, ...(epsilon !== undefined ? { epsilon } : {}), features, outputs, params });
+    return Model.fromJSON({ format, version: version as 1, kind, loss: loss as never, ...(epsilon !== undefined ? { epsilon } : {}), features, outputs, params, ...pre });
   } catch (e) {
     // An unknown loss for the kind, say: the model file is at fault, so it is a data error.
     throw e instanceof HyperParameterError || e instanceof ShapeError ? new DataError(`${source}: not a usable descent model: ${e.message}`) : e;

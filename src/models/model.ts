@@ -9,6 +9,9 @@ import { accuracyScore, r2Score } from './metrics.js';
 import type { Evaluation, Trainable } from './trainable.js';
 import { checkLabels } from './targets.js';
 import { Dataset, F32_MAX, badValue, toFlatMatrix, type Matrix } from '../data/dataset.js';
+import {
+  Preprocessing, checkPreprocessing, preprocessingFromJSON, preprocessingToJSON, withPreprocessed, type SavedPreprocessing,
+} from './preprocessing.js';
 
 /** The model families descent trains. */
 export type ModelKind = 'linear' | 'logistic' | 'softmax';
@@ -41,7 +44,7 @@ const LOSSES: Record<ModelKind, readonly LossName[]> = {
 const DEFAULT_EPSILON = 0.1;
 
 /** The JSON form of a model ({@link Model.toJSON}); parameters as plain numbers, exact for f32. */
-export interface ModelJSON {
+export interface ModelJSON extends SavedPreprocessing {
   format: 'descent-model';
   version: 1;
   kind: ModelKind;
@@ -81,6 +84,19 @@ export class Model implements Trainable {
   /** Weights (outputs × features), the parameters before the biases. */
   readonly nWeights: number;
   /** @internal */ readonly paramsBlock: Block<'f32'>;
+  private pre: Preprocessing | null = null;
+
+  /**
+   * The preprocessing applied to raw data by predict, decision and evaluate, and saved with the model:
+   * set by {@link train} (fitted on the training rows unless `standardize: false`), or by hand; null: none.
+   */
+  get preprocessing(): Preprocessing | null {
+    return this.pre;
+  }
+
+  set preprocessing(p: Preprocessing | null) {
+    this.pre = checkPreprocessing(p, this.features);
+  }
 
   /** @internal use linear(), logistic() or softmax(). */
   constructor(kind: ModelKind, features: number, outputs: number, lossOptions: LossOptions = {}) {
@@ -109,7 +125,7 @@ export class Model implements Trainable {
       features: this.features, outputs: this.outputs, params: Array.from(this.paramsBlock.view),
     };
     if (this.loss === 'huber' || this.loss === 'epsilonInsensitive') json.epsilon = this.epsilon;
-    return json;
+    return Object.assign(json, preprocessingToJSON(this.pre));
   }
 
   /** Rebuilds a model saved by {@link Model.toJSON} (a parsed object or its JSON text) on the current backend. */
@@ -140,6 +156,7 @@ export class Model implements Trainable {
     }
     const m = new Model(o.kind, o.features, o.outputs, o.kind === 'softmax' ? {} : { loss: o.loss, epsilon: o.epsilon });
     m.paramsBlock.view.set(o.params);
+    m.pre = preprocessingFromJSON(o, o.features, 'fromJSON');
     return m;
   }
 
@@ -184,7 +201,8 @@ export class Model implements Trainable {
   /** Raw outputs z = W·x + b for each row: rows × outputs, computed in f64. */
   decision(x: Matrix): Float64Array {
     const m = toFlatMatrix(x, this.features);
-    return this.decisionOf(this.paramsBlock.view, m.data, m.rows);
+    // Raw features in: standardized here with the model's statistics (the outputs stay in the trained units).
+    return this.decisionOf(this.paramsBlock.view, this.pre ? this.pre.applyInPlace(Float32Array.from(m.data)) : m.data, m.rows);
   }
 
   /** @internal z = W·x + b for `rows` rows of a flat matrix, with the given parameters, in f64. */
@@ -218,9 +236,10 @@ export class Model implements Trainable {
     return out;
   }
 
-  /** Predictions: values (linear), labels 0/1 (logistic), class indices (softmax). */
+  /** Predictions from raw features: values in the target's units (linear), labels 0/1 (logistic), class indices (softmax). */
   predict(x: Matrix): Float32Array {
-    return Float32Array.from(this.labelsOf(this.decision(x)));
+    const p = Float32Array.from(this.labelsOf(this.decision(x)));
+    return this.pre && this.kind === 'linear' ? this.pre.invert(p) : p;
   }
 
   /**
@@ -256,9 +275,16 @@ export class Model implements Trainable {
     return z;
   }
 
-  /** Loss (the kernel's, without penalty) and accuracy or R² on a dataset. */
+  /**
+   * Loss (the kernel's, without penalty) and accuracy or R² on a dataset of raw rows. With preprocessing,
+   * on a transformed copy: the loss is in the units the model trained in (a scaled target's), as train()'s history.
+   */
   evaluate(ds: Dataset): Evaluation {
     this.checkTargets(ds);
+    return withPreprocessed(this.pre, ds, (d) => this.evaluateRaw(d));
+  }
+
+  private evaluateRaw(ds: Dataset): Evaluation {
     const be = this.paramsBlock.backend;
     const n = ds.rows;
     const idx = new Block(be, 'i32', n);
@@ -322,3 +348,4 @@ function resolveLoss(kind: ModelKind, o: LossOptions): { loss: LossName; epsilon
 export function loadModel(json: ModelJSON | string): Model {
   return Model.fromJSON(json);
 }
+

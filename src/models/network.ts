@@ -11,26 +11,15 @@ import { Rng } from '../rng.js';
 import { int, onlyKeys, show } from '../validate.js';
 import { accuracyScore, r2Score } from './metrics.js';
 import { checkLabels } from './targets.js';
-import { compileNetwork, planLayers, type Compiled, type InitName, type LayerSpec, type NetworkLoss } from './layers.js';
+import { compileNetwork, type Compiled, type InitName, type LayerSpec, type NetworkLoss } from './layers.js';
 import type { Evaluation, Trainable, TrainableJSON } from './trainable.js';
 import { initLayer, paramShape } from './weights.js';
+import { validateSequential, type SequentialOptions } from './sequential-options.js';
 import { checkTokenIds, RECURRENT_CLIP_NORM } from './sequence-layers.js';
+import { Preprocessing, checkPreprocessing, preprocessingFromJSON, preprocessingToJSON, withPreprocessed, type SavedPreprocessing } from './preprocessing.js';
 
 export type { LayerSpec, NetworkLoss, InitName };
-
-/** Options of {@link sequential}. */
-export interface SequentialOptions {
-  /** The shape of one input row, e.g. [784] or [1, 28, 28]; its product is the number of features. */
-  inputShape: number[];
-  /** The layers, in order (plain JSON, see {@link LayerSpec}). */
-  layers: LayerSpec[];
-  /** 'softmax' (cross-entropy on logits, ≥ 2 outputs), 'logistic' (binary, 1 output) or 'squared' (regression, 1 output). */
-  loss: NetworkLoss;
-  /** Weight initialization. Default 'torch' (nn.Linear's: weights and biases uniform in ±1/√fan_in). */
-  init?: InitName;
-  /** Seed of the initialization. Default 0. */
-  seed?: number;
-}
+export { checkSequential, type SequentialOptions } from './sequential-options.js';
 
 /**
  * A layer's parameters in PyTorch's layout, row-major: dense, weight units × inputs; conv2d, weight
@@ -49,7 +38,7 @@ export interface DenseWeights {
 }
 
 /** The JSON form of a network ({@link Network.toJSON}). */
-export interface NetworkJSON extends TrainableJSON {
+export interface NetworkJSON extends TrainableJSON, SavedPreprocessing {
   kind: 'sequential';
   loss: NetworkLoss;
   inputShape: number[];
@@ -57,9 +46,6 @@ export interface NetworkJSON extends TrainableJSON {
   /** Batch norm's running means and variances, layer after layer (absent without batch norm). */
   stats?: number[];
 }
-
-const KEYS = ['inputShape', 'layers', 'loss', 'init', 'seed'] as const;
-const LOSSES: readonly NetworkLoss[] = ['softmax', 'logistic', 'squared'];
 
 /** A sequential network (see {@link sequential}). */
 export class Network implements Trainable {
@@ -76,16 +62,22 @@ export class Network implements Trainable {
   readonly nWeights: number;
   /** Networks with gru/lstm layers clip the gradient's norm to 5 unless training says otherwise (clipNorm). */
   readonly defaultClipNorm?: number;
+  /** True when the first layer is an embedding: the inputs are token ids, never standardized. */
+  readonly tokenIds: boolean;
   /** @internal */ readonly paramsBlock: Block<'f32'>;
   private readonly compiled: Compiled;
   private readonly program: Block<'f64'>;
   private readonly ws: Block<'f32'>;
   /** Batch norm's running statistics (mean then variance per layer), null without batch norm. */
   private readonly stats: Block<'f32'> | null = null;
+  private pre: Preprocessing | null = null;
+  /** Preprocessing applied to raw data by predict, decision and evaluate, and saved (see Model.preprocessing); null: none. */
+  get preprocessing(): Preprocessing | null { return this.pre; }
+  set preprocessing(p: Preprocessing | null) { this.pre = checkPreprocessing(p, this.features); }
 
   /** @internal use {@link sequential} or {@link mlp}. */
   constructor(options: SequentialOptions) {
-    const { layers, nParams, nWeights, nStats, init, seed } = validate(options);
+    const { layers, nParams, nWeights, nStats, init, seed } = validateSequential(options);
     const shape = options.inputShape;
     this.compiled = compileNetwork(layers, options.loss, nParams, nWeights, nStats);
     this.loss = options.loss;
@@ -97,6 +89,7 @@ export class Network implements Trainable {
     this.size = nParams;
     this.nWeights = nWeights;
     if (layers.some((l) => l.spec.type === 'gru' || l.spec.type === 'lstm')) this.defaultClipNorm = RECURRENT_CLIP_NORM;
+    this.tokenIds = layers[0].spec.type === 'embedding';
     const be = backend();
     const blocks: Block[] = [];
     try {
@@ -250,10 +243,11 @@ export class Network implements Trainable {
 
   /** Raw outputs for each row (rows × outputs): logits for 'softmax' and 'logistic', values for 'squared'. */
   decision(x: Matrix | Dataset): Float32Array {
-    if (x instanceof Dataset) return this.outputsOf(x, this.paramsBlock.ptr, false).out;
+    if (x instanceof Dataset) return withPreprocessed(this.pre, x, (d) => this.outputsOf(d, this.paramsBlock.ptr, false).out);
     // On the network's own backend, whatever init() chose since (objects stay on the backend that made them).
     const m = toFlatMatrix(x, this.features);
-    const ds = Dataset.fromArraysOn(this.paramsBlock.backend, m.data, new Float32Array(m.rows), { features: this.features });
+    const data = this.pre ? this.pre.applyInPlace(Float32Array.from(m.data)) : m.data;
+    const ds = Dataset.fromArraysOn(this.paramsBlock.backend, data, new Float32Array(m.rows), { features: this.features });
     try {
       return this.outputsOf(ds, this.paramsBlock.ptr, false).out;
     } finally {
@@ -278,7 +272,8 @@ export class Network implements Trainable {
 
   /** Predictions: values ('squared'), labels 0/1 ('logistic') or class indices ('softmax'). */
   predict(x: Matrix | Dataset): Float32Array {
-    return this.labelsOf(this.decision(x));
+    const p = this.labelsOf(this.decision(x));
+    return this.pre && this.loss === 'squared' ? this.pre.invert(p) : p; // back to the target's units
   }
 
   /** Class probabilities: rows × 1 (P(y = 1), 'logistic') or rows × classes ('softmax'), in f64. */
@@ -307,11 +302,13 @@ export class Network implements Trainable {
   }
 
   /** Mean loss (no penalty, dropout off) and accuracy or R² on a dataset. */
-  evaluate(ds: Dataset): Evaluation {
-    this.checkTargets(ds);
-    const { out, loss } = this.outputsOf(ds, this.paramsBlock.ptr, true);
-    const pred = this.labelsOf(out);
-    return this.task === 'regression' ? { loss, r2: r2Score(pred, ds.yBlock.view) } : { loss, accuracy: accuracyScore(pred, ds.yBlock.view) };
+  evaluate(raw: Dataset): Evaluation {
+    this.checkTargets(raw);
+    return withPreprocessed(this.pre, raw, (ds) => {
+      const { out, loss } = this.outputsOf(ds, this.paramsBlock.ptr, true);
+      const pred = this.labelsOf(out);
+      return this.task === 'regression' ? { loss, r2: r2Score(pred, ds.yBlock.view) } : { loss, accuracy: accuracyScore(pred, ds.yBlock.view) };
+    });
   }
 
   /** The network as plain JSON (spec and parameters); {@link Network.fromJSON} gives it back bit for bit. */
@@ -319,7 +316,7 @@ export class Network implements Trainable {
     return {
       format: 'descent-model', version: 1, kind: 'sequential', loss: this.loss, inputShape: [...this.inputShape],
       layers: this.layers.map((l) => ({ ...l })), params: Array.from(this.paramsBlock.view),
-      ...(this.stats ? { stats: Array.from(this.stats.view) } : {}),
+      ...(this.stats ? { stats: Array.from(this.stats.view) } : {}), ...preprocessingToJSON(this.pre),
     };
   }
 
@@ -341,6 +338,7 @@ export class Network implements Trainable {
         }
         net.stats.view.set(st);
       }
+      net.pre = preprocessingFromJSON(o, net.features, 'Network.fromJSON');
     } catch (e) {
       net.dispose();
       throw e;
@@ -357,30 +355,6 @@ export class Network implements Trainable {
   dispose(): void {
     disposeAll(this.paramsBlock, this.program, this.ws, this.stats ?? undefined);
   }
-}
-
-/** Every check of sequential's options, without allocating anything. */
-function validate(options: SequentialOptions): ReturnType<typeof planLayers> & { init: InitName; seed: number } {
-  if (options === null || typeof options !== 'object') throw new HyperParameterError('options', `must be an object, got ${show(options)}`);
-  onlyKeys('sequential', options, KEYS);
-  const shape = options.inputShape;
-  if (!Array.isArray(shape) || shape.length === 0 || !shape.every((v) => Number.isInteger(v) && v >= 1)) {
-    throw new HyperParameterError('inputShape', `must be a non-empty array of positive integers such as [784], got ${show(shape)}`);
-  }
-  if (!LOSSES.includes(options.loss)) throw new HyperParameterError('loss', `must be one of ${LOSSES.map((l) => `'${l}'`).join(', ')}, got ${show(options.loss)}`);
-  const init = options.init ?? 'torch';
-  if (init !== 'torch' && init !== 'glorot' && init !== 'he') throw new HyperParameterError('init', `must be 'torch', 'glorot' or 'he', got ${show(init)}`);
-  const seed = int('seed', options.seed, 0, 0, 0xffffffff);
-  return { ...planLayers([...shape], options.layers, options.loss), init, seed };
-}
-
-/**
- * @internal Validates a network's options without allocating (for the worker's client, which checks a job
- * before a worker starts, and the command line); returns the number of parameters.
- */
-export function checkSequential(options: SequentialOptions): { nParams: number; outputs: number } {
-  const v = validate(options);
-  return { nParams: v.nParams, outputs: v.layers[v.layers.length - 1].outShape.reduce((a, b) => a * b, 1) };
 }
 
 /**

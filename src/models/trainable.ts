@@ -4,6 +4,7 @@
 import type { Block } from '../runtime/block.js';
 import type { RunFields } from '../backends/abi.generated.js';
 import type { Dataset, Matrix } from '../data/dataset.js';
+import type { Preprocessing } from './preprocessing.js';
 
 /** What {@link Trainable.evaluate} returns. */
 export interface Evaluation {
@@ -44,6 +45,10 @@ export interface Trainable {
   readonly disposed: boolean;
   /** The clipNorm training uses when the options give none (recurrent networks: 5); absent = no clipping. */
   readonly defaultClipNorm?: number;
+  /** True when the inputs are token ids (a network whose first layer is an embedding): train() never standardizes them. */
+  readonly tokenIds?: boolean;
+  /** Standardization (and target scaling) applied to raw data by predict and evaluate; null: none. Set by train(). */
+  preprocessing: Preprocessing | null;
   /** @internal the parameters (weights, then biases). */
   readonly paramsBlock: Block<'f32'>;
   /** @internal the model's part of a run descriptor. */

@@ -8,6 +8,7 @@ import { bool, int, num, onlyKeys, show } from '../validate.js';
 import { HYPER, HYPER_SLOTS, L1_MODE } from '../backends/abi.generated.js';
 import { Dataset } from '../data/dataset.js';
 import type { Trainable } from '../models/trainable.js';
+import { Preprocessing, type PreprocessingStats } from '../models/preprocessing.js';
 import type { EpochRecord, TrainState } from '../state.js';
 
 /** How many samples each gradient step sees. */
@@ -57,11 +58,15 @@ export interface EpochContext {
 
 /** Options of {@link train} and {@link Trainer}. */
 export interface TrainOptions {
-  /** Update rule and hyper-parameters (PyTorch names and defaults). Default `{ name: 'sgd', lr: 0.01 }`. */
+  /**
+   * Update rule and hyper-parameters (PyTorch names and defaults). Default `{ name: 'adam', lr: 0.01 }`
+   * with a cosine schedule over the run (when `schedule` is not given either): the defaults that reach
+   * scikit-learn's figures on every built-in dataset (test/train.defaults.test.ts), as the CLI's.
+   */
   optimizer?: OptimizerOptions;
   /** `'full'` (all rows), `'stochastic'` (one row) or a mini-batch size in [1, rows]. Default min(32, rows). */
   batch?: BatchOption;
-  /** Number of passes over the data. Default 100. */
+  /** Number of passes over the data. Default: about 2000 gradient steps ({@link defaultEpochs}), within 10..1000 epochs. */
   epochs?: number;
   /** Reshuffle the rows before every epoch (not for full batch). Default true. */
   shuffle?: boolean;
@@ -70,7 +75,7 @@ export interface TrainOptions {
   /** L2 penalty (l2/2)·‖W‖² on the weights (not the biases), added to any `penalty`. Default 0. */
   l2?: number;
 
-  /** Learning-rate schedule over the optimizer's lr (see {@link ScheduleOptions}). Default constant. */
+  /** Learning-rate schedule over the optimizer's lr (see {@link ScheduleOptions}). Default constant; cosine with the default optimizer. */
   schedule?: ScheduleOptions;
 
   /**
@@ -131,6 +136,17 @@ export interface TrainOptions {
   resume?: TrainState;
   /** Put the final training state in `result.state`. Default false. */
   saveState?: boolean;
+  /**
+   * The preprocessing the model learns with and carries (`model.preprocessing`, applied by predict and
+   * evaluate to raw rows, saved in model files). Default true: the model's own statistics when it already
+   * carries some (a second train() call, a resumed run), else fitted on the training rows (after any
+   * `validationFraction` split): per-feature mean and std (a constant feature is only centred) and, for a
+   * regression model with the squared loss, the target's mean and std (predictions are mapped back).
+   * `false`: raw data, and the model's preprocessing is cleared. `{ mean, std, yMean?, yStd? }`: these statistics.
+   * Training runs on a standardized copy of the data (the caller's Dataset is not changed). Networks that read
+   * token ids (an embedding first) are never standardized: unset means false for them, anything else is an error.
+   */
+  standardize?: boolean | PreprocessingStats;
 }
 
 /** Why training stopped. */
@@ -160,6 +176,7 @@ export const KEYS = [
   'optimizer', 'batch', 'epochs', 'shuffle', 'seed', 'l2', 'schedule', 'penalty', 'alpha', 'l1Ratio', 'l1Method',
   'clipNorm', 'clipValue', 'gradNoise', 'average', 'tol', 'nIterNoChange', 'validation', 'validationFraction',
   'patience', 'minDelta', 'restoreBest', 'monitor', 'maxMs', 'maxSteps', 'onEpoch', 'resume', 'saveState',
+  'standardize',
 ] as const;
 
 /** Rows a run of batches covers at most, so the time budget is checked often enough. */
@@ -196,6 +213,41 @@ export interface Plan {
   resume: TrainState | undefined;
   saveState: boolean;
   schedule: Schedule;
+  /** 'fit': the model's statistics or fitted ones; 'off': raw data; or given statistics. */
+  standardize: 'fit' | 'off' | Preprocessing;
+}
+
+/** Whether train() scales a model's target: regression with the squared loss (ε of Huber is in the target's units). */
+export function scalesTarget(model: Trainable): boolean {
+  return model.task === 'regression' && model.loss === 'squared';
+}
+
+function standardizePlan(v: TrainOptions['standardize'], model: Trainable): Plan['standardize'] {
+  // Token ids (an embedding's inputs) are categories: standardizing them would make them non-integer.
+  if (model.tokenIds) {
+    if (v === undefined || v === false) return 'off';
+    throw new HyperParameterError('standardize', 'the network reads token ids (its first layer is an embedding), which are not standardized: leave standardize unset or false');
+  }
+  if (v === undefined || v === true) return 'fit';
+  if (v === false) return 'off';
+  if (v === null || typeof v !== 'object') throw new HyperParameterError('standardize', `must be true, false or { mean, std, yMean?, yStd? }, got ${show(v)}`);
+  const pre = new Preprocessing(v, model.features);
+  if (pre.scalesTarget && model.task !== 'regression') {
+    throw new HyperParameterError('standardize.yMean', `only a regression model scales its target (this is a ${model.kind} model, loss '${model.loss}')`);
+  }
+  return pre;
+}
+
+/** train()'s optimizer when none is given (with a cosine schedule when no schedule is given either). */
+export const DEFAULT_OPTIMIZER = { name: 'adam', lr: 0.01 } as const;
+
+/**
+ * train()'s default number of epochs: about 2000 gradient steps, within 10..1000 epochs. A fixed epoch
+ * count is too few steps on small sets (iris: 4 batches per epoch) and needlessly many on large ones.
+ */
+export function defaultEpochs(rows: number, batchSize: number): number {
+  const perEpoch = Math.max(1, Math.ceil(rows / Math.max(1, batchSize)));
+  return Math.min(1000, Math.max(10, Math.round(2000 / perEpoch)));
 }
 
 function positive(path: string, v: unknown): number | undefined {
@@ -208,7 +260,8 @@ export function plan(options: TrainOptions, model: Trainable, ds: Dataset): Plan
   if (options === null || typeof options !== 'object') throw new HyperParameterError('options', `must be an object, got ${show(options)}`);
   onlyKeys('options', options, KEYS);
   // Only an absent optimizer takes the default: `optimizer: null` is a mistake to report.
-  const resolved = resolveOptimizer(options.optimizer === undefined ? { name: 'sgd', lr: 0.01 } : options.optimizer);
+  const defaultOptimizer = options.optimizer === undefined;
+  const resolved = resolveOptimizer(defaultOptimizer ? DEFAULT_OPTIMIZER : options.optimizer!);
 
   // Validation data first: a held-out fraction changes the number of training rows.
   const validation = options.validation;
@@ -238,7 +291,7 @@ export function plan(options: TrainOptions, model: Trainable, ds: Dataset): Plan
     throw new HyperParameterError('batch', `must be 'full', 'stochastic' or an integer in [1, ${nTrain}] (the number of training rows), got ${show(b)}`);
   }
   const nb = Math.ceil(nTrain / batchSize);
-  const epochs = int('epochs', options.epochs, 100, 1);
+  const epochs = int('epochs', options.epochs, defaultEpochs(nTrain, batchSize), 1);
   if (options.onEpoch !== undefined && typeof options.onEpoch !== 'function') {
     throw new HyperParameterError('onEpoch', `must be a function, got ${show(options.onEpoch)}`);
   }
@@ -313,17 +366,18 @@ export function plan(options: TrainOptions, model: Trainable, ds: Dataset): Plan
   // short without reshaping it, so a run stopped by a budget and resumed follows the same schedule.
   const runSteps = epochs * nb;
 
-  const schedule = createSchedule(options.schedule, {
+  const schedule = createSchedule(options.schedule === undefined && defaultOptimizer ? { name: 'cosine' } : options.schedule, {
     baseLr: resolved.hyper[HYPER.lr], stepsPerEpoch: nb, runSteps, alpha, hasValidation,
   });
 
   const saveState = bool('saveState', options.saveState, false);
+  const standardize = standardizePlan(options.standardize, model);
   const resume = options.resume;
   return {
     resolved, batchSize, nTrain, nb, epochs, shuffle: bool('shuffle', options.shuffle, true),
     seed: int('seed', options.seed, 0, 0, 0xffffffff), l2, l1, l1Mode, alpha, clipNorm, clipValue, noise, avgStart,
     tol, nIterNoChange, validation, validationFraction, patience, minDelta, restoreBest, monitor, maxMs, maxSteps,
-    onEpoch: options.onEpoch, resume, saveState, schedule,
+    onEpoch: options.onEpoch, resume, saveState, schedule, standardize,
   };
 }
 

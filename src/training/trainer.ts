@@ -14,7 +14,8 @@ import { DisposedError, HyperParameterError } from '../errors.js';
 import { show } from '../validate.js';
 import type { Trainable } from '../models/trainable.js';
 import type { EpochRecord, TrainState } from '../state.js';
-import { CHUNK_ROWS, plan, type Plan, type StopReason, type TrainOptions, type TrainResult, type TrainerView } from './options.js';
+import { Preprocessing, preprocessingFromJSON, type SavedPreprocessing } from '../models/preprocessing.js';
+import { CHUNK_ROWS, plan, scalesTarget, type Plan, type StopReason, type TrainOptions, type TrainResult, type TrainerView } from './options.js';
 import { checkResume, restoreState, saveState, type Progress, type RunParts } from './resume.js';
 
 function allFinite(a: Float32Array): boolean {
@@ -28,6 +29,22 @@ function allFinite(a: Float32Array): boolean {
  */
 function usableLoss(v: number): boolean {
   return Math.abs(v) <= F32_MAX;
+}
+
+/**
+ * A resumed run standardizes as the saved one did: its statistics travel in the state's model (none: the
+ * saved run was raw). Checked before anything is allocated.
+ */
+function resumedPreprocessing(saved: SavedPreprocessing, model: Trainable, p: Plan): Preprocessing | null | undefined {
+  let pre: Preprocessing | null;
+  try {
+    pre = preprocessingFromJSON(saved, model.features, 'the saved model');
+  } catch (e) {
+    throw new HyperParameterError('resume', (e as Error).message);
+  }
+  if (p.standardize === 'fit') return pre;
+  if (p.standardize === 'off' && pre) throw new HyperParameterError('resume', 'the state was saved from a standardized run; resume it without standardize: false');
+  return undefined;
 }
 
 /**
@@ -87,6 +104,7 @@ export class Trainer implements TrainerView {
     if (!(ds instanceof Dataset)) throw new HyperParameterError('data', `must be a Dataset, got ${show(ds)}`);
     const p = plan(options, model, ds);
     if (p.resume !== undefined) checkResume(p.resume, model, p);
+    const resumedPre = p.resume !== undefined ? resumedPreprocessing(p.resume.model as SavedPreprocessing, model, p) : undefined;
     model.checkTargets(ds);
     if (p.validation) model.checkTargets(p.validation);
     this.model = model;
@@ -99,16 +117,22 @@ export class Trainer implements TrainerView {
       return b;
     };
     let opt: Optimizer | undefined;
+    let pre: Preprocessing | null = null;
     try {
+      let train = ds, val = p.validation;
       if (p.validationFraction !== undefined) {
-        const { train, test } = ds.split({ testFraction: p.validationFraction, seed: p.seed });
-        this.owned.push(train, test);
-        this.train = train;
-        this.val = test;
-      } else {
-        this.train = ds;
-        this.val = p.validation;
+        ({ train, test: val } = ds.split({ testFraction: p.validationFraction, seed: p.seed }));
+        this.owned.push(train, val);
       }
+      // Statistics of the training rows only (never the validation rows), then standardized copies of both.
+      pre = p.standardize === 'off' ? null : p.standardize !== 'fit' ? p.standardize
+        : resumedPre !== undefined ? resumedPre : model.preprocessing ?? Preprocessing.fit(train, { target: scalesTarget(model) });
+      if (pre) {
+        this.owned.push((train = pre.dataset(train)));
+        if (val) this.owned.push((val = pre.dataset(val)));
+      }
+      this.train = train;
+      this.val = val;
       const n = p.nTrain, k = model.outputs;
       this.chunk = Math.max(1, Math.min(p.nb, Math.ceil(CHUNK_ROWS / p.batchSize)));
       opt = new Optimizer(p.resolved, model.size, model.paramsBlock);
@@ -141,6 +165,7 @@ export class Trainer implements TrainerView {
       for (const d of this.owned) d.dispose();
       throw e;
     }
+    model.preprocessing = pre;
     // In the backend: a JS loop over a 100k-row index cost ~0.1 ms per train() call.
     be.iotaI32(this.idx.ptr, p.nTrain);
     if (this.vIdx) be.iotaI32(this.vIdx.ptr, this.vIdx.length);

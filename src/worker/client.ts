@@ -32,7 +32,11 @@ export interface WorkerJob {
   test?: { x: Matrix; y: ArrayLike<number> };
   /** A validation set for train()'s per-epoch valLoss/valMetric and early stopping (standardized like the test set). */
   validation?: { x: Matrix; y: ArrayLike<number> };
-  /** Standardize features with the training set's mean and std (the result carries them). Default false. */
+  /**
+   * train()'s `standardize` (also accepted as `train.standardize`, not both): default true, the model fits
+   * feature standardization (and a squared-loss regression target's scale) on the training rows and applies
+   * it to the test set and the predictions; the result carries it (`model`, `stats`). false: raw data.
+   */
   standardize?: boolean;
   /** Return the test-set predictions. Default false. */
   predictions?: boolean;
@@ -150,13 +154,18 @@ export function prepareJob(job: WorkerJob, o: TrainInWorkerOptions): { job: Job;
     x, y, features: m.features,
     model,
     train: { ...(job.train ?? {}) },
-    standardize: job.standardize ?? false,
+    standardize: true,
     predictions: job.predictions ?? false,
     progressMs: o.progressMs ?? 16,
   };
   if ('onEpoch' in out.train) {
     throw new HyperParameterError('train.onEpoch', 'callbacks cannot cross into a worker; listen to progress events instead');
   }
+  if (job.standardize !== undefined && out.train.standardize !== undefined) {
+    throw new HyperParameterError('standardize', 'give it once: the job\'s standardize or train.standardize');
+  }
+  if (job.standardize !== undefined) out.train.standardize = job.standardize;
+  out.standardize = out.train.standardize !== false;
   if ('validation' in out.train) {
     throw new HyperParameterError('train.validation', 'a Dataset lives in one thread\'s memory; give its arrays as the job\'s validation: { x, y }, or use train.validationFraction');
   }

@@ -10,6 +10,7 @@ import type { EpochRecord, StopReason, TrainOptions } from '../train.js';
 import type { TrainState } from '../state.js';
 import type { Evaluation, ModelKind } from '../models/model.js';
 import type { MlpOptions, SequentialOptions } from '../models/network.js';
+import type { TrainableJSON } from '../models/trainable.js';
 
 /**
  * A model to build in the worker: a linear kind (plus `classes` for softmax), or a network: sequential's
@@ -92,8 +93,10 @@ export interface WorkerTrainResult {
   test?: Evaluation;
   /** Predictions on the test set, with `predictions: true`. */
   predictions?: Float32Array;
-  /** The training set's feature statistics, with `standardize: true` (apply them to new data). */
+  /** The training set's feature statistics, when standardized (the model applies them to new data itself). */
   stats?: { mean: Float64Array; std: Float64Array };
+  /** The trained model as JSON, with its preprocessing: `Model.fromJSON` / `Network.fromJSON` give it back. */
+  model?: TrainableJSON;
   /** The training state, with `train.saveState: true` (resume it with `train.resume`). */
   state?: TrainState;
 }

@@ -53,13 +53,8 @@ export async function runJob(msg: ToWorker, post: Post): Promise<void> {
       valSet = Dataset.fromArrays(job.validation.x, job.validation.y, { features: job.features });
       owned.push(valSet);
     }
-    let stats: WorkerTrainResult['stats'];
-    if (job.standardize) {
-      stats = trainSet.stats();
-      trainSet.standardize(stats);
-      testSet?.standardize(stats);
-      valSet?.standardize(stats);
-    }
+    // Standardization is train()'s (job.train.standardize): the model fits and carries it, and applies it
+    // to the raw test set and predictions below, as an in-process train() + evaluate would.
     const model = buildModel(job);
     owned.push(model);
     if (job.initialParams) model.setParams(job.initialParams);
@@ -139,10 +134,13 @@ export async function runJob(msg: ToWorker, post: Post): Promise<void> {
         transfer.push(result.predictions.buffer as ArrayBuffer);
       }
     }
-    if (stats) {
+    const pre = model.preprocessing;
+    if (pre) {
+      const stats = { mean: pre.mean.slice(), std: pre.std.slice() };
       result.stats = stats;
       transfer.push(stats.mean.buffer as ArrayBuffer, stats.std.buffer as ArrayBuffer);
     }
+    result.model = model.toJSON();
     post({ type: 'result', result }, transfer);
   } catch (e) {
     post({ type: 'error', error: serializeError(e) }, []);

@@ -1,6 +1,8 @@
 // Pure-TS twins of assembly/activations.ts: activations, their gradients, mulF32 and dropout masks.
 // Typed arrays plus element offsets instead of pointers. Element functions are defined once here and
 // used by actForward/actBackward and the gemmNT epilogue (./gemm.ts); they compute in f64 and round once.
+// They are the reference the WASM builds are tested against: the builds evaluate tanh, sigmoid and GELU
+// by f32 polynomials (assembly/fastmath.ts), within a few f32 ulp of these (test/activations.test.ts).
 
 import { ACT } from '../abi.generated.js';
 
@@ -11,18 +13,22 @@ export const ACT_IDENTITY = ACT.identity, ACT_RELU = ACT.relu, ACT_LEAKY_RELU = 
 const GELU_C = 0.7978845608028654; // √(2/π)
 const GELU_A = 0.044715;
 
+/** σ(x) in f64, stable for large |x|. */
+function sigmoid(x: number): number {
+  if (x >= 0) return 1 / (1 + Math.exp(-x));
+  const e = Math.exp(x);
+  return e / (1 + e);
+}
+
 /** act(x) in f64 (callers round on store). `slope` must already be an f32 value (Math.fround). */
 export function actElem(x: number, act: number, slope: number): number {
   switch (act) {
     case ACT_RELU: return x > 0 ? x : 0;
     case ACT_LEAKY_RELU: return x > 0 ? x : Math.fround(x * slope);
     case ACT_TANH: return Math.tanh(x);
-    case ACT_SIGMOID: {
-      if (x >= 0) return 1 / (1 + Math.exp(-x));
-      const e = Math.exp(x);
-      return e / (1 + e);
-    }
-    case ACT_GELU: return 0.5 * x * (1 + Math.tanh(GELU_C * (x + GELU_A * x * x * x)));
+    case ACT_SIGMOID: return sigmoid(x);
+    // 0.5·x·(1 + tanh u) written as x·σ(2u): the same value without 1 + tanh u cancelling for u ≪ 0.
+    case ACT_GELU: return x * sigmoid(2 * GELU_C * (x + GELU_A * x * x * x));
     default: return x;
   }
 }
@@ -38,8 +44,9 @@ export function actGradElem(dy: number, v: number, act: number, slope: number): 
     case ACT_TANH: return dy * (1 - v * v);
     case ACT_SIGMOID: return dy * (v * (1 - v));
     case ACT_GELU: {
-      const t = Math.tanh(GELU_C * (v + GELU_A * v * v * v));
-      return dy * (0.5 * (1 + t) + 0.5 * v * (1 - t * t) * GELU_C * (1 + 3 * GELU_A * v * v));
+      // 1 + tanh u = 2s and 1 − tanh² u = 4s(1 − s) with s = σ(2u).
+      const s = sigmoid(2 * GELU_C * (v + GELU_A * v * v * v));
+      return dy * (s + 2 * v * s * (1 - s) * GELU_C * (1 + 3 * GELU_A * v * v));
     }
     default: return dy;
   }

@@ -1,7 +1,10 @@
 #!/usr/bin/env python3
-"""PyTorch CPU, one thread, as a reference for bench/network.bench.ts: the MLP epoch descent times.
+"""PyTorch CPU, one thread, as a reference for bench/network.bench.ts and bench/cnn.bench.ts: the epochs
+descent times.
 
-784-128-10 (nn.Linear, ReLU, nn.Linear), nn.CrossEntropyLoss on the logits (mean over the batch),
+--arch mlp: 784-128-10 (nn.Linear, ReLU, nn.Linear); --arch cnn: the issue's small CNN on [1, 28, 28]
+(Conv2d 8 3x3, ReLU, MaxPool2d 2, Conv2d 16 3x3, ReLU, MaxPool2d 2, Flatten, Linear 400-10).
+nn.CrossEntropyLoss on the logits (mean over the batch),
 torch.optim.Adam(lr), batches of `--batch` rows drawn by torch.randperm each epoch (what a careful user
 writes: no DataLoader, one index_select per batch), the loss read back per batch as descent's train()
 reports the epoch's mean loss. Data: MNIST-10k from data/mnist.u8.gz (format in data/README.md: a 16-byte
@@ -13,7 +16,7 @@ milliseconds of each timed epoch and their medians.
 
 With --init FILE --out FILE it first trains one epoch with shuffling off from the parameters in FILE
 (float32 little-endian, descent's layout: every weight matrix layer after layer as units x inputs, then
-every bias) over the first --check-rows rows, and writes the parameters after it to --out (same layout);
+every bias; convolution kernels as filters x channels x k x k) over the first --check-rows rows, and writes the parameters after it to --out (same layout);
 the JSON then carries that epoch's mean loss, for the bench's equality check against descent's js backend.
 """
 import argparse
@@ -40,6 +43,16 @@ def load_mnist(path):
     return X[train].contiguous(), y[train].contiguous()
 
 
+def make_cnn():
+    nn = torch.nn
+    return nn.Sequential(
+        nn.Unflatten(1, (1, 28, 28)),
+        nn.Conv2d(1, 8, 3), nn.ReLU(), nn.MaxPool2d(2),
+        nn.Conv2d(8, 16, 3), nn.ReLU(), nn.MaxPool2d(2),
+        nn.Flatten(), nn.Linear(400, 10),
+    )
+
+
 def make_model(sizes):
     layers = []
     for i in range(1, len(sizes)):
@@ -50,7 +63,8 @@ def make_model(sizes):
 
 
 def linears(model):
-    return [m for m in model if isinstance(m, torch.nn.Linear)]
+    """The layers with parameters, in order (descent's layout: all their weights, then all their biases)."""
+    return [m for m in model if isinstance(m, (torch.nn.Linear, torch.nn.Conv2d))]
 
 
 def set_flat(model, flat):
@@ -90,6 +104,7 @@ def epoch(model, opt, loss_fn, X, y, batch, shuffle):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--data", default="data/mnist.u8.gz")
+    ap.add_argument("--arch", choices=["mlp", "cnn"], default="mlp")
     ap.add_argument("--hidden", type=int, default=128)
     ap.add_argument("--batch", type=int, default=128)
     ap.add_argument("--lr", type=float, default=1e-3)
@@ -105,15 +120,17 @@ def main():
     torch.manual_seed(a.seed)
     X, y = load_mnist(a.data)
     sizes = [X.shape[1], a.hidden, 10]
+    make = make_cnn if a.arch == "cnn" else (lambda: make_model(sizes))
     loss_fn = torch.nn.CrossEntropyLoss()
     out = {
         "torch": torch.__version__, "capability": torch.backends.cpu.get_cpu_capability(),
-        "threads": torch.get_num_threads(), "rows": X.shape[0], "batch": a.batch, "sizes": sizes,
+        "threads": torch.get_num_threads(), "rows": X.shape[0], "batch": a.batch, "arch": a.arch,
+        "sizes": sizes if a.arch == "mlp" else None,
     }
 
     if a.init:
         flat = torch.frombuffer(bytearray(open(a.init, "rb").read()), dtype=torch.float32)
-        model = make_model(sizes)
+        model = make()
         set_flat(model, flat)
         opt = torch.optim.Adam(model.parameters(), lr=a.lr)
         rows = a.check_rows or X.shape[0]
@@ -123,7 +140,7 @@ def main():
             with open(a.out, "wb") as f:
                 f.write(bytes(get_flat(model).contiguous().untyped_storage()))  # float32, little-endian on x86
 
-    model = make_model(sizes)
+    model = make()
     opt = torch.optim.Adam(model.parameters(), lr=a.lr)
     epoch(model, opt, loss_fn, X, y, a.batch, True)  # warm-up
     wall, cpu, losses = [], [], []
