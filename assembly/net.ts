@@ -13,6 +13,8 @@ import {
   L_KIND, L_ACT, L_PARAM, L_FUSED, L_IN_SIZE, L_OUT_SIZE, L_W, L_B, L_X, L_Y, L_DX, L_DY, L_MASK,
   RUN_PARAMS, RUN_GRADS, RUN_N_PARAMS, RUN_N_WEIGHTS, RUN_X, RUN_Y, RUN_IDX, RUN_L2, RUN_NET, RUN_WS, RUN_TRAINING,
   RUN_OUT, RUN_DROP_RNG,
+  LAYER_EMBEDDING, LAYER_GRU, L_STEPS, L_STEP_INPUTS, L_UNITS, L_RETURN_SEQ, L_PAD_ID, L_STEP_MASK, L_W_HH, L_B_HH,
+  L_HS, L_GATES, L_XG, L_HG, L_CARRY,
 } from "./abi.generated";
 import { gemmNT, gemmNN, gemmTN, colSum } from "./gemm";
 import { actForward, actBackward, mulF32, dropoutMask } from "./activations";
@@ -21,6 +23,8 @@ import { dot, axpy } from "./linalg";
 import { conv2dForward, conv2dBackwardWeights, conv2dBackwardInput } from "./conv";
 import { maxPool2dForward, maxPool2dBackward, avgPool2dForward, avgPool2dBackward } from "./pool";
 import { batchNormForward, batchNormBackward } from "./batchnorm";
+import { embeddingForward, embeddingBackward } from "./embedding";
+import { gruForward, gruBackward, lstmForward, lstmBackward } from "./recurrent";
 
 // @ts-ignore: decorator
 @inline
@@ -100,6 +104,53 @@ function backwardImage(L: usize, kind: i32, ws: usize, params: usize, g: usize, 
   }
 }
 
+/** A buffer of the workspace, or 0 for an offset of −1 (none). */
+// @ts-ignore: decorator
+@inline
+function optBuf(ws: usize, L: usize, offset: usize): usize {
+  const o = slot(L, offset);
+  return o >= 0 ? ws + (<usize>o << 2) : 0;
+}
+
+/** Forward pass of n rows through an embedding, GRU or LSTM layer (rows of T steps). */
+function forwardSequence(L: usize, kind: i32, ws: usize, params: usize, x: usize, y: usize, n: i32, pack: usize): void {
+  const T = slot(L, L_STEPS), I = slot(L, L_STEP_INPUTS), U = slot(L, L_UNITS);
+  const mask = optBuf(ws, L, L_STEP_MASK);
+  if (kind == LAYER_EMBEDDING) {
+    embeddingForward(y, mask, x, param(params, L, L_W), n, T, U, I, slot(L, L_PAD_ID));
+    return;
+  }
+  const hs = buf(ws, L, L_HS);
+  const wih = param(params, L, L_W), whh = param(params, L, L_W_HH), bih = param(params, L, L_B), bhh = param(params, L, L_B_HH);
+  if (kind == LAYER_GRU) gruForward(hs, buf(ws, L, L_GATES), buf(ws, L, L_XG), buf(ws, L, L_HG), x, wih, whh, bih, bhh, mask, n, T, I, U, pack);
+  else lstmForward(hs, buf(ws, L, L_GATES), buf(ws, L, L_XG), buf(ws, L, L_HG), x, wih, whh, bih, bhh, mask, n, T, I, U, pack);
+  // The last state only: copy step T − 1 of each row.
+  if (slot(L, L_RETURN_SEQ) == 0) {
+    const bytes = <usize>U << 2;
+    for (let i = 0; i < n; i++) memory.copy(y + <usize>i * bytes, hs + <usize>(i * T + T - 1) * bytes, bytes);
+  }
+}
+
+/** Backward pass (through time) of n rows through an embedding, GRU or LSTM layer; dx = 0 when nothing needs it. */
+function backwardSequence(L: usize, kind: i32, ws: usize, params: usize, g: usize, dx: usize, dy: usize, n: i32, pack: usize): void {
+  const T = slot(L, L_STEPS), I = slot(L, L_STEP_INPUTS), U = slot(L, L_UNITS);
+  const x = buf(ws, L, L_X);
+  if (kind == LAYER_EMBEDDING) {
+    embeddingBackward(param(g, L, L_W), dy, x, n, T, U, I, slot(L, L_PAD_ID));
+    return;
+  }
+  const mask = optBuf(ws, L, L_STEP_MASK), seq = slot(L, L_RETURN_SEQ) != 0;
+  const wih = param(params, L, L_W), whh = param(params, L, L_W_HH);
+  const gw = param(g, L, L_W), gwh = param(g, L, L_W_HH), gb = param(g, L, L_B), gbh = param(g, L, L_B_HH);
+  if (kind == LAYER_GRU) {
+    gruBackward(gw, gwh, gb, gbh, dx, dy, x, buf(ws, L, L_HS), buf(ws, L, L_GATES), buf(ws, L, L_XG), buf(ws, L, L_HG),
+      buf(ws, L, L_CARRY), wih, whh, mask, n, T, I, U, seq, pack);
+  } else {
+    lstmBackward(gw, gwh, gb, gbh, dx, dy, x, buf(ws, L, L_HS), buf(ws, L, L_GATES), buf(ws, L, L_XG),
+      buf(ws, L, L_CARRY), wih, whh, mask, n, T, I, U, seq, pack);
+  }
+}
+
 /** Forward pass of n gathered rows; dropout draws masks and batch norm uses batch statistics when `training`. */
 function forwardChunk(net: usize, ws: usize, params: usize, stats: usize, n: i32, training: bool): void {
   const layers = slot(net, NET_LAYERS);
@@ -126,6 +177,8 @@ function forwardChunk(net: usize, ws: usize, params: usize, stats: usize, n: i32
       } else {
         memory.copy(y, x, <usize>(n * outSize) << 2);
       }
+    } else if (kind >= LAYER_EMBEDDING) {
+      forwardSequence(L, kind, ws, params, x, y, n, pack);
     } else {
       forwardImage(L, kind, ws, params, stats, x, y, n, training, pack);
     }
@@ -158,6 +211,8 @@ function backwardChunk(net: usize, ws: usize, params: usize, g: usize, n: i32, t
       }
     } else if (kind == LAYER_DROPOUT) {
       if (dxo >= 0) mulF32(dx, dy, buf(ws, L, L_MASK), n * outSize);
+    } else if (kind >= LAYER_EMBEDDING) {
+      backwardSequence(L, kind, ws, params, g, dxo >= 0 ? dx : 0, dy, n, pack);
     } else {
       backwardImage(L, kind, ws, params, g, dxo >= 0 ? dx : 0, dy, n, training, pack);
     }

@@ -14,12 +14,13 @@ import * as trainSuite from './train.bench.js';
 import * as gemm from './gemm.bench.js';
 import * as network from './network.bench.js';
 import * as conv from './conv.bench.js';
+import * as recurrent from './recurrent.bench.js';
 import * as cnn from './cnn.bench.js';
 import * as activations from './activations.bench.js';
 import * as heads from './heads.bench.js';
 import * as sparse from './sparse.bench.js';
 
-const SUITES = [linalg, losses, optim, trainSuite, gemm, activations, heads, conv, network, cnn, sparse];
+const SUITES = [linalg, losses, optim, trainSuite, gemm, activations, heads, conv, network, cnn, recurrent, sparse];
 
 const argv = process.argv.slice(2);
 const quick = argv.includes('--quick');

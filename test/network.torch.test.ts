@@ -5,8 +5,10 @@
 // sums in another order drift along a trajectory, and a squared loss near its minimum amplifies that drift
 // by the cancellation in z − y: mlp-5, one row per step, reaches 8e-5 at step 24), and the parameters at
 // every snapshot to 1e-4. The convolutional cases (cnn-*: conv2d with padding and stride, max and average
-// pooling) run the same way; cases of layer types descent does not have yet (recurrent) are listed by name
-// with the reason, never dropped silently.
+// pooling) run the same way, and so does the recurrent one (gru-embedding: embedding → GRU, last state →
+// dense, whose parameters PyTorch names emb.*, rnn.*_l0 and out.*: mapped onto the layers with parameters in
+// order); cases of layer types descent does not have yet are listed by name with the reason, never dropped
+// silently.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readFileSync } from 'node:fs';
@@ -30,10 +32,10 @@ interface NetCase {
 
 const ref = JSON.parse(readFileSync(new URL('./fixtures/torch-nets.json', import.meta.url), 'utf8')) as { source: string; cases: NetCase[] };
 const BACKENDS: BackendName[] = ['js', 'wasm-scalar', 'wasm-simd'];
-const REPLAYED = (c: NetCase): boolean => c.name.startsWith('mlp-') || c.name.startsWith('cnn-');
+const REPLAYED = (c: NetCase): boolean => c.name.startsWith('mlp-') || c.name.startsWith('cnn-') || c.name.startsWith('gru-');
 const DENSE = ref.cases.filter(REPLAYED);
 const OTHER = ref.cases.filter((c) => !REPLAYED(c));
-const WITH_PARAMS = new Set(['dense', 'conv2d']);
+const WITH_PARAMS = new Set(['dense', 'conv2d', 'embedding', 'gru', 'lstm']);
 
 // PyTorch keyword → descent option, as test/optim.torch.test.ts.
 const KEY: Record<string, string> = {
@@ -53,10 +55,24 @@ function options(c: NetCase): OptimizerOptions {
 // Nested arrays of any depth (conv2d weights are filters × inChannels × k × k) in row-major order.
 const flat = (a: unknown[]): number[] => (a as number[]).flat(Infinity as 1) as number[];
 
-test('the reference holds dense and convolutional cases, and the others are named', () => {
+/** Names in the descent form (weight, bias, weightHh, biasHh) → the case's tensors for layers[i], at `params`. */
+function tensors(c: NetCase, params: Record<string, number[] | number[][]>, i: number): Record<string, number[]> {
+  if (`${i}.weight` in params) return { weight: flat(params[`${i}.weight`]), bias: flat(params[`${i}.bias`]) };
+  // Named modules (the recurrent case): the k-th layer with parameters is the k-th module prefix.
+  const k = c.layers.slice(0, i).filter((l) => WITH_PARAMS.has(l.type)).length;
+  const prefix = [...new Set(Object.keys(params).map((n) => n.split('.')[0]))][k];
+  const t = (n: string): number[] => flat(params[`${prefix}.${n}`]);
+  const type = c.layers[i].type;
+  if (type === 'embedding') return { weight: t('weight') };
+  if (type === 'gru' || type === 'lstm') return { weight: t('weight_ih_l0'), bias: t('bias_ih_l0'), weightHh: t('weight_hh_l0'), biasHh: t('bias_hh_l0') };
+  return { weight: t('weight'), bias: t('bias') };
+}
+
+test('the reference holds dense, convolutional and recurrent cases, and the others are named', () => {
   assert.ok(DENSE.filter((c) => c.name.startsWith('mlp-')).length >= 6, 'mlp cases');
   assert.ok(DENSE.filter((c) => c.name.startsWith('cnn-')).length >= 2, 'cnn cases');
-  console.log(`  torch-nets: ${DENSE.length} dense and convolutional cases replayed here; ${OTHER.map((c) => c.name).join(', ')} wait for gru/embedding layers`);
+  assert.ok(DENSE.some((c) => c.name === 'gru-embedding'), 'the gru case');
+  console.log(`  torch-nets: ${DENSE.length} dense, convolutional and recurrent cases replayed here${OTHER.length ? `; ${OTHER.map((c) => c.name).join(', ')} not replayed (layer types descent does not have)` : ''}`);
 });
 
 for (const b of BACKENDS) {
@@ -67,7 +83,7 @@ for (const b of BACKENDS) {
       const net = sequential({ inputShape: c.inputShape ?? [features], layers: c.layers, loss: c.loss });
       try {
         c.layers.forEach((l, i) => {
-          if (WITH_PARAMS.has(l.type)) net.setWeights(i, { weight: flat(c.params0[`${i}.weight`]), bias: flat(c.params0[`${i}.bias`]) });
+          if (WITH_PARAMS.has(l.type)) net.setWeights(i, tensors(c, c.params0, i) as unknown as { weight: number[] });
         });
         const x = flat(c.x);
         let worstLoss = 0, firstLoss = 0, worstParam = 0;
@@ -85,9 +101,9 @@ for (const b of BACKENDS) {
           if (!snap) continue;
           c.layers.forEach((l, i) => {
             if (!WITH_PARAMS.has(l.type)) return;
-            const w = net.getWeights(i);
-            for (const [name, got] of [['weight', w.weight], ['bias', w.bias!]] as const) {
-              const want = flat(snap.params[`${i}.${name}`]);
+            const w = net.getWeights(i) as unknown as Record<string, Float32Array>;
+            for (const [name, want] of Object.entries(tensors(c, snap.params, i))) {
+              const got = w[name];
               for (let j = 0; j < want.length; j++) {
                 const d = Math.abs(got[j] - want[j]);
                 worstParam = Math.max(worstParam, d / Math.max(1, Math.abs(want[j])));

@@ -8,6 +8,7 @@ import { ACT, HEAD, LAYER, LAYER_LEN, LAYER_SLOT, NET, NET_HEADER_LEN } from '..
 import { gemmPackFloats } from '../backends/js/gemm.js';
 import { onlyKeys, show } from '../validate.js';
 import { IMAGE_KEYS, imageRecord, planImageLayer, type ImageLayerSpec } from './image-layers.js';
+import { SEQUENCE_KEYS, planSequenceLayer, sequenceRecord, type SequenceLayerSpec } from './sequence-layers.js';
 
 /** One layer of a {@link sequential} network, as plain JSON. */
 export type LayerSpec =
@@ -17,7 +18,8 @@ export type LayerSpec =
   | { type: 'dropout'; rate: number }
   | { type: 'flatten' }
   | { type: 'reshape'; shape: number[] }
-  | ImageLayerSpec;
+  | ImageLayerSpec
+  | SequenceLayerSpec;
 
 /** The loss of a network: softmax cross-entropy on logits, binary cross-entropy on one logit, or mean squared error. */
 export type NetworkLoss = 'softmax' | 'logistic' | 'squared';
@@ -61,7 +63,7 @@ const ACTIVATIONS = { relu: ACT.relu, leakyRelu: ACT.leakyRelu, tanh: ACT.tanh, 
 const KEYS: Record<string, readonly string[]> = {
   dense: ['type', 'units', 'bias', 'inputs'], relu: ['type'], tanh: ['type'], sigmoid: ['type'], gelu: ['type'],
   leakyRelu: ['type', 'slope'], dropout: ['type', 'rate'], flatten: ['type'], reshape: ['type', 'shape'],
-  ...IMAGE_KEYS,
+  ...IMAGE_KEYS, ...SEQUENCE_KEYS,
 };
 
 const size = (shape: readonly number[]): number => shape.reduce((a, b) => a * b, 1);
@@ -136,12 +138,18 @@ export function planLayers(inputShape: number[], specs: unknown, loss: NetworkLo
         nStats += plan.stats;
       }
       biased.push({ l: planned, n: plan.biases });
+    } else if (spec.type in SEQUENCE_KEYS) {
+      const plan = planSequenceLayer(at, i, spec as SequenceLayerSpec, inShape);
+      outShape = plan.outShape;
+      planned.w = nWeights;
+      nWeights += plan.weights;
+      biased.push({ l: planned, n: plan.biases });
     }
     planned.outShape = outShape;
     layers.push(planned);
     shape = outShape;
   });
-  if (biased.length === 0) throw new HyperParameterError('layers', 'a network needs at least one dense or conv2d layer (it has no parameters otherwise)');
+  if (biased.length === 0) throw new HyperParameterError('layers', 'a network needs at least one layer with parameters (dense, conv2d, embedding, gru, lstm)');
   // The bias span: dense and conv biases, batch norm's γ then β, in layer order (not penalized by L2/L1).
   let nParams = nWeights;
   for (const { l, n } of biased) {
@@ -191,6 +199,7 @@ export function compile(layers: PlannedLayer[], loss: NetworkLoss, nParams: numb
   const records: number[][] = [];
   let pack = 0;
   let prevDense: number[] | null = null;
+  let stepMask = -1;
   for (const l of layers) {
     const t = l.spec.type;
     if (t === 'flatten' || t === 'reshape') continue; // the same rows, seen with another shape
@@ -214,6 +223,11 @@ export function compile(layers: PlannedLayer[], loss: NetworkLoss, nParams: numb
       prevDense = r;
     } else if (t in IMAGE_KEYS) {
       pack = Math.max(pack, imageRecord(r, l as PlannedLayer & { spec: ImageLayerSpec }, chunk, (n) => ws.take(n)));
+      prevDense = null;
+    } else if (t in SEQUENCE_KEYS) {
+      const rec = sequenceRecord(r, l as PlannedLayer & { spec: SequenceLayerSpec }, chunk, (n) => ws.take(n), stepMask);
+      pack = Math.max(pack, rec.pack);
+      stepMask = rec.mask;
       prevDense = null;
     } else if (t === 'dropout') {
       r[LAYER_SLOT.kind] = LAYER.dropout;
@@ -261,4 +275,19 @@ export function compile(layers: PlannedLayer[], loss: NetworkLoss, nParams: numb
   program.set(header);
   records.forEach((r, i) => program.set(r, NET_HEADER_LEN + i * LAYER_LEN));
   return { layers, program, wsFloats: ws.floats, nParams, nWeights, nStats, outputs: header[NET.outputs] };
+}
+
+/** The workspace a network with sequence layers may take (f32: 64 MB): BPTT keeps every step of every row. */
+export const SEQUENCE_WS_FLOATS = 1 << 24;
+
+/**
+ * compile() with 128-row chunks, or, for a network with embedding/gru/lstm layers whose chunk would need
+ * more than {@link SEQUENCE_WS_FLOATS}, with as many rows per chunk as fit (at least 1): long sequences run
+ * in smaller chunks rather than taking gigabytes.
+ */
+export function compileNetwork(layers: PlannedLayer[], loss: NetworkLoss, nParams: number, nWeights: number, nStats: number): Compiled {
+  const full = compile(layers, loss, nParams, nWeights, nStats);
+  if (full.wsFloats <= SEQUENCE_WS_FLOATS || !layers.some((l) => l.spec.type in SEQUENCE_KEYS)) return full;
+  const chunk = Math.max(1, Math.floor((NET_CHUNK_ROWS * SEQUENCE_WS_FLOATS) / full.wsFloats));
+  return compile(layers, loss, nParams, nWeights, nStats, chunk);
 }

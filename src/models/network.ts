@@ -11,35 +11,28 @@ import { Rng } from '../rng.js';
 import { int, onlyKeys, show } from '../validate.js';
 import { accuracyScore, r2Score } from './metrics.js';
 import { checkLabels } from './targets.js';
-import { compile, planLayers, type Compiled, type InitName, type LayerSpec, type NetworkLoss } from './layers.js';
+import { compileNetwork, type Compiled, type InitName, type LayerSpec, type NetworkLoss } from './layers.js';
 import type { Evaluation, Trainable, TrainableJSON } from './trainable.js';
 import { initLayer, paramShape } from './weights.js';
+import { validateSequential, type SequentialOptions } from './sequential-options.js';
+import { checkTokenIds, RECURRENT_CLIP_NORM } from './sequence-layers.js';
 import { Preprocessing, checkPreprocessing, preprocessingFromJSON, preprocessingToJSON, withPreprocessed, type SavedPreprocessing } from './preprocessing.js';
 
 export type { LayerSpec, NetworkLoss, InitName };
-
-/** Options of {@link sequential}. */
-export interface SequentialOptions {
-  /** The shape of one input row, e.g. [784] or [1, 28, 28]; its product is the number of features. */
-  inputShape: number[];
-  /** The layers, in order (plain JSON, see {@link LayerSpec}). */
-  layers: LayerSpec[];
-  /** 'softmax' (cross-entropy on logits, ≥ 2 outputs), 'logistic' (binary, 1 output) or 'squared' (regression, 1 output). */
-  loss: NetworkLoss;
-  /** Weight initialization. Default 'torch' (nn.Linear's: weights and biases uniform in ±1/√fan_in). */
-  init?: InitName;
-  /** Seed of the initialization. Default 0. */
-  seed?: number;
-}
+export { checkSequential, type SequentialOptions } from './sequential-options.js';
 
 /**
  * A layer's parameters in PyTorch's layout, row-major: dense, weight units × inputs; conv2d, weight
  * filters × inChannels × k × k; batchNorm, weight γ and bias β (one per channel) and the running mean
- * and variance (state, not parameters).
+ * and variance (state, not parameters); embedding, weight vocab × dim; gru/lstm, weight_ih as weight,
+ * bias_ih as bias, weightHh and biasHh.
  */
 export interface DenseWeights {
   weight: Float32Array;
   bias: Float32Array | null;
+  /** gru/lstm: weight_hh and bias_hh (weight and bias are weight_ih and bias_ih). */
+  weightHh?: Float32Array;
+  biasHh?: Float32Array;
   runningMean?: Float32Array;
   runningVar?: Float32Array;
 }
@@ -54,9 +47,6 @@ export interface NetworkJSON extends TrainableJSON, SavedPreprocessing {
   stats?: number[];
 }
 
-const KEYS = ['inputShape', 'layers', 'loss', 'init', 'seed'] as const;
-const LOSSES: readonly NetworkLoss[] = ['softmax', 'logistic', 'squared'];
-
 /** A sequential network (see {@link sequential}). */
 export class Network implements Trainable {
   readonly kind = 'sequential';
@@ -70,6 +60,10 @@ export class Network implements Trainable {
   readonly outputs: number;
   readonly size: number;
   readonly nWeights: number;
+  /** Networks with gru/lstm layers clip the gradient's norm to 5 unless training says otherwise (clipNorm). */
+  readonly defaultClipNorm?: number;
+  /** True when the first layer is an embedding: the inputs are token ids, never standardized. */
+  readonly tokenIds: boolean;
   /** @internal */ readonly paramsBlock: Block<'f32'>;
   private readonly compiled: Compiled;
   private readonly program: Block<'f64'>;
@@ -83,9 +77,9 @@ export class Network implements Trainable {
 
   /** @internal use {@link sequential} or {@link mlp}. */
   constructor(options: SequentialOptions) {
-    const { layers, nParams, nWeights, nStats, init, seed } = validate(options);
+    const { layers, nParams, nWeights, nStats, init, seed } = validateSequential(options);
     const shape = options.inputShape;
-    this.compiled = compile(layers, options.loss, nParams, nWeights, nStats);
+    this.compiled = compileNetwork(layers, options.loss, nParams, nWeights, nStats);
     this.loss = options.loss;
     this.task = options.loss === 'squared' ? 'regression' : 'classification';
     this.inputShape = Object.freeze([...shape]);
@@ -94,6 +88,8 @@ export class Network implements Trainable {
     this.outputs = this.compiled.outputs;
     this.size = nParams;
     this.nWeights = nWeights;
+    if (layers.some((l) => l.spec.type === 'gru' || l.spec.type === 'lstm')) this.defaultClipNorm = RECURRENT_CLIP_NORM;
+    this.tokenIds = layers[0].spec.type === 'embedding';
     const be = backend();
     const blocks: Block[] = [];
     try {
@@ -147,6 +143,7 @@ export class Network implements Trainable {
     const { l, shape } = this.withParams(i, 'getWeights');
     const p = this.paramsBlock.view;
     const out: DenseWeights = { weight: p.slice(l.w, l.w + shape.weight), bias: l.b >= 0 ? p.slice(l.b, l.b + shape.bias) : null };
+    if (shape.hh) Object.assign(out, { weightHh: p.slice(l.w + shape.weight, l.w + shape.weight + shape.hh.weight), biasHh: p.slice(l.b + shape.bias, l.b + 2 * shape.bias) });
     if (l.stats >= 0 && this.stats) {
       const C = shape.bias;
       out.runningMean = this.stats.view.slice(l.stats, l.stats + C);
@@ -159,7 +156,7 @@ export class Network implements Trainable {
    * Replaces layer i's weight and bias (and a batch norm's runningMean/runningVar when given), in
    * PyTorch's layout; shapes and values are checked first.
    */
-  setWeights(i: number, w: { weight: ArrayLike<number>; bias?: ArrayLike<number> | null; runningMean?: ArrayLike<number>; runningVar?: ArrayLike<number> }): void {
+  setWeights(i: number, w: { weight: ArrayLike<number>; bias?: ArrayLike<number> | null; runningMean?: ArrayLike<number>; runningVar?: ArrayLike<number>; weightHh?: ArrayLike<number>; biasHh?: ArrayLike<number> }): void {
     const { l, shape } = this.withParams(i, 'setWeights');
     if (w === null || typeof w !== 'object') throw new ShapeError(`setWeights(${i}): expected { weight, bias }, got ${show(w)}`);
     const check = (name: string, a: ArrayLike<number> | null | undefined, n: number): void => {
@@ -173,6 +170,7 @@ export class Network implements Trainable {
       }
     };
     check('weight', w.weight, shape.weight);
+    if (shape.hh) check('weightHh', w.weightHh, shape.hh.weight), check('biasHh', w.biasHh, shape.hh.bias);
     if (l.b >= 0) check('bias', w.bias, shape.bias);
     else if (w.bias != null) throw new ShapeError(`setWeights(${i}): layers[${i}] has no bias (bias: false), got one`);
     const stats = l.stats >= 0 && this.stats;
@@ -183,6 +181,7 @@ export class Network implements Trainable {
     const p = this.paramsBlock.view;
     p.set(w.weight, l.w);
     if (l.b >= 0) p.set(w.bias!, l.b);
+    if (shape.hh) p.set(w.weightHh!, l.w + shape.weight), p.set(w.biasHh!, l.b + shape.bias);
     if (stats) {
       if (w.runningMean !== undefined) stats.view.set(w.runningMean, l.stats);
       if (w.runningVar !== undefined) stats.view.set(w.runningVar, l.stats + shape.bias);
@@ -217,6 +216,7 @@ export class Network implements Trainable {
   /** @internal checks that a dataset's shape and targets suit the network, before any allocation. */
   checkTargets(ds: Dataset): void {
     if (this.disposed) throw new DisposedError('the network was disposed');
+    checkTokenIds(this.layers[0], ds.xBlock.view, this.features);
     checkLabels(ds, this.paramsBlock.backend, this.features, 'network',
       this.loss === 'softmax' ? this.outputs : this.loss === 'logistic' ? 'binary' : 'values');
   }
@@ -225,6 +225,7 @@ export class Network implements Trainable {
   private outputsOf(ds: Dataset, params: number, withLoss: boolean): { out: Float32Array; loss: number } {
     const be = this.paramsBlock.backend;
     const n = ds.rows;
+    checkTokenIds(this.layers[0], ds.xBlock.view, this.features);
     const idx = new Block(be, 'i32', n);
     let out: Block<'f32'> | undefined, run: Run | undefined;
     try {
@@ -359,30 +360,6 @@ export class Network implements Trainable {
   dispose(): void {
     disposeAll(this.paramsBlock, this.program, this.ws, this.stats ?? undefined);
   }
-}
-
-/** Every check of sequential's options, without allocating anything. */
-function validate(options: SequentialOptions): ReturnType<typeof planLayers> & { init: InitName; seed: number } {
-  if (options === null || typeof options !== 'object') throw new HyperParameterError('options', `must be an object, got ${show(options)}`);
-  onlyKeys('sequential', options, KEYS);
-  const shape = options.inputShape;
-  if (!Array.isArray(shape) || shape.length === 0 || !shape.every((v) => Number.isInteger(v) && v >= 1)) {
-    throw new HyperParameterError('inputShape', `must be a non-empty array of positive integers such as [784], got ${show(shape)}`);
-  }
-  if (!LOSSES.includes(options.loss)) throw new HyperParameterError('loss', `must be one of ${LOSSES.map((l) => `'${l}'`).join(', ')}, got ${show(options.loss)}`);
-  const init = options.init ?? 'torch';
-  if (init !== 'torch' && init !== 'glorot' && init !== 'he') throw new HyperParameterError('init', `must be 'torch', 'glorot' or 'he', got ${show(init)}`);
-  const seed = int('seed', options.seed, 0, 0, 0xffffffff);
-  return { ...planLayers([...shape], options.layers, options.loss), init, seed };
-}
-
-/**
- * @internal Validates a network's options without allocating (for the worker's client, which checks a job
- * before a worker starts, and the command line); returns the number of parameters.
- */
-export function checkSequential(options: SequentialOptions): { nParams: number; outputs: number } {
-  const v = validate(options);
-  return { nParams: v.nParams, outputs: v.layers[v.layers.length - 1].outShape.reduce((a, b) => a * b, 1) };
 }
 
 /**

@@ -43,6 +43,10 @@ export interface Trainable {
   readonly nWeights: number;
   /** True once dispose() ran. */
   readonly disposed: boolean;
+  /** The clipNorm training uses when the options give none (recurrent networks: 5); absent = no clipping. */
+  readonly defaultClipNorm?: number;
+  /** True when the inputs are token ids (a network whose first layer is an embedding): train() never standardizes them. */
+  readonly tokenIds?: boolean;
   /** Standardization (and target scaling) applied to raw data by predict and evaluate; null: none. Set by train(). */
   preprocessing: Preprocessing | null;
   /** @internal the parameters (weights, then biases). */

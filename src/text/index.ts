@@ -7,3 +7,6 @@ export { ENGLISH_STOP_WORDS } from './stopwords.js';
 export { murmurhash3, murmurhash3String, encodeUtf8 } from './murmur3.js';
 export { HashingVectorizer, vectorizeLabeled, checkTexts, type Csr, type HashingOptions } from './hashing.js';
 export { shuffledSplit } from './split.js';
+export {
+  charVocab, encodeChars, decodeChars, charWindows, sampleText, CHAR_PAD, CHAR_UNKNOWN, type CharVocab, type SampleOptions,
+} from './charlm.js';

@@ -94,8 +94,11 @@ export interface TrainOptions {
    */
   l1Method?: 'cumulative' | 'orthant';
 
-  /** Clip the gradient to global L2 norm ≤ clipNorm before each update (torch clip_grad_norm_). */
-  clipNorm?: number;
+  /**
+   * Clip the gradient to global L2 norm ≤ clipNorm before each update (torch clip_grad_norm_). Default off,
+   * except for networks with gru/lstm layers: 5 (their model's `defaultClipNorm`); null turns that off.
+   */
+  clipNorm?: number | null;
   /** Clamp each gradient component to [−clipValue, clipValue] before each update. */
   clipValue?: number;
   /** Add annealed Gaussian noise to each gradient (before clipping). */
@@ -140,7 +143,8 @@ export interface TrainOptions {
    * `validationFraction` split): per-feature mean and std (a constant feature is only centred) and, for a
    * regression model with the squared loss, the target's mean and std (predictions are mapped back).
    * `false`: raw data, and the model's preprocessing is cleared. `{ mean, std, yMean?, yStd? }`: these statistics.
-   * Training runs on a standardized copy of the data (the caller's Dataset is not changed).
+   * Training runs on a standardized copy of the data (the caller's Dataset is not changed). Networks that read
+   * token ids (an embedding first) are never standardized: unset means false for them, anything else is an error.
    */
   standardize?: boolean | PreprocessingStats;
 }
@@ -219,6 +223,11 @@ export function scalesTarget(model: Trainable): boolean {
 }
 
 function standardizePlan(v: TrainOptions['standardize'], model: Trainable): Plan['standardize'] {
+  // Token ids (an embedding's inputs) are categories: standardizing them would make them non-integer.
+  if (model.tokenIds) {
+    if (v === undefined || v === false) return 'off';
+    throw new HyperParameterError('standardize', 'the network reads token ids (its first layer is an embedding), which are not standardized: leave standardize unset or false');
+  }
   if (v === undefined || v === true) return 'fit';
   if (v === false) return 'off';
   if (v === null || typeof v !== 'object') throw new HyperParameterError('standardize', `must be true, false or { mean, std, yMean?, yStd? }, got ${show(v)}`);
@@ -316,7 +325,7 @@ export function plan(options: TrainOptions, model: Trainable, ds: Dataset): Plan
   const l1Mode = l1 > 0 ? L1_MODE[method] : 0;
 
   // Gradient tools.
-  const clipNorm = positive('clipNorm', options.clipNorm) ?? 0;
+  const clipNorm = options.clipNorm === null ? 0 : positive('clipNorm', options.clipNorm) ?? model.defaultClipNorm ?? 0;
   const clipValue = positive('clipValue', options.clipValue) ?? 0;
   let noise: Plan['noise'] = null;
   if (options.gradNoise !== undefined) {

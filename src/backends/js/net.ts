@@ -8,6 +8,7 @@ import { axpyF32, dotF32 } from './linalg.js';
 import { conv2dForward, conv2dBackwardWeights, conv2dBackwardInput } from './conv.js';
 import { maxPool2dForward, maxPool2dBackward, avgPool2dForward, avgPool2dBackward } from './pool.js';
 import { batchNormForward, batchNormBackward } from './batchnorm.js';
+import { embeddingForward, embeddingBackward, gruForward, gruBackward, lstmForward, lstmBackward, type RecurrentAt } from './recurrent.js';
 import type { JsMemory } from './memory.js';
 
 /** What one call works on: the program, the workspace and the run's arrays. */
@@ -74,6 +75,48 @@ function backwardImage(c: Ctx, L: number, kind: number, g: Float32Array, gOff: n
   }
 }
 
+/** A recurrent layer record's arrays, for the twins in ./recurrent.ts. */
+function recurrentAt(c: Ctx, L: number, n: number): RecurrentAt {
+  const { net, ws, params } = c;
+  return {
+    params, w: net[L + S.w], wHh: net[L + S.wHh], b: net[L + S.b], bHh: net[L + S.bHh], ws, x: net[L + S.x],
+    hs: net[L + S.hs], gates: net[L + S.gates], xg: net[L + S.xg], hg: net[L + S.hg], carry: net[L + S.carry],
+    mask: net[L + S.stepMask], n, T: net[L + S.steps], I: net[L + S.stepInputs], U: net[L + S.units],
+  };
+}
+
+/** Forward pass of n rows through an embedding, GRU or LSTM layer record at L. */
+function forwardSequence(c: Ctx, L: number, kind: number, n: number): void {
+  const { net, ws, params } = c;
+  const T = net[L + S.steps], U = net[L + S.units];
+  if (kind === LAYER.embedding) {
+    embeddingForward(ws, net[L + S.y], net[L + S.stepMask], ws, net[L + S.x], params, net[L + S.w], n, T, U,
+      net[L + S.stepInputs], net[L + S.padId]);
+    return;
+  }
+  const a = recurrentAt(c, L, n);
+  if (kind === LAYER.gru) gruForward(a);
+  else lstmForward(a);
+  if (net[L + S.returnSeq] === 0) {
+    const y = net[L + S.y];
+    for (let i = 0; i < n; i++) ws.copyWithin(y + i * U, a.hs + (i * T + T - 1) * U, a.hs + (i * T + T) * U);
+  }
+}
+
+/** Backward pass (through time) of n rows through an embedding, GRU or LSTM layer record at L. */
+function backwardSequence(c: Ctx, L: number, kind: number, g: Float32Array, gOff: number, n: number): void {
+  const { net, ws } = c;
+  if (kind === LAYER.embedding) {
+    embeddingBackward(g, gOff + net[L + S.w], ws, net[L + S.dy], ws, net[L + S.x], n, net[L + S.steps], net[L + S.units],
+      net[L + S.stepInputs], net[L + S.padId]);
+    return;
+  }
+  const a = recurrentAt(c, L, n);
+  const seq = net[L + S.returnSeq] !== 0;
+  if (kind === LAYER.gru) gruBackward(a, g, gOff, ws, net[L + S.dy], net[L + S.dx], seq);
+  else lstmBackward(a, g, gOff, ws, net[L + S.dy], net[L + S.dx], seq);
+}
+
 function forwardChunk(c: Ctx, n: number, training: boolean): void {
   const { net, ws, params } = c;
   for (let i = 0; i < net[NET.layers]; i++) {
@@ -94,6 +137,8 @@ function forwardChunk(c: Ctx, n: number, training: boolean): void {
       } else {
         ws.copyWithin(y, x, x + n * outSize);
       }
+    } else if (kind >= LAYER.embedding) {
+      forwardSequence(c, L, kind, n);
     } else {
       forwardImage(c, L, kind, n, training);
     }
@@ -119,6 +164,8 @@ function backwardChunk(c: Ctx, g: Float32Array, gOff: number, n: number, trainin
       }
     } else if (kind === LAYER.dropout) {
       if (dx >= 0) mulF32(ws, dx, ws, dy, ws, net[L + S.mask], n * outSize);
+    } else if (kind >= LAYER.embedding) {
+      backwardSequence(c, L, kind, g, gOff, n);
     } else {
       backwardImage(c, L, kind, g, gOff, n, training);
     }

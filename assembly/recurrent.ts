@@ -1,0 +1,237 @@
+// Recurrent layers (torch.nn.GRU and torch.nn.LSTM, one layer, batch_first, h₀ = c₀ = 0) over a chunk of n
+// rows of T steps, forward and backpropagation through time, with no call out of WASM per step.
+// The input products of every step run as ONE matrix product over the chunk's n·T (row, step) pairs,
+// xg = X·W_ihᵀ + b_ih; each step then runs one product over the n rows, hg = h_{t−1}·W_hhᵀ + b_hh, and the
+// gates elementwise (f32, the same scalar code in both builds, so the scalar and SIMD builds agree bit for
+// bit: the products are gemm's, identical in both builds).
+// Forward keeps what backward needs per step in `gates`; backward walks the steps in reverse, writing the
+// gates' gradients over xg (X·W_ihᵀ is no longer needed), then one product each for dW_ih and dX.
+// A step mask (1 = a token, 0 = padding; 0 pointer = no mask) skips a padded step: the states carry over
+// unchanged (h_t = h_{t−1}, c_t = c_{t−1}) and nothing flows into the gates' gradients there, so a left-padded
+// row computes exactly what its unpadded sequence would.
+import { ACT_IDENTITY } from "./abi.generated";
+import { gemmNT, gemmNN, gemmTN, colSum } from "./gemm";
+import { expNeg } from "./fastmath";
+
+// The gates' σ and tanh in f32 from fastmath's expNeg (a polynomial, about 2 ulp): the standard library's
+// f64 Math.exp and Math.tanh cost tens of cycles each, and a GRU step evaluates 3 of them per unit and row
+// (LSTM 5). Both builds run this same scalar code. The js twin uses Math.exp/Math.tanh (f64).
+
+/** σ(x) = 1/(1 + e^−x), through e^−|x| ≤ 1 (no overflow). */
+// @ts-ignore: decorator
+@inline
+function sig(x: f32): f32 {
+  const e = expNeg(-abs(x));
+  const r = <f32>1 / (<f32>1 + e);
+  return x >= 0 ? r : e * r;
+}
+
+/**
+ * tanh(x), Cephes tanhf: x + x³·P(x²) for |x| ≤ 0.625 (no cancellation near 0), else 1 − 2/(e^2|x| + 1)
+ * written with e = e^−2|x|: (1 − e)/(1 + e).
+ */
+// @ts-ignore: decorator
+@inline
+function th(x: f32): f32 {
+  const a = abs(x);
+  if (a <= <f32>0.625) {
+    const s = x * x;
+    return ((((<f32>-5.70498872745e-3 * s + <f32>2.06390887954e-2) * s - <f32>5.37397155531e-2) * s + <f32>1.33314422036e-1) * s - <f32>3.33332819422e-1) * s * x + x;
+  }
+  const e = expNeg(<f32>-2 * a);
+  const t = (<f32>1 - e) / (<f32>1 + e);
+  return x >= 0 ? t : -t;
+}
+
+// @ts-ignore: decorator
+@inline
+function ld(p: usize, i: i32): f32 {
+  return load<f32>(p + (<usize>i << 2));
+}
+
+// @ts-ignore: decorator
+@inline
+function st(p: usize, i: i32, v: f32): void {
+  store<f32>(p + (<usize>i << 2), v);
+}
+
+/** Every one of n rows of dst (m f32 each) = src (the bias: the recurrent product of step 0, h₀ = 0). */
+function fillRows(dst: usize, src: usize, n: i32, m: i32): void {
+  const bytes = <usize>m << 2;
+  for (let i = 0; i < n; i++) memory.copy(dst + <usize>i * bytes, src, bytes);
+}
+
+/** Whether step t of row i is a token (no mask: always). */
+// @ts-ignore: decorator
+@inline
+function live(mask: usize, i: i32, T: i32, t: i32): bool {
+  return mask == 0 || ld(mask, i * T + t) != 0;
+}
+
+/** Step t's recurrent product hg (n × G·U) = h_{t−1}·W_hhᵀ + b_hh; hs holds the states (n × T × U). */
+function recurrentProduct(hg: usize, hs: usize, Whh: usize, bhh: usize, n: i32, T: i32, U: i32, G: i32, t: i32, pack: usize): void {
+  if (t == 0) fillRows(hg, bhh, n, G * U);
+  else gemmNT(hg, hs + (<usize>((t - 1) * U) << 2), Whh, n, G * U, U, T * U, U, G * U, 0, bhh, ACT_IDENTITY, 0, pack);
+}
+
+/**
+ * GRU forward over n rows × T steps: x (n × T × I), W_ih (3U × I), W_hh (3U × U), b_ih, b_hh (3U), gates
+ * r, z, n in PyTorch's order. Writes hs (n × T × U: every state), gates (n × T × 4U: r, z, n, W_hn·h + b_hn),
+ * xg (n × T × 3U) and hg (n × 3U) as scratch. pack: the largest gemmPackFloats of the products used.
+ */
+export function gruForward(hs: usize, gates: usize, xg: usize, hg: usize, x: usize, Wih: usize, Whh: usize, bih: usize,
+  bhh: usize, mask: usize, n: i32, T: i32, I: i32, U: i32, pack: usize): void {
+  const G = 3 * U;
+  gemmNT(xg, x, Wih, n * T, G, I, I, I, G, 0, bih, ACT_IDENTITY, 0, pack);
+  for (let t = 0; t < T; t++) {
+    recurrentProduct(hg, hs, Whh, bhh, n, T, U, 3, t, pack);
+    for (let i = 0; i < n; i++) {
+      const s = i * T + t;
+      const on = live(mask, i, T, t);
+      for (let j = 0; j < U; j++) {
+        const xo = s * G + j, ho = i * G + j, go = s * 4 * U + j;
+        const hn = ld(hg, ho + 2 * U);
+        const r = sig(ld(xg, xo) + ld(hg, ho));
+        const z = sig(ld(xg, xo + U) + ld(hg, ho + U));
+        const nn = th(ld(xg, xo + 2 * U) + r * hn);
+        const hp: f32 = t > 0 ? ld(hs, s * U - U + j) : 0;
+        st(gates, go, r);
+        st(gates, go + U, z);
+        st(gates, go + 2 * U, nn);
+        st(gates, go + 3 * U, hn);
+        st(hs, s * U + j, on ? (1 - z) * nn + z * hp : hp);
+      }
+    }
+  }
+}
+
+/**
+ * GRU backward (BPTT) of gruForward's n rows: dy is n × T × U (seq) or n × U (the last state's gradient);
+ * gradients of W_ih, W_hh, b_ih, b_hh overwritten; dx (n × T × I) = 0 when not needed. xg becomes the
+ * gradient of X·W_ihᵀ + b_ih, hg each step's gradient of h·W_hhᵀ + b_hh; carry (n × U) the state's gradient.
+ */
+export function gruBackward(gWih: usize, gWhh: usize, gbih: usize, gbhh: usize, dx: usize, dy: usize, x: usize,
+  hs: usize, gates: usize, xg: usize, hg: usize, carry: usize, Wih: usize, Whh: usize, mask: usize, n: i32, T: i32,
+  I: i32, U: i32, seq: bool, pack: usize): void {
+  const G = 3 * U;
+  if (seq) memory.fill(carry, 0, <usize>(n * U) << 2);
+  else memory.copy(carry, dy, <usize>(n * U) << 2);
+  memory.fill(gWhh, 0, <usize>(G * U) << 2);
+  memory.fill(gbhh, 0, <usize>G << 2);
+  for (let t = T - 1; t >= 0; t--) {
+    for (let i = 0; i < n; i++) {
+      const s = i * T + t;
+      const on = live(mask, i, T, t);
+      for (let j = 0; j < U; j++) {
+        const xo = s * G + j, ho = i * G + j, go = s * 4 * U + j, c = i * U + j;
+        const dh: f32 = seq ? ld(carry, c) + ld(dy, s * U + j) : ld(carry, c);
+        if (!on) {
+          st(xg, xo, 0); st(xg, xo + U, 0); st(xg, xo + 2 * U, 0);
+          st(hg, ho, 0); st(hg, ho + U, 0); st(hg, ho + 2 * U, 0);
+          st(carry, c, dh);
+          continue;
+        }
+        const r = ld(gates, go), z = ld(gates, go + U), nn = ld(gates, go + 2 * U), hn = ld(gates, go + 3 * U);
+        const hp: f32 = t > 0 ? ld(hs, s * U - U + j) : 0;
+        const dan = dh * (1 - z) * (1 - nn * nn);
+        const daz = dh * (hp - nn) * (z * (1 - z));
+        const dar = dan * hn * (r * (1 - r));
+        st(xg, xo, dar); st(xg, xo + U, daz); st(xg, xo + 2 * U, dan);
+        st(hg, ho, dar); st(hg, ho + U, daz); st(hg, ho + 2 * U, dan * r);
+        st(carry, c, dh * z);
+      }
+    }
+    colSum(gbhh, hg, n, G, G, 1);
+    if (t > 0) {
+      gemmTN(gWhh, hg, hs + (<usize>((t - 1) * U) << 2), G, U, n, G, T * U, U, 1, pack);
+      gemmNN(carry, hg, Whh, n, U, G, G, U, U, 1, pack);
+    }
+  }
+  gemmTN(gWih, xg, x, G, I, n * T, G, I, I, 0, pack);
+  colSum(gbih, xg, n * T, G, G, 0);
+  if (dx != 0) gemmNN(dx, xg, Wih, n * T, I, G, G, I, I, 0, pack);
+}
+
+/**
+ * LSTM forward over n rows × T steps: x (n × T × I), W_ih (4U × I), W_hh (4U × U), b_ih, b_hh (4U), gates
+ * i, f, g, o in PyTorch's order. Writes hs (n × T × U), gates (n × T × 6U: i, f, g, o, c, tanh c), xg, hg.
+ */
+export function lstmForward(hs: usize, gates: usize, xg: usize, hg: usize, x: usize, Wih: usize, Whh: usize, bih: usize,
+  bhh: usize, mask: usize, n: i32, T: i32, I: i32, U: i32, pack: usize): void {
+  const G = 4 * U;
+  gemmNT(xg, x, Wih, n * T, G, I, I, I, G, 0, bih, ACT_IDENTITY, 0, pack);
+  for (let t = 0; t < T; t++) {
+    recurrentProduct(hg, hs, Whh, bhh, n, T, U, 4, t, pack);
+    for (let i = 0; i < n; i++) {
+      const s = i * T + t;
+      const on = live(mask, i, T, t);
+      for (let j = 0; j < U; j++) {
+        const xo = s * G + j, ho = i * G + j, go = s * 6 * U + j;
+        const ig = sig(ld(xg, xo) + ld(hg, ho));
+        const fg = sig(ld(xg, xo + U) + ld(hg, ho + U));
+        const gg = th(ld(xg, xo + 2 * U) + ld(hg, ho + 2 * U));
+        const og = sig(ld(xg, xo + 3 * U) + ld(hg, ho + 3 * U));
+        const cp: f32 = t > 0 ? ld(gates, go - 6 * U + 4 * U) : 0;
+        const hp: f32 = t > 0 ? ld(hs, s * U - U + j) : 0;
+        const c = on ? fg * cp + ig * gg : cp;
+        const tc = th(c);
+        st(gates, go, ig);
+        st(gates, go + U, fg);
+        st(gates, go + 2 * U, gg);
+        st(gates, go + 3 * U, og);
+        st(gates, go + 4 * U, c);
+        st(gates, go + 5 * U, tc);
+        st(hs, s * U + j, on ? og * tc : hp);
+      }
+    }
+  }
+}
+
+/**
+ * LSTM backward (BPTT) of lstmForward's n rows, as gruBackward; carry holds n × 2U (the gradients of h,
+ * then of c). The gates' gradient is also that of h·W_hhᵀ + b_hh, so b_hh's gradient equals b_ih's.
+ */
+export function lstmBackward(gWih: usize, gWhh: usize, gbih: usize, gbhh: usize, dx: usize, dy: usize, x: usize,
+  hs: usize, gates: usize, xg: usize, carry: usize, Wih: usize, Whh: usize, mask: usize, n: i32, T: i32,
+  I: i32, U: i32, seq: bool, pack: usize): void {
+  const G = 4 * U;
+  const cc = carry + (<usize>(n * U) << 2);
+  if (seq) memory.fill(carry, 0, <usize>(n * U) << 2);
+  else memory.copy(carry, dy, <usize>(n * U) << 2);
+  memory.fill(cc, 0, <usize>(n * U) << 2);
+  memory.fill(gWhh, 0, <usize>(G * U) << 2);
+  for (let t = T - 1; t >= 0; t--) {
+    for (let i = 0; i < n; i++) {
+      const s = i * T + t;
+      const on = live(mask, i, T, t);
+      for (let j = 0; j < U; j++) {
+        const xo = s * G + j, go = s * 6 * U + j, c = i * U + j;
+        const dh: f32 = seq ? ld(carry, c) + ld(dy, s * U + j) : ld(carry, c);
+        if (!on) {
+          st(xg, xo, 0); st(xg, xo + U, 0); st(xg, xo + 2 * U, 0); st(xg, xo + 3 * U, 0);
+          st(carry, c, dh);
+          continue;
+        }
+        const ig = ld(gates, go), fg = ld(gates, go + U), gg = ld(gates, go + 2 * U), og = ld(gates, go + 3 * U);
+        const tc = ld(gates, go + 5 * U);
+        const cp: f32 = t > 0 ? ld(gates, go - 6 * U + 4 * U) : 0;
+        const dc = ld(cc, c) + dh * og * (1 - tc * tc);
+        st(xg, xo, dc * gg * (ig * (1 - ig)));
+        st(xg, xo + U, dc * cp * (fg * (1 - fg)));
+        st(xg, xo + 2 * U, dc * ig * (1 - gg * gg));
+        st(xg, xo + 3 * U, dh * tc * (og * (1 - og)));
+        st(cc, c, dc * fg);
+        st(carry, c, 0);
+      }
+    }
+    if (t > 0) {
+      const dg = xg + (<usize>(t * G) << 2);
+      gemmTN(gWhh, dg, hs + (<usize>((t - 1) * U) << 2), G, U, n, T * G, T * U, U, 1, pack);
+      gemmNN(carry, dg, Whh, n, U, G, T * G, U, U, 1, pack);
+    }
+  }
+  gemmTN(gWih, xg, x, G, I, n * T, G, I, I, 0, pack);
+  colSum(gbih, xg, n * T, G, G, 0);
+  memory.copy(gbhh, gbih, <usize>G << 2);
+  if (dx != 0) gemmNN(dx, xg, Wih, n * T, I, G, G, I, I, 0, pack);
+}

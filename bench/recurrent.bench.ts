@@ -1,0 +1,67 @@
+// Recurrent layers (assembly/recurrent.ts) inside the network program, at the character-level language
+// model's shape: one chunk of 128 rows of T = 32 token ids → embedding(82, 32) → gru or lstm (128 units,
+// last state) → dense(82), softmax. Two passes: forward (backend.forward, inference) and the training
+// gradient (backend.lossGrad: forward, head, backpropagation through time). Throughput is reported as
+// GFLOP/s of the matrix products every implementation must compute — per step and row 2·G·U·(I + U)
+// forward (input and recurrent products), twice that backward (weight and input gradients) — and as
+// row-steps per second (rows · T / median), the unit a recurrent layer's speed is usually given in.
+// Before timing, each backend's loss must agree with js to 1e-5 relative.
+// Runs alone: npx tsx bench/recurrent.bench.ts [--quick]
+import { type Row, type RunOptions, measure, roofline } from './lib/harness.js';
+import { BACKENDS, binaryOf } from './lib/backends.js';
+import { isMain, runAlone } from './lib/main.js';
+import { init, sequential, Dataset } from '../src/node.js';
+import { backend } from '../src/runtime/index.js';
+import { Block, disposeAll } from '../src/runtime/block.js';
+import { Run } from '../src/runtime/run.js';
+
+export const name = 'recurrent';
+
+const T = 32, U = 128, D = 32, V = 82, ROWS = 128;
+
+export async function run(o: RunOptions): Promise<Row[]> {
+  const rows: Row[] = [];
+  const t = { timeMs: o.quick ? 1000 : 4000, minSamples: o.quick ? 5 : 15 };
+  for (const cell of ['gru', 'lstm'] as const) {
+    const G = (cell === 'gru' ? 3 : 4) * U;
+    const fwdFlops = ROWS * T * 2 * G * (D + U) + ROWS * 2 * U * V;
+    let ref = 0;
+    for (const b of BACKENDS) {
+      await init({ backend: b });
+      const net = sequential({ inputShape: [T], layers: [{ type: 'embedding', vocab: V, dim: D }, { type: cell, units: U }, { type: 'dense', units: V }], loss: 'softmax', seed: 1 });
+      const x = Float32Array.from({ length: ROWS * T }, (_, i) => (i * 7919) % V), y = Float32Array.from({ length: ROWS }, (_, i) => (i * 31) % V);
+      const ds = Dataset.fromArrays(x, y, { features: T });
+      const be = backend();
+      const idx = new Block(be, 'i32', ROWS), grads = new Block(be, 'f32', net.size);
+      const r = new Run(be, { ...net.runFields(), ...ds.runFields(), grads: grads.ptr, idx: idx.ptr, rows: ROWS });
+      try {
+        be.iotaI32(idx.ptr, ROWS);
+        const loss = be.lossGrad(r.ptr, 0, ROWS);
+        if (b === 'js') ref = loss;
+        const err = Math.abs(loss - ref) / Math.abs(ref);
+        if (err > 1e-5) throw new Error(`${cell} on ${b}: loss ${loss} vs js ${ref}`);
+        for (const pass of ['forward', 'forward + BPTT'] as const) {
+          const fn = pass === 'forward' ? () => be.forward(r.ptr, 0, ROWS) : () => be.lossGrad(r.ptr, 0, ROWS);
+          const label = `${cell} ${pass}, ${ROWS} rows × T ${T}, units ${U}, inputs ${D}`;
+          const flops = pass === 'forward' ? fwdFlops : 3 * fwdFlops;
+          const med = await measure(`${label} ${b}`, fn, { ...t, timeMs: b === 'js' ? t.timeMs / 2 : t.timeMs, minSamples: b === 'js' ? 2 : t.minSamples });
+          const row = roofline({ suite: name, case: label, contender: b, binary: binaryOf(b), ...med, flops, maxRelErr: err }, o.limits);
+          row.note = `${((ROWS * T) / (med.medianMs / 1e3) / 1e3).toFixed(0)}k row-steps/s`;
+          rows.push(row);
+          o.log(`  ${label} ${b}: ${med.medianMs.toPrecision(3)} ms, ${row.gflops!.toFixed(2)} GFLOP/s, ${row.note}`);
+        }
+      } finally {
+        r.dispose();
+        disposeAll(idx, grads);
+        ds.dispose();
+        net.dispose();
+      }
+    }
+  }
+  return rows;
+}
+
+if (isMain(import.meta.url)) runAlone(name, run).catch((e) => {
+  console.error(e);
+  process.exitCode = 1;
+});
