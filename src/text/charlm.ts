@@ -3,7 +3,16 @@
 import { HyperParameterError } from '../errors.js';
 import { Rng } from '../rng.js';
 import { int, num, onlyKeys, show } from '../validate.js';
-import type { Network } from '../models/network.js';
+
+/**
+ * What sampleText needs of a network (a `Network` from `sequential` has it): its input shape, its number of
+ * outputs and its logits for a row. Structural, so src/text does not depend on src/models.
+ */
+export interface CharModel {
+  readonly inputShape: readonly number[];
+  readonly outputs: number;
+  decision(x: Float32Array): ArrayLike<number>;
+}
 
 /** Character ids: 0 = padding, 1 = a character outside the vocabulary, 2.. = `chars` in order. */
 export interface CharVocab {
@@ -81,7 +90,7 @@ export interface SampleOptions {
  * inputShape [T], softmax over vocab.size outputs), starting from `prompt`: each draw reads the last T
  * characters (left-padded with {@link CHAR_PAD} while the text is shorter) and samples softmax(z / temperature).
  */
-export function sampleText(net: Network, vocab: CharVocab, prompt: string, n: number, options: SampleOptions = {}): string {
+export function sampleText(net: CharModel, vocab: CharVocab, prompt: string, n: number, options: SampleOptions = {}): string {
   onlyKeys('sampleText', options, ['temperature', 'seed']);
   const temperature = num('temperature', options.temperature, 1, { gt: 0 });
   const count = int('n', n, 0, 0);
