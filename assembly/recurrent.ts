@@ -11,37 +11,11 @@
 // row computes exactly what its unpadded sequence would.
 import { ACT_IDENTITY } from "./abi.generated";
 import { gemmNT, gemmNN, gemmTN, colSum } from "./gemm";
-import { expNeg } from "./fastmath";
+import { sigmoidF, tanhF } from "./fastmath";
 
-// The gates' σ and tanh in f32 from fastmath's expNeg (a polynomial, about 2 ulp): the standard library's
-// f64 Math.exp and Math.tanh cost tens of cycles each, and a GRU step evaluates 3 of them per unit and row
-// (LSTM 5). Both builds run this same scalar code. The js twin uses Math.exp/Math.tanh (f64).
-
-/** σ(x) = 1/(1 + e^−x), through e^−|x| ≤ 1 (no overflow). */
-// @ts-ignore: decorator
-@inline
-function sig(x: f32): f32 {
-  const e = expNeg(-abs(x));
-  const r = <f32>1 / (<f32>1 + e);
-  return x >= 0 ? r : e * r;
-}
-
-/**
- * tanh(x), Cephes tanhf: x + x³·P(x²) for |x| ≤ 0.625 (no cancellation near 0), else 1 − 2/(e^2|x| + 1)
- * written with e = e^−2|x|: (1 − e)/(1 + e).
- */
-// @ts-ignore: decorator
-@inline
-function th(x: f32): f32 {
-  const a = abs(x);
-  if (a <= <f32>0.625) {
-    const s = x * x;
-    return ((((<f32>-5.70498872745e-3 * s + <f32>2.06390887954e-2) * s - <f32>5.37397155531e-2) * s + <f32>1.33314422036e-1) * s - <f32>3.33332819422e-1) * s * x + x;
-  }
-  const e = expNeg(<f32>-2 * a);
-  const t = (<f32>1 - e) / (<f32>1 + e);
-  return x >= 0 ? t : -t;
-}
+// The gates' σ and tanh in f32 by fastmath's polynomials (a few ulp; the activations use the same ones): the
+// standard library's f64 Math.exp and Math.tanh cost tens of cycles each, and a GRU step evaluates 3 of them
+// per unit and row (LSTM 5). Both builds run this same scalar code. The js twin uses Math.exp/Math.tanh (f64).
 
 // @ts-ignore: decorator
 @inline
@@ -91,9 +65,9 @@ export function gruForward(hs: usize, gates: usize, xg: usize, hg: usize, x: usi
       for (let j = 0; j < U; j++) {
         const xo = s * G + j, ho = i * G + j, go = s * 4 * U + j;
         const hn = ld(hg, ho + 2 * U);
-        const r = sig(ld(xg, xo) + ld(hg, ho));
-        const z = sig(ld(xg, xo + U) + ld(hg, ho + U));
-        const nn = th(ld(xg, xo + 2 * U) + r * hn);
+        const r = sigmoidF(ld(xg, xo) + ld(hg, ho));
+        const z = sigmoidF(ld(xg, xo + U) + ld(hg, ho + U));
+        const nn = tanhF(ld(xg, xo + 2 * U) + r * hn);
         const hp: f32 = t > 0 ? ld(hs, s * U - U + j) : 0;
         st(gates, go, r);
         st(gates, go + U, z);
@@ -167,14 +141,14 @@ export function lstmForward(hs: usize, gates: usize, xg: usize, hg: usize, x: us
       const on = live(mask, i, T, t);
       for (let j = 0; j < U; j++) {
         const xo = s * G + j, ho = i * G + j, go = s * 6 * U + j;
-        const ig = sig(ld(xg, xo) + ld(hg, ho));
-        const fg = sig(ld(xg, xo + U) + ld(hg, ho + U));
-        const gg = th(ld(xg, xo + 2 * U) + ld(hg, ho + 2 * U));
-        const og = sig(ld(xg, xo + 3 * U) + ld(hg, ho + 3 * U));
+        const ig = sigmoidF(ld(xg, xo) + ld(hg, ho));
+        const fg = sigmoidF(ld(xg, xo + U) + ld(hg, ho + U));
+        const gg = tanhF(ld(xg, xo + 2 * U) + ld(hg, ho + 2 * U));
+        const og = sigmoidF(ld(xg, xo + 3 * U) + ld(hg, ho + 3 * U));
         const cp: f32 = t > 0 ? ld(gates, go - 6 * U + 4 * U) : 0;
         const hp: f32 = t > 0 ? ld(hs, s * U - U + j) : 0;
         const c = on ? fg * cp + ig * gg : cp;
-        const tc = th(c);
+        const tc = tanhF(c);
         st(gates, go, ig);
         st(gates, go + U, fg);
         st(gates, go + 2 * U, gg);
