@@ -128,6 +128,14 @@ export interface TrainOptions {
   resume?: TrainState;
   /** Put the final training state in `result.state`. Default false. */
   saveState?: boolean;
+  /**
+   * Worker threads that compute each batch's gradient over the backend's shared memory (Node, wasm
+   * backends; see README, Threads). Batches are cut into blocks of a fixed size summed in block order, so
+   * every thread count gives the same parameters, bit for bit. Clamped to the blocks of one batch; where
+   * threads cannot run (js backend, no shared memory, dropout or batch norm) it falls back to 1 with a
+   * one-time warning, and backendInfo().threads says why. Default: none (one thread, no blocks).
+   */
+  threads?: number;
 }
 
 /** Why training stopped. */
@@ -157,6 +165,7 @@ export const KEYS = [
   'optimizer', 'batch', 'epochs', 'shuffle', 'seed', 'l2', 'schedule', 'penalty', 'alpha', 'l1Ratio', 'l1Method',
   'clipNorm', 'clipValue', 'gradNoise', 'average', 'tol', 'nIterNoChange', 'validation', 'validationFraction',
   'patience', 'minDelta', 'restoreBest', 'monitor', 'maxMs', 'maxSteps', 'onEpoch', 'resume', 'saveState',
+  'threads',
 ] as const;
 
 /** Rows a run of batches covers at most, so the time budget is checked often enough. */
@@ -193,6 +202,8 @@ export interface Plan {
   resume: TrainState | undefined;
   saveState: boolean;
   schedule: Schedule;
+  /** Threads asked for (undefined: none). */
+  threads: number | undefined;
 }
 
 function positive(path: string, v: unknown): number | undefined {
@@ -321,6 +332,7 @@ export function plan(options: TrainOptions, model: Trainable, ds: Dataset): Plan
     seed: int('seed', options.seed, 0, 0, 0xffffffff), l2, l1, l1Mode, alpha, clipNorm, clipValue, noise, avgStart,
     tol, nIterNoChange, validation, validationFraction, patience, minDelta, restoreBest, monitor, maxMs, maxSteps,
     onEpoch: options.onEpoch, resume, saveState, schedule,
+    threads: options.threads === undefined ? undefined : int('threads', options.threads, 1, 1, 256),
   };
 }
 

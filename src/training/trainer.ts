@@ -16,6 +16,7 @@ import type { Trainable } from '../models/trainable.js';
 import type { EpochRecord, TrainState } from '../state.js';
 import { CHUNK_ROWS, plan, type Plan, type StopReason, type TrainOptions, type TrainResult, type TrainerView } from './options.js';
 import { checkResume, restoreState, saveState, type Progress, type RunParts } from './resume.js';
+import { ThreadPool } from '../threads/pool.js';
 
 function allFinite(a: Float32Array): boolean {
   for (let i = 0; i < a.length; i++) if (!Number.isFinite(a[i])) return false;
@@ -78,6 +79,8 @@ export class Trainer implements TrainerView {
   private finalState: TrainState | undefined;
   private finished = false;
   private iterate: Float32Array | null = null;
+  /** The worker threads of `threads` (null: this thread alone). */
+  private readonly pool: ThreadPool | null = null;
 
   /** Validates every option, then allocates the run's buffers (restoring `options.resume` if given). */
   constructor(model: Trainable, ds: Dataset, options: TrainOptions = {}) {
@@ -135,6 +138,7 @@ export class Trainer implements TrainerView {
         });
         blocks.push(this.valRun.block);
       }
+      if (p.threads !== undefined) this.pool = ThreadPool.open(be, run, model, p.batchSize, p.threads);
     } catch (e) {
       opt?.dispose();
       disposeAll(...blocks);
@@ -241,6 +245,7 @@ export class Trainer implements TrainerView {
       }
       const start = this.s.batch * bs;
       const done = be.runBatches(this.loop.ptr, start, nRun);
+      this.pool?.check();
       const lv = this.losses.view;
       for (let b = 0; b < done; b++) this.s.lossSum += lv[b] * Math.min(bs, n - start - b * bs);
       ran += done;
@@ -395,6 +400,7 @@ export class Trainer implements TrainerView {
 
   /** Frees the run's buffers (not the model, nor datasets the caller passed in); safe to call twice. */
   dispose(): void {
+    this.pool?.dispose();
     this.opt.dispose();
     disposeAll(this.idx, this.losses, this.scratch, this.sched, this.avg, this.l1buf, this.vIdx);
     this.loop.dispose();
