@@ -3,7 +3,7 @@
 // the backend that is current when they are created.
 import type { Backend, BackendName } from '../backends/backend.js';
 import { createJsBackend } from '../backends/js/index.js';
-import { createWasmBackend, simdSupported } from '../backends/wasm.js';
+import { createWasmBackend, simdSupported, sharedWasm, sharedMemoryUnavailable } from '../backends/wasm.js';
 import { BackendError, HyperParameterError } from '../errors.js';
 import { onlyKeys, show } from '../validate.js';
 
@@ -19,6 +19,11 @@ export interface BackendInfo {
   sha256: string | null;
   /** Bytes in the backend's memory now. */
   memoryBytes: number;
+  /**
+   * Whether train({ threads }) can add worker threads: the backend runs a shared-memory build (picked at
+   * init where memory can be shared). When not, `reason` says why and `threads` falls back to 1.
+   */
+  threads: { available: boolean; reason: string | null };
 }
 
 /** Options of {@link init}. */
@@ -74,6 +79,9 @@ export function backendInfo(): BackendInfo {
     simdSupported: typeof WebAssembly === 'object' && simdSupported(),
     sha256: b.sha256,
     memoryBytes: b.memoryBytes(),
+    threads: sharedWasm(b)
+      ? { available: true, reason: null }
+      : { available: false, reason: b.name === 'js' ? 'the js backend runs on one thread' : sharedMemoryUnavailable() ?? 'this backend has no shared memory' },
   };
 }
 
