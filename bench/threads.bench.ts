@@ -6,7 +6,8 @@
 //   2. full-batch logistic regression on 100,000 × 100 f32, one Adam step per epoch — goal ≥ 1.3×, with the
 //      bandwidth it reaches (40 MB of X read per step);
 //   3. linear (squared loss) and logistic mini-batch epochs over 100,000 × 100 at batch 32 … 16,384: where
-//      2 threads stop being slower than 1 (the crossover).
+//      2 threads stop being slower than 1 (the crossover);
+//   4. how long Trainer.dispose() takes to end a pool's workers (goal: within 100 ms), and a pool's start.
 // `none` is a run without the `threads` option (no blocks: the single-thread path of main).
 // Run: npx tsx bench/threads.bench.ts [--quick]
 import { Bench } from 'tinybench';
@@ -113,4 +114,27 @@ const P = problem(100_000, 100);
   }
   dsBin.dispose();
   dsReal.dispose();
+}
+
+// 4. Ending (and starting) a pool: dispose() returns once every worker has left the kernels' loop.
+{
+  const ds = Dataset.fromArrays(P.X.subarray(0, 4096 * 100), P.yBin.subarray(0, 4096), { features: 100 });
+  for (const threads of [2, 4]) {
+    const starts: number[] = [], stops: number[] = [];
+    for (let i = 0; i < (quick ? 5 : 21); i++) {
+      const m = logistic({ features: 100 });
+      const t0 = performance.now();
+      const t = new Trainer(m, ds, { batch: 'full', threads, epochs: 10 });
+      const t1 = performance.now();
+      t.step(2);
+      const t2 = performance.now();
+      t.dispose();
+      stops.push(performance.now() - t2);
+      starts.push(t1 - t0);
+      m.dispose();
+    }
+    const med = (a: number[]) => a.sort((x, y) => x - y)[a.length >> 1];
+    console.log(`\nthreads ${threads}: pool start (new Trainer) median ${med(starts).toFixed(1)} ms, dispose() median ${med(stops).toFixed(2)} ms, max ${Math.max(...stops).toFixed(2)} ms (${stops.length} runs)`);
+  }
+  ds.dispose();
 }

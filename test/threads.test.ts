@@ -8,7 +8,7 @@ import * as assert from 'uvu/assert';
 import {
   init, backendInfo, Dataset, linear, logistic, softmax, mlp, sequential, train, Trainer, HyperParameterError,
   DescentError, type TrainOptions, type Trainable,
-} from '../src/index.js';
+} from '../src/node.js';
 import { backend } from '../src/runtime/index.js';
 import { liveWorkers, ThreadPool } from '../src/threads/pool.js';
 import { Rng } from '../src/rng.js';

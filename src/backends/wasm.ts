@@ -69,19 +69,17 @@ const SHARED_MAX_PAGES = 65536;
 let sharedReason: string | null | undefined;
 
 /**
- * Why this engine cannot share WebAssembly memory between threads, or null when it can: Node ≥ 20.16
- * (worker_threads reached synchronously through process.getBuiltinModule), or a cross-origin isolated page.
+ * Why this engine cannot share WebAssembly memory between threads, or null when it can (Node; a browser
+ * page only when cross-origin isolated).
  * Checked once; the reason is what backendInfo() reports and what the one-time warning says.
  */
 export function sharedMemoryUnavailable(): string | null {
   if (sharedReason !== undefined) return sharedReason;
-  const g = globalThis as { SharedArrayBuffer?: unknown; crossOriginIsolated?: boolean; process?: { getBuiltinModule?: unknown } };
+  const g = globalThis as { SharedArrayBuffer?: unknown; crossOriginIsolated?: boolean };
   if (typeof g.SharedArrayBuffer !== 'function') {
     sharedReason = 'SharedArrayBuffer is not available (a browser page needs cross-origin isolation: COOP/COEP headers)';
   } else if (g.crossOriginIsolated === false) {
     sharedReason = 'the page is not cross-origin isolated (serve it with COOP: same-origin and COEP: require-corp)';
-  } else if (typeof g.process?.getBuiltinModule !== 'function') {
-    sharedReason = 'threads run on Node worker_threads (Node ≥ 20.16); browsers come in a later phase';
   } else {
     try {
       new WebAssembly.Memory({ initial: 1, maximum: SHARED_MAX_PAGES, shared: true } as WebAssembly.MemoryDescriptor);

@@ -6,6 +6,7 @@ import { createJsBackend } from '../backends/js/index.js';
 import { createWasmBackend, simdSupported, sharedWasm, sharedMemoryUnavailable } from '../backends/wasm.js';
 import { BackendError, HyperParameterError } from '../errors.js';
 import { onlyKeys, show } from '../validate.js';
+import { threadHost } from '../backends/thread-host.js';
 
 export type { Backend, BackendName };
 
@@ -79,9 +80,7 @@ export function backendInfo(): BackendInfo {
     simdSupported: typeof WebAssembly === 'object' && simdSupported(),
     sha256: b.sha256,
     memoryBytes: b.memoryBytes(),
-    threads: sharedWasm(b)
-      ? { available: true, reason: null }
-      : { available: false, reason: b.name === 'js' ? 'the js backend runs on one thread' : sharedMemoryUnavailable() ?? 'this backend has no shared memory' },
+    threads: threadsAvailability(b),
   };
 }
 
@@ -89,4 +88,12 @@ export function backendInfo(): BackendInfo {
 export function backend(): Backend {
   if (!current) throw new BackendError('descent is not initialised: await init() first');
   return current;
+}
+
+/** Whether train({ threads }) can add workers on this backend, and why not. */
+function threadsAvailability(b: Backend): { available: boolean; reason: string | null } {
+  if (b.name === 'js') return { available: false, reason: 'the js backend runs on one thread' };
+  if (!sharedWasm(b)) return { available: false, reason: sharedMemoryUnavailable() ?? 'this backend has no shared memory' };
+  if (!threadHost()) return { available: false, reason: "no thread host: phase 1 runs threads in Node, through the package's node entry" };
+  return { available: true, reason: null };
 }

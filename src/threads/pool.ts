@@ -11,7 +11,7 @@ import { Block, disposeAll } from '../runtime/block.js';
 import type { Run } from '../runtime/run.js';
 import { DescentError } from '../errors.js';
 import type { Trainable } from '../models/trainable.js';
-import { poolWorkerSource } from './worker-source.js';
+import { threadHost, type PoolWorker } from '../backends/thread-host.js';
 
 /** Rows per block of a linear model's batch (the SIMD logistic kernel's chunk): a constant, whatever the thread count. */
 export const LINEAR_BLOCK_ROWS = 1024;
@@ -28,43 +28,16 @@ const QUIT_MS = 1000;
 /** How long the pool waits for its workers to start. */
 const START_MS = 30000;
 
-interface NodeWorker {
-  terminate(): Promise<number>;
-  unref(): void;
-  on(event: 'exit', f: () => void): void;
-}
-interface NodeWorkerThreads {
-  Worker: new (code: string, options: { eval: true; workerData: unknown; transferList: unknown[] }) => NodeWorker;
-  MessageChannel: new () => { port1: NodePort; port2: NodePort };
-  receiveMessageOnPort(port: NodePort): { message: { message: string; name: string } } | undefined;
-}
-interface NodePort {
-  close(): void;
-}
-
-function workerThreads(): NodeWorkerThreads | undefined {
-  const p = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
-  return p?.getBuiltinModule?.('node:worker_threads') as NodeWorkerThreads | undefined;
-}
-
-/** Logical cores of this machine (1 when unknown). */
-export function cores(): number {
-  const p = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
-  const os = p?.getBuiltinModule?.('node:os') as { availableParallelism?: () => number } | undefined;
-  return os?.availableParallelism?.() ?? 1;
-}
-
-let live = 0;
 /** Workers started and not yet exited, over every pool of the process (tests count them). */
 export function liveWorkers(): number {
-  return live;
+  return threadHost()?.live() ?? 0;
 }
 
 /** Why `threads` cannot run on this backend and model, or null when it can. */
 export function threadsUnavailable(be: Backend, model: Trainable): string | null {
   if (be.name === 'js') return 'the js backend runs on one thread';
   if (!sharedWasm(be)) return sharedMemoryUnavailable() ?? 'this backend was created without shared memory';
-  if (!workerThreads()) return 'worker_threads is not available';
+  if (!threadHost()) return "no thread host: phase 1 runs threads in Node, through the package's node entry ('descent-ml' under the node condition, or 'descent-ml/node')";
   const layers = (model as { layers?: readonly { type: string }[] }).layers;
   const stateful = layers?.find((l) => l.type === 'dropout' || l.type === 'batchNorm');
   if (stateful) {
@@ -106,8 +79,7 @@ export class ThreadPool {
   private readonly be: Backend;
   private readonly sw: SharedWasm;
   private readonly blocks: Block[] = [];
-  private readonly workers: NodeWorker[] = [];
-  private readonly ports: NodePort[] = [];
+  private readonly workers: PoolWorker[] = [];
   private readonly block: Block<'f64'>;
   readonly threads: number;
   private closed = false;
@@ -161,7 +133,7 @@ export class ThreadPool {
     v[POOL.slotCap] = cap;
     v[POOL.blockLoss] = losses.ptr;
     // Spinning helps only while every thread has a core of its own.
-    v[POOL.spin] = n <= cores() ? SPIN : 0;
+    v[POOL.spin] = n <= threadHost()!.cores() ? SPIN : 0;
     for (const w of [POOL.gen, POOL.done, POOL.ready, POOL.quit, POOL.error, POOL.fault]) this.i32()[this.word(w)] = 0;
   }
 
@@ -196,20 +168,8 @@ export class ThreadPool {
   }
 
   private start(): void {
-    const wt = workerThreads()!;
-    const code = poolWorkerSource();
-    for (let tid = 1; tid < this.threads; tid++) {
-      const { port1, port2 } = new wt.MessageChannel();
-      this.ports.push(port1);
-      const w = new wt.Worker(code, {
-        eval: true, workerData: { module: this.sw.module, memory: this.sw.memory, pool: this.block.ptr, tid, port: port2 },
-        transferList: [port2],
-      });
-      live++;
-      w.on('exit', () => live--);
-      w.unref();
-      this.workers.push(w);
-    }
+    const host = threadHost()!;
+    for (let tid = 1; tid < this.threads; tid++) this.workers.push(host.spawn(this.sw.module, this.sw.memory, this.block.ptr, tid));
     // Synchronous, as train() is: the workers start on their own threads while this one sleeps.
     const ready = this.word(POOL.ready), error = this.word(POOL.error);
     const t0 = performance.now();
@@ -228,9 +188,8 @@ export class ThreadPool {
   check(): void {
     const tid = Atomics.load(this.i32(), this.word(POOL.error)) - 1;
     if (tid < 0) return;
-    const wt = workerThreads()!;
-    const m = wt.receiveMessageOnPort(this.ports[tid - 1])?.message;
-    throw new DescentError('E_THREAD', `thread ${tid} of ${this.threads} failed: ${m ? `${m.name}: ${m.message}` : 'no message'}`);
+    const m = this.workers[tid - 1]?.failure();
+    throw new DescentError('E_THREAD', `thread ${tid} of ${this.threads} failed: ${m ?? 'no message'}`);
   }
 
   /** @internal Tests: worker `tid` traps at its next job. */
@@ -255,8 +214,7 @@ export class ThreadPool {
       if (left <= 0 || performance.now() - t0 > QUIT_MS) break;
       Atomics.wait(a, ready, left, 20);
     }
-    for (const w of this.workers) void w.terminate();
-    for (const p of this.ports) p.close();
+    for (const w of this.workers) w.terminate();
     // A worker still inside the kernels would write into freed memory: its blocks are kept (leaked) then.
     if (left <= 0) disposeAll(...this.blocks);
     else console.warn(`descent: ${left} pool worker(s) did not stop within ${QUIT_MS} ms; terminated, their buffers kept`);
