@@ -140,7 +140,7 @@ export async function createWasmBackend(name: 'wasm-simd' | 'wasm-scalar'): Prom
   const key = shared ? `${name}-threads` : name;
   let mod = modules.get(key);
   if (!mod) {
-    mod = WebAssembly.compile(shared ? threadsBytes(name) : bytes);
+    mod = WebAssembly.compile(shared ? wasmThreadsBytes(name) : bytes);
     modules.set(key, mod);
   }
   let instance: WebAssembly.Instance;
@@ -247,8 +247,8 @@ export async function createWasmBackend(name: 'wasm-simd' | 'wasm-scalar'): Prom
   return be;
 }
 
-/** The bytes of a binary's shared-memory twin. */
-function threadsBytes(name: 'wasm-simd' | 'wasm-scalar'): Uint8Array<ArrayBuffer> {
+/** The bytes of a binary's shared-memory twin (the one that runs where memory can be shared). */
+export function wasmThreadsBytes(name: 'wasm-simd' | 'wasm-scalar'): Uint8Array<ArrayBuffer> {
   const s = atob((name === 'wasm-simd' ? simdThreadsWasm : scalarThreadsWasm).base64);
   const out = new Uint8Array(s.length);
   for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
