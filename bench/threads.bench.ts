@@ -39,8 +39,18 @@ async function measure(cases: Case[], time: number): Promise<Map<Case, number>> 
   await bench.run();
   const out = new Map<Case, number>();
   cases.forEach((c, i) => out.set(c, bench.tasks[i].result!.latency.p50!));
+  // CPU time of the process (every thread) per epoch, over a few more epochs: on a machine shared with
+  // other work, cpu/wall says how many cores the run actually got, and cpu alone what the threads cost.
+  for (const c of cases) {
+    const c0 = process.cpuUsage(), w0 = performance.now();
+    for (let k = 0; k < 3; k++) c.trainer.step(c.trainer.batchesPerEpoch);
+    const cpu = process.cpuUsage(c0);
+    cpuOf.set(c, { cpu: (cpu.user + cpu.system) / 3000, wall: (performance.now() - w0) / 3 });
+  }
   return out;
 }
+
+const cpuOf = new Map<Case, { cpu: number; wall: number }>();
 
 function report(title: string, cases: Case[], med: Map<Case, number>): void {
   console.log(`\n${title}`);
@@ -49,7 +59,9 @@ function report(title: string, cases: Case[], med: Map<Case, number>): void {
     const ms = med.get(c)!;
     const speed = base ? (med.get(base)! / ms).toFixed(2) + '×' : '';
     const gbs = c.bytes ? `  ${(c.bytes / ms / 1e6).toFixed(1)} GB/s` : '';
-    console.log(`  ${c.name.padEnd(44)} ${c.contender.padEnd(10)} ${ms.toFixed(2).padStart(9)} ms  ${speed.padStart(6)} vs threads 1${gbs}`);
+    const u = cpuOf.get(c)!;
+    const cpu = `  cpu ${u.cpu.toFixed(1)} ms/epoch, ${(u.cpu / u.wall).toFixed(2)} cores`;
+    console.log(`  ${c.name.padEnd(44)} ${c.contender.padEnd(10)} ${ms.toFixed(2).padStart(9)} ms  ${speed.padStart(6)} vs threads 1${gbs}${cpu}`);
   }
 }
 

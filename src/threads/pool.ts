@@ -46,6 +46,13 @@ export function threadsUnavailable(be: Backend, model: Trainable): string | null
   return null;
 }
 
+/**
+ * Pools not yet disposed. A pool's blocks must outlive its workers (they sleep on its control block): held
+ * here, a pool dropped without dispose() leaks like any undisposed block instead of being collected, freed
+ * and reused under a worker that could still wake on it.
+ */
+const openPools = new Set<ThreadPool>();
+
 const warned = new Set<string>();
 function warnOnce(reason: string): void {
   if (warned.has(reason)) return;
@@ -80,7 +87,7 @@ export class ThreadPool {
   private readonly sw: SharedWasm;
   private readonly blocks: Block[] = [];
   private readonly workers: PoolWorker[] = [];
-  private readonly block: Block<'f64'>;
+  private block!: Block<'f64'>;
   readonly threads: number;
   private closed = false;
 
@@ -88,6 +95,17 @@ export class ThreadPool {
     this.be = be;
     this.sw = sw;
     this.threads = plan.threads;
+    try {
+      this.layout(run, model, batchSize, plan);
+    } catch (e) {
+      disposeAll(...this.blocks);
+      throw e;
+    }
+  }
+
+  /** Allocates and fills the control block, the thread runs, the slots and the per-thread workspaces. */
+  private layout(run: Run, model: Trainable, batchSize: number, plan: ThreadPlan): void {
+    const be = this.be;
     const keep = <B extends Block>(b: B): B => {
       this.blocks.push(b);
       return b;
@@ -155,6 +173,7 @@ export class ThreadPool {
       throw e;
     }
     run.set({ pool: pool.block.ptr });
+    openPools.add(pool);
     return pool;
   }
 
@@ -201,6 +220,7 @@ export class ThreadPool {
   dispose(): void {
     if (this.closed) return;
     this.closed = true;
+    openPools.delete(this);
     let a = this.i32();
     Atomics.store(a, this.word(POOL.quit), 1);
     Atomics.add(a, this.word(POOL.gen), 1);
