@@ -44,15 +44,15 @@ const CASES: { what: string; make: () => Trainable; y: Float32Array; options: Tr
   { what: 'linear squared, full batch, clipNorm', make: () => linear({ features: D }), y: yReal, options: { batch: 'full', clipNorm: 0.5, optimizer: { name: 'adam', lr: 0.05 } } },
   { what: 'linear huber, mini-batch 2100', make: () => linear({ features: D, loss: 'huber' }), y: yReal, options: { batch: 2100 } },
   { what: 'softmax, full batch', make: () => softmax({ features: D, classes: 3 }), y: yClass, options: { batch: 'full', optimizer: { name: 'adam', lr: 0.05 } } },
-  { what: 'mlp 12-16-3, mini-batch 128 (4 blocks of 32 rows)', make: () => mlp({ features: D, hidden: [16], classes: 3, seed: 5 }), y: yClass, options: { batch: 128, optimizer: { name: 'adam', lr: 0.01 } } },
+  { what: 'mlp 12-16-3, mini-batch 512 (4 blocks of 128 rows)', make: () => mlp({ features: D, hidden: [16], classes: 3, seed: 5 }), y: yClass, options: { batch: 512, optimizer: { name: 'adam', lr: 0.01 } } },
   { what: 'mlp 12-16-8-1 tanh, full batch, L2', make: () => mlp({ features: D, hidden: [16, 8], activation: 'tanh', seed: 6 }), y: yReal, options: { batch: 'full', l2: 1e-3, optimizer: { name: 'adam', lr: 0.01 } } },
   {
-    what: 'cnn (conv 3×3, max pool, dense), mini-batch 100',
+    what: 'cnn (conv 2×2, max pool, dense), mini-batch 400',
     make: () => sequential({
       inputShape: [1, 3, 4], loss: 'softmax', seed: 7,
       layers: [{ type: 'conv2d', filters: 2, kernel: 2 }, { type: 'relu' }, { type: 'maxPool2d', size: 2 }, { type: 'flatten' }, { type: 'dense', units: 3 }],
     }),
-    y: yClass, options: { batch: 100, optimizer: { name: 'adam', lr: 0.01 } },
+    y: yClass, options: { batch: 400, optimizer: { name: 'adam', lr: 0.01 } },
   },
 ];
 
@@ -81,15 +81,18 @@ for (const name of ['wasm-scalar', 'wasm-simd'] as const) {
     });
   }
 
-  test(`${name}: a batch that fits one block runs the single-thread path: threads 1 to 4 equal no threads at all`, async () => {
+  test(`${name}: a batch that fits one block runs the single-thread path, and networks always sum as without threads`, async () => {
     await init({ backend: name });
     const opts: TrainOptions = { batch: 32, optimizer: { name: 'adam', lr: 0.01 } };
     const none = trained(() => logistic({ features: D }), yBin, opts);
     for (const threads of [1, 2, 4]) assert.ok(bitEqual(trained(() => logistic({ features: D }), yBin, { ...opts, threads }).params, none.params), `threads ${threads}`);
-    const netOpts: TrainOptions = { batch: 32, optimizer: { name: 'adam', lr: 0.01 } };
+    // A network's blocks are its own 128-row chunks: with or without threads, the same sums at any batch size.
     const make = () => mlp({ features: D, hidden: [8], classes: 3, seed: 2 });
-    const netNone = trained(make, yClass, netOpts);
-    assert.ok(bitEqual(trained(make, yClass, { ...netOpts, threads: 2 }).params, netNone.params), 'mlp at batch 32');
+    for (const batch of [32, 128, 1000] as const) {
+      const netOpts: TrainOptions = { batch, optimizer: { name: 'adam', lr: 0.01 } };
+      const netNone = trained(make, yClass, netOpts);
+      assert.ok(bitEqual(trained(make, yClass, { ...netOpts, threads: 2 }).params, netNone.params), `mlp at batch ${batch}`);
+    }
   });
 
   test(`${name}: more threads than blocks are clamped to the blocks of a batch (documented), not an error`, async () => {
@@ -111,7 +114,7 @@ for (const name of ['wasm-scalar', 'wasm-simd'] as const) {
     const m = mlp({ features: D, hidden: [16], classes: 3, seed: 5 });
     const before = be.liveBytes();
     await exits();
-    const t = new Trainer(m, ds, { batch: 128, threads: 3, epochs: 5 });
+    const t = new Trainer(m, ds, { batch: 512, threads: 3, epochs: 5 });
     t.step(3);
     assert.is(liveWorkers(), 2, 'two workers run');
     (t as unknown as { pool: ThreadPool }).pool.injectFault(2);
@@ -121,7 +124,7 @@ for (const name of ['wasm-scalar', 'wasm-simd'] as const) {
     await exits();
     assert.is(liveWorkers(), 0, 'no worker left');
     // The model is intact and trains again.
-    train(m, ds, { batch: 128, threads: 2, epochs: 1 });
+    train(m, ds, { batch: 512, threads: 2, epochs: 1 });
     m.dispose();
     ds.dispose();
   });
