@@ -20,3 +20,4 @@ export { headSoftmax, headLogistic, headSquared } from "./heads";
 export { convPackFloats, conv2dForward, conv2dBackwardWeights, conv2dBackwardInput, conv2dDirectForward } from "./conv";
 export { maxPool2dForward, maxPool2dBackward, avgPool2dForward, avgPool2dBackward } from "./pool";
 export { batchNormForward, batchNormBackward } from "./batchnorm";
+export { poolWork } from "./threads";

@@ -27,11 +27,11 @@ export function lossGradSquared(
 }
 
 // The SIMD logistic kernel works on chunks of up to LOGISTIC_CHUNK rows (400 KB of X at d = 100, so a
-// chunk stays in L2 between its passes). Its buffers: the chunk's logits, overwritten by its errors
-// σ(z) − y, and its row pointers.
+// chunk stays in L2 between its passes). Its buffers, in the caller's `work` (threads share one memory,
+// so no static buffer): the chunk's logits, overwritten by its errors σ(z) − y, then its row pointers.
 const LOGISTIC_CHUNK: i32 = 1024;
-const chunkE = memory.data(LOGISTIC_CHUNK << 2, 16);
-const chunkX = memory.data(LOGISTIC_CHUNK << 2, 16);
+/** Bytes of the logistic kernel's `work`: the chunk's errors (f32), then its row pointers. */
+export const LOGISTIC_WORK_BYTES: usize = <usize>LOGISTIC_CHUNK << 3;
 
 /**
  * grad[j0 .. j0 + 4·W) += Σ_i e_i · x_i[j0 .. j0 + 4·W) over the chunk's rows, in row order, with the W
@@ -40,7 +40,7 @@ const chunkX = memory.data(LOGISTIC_CHUNK << 2, 16);
  */
 // @ts-ignore: decorator
 @inline
-function chunkGradT6(grad: usize, j0: i32, eEnd: usize): void {
+function chunkGradT6(grad: usize, j0: i32, chunkE: usize, chunkX: usize, eEnd: usize): void {
   const pg = grad + (<usize>j0 << 2);
   const o = <usize>j0 << 2;
   let g0 = v128.load(pg), g1 = v128.load(pg, 16), g2 = v128.load(pg, 32);
@@ -61,7 +61,7 @@ function chunkGradT6(grad: usize, j0: i32, eEnd: usize): void {
 
 // @ts-ignore: decorator
 @inline
-function chunkGradT7(grad: usize, j0: i32, eEnd: usize): void {
+function chunkGradT7(grad: usize, j0: i32, chunkE: usize, chunkX: usize, eEnd: usize): void {
   const pg = grad + (<usize>j0 << 2);
   const o = <usize>j0 << 2;
   let g0 = v128.load(pg), g1 = v128.load(pg, 16), g2 = v128.load(pg, 32), g3 = v128.load(pg, 48);
@@ -83,7 +83,7 @@ function chunkGradT7(grad: usize, j0: i32, eEnd: usize): void {
 
 // @ts-ignore: decorator
 @inline
-function chunkGradT4(grad: usize, j0: i32, eEnd: usize): void {
+function chunkGradT4(grad: usize, j0: i32, chunkE: usize, chunkX: usize, eEnd: usize): void {
   const pg = grad + (<usize>j0 << 2);
   const o = <usize>j0 << 2;
   let g0 = v128.load(pg), g1 = v128.load(pg, 16), g2 = v128.load(pg, 32), g3 = v128.load(pg, 48);
@@ -100,7 +100,7 @@ function chunkGradT4(grad: usize, j0: i32, eEnd: usize): void {
 
 // @ts-ignore: decorator
 @inline
-function chunkGradT2(grad: usize, j0: i32, eEnd: usize): void {
+function chunkGradT2(grad: usize, j0: i32, chunkE: usize, chunkX: usize, eEnd: usize): void {
   const pg = grad + (<usize>j0 << 2);
   const o = <usize>j0 << 2;
   let g0 = v128.load(pg), g1 = v128.load(pg, 16);
@@ -115,7 +115,7 @@ function chunkGradT2(grad: usize, j0: i32, eEnd: usize): void {
 
 // @ts-ignore: decorator
 @inline
-function chunkGradT1(grad: usize, j0: i32, eEnd: usize): void {
+function chunkGradT1(grad: usize, j0: i32, chunkE: usize, chunkX: usize, eEnd: usize): void {
   const pg = grad + (<usize>j0 << 2);
   const o = <usize>j0 << 2;
   let g0 = v128.load(pg);
@@ -172,8 +172,9 @@ function dotPair(w: usize, xa: usize, xb: usize, d: i32, pa: usize, pb: usize): 
  */
 export function lossGradLogistic(
   grad: usize, params: usize, X: usize, y: usize, idx: usize,
-  start: i32, count: i32, d: i32, l2: f32,
+  start: i32, count: i32, d: i32, l2: f32, work: usize,
 ): f64 {
+  const chunkE = work, chunkX = work + (<usize>LOGISTIC_CHUNK << 2);
   zero(grad, d + 1);
   const b = load<f32>(params + (<usize>d << 2));
   let gb: f32 = 0;
@@ -232,11 +233,11 @@ export function lossGradLogistic(
       let j = 0;
       for (let v = d >> 2; v > 0;) {
         const w = v == 7 ? 7 : v >= 6 && v != 8 ? 6 : v >= 4 ? 4 : v >= 2 ? 2 : 1;
-        if (w == 7) chunkGradT7(grad, j, eEnd);
-        else if (w == 6) chunkGradT6(grad, j, eEnd);
-        else if (w == 4) chunkGradT4(grad, j, eEnd);
-        else if (w == 2) chunkGradT2(grad, j, eEnd);
-        else chunkGradT1(grad, j, eEnd);
+        if (w == 7) chunkGradT7(grad, j, chunkE, chunkX, eEnd);
+        else if (w == 6) chunkGradT6(grad, j, chunkE, chunkX, eEnd);
+        else if (w == 4) chunkGradT4(grad, j, chunkE, chunkX, eEnd);
+        else if (w == 2) chunkGradT2(grad, j, chunkE, chunkX, eEnd);
+        else chunkGradT1(grad, j, chunkE, chunkX, eEnd);
         j += w << 2;
         v -= w;
       }

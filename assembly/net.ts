@@ -247,6 +247,29 @@ function storeDropRng(run: usize, rng: usize): void {
 }
 
 /**
+ * One chunk of a batch of `count` rows: rows idx[s .. s+n) forward, head and backward, the chunk's share
+ * of the batch's mean gradient written to `g` (overwritten). Returns the chunk's summed loss (mean × n).
+ * Buffers come from the run's workspace, so threads with their own workspace run chunks side by side
+ * (assembly/threads.ts); the dropout PRNG words must already be in the workspace.
+ */
+export function netChunkGrad(run: usize, g: usize, s: i32, n: i32, count: i32): f64 {
+  const net = <usize>load<f64>(run + RUN_NET), ws = <usize>load<f64>(run + RUN_WS);
+  const params = <usize>load<f64>(run + RUN_PARAMS);
+  const X = <usize>load<f64>(run + RUN_X), y = <usize>load<f64>(run + RUN_Y), idx = <usize>load<f64>(run + RUN_IDX);
+  const training = slot(run, RUN_TRAINING) != 0;
+  const stats = <usize>load<f64>(run + RUN_STATS);
+  const code = slot(net, NET_HEAD);
+  const d = slot(net, NET_INPUTS), k = slot(net, NET_OUTPUTS);
+  const input = buf(ws, net, NET_INPUT), logits = buf(ws, net, NET_LOGITS), dlogits = buf(ws, net, NET_DLOGITS);
+  gather(input, X, idx, s, n, d);
+  forwardChunk(net, ws, params, stats, n, training);
+  const sum = head(code, dlogits, logits, y, idx, s, n, k) * <f64>n;
+  if (n != count) scale(dlogits, n * k, <f32>(<f64>n / <f64>count));
+  backwardChunk(net, ws, params, g, n, training);
+  return sum;
+}
+
+/**
  * Mean loss over rows idx[start .. start+count) plus (l2/2)‖W‖² on the first nWeights parameters, and
  * its gradient written to `grads`; dropout is active when the run's `training` slot is 1.
  */
@@ -254,25 +277,16 @@ export function netLossGrad(run: usize, grads: usize, start: i32, count: i32): f
   const net = <usize>load<f64>(run + RUN_NET), ws = <usize>load<f64>(run + RUN_WS);
   const params = <usize>load<f64>(run + RUN_PARAMS);
   const nParams = slot(run, RUN_N_PARAMS), nW = slot(run, RUN_N_WEIGHTS);
-  const X = <usize>load<f64>(run + RUN_X), y = <usize>load<f64>(run + RUN_Y), idx = <usize>load<f64>(run + RUN_IDX);
-  const training = slot(run, RUN_TRAINING) != 0;
-  const stats = <usize>load<f64>(run + RUN_STATS);
-  const code = slot(net, NET_HEAD), chunk = slot(net, NET_CHUNK);
-  const d = slot(net, NET_INPUTS), k = slot(net, NET_OUTPUTS);
-  const input = buf(ws, net, NET_INPUT), logits = buf(ws, net, NET_LOGITS), dlogits = buf(ws, net, NET_DLOGITS);
+  const chunk = slot(net, NET_CHUNK);
   const gpart = buf(ws, net, NET_GPART);
   const rng = buf(ws, net, NET_RNG);
   loadDropRng(run, rng);
   let lossSum: f64 = 0;
   for (let s = start, end = start + count; s < end; s += chunk) {
     const n = min(chunk, end - s);
-    gather(input, X, idx, s, n, d);
-    forwardChunk(net, ws, params, stats, n, training);
-    lossSum += head(code, dlogits, logits, y, idx, s, n, k) * <f64>n;
-    if (n != count) scale(dlogits, n * k, <f32>(<f64>n / <f64>count));
     // The first chunk writes the batch's gradient; later ones are computed apart and added in order.
     const first = s == start;
-    backwardChunk(net, ws, params, first ? grads : gpart, n, training);
+    lossSum += netChunkGrad(run, first ? grads : gpart, s, n, count);
     if (!first) axpy(grads, 1, gpart, nParams);
   }
   storeDropRng(run, rng);

@@ -9,7 +9,7 @@ import {
   RUN_LOSS, RUN_RULE, RUN_PARAMS, RUN_GRADS, RUN_STATE, RUN_HYPER, RUN_N_PARAMS, RUN_FEATURES, RUN_OUTPUTS,
   RUN_SCRATCH, RUN_X, RUN_Y, RUN_IDX, RUN_ROWS, RUN_BATCH_SIZE, RUN_LOSSES, RUN_SCHED, RUN_L2, RUN_LOSS_PARAM,
   RUN_CLIP_NORM, RUN_CLIP_VALUE, RUN_L1, RUN_L1_MODE, RUN_L1BUF, RUN_AVG, RUN_AVG_START, RUN_NOISE, RUN_L1_U,
-  RUN_AVG_COUNT, RUN_STEP, RUN_RNG, RUN_N_WEIGHTS, RUN_NET,
+  RUN_AVG_COUNT, RUN_STEP, RUN_RNG, RUN_N_WEIGHTS, RUN_NET, RUN_WORK, RUN_POOL,
   RUN_CSR_INDPTR, RULE_SGD, SGD_MOMENTUM, SGD_WEIGHT_DECAY,
 } from "./abi.generated";
 import { sparseLossGrad, sparseSgdBatches } from "./sparse";
@@ -22,6 +22,11 @@ import {
 } from "./gradtools";
 import { optimStep } from "./optim/index.generated";
 import { netLossGrad, netForward } from "./net";
+import { poolLossGrad } from "./threads";
+
+// The logistic kernel's workspace when the run names none (work = 0): a single-threaded run of the main
+// instance. Every thread of a pool has its own (the pool's thread runs set `work`).
+const MAIN_WORK = memory.data(8192, 16);
 
 // @ts-ignore: decorator
 @inline
@@ -48,10 +53,11 @@ function lossGradRows(
   loss: i32, grad: usize, params: usize, X: usize, y: usize, idx: usize,
   start: i32, count: i32, d: i32, k: i32, l2: f32, scratch: usize,
   lossParam: f32, // ε of the Huber and epsilon-insensitive losses; ignored by the others
+  work: usize, // the logistic kernel's workspace (LOGISTIC_WORK_BYTES)
 ): f64 {
   switch (loss) {
     case LOSS_SQUARED: return lossGradSquared(grad, params, X, y, idx, start, count, d, l2);
-    case LOSS_LOGISTIC: return lossGradLogistic(grad, params, X, y, idx, start, count, d, l2);
+    case LOSS_LOGISTIC: return lossGradLogistic(grad, params, X, y, idx, start, count, d, l2, work);
     case LOSS_SOFTMAX: return lossGradSoftmax(grad, params, X, y, idx, start, count, d, k, l2, scratch);
     case LOSS_HINGE: return lossGradHinge(grad, params, X, y, idx, start, count, d, l2);
     case LOSS_SQUARED_HINGE: return lossGradSquaredHinge(grad, params, X, y, idx, start, count, d, l2);
@@ -67,11 +73,21 @@ function lossGradRows(
  * idx[start .. start+count) of the run's data, at the run's `params`. Evaluation uses it with l2 = 0.
  */
 export function lossGrad(run: usize, start: i32, count: i32): f64 {
-  if (ptr(run, RUN_NET) != 0) return netLossGrad(run, ptr(run, RUN_GRADS), start, count);
-  if (ptr(run, RUN_CSR_INDPTR) != 0) return sparseLossGrad(run, ptr(run, RUN_GRADS), start, count);
-  return lossGradRows(int(run, RUN_LOSS), ptr(run, RUN_GRADS), ptr(run, RUN_PARAMS), ptr(run, RUN_X), ptr(run, RUN_Y),
-    ptr(run, RUN_IDX), start, count, int(run, RUN_FEATURES), int(run, RUN_OUTPUTS), <f32>slot(run, RUN_L2),
-    ptr(run, RUN_SCRATCH), <f32>slot(run, RUN_LOSS_PARAM));
+  return runLossGrad(run, ptr(run, RUN_GRADS), start, count, <f32>slot(run, RUN_L2));
+}
+
+/**
+ * The run's loss and gradient (to `grad`) over rows idx[start .. start+count), on this thread alone, with
+ * L2 strength `l2` (a pool's block passes 0 and adds the penalty once, after the blocks are summed). Sparse
+ * data reads its L2 from the run (pools never run sparse data: the trainer keeps them to one thread).
+ */
+export function runLossGrad(run: usize, grad: usize, start: i32, count: i32, l2: f32): f64 {
+  if (ptr(run, RUN_NET) != 0) return netLossGrad(run, grad, start, count);
+  if (ptr(run, RUN_CSR_INDPTR) != 0) return sparseLossGrad(run, grad, start, count);
+  const work = ptr(run, RUN_WORK);
+  return lossGradRows(int(run, RUN_LOSS), grad, ptr(run, RUN_PARAMS), ptr(run, RUN_X), ptr(run, RUN_Y),
+    ptr(run, RUN_IDX), start, count, int(run, RUN_FEATURES), int(run, RUN_OUTPUTS), l2,
+    ptr(run, RUN_SCRATCH), <f32>slot(run, RUN_LOSS_PARAM), work != 0 ? work : MAIN_WORK);
 }
 
 /**
@@ -108,14 +124,20 @@ export function runBatches(run: usize, start: i32, nBatches: i32): i32 {
   const net = ptr(run, RUN_NET);
   const nW = int(run, RUN_N_WEIGHTS);
   const csr = ptr(run, RUN_CSR_INDPTR) != 0;
+  const work = ptr(run, RUN_WORK) != 0 ? ptr(run, RUN_WORK) : MAIN_WORK;
+  const pool = ptr(run, RUN_POOL);
   let b = 0;
   for (; b < nBatches; b++) {
     const s = start + b * batchSize;
     if (s >= total) break;
     const count = min(batchSize, total - s);
-    let L = net != 0
-      ? netLossGrad(run, grads, s, count)
-      : csr ? sparseLossGrad(run, grads, s, count) : lossGradRows(loss, grads, params, X, y, idx, s, count, d, k, l2, scratch, lossParam);
+    let L = pool != 0
+      ? poolLossGrad(pool, run, s, count)
+      : net != 0
+        ? netLossGrad(run, grads, s, count)
+        : csr
+          ? sparseLossGrad(run, grads, s, count)
+          : lossGradRows(loss, grads, params, X, y, idx, s, count, d, k, l2, scratch, lossParam, work);
     if (l1Mode != 0) L += l1 * norm1(params, nW);
     store<f64>(lossesOut + (<usize>b << 3), L);
     if (!isFinite(L)) break;

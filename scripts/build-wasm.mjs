@@ -13,12 +13,13 @@ mkdirSync(join(root, 'build'), { recursive: true });
 const out = [];
 // The ABI first: the kernels import its generated constants and dispatch.
 execFileSync(process.execPath, [join(root, 'scripts', 'gen-abi.mjs')], { stdio: 'inherit' });
-for (const target of ['simd', 'scalar']) {
+// The -threads twins import one shared memory, so that worker threads can instantiate the same module over it.
+for (const target of ['simd', 'scalar', 'simd-threads', 'scalar-threads']) {
   execFileSync(process.execPath, [asc, '--config', 'asconfig.json', '--target', target], { cwd: root, stdio: 'inherit' });
   const bytes = readFileSync(join(root, 'build', `descent.${target}.wasm`));
   const sha = createHash('sha256').update(bytes).digest('hex');
   out.push(`/** The \`wasm-${target}\` binary (${bytes.length} bytes). */\n` +
-    `export const ${target}Wasm = { sha256: '${sha}', base64: '${bytes.toString('base64')}' };\n`);
+    `export const ${target.replace(/-(\w)/, (_, c) => c.toUpperCase())}Wasm = { sha256: '${sha}', base64: '${bytes.toString('base64')}' };\n`);
   console.log(`build/descent.${target}.wasm  ${bytes.length} bytes  sha256 ${sha.slice(0, 16)}`);
 }
 writeFileSync(join(root, 'src', 'backends', 'binaries.generated.ts'),

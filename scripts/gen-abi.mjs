@@ -77,6 +77,9 @@ function assemblyAbi() {
   for (const s of slots) out.push(doc(s.doc) + `export const RUN_${upper(s.name)}: usize = ${s.index * 8};\n`);
   const len = slots.at(-1).index + slots.at(-1).size;
   out.push(`/** Number of f64 slots of the run descriptor. */\nexport const RUN_LEN: i32 = ${len};\n`);
+  out.push(`\n// Thread pool control block: f64 slots; byte offsets.\n`);
+  abi.pool.slots.forEach((x, i) => out.push(doc(x.doc) + `export const POOL_${upper(x.name)}: usize = ${i * 8};\n`));
+  out.push(`/** Number of f64 slots of a pool block. */\nexport const POOL_LEN: i32 = ${abi.pool.slots.length};\n`);
   return out.join('');
 }
 
@@ -137,6 +140,11 @@ function tsAbi() {
   out.push('export interface RunFields {\n');
   for (const s of slots) if (s.size === 1) out.push(doc(s.doc, '  ') + `  ${s.name}: number;\n`);
   out.push('}\n');
+  out.push(`\n/** ${abi.pool.doc} Indices into its Float64Array view (a sync word is Int32Array index 2·slot). */\n`);
+  out.push('export const POOL = {\n');
+  abi.pool.slots.forEach((x, i) => out.push(doc(x.doc, '  ') + `  ${x.name}: ${i},\n`));
+  out.push('} as const;\n');
+  out.push(`/** Number of f64 slots of a pool block. */\nexport const POOL_LEN = ${abi.pool.slots.length};\n`);
   return out.join('');
 }
 

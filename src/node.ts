@@ -4,6 +4,7 @@
 // entry stays free of `fs` so browsers and bundlers never meet it. Unlike the core, this entry's code uses the
 // csv-parse dependency.
 import './data/node.js';
+import './threads/node-host.js';
 
 export * from './index.js';
 export { builtinNames, builtinCatalog, type BuiltinInfo, type ReferenceScores } from './data/catalog.js';

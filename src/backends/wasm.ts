@@ -2,7 +2,7 @@
 // compiled once per binary and cached; each backend instance owns one WebAssembly.Memory.
 import type { Backend, BackendName } from './backend.js';
 import { BackendError, DescentError } from '../errors.js';
-import { simdWasm, scalarWasm } from './binaries.generated.js';
+import { simdWasm, scalarWasm, simdThreadsWasm, scalarThreadsWasm } from './binaries.generated.js';
 
 interface Exports {
   memory: WebAssembly.Memory;
@@ -43,6 +43,52 @@ interface Exports {
   avgPool2dBackward(...args: number[]): void;
   batchNormForward(...args: number[]): void;
   batchNormBackward(...args: number[]): void;
+  // Thread pools (shared-memory builds only)
+  poolWork?(pool: number, tid: number): number;
+}
+
+/** What a thread pool needs of a backend that runs the shared-memory build (see src/threads/). */
+export interface SharedWasm {
+  /** The compiled shared-memory module, which every worker instantiates. */
+  module: WebAssembly.Module;
+  /** The one shared memory. */
+  memory: WebAssembly.Memory;
+}
+
+/** Backends that run a shared-memory build, with their module and memory. */
+const sharedOf = new WeakMap<Backend, SharedWasm>();
+
+/** The shared module and memory of a backend, or undefined when it runs a single-thread build. */
+export function sharedWasm(backend: Backend): SharedWasm | undefined {
+  return sharedOf.get(backend);
+}
+
+/** Pages of the shared memory: it cannot be replaced when it grows, so its maximum is declared up front (4 GiB). */
+const SHARED_MAX_PAGES = 65536;
+
+let sharedReason: string | null | undefined;
+
+/**
+ * Why this engine cannot share WebAssembly memory between threads, or null when it can (Node; a browser
+ * page only when cross-origin isolated).
+ * Checked once; the reason is what backendInfo() reports and what the one-time warning says.
+ */
+export function sharedMemoryUnavailable(): string | null {
+  if (sharedReason !== undefined) return sharedReason;
+  const g = globalThis as { SharedArrayBuffer?: unknown; crossOriginIsolated?: boolean };
+  if (typeof g.SharedArrayBuffer !== 'function') {
+    sharedReason = 'SharedArrayBuffer is not available (a browser page needs cross-origin isolation: COOP/COEP headers)';
+  } else if (g.crossOriginIsolated === false) {
+    sharedReason = 'the page is not cross-origin isolated (serve it with COOP: same-origin and COEP: require-corp)';
+  } else {
+    try {
+      new WebAssembly.Memory({ initial: 1, maximum: SHARED_MAX_PAGES, shared: true } as WebAssembly.MemoryDescriptor);
+      sharedReason = null;
+    } catch (e) {
+      sharedReason = `this engine cannot create a shared WebAssembly.Memory (${(e as Error)?.message ?? e})`;
+    }
+  }
+  return sharedReason;
 }
 
 /** The bytes of a binary, decoded from the embedded base64 (atob exists in Node ≥ 16 and browsers). */
@@ -88,22 +134,31 @@ export async function createWasmBackend(name: 'wasm-simd' | 'wasm-scalar'): Prom
   if (name === 'wasm-simd' && !WebAssembly.validate(bytes)) {
     throw new BackendError('wasm-simd: this engine does not support WebAssembly SIMD; use wasm-scalar');
   }
-  let mod = modules.get(name);
+  // Where memory can be shared, the -threads twin of the binary runs (picked once, here): the same kernels
+  // over an imported shared memory, so that train({ threads }) can add workers over it.
+  const shared = sharedMemoryUnavailable() === null;
+  const key = shared ? `${name}-threads` : name;
+  let mod = modules.get(key);
   if (!mod) {
-    mod = WebAssembly.compile(bytes);
-    modules.set(name, mod);
+    mod = WebAssembly.compile(shared ? wasmThreadsBytes(name) : bytes);
+    modules.set(key, mod);
   }
   let instance: WebAssembly.Instance;
+  let memory: WebAssembly.Memory | undefined;
   try {
+    memory = shared
+      ? new WebAssembly.Memory({ initial: 2, maximum: SHARED_MAX_PAGES, shared: true } as WebAssembly.MemoryDescriptor)
+      : undefined;
     instance = await WebAssembly.instantiate(await mod, {
       env: {
+        ...(memory ? { memory } : {}),
         abort(_msg: number, _file: number, line: number, col: number) {
           throw new DescentError('E_WASM', `${name}: kernel aborted at ${line}:${col} (out of memory?)`);
         },
       },
     });
   } catch (e) {
-    modules.delete(name);
+    modules.delete(key);
     if (isCspRefusal(e)) {
       throw new BackendError(`${name}: the page's Content-Security-Policy blocks WebAssembly: its script-src lacks ` +
         `'wasm-unsafe-eval'. Add 'wasm-unsafe-eval' to script-src, or use init({ backend: 'js' }) (pure TypeScript, ` +
@@ -119,8 +174,8 @@ export async function createWasmBackend(name: 'wasm-simd' | 'wasm-scalar'): Prom
   const mem = x.memory;
   const sizes = new Map<number, number>();
   let live = 0;
-  const sha = (name === 'wasm-simd' ? simdWasm : scalarWasm).sha256;
-  return {
+  const sha = (shared ? (name === 'wasm-simd' ? simdThreadsWasm : scalarThreadsWasm) : (name === 'wasm-simd' ? simdWasm : scalarWasm)).sha256;
+  const be: Backend = {
     name: name as BackendName,
     sha256: sha,
     alloc(bytes) {
@@ -188,4 +243,14 @@ export async function createWasmBackend(name: 'wasm-simd' | 'wasm-scalar'): Prom
     batchNormForward: x.batchNormForward,
     batchNormBackward: x.batchNormBackward,
   };
+  if (memory) sharedOf.set(be, { module: await mod, memory });
+  return be;
+}
+
+/** The bytes of a binary's shared-memory twin (the one that runs where memory can be shared). */
+export function wasmThreadsBytes(name: 'wasm-simd' | 'wasm-scalar'): Uint8Array<ArrayBuffer> {
+  const s = atob((name === 'wasm-simd' ? simdThreadsWasm : scalarThreadsWasm).base64);
+  const out = new Uint8Array(s.length);
+  for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
+  return out;
 }

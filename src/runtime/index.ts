@@ -3,9 +3,10 @@
 // the backend that is current when they are created.
 import type { Backend, BackendName } from '../backends/backend.js';
 import { createJsBackend } from '../backends/js/index.js';
-import { createWasmBackend, simdSupported } from '../backends/wasm.js';
+import { createWasmBackend, simdSupported, sharedWasm, sharedMemoryUnavailable } from '../backends/wasm.js';
 import { BackendError, HyperParameterError } from '../errors.js';
 import { onlyKeys, show } from '../validate.js';
+import { threadHost } from '../backends/thread-host.js';
 
 export type { Backend, BackendName };
 
@@ -19,6 +20,11 @@ export interface BackendInfo {
   sha256: string | null;
   /** Bytes in the backend's memory now. */
   memoryBytes: number;
+  /**
+   * Whether train({ threads }) can add worker threads: the backend runs a shared-memory build (picked at
+   * init where memory can be shared). When not, `reason` says why and `threads` falls back to 1.
+   */
+  threads: { available: boolean; reason: string | null };
 }
 
 /** Options of {@link init}. */
@@ -74,6 +80,7 @@ export function backendInfo(): BackendInfo {
     simdSupported: typeof WebAssembly === 'object' && simdSupported(),
     sha256: b.sha256,
     memoryBytes: b.memoryBytes(),
+    threads: threadsAvailability(b),
   };
 }
 
@@ -81,4 +88,12 @@ export function backendInfo(): BackendInfo {
 export function backend(): Backend {
   if (!current) throw new BackendError('descent is not initialised: await init() first');
   return current;
+}
+
+/** Whether train({ threads }) can add workers on this backend, and why not. */
+function threadsAvailability(b: Backend): { available: boolean; reason: string | null } {
+  if (b.name === 'js') return { available: false, reason: 'the js backend runs on one thread' };
+  if (!sharedWasm(b)) return { available: false, reason: sharedMemoryUnavailable() ?? 'this backend has no shared memory' };
+  if (!threadHost()) return { available: false, reason: "no thread host: phase 1 runs threads in Node, through the package's node entry" };
+  return { available: true, reason: null };
 }

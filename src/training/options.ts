@@ -147,6 +147,14 @@ export interface TrainOptions {
    * token ids (an embedding first) are never standardized: unset means false for them, anything else is an error.
    */
   standardize?: boolean | PreprocessingStats;
+  /**
+   * Worker threads that compute each batch's gradient over the backend's shared memory (Node, wasm
+   * backends; see README, Threads). Batches are cut into blocks of a fixed size summed in block order, so
+   * every thread count gives the same parameters, bit for bit. Clamped to the blocks of one batch; where
+   * threads cannot run (js backend, no shared memory, dropout, batch norm, sequence layers, sparse data) it falls back to 1 with a
+   * one-time warning, and backendInfo().threads says why. Default: none (one thread, no blocks).
+   */
+  threads?: number;
 }
 
 /** Why training stopped. */
@@ -176,7 +184,7 @@ export const KEYS = [
   'optimizer', 'batch', 'epochs', 'shuffle', 'seed', 'l2', 'schedule', 'penalty', 'alpha', 'l1Ratio', 'l1Method',
   'clipNorm', 'clipValue', 'gradNoise', 'average', 'tol', 'nIterNoChange', 'validation', 'validationFraction',
   'patience', 'minDelta', 'restoreBest', 'monitor', 'maxMs', 'maxSteps', 'onEpoch', 'resume', 'saveState',
-  'standardize',
+  'standardize', 'threads',
 ] as const;
 
 /** Rows a run of batches covers at most, so the time budget is checked often enough. */
@@ -215,6 +223,8 @@ export interface Plan {
   schedule: Schedule;
   /** 'fit': the model's statistics or fitted ones; 'off': raw data; or given statistics. */
   standardize: 'fit' | 'off' | Preprocessing;
+  /** Threads asked for (undefined: none). */
+  threads: number | undefined;
 }
 
 /** Whether train() scales a model's target: regression with the squared loss (ε of Huber is in the target's units). */
@@ -378,6 +388,7 @@ export function plan(options: TrainOptions, model: Trainable, ds: Dataset): Plan
     seed: int('seed', options.seed, 0, 0, 0xffffffff), l2, l1, l1Mode, alpha, clipNorm, clipValue, noise, avgStart,
     tol, nIterNoChange, validation, validationFraction, patience, minDelta, restoreBest, monitor, maxMs, maxSteps,
     onEpoch: options.onEpoch, resume, saveState, schedule, standardize,
+    threads: options.threads === undefined ? undefined : int('threads', options.threads, 1, 1, 256),
   };
 }
 

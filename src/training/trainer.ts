@@ -17,6 +17,7 @@ import type { EpochRecord, TrainState } from '../state.js';
 import { Preprocessing, preprocessingFromJSON, type SavedPreprocessing } from '../models/preprocessing.js';
 import { CHUNK_ROWS, plan, scalesTarget, type Plan, type StopReason, type TrainOptions, type TrainResult, type TrainerView } from './options.js';
 import { checkResume, restoreState, saveState, type Progress, type RunParts } from './resume.js';
+import { ThreadPool } from '../threads/pool.js';
 
 function allFinite(a: Float32Array): boolean {
   for (let i = 0; i < a.length; i++) if (!Number.isFinite(a[i])) return false;
@@ -95,6 +96,8 @@ export class Trainer implements TrainerView {
   private finalState: TrainState | undefined;
   private finished = false;
   private iterate: Float32Array | null = null;
+  /** The worker threads of `threads` (null: this thread alone). */
+  private readonly pool: ThreadPool | null = null;
 
   /** Validates every option, then allocates the run's buffers (restoring `options.resume` if given). */
   constructor(model: Trainable, ds: Dataset, options: TrainOptions = {}) {
@@ -160,6 +163,7 @@ export class Trainer implements TrainerView {
         });
         blocks.push(this.valRun.block);
       }
+      if (p.threads !== undefined) this.pool = ThreadPool.open(be, run, model, p.batchSize, p.threads, this.train.sparse);
     } catch (e) {
       opt?.dispose();
       disposeAll(...blocks);
@@ -267,6 +271,7 @@ export class Trainer implements TrainerView {
       }
       const start = this.s.batch * bs;
       const done = be.runBatches(this.loop.ptr, start, nRun);
+      this.pool?.check();
       const lv = this.losses.view;
       for (let b = 0; b < done; b++) this.s.lossSum += lv[b] * Math.min(bs, n - start - b * bs);
       ran += done;
@@ -421,6 +426,7 @@ export class Trainer implements TrainerView {
 
   /** Frees the run's buffers (not the model, nor datasets the caller passed in); safe to call twice. */
   dispose(): void {
+    this.pool?.dispose();
     this.opt.dispose();
     disposeAll(this.idx, this.losses, this.scratch, this.sched, this.avg, this.l1buf, this.vIdx);
     this.loop.dispose();

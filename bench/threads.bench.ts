@@ -1,0 +1,156 @@
+// Threads (issue 14, phase 1, Node): the same training step on 1 and 2 threads over the shared-memory
+// build, through the public Trainer (a run is opened once, with its pool, and each timed task advances it
+// by one epoch, so the workers' start — tens of milliseconds, paid once per run — is outside the timing):
+//   1. MLP 784-128-10 (relu, softmax), Adam lr 1e-3, one epoch of MNIST-10k's training split (8,000 rows,
+//      batch 128 and 256, shuffled) — goal ≥ 1.7× on 2 threads;
+//   2. full-batch logistic regression on 100,000 × 100 f32, one Adam step per epoch — goal ≥ 1.3×, with the
+//      bandwidth it reaches (40 MB of X read per step);
+//   3. linear (squared loss) and logistic mini-batch epochs over 100,000 × 100 at batch 32 … 16,384: where
+//      2 threads stop being slower than 1 (the crossover);
+//   4. how long Trainer.dispose() takes to end a pool's workers (goal: within 100 ms), and a pool's start.
+// `none` is a run without the `threads` option (no blocks: the single-thread path of main).
+// Run: npx tsx bench/threads.bench.ts [--quick]
+import { Bench } from 'tinybench';
+import { init, Dataset, mlp, logistic, linear, Trainer, backendInfo, type TrainOptions, type Trainable } from '../src/node.js';
+import { problem } from './lib/data.js';
+import { mnistTrain } from './network.bench.js';
+
+const quick = process.argv.includes('--quick');
+
+interface Case {
+  name: string;
+  contender: string;
+  trainer: Trainer;
+  /** Bytes of X one epoch reads (for GB/s), when that is the figure of merit. */
+  bytes?: number;
+}
+
+function open(name: string, contender: string, model: Trainable, ds: Dataset, options: TrainOptions, bytes?: number): Case {
+  const trainer = new Trainer(model, ds, { ...options, epochs: 1e6 });
+  trainer.step(trainer.batchesPerEpoch); // warm: the first epoch compiles and touches every page
+  return { name, contender, trainer, bytes };
+}
+
+async function measure(cases: Case[], time: number): Promise<Map<Case, number>> {
+  const bench = new Bench({ time, warmupTime: time / 4, throws: true });
+  for (const c of cases) bench.add(`${c.name} | ${c.contender}`, () => {
+    c.trainer.step(c.trainer.batchesPerEpoch);
+  });
+  await bench.run();
+  const out = new Map<Case, number>();
+  cases.forEach((c, i) => out.set(c, bench.tasks[i].result!.latency.p50!));
+  // CPU time of the process (every thread) per epoch, over a few more epochs: on a machine shared with
+  // other work, cpu/wall says how many cores the run actually got, and cpu alone what the threads cost.
+  for (const c of cases) {
+    const c0 = process.cpuUsage(), w0 = performance.now();
+    for (let k = 0; k < 3; k++) c.trainer.step(c.trainer.batchesPerEpoch);
+    const cpu = process.cpuUsage(c0);
+    cpuOf.set(c, { cpu: (cpu.user + cpu.system) / 3000, wall: (performance.now() - w0) / 3 });
+  }
+  return out;
+}
+
+const cpuOf = new Map<Case, { cpu: number; wall: number }>();
+
+function report(title: string, cases: Case[], med: Map<Case, number>): void {
+  console.log(`\n${title}`);
+  const base = cases.find((c) => c.contender === 'threads 1');
+  for (const c of cases) {
+    const ms = med.get(c)!;
+    const speed = base ? (med.get(base)! / ms).toFixed(2) + '×' : '';
+    const gbs = c.bytes ? `  ${(c.bytes / ms / 1e6).toFixed(1)} GB/s` : '';
+    const u = cpuOf.get(c)!;
+    const cpu = `  cpu ${u.cpu.toFixed(1)} ms/epoch, ${(u.cpu / u.wall).toFixed(2)} cores`;
+    console.log(`  ${c.name.padEnd(44)} ${c.contender.padEnd(10)} ${ms.toFixed(2).padStart(9)} ms  ${speed.padStart(6)} vs threads 1${gbs}${cpu}`);
+  }
+}
+
+await init();
+const info = backendInfo();
+console.log(`backend ${info.name}, shared memory: ${JSON.stringify(info.threads)}; median of tinybench samples${quick ? ' (quick)' : ''}`);
+const time = quick ? 500 : 3000;
+
+// 1. MLP on MNIST
+{
+  const ds = mnistTrain();
+  const cases: Case[] = [];
+  for (const batch of [128, 256]) {
+    for (const threads of [undefined, 1, 2]) {
+      const net = mlp({ features: 784, hidden: [128], classes: 10, seed: 1 });
+      cases.push(open(`mlp 784-128-10 adam, MNIST 8,000, batch ${batch}`, threads === undefined ? 'none' : `threads ${threads}`,
+        net, ds, { optimizer: { name: 'adam', lr: 1e-3 }, batch, threads }));
+    }
+  }
+  const med = await measure(cases, time);
+  report('MLP epoch (batch 128: one 128-row block, so 2 threads clamp to 1)', cases.slice(0, 3), med);
+  report('', cases.slice(3), med);
+  for (const c of cases) {
+    c.trainer.model.dispose();
+    c.trainer.dispose();
+  }
+  ds.dispose();
+}
+
+// 2. Full-batch logistic, 100,000 × 100
+const P = problem(100_000, 100);
+{
+  const ds = Dataset.fromArrays(P.X, P.yBin, { features: 100 });
+  const cases: Case[] = [];
+  for (const threads of [undefined, 1, 2]) {
+    cases.push(open('logistic 100,000×100 full batch, adam', threads === undefined ? 'none' : `threads ${threads}`,
+      logistic({ features: 100 }), ds, { optimizer: { name: 'adam' }, batch: 'full', threads }, P.X.byteLength));
+  }
+  report('Full-batch logistic step', cases, await measure(cases, time));
+  for (const c of cases) {
+    c.trainer.model.dispose();
+    c.trainer.dispose();
+  }
+  ds.dispose();
+}
+
+// 3. Mini-batch epochs: the crossover
+{
+  const dsBin = Dataset.fromArrays(P.X, P.yBin, { features: 100 });
+  const dsReal = Dataset.fromArrays(P.X, P.yReal, { features: 100 });
+  for (const batch of quick ? [32, 2048, 8192] : [32, 1024, 2048, 4096, 8192, 16384]) {
+    const cases: Case[] = [];
+    for (const threads of [1, 2]) {
+      cases.push(open(`linear 100,000×100, batch ${batch}, sgd`, `threads ${threads}`, linear({ features: 100 }), dsReal,
+        { batch, threads }, P.X.byteLength));
+      cases.push(open(`logistic 100,000×100, batch ${batch}, sgd`, `threads ${threads}`, logistic({ features: 100 }), dsBin,
+        { batch, threads }, P.X.byteLength));
+    }
+    const med = await measure(cases, time / 2);
+    report(`Mini-batch epoch, batch ${batch}`, cases.filter((c) => c.name.startsWith('linear')), med);
+    report('', cases.filter((c) => c.name.startsWith('logistic')), med);
+    for (const c of cases) {
+      c.trainer.model.dispose();
+      c.trainer.dispose();
+    }
+  }
+  dsBin.dispose();
+  dsReal.dispose();
+}
+
+// 4. Ending (and starting) a pool: dispose() returns once every worker has left the kernels' loop.
+{
+  const ds = Dataset.fromArrays(P.X.subarray(0, 4096 * 100), P.yBin.subarray(0, 4096), { features: 100 });
+  for (const threads of [2, 4]) {
+    const starts: number[] = [], stops: number[] = [];
+    for (let i = 0; i < (quick ? 5 : 21); i++) {
+      const m = logistic({ features: 100 });
+      const t0 = performance.now();
+      const t = new Trainer(m, ds, { batch: 'full', threads, epochs: 10 });
+      const t1 = performance.now();
+      t.step(2);
+      const t2 = performance.now();
+      t.dispose();
+      stops.push(performance.now() - t2);
+      starts.push(t1 - t0);
+      m.dispose();
+    }
+    const med = (a: number[]) => a.sort((x, y) => x - y)[a.length >> 1];
+    console.log(`\nthreads ${threads}: pool start (new Trainer) median ${med(starts).toFixed(1)} ms, dispose() median ${med(stops).toFixed(2)} ms, max ${Math.max(...stops).toFixed(2)} ms (${stops.length} runs)`);
+  }
+  ds.dispose();
+}

@@ -1,0 +1,62 @@
+// The Node thread host: pool workers on worker_threads. The worker's script is source text run with
+// `new Worker(code, { eval: true })`, so no file has to be found next to the package's modules (tsx, dist
+// and bundlers alike). It instantiates the shared module over the shared memory and enters the kernels'
+// worker loop (assembly/threads.ts poolWork), which returns only when the pool quits. Around the loop it
+// counts itself in the pool's `ready` word; an error (instantiation, a trap) is posted on the worker's port
+// and flagged in `error`, and `done` is bumped so that thread 0, which may be waiting for this worker's
+// blocks, wakes up and ends the run. Imported for its side effect by the Node entry (src/node.ts).
+import { Worker, MessageChannel, receiveMessageOnPort } from 'node:worker_threads';
+import { availableParallelism } from 'node:os';
+import { POOL } from '../backends/abi.generated.js';
+import { setThreadHost } from '../backends/thread-host.js';
+
+const word = (slot: number) => `(w.pool >> 2) + ${2 * slot}`;
+const SOURCE = `'use strict';
+const { workerData: w } = require('node:worker_threads');
+const view = () => new Int32Array(w.memory.buffer);
+let counted = false;
+try {
+  const instance = new WebAssembly.Instance(w.module, { env: { memory: w.memory, abort(_m, _f, line, col) {
+    throw new Error('kernel aborted at ' + line + ':' + col);
+  } } });
+  Atomics.add(view(), ${word(POOL.ready)}, 1);
+  counted = true;
+  Atomics.notify(view(), ${word(POOL.ready)});
+  instance.exports.poolWork(w.pool, w.tid);
+} catch (e) {
+  try { w.port.postMessage({ message: String((e && e.message) || e), name: String((e && e.name) || 'Error') }); } catch {}
+  const a = view();
+  Atomics.store(a, ${word(POOL.error)}, w.tid + 1);
+  Atomics.add(a, ${word(POOL.done)}, 1);
+  Atomics.notify(a, ${word(POOL.done)});
+  Atomics.notify(a, ${word(POOL.ready)});
+} finally {
+  if (counted) Atomics.sub(view(), ${word(POOL.ready)}, 1);
+  Atomics.notify(view(), ${word(POOL.ready)});
+  w.port.close();
+}
+`;
+
+let live = 0;
+
+setThreadHost({
+  spawn(module, memory, pool, tid) {
+    const { port1, port2 } = new MessageChannel();
+    const w = new Worker(SOURCE, { eval: true, workerData: { module, memory, pool, tid, port: port2 }, transferList: [port2] });
+    live++;
+    w.on('exit', () => live--);
+    w.unref();
+    return {
+      terminate() {
+        void w.terminate();
+        port1.close();
+      },
+      failure() {
+        const m = receiveMessageOnPort(port1)?.message as { name: string; message: string } | undefined;
+        return m ? `${m.name}: ${m.message}` : undefined;
+      },
+    };
+  },
+  cores: () => availableParallelism(),
+  live: () => live,
+});

@@ -1,0 +1,258 @@
+// A pool of worker threads over the backend's one shared WebAssembly memory, for train({ threads }).
+// The pool owns a control block (abi.json `pool`), one run descriptor per thread (the training run with
+// the thread's own workspaces), the block-gradient slots and the workers; the kernels do the rest
+// (assembly/threads.ts): thread 0 — the caller, inside runBatches — hands out each batch's blocks with an
+// atomic generation counter and sums their gradients in block order, so the parameters do not depend on
+// the thread count. Phase 1 runs in Node (worker_threads); browsers, the CLI and the demo come later.
+import type { Backend } from '../backends/backend.js';
+import { sharedWasm, sharedMemoryUnavailable, type SharedWasm } from '../backends/wasm.js';
+import { POOL, POOL_LEN, RUN, RUN_LEN, NET } from '../backends/abi.generated.js';
+import { Block, disposeAll } from '../runtime/block.js';
+import type { Run } from '../runtime/run.js';
+import { DescentError } from '../errors.js';
+import type { Trainable } from '../models/trainable.js';
+import { threadHost, type PoolWorker } from '../backends/thread-host.js';
+
+/** Rows per block of a linear model's batch (the SIMD logistic kernel's chunk): a constant, whatever the thread count. */
+export const LINEAR_BLOCK_ROWS = 1024;
+/**
+ * Rows per block of a network's batch: a constant, whatever the thread count — the network's own chunk
+ * (NET_CHUNK_ROWS), so a network trains bit-identically with or without `threads`. Smaller blocks would let
+ * a batch of 128 use two threads, but each block pays a full weight-gradient pass: 4 blocks of 32 rows
+ * took 20.2 ms per 5 MLP 784-128-10 batches against 12.6 ms for one 128-row chunk, so 2 threads only
+ * matched one (docs/threads.md).
+ */
+export const NET_BLOCK_ROWS = 128;
+/** f32 of the logistic kernel's workspace (assembly/losses.ts LOGISTIC_WORK_BYTES / 4). */
+const LOGISTIC_WORK_FLOATS = 2048;
+/** Bytes the block-gradient slots may take; a batch with more blocks runs in rounds. */
+const SLOT_BYTES = 64 * 2 ** 20;
+/** Polls of a sync word before sleeping on it: a few tens of microseconds, the gap between two batches. */
+const SPIN = 20000;
+/** How long dispose() waits for the workers to leave their loop before it terminates them. */
+const QUIT_MS = 1000;
+/** How long the pool waits for its workers to start. */
+const START_MS = 30000;
+
+/** Workers started and not yet exited, over every pool of the process (tests count them). */
+export function liveWorkers(): number {
+  return threadHost()?.live() ?? 0;
+}
+
+/** Why `threads` cannot run on this backend and model, or null when it can. */
+export function threadsUnavailable(be: Backend, model: Trainable, sparse = false): string | null {
+  if (be.name === 'js') return 'the js backend runs on one thread';
+  if (!sharedWasm(be)) return sharedMemoryUnavailable() ?? 'this backend was created without shared memory';
+  if (!threadHost()) return "no thread host: phase 1 runs threads in Node, through the package's node entry ('descent-ml' under the node condition, or 'descent-ml/node')";
+  const layers = (model as { layers?: readonly { type: string }[] }).layers;
+  const stateful = layers?.find((l) => l.type === 'dropout' || l.type === 'batchNorm');
+  if (stateful) {
+    return `a ${stateful.type} layer draws or updates its state chunk after chunk, which phase 1 does not split over threads`;
+  }
+  // Sequence networks size their chunk by T (fewer than 128 rows); phase 1's blocks are 128-row chunks.
+  const sequence = layers?.find((l) => l.type === 'embedding' || l.type === 'gru' || l.type === 'lstm');
+  if (sequence) return `a ${sequence.type} layer: phase 1 does not split sequence networks over threads`;
+  if (sparse) return 'sparse (CSR) data: phase 1 splits dense rows only';
+  return null;
+}
+
+/**
+ * Pools not yet disposed. A pool's blocks must outlive its workers (they sleep on its control block): held
+ * here, a pool dropped without dispose() leaks like any undisposed block instead of being collected, freed
+ * and reused under a worker that could still wake on it.
+ */
+const openPools = new Set<ThreadPool>();
+
+const warned = new Set<string>();
+function warnOnce(reason: string): void {
+  if (warned.has(reason)) return;
+  warned.add(reason);
+  console.warn(`descent: threads fall back to 1: ${reason}`);
+}
+
+/** What {@link ThreadPool.plan} decides for a run. */
+export interface ThreadPlan {
+  /** Threads that run (the caller's thread included). */
+  threads: number;
+  /** Rows per block. */
+  blockRows: number;
+}
+
+/**
+ * The threads a run uses: the request, clamped to the blocks of one batch (a thread without a block
+ * would only wait). Blocks have a fixed size, so the clamp never changes the result.
+ */
+export function planThreads(requested: number, model: Trainable, batchSize: number): ThreadPlan {
+  const net = (model as { layers?: unknown }).layers !== undefined;
+  const blockRows = net ? NET_BLOCK_ROWS : LINEAR_BLOCK_ROWS;
+  return { threads: Math.max(1, Math.min(requested, Math.ceil(batchSize / blockRows))), blockRows };
+}
+
+/**
+ * A pool attached to a training run: `openPool` returns null (after a one-time warning naming the
+ * reason) where threads cannot run, and the run goes on on one thread.
+ */
+export class ThreadPool {
+  private readonly be: Backend;
+  private readonly sw: SharedWasm;
+  private readonly blocks: Block[] = [];
+  private readonly workers: PoolWorker[] = [];
+  private block!: Block<'f64'>;
+  readonly threads: number;
+  private closed = false;
+
+  private constructor(be: Backend, sw: SharedWasm, run: Run, model: Trainable, batchSize: number, plan: ThreadPlan) {
+    this.be = be;
+    this.sw = sw;
+    this.threads = plan.threads;
+    try {
+      this.layout(run, model, batchSize, plan);
+    } catch (e) {
+      disposeAll(...this.blocks);
+      throw e;
+    }
+  }
+
+  /** Allocates and fills the control block, the thread runs, the slots and the per-thread workspaces. */
+  private layout(run: Run, model: Trainable, batchSize: number, plan: ThreadPlan): void {
+    const be = this.be;
+    const keep = <B extends Block>(b: B): B => {
+      this.blocks.push(b);
+      return b;
+    };
+    const n = plan.threads;
+    const nParams = model.size;
+    const stride = Math.ceil(nParams / 4) * 16;
+    const batchBlocks = Math.ceil(batchSize / plan.blockRows);
+    const cap = Math.min(batchBlocks, Math.max(n, Math.floor(SLOT_BYTES / stride)));
+    this.block = keep(new Block(be, 'f64', POOL_LEN));
+    const runs = keep(new Block(be, 'f64', n * RUN_LEN));
+    const slots = keep(new Block(be, 'f32', (cap * stride) / 4));
+    const losses = keep(new Block(be, 'f64', cap));
+    const main = run.block.view.slice();
+    const net = main[RUN.net];
+    // The thread runs: the training run with the thread's own scratch, logistic workspace and, for a
+    // network, its own program (chunk = the block size) and workspace.
+    const program = net !== 0 ? programOf(model) : null;
+    for (let t = 0; t < n; t++) {
+      const r = main.slice();
+      r[RUN.pool] = 0;
+      r[RUN.scratch] = keep(new Block(be, 'f32', Math.max(4, model.outputs))).ptr;
+      r[RUN.work] = keep(new Block(be, 'f32', LOGISTIC_WORK_FLOATS)).ptr;
+      if (program) {
+        const prog = keep(new Block(be, 'f64', program.code.length));
+        prog.view.set(program.code);
+        prog.view[NET.chunk] = Math.min(program.code[NET.chunk], plan.blockRows);
+        const ws = keep(new Block(be, 'f32', program.wsFloats));
+        ws.view.fill(0);
+        r[RUN.net] = prog.ptr;
+        r[RUN.ws] = ws.ptr;
+      }
+      runs.view.set(r, t * RUN_LEN);
+    }
+    const v = this.block.view;
+    v.fill(0);
+    v[POOL.threads] = n;
+    v[POOL.run] = run.ptr;
+    v[POOL.threadRuns] = runs.ptr;
+    v[POOL.blockRows] = plan.blockRows;
+    v[POOL.slots] = slots.ptr;
+    v[POOL.slotStride] = stride;
+    v[POOL.slotCap] = cap;
+    v[POOL.blockLoss] = losses.ptr;
+    // Spinning helps only while every thread has a core of its own.
+    v[POOL.spin] = n <= threadHost()!.cores() ? SPIN : 0;
+    for (const w of [POOL.gen, POOL.done, POOL.ready, POOL.quit, POOL.error, POOL.fault]) this.i32()[this.word(w)] = 0;
+  }
+
+  /**
+   * A pool of `requested` threads (clamped to the blocks of a batch) for `run`, its workers started;
+   * null when threads cannot run here (the one-time warning says why). The run's `pool` slot is set.
+   */
+  static open(be: Backend, run: Run, model: Trainable, batchSize: number, requested: number, sparse = false): ThreadPool | null {
+    const reason = threadsUnavailable(be, model, sparse);
+    if (reason !== null) {
+      if (requested > 1) warnOnce(reason);
+      return null;
+    }
+    const pool = new ThreadPool(be, sharedWasm(be)!, run, model, batchSize, planThreads(requested, model, batchSize));
+    try {
+      pool.start();
+    } catch (e) {
+      pool.dispose();
+      throw e;
+    }
+    run.set({ pool: pool.block.ptr });
+    openPools.add(pool);
+    return pool;
+  }
+
+  private i32(): Int32Array {
+    return new Int32Array(this.sw.memory.buffer);
+  }
+
+  /** The Int32Array index of a pool slot's sync word. */
+  private word(slot: number): number {
+    return (this.block.ptr >> 2) + 2 * slot;
+  }
+
+  private start(): void {
+    const host = threadHost()!;
+    for (let tid = 1; tid < this.threads; tid++) this.workers.push(host.spawn(this.sw.module, this.sw.memory, this.block.ptr, tid));
+    // Synchronous, as train() is: the workers start on their own threads while this one sleeps.
+    const ready = this.word(POOL.ready), error = this.word(POOL.error);
+    const t0 = performance.now();
+    for (;;) {
+      const a = this.i32();
+      if (Atomics.load(a, error) !== 0) this.check();
+      const r = Atomics.load(a, ready);
+      if (r === this.threads - 1) return;
+      const left = START_MS - (performance.now() - t0);
+      if (left <= 0) throw new DescentError('E_THREAD', `threads: ${this.threads - 1 - r} of ${this.threads - 1} workers did not start within ${START_MS} ms`);
+      Atomics.wait(a, ready, r, Math.min(left, 100));
+    }
+  }
+
+  /** Throws the error of a thread that failed (the run must end); does nothing otherwise. */
+  check(): void {
+    const tid = Atomics.load(this.i32(), this.word(POOL.error)) - 1;
+    if (tid < 0) return;
+    const m = this.workers[tid - 1]?.failure();
+    throw new DescentError('E_THREAD', `thread ${tid} of ${this.threads} failed: ${m ?? 'no message'}`);
+  }
+
+  /** @internal Tests: worker `tid` traps at its next job. */
+  injectFault(tid: number): void {
+    Atomics.store(this.i32(), this.word(POOL.fault), tid + 1);
+  }
+
+  /** Ends the workers (they leave their loop at once; terminated after QUIT_MS if not) and frees every block; safe twice. */
+  dispose(): void {
+    if (this.closed) return;
+    this.closed = true;
+    openPools.delete(this);
+    let a = this.i32();
+    Atomics.store(a, this.word(POOL.quit), 1);
+    Atomics.add(a, this.word(POOL.gen), 1);
+    Atomics.notify(a, this.word(POOL.gen));
+    const ready = this.word(POOL.ready);
+    const t0 = performance.now();
+    let left = 0;
+    for (;;) {
+      a = this.i32();
+      left = Atomics.load(a, ready);
+      if (left <= 0 || performance.now() - t0 > QUIT_MS) break;
+      Atomics.wait(a, ready, left, 20);
+    }
+    for (const w of this.workers) w.terminate();
+    // A worker still inside the kernels would write into freed memory: its blocks are kept (leaked) then.
+    if (left <= 0) disposeAll(...this.blocks);
+    else console.warn(`descent: ${left} pool worker(s) did not stop within ${QUIT_MS} ms; terminated, their buffers kept`);
+  }
+}
+
+/** A network's program (f64 slots) and workspace size, read from the model's own blocks. */
+function programOf(model: Trainable): { code: Float64Array; wsFloats: number } {
+  const m = model as unknown as { program: Block<'f64'>; ws: Block<'f32'> };
+  return { code: m.program.view.slice(), wsFloats: m.ws.length };
+}
