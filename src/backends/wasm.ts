@@ -2,7 +2,7 @@
 // compiled once per binary and cached; each backend instance owns one WebAssembly.Memory.
 import type { Backend, BackendName } from './backend.js';
 import { BackendError, DescentError } from '../errors.js';
-import { simdWasm, scalarWasm, simdThreadsWasm, scalarThreadsWasm } from './binaries.generated.js';
+import { simdWasm, scalarWasm } from './binaries.generated.js';
 
 interface Exports {
   memory: WebAssembly.Memory;
@@ -61,6 +61,23 @@ const sharedOf = new WeakMap<Backend, SharedWasm>();
 /** The shared module and memory of a backend, or undefined when it runs a single-thread build. */
 export function sharedWasm(backend: Backend): SharedWasm | undefined {
   return sharedOf.get(backend);
+}
+
+/** An embedded binary: its SHA-256 and its bytes in base64 (scripts/build-wasm.mjs writes them). */
+export interface EmbeddedWasm {
+  sha256: string;
+  base64: string;
+}
+
+let sharedTwins: { simd: EmbeddedWasm; scalar: EmbeddedWasm } | null = null;
+
+/**
+ * @internal Registers the binaries' shared-memory twins. The Node entry does (src/threads/node-host.ts);
+ * other entries do not, so browser bundles carry only the two single-thread binaries until threads run there.
+ * Backends created afterwards run the twins wherever memory can be shared.
+ */
+export function registerSharedTwins(twins: { simd: EmbeddedWasm; scalar: EmbeddedWasm }): void {
+  sharedTwins = twins;
 }
 
 /** Pages of the shared memory: it cannot be replaced when it grows, so its maximum is declared up front (4 GiB). */
@@ -136,7 +153,7 @@ export async function createWasmBackend(name: 'wasm-simd' | 'wasm-scalar'): Prom
   }
   // Where memory can be shared, the -threads twin of the binary runs (picked once, here): the same kernels
   // over an imported shared memory, so that train({ threads }) can add workers over it.
-  const shared = sharedMemoryUnavailable() === null;
+  const shared = sharedTwins !== null && sharedMemoryUnavailable() === null;
   const key = shared ? `${name}-threads` : name;
   let mod = modules.get(key);
   if (!mod) {
@@ -174,7 +191,7 @@ export async function createWasmBackend(name: 'wasm-simd' | 'wasm-scalar'): Prom
   const mem = x.memory;
   const sizes = new Map<number, number>();
   let live = 0;
-  const sha = (shared ? (name === 'wasm-simd' ? simdThreadsWasm : scalarThreadsWasm) : (name === 'wasm-simd' ? simdWasm : scalarWasm)).sha256;
+  const sha = (shared ? twinOf(name) : name === 'wasm-simd' ? simdWasm : scalarWasm).sha256;
   const be: Backend = {
     name: name as BackendName,
     sha256: sha,
@@ -247,9 +264,14 @@ export async function createWasmBackend(name: 'wasm-simd' | 'wasm-scalar'): Prom
   return be;
 }
 
+function twinOf(name: 'wasm-simd' | 'wasm-scalar'): EmbeddedWasm {
+  if (!sharedTwins) throw new BackendError(`${name}: no shared-memory twin is registered (the Node entry, descent-ml/node, registers them)`);
+  return name === 'wasm-simd' ? sharedTwins.simd : sharedTwins.scalar;
+}
+
 /** The bytes of a binary's shared-memory twin (the one that runs where memory can be shared). */
 export function wasmThreadsBytes(name: 'wasm-simd' | 'wasm-scalar'): Uint8Array<ArrayBuffer> {
-  const s = atob((name === 'wasm-simd' ? simdThreadsWasm : scalarThreadsWasm).base64);
+  const s = atob(twinOf(name).base64);
   const out = new Uint8Array(s.length);
   for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
   return out;

@@ -9,6 +9,8 @@ import { Worker, MessageChannel, receiveMessageOnPort } from 'node:worker_thread
 import { availableParallelism } from 'node:os';
 import { POOL } from '../backends/abi.generated.js';
 import { setThreadHost } from '../backends/thread-host.js';
+import { registerSharedTwins } from '../backends/wasm.js';
+import { simdThreadsWasm, scalarThreadsWasm } from '../backends/binaries-threads.generated.js';
 
 const word = (slot: number) => `(w.pool >> 2) + ${2 * slot}`;
 const SOURCE = `'use strict';
@@ -38,6 +40,9 @@ try {
 `;
 
 let live = 0;
+
+// The binaries' shared-memory twins live in this entry only: browser bundles stay at the two plain binaries.
+registerSharedTwins({ simd: simdThreadsWasm, scalar: scalarThreadsWasm });
 
 setThreadHost({
   spawn(module, memory, pool, tid) {
