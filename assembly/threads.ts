@@ -18,18 +18,7 @@ import {
 import { netChunkGrad } from "./net";
 import { runLossGrad } from "./train";
 import { axpy, dot } from "./linalg";
-
-// @ts-ignore: decorator
-@inline
-function slot(p: usize, offset: usize): f64 {
-  return load<f64>(p + offset);
-}
-
-// @ts-ignore: decorator
-@inline
-function int(p: usize, offset: usize): i32 {
-  return <i32>load<f64>(p + offset);
-}
+import { slot, int } from "./slots";
 
 /** Thread `tid`'s run descriptor: the run with the thread's own workspaces. */
 // @ts-ignore: decorator

@@ -23,28 +23,11 @@ import {
 import { optimStep } from "./optim/index.generated";
 import { netLossGrad, netForward } from "./net";
 import { poolLossGrad } from "./threads";
+import { slot, ptr, int } from "./slots";
 
 // The logistic kernel's workspace when the run names none (work = 0): a single-threaded run of the main
 // instance. Every thread of a pool has its own (the pool's thread runs set `work`).
 const MAIN_WORK = memory.data(8192, 16);
-
-// @ts-ignore: decorator
-@inline
-function slot(run: usize, offset: usize): f64 {
-  return load<f64>(run + offset);
-}
-
-// @ts-ignore: decorator
-@inline
-function ptr(run: usize, offset: usize): usize {
-  return <usize>load<f64>(run + offset);
-}
-
-// @ts-ignore: decorator
-@inline
-function int(run: usize, offset: usize): i32 {
-  return <i32>load<f64>(run + offset);
-}
 
 /** Loss + gradient of model `loss` over rows idx[start .. start+count). */
 // @ts-ignore: decorator
