@@ -271,6 +271,23 @@ export function lossGradLogistic(
 }
 
 /**
+ * scratch[c] = e^(scratch[c] − zmax) for c < k, in place; returns their sum. The softmax of a row's logits,
+ * shared by the dense and sparse (assembly/sparse.ts) softmax losses.
+ */
+// @ts-ignore: decorator
+@inline
+export function expShiftSum(scratch: usize, k: i32, zmax: f32): f32 {
+  let sum: f32 = 0;
+  for (let c = 0; c < k; c++) {
+    const o = <usize>c << 2;
+    const e = Mathf.exp(load<f32>(scratch + o) - zmax);
+    store<f32>(scratch + o, e);
+    sum += e;
+  }
+  return sum;
+}
+
+/**
  * Softmax cross-entropy for k classes, labels are class indices stored as f32.
  * params = [W (k × d, class-major), b (k)]; `scratch` holds k f32 logits.
  * The logits are shifted by their maximum before exponentiation (log-sum-exp), so the loss is finite
@@ -297,13 +314,7 @@ export function lossGradSoftmax(
       zmax = Mathf.max(zmax, z);
       if (c == label) zlabel = z;
     }
-    let sum: f32 = 0;
-    for (let c = 0; c < k; c++) {
-      const o = <usize>c << 2;
-      const e = Mathf.exp(load<f32>(scratch + o) - zmax);
-      store<f32>(scratch + o, e);
-      sum += e;
-    }
+    const sum = expShiftSum(scratch, k, zmax);
     // −log p_label = log Σ e^(z_c − zmax) + zmax − z_label: finite even when p_label underflows.
     loss += <f64>Mathf.log(sum) + (<f64>zmax - <f64>zlabel);
     const inv = <f32>1 / sum;

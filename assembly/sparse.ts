@@ -28,6 +28,7 @@ import {
   ROW_SQUARED, ROW_HINGE, ROW_SQUARED_HINGE, ROW_MODIFIED_HUBER, ROW_HUBER, ROW_EPSILON_INSENSITIVE, rowLoss, rowSlope,
 } from "./losses/rowloss";
 import { zero, finish } from "./losses/common";
+import { expShiftSum } from "./losses";
 import { dot } from "./linalg";
 import { expNeg, log1pUnit } from "./fastmath";
 
@@ -115,13 +116,7 @@ function rowTerm(
       zmax = Mathf.max(zmax, z);
       if (c == label) zlabel = z;
     }
-    let sum: f32 = 0;
-    for (let c = 0; c < k; c++) {
-      const o = <usize>c << 2;
-      const e = Mathf.exp(load<f32>(scratch + o) - zmax);
-      store<f32>(scratch + o, e);
-      sum += e;
-    }
+    const sum = expShiftSum(scratch, k, zmax);
     const inv = <f32>1 / sum;
     for (let c = 0; c < k; c++) {
       const o = <usize>c << 2;

@@ -40,6 +40,17 @@ export function lossGradLogistic(
   return finish(grad, params, d, 1, count, l2, loss);
 }
 
+/** scratch[c] = e^(scratch[c] − zmax) for c < k, in place; their sum (the dense and sparse softmax losses). */
+export function expShiftSum(scratch: Float32Array, k: number, zmax: number): number {
+  let sum = 0;
+  for (let c = 0; c < k; c++) {
+    const e = Math.exp(scratch[c] - zmax);
+    scratch[c] = e;
+    sum += e;
+  }
+  return sum;
+}
+
 /** Softmax cross-entropy over k classes; params = [W (k × d), b (k)]; scratch holds k logits. */
 export function lossGradSoftmax(
   grad: Float32Array, params: Float32Array, X: Float32Array, y: Float32Array, idx: Int32Array,
@@ -62,12 +73,7 @@ export function lossGradSoftmax(
       if (z > zmax) zmax = z;
       if (c === label) zlabel = z;
     }
-    let sum = 0;
-    for (let c = 0; c < k; c++) {
-      const e = Math.exp(scratch[c] - zmax);
-      scratch[c] = e;
-      sum += e;
-    }
+    const sum = expShiftSum(scratch, k, zmax);
     loss += Math.log(sum) + (zmax - zlabel);
     const inv = 1 / sum;
     for (let c = 0; c < k; c++) {

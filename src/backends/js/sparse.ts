@@ -8,6 +8,7 @@ import { finish } from './losses/common.js';
 import {
   ROW_SQUARED, ROW_HINGE, ROW_SQUARED_HINGE, ROW_MODIFIED_HUBER, ROW_HUBER, ROW_EPSILON_INSENSITIVE, rowLoss, rowSlope,
 } from './losses/rowloss.js';
+import { expShiftSum } from './losses.js';
 import type { JsMemory } from './memory.js';
 
 /** Σ w[wo + indices[p]]·values[p] over p in [p0, p1). */
@@ -65,12 +66,7 @@ function rowTerm(
       if (z > zmax) zmax = z;
       if (c === label) zlabel = z;
     }
-    let sum = 0;
-    for (let c = 0; c < k; c++) {
-      const e = Math.exp(scratch[c] - zmax);
-      scratch[c] = e;
-      sum += e;
-    }
+    const sum = expShiftSum(scratch, k, zmax);
     const inv = 1 / sum;
     for (let c = 0; c < k; c++) {
       const e = scratch[c] * inv - (c === label ? 1 : 0);
