@@ -42,6 +42,8 @@ export interface WorkerJob {
   predictions?: boolean;
   /** Starting parameters (weights, then biases); default zeros. */
   params?: ArrayLike<number>;
+  /** @internal Tests: pool thread `thread` traps once the run has taken `afterSteps` steps. */
+  fault?: { thread: number; afterSteps: number };
 }
 
 /** Anything that behaves as a worker: a Web Worker, or the adapter over a worker_threads Worker. */
@@ -175,6 +177,7 @@ export function prepareJob(job: WorkerJob, o: TrainInWorkerOptions): { job: Job;
   if (job.split !== undefined) checkCloneable('split', job.split);
   if (job.backend !== undefined) out.backend = job.backend;
   if (job.split !== undefined) out.split = job.split;
+  if (job.fault !== undefined) out.fault = { thread: job.fault.thread, afterSteps: job.fault.afterSteps };
   const buffers = [x.buffer as ArrayBuffer, y.buffer as ArrayBuffer];
   /** A test or validation set flattened like the data, its buffers added to the transfer list. */
   const extraSet = (set: { x: Matrix; y: ArrayLike<number> }, what: string) => {
