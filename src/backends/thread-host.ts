@@ -19,10 +19,10 @@ export interface ThreadHost {
   /** Workers started and not yet exited. */
   live(): number;
   /**
-   * Starts `n` idle workers and resolves once they run, for hosts whose workers cannot start while their
+   * Starts `n` idle workers over `module` and `memory` and resolves once they run, for hosts whose workers cannot start while their
    * creator blocks (Web Workers): spawn() then hands one its pool. Absent: spawn() starts workers itself.
    */
-  prepare?(n: number): Promise<void>;
+  prepare?(module: WebAssembly.Module, memory: WebAssembly.Memory, n: number): Promise<void>;
   /** Ends the prepared workers that no pool took. */
   release?(): void;
 }

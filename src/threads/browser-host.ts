@@ -5,14 +5,16 @@
 // thread may not block on Atomics.wait anyway, so in a browser threads run inside trainInWorker.
 //
 // A Web Worker started by a thread that then blocks may never start (its script is loaded through the
-// creating thread's event loop: Emscripten's PTHREAD_POOL_SIZE problem). So workers are prepared before the
-// synchronous train() runs — prepareThreads(n) starts them and awaits their first message — and spawn()
-// hands an idle one its pool by postMessage, which a running worker receives whatever its creator does.
+// creating thread's event loop: Emscripten's PTHREAD_POOL_SIZE problem), and Chromium does not even deliver
+// a postMessage sent by a worker that then blocks in Atomics.wait. So workers are prepared before the
+// synchronous train() runs — prepareThreads starts them, hands each the module, the memory and a mailbox
+// (a small SharedArrayBuffer) and awaits their answer — and then sleep on their mailbox; spawn() writes a
+// pool and a thread id into one and wakes it: no message crosses while thread 0 blocks.
 // The pool protocol around poolWork is the Node host's (src/threads/node-host.ts): count in `ready`, flag
-// `error` and bump `done` on a failure. postMessage cannot be read synchronously, so a failing worker
-// writes its message into a small SharedArrayBuffer of its own, which failure() decodes.
+// `error` and bump `done` on a failure. A failing worker writes its message into its mailbox, which
+// failure() decodes (a message could not be read synchronously).
 import { POOL } from '../backends/abi.generated.js';
-import { setThreadHost, type PoolWorker } from '../backends/thread-host.js';
+import { setThreadHost } from '../backends/thread-host.js';
 import { registerSharedTwins } from '../backends/wasm.js';
 import { simdThreadsWasm, scalarThreadsWasm } from '../backends/binaries-threads.generated.js';
 import { DescentError } from '../errors.js';
@@ -22,11 +24,18 @@ const MESSAGE_UNITS = 1024;
 /** How long prepareThreads waits for a worker's first message. */
 const PREPARE_MS = 30000;
 
-const word = (slot: number) => `(w.pool >> 2) + ${2 * slot}`;
+/** Mailbox Int32 words: state (0 idle, 1 pool given, 2 quit), pool, thread id, message length; then the message. */
+const MAIL = { state: 0, pool: 1, tid: 2, length: 3, text: 16 } as const;
+
+const word = (slot: number) => `(pool >> 2) + ${2 * slot}`;
 const SOURCE = `'use strict';
 self.onmessage = (e) => {
   self.onmessage = null;
-  const w = e.data;
+  const w = e.data, mail = new Int32Array(w.mailbox, 0, 4);
+  self.postMessage('idle');
+  while (Atomics.load(mail, 0) === 0) Atomics.wait(mail, 0, 0);
+  if (Atomics.load(mail, 0) !== 1) { self.close(); return; }
+  const pool = mail[1], tid = mail[2];
   const view = () => new Int32Array(w.memory.buffer);
   let counted = false;
   try {
@@ -36,14 +45,14 @@ self.onmessage = (e) => {
     Atomics.add(view(), ${word(POOL.ready)}, 1);
     counted = true;
     Atomics.notify(view(), ${word(POOL.ready)});
-    instance.exports.poolWork(w.pool, w.tid);
+    instance.exports.poolWork(pool, tid);
   } catch (err) {
     const text = String((err && err.name) || 'Error') + ': ' + String((err && err.message) || err);
-    const out = new Uint16Array(w.failure, 4), n = Math.min(text.length, out.length);
+    const out = new Uint16Array(w.mailbox, ${MAIL.text}), n = Math.min(text.length, out.length);
     for (let i = 0; i < n; i++) out[i] = text.charCodeAt(i);
-    Atomics.store(new Int32Array(w.failure, 0, 1), 0, n);
+    Atomics.store(mail, 3, n);
     const a = view();
-    Atomics.store(a, ${word(POOL.error)}, w.tid + 1);
+    Atomics.store(a, ${word(POOL.error)}, tid + 1);
     Atomics.add(a, ${word(POOL.done)}, 1);
     Atomics.notify(a, ${word(POOL.done)});
     Atomics.notify(a, ${word(POOL.ready)});
@@ -53,49 +62,61 @@ self.onmessage = (e) => {
     self.close();
   }
 };
-self.postMessage('idle');
 `;
 
+/** A prepared worker: the Worker, its mailbox and the memory it was given. */
+interface Prepared {
+  worker: Worker;
+  mail: Int32Array;
+  memory: WebAssembly.Memory;
+}
+
 let url: string | null = null;
-const idle: Worker[] = [];
+const idle: Prepared[] = [];
 let live = 0;
 
-function start(): Promise<Worker> {
+function start(module: WebAssembly.Module, memory: WebAssembly.Memory): Promise<Prepared> {
   url ??= URL.createObjectURL(new Blob([SOURCE], { type: 'text/javascript' }));
-  const w = new Worker(url);
+  const worker = new Worker(url);
   live++;
+  const mailbox = new SharedArrayBuffer(MAIL.text + 2 * MESSAGE_UNITS);
+  const p: Prepared = { worker, mail: new Int32Array(mailbox, 0, 4), memory };
   return new Promise((ok, fail) => {
     const timer = setTimeout(() => {
-      end(w);
+      end(p);
       fail(new DescentError('E_THREAD', `threads: a pool worker did not start within ${PREPARE_MS} ms`));
     }, PREPARE_MS);
-    w.onmessage = () => {
+    worker.onmessage = () => {
       clearTimeout(timer);
-      w.onmessage = null;
-      w.onerror = null;
-      ok(w);
+      worker.onmessage = null;
+      worker.onerror = null;
+      ok(p);
     };
-    w.onerror = (e) => {
+    worker.onerror = (e) => {
       e.preventDefault();
       clearTimeout(timer);
-      end(w);
+      end(p);
       fail(new DescentError('E_THREAD', `threads: a pool worker failed to load${e.message ? `: ${e.message}` : ' (is blob: allowed by the worker-src policy?)'}`));
     };
+    worker.postMessage({ module, memory, mailbox });
   });
 }
 
-function end(w: Worker): void {
-  w.terminate();
+/** Wakes an idle worker to leave, and ends it. */
+function end(p: Prepared): void {
+  Atomics.store(p.mail, MAIL.state, 2);
+  Atomics.notify(p.mail, MAIL.state);
+  p.worker.terminate();
   live--;
 }
 
 /**
- * Starts Web Workers until `n` are idle, awaiting each one's first message, so that a synchronous
- * train({ threads: n + 1 }) in this worker can hand them its pool. trainInWorker's worker calls it.
+ * Starts Web Workers until `n` are idle over `module` and `memory`, awaiting each one's answer, so that a
+ * synchronous train({ threads: n + 1 }) in this worker can hand them its pool. trainInWorker's worker calls it.
  */
-export async function prepareThreads(n: number): Promise<void> {
+export async function prepareThreads(module: WebAssembly.Module, memory: WebAssembly.Memory, n: number): Promise<void> {
   const want = Math.max(0, n - idle.length);
-  const started = await Promise.allSettled(Array.from({ length: want }, start));
+  const started = await Promise.allSettled(Array.from({ length: want }, () => start(module, memory)));
   for (const s of started) if (s.status === 'fulfilled') idle.push(s.value);
   const failed = started.find((s): s is PromiseRejectedResult => s.status === 'rejected');
   if (failed) throw failed.reason;
@@ -103,29 +124,33 @@ export async function prepareThreads(n: number): Promise<void> {
 
 /** Ends the prepared workers no pool took. */
 export function releaseThreads(): void {
-  for (const w of idle.splice(0)) end(w);
+  for (const p of idle.splice(0)) end(p);
 }
 
 registerSharedTwins({ simd: simdThreadsWasm, scalar: scalarThreadsWasm });
 
 setThreadHost({
-  spawn(module, memory, pool, tid) {
-    const w = idle.pop();
-    if (!w) {
+  spawn(_module, memory, pool, tid) {
+    const i = idle.findIndex((p) => p.memory === memory);
+    if (i < 0) {
       throw new DescentError('E_THREAD', 'threads: no prepared pool worker (in a browser, threads run inside trainInWorker, which prepares them before train() blocks)');
     }
-    const failure = new SharedArrayBuffer(4 + 2 * MESSAGE_UNITS);
-    w.postMessage({ module, memory, pool, tid, failure });
+    const p = idle.splice(i, 1)[0];
+    p.mail[MAIL.pool] = pool;
+    p.mail[MAIL.tid] = tid;
+    Atomics.store(p.mail, MAIL.state, 1);
+    Atomics.notify(p.mail, MAIL.state);
     let ended = false;
     return {
       terminate() {
         if (ended) return;
         ended = true;
-        end(w);
+        p.worker.terminate();
+        live--;
       },
       failure() {
-        const n = Atomics.load(new Int32Array(failure, 0, 1), 0);
-        return n > 0 ? String.fromCharCode(...new Uint16Array(failure, 4, n)) : undefined;
+        const n = Atomics.load(p.mail, MAIL.length);
+        return n > 0 ? String.fromCharCode(...new Uint16Array(p.mail.buffer, MAIL.text, n)) : undefined;
       },
     };
   },

@@ -12,6 +12,7 @@ import { Trainer, type EpochRecord, type TrainResult } from '../train.js';
 import { checkJobMessage } from './messages.js';
 import { backend } from '../runtime/index.js';
 import { threadHost } from '../backends/thread-host.js';
+import { sharedWasm } from '../backends/wasm.js';
 import { threadsUnavailable, type ThreadPool } from '../threads/pool.js';
 import { serializeError, type FromWorker, type Job, type ToWorker, type WorkerTrainResult } from './protocol.js';
 
@@ -85,9 +86,10 @@ export async function runJob(msg: ToWorker, post: Post): Promise<void> {
     const requested = job.train.threads ?? 1;
     const why = requested > 1 ? threadsUnavailable(backend(), model) : null;
     const host = threadHost();
-    if (requested > 1 && why === null && host?.prepare && !stopped) {
+    const shared = sharedWasm(backend());
+    if (requested > 1 && why === null && host?.prepare && shared && !stopped) {
       prepared = true;
-      await host.prepare(requested - 1);
+      await host.prepare(shared.module, shared.memory, requested - 1);
     }
     let used = 1;
     let r: TrainResult;
