@@ -12,6 +12,7 @@ import { probe } from './probe.js';
 import { addPoint, chartPoints, makeCharts, redrawNow, resizeCharts, series, startSeries } from './charts.js';
 import { drawDigits } from './digits.js';
 import { cnnReady, cnnState } from './cnn.js';
+import { tableThreads } from './threads.js';
 import { trainInWorker, type BatchEvent, type WorkerTraining, type WorkerTrainResult, type ModelSpec } from '../src/worker/index.js';
 
 // ------------------------------------------------------------------------------------------ datasets
@@ -248,7 +249,7 @@ async function startTraining(): Promise<void> {
         // Each worker gets its own copy, moved (not cloned) into it.
         data: { x: d.table.x.slice(), y: d.y.slice(), features: d.table.features },
         model,
-        train: { optimizer: opt as never, batch: v.batch, epochs, seed, l2 },
+        train: { optimizer: opt as never, batch: v.batch, epochs, seed, l2, ...tableThreads.option() },
         backend,
         split: { every: 5 },
         standardize: true,
@@ -259,6 +260,7 @@ async function startTraining(): Promise<void> {
       handle.on('ready', (info) => {
         run.backend = info.name;
         els.env.textContent = envText(info.simdSupported);
+        tableThreads.ready(info);
         renderTable();
       });
       handle.on('batch', (e) => {
@@ -284,6 +286,7 @@ async function startTraining(): Promise<void> {
     });
     redrawNow();
     renderTable();
+    tableThreads.done(runs.map((r) => ({ label: r.variant.name, result: r.result })));
     const failed = runs.filter((r) => r.error);
     if (failed.length) {
       const e = failed[0].error as Error;

@@ -258,10 +258,12 @@ test('webpack 5 production build: the worker is its own chunk; in Chromium page 
   // Defaults only (target web, classic script output, no experiments): webpack turns the module worker into a
   // classic worker chunk of its own (`{ type: undefined }`) that loads its split chunks with importScripts.
   // The two embedded kernel binaries (base64) put the page bundle above webpack's default 244 KiB size hint;
-  // a size hint is a policy of the app, not a defect of the package, so this app raises it to 512 KiB.
+  // a size hint is a policy of the app, not a defect of the package, so this app raises it to 512 KiB. The
+  // worker chunk also carries the two shared-memory twins (train: { threads } runs there): 523 KiB, so 768 KiB
+  // for assets; the page's entry keeps 512 KiB.
   const compiler = webpack({
     mode: 'production', context: app, entry: './main.js', target: 'web', output: { path: outDir, filename: 'main.js', clean: true },
-    performance: { maxAssetSize: 512 * 1024, maxEntrypointSize: 512 * 1024 },
+    performance: { maxAssetSize: 768 * 1024, maxEntrypointSize: 512 * 1024 },
   });
   const stats = await new Promise<import('webpack').Stats>((ok, fail) => compiler.run((err, s) => {
     compiler.close(() => (err || !s ? fail(err ?? new Error('no stats')) : ok(s)));
