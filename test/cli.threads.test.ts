@@ -13,7 +13,7 @@ test.after(() => rmSync(work, { recursive: true, force: true }));
 const params = (file: string): number[] => JSON.parse(readFileSync(join(work, file), 'utf8')).params;
 
 for (const [name, args] of [
-  ['softmax, full batch (1,438 rows: 2 blocks of 1,024)', ['--model', 'softmax', '--batch', 'full', '--epochs', '5']],
+  ['softmax, full batch (1,437 training rows: 2 blocks of 1,024)', ['--model', 'softmax', '--batch', 'full', '--epochs', '5']],
   ['MLP, batch 256 (2 blocks of 128)', ['--model', 'mlp', '--hidden', '16', '--batch', '256', '--epochs', '2']],
 ] as const) {
   test(`${name}: --threads 1, 2, 3 save the same parameters; the line says how many ran`, () => {
@@ -22,7 +22,8 @@ for (const [name, args] of [
       const r = cli(work, 'train', 'digits', ...args, '--seed', '1', '--threads', String(n), '--save', `t${n}.json`);
       assert.is(r.code, 0, r.stderr);
       const line = r.stdout.split('\n').find((l) => l.startsWith('threads'));
-      assert.is(line, n === 3 ? 'threads 2 of 3 (a batch of ' + (args[3] === 'full' ? 1438 : 256) + ` rows holds 2 block(s) of ${args[3] === 'full' ? 1024 : 128} rows, one per thread)` : `threads ${n} of ${n}`);
+      const rows = args[3] === 'full' ? 1437 : 256, block = args[3] === 'full' ? 1024 : 128;
+      assert.is(line, n === 3 ? `threads 2 of 3 (a batch of ${rows} rows holds 2 block(s) of ${block} rows, one per thread)` : `threads ${n} of ${n}`);
       saved.push(params(`t${n}.json`));
     }
     assert.ok(saved[0].length > 0);
