@@ -64,7 +64,7 @@ export interface TrainInWorkerOptions {
   transfer?: boolean;
   /** Batch progress messages: at most one post per this many milliseconds (default 16; 0 = every epoch). */
   progressMs?: number;
-  /** After stop(), how long to wait for the worker to end at an epoch boundary before terminating it (ms, default 1000). */
+  /** After stop(), how long to wait for the worker to end (between runs of batches) before terminating it (ms, default 1000). */
   stopTimeoutMs?: number;
   /** Called for each progress event (as `on('progress', fn)`). */
   onProgress?: (e: ProgressEvent) => void;
@@ -94,7 +94,7 @@ export interface WorkerTraining extends AsyncIterable<ProgressEvent> {
   on<K extends keyof Listeners>(type: K, fn: Listeners[K]): () => void;
   /**
    * Ends training and resolves with the parameters so far (stopReason `'stopped'`). Where the worker can see
-   * a shared stop flag (Node; cross-origin-isolated pages) it stops cleanly at the next epoch boundary and also
+   * a shared stop flag (Node; cross-origin-isolated pages) it stops cleanly after the run of batches under way (about `progressMs`) and also
    * evaluates; otherwise the worker is terminated and the result holds the last parameter snapshot received.
    */
   stop(): Promise<WorkerTrainResult>;

@@ -109,7 +109,7 @@ export async function runJob(msg: ToWorker, post: Post): Promise<void> {
       owned.push(trainer);
       // Runs of about BATCH_ROWS rows between looks at the clock, for a batch event at most every
       // progressMs. Splitting the run does not change the arithmetic (Trainer.step resumes to the bit),
-      // so the result equals train()'s. stop() is honoured at epoch boundaries, in onEpoch.
+      // so the result equals train()'s. stop() is honoured at epoch boundaries (onEpoch) and between runs.
       const most = Math.max(1, Math.floor(BATCH_ROWS * trainer.batchesPerEpoch / trainSet.rows));
       used = trainer.threadsUsed;
       if (prepared) host?.release?.(); // the pool has taken the workers it uses
