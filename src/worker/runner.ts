@@ -13,7 +13,7 @@ import { checkJobMessage } from './messages.js';
 import { backend } from '../runtime/index.js';
 import { threadHost } from '../backends/thread-host.js';
 import { sharedWasm } from '../backends/wasm.js';
-import { threadsUnavailable, type ThreadPool } from '../threads/pool.js';
+import { planThreads, threadsUnavailable, type ThreadPool } from '../threads/pool.js';
 import { serializeError, type FromWorker, type Job, type ToWorker, type WorkerTrainResult } from './protocol.js';
 
 /** Rows per run of batches between progress checks in the worker. */
@@ -88,8 +88,12 @@ export async function runJob(msg: ToWorker, post: Post): Promise<void> {
     const host = threadHost();
     const shared = sharedWasm(backend());
     if (requested > 1 && why === null && host?.prepare && shared && !stopped) {
+      // As many as the pool will take: the request clamped to the blocks of one batch (validation rows
+      // held out make batch 'full' smaller, never larger, so this may prepare one too many, never too few).
+      const b = job.train.batch;
+      const rows = b === 'full' ? trainSet.rows : b === 'stochastic' ? 1 : b ?? Math.min(32, trainSet.rows);
       prepared = true;
-      await host.prepare(shared.module, shared.memory, requested - 1);
+      await host.prepare(shared.module, shared.memory, planThreads(requested, model, rows).threads - 1);
     }
     let used = 1;
     let r: TrainResult;
