@@ -320,7 +320,7 @@ async function stopTraining(): Promise<void> {
 function envText(simd: boolean): string {
   return `WebAssembly ${typeof WebAssembly === 'object' ? 'available' : 'unavailable'}, SIMD ${simd ? 'supported' : 'not supported'}; ` +
     `${navigator.hardwareConcurrency ?? '?'} logical cores; training runs in Web Workers` +
-    `${(globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated ? ' (cross-origin isolated: stop() ends at an epoch boundary)' : ''}.`;
+    `${(globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated ? ' (cross-origin isolated: stop() ends a run cleanly, and threads can run in the workers)' : ''}.`;
 }
 
 for (const name of optimizerNames) {
