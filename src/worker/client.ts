@@ -48,6 +48,8 @@ export interface WorkerJob {
   predictions?: boolean;
   /** Starting parameters (weights, then biases); default zeros. */
   params?: ArrayLike<number>;
+  /** @internal Tests: pool thread `thread` traps once the run has taken `afterSteps` steps. */
+  fault?: { thread: number; afterSteps: number };
 }
 
 /** Anything that behaves as a worker: a Web Worker, or the adapter over a worker_threads Worker. */
@@ -68,7 +70,7 @@ export interface TrainInWorkerOptions {
   transfer?: boolean;
   /** Batch progress messages: at most one post per this many milliseconds (default 16; 0 = every epoch). */
   progressMs?: number;
-  /** After stop(), how long to wait for the worker to end at an epoch boundary before terminating it (ms, default 1000). */
+  /** After stop(), how long to wait for the worker to end (between runs of batches) before terminating it (ms, default 1000). */
   stopTimeoutMs?: number;
   /** Called for each progress event (as `on('progress', fn)`). */
   onProgress?: (e: ProgressEvent) => void;
@@ -98,7 +100,7 @@ export interface WorkerTraining extends AsyncIterable<ProgressEvent> {
   on<K extends keyof Listeners>(type: K, fn: Listeners[K]): () => void;
   /**
    * Ends training and resolves with the parameters so far (stopReason `'stopped'`). Where the worker can see
-   * a shared stop flag (Node; cross-origin-isolated pages) it stops cleanly at the next epoch boundary and also
+   * a shared stop flag (Node; cross-origin-isolated pages) it stops cleanly after the run of batches under way (about `progressMs`) and also
    * evaluates; otherwise the worker is terminated and the result holds the last parameter snapshot received.
    */
   stop(): Promise<WorkerTrainResult>;
@@ -205,6 +207,7 @@ function jobOptions(job: WorkerJob, out: Job): void {
   if (job.split !== undefined) checkCloneable('split', job.split);
   if (job.backend !== undefined) out.backend = job.backend;
   if (job.split !== undefined) out.split = job.split;
+  if (job.fault !== undefined) out.fault = { thread: job.fault.thread, afterSteps: job.fault.afterSteps };
 }
 
 /** A job on sparse data: CSR arrays checked here and transferred; the worker rebuilds them with Dataset.fromSparse. */

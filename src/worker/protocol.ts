@@ -51,6 +51,8 @@ export interface Job {
   testCsr?: JobCsr;
   /** The validation set's CSR structure when the data are sparse. */
   validationCsr?: JobCsr;
+  /** @internal Tests: pool thread `thread` traps once the run has taken `afterSteps` steps. */
+  fault?: { thread: number; afterSteps: number };
 }
 
 /** The structure of CSR rows crossing to the worker (the values travel as the set's `x`), transferred. */
@@ -97,6 +99,11 @@ export interface WorkerTrainResult {
   /** The backend that ran, as backendInfo().name in the worker. */
   backend: BackendName;
   divergedAt?: number;
+  /**
+   * The threads of `train.threads`: how many the run asked for and used, and why fewer (one-block batches,
+   * or the fallback to one thread: no cross-origin isolation, dropout, …), or null.
+   */
+  threads?: { requested: number; used: number; reason: string | null };
   /** Rows in the training and test sets. */
   rows: { train: number; test: number };
   /** Evaluation of the final parameters on the training set (absent when stop() had to terminate the worker). */
