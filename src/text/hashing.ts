@@ -162,12 +162,15 @@ export class HashingVectorizer {
     for (let r = 0; r < texts.length; r++) {
       let nh: number;
       if (plainWords) {
-        // The default words hashed straight from the text: no string per token.
-        const text = lowercase ? texts[r].toLowerCase() : texts[r];
+        // The default words hashed straight from the text's UTF-8 bytes: no string per token. A text that is
+        // all ASCII (as many bytes as UTF-16 units) is lowered in the scan; any other through toLowerCase first.
+        let text = texts[r];
         if (utf8.length <= 3 * text.length) utf8 = new Uint8Array(Math.max(3 * text.length + 1, 2 * utf8.length));
-        const bytes = encoder.encodeInto(text, utf8).written;
+        let bytes = encoder.encodeInto(text, utf8).written;
+        const ascii = bytes === text.length;
+        if (lowercase && !ascii) bytes = encoder.encodeInto((text = text.toLowerCase()), utf8).written;
         if (hashes.length < maxWords(bytes)) hashes = new Int32Array(Math.max(maxWords(bytes), 2 * hashes.length));
-        nh = utf8WordHashes(utf8, bytes, seed, hashes);
+        nh = utf8WordHashes(utf8, bytes, seed, hashes, lowercase && ascii);
       } else {
         const tokens = this.analyze(texts[r]);
         if (hashes.length < tokens.length) hashes = new Int32Array(Math.max(tokens.length, 2 * hashes.length));
@@ -181,15 +184,17 @@ export class HashingVectorizer {
         values = grow(values, cap);
       }
       const first = nnz;
+      // Without branches on the data (a new column or not, the sign): they would be mispredicted about as
+      // often as taken. `fresh` is 1 for a column the row has not touched yet (cnt 0), else 0.
+      const signed = alternateSign ? -1 : 0; // (h >> 31) & signed | 1 is then the sign of h, else 1
       for (let j = 0; j < nh; j++) {
         const h = hashes[j];
         const c = h === -2147483648 ? (2147483647 - mask) & mask : Math.abs(h) & mask;
         const v = cnt[c];
-        const s = alternateSign && h < 0 ? -1 : 1;
-        if (v === 0) {
-          cnt[c] = BIAS + s;
-          indices[nnz++] = c;
-        } else cnt[c] = v + s;
+        const fresh = (v - 1) >>> 31;
+        cnt[c] = v + (((h >> 31) & signed) | 1) + fresh * BIAS;
+        indices[nnz] = c;
+        nnz += fresh;
       }
       radix.sort(indices, first, nnz);
       for (let j = first; j < nnz; j++) {
