@@ -162,15 +162,12 @@ export class HashingVectorizer {
     for (let r = 0; r < texts.length; r++) {
       let nh: number;
       if (plainWords) {
-        // The default words hashed straight from the text's UTF-8 bytes: no string per token. A text that is
-        // all ASCII (as many bytes as UTF-16 units) is lowered in the scan; any other through toLowerCase first.
-        let text = texts[r];
+        // The default words hashed straight from the text's UTF-8 bytes: no string per token.
+        const text = lowercase ? texts[r].toLowerCase() : texts[r];
         if (utf8.length <= 3 * text.length) utf8 = new Uint8Array(Math.max(3 * text.length + 1, 2 * utf8.length));
-        let bytes = encoder.encodeInto(text, utf8).written;
-        const ascii = bytes === text.length;
-        if (lowercase && !ascii) bytes = encoder.encodeInto((text = text.toLowerCase()), utf8).written;
+        const bytes = encoder.encodeInto(text, utf8).written;
         if (hashes.length < maxWords(bytes)) hashes = new Int32Array(Math.max(maxWords(bytes), 2 * hashes.length));
-        nh = utf8WordHashes(utf8, bytes, seed, hashes, lowercase && ascii);
+        nh = utf8WordHashes(utf8, bytes, seed, hashes);
       } else {
         const tokens = this.analyze(texts[r]);
         if (hashes.length < tokens.length) hashes = new Int32Array(Math.max(tokens.length, 2 * hashes.length));

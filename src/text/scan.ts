@@ -54,14 +54,10 @@ export function maxWords(length: number): number {
 }
 
 // The byte classes of utf8WordHashes: an ASCII word character, an ASCII non-word character, the lead byte of a
-// longer UTF-8 sequence (decoded and looked up), 0xFF, which UTF-8 never holds: the end mark after the text, and
-// (in the lowercasing table only) an ASCII capital, lowered in place.
-const WORD = 1, OTHER = 0, LEAD = 2, END = 3, UPPER = 4;
+// longer UTF-8 sequence (decoded and looked up), and 0xFF, which UTF-8 never holds: the end mark after the text.
+const WORD = 1, OTHER = 0, LEAD = 2, END = 3;
 const byteClass = new Uint8Array(256);
 for (let b = 0; b < 256; b++) byteClass[b] = b < 128 ? (bmp[b] === 1 ? WORD : OTHER) : b === 0xff ? END : LEAD;
-const plainClass = byteClass;
-const lowerClass = byteClass.slice();
-for (let b = 65; b <= 90; b++) lowerClass[b] = UPPER;
 
 /** The code point of the UTF-8 sequence whose lead byte (≥ 0xC0) is utf8[i]. */
 function decodeAt(utf8: Uint8Array, i: number, b: number): number {
@@ -81,11 +77,9 @@ function widthOf(b: number): number {
  * UTF-8 bytes `utf8[0..length)` (well-formed, as `TextEncoder.encodeInto` writes them: a lone surrogate is then
  * U+FFFD, which is not a word character, as the surrogate is not), so each word is hashed from its own bytes, in
  * place. `utf8` must have room for one more byte (`utf8[length]` is overwritten with an end mark, so the loops
- * need no bounds test), and `out` must hold {@link maxWords}(length) values. With `lowerAscii`, ASCII capitals
- * in words are lowered in `utf8` first: `String.prototype.toLowerCase` for a text that is all ASCII.
+ * need no bounds test), and `out` must hold {@link maxWords}(length) values.
  */
-export function utf8WordHashes(utf8: Uint8Array, length: number, seed: number, out: Int32Array, lowerAscii = false): number {
-  const byteClass = lowerAscii ? lowerClass : plainClass;
+export function utf8WordHashes(utf8: Uint8Array, length: number, seed: number, out: Int32Array): number {
   utf8[length] = 0xff;
   let m = 0, i = 0;
   for (;;) {
@@ -107,11 +101,6 @@ export function utf8WordHashes(utf8: Uint8Array, length: number, seed: number, o
     let extra = 0;
     for (;;) {
       while (k === WORD) k = byteClass[utf8[++i]];
-      if (k === UPPER) {
-        utf8[i] += 32;
-        k = WORD;
-        continue;
-      }
       if (k !== LEAD) break;
       const b = utf8[i];
       if (!isWord(decodeAt(utf8, i, b))) break;
