@@ -15,11 +15,11 @@ export interface Csr {
   features: number;
 }
 
-/** Signed counts per row, as CSR in float64. */
+/** Signed counts per row, as CSR. */
 interface Counts {
   indptr: Int32Array;
   indices: Int32Array;
-  values: Float64Array;
+  values: Int32Array;
 }
 
 /** Options of {@link HashingVectorizer}: the tokenizer's, then the hashing and weighting ones. */
@@ -119,32 +119,34 @@ export class HashingVectorizer {
     this.idf = idf;
   }
 
-  /** sublinear tf, idf and norm applied to the counts (in place, in float64), rounded once to float32. */
+  /** sublinear tf, idf and norm applied to the counts (row by row in float64), rounded once to float32. */
   private weigh({ indptr, indices, values }: Counts, rows: number): Csr {
     const { sublinearTf, norm } = this.options;
     const idf = this.options.tfidf ? this.idf : null;
     const out = new Float32Array(values.length);
+    let w = new Float64Array(256);
     for (let r = 0; r < rows; r++) {
       const a = indptr[r], b = indptr[r + 1];
+      if (w.length < b - a) w = new Float64Array(Math.max(b - a, 2 * w.length));
       for (let j = a; j < b; j++) {
         let v = values[j];
         if (sublinearTf && v !== 0) v = v > 0 ? 1 + Math.log(v) : -(1 + Math.log(-v));
         if (idf) v *= idf[indices[j]];
-        values[j] = v;
+        w[j - a] = v;
       }
       let scale = 1;
       if (norm === 'l2') {
         let sum = 0;
-        for (let j = a; j < b; j++) sum += values[j] * values[j];
+        for (let j = 0; j < b - a; j++) sum += w[j] * w[j];
         scale = Math.sqrt(sum);
       }
       if (scale === 0) scale = 1;
-      for (let j = a; j < b; j++) out[j] = values[j] / scale;
+      for (let j = a; j < b; j++) out[j] = w[j - a] / scale;
     }
     return { indptr, indices, values: out, rows, features: this.features };
   }
 
-  /** Signed token counts per row and column, columns ascending, in float64. */
+  /** Signed token counts per row and column, columns ascending. */
   private counts(texts: readonly string[]): Counts {
     const { seed, alternateSign } = this.options;
     const mask = this.mask;
@@ -155,7 +157,7 @@ export class HashingVectorizer {
     let utf8 = new Uint8Array(4096);
     const indptr = new Int32Array(texts.length + 1);
     let indices = new Int32Array(1024);
-    let values = new Float64Array(1024);
+    let values = new Int32Array(1024);
     let nnz = 0;
     const radix = new RadixSort(this.features);
     const { plainWords, lowercase } = this.spec;
@@ -298,8 +300,8 @@ export function checkTexts(texts: readonly string[]): void {
   }
 }
 
-function grow<T extends Int32Array | Float64Array>(a: T, n: number): T {
-  const b = new (a.constructor as { new (n: number): T })(n);
+function grow(a: Int32Array, n: number): Int32Array<ArrayBuffer> {
+  const b = new Int32Array(n);
   b.set(a);
   return b;
 }
