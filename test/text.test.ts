@@ -112,10 +112,10 @@ test('counts, signs and l2 by hand on three texts', () => {
   assert.equal([...empty.indptr], [0, 0, 0, 1], 'texts without tokens are empty rows');
 });
 
-test('rows at any hash space (1 to 2^30 columns: one to three radix passes): columns ascending, counts = the tokens\' signed sums', () => {
+test('rows at any hash space (1 to 2^30 columns): columns ascending, counts = the tokens\' signed sums', () => {
   const rng = new Rng(5);
   const words = Array.from({ length: 300 }, (_, i) => `w${i.toString(36)}x`);
-  // Rows long enough for the radix sort (> 32 distinct columns) and short ones (insertion sort), with repeats.
+  // Rows long enough for the bucket pass (> 32 distinct columns) and short ones (insertion sort alone), with repeats.
   const docs = Array.from({ length: 12 }, (_, r) => Array.from({ length: r % 3 === 0 ? 8 : 400 }, () => words[Math.floor(rng.next() * words.length)]).join(' '));
   for (const features of [1, 2, 2 ** 11, 2 ** 12, 2 ** 18, 2 ** 23, 2 ** 30]) {
     const x = new HashingVectorizer({ features, norm: null }).transform(docs);
