@@ -7,21 +7,20 @@
 // The result depends on how the threads interleave: it is not deterministic.
 //
 // L2 (what differs from the synchronous run): the synchronous kernel (sparse.ts sparseSgdBatches) keeps
-// w = scale·v and multiplies `scale` by (1 − lr·l2) at every step, which costs O(1) but needs one writer —
-// concurrent threads cannot share a scale that each of them changes. Here each thread multiplies its own
-// factors into its record, the gradient steps are applied to w directly (scale 1 during the round), and
-// thread 0 multiplies the weights by the product of every thread's factors once the round is over (the
-// barrier). The total shrinkage of a round is the synchronous run's; its timing differs: a step made
-// during the round is shrunk by the whole round's factors, not only by those of the steps after it, and
-// the gradients of the round see weights not yet shrunk. Rounds are the trainer's runs of batches (one
-// epoch, or 8,192 rows, whichever is smaller), so the gap stays small once lr·l2 is. The (l2/2)·‖w‖² term
-// of each batch's loss is taken from the weights at the start of the round.
+// w = scale·v and multiplies `scale` by (1 − lr·l2) at every step, which needs one writer of the scale.
+// Here the scale S changes only between rounds of ROUND batches: during a round every thread reads the
+// same S (z = S·v·x, and a step v += −lr·g/S is w += −lr·g) and multiplies its own steps' factors into its
+// record; at the barrier thread 0 multiplies S by every thread's product, in O(1). A round's total
+// shrinkage is the synchronous run's; its timing differs by at most a round: a step made during the round
+// is shrunk by the whole round's factors, not only by those of the steps after it, and the gradients of a
+// round see weights not yet shrunk by it. The (l2/2)·‖w‖² term of a batch's loss is taken from the start
+// of its round (‖v‖² is kept up to date from each thread's own steps, and recomputed at each call).
 import {
   LOSS_LOGISTIC, LOSS_SQUARED, LOSS_HINGE, LOSS_SQUARED_HINGE, LOSS_MODIFIED_HUBER, LOSS_HUBER,
   H_LR, H_T, RUN_LOSS, RUN_PARAMS, RUN_HYPER, RUN_FEATURES, RUN_X, RUN_Y, RUN_IDX, RUN_ROWS, RUN_LOSSES, RUN_SCHED,
   RUN_L2, RUN_LOSS_PARAM, RUN_STEP, RUN_CSR_INDPTR, RUN_CSR_INDICES,
-  POOL_THREADS, POOL_GEN, POOL_DONE, POOL_ERROR, POOL_RUN, POOL_START, POOL_COUNT, POOL_SPIN, POOL_JOB, POOL_HOGWILD,
-  JOB_HOGWILD, HW_ROWS, HW_DECAY, HW_STOP, HOGWILD_LEN,
+  POOL_THREADS, POOL_GEN, POOL_DONE, POOL_ERROR, POOL_RUN, POOL_START, POOL_COUNT, POOL_FIRST, POOL_SPIN, POOL_JOB, POOL_HOGWILD,
+  JOB_HOGWILD, HW_ROWS, HW_DECAY, HW_STOP, HW_DSQ, HW_SCALE, HOGWILD_LEN,
 } from "./abi.generated";
 import {
   ROW_SQUARED, ROW_HINGE, ROW_SQUARED_HINGE, ROW_MODIFIED_HUBER, ROW_HUBER, ROW_EPSILON_INSENSITIVE, rowLoss, rowSlope,
@@ -61,15 +60,19 @@ function record(pool: usize, tid: i32): usize {
 export function hogwildShare(pool: usize, tid: i32): void {
   const run = ptr(pool, POOL_RUN);
   const threads = int(pool, POOL_THREADS), start = int(pool, POOL_START), count = int(pool, POOL_COUNT);
+  // Losses and learning rates are indexed from the trainer's run of batches, of which this round is a part.
+  const first = int(pool, POOL_FIRST);
+  const lossesOut = ptr(run, RUN_LOSSES) + (<usize>first << 3), sched = ptr(run, RUN_SCHED);
   const code = rowCodeOf(int(run, RUN_LOSS));
   const params = ptr(run, RUN_PARAMS), h = ptr(run, RUN_HYPER), d = int(run, RUN_FEATURES);
   const values = ptr(run, RUN_X), y = ptr(run, RUN_Y), idx = ptr(run, RUN_IDX), total = int(run, RUN_ROWS);
   const indptr = ptr(run, RUN_CSR_INDPTR), indices = ptr(run, RUN_CSR_INDICES);
-  const lossesOut = ptr(run, RUN_LOSSES), sched = ptr(run, RUN_SCHED);
   const l2 = <f64>(<f32>slot(run, RUN_L2)), eps = <f32>slot(run, RUN_LOSS_PARAM);
   const lr0 = load<f64>(h, H_LR);
   const bias = params + (<usize>d << 2);
-  let decay: f64 = 1;
+  const scale = load<f64>(record(pool, 0) + HW_SCALE);
+  const sf = <f32>scale;
+  let decay: f64 = 1, dsq: f64 = 0;
   let rows = 0, stop = count;
   for (let b = tid; b < count; b += threads) {
     const s = start + b;
@@ -77,7 +80,7 @@ export function hogwildShare(pool: usize, tid: i32): void {
     const row = <usize>load<i32>(idx + (<usize>s << 2));
     const p0 = load<i32>(indptr + (row << 2)), p1 = load<i32>(indptr + (row << 2), 4);
     const yr = load<f32>(y + (row << 2));
-    const z = spDot(params, indices, values, p0, p1) + load<f32>(bias);
+    const z = sf * spDot(params, indices, values, p0, p1) + load<f32>(bias);
     let L: f64, e: f32;
     if (code == -1) {
       // As the dense logistic kernel: t = e^(−|z|) keeps the loss finite for any finite z.
@@ -94,15 +97,18 @@ export function hogwildShare(pool: usize, tid: i32): void {
       stop = b;
       break;
     }
-    const lr = sched != 0 ? load<f64>(sched + (<usize>b << 4)) : lr0;
+    const lr = sched != 0 ? load<f64>(sched + (<usize>(first + b) << 4)) : lr0;
     if (l2 != 0) decay *= 1 - lr * l2;
     if (e != 0) {
-      const a = -lr;
+      const a = -lr / scale;
       for (let p = p0; p < p1; p++) {
-        const o = <usize>load<i32>(indices + (<usize>p << 2)) << 2;
+        const o = params + (<usize>load<i32>(indices + (<usize>p << 2)) << 2);
         const g = e * load<f32>(values + (<usize>p << 2));
         if (g == 0) continue;
-        store<f32>(params + o, <f32>(<f64>load<f32>(params + o) + a * <f64>g));
+        const old = load<f32>(o);
+        const nv = <f32>(<f64>old + a * <f64>g);
+        store<f32>(o, nv);
+        dsq += <f64>nv * <f64>nv - <f64>old * <f64>old;
       }
     }
     store<f32>(bias, <f32>(<f64>load<f32>(bias) - lr * <f64>e));
@@ -111,16 +117,37 @@ export function hogwildShare(pool: usize, tid: i32): void {
   const rec = record(pool, tid);
   store<f64>(rec + HW_ROWS, load<f64>(rec + HW_ROWS) + <f64>rows);
   store<f64>(rec + HW_DECAY, decay);
+  store<f64>(rec + HW_DSQ, dsq);
   store<f64>(rec + HW_STOP, <f64>stop);
 }
 
 /**
- * Thread 0's side of a round of `nBatches` one-row batches from idx[start]: hands the round to the
- * workers, runs its own share, waits for them (the barrier), then applies the round's L2 shrinkage and
- * adds the penalty to the batch losses. The same contract as runBatches: each batch's loss in the run's
- * `losses`, the number of batches before the first non-finite loss returned (other threads may have
- * stepped past it: the trainer then restores the last finite epoch), the rule's step count and the run's
- * step written back. Returns 0 when a worker failed (its error is in the pool's `error`).
+ * Batches per round: each round ends with a barrier, where thread 0 updates the weights' scale. Short
+ * rounds keep the L2 shrinkage close to the synchronous run's timing; a barrier costs a few microseconds.
+ */
+const ROUND: i32 = 256;
+
+/** v[0..n) *= s (f32), and returns ‖v‖² after, in f64 (as sparse.ts multiplyOut). */
+function multiplyOut(v: usize, n: i32, s: f64): f64 {
+  const f = <f32>s;
+  let sq: f64 = 0;
+  for (let i = 0; i < n; i++) {
+    const o = v + (<usize>i << 2);
+    const w = load<f32>(o) * f;
+    store<f32>(o, w);
+    sq += <f64>w * <f64>w;
+  }
+  return sq;
+}
+
+/**
+ * Thread 0's side of `nBatches` one-row batches from idx[start], in rounds of ROUND batches: hands each
+ * round to the workers, runs its own share, waits for them (the barrier), then folds the round's L2
+ * factors into the scale and adds the penalty to the round's batch losses; the weights are multiplied out
+ * (scale 1) before it returns. The same contract as runBatches: each batch's loss in the run's `losses`,
+ * the number of batches before the first non-finite loss returned (other threads may have stepped past
+ * it: the trainer then restores the last finite epoch), the rule's step count and the run's step written
+ * back. Returns 0 when a worker failed (its error is in the pool's `error`).
  */
 export function hogwildBatches(pool: usize, start: i32, nBatches: i32): i32 {
   if (!ASC_FEATURE_THREADS) return 0;
@@ -129,41 +156,60 @@ export function hogwildBatches(pool: usize, start: i32, nBatches: i32): i32 {
   const params = ptr(run, RUN_PARAMS), h = ptr(run, RUN_HYPER), nW = int(run, RUN_FEATURES);
   const lossesOut = ptr(run, RUN_LOSSES), sched = ptr(run, RUN_SCHED);
   const l2 = <f64>(<f32>slot(run, RUN_L2));
-  const pen = l2 != 0 ? 0.5 * l2 * <f64>dot(params, params, nW) : 0;
-  store<f64>(pool + POOL_START, <f64>start);
-  store<f64>(pool + POOL_COUNT, <f64>nBatches);
-  store<f64>(pool + POOL_JOB, <f64>JOB_HOGWILD);
-  if (threads > 1) {
-    atomic.store<i32>(pool + POOL_DONE, 0);
-    atomic.add<i32>(pool + POOL_GEN, 1);
-    atomic.notify(pool + POOL_GEN, threads - 1);
-  }
-  hogwildShare(pool, 0);
-  if (threads > 1) {
-    let done = atomic.load<i32>(pool + POOL_DONE);
-    while (done < threads - 1) done = waitChange(pool + POOL_DONE, done, spin);
-    if (atomic.load<i32>(pool + POOL_ERROR) != 0) return 0;
-  }
-  let decay: f64 = 1;
-  let applied = nBatches;
-  for (let t = 0; t < threads; t++) {
-    const rec = record(pool, t);
-    decay *= load<f64>(rec + HW_DECAY);
-    applied = min(applied, <i32>load<f64>(rec + HW_STOP));
-  }
-  if (decay != 1) {
-    const f = <f32>decay;
-    for (let i = 0; i < nW; i++) {
-      const o = params + (<usize>i << 2);
-      store<f32>(o, load<f32>(o) * f);
+  const scaleAt = record(pool, 0) + HW_SCALE;
+  let scale: f64 = 1;
+  let sq: f64 = l2 != 0 ? <f64>dot(params, params, nW) : 0;
+  let applied = 0;
+  for (let first = 0; first < nBatches; first += ROUND) {
+    const count = min(ROUND, nBatches - first);
+    store<f64>(scaleAt, scale);
+    store<f64>(pool + POOL_START, <f64>(start + first));
+    store<f64>(pool + POOL_FIRST, <f64>first);
+    store<f64>(pool + POOL_COUNT, <f64>count);
+    store<f64>(pool + POOL_JOB, <f64>JOB_HOGWILD);
+    if (threads > 1) {
+      atomic.store<i32>(pool + POOL_DONE, 0);
+      atomic.add<i32>(pool + POOL_GEN, 1);
+      atomic.notify(pool + POOL_GEN, threads - 1);
     }
-  }
-  if (pen != 0) {
-    for (let b = 0; b < nBatches; b++) {
-      const o = lossesOut + (<usize>b << 3);
-      store<f64>(o, load<f64>(o) + pen);
+    hogwildShare(pool, 0);
+    if (threads > 1) {
+      let done = atomic.load<i32>(pool + POOL_DONE);
+      while (done < threads - 1) done = waitChange(pool + POOL_DONE, done, spin);
+      if (atomic.load<i32>(pool + POOL_ERROR) != 0) {
+        if (scale != 1) multiplyOut(params, nW, scale);
+        return 0;
+      }
     }
+    let decay: f64 = 1;
+    let stop = count;
+    const pen = 0.5 * l2 * scale * scale * sq;
+    for (let t = 0; t < threads; t++) {
+      const rec = record(pool, t);
+      decay *= load<f64>(rec + HW_DECAY);
+      sq += load<f64>(rec + HW_DSQ);
+      stop = min(stop, <i32>load<f64>(rec + HW_STOP));
+    }
+    if (l2 != 0) {
+      for (let b = first; b < first + count; b++) {
+        const o = lossesOut + (<usize>b << 3);
+        store<f64>(o, load<f64>(o) + pen);
+      }
+      // A factor ≤ 0 sends w to 0 or through it, which no scale can carry: it is applied to v (as sparse.ts).
+      if (decay > 0) scale *= decay;
+      else {
+        sq = multiplyOut(params, nW, scale * decay);
+        scale = 1;
+      }
+      if (scale < 1e-9) {
+        sq = multiplyOut(params, nW, scale);
+        scale = 1;
+      }
+    }
+    applied = first + stop;
+    if (stop < count) break;
   }
+  if (scale != 1) multiplyOut(params, nW, scale);
   if (applied > 0 && sched != 0) store<f64>(h, load<f64>(sched + (<usize>(applied - 1) << 4)), H_LR);
   store<f64>(h, load<f64>(h, H_T) + <f64>applied, H_T);
   store<f64>(run + RUN_STEP, slot(run, RUN_STEP) + <f64>applied);
