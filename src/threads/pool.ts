@@ -184,7 +184,8 @@ export class ThreadPool {
     if (async && requested < 2) return null;
     const reason = threadsUnavailable(be, model, sparse, async);
     if (reason !== null) {
-      if (requested > 1) warnOnce(reason);
+      // Async's own warning: its fallback is the deterministic synchronous run, not lock-free threads.
+      if (requested > 1) warnOnce(async ? `${reason} (async: true runs the synchronous single-thread run)` : reason);
       return null;
     }
     // Async mode shares rows, not blocks of a batch: every thread asked for gets its share of each round.
