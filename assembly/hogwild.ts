@@ -1,7 +1,7 @@
 // Asynchronous SGD on sparse rows (train({ threads: n, async: true }); Hogwild!, Niu et al. 2011): every
-// thread of a pool runs plain SGD, one row per step, on its share of a round of batches (batches tid,
-// tid + n, … of the round: interleaved, so every thread walks the schedule at the same pace), reading and
-// writing the ONE shared weight vector with plain loads and stores — no lock, no atomic. Text rows touch a
+// thread of a pool runs plain SGD, one row per step, on its share of a round of batches (the round's
+// ROUND rows cut into n contiguous shares; rounds are short, so the threads walk the learning-rate
+// schedule side by side), reading and writing the ONE shared weight vector with plain loads and stores — no lock, no atomic. Text rows touch a
 // few hundred of 2^18 weights, so two threads rarely write the same weight at once, and when they do one
 // update is lost, which SGD tolerates (the bias, touched by every row, is where most collisions happen).
 // The result depends on how the threads interleave: it is not deterministic.
@@ -52,8 +52,8 @@ function record(pool: usize, tid: i32): usize {
 }
 
 /**
- * Thread `tid`'s share of the round: batches b = tid, tid + threads, … of `count` (one row each, row
- * idx[start + b]), plain SGD on the shared weights. Writes each batch's loss (before its step, without the
+ * Thread `tid`'s share of the round: batches [count·tid/threads, count·(tid+1)/threads) (one row each,
+ * row idx[start + b]), plain SGD on the shared weights. Writes each batch's loss (before its step, without the
  * L2 term) to the run's `losses`, and its rows, its L2 factors' product and its first non-finite batch to
  * its record.
  */
@@ -73,8 +73,11 @@ export function hogwildShare(pool: usize, tid: i32): void {
   const scale = load<f64>(record(pool, 0) + HW_SCALE);
   const sf = <f32>scale;
   let decay: f64 = 1, dsq: f64 = 0;
-  let rows = 0, stop = count;
-  for (let b = tid; b < count; b += threads) {
+  let rows = 0;
+  // A contiguous share: interleaved rows would have the threads write neighbouring losses (one cache line).
+  const lo = <i32>(<i64>count * tid / threads), hi = <i32>(<i64>count * (tid + 1) / threads);
+  let stop = count;
+  for (let b = lo; b < hi; b++) {
     const s = start + b;
     if (s >= total) break;
     const row = <usize>load<i32>(idx + (<usize>s << 2));
