@@ -6,9 +6,14 @@
 //   1. tinybench medians of each contender and their ratio (one run);
 //   2. paired alternating epochs (sync, async, sync, async, …): the median of each and the median of the
 //      per-pair ratios, which a shared host's load drifts affect less than two separate runs.
+//   3. (Linux) each thread's own CPU time per epoch, from /proc/self/task/*/stat: on a loaded host the wall
+//      clock says what the scheduler gave, this says what each thread did — with two free cores the async
+//      epoch cannot take less than its busiest thread's CPU time, so sync CPU / busiest async thread's CPU
+//      bounds the speed-up an idle 2-core machine would show (an estimate, not a wall-clock figure).
 // The load average (os.loadavg, what `uptime` prints) is printed before and after: the host is shared.
 // Run: npx tsx bench/threads.hogwild.bench.ts [--quick]
 import { loadavg, availableParallelism } from 'node:os';
+import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import { Bench } from 'tinybench';
 import { init, Dataset, logistic, Trainer, backendInfo, type TrainOptions } from '../src/node.js';
 import type { SparseDataset } from '../src/data/sparse.js';
@@ -74,6 +79,34 @@ contenders.forEach((c, i) => {
   console.log(`  ${c.name.padEnd(18)} ${m.toFixed(2).padStart(8)} ms  ${(docs / m * 1000).toFixed(0).padStart(8)} documents/s  cpu ${median(cpu[i]).toFixed(1)} ms (${(median(cpu[i]) / m).toFixed(2)} cores)`);
 });
 console.log(`  median of the per-pair ratios sync/async: ${median(ratios).toFixed(2)}× (min ${Math.min(...ratios).toFixed(2)}, max ${Math.max(...ratios).toFixed(2)})`);
+
+// 3. Per-thread CPU time (clock ticks of /proc/self/task/<tid>/stat: utime + stime, fields 14 and 15).
+const TASKS = '/proc/self/task';
+const ticks = (): Map<string, number> => {
+  const out = new Map<string, number>();
+  for (const tid of readdirSync(TASKS)) {
+    try {
+      const f = readFileSync(`${TASKS}/${tid}/stat`, 'utf8');
+      const rest = f.slice(f.lastIndexOf(')') + 2).split(' ');
+      out.set(tid, Number(rest[11]) + Number(rest[12]));
+    } catch { /* a thread that ended meanwhile */ }
+  }
+  return out;
+};
+if (existsSync(TASKS)) {
+  const epochs = quick ? 30 : 100;
+  console.log(`\n3. CPU time of each thread per epoch (${epochs} epochs; /proc ticks of 10 ms), busiest threads first`);
+  const per: number[][] = [];
+  for (const [i, c] of contenders.entries()) {
+    const t0 = ticks();
+    for (let k = 0; k < epochs; k++) epoch(trainers[i]);
+    const t1 = ticks();
+    const busy = [...t1].map(([tid, v]) => (v - (t0.get(tid) ?? 0)) * 10 / epochs).filter((ms) => ms > 0).sort((a, b) => b - a);
+    per.push(busy);
+    console.log(`  ${c.name.padEnd(18)} ${busy.slice(0, 3).map((ms) => ms.toFixed(1) + ' ms').join(', ')}`);
+  }
+  console.log(`  sync CPU / busiest async thread: ${(per[0][0] / per[1][0]).toFixed(2)}× (the bound on 2 free cores)`);
+}
 console.log(`\nload average after: ${load()}`);
 for (const t of trainers) {
   const m = t.model;
