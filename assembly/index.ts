@@ -22,3 +22,4 @@ export { maxPool2dForward, maxPool2dBackward, avgPool2dForward, avgPool2dBackwar
 export { batchNormForward, batchNormBackward } from "./batchnorm";
 export { poolWork } from "./threads";
 export { hogwildBatches } from "./hogwild";
+export { colMoments, standardizeF32 } from "./preprocess";

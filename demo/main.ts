@@ -12,6 +12,7 @@ import { probe } from './probe.js';
 import { addPoint, chartPoints, makeCharts, redrawNow, resizeCharts, series, startSeries } from './charts.js';
 import { drawDigits } from './digits.js';
 import { cnnReady, cnnState } from './cnn.js';
+import { textReady, textState } from './text.js';
 import { trainInWorker, type BatchEvent, type WorkerTraining, type WorkerTrainResult, type ModelSpec } from '../src/worker/index.js';
 
 // ------------------------------------------------------------------------------------------ datasets
@@ -381,7 +382,7 @@ els.stop.addEventListener('click', () => void stopTraining());
 window.addEventListener('resize', resizeCharts);
 
 // The page itself never trains; init() here only reports what this browser runs (SIMD or not).
-init().then((info) => { els.env.textContent = envText(info.simdSupported); cnnReady(); },
+init().then((info) => { els.env.textContent = envText(info.simdSupported); cnnReady(); textReady(); },
   (e) => { els.env.textContent = `WebAssembly is not usable on this page (${(e as Error).message}); choose the js backend.`; });
 makeCharts();
 els.hyper.value = hyperText(els.optimizer.value);
@@ -404,4 +405,5 @@ loadBuiltin('digits').then(setData, (e) => showMessage((e as Error).message, 'er
   probe,
   get data() { return data && { name: data.name, rows: data.table.rows, features: data.table.features, task: data.task }; },
   cnn: cnnState,
+  text: textState,
 };

@@ -157,6 +157,10 @@ export async function trainCommand(argv: string[]): Promise<number> {
     if (v['no-shuffle']) throw new UsageError('descent train: --shuffle-buffer and --no-shuffle contradict each other');
     numberFlag('train', 'shuffle-buffer', v['shuffle-buffer'], 0, { integer: true, min: 1 });
   }
+  if (v.text === undefined) {
+    const textOnly = ['hash-features', 'analyzer', 'ngrams', 'stop-words', 'no-lowercase', 'tfidf', 'sublinear-tf'].find((f) => v[f] !== undefined);
+    if (textOnly) throw new UsageError(`descent train: --${textOnly} applies to --text COLUMN only`);
+  }
   const mode = progressMode(v);
   const out = (s: string) => { if (mode !== 'json') process.stdout.write(s + '\n'); };
   const stream = v.stream ? (await import('./stream.js')).streamRun : undefined;
@@ -183,8 +187,8 @@ export async function trainCommand(argv: string[]): Promise<number> {
     if (ref && !v['no-split'] && v['test-fraction'] === undefined && standardizeFlag('train', v, d.builtin) === (d.builtin?.referencePreprocessing === undefined)) out(`        (${ref})`);
     if (savePath) {
       const saved = modelToJSON(model, {
-        featureNames: d.featureNames, target: d.target ?? undefined, classes: d.classNames, standardize: run.stats, targetScale: run.targetScale,
-        training: { data: d.name, optimizer: opts.optimizer, batch: opts.batch, epochs: run.history.length, seed: opts.seed, shuffle: opts.shuffle, l2: opts.l2, stream: !!v.stream, backend, ...(d.onehot ? { onehot: d.onehot } : {}) },
+        featureNames: run.text ? undefined : d.featureNames, target: d.target ?? undefined, classes: d.classNames, standardize: run.stats, targetScale: run.targetScale,
+        training: { ...(run.text ? { text: run.text } : {}), data: d.name, optimizer: opts.optimizer, batch: opts.batch, epochs: run.history.length, seed: opts.seed, shuffle: opts.shuffle, l2: opts.l2, stream: !!v.stream, backend, ...(d.onehot ? { onehot: d.onehot } : {}) },
       });
       writeOutput(savePath, JSON.stringify(saved, null, 1) + '\n');
       out(`saved   ${savePath}`);

@@ -45,6 +45,18 @@ export interface Job {
   predictions: boolean;
   initialParams?: Float32Array;
   progressMs: number;
+  /** Sparse data: x holds the CSR values, these the row starts and columns (checked on the caller's side). */
+  csr?: JobCsr;
+  /** The test set's CSR structure when the data are sparse (its `x` holds the values). */
+  testCsr?: JobCsr;
+  /** The validation set's CSR structure when the data are sparse. */
+  validationCsr?: JobCsr;
+}
+
+/** The structure of CSR rows crossing to the worker (the values travel as the set's `x`), transferred. */
+export interface JobCsr {
+  indptr: Int32Array;
+  indices: Int32Array;
 }
 
 /** One progress event: an epoch finished (train()'s epoch record). */

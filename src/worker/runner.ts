@@ -3,6 +3,7 @@
 // worker run is the same computation as a direct call (same seed → same bits).
 import { init } from '../runtime/index.js';
 import { Dataset } from '../data/dataset.js';
+import type { SparseDataset } from '../data/sparse.js';
 import type { Model } from '../models/model.js';
 import { Network } from '../models/network.js';
 import { linear } from '../models/linear.js';
@@ -26,6 +27,11 @@ function buildModel(job: Job): Model | Network {
   return linear({ features: job.features });
 }
 
+/** A dataset of the job's arrays: dense, or sparse when the CSR structure came with the values (x). */
+function makeSet(x: Float32Array, y: Float32Array, features: number, csr: Job['csr']): Dataset {
+  return csr ? Dataset.fromSparse({ indptr: csr.indptr, indices: csr.indices, values: x }, y, { features }) : Dataset.fromArrays(x, y, { features });
+}
+
 /** Runs one job to completion; never throws (errors become an `error` message). */
 export async function runJob(msg: ToWorker, post: Post): Promise<void> {
   const owned: { dispose(): void }[] = [];
@@ -35,7 +41,7 @@ export async function runJob(msg: ToWorker, post: Post): Promise<void> {
     const stopFlag = msg.control ? new Int32Array(msg.control) : null;
     const info = await init(job.backend ? { backend: job.backend } : {});
 
-    const all = Dataset.fromArrays(job.x, job.y, { features: job.features });
+    const all = makeSet(job.x, job.y, job.features, job.csr);
     owned.push(all);
     let trainSet = all;
     let testSet: Dataset | undefined;
@@ -45,12 +51,12 @@ export async function runJob(msg: ToWorker, post: Post): Promise<void> {
       trainSet = s.train;
       testSet = s.test;
     } else if (job.test) {
-      testSet = Dataset.fromArrays(job.test.x, job.test.y, { features: job.features });
+      testSet = makeSet(job.test.x, job.test.y, job.features, job.testCsr);
       owned.push(testSet);
     }
     let valSet: Dataset | undefined;
     if (job.validation) {
-      valSet = Dataset.fromArrays(job.validation.x, job.validation.y, { features: job.features });
+      valSet = makeSet(job.validation.x, job.validation.y, job.features, job.validationCsr);
       owned.push(valSet);
     }
     // Standardization is train()'s (job.train.standardize): the model fits and carries it, and applies it
@@ -95,6 +101,10 @@ export async function runJob(msg: ToWorker, post: Post): Promise<void> {
       // so the result equals train()'s. stop() is honoured at epoch boundaries, in onEpoch.
       const most = Math.max(1, Math.floor(BATCH_ROWS * trainer.batchesPerEpoch / trainSet.rows));
       let per = 1; // doubled while runs are fast: the first run must not be a whole training of slow batches
+      // Sparse data run in one go: their lazily scaled weights (w = scale·v) are folded at the end of every run, so
+      // runs of batches would round differently from train()'s single run. Epoch events and stop() still come
+      // through onEpoch; only the within-epoch batch events are lost.
+      if (trainSet.sparse) per = Infinity;
       let lastBatch = performance.now();
       while (!trainer.done) {
         const t0 = performance.now();
@@ -143,7 +153,7 @@ export async function runJob(msg: ToWorker, post: Post): Promise<void> {
     if (testSet) {
       result.test = model.evaluate(testSet);
       if (job.predictions) {
-        result.predictions = model.predict(testSet.x);
+        result.predictions = testSet.sparse ? (model as Model).predict((testSet as SparseDataset).csr) : model.predict(testSet.x);
         transfer.push(result.predictions.buffer as ArrayBuffer);
       }
     }
