@@ -3,8 +3,8 @@
 // mode is defined for what it was made for — plain SGD, one row per step, on a sparse (text) dataset with a
 // one-output linear model — and anything else is a HyperParameterError naming the option that conflicts,
 // rather than a silent change of algorithm. Where threads cannot run at all (the js backend, no shared
-// memory) the run falls back to the synchronous single-thread run with the same one-time warning as any
-// `threads` run; `threads: 1` is plain sequential SGD, that same run.
+// memory) the run falls back to the synchronous single-thread run with a one-time warning (the `threads`
+// reason, saying that async runs the synchronous run); `threads: 1` is plain sequential SGD, that same run.
 import { HyperParameterError } from '../errors.js';
 import { HYPER_SLOTS } from '../backends/abi.generated.js';
 import { show } from '../validate.js';
