@@ -19,6 +19,8 @@ import { netChunkGrad } from "./net";
 import { runLossGrad } from "./train";
 import { axpy, dot } from "./linalg";
 import { slot, int } from "./slots";
+import { POOL_JOB, JOB_HOGWILD } from "./abi.generated";
+import { hogwildShare } from "./hogwild";
 
 /** Thread `tid`'s run descriptor: the run with the thread's own workspaces. */
 // @ts-ignore: decorator
@@ -50,7 +52,7 @@ function ownBlocks(pool: usize, tid: i32): void {
 }
 
 /** Polls the i32 sync word at `p` while it equals `v` (up to `spin` times), then sleeps on it; returns the new value. */
-function waitChange(p: usize, v: i32, spin: i32): i32 {
+export function waitChange(p: usize, v: i32, spin: i32): i32 {
   if (ASC_FEATURE_THREADS) {
     for (let k = 0; k < spin; k++) {
       const now = atomic.load<i32>(p);
@@ -144,7 +146,8 @@ export function poolWork(pool: usize, tid: i32): i32 {
     if (atomic.load<i32>(pool + POOL_QUIT) != 0) return 0;
     // A test hook: the run must end with this thread's error, and every other thread must stop.
     if (atomic.load<i32>(pool + POOL_FAULT) == tid + 1) unreachable();
-    ownBlocks(pool, tid);
+    if (int(pool, POOL_JOB) == JOB_HOGWILD) hogwildShare(pool, tid);
+    else ownBlocks(pool, tid);
     atomic.add<i32>(pool + POOL_DONE, 1);
     atomic.notify(pool + POOL_DONE, 1);
   }

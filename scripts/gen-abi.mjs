@@ -80,6 +80,11 @@ function assemblyAbi() {
   out.push(`\n// Thread pool control block: f64 slots; byte offsets.\n`);
   abi.pool.slots.forEach((x, i) => out.push(doc(x.doc) + `export const POOL_${upper(x.name)}: usize = ${i * 8};\n`));
   out.push(`/** Number of f64 slots of a pool block. */\nexport const POOL_LEN: i32 = ${abi.pool.slots.length};\n`);
+  out.push('\n// Pool job codes (pool slot job).\n');
+  abi.jobs.forEach((x, i) => out.push(doc(x.doc) + `export const JOB_${upper(x.name)}: i32 = ${i};\n`));
+  out.push(`\n// A thread's record in async mode: f64 slots; byte offsets.\n`);
+  abi.hogwild.slots.forEach((x, i) => out.push(doc(x.doc) + `export const HW_${upper(x.name)}: usize = ${i * 8};\n`));
+  out.push(`/** Number of f64 slots of a thread's async record. */\nexport const HOGWILD_LEN: i32 = ${abi.hogwild.slots.length};\n`);
   return out.join('');
 }
 
@@ -145,6 +150,13 @@ function tsAbi() {
   abi.pool.slots.forEach((x, i) => out.push(doc(x.doc, '  ') + `  ${x.name}: ${i},\n`));
   out.push('} as const;\n');
   out.push(`/** Number of f64 slots of a pool block. */\nexport const POOL_LEN = ${abi.pool.slots.length};\n`);
+  out.push('/** Pool job codes (pool slot `job`). */\n');
+  out.push(`export const JOB = { ${obj(abi.jobs)} } as const;\n`);
+  out.push(`/** ${abi.hogwild.doc} Indices into a thread's Float64Array slots. */\n`);
+  out.push('export const HOGWILD = {\n');
+  abi.hogwild.slots.forEach((x, i) => out.push(doc(x.doc, '  ') + `  ${x.name}: ${i},\n`));
+  out.push('} as const;\n');
+  out.push(`/** Number of f64 slots of a thread's async record. */\nexport const HOGWILD_LEN = ${abi.hogwild.slots.length};\n`);
   return out.join('');
 }
 

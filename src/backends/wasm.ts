@@ -47,6 +47,7 @@ interface Exports {
   batchNormBackward(...args: number[]): void;
   // Thread pools (shared-memory builds only)
   poolWork?(pool: number, tid: number): number;
+  hogwildBatches?(pool: number, start: number, nBatches: number): number;
 }
 
 /** What a thread pool needs of a backend that runs the shared-memory build (see src/threads/). */
@@ -55,6 +56,8 @@ export interface SharedWasm {
   module: WebAssembly.Module;
   /** The one shared memory. */
   memory: WebAssembly.Memory;
+  /** Thread 0's side of an asynchronous (Hogwild!) round: assembly/hogwild.ts hogwildBatches. */
+  hogwildBatches?(pool: number, start: number, nBatches: number): number;
 }
 
 /** Backends that run a shared-memory build, with their module and memory. */
@@ -264,7 +267,7 @@ export async function createWasmBackend(name: 'wasm-simd' | 'wasm-scalar'): Prom
     batchNormForward: x.batchNormForward,
     batchNormBackward: x.batchNormBackward,
   };
-  if (memory) sharedOf.set(be, { module: await mod, memory });
+  if (memory) sharedOf.set(be, { module: await mod, memory, hogwildBatches: x.hogwildBatches });
   return be;
 }
 

@@ -6,7 +6,7 @@
 // the thread count. Phase 1 runs in Node (worker_threads); browsers, the CLI and the demo come later.
 import type { Backend } from '../backends/backend.js';
 import { sharedWasm, sharedMemoryUnavailable, type SharedWasm } from '../backends/wasm.js';
-import { POOL, POOL_LEN, RUN, RUN_LEN, NET } from '../backends/abi.generated.js';
+import { POOL, POOL_LEN, RUN, RUN_LEN, NET, HOGWILD, HOGWILD_LEN } from '../backends/abi.generated.js';
 import { Block, disposeAll } from '../runtime/block.js';
 import type { Run } from '../runtime/run.js';
 import { DescentError } from '../errors.js';
@@ -40,7 +40,7 @@ export function liveWorkers(): number {
 }
 
 /** Why `threads` cannot run on this backend and model, or null when it can. */
-export function threadsUnavailable(be: Backend, model: Trainable, sparse = false): string | null {
+export function threadsUnavailable(be: Backend, model: Trainable, sparse = false, async = false): string | null {
   if (be.name === 'js') return 'the js backend runs on one thread';
   if (mainThreadReason()) return mainThreadReason();
   if (!sharedWasm(be)) return sharedMemoryUnavailable() ?? 'this backend was created without shared memory';
@@ -53,7 +53,7 @@ export function threadsUnavailable(be: Backend, model: Trainable, sparse = false
   // Sequence networks size their chunk by T (fewer than 128 rows); phase 1's blocks are 128-row chunks.
   const sequence = layers?.find((l) => l.type === 'embedding' || l.type === 'gru' || l.type === 'lstm');
   if (sequence) return `a ${sequence.type} layer: phase 1 does not split sequence networks over threads`;
-  if (sparse) return 'sparse (CSR) data: phase 1 splits dense rows only';
+  if (sparse && !async) return 'sparse (CSR) data: phase 1 splits dense rows only (async: true runs it on threads, non-deterministically)';
   return null;
 }
 
@@ -100,12 +100,17 @@ export class ThreadPool {
   private readonly workers: PoolWorker[] = [];
   private block!: Block<'f64'>;
   readonly threads: number;
+  /** Asynchronous (Hogwild!) mode: the threads step the shared weights without locks (src/threads/hogwild.ts). */
+  readonly async: boolean;
+  /** Async mode: one record per thread (abi.json hogwild). */
+  private records: Block<'f64'> | undefined;
   private closed = false;
 
-  private constructor(be: Backend, sw: SharedWasm, run: Run, model: Trainable, batchSize: number, plan: ThreadPlan) {
+  private constructor(be: Backend, sw: SharedWasm, run: Run, model: Trainable, batchSize: number, plan: ThreadPlan, async: boolean) {
     this.be = be;
     this.sw = sw;
     this.threads = plan.threads;
+    this.async = async;
     try {
       this.layout(run, model, batchSize, plan);
     } catch (e) {
@@ -163,6 +168,11 @@ export class ThreadPool {
     v[POOL.blockLoss] = losses.ptr;
     // Spinning helps only while every thread has a core of its own.
     v[POOL.spin] = n <= threadHost()!.cores() ? SPIN : 0;
+    if (this.async) {
+      this.records = keep(new Block(be, 'f64', n * HOGWILD_LEN));
+      this.records.view.fill(0);
+      v[POOL.hogwild] = this.records.ptr;
+    }
     for (const w of [POOL.gen, POOL.done, POOL.ready, POOL.quit, POOL.error, POOL.fault]) this.i32()[this.word(w)] = 0;
   }
 
@@ -170,13 +180,18 @@ export class ThreadPool {
    * A pool of `requested` threads (clamped to the blocks of a batch) for `run`, its workers started;
    * null when threads cannot run here (the one-time warning says why). The run's `pool` slot is set.
    */
-  static open(be: Backend, run: Run, model: Trainable, batchSize: number, requested: number, sparse = false): ThreadPool | null {
-    const reason = threadsUnavailable(be, model, sparse);
+  static open(be: Backend, run: Run, model: Trainable, batchSize: number, requested: number, sparse = false, async = false): ThreadPool | null {
+    // Async on one thread is plain sequential SGD: the synchronous run itself, without a pool.
+    if (async && requested < 2) return null;
+    const reason = threadsUnavailable(be, model, sparse, async);
     if (reason !== null) {
-      if (requested > 1) warnOnce(reason);
+      // Async's own warning: its fallback is the deterministic synchronous run, not lock-free threads.
+      if (requested > 1) warnOnce(async ? `${reason} (async: true runs the synchronous single-thread run)` : reason);
       return null;
     }
-    const pool = new ThreadPool(be, sharedWasm(be)!, run, model, batchSize, planThreads(requested, model, batchSize));
+    // Async mode shares rows, not blocks of a batch: every thread asked for gets its share of each round.
+    const plan = async ? { threads: requested, blockRows: LINEAR_BLOCK_ROWS } : planThreads(requested, model, batchSize);
+    const pool = new ThreadPool(be, sharedWasm(be)!, run, model, batchSize, plan, async);
     try {
       pool.start();
     } catch (e) {
@@ -220,6 +235,21 @@ export class ThreadPool {
     if (tid < 0) return;
     const m = this.workers[tid - 1]?.failure();
     throw new DescentError('E_THREAD', `thread ${tid} of ${this.threads} failed: ${m ?? 'no message'}`);
+  }
+
+  /**
+   * Async mode: runs `nBatches` one-row batches from index position `start` on every thread of the pool
+   * (assembly/hogwild.ts hogwildBatches), the runBatches contract; 0 when a worker failed (check() throws).
+   */
+  hogwildBatches(start: number, nBatches: number): number {
+    return this.sw.hogwildBatches!(this.block.ptr, start, nBatches);
+  }
+
+  /** Async mode: the rows each thread has stepped on so far (thread 0 first); empty otherwise. */
+  rowsPerThread(): number[] {
+    const r = this.records;
+    if (!r || this.closed) return [];
+    return Array.from({ length: this.threads }, (_, t) => r.view[t * HOGWILD_LEN + HOGWILD.rows]);
   }
 
   /** @internal Tests: worker `tid` traps at its next job. */

@@ -10,6 +10,7 @@ import { Dataset } from '../data/dataset.js';
 import type { Trainable } from '../models/trainable.js';
 import { Preprocessing, type PreprocessingStats } from '../models/preprocessing.js';
 import type { EpochRecord, TrainState } from '../state.js';
+import { asyncMode } from '../threads/hogwild.js';
 
 /** How many samples each gradient step sees. */
 export type BatchOption = 'full' | 'stochastic' | number;
@@ -155,6 +156,15 @@ export interface TrainOptions {
    * one-time warning, and backendInfo().threads says why. Default: none (one thread, no blocks).
    */
   threads?: number;
+  /**
+   * With `threads` ≥ 2: asynchronous, lock-free SGD (Hogwild!) for sparse text models — each thread runs
+   * plain SGD, one row per step, on its share of every epoch's shuffled rows, reading and writing the one
+   * shared weight vector without locks. Faster per epoch, and NOT deterministic: the result depends on how
+   * the threads interleave. Needs sparse data, a one-output linear model, plain `sgd` and `batch: 1` (the
+   * default with async); L2 shrinkage is applied at each round's end (see docs/threads.md, Asynchronous
+   * mode). Anything else is a HyperParameterError; `threads: 1` is the synchronous run. Default false.
+   */
+  async?: boolean;
 }
 
 /** Why training stopped. */
@@ -184,7 +194,7 @@ export const KEYS = [
   'optimizer', 'batch', 'epochs', 'shuffle', 'seed', 'l2', 'schedule', 'penalty', 'alpha', 'l1Ratio', 'l1Method',
   'clipNorm', 'clipValue', 'gradNoise', 'average', 'tol', 'nIterNoChange', 'validation', 'validationFraction',
   'patience', 'minDelta', 'restoreBest', 'monitor', 'maxMs', 'maxSteps', 'onEpoch', 'resume', 'saveState',
-  'standardize', 'threads',
+  'standardize', 'threads', 'async',
 ] as const;
 
 /** Rows a run of batches covers at most, so the time budget is checked often enough. */
@@ -225,6 +235,8 @@ export interface Plan {
   standardize: 'fit' | 'off' | Preprocessing;
   /** Threads asked for (undefined: none). */
   threads: number | undefined;
+  /** Asynchronous (Hogwild!) threads: validated by src/threads/hogwild.ts asyncMode. */
+  async: boolean;
 }
 
 /** Whether train() scales a model's target: regression with the squared loss (ε of Huber is in the target's units). */
@@ -292,7 +304,8 @@ export function plan(options: TrainOptions, model: Trainable, ds: Dataset): Plan
   const hasValidation = validation !== undefined || validationFraction !== undefined;
 
   // undefined means the default; null is a mistake, not a request for the default.
-  const b = options.batch === undefined ? Math.min(32, nTrain) : options.batch;
+  // Hogwild! steps one row at a time: async's default batch.
+  const b = options.batch === undefined ? (options.async === true ? 1 : Math.min(32, nTrain)) : options.batch;
   let batchSize: number;
   if (b === 'full') batchSize = nTrain;
   else if (b === 'stochastic') batchSize = 1;
@@ -383,12 +396,17 @@ export function plan(options: TrainOptions, model: Trainable, ds: Dataset): Plan
   const saveState = bool('saveState', options.saveState, false);
   const standardize = standardizePlan(options.standardize, model);
   const resume = options.resume;
+  const threads = options.threads === undefined ? undefined : int('threads', options.threads, 1, 1, 256);
+  const async = asyncMode({
+    async: options.async, threads, sparse: ds.sparse, optimizer: resolved.spec.name, hyper: resolved.hyper, batchSize,
+    clipNorm, clipValue, l1, avgStart, noise: noise !== null,
+  }, model);
   return {
     resolved, batchSize, nTrain, nb, epochs, shuffle: bool('shuffle', options.shuffle, true),
     seed: int('seed', options.seed, 0, 0, 0xffffffff), l2, l1, l1Mode, alpha, clipNorm, clipValue, noise, avgStart,
     tol, nIterNoChange, validation, validationFraction, patience, minDelta, restoreBest, monitor, maxMs, maxSteps,
     onEpoch: options.onEpoch, resume, saveState, schedule, standardize,
-    threads: options.threads === undefined ? undefined : int('threads', options.threads, 1, 1, 256),
+    threads, async,
   };
 }
 

@@ -163,7 +163,7 @@ export class Trainer implements TrainerView {
         });
         blocks.push(this.valRun.block);
       }
-      if (p.threads !== undefined) this.pool = ThreadPool.open(be, run, model, p.batchSize, p.threads, this.train.sparse);
+      if (p.threads !== undefined) this.pool = ThreadPool.open(be, run, model, p.batchSize, p.threads, this.train.sparse, p.async);
     } catch (e) {
       opt?.dispose();
       disposeAll(...blocks);
@@ -275,7 +275,8 @@ export class Trainer implements TrainerView {
         sv[2 * b + 1] = noise ? Math.sqrt(noise.eta / Math.pow(1 + s, noise.gamma)) : 0;
       }
       const start = this.s.batch * bs;
-      const done = be.runBatches(this.loop.ptr, start, nRun);
+      // Async threads (Hogwild!) run the round on every thread; otherwise the batch loop (a pool, if any, inside it).
+      const done = this.pool?.async ? this.pool.hogwildBatches(start, nRun) : be.runBatches(this.loop.ptr, start, nRun);
       this.pool?.check();
       const lv = this.losses.view;
       for (let b = 0; b < done; b++) this.s.lossSum += lv[b] * Math.min(bs, n - start - b * bs);
