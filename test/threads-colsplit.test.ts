@@ -6,8 +6,9 @@
 // (the pool counts its gemm jobs); the mode is chosen from the batch size and the model only.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { init, Dataset, mlp, sequential, Trainer, type TrainOptions, type Trainable } from '../src/node.js';
-import { ThreadPool, setGemmMinMacs, planThreads, ROW_BLOCKS_MIN_BATCH } from '../src/threads/pool.js';
+import { init, Dataset, mlp, sequential, Trainer, DescentError, type TrainOptions, type Trainable } from '../src/node.js';
+import { ThreadPool, setGemmMinMacs, planThreads, liveWorkers, ROW_BLOCKS_MIN_BATCH } from '../src/threads/pool.js';
+import { backend } from '../src/runtime/index.js';
 import { Rng } from '../src/rng.js';
 import { uniform, bitEqual } from './_util.js';
 
@@ -114,5 +115,34 @@ test('the mode follows the batch size and the model, never the thread count', as
     drop.dispose();
   }
 });
+
+test('column mode: a worker that fails inside a split product ends the run with its error, and memory is freed', async () => {
+  await init({ backend: 'wasm-simd' });
+  setGemmMinMacs(0);
+  const ds = Dataset.fromArrays(X, yClass, { features: D });
+  const m = mlp({ features: D, hidden: [37], classes: 3, seed: 5 });
+  const before = backend().liveBytes();
+  await exits();
+  try {
+    const t = new Trainer(m, ds, { batch: 64, threads: 3, epochs: 5 });
+    t.step(2);
+    assert.is(liveWorkers(), 2, 'two workers run');
+    (t as unknown as { pool: ThreadPool }).pool.injectFault(1);
+    assert.throws(() => t.step(5), (e: unknown) => e instanceof DescentError && e.code === 'E_THREAD' && /thread 1 of 3 failed/.test(e.message));
+    t.dispose();
+    assert.ok(backend().liveBytes() <= before, 'the pool and the run freed everything');
+    await exits();
+    assert.is(liveWorkers(), 0, 'no worker left');
+  } finally {
+    setGemmMinMacs(null);
+    m.dispose();
+    ds.dispose();
+  }
+});
+
+/** Lets the event loop deliver the workers' exit events (pools of the tests above included). */
+async function exits(): Promise<void> {
+  for (let i = 0; i < 500 && liveWorkers() > 0; i++) await new Promise((r) => setTimeout(r, 20));
+}
 
 test.run();

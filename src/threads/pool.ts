@@ -40,6 +40,12 @@ const LOGISTIC_WORK_FLOATS = 2048;
 const SLOT_BYTES = 64 * 2 ** 20;
 /** Polls of a sync word before sleeping on it: a few tens of microseconds, the gap between two batches. */
 const SPIN = 20000;
+/**
+ * Column mode: the gap between two split products is thread 0's serial work (the small layers, the head,
+ * the update of every parameter: a few hundred µs per MLP batch), so workers poll longer before sleeping —
+ * a wake from memory.atomic.wait32 costs tens of µs on every product otherwise.
+ */
+const SPIN_COLUMNS = 200000;
 /** How long dispose() waits for the workers to leave their loop before it terminates them. */
 const QUIT_MS = 1000;
 /** How long the pool waits for its workers to start. */
@@ -205,7 +211,7 @@ export class ThreadPool {
     v[POOL.colSplit] = plan.colSplit ? 1 : 0;
     v[POOL.gemmMinMacs] = gemmMinMacs;
     // Spinning helps only while every thread has a core of its own.
-    v[POOL.spin] = n <= threadHost()!.cores() ? SPIN : 0;
+    v[POOL.spin] = n <= threadHost()!.cores() ? (plan.colSplit ? SPIN_COLUMNS : SPIN) : 0;
     for (const w of [POOL.gen, POOL.done, POOL.ready, POOL.quit, POOL.error, POOL.fault]) this.i32()[this.word(w)] = 0;
   }
 
