@@ -407,14 +407,9 @@ export function colSum(out: usize, A: usize, m: i32, n: i32, lda: i32, beta: f32
 }
 
 /** gemmPart's forms: the three products. */
-export const GEMM_NT: i32 = 0;
-export const GEMM_NN: i32 = 1;
-export const GEMM_TN: i32 = 2;
+export const GEMM_NT: i32 = 0, GEMM_NN: i32 = 1, GEMM_TN: i32 = 2;
 
-/**
- * Part t of `parts` of a dimension of `dim` elements, in whole units of `align` (the last unit may be
- * partial): returns lo | hi << 32 (lo = hi when the part is empty). Parts differ by at most one unit.
- */
+/** Part t of `parts` of `dim` elements in whole units of `align` (the last may be partial): lo | hi << 32. */
 export function gemmSplit(dim: i32, align: i32, parts: i32, t: i32): u64 {
   const units = (dim + align - 1) / align;
   const u0 = <i32>((<i64>units * t) / parts), u1 = <i32>((<i64>units * (t + 1)) / parts);

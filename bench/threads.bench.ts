@@ -122,7 +122,7 @@ if (!only || only === 'mlp') {
       t2.push(b);
       ratios.push(a / b);
     }
-    console.log(`  paired, batch ${batch}: ${ratios.length} alternating pairs, threads 1 median ${median(t1).toFixed(2)} ms, threads 2 median ${median(t2).toFixed(2)} ms, median ratio ${median(ratios).toFixed(2)}× (min ${Math.min(...ratios).toFixed(2)}, max ${Math.max(...ratios).toFixed(2)})`);
+    console.log(`  paired, batch ${batch}: ${ratios.length} alternating pairs, threads 1 median ${median(t1).toFixed(2)} ms, threads 2 median ${median(t2).toFixed(2)} ms, median ratio ${median(ratios).toFixed(2)}× (min ${Math.min(...ratios).toFixed(2)}, max ${Math.max(...ratios).toFixed(2)}); fastest epochs ${Math.min(...t1).toFixed(2)} / ${Math.min(...t2).toFixed(2)} ms = ${(Math.min(...t1) / Math.min(...t2)).toFixed(2)}×`);
   }
   for (const c of cases) {
     c.trainer.model.dispose();
