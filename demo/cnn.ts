@@ -9,6 +9,7 @@ import { imageToRow, sequential, type ImageRowOptions, type LayerSpec, type Netw
 import { mnistFromBytes, type ImageTable } from '../src/data/mnist.js';
 import { trainInWorker, type WorkerTraining } from '../src/worker/index.js';
 import { setupDrawing, type DrawStats } from './draw.js';
+import { cnnThreads } from './threads.js';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const els = {
@@ -173,11 +174,12 @@ async function start(): Promise<void> {
     handle = trainInWorker({
       data: { x, y, features: d },
       model: { kind: 'sequential', inputShape: [1, 28, 28], layers: CNN_LAYERS, loss: 'softmax', seed: SEED },
-      train: { optimizer: { name: 'adam', lr: 1e-3 }, batch, epochs, seed: SEED, shuffle: true },
+      train: { optimizer: { name: 'adam', lr: 1e-3 }, batch, epochs, seed: SEED, shuffle: true, ...cnnThreads.option() },
       validation: { x: vx, y: vy },
     }, { progressMs: 50 });
     const h = handle;
     status(`Training on ${n.toLocaleString('en')} digits in a Web Worker…`);
+    h.on('ready', (info) => cnnThreads.ready(info));
     h.on('ready', (info) => status(`Training on ${n.toLocaleString('en')} digits in a Web Worker (${info.name})…`));
     h.on('batch', (e) => {
       state.steps = e.steps;
@@ -201,6 +203,7 @@ async function start(): Promise<void> {
         `(${(e.ms / e.epoch / 1000).toFixed(2)} s per epoch in the worker)`);
     });
     const r = await h.result;
+    cnnThreads.done([{ label: 'CNN', result: r }]);
     pageNet().setParams(r.params);
     drawFilters();
     els.filtersCaption.textContent = `(after epoch ${r.epochs})`;

@@ -12,6 +12,8 @@ import { probe } from './probe.js';
 import { addPoint, chartPoints, makeCharts, redrawNow, resizeCharts, series, startSeries } from './charts.js';
 import { drawDigits } from './digits.js';
 import { cnnReady, cnnState } from './cnn.js';
+import { textReady, textState } from './text.js';
+import { tableThreads } from './threads.js';
 import { trainInWorker, type BatchEvent, type WorkerTraining, type WorkerTrainResult, type ModelSpec } from '../src/worker/index.js';
 
 // ------------------------------------------------------------------------------------------ datasets
@@ -248,7 +250,7 @@ async function startTraining(): Promise<void> {
         // Each worker gets its own copy, moved (not cloned) into it.
         data: { x: d.table.x.slice(), y: d.y.slice(), features: d.table.features },
         model,
-        train: { optimizer: opt as never, batch: v.batch, epochs, seed, l2 },
+        train: { optimizer: opt as never, batch: v.batch, epochs, seed, l2, ...tableThreads.option() },
         backend,
         split: { every: 5 },
         standardize: true,
@@ -259,6 +261,7 @@ async function startTraining(): Promise<void> {
       handle.on('ready', (info) => {
         run.backend = info.name;
         els.env.textContent = envText(info.simdSupported);
+        tableThreads.ready(info);
         renderTable();
       });
       handle.on('batch', (e) => {
@@ -284,6 +287,7 @@ async function startTraining(): Promise<void> {
     });
     redrawNow();
     renderTable();
+    tableThreads.done(runs.map((r) => ({ label: r.variant.name, result: r.result })));
     const failed = runs.filter((r) => r.error);
     if (failed.length) {
       const e = failed[0].error as Error;
@@ -317,7 +321,7 @@ async function stopTraining(): Promise<void> {
 function envText(simd: boolean): string {
   return `WebAssembly ${typeof WebAssembly === 'object' ? 'available' : 'unavailable'}, SIMD ${simd ? 'supported' : 'not supported'}; ` +
     `${navigator.hardwareConcurrency ?? '?'} logical cores; training runs in Web Workers` +
-    `${(globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated ? ' (cross-origin isolated: stop() ends at an epoch boundary)' : ''}.`;
+    `${(globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated ? ' (cross-origin isolated: stop() ends a run cleanly, and threads can run in the workers)' : ''}.`;
 }
 
 for (const name of optimizerNames) {
@@ -381,7 +385,7 @@ els.stop.addEventListener('click', () => void stopTraining());
 window.addEventListener('resize', resizeCharts);
 
 // The page itself never trains; init() here only reports what this browser runs (SIMD or not).
-init().then((info) => { els.env.textContent = envText(info.simdSupported); cnnReady(); },
+init().then((info) => { els.env.textContent = envText(info.simdSupported); cnnReady(); textReady(); },
   (e) => { els.env.textContent = `WebAssembly is not usable on this page (${(e as Error).message}); choose the js backend.`; });
 makeCharts();
 els.hyper.value = hyperText(els.optimizer.value);
@@ -404,4 +408,5 @@ loadBuiltin('digits').then(setData, (e) => showMessage((e as Error).message, 'er
   probe,
   get data() { return data && { name: data.name, rows: data.table.rows, features: data.table.features, task: data.task }; },
   cnn: cnnState,
+  text: textState,
 };

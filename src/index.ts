@@ -63,3 +63,6 @@ export {
 
 // Errors.
 export { DescentError, ShapeError, DataError, HyperParameterError, BackendError, DisposedError } from './errors.js';
+
+// Sequences: the stated length limit of recurrent inputs, and left padding of token-id sequences.
+export { MAX_SEQUENCE_STEPS, padSequences } from './models/sequence-layers.js';

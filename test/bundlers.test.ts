@@ -4,7 +4,9 @@
 // (`new Worker(new URL('./descent-worker.js', import.meta.url), { type: 'module' })` in dist/worker/index.js)
 // becomes its own bundled chunk, and no raw, unbundled copy of it is emitted. In Chromium (served over http):
 // init() picks wasm-simd, training in the page gives a finite loss, the worker run reports the same backend and
-// bit-identical parameters, both equal to train() in Node on the same data, and the page logs no error.
+// bit-identical parameters, both equal to train() in Node on the same data, and the page logs no error. Served
+// cross-origin isolated, the worker also trains an MLP with train: { threads: 2 } on the pool's Blob workers
+// (the same bits as 1 thread); the Vite dev server sends no COOP/COEP, so there it falls back with the reason.
 // Needs dist/ (npm test builds it); without /usr/bin/chromium the build-level checks run and the browser part
 // prints a SKIPPED line.
 import { test } from 'uvu';
@@ -15,7 +17,7 @@ import { join, resolve } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { init, Dataset, softmax, train } from '../src/index.js';
 // @ts-expect-error plain ESM helpers without type declarations
-import { serve } from '../demo/serve.mjs';
+import { serve, ISOLATION_HEADERS } from '../demo/serve.mjs';
 import { CHROMIUM, launchChromium } from './_chromium.ts';
 
 // The runner sets FORCE_COLOR=0 and NO_COLOR=1; rolldown (inside Vite 8) calls util.styleText when imported and
@@ -64,7 +66,16 @@ async function main() {
   let events = 0;
   for await (const _ of run) events++;
   const w = await run.result;
-  return { init: info.name, page, worker: { ready, backend: w.backend, events, epochs: w.epochs, params: bits(w.params) } };
+  // train: { threads }: the training worker's pool of Blob workers, from the bundled worker script.
+  const threads = { isolated: globalThis.crossOriginIsolated === true, runs: [] };
+  for (const n of [1, 2]) {
+    const d = blobs(512, 2);
+    const h = trainInWorker({ data: { x: d.x, y: d.y, features: 4 }, model: { kind: 'mlp', hidden: [8], classes: 3, seed: 1 },
+      train: { optimizer: { name: 'adam', lr: 0.01 }, batch: 256, epochs: 2, seed: 7, threads: n } });
+    const t = await h.result;
+    threads.runs.push({ used: t.threads.used, reason: t.threads.reason, params: bits(t.params) });
+  }
+  return { init: info.name, page, worker: { ready, backend: w.backend, events, epochs: w.epochs, params: bits(w.params) }, threads };
 }
 main().then((r) => { window.__result = r; }, (e) => { window.__result = { error: e.name + ': ' + e.message }; });
 `;
@@ -78,6 +89,7 @@ interface AppResult {
   init: string;
   page: { backend: string; current: string; loss: number; epochs: number; accuracy: number; params: string[] };
   worker: { ready: string; backend: string; events: number; epochs: number; params: string[] };
+  threads: { isolated: boolean; runs: { used: number; reason: string | null; params: string[] }[] };
 }
 
 /** train() in Node on the same data and options: the parameters' bits as hex. */
@@ -129,7 +141,8 @@ async function openInChromium(url: string): Promise<{ result: AppResult; errors:
 
 /** Serves the built app in `dir` over http (module workers do not load from file://) and opens it. */
 async function runInChromium(dir: string): Promise<{ result: AppResult; errors: string[]; requests: string[] }> {
-  const server = await serve({ root: dir, headers: () => ({}) });
+  // Cross-origin isolated (COOP/COEP), so that train: { threads } runs its pool in the worker.
+  const server = await serve({ root: dir, headers: () => ISOLATION_HEADERS });
   try {
     return await openInChromium(server.url);
   } finally {
@@ -153,7 +166,12 @@ function assertRun(label: string, { result, errors }: { result: AppResult; error
   assert.equal(result.worker.params, result.page.params, `${label}: worker and page parameters differ in bits`);
   assert.equal(result.page.params, expected, `${label}: the page's parameters differ from train() in Node`);
   assert.equal(errors, [], `${label}: errors in the page`);
-  log(`${label}: wasm-simd in page and worker, loss ${result.page.loss.toFixed(4)}, accuracy ${result.page.accuracy}, ${EPOCHS} worker events, parameters bit-identical (page = worker = Node train())`);
+  const [t1, t2] = result.threads.runs;
+  assert.equal(t2.params, t1.params, `${label}: an MLP on threads 2 and on 1 differs in bits`);
+  if (result.threads.isolated) assert.is(t2.used, 2, `${label}: threads 2 in the worker: ${t2.reason}`);
+  else assert.match(t2.reason ?? '', /cross-origin isolat/, `${label}: not isolated, the reason says so`);
+  log(`${label}: wasm-simd in page and worker, loss ${result.page.loss.toFixed(4)}, accuracy ${result.page.accuracy}, ${EPOCHS} worker events, parameters bit-identical (page = worker = Node train()); ` +
+    `MLP in the worker on ${t2.used} thread(s) = 1 thread${t2.reason ? ` (${t2.reason})` : ''}`);
 }
 
 test.before(async () => {
@@ -258,10 +276,12 @@ test('webpack 5 production build: the worker is its own chunk; in Chromium page 
   // Defaults only (target web, classic script output, no experiments): webpack turns the module worker into a
   // classic worker chunk of its own (`{ type: undefined }`) that loads its split chunks with importScripts.
   // The two embedded kernel binaries (base64) put the page bundle above webpack's default 244 KiB size hint;
-  // a size hint is a policy of the app, not a defect of the package, so this app raises it to 512 KiB.
+  // a size hint is a policy of the app, not a defect of the package, so this app raises it to 512 KiB. The
+  // worker chunk also carries the two shared-memory twins (train: { threads } runs there): 523 KiB, so 768 KiB
+  // for assets; the page's entry keeps 512 KiB.
   const compiler = webpack({
     mode: 'production', context: app, entry: './main.js', target: 'web', output: { path: outDir, filename: 'main.js', clean: true },
-    performance: { maxAssetSize: 512 * 1024, maxEntrypointSize: 512 * 1024 },
+    performance: { maxAssetSize: 768 * 1024, maxEntrypointSize: 512 * 1024 },
   });
   const stats = await new Promise<import('webpack').Stats>((ok, fail) => compiler.run((err, s) => {
     compiler.close(() => (err || !s ? fail(err ?? new Error('no stats')) : ok(s)));

@@ -270,8 +270,9 @@ test('streaming keeps backend memory bounded by a batch, not the file', async ()
   assert.is(rs.samples, o.samples);
   assert.ok(rs.history[0].loss < 1e5 && Number.isFinite(rs.history[0].loss));
   // The data as float32 would be 20,000 × 17 × 4 = 1.4 MB; at most a batch (256 × 17 × 4 = 17 KB) and the
-  // fitter's buffers may be live at once.
-  assert.ok(peak > 0 && peak < 64 * 1024, `${peak} bytes live in backend memory while streaming a ${size}-byte file`);
+  // fitter's buffers may be live at once. (No lower bound: blocks other suites dropped may be collected and
+  // freed while this streams, so live − before can even be negative; the bound that matters is the upper one.)
+  assert.ok(peak < 64 * 1024, `${peak} bytes live in backend memory while streaming a ${size}-byte file`);
   assert.ok(be.liveBytes() <= before, 'everything freed afterwards (blocks other tests dropped may be collected meanwhile)');
   model.dispose();
 });

@@ -51,7 +51,7 @@ test('descent train --text: mistakes are one-line errors naming the flag or the 
   fails(cli(work, 'train', file, '--text', 'nope', '--target', 'label'), 2, /--text "nope" is not a column/);
   fails(cli(work, 'train', file, '--text', 'body', '--target', 'body'), 2, /name the same column/);
   fails(cli(work, 'train', file, '--text', 'body', '--hash-features', '1000'), 2, /power of two/);
-  fails(cli(work, 'train', file, '--text', 'body', '--save', join(work, 'm.json')), 2, /--save does not apply to --text/);
+  fails(cli(work, 'train', file, '--text', 'body', '--stream'), 2, /--stream does not apply to --text/);
   fails(cli(work, 'train', file, '--text', 'body', '--model', 'mlp'), 3, /sparse/);
   const empty = join(work, 'empty.csv');
   writeFileSync(empty, 'body,label\nhello there,ham\n"",spam\nbuy now,spam\n');

@@ -112,6 +112,23 @@ test('counts, signs and l2 by hand on three texts', () => {
   assert.equal([...empty.indptr], [0, 0, 0, 1], 'texts without tokens are empty rows');
 });
 
+test('rows at any hash space (1 to 2^30 columns): columns ascending, counts = the tokens\' signed sums', () => {
+  const rng = new Rng(5);
+  const words = Array.from({ length: 300 }, (_, i) => `w${i.toString(36)}x`);
+  // Rows long enough for the bucket pass (> 32 distinct columns) and short ones (insertion sort alone), with repeats.
+  const docs = Array.from({ length: 12 }, (_, r) => Array.from({ length: r % 3 === 0 ? 8 : 400 }, () => words[Math.floor(rng.next() * words.length)]).join(' '));
+  for (const features of [1, 2, 2 ** 11, 2 ** 12, 2 ** 18, 2 ** 23, 2 ** 30]) {
+    const x = new HashingVectorizer({ features, norm: null }).transform(docs);
+    for (let r = 0; r < docs.length; r++) {
+      const want = new Map<number, number>();
+      for (const t of docs[r].split(' ')) want.set(col(t, features), (want.get(col(t, features)) ?? 0) + sign(t));
+      const cols = x.indices.slice(x.indptr[r], x.indptr[r + 1]);
+      assert.equal([...cols], [...want.keys()].sort((a, b) => a - b), `features ${features}, row ${r}: the columns, ascending`);
+      for (const [c, v] of want) assert.is(row(x, r).get(c), v, `features ${features}, row ${r}, column ${c}`);
+    }
+  }
+});
+
 test('tf-idf (smooth idf), sublinear tf and l2 by hand on three texts', () => {
   const docs = ['red red blue', 'blue green', 'red'];
   const a = Math.log(4 / 3) + 1, b = Math.log(4 / 2) + 1; // idf of red and blue (df 2), of green (df 1); n = 3

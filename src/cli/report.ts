@@ -73,6 +73,8 @@ export interface TrainRun {
   targetScale?: { mean: number; std: number };
   /** The target's range, for the hint on unscaled regression targets. */
   yRange: [number, number];
+  /** A text run (--text): the column and the vectorizer, saved with the model (training.text) for descent predict. */
+  text?: { column: string; vectorizer: Record<string, unknown> };
 }
 
 /** Prints the header lines of a run. */

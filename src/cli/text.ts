@@ -4,11 +4,13 @@
 // SGDClassifier: plain SGD with the 'optimal' schedule, L2 α = 1e-4, one row per step, up to 1000 epochs with
 // tol 1e-3 over 5 epochs, which trains in O(stored entries) per row (the lazily scaled weights of
 // assembly/sparse.ts); other optimizers work too but update all 2^18 weights per step.
-import { DataError } from '../errors.js';
+import { DataError, HyperParameterError } from '../errors.js';
+import { HashingVectorizer, type HashingOptions } from '../text/hashing.js';
+import { vectorizerToJSON } from '../text/saved.js';
 import { Dataset } from '../data/dataset.js';
 import { csvRecords } from '../data/csv.js';
 import { train, type TrainOptions, type TrainResult } from '../train.js';
-import { numberFlag, UsageError, type Parsed } from './args.js';
+import { choiceFlag, numberFlag, UsageError, type Parsed } from './args.js';
 import {
   chooseModel, classesFlag, delimiterFlag, lossFromFlags, makeModel, modelFlag, Progress, readData, type ProgressMode,
 } from './common.js';
@@ -26,6 +28,32 @@ function column(command: string, flag: string, ref: string, header: readonly str
     if (c >= 0 && c < header.length) return c;
   }
   throw new UsageError(`descent ${command}: --${flag} ${JSON.stringify(ref.slice(0, 60))} is not a column (the header has ${header.slice(0, 8).map((h) => JSON.stringify(h.slice(0, 30))).join(', ')}${header.length > 8 ? ', …' : ''})`);
+}
+
+/** The vectorizer options of the text flags (checked here, before any data is read). */
+export function vectorizerFlags(command: string, v: Parsed['values'], features: number): HashingOptions {
+  const o: HashingOptions = { features };
+  if (v.analyzer !== undefined) o.analyzer = choiceFlag(command, 'analyzer', v.analyzer, ['word', 'char', 'char_wb'] as const, 'word');
+  if (v.ngrams !== undefined) {
+    const m = /^\s*(\d+)\s*(?:,\s*(\d+)\s*)?$/.exec(String(v.ngrams));
+    const lo = m ? Number(m[1]) : NaN, hi = m ? Number(m[2] ?? m[1]) : NaN;
+    if (!(lo >= 1 && hi >= lo && hi <= 16)) throw new UsageError(`descent ${command}: --ngrams expects MIN,MAX with 1 ≤ MIN ≤ MAX ≤ 16, got ${JSON.stringify(String(v.ngrams))}`);
+    o.ngramRange = [lo, hi];
+  }
+  if (v['stop-words'] !== undefined) {
+    if (v['stop-words'] !== 'english') throw new UsageError(`descent ${command}: --stop-words takes english, got ${JSON.stringify(String(v['stop-words']))}`);
+    o.stopWords = 'english';
+  }
+  if (v['no-lowercase']) o.lowercase = false;
+  if (v.tfidf) o.tfidf = true;
+  if (v['sublinear-tf']) o.sublinearTf = true;
+  try {
+    new HashingVectorizer(o); // rejects combinations such as --stop-words with --analyzer char
+  } catch (e) {
+    if (e instanceof HyperParameterError) throw new UsageError(`descent ${command}: ${e.message.replace(/^stopWords/, '--stop-words')}`);
+    throw e;
+  }
+  return o;
 }
 
 /** scikit-learn's SGDClassifier settings for whatever the flags leave open. */
@@ -49,11 +77,12 @@ function textDefaults(v: Parsed['values'], o: TrainOptions): TrainOptions {
 
 /** The text run: read the CSV's text and target columns, vectorize, split (every 5th row by default), train. */
 export function textRun(command: string, v: Parsed['values'], positional: string, options: TrainOptions, mode: ProgressMode, out: (s: string) => void, backend: string): TrainRun {
-  for (const f of ['stream', 'save', 'columns', 'drop', 'onehot', 'standardize', 'layers']) {
+  for (const f of ['stream', 'columns', 'drop', 'onehot', 'standardize', 'layers']) {
     if (v[f] !== undefined) throw new UsageError(`descent ${command}: --${f} does not apply to --text (the features are the hashed words of one column)`);
   }
   const hashFeatures = numberFlag(command, 'hash-features', v['hash-features'], 2 ** 18, { integer: true, min: 1, max: 2 ** 30 });
   if ((hashFeatures & (hashFeatures - 1)) !== 0) throw new UsageError(`descent ${command}: --hash-features must be a power of two, got ${hashFeatures}`);
+  const vecOptions = vectorizerFlags(command, v, hashFeatures);
   const data = readData(command, positional);
   const records = csvRecords(data.text, { delimiter: delimiterFlag(v), source: data.name });
   if (records.length < 2) throw new DataError(`${data.name}: a header row and at least one data row are needed for --text`);
@@ -78,7 +107,9 @@ export function textRun(command: string, v: Parsed['values'], positional: string
   const { kind, classes } = chooseModel(command, kindFlag, {
     target: header[yi], classes: names, integer: !names && nums.every(Number.isInteger), min: names ? 0 : lo, max: names ? 0 : hi,
   });
-  const all = Dataset.fromText(texts, labels, { features: hashFeatures, targetName: header[yi], ...(names ? { classes: names } : {}) });
+  const all = Dataset.fromText(texts, labels, { ...vecOptions, targetName: header[yi], ...(names ? { classes: names } : {}) });
+  // The vectorizer as JSON (its fitted idf included) goes into a --save'd model, so predict vectorizes the same way.
+  const text = { column: header[ti], vectorizer: vectorizerToJSON(vecOptions, all.vectorizer) as unknown as Record<string, unknown> };
   let prepared: Prepared;
   try {
     if (v['no-split']) prepared = { train: all, pre: null, note: `none: training and evaluating on all ${all.rows} rows` };
@@ -94,7 +125,8 @@ export function textRun(command: string, v: Parsed['values'], positional: string
   } finally {
     if (!v['no-split']) all.dispose();
   }
-  prepared.note += `; the words of "${header[ti].slice(0, 30)}" hashed into ${hashFeatures} columns (signed counts, l2 rows), sparse`;
+  const unit = vecOptions.analyzer && vecOptions.analyzer !== 'word' ? 'character n-grams' : 'words';
+  prepared.note += `; the ${unit} of "${header[ti].slice(0, 30)}" hashed into ${hashFeatures} columns (signed ${vecOptions.tfidf ? 'tf-idf' : 'counts'}, l2 rows), sparse`;
   const model = makeModel(command, kind, hashFeatures, classes, lossFromFlags(command, v), v);
   try {
     const opts = textDefaults(v, options);
@@ -116,7 +148,7 @@ export function textRun(command: string, v: Parsed['values'], positional: string
     return {
       data: summary, model, kind, classes, options: opts, trainRows, testRows: prepared.test?.rows ?? 0,
       history: r.history.map((h) => ({ ...h, samples: h.epoch * trainRows })), stopReason: r.stopReason, divergedAt: r.divergedAt,
-      steps: r.steps, ms: r.ms, trainEval: run.trainEval, testEval: run.testEval, yRange: names ? [0, names.length - 1] : [lo, hi],
+      steps: r.steps, ms: r.ms, trainEval: run.trainEval, testEval: run.testEval, yRange: names ? [0, names.length - 1] : [lo, hi], text,
     };
   } catch (e) {
     model.dispose();

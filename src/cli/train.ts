@@ -17,6 +17,7 @@ import { writeChart } from './output.js';
 import { loadData, mapIntegerLabels } from './data.js';
 import { printHeader, referenceLine, summaryOf, type TrainRun } from './report.js';
 import { TEXT_FLAGS } from './text-flags.js';
+import { THREADS_FLAGS, threadsFromFlags, threadsUsed } from './threads.js';
 
 const FLAGS: Flags = {
   ...TRAIN_FLAGS,
@@ -29,6 +30,7 @@ const FLAGS: Flags = {
   ...CSV_FLAGS,
   ...RUN_FLAGS,
   ...TEXT_FLAGS,
+  ...THREADS_FLAGS,
 };
 
 /** Help of `descent train`. */
@@ -79,6 +81,8 @@ export function trainOptionsFromFlags(command: string, v: Parsed['values']): Tra
     l2: numberFlag(command, 'l2', v.l2, 0, { min: 0 }),
     ...toolkitFromFlags(command, v),
   };
+  const threads = threadsFromFlags(command, v);
+  if (threads !== undefined) o.threads = threads;
   // Without --epochs the run gets a budget of steps (defaultEpochs), known once the data are read.
   if (v.epochs !== undefined) o.epochs = numberFlag(command, 'epochs', v.epochs, 50, { integer: true, min: 1 });
   // --validation alone scores every epoch; only --early-stopping stops on it.
@@ -157,6 +161,10 @@ export async function trainCommand(argv: string[]): Promise<number> {
     if (v['no-shuffle']) throw new UsageError('descent train: --shuffle-buffer and --no-shuffle contradict each other');
     numberFlag('train', 'shuffle-buffer', v['shuffle-buffer'], 0, { integer: true, min: 1 });
   }
+  if (v.text === undefined) {
+    const textOnly = ['hash-features', 'analyzer', 'ngrams', 'stop-words', 'no-lowercase', 'tfidf', 'sublinear-tf'].find((f) => v[f] !== undefined);
+    if (textOnly) throw new UsageError(`descent train: --${textOnly} applies to --text COLUMN only`);
+  }
   const mode = progressMode(v);
   const out = (s: string) => { if (mode !== 'json') process.stdout.write(s + '\n'); };
   const stream = v.stream ? (await import('./stream.js')).streamRun : undefined;
@@ -169,6 +177,9 @@ export async function trainCommand(argv: string[]): Promise<number> {
     const stop = run.stopReason === 'tol' ? `stopped early: no improvement of ${opts.tol} for ${opts.nIterNoChange} epochs`
       : run.stopReason === 'diverged' ? `DIVERGED at epoch ${run.divergedAt}` : run.stopReason === 'epochs' ? 'all epochs run' : run.stopReason;
     out(`result  ${run.history.length} epochs (${stop}), ${run.steps} steps, ${duration(run.ms)}`);
+    const threads = opts.threads === undefined ? undefined
+      : { requested: opts.threads, ...threadsUsed(model, opts.threads, opts.batch, run.trainRows, v.text !== undefined) };
+    if (threads) out(`threads ${threads.used} of ${threads.requested}${threads.reason ? ` (${threads.reason})` : ''}`);
     const last = run.history[run.history.length - 1];
     if (last) out(`        ${EPOCH_LOSS} of the last epoch ${finite(last.loss)} (the chart's last point)`);
     out(`        training ${describeEval(run.trainEval)} (evaluated after training)`);
@@ -183,8 +194,8 @@ export async function trainCommand(argv: string[]): Promise<number> {
     if (ref && !v['no-split'] && v['test-fraction'] === undefined && standardizeFlag('train', v, d.builtin) === (d.builtin?.referencePreprocessing === undefined)) out(`        (${ref})`);
     if (savePath) {
       const saved = modelToJSON(model, {
-        featureNames: d.featureNames, target: d.target ?? undefined, classes: d.classNames, standardize: run.stats, targetScale: run.targetScale,
-        training: { data: d.name, optimizer: opts.optimizer, batch: opts.batch, epochs: run.history.length, seed: opts.seed, shuffle: opts.shuffle, l2: opts.l2, stream: !!v.stream, backend, ...(d.onehot ? { onehot: d.onehot } : {}) },
+        featureNames: run.text ? undefined : d.featureNames, target: d.target ?? undefined, classes: d.classNames, standardize: run.stats, targetScale: run.targetScale,
+        training: { ...(run.text ? { text: run.text } : {}), data: d.name, optimizer: opts.optimizer, batch: opts.batch, epochs: run.history.length, seed: opts.seed, shuffle: opts.shuffle, l2: opts.l2, stream: !!v.stream, backend, ...(d.onehot ? { onehot: d.onehot } : {}) },
       });
       writeOutput(savePath, JSON.stringify(saved, null, 1) + '\n');
       out(`saved   ${savePath}`);
@@ -200,7 +211,7 @@ export async function trainCommand(argv: string[]): Promise<number> {
         model: run.kind, outputs: model.outputs, optimizer: opts.optimizer, batch: opts.batch, seed: opts.seed, shuffle: opts.shuffle,
         stream: !!v.stream, backend, trainRows: run.trainRows, testRows: run.testRows,
         stopReason: run.stopReason, epochs: run.history.length, steps: run.steps, ms: round(run.ms),
-        train: evalJSON(run.trainEval), test: evalJSON(run.testEval), saved: savePath, plot: plotPath,
+        train: evalJSON(run.trainEval), test: evalJSON(run.testEval), saved: savePath, plot: plotPath, ...(threads ? { threads } : {}),
       }) + '\n');
     }
     if (run.stopReason === 'diverged') {

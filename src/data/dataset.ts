@@ -10,7 +10,7 @@ import { parseNumericCSV } from './csv-numeric.js';
 import type { CSVOptions } from './csv-options.js';
 import { builtinCatalog, builtinNames, isBuiltinName, type BuiltinName } from './catalog.js';
 import { fileHost } from './host.js';
-import { Moments } from './moments.js';
+import { columnStats, standardizeRows } from './standardize.js';
 import { checkMeta, type DatasetMeta } from './meta.js';
 
 export type { DatasetMeta } from './meta.js';
@@ -364,10 +364,9 @@ export class Dataset {
 
   /** Per-feature mean and standard deviation (population, as scikit-learn's StandardScaler), in one stable pass. */
   stats(): { mean: Float64Array; std: Float64Array } {
-    // Welford's one-pass update, shared with csvStats so streamed and in-memory standardization agree bit for bit.
-    const m = new Moments(this.features);
-    m.push(this.xBlock.view);
-    return m.result();
+    // Welford's one-pass update (the streaming Moments' arithmetic), so streamed and in-memory agree bit for bit.
+    if (this.xBlock.disposed) throw new DisposedError('the dataset was disposed');
+    return columnStats(this.xBlock.backend, this.xBlock, this.rows, this.features);
   }
 
   /**
@@ -378,7 +377,7 @@ export class Dataset {
     if (stats === null || typeof stats !== 'object' || !stats.mean || !stats.std) {
       throw new ShapeError('standardize: statistics must be { mean, std }, as stats() returns');
     }
-    const d = this.features, x = this.xBlock.view;
+    const d = this.features;
     if (stats.mean.length !== d || stats.std.length !== d) {
       throw new ShapeError(`standardize: statistics have ${stats.mean.length} features, dataset has ${d}`);
     }
@@ -390,23 +389,43 @@ export class Dataset {
         }
       }
     }
-    // Checked before writing: a tiny std (1e-40) would turn values into ±Infinity, half-way through the data.
-    for (let r = 0; r < this.rows; r++) {
-      for (let c = 0; c < d; c++) {
-        const s = stats.std[c] > 0 ? stats.std[c] : 1;
-        const v = Math.fround((x[r * d + c] - stats.mean[c]) / s);
-        if (!(Math.abs(v) <= F32_MAX)) {
-          throw new DataError(`standardize: row ${r}, column ${c} becomes ${v} (std ${stats.std[c]} is too small for float32)`, { row: r, column: c });
-        }
-      }
-    }
-    for (let r = 0; r < this.rows; r++) {
-      for (let c = 0; c < d; c++) {
-        const s = stats.std[c] > 0 ? stats.std[c] : 1;
-        x[r * d + c] = (x[r * d + c] - stats.mean[c]) / s;
-      }
-    }
+    const div = Float64Array.from(stats.std, (s) => (s > 0 ? s : 1));
+    // Into a fresh block, kept only when every value fits: a tiny std (1e-40) would turn values into
+    // ±Infinity half-way through the data.
+    const t = this.standardizedX(stats.mean, div, stats.std);
+    this.xBlock.view.set(t.view);
+    t.dispose();
     return this;
+  }
+
+  /**
+   * @internal A copy standardized with mean and divisor (the preprocessing train() fits) in one pass in the
+   * backend, its targets mapped by `scaleY`; the caller disposes it. Values leaving the f32 range: a DataError.
+   */
+  standardizedCopy(mean: ArrayLike<number>, div: ArrayLike<number>, std: ArrayLike<number>, scaleY: (y: Float32Array) => void): Dataset {
+    if (this.xBlock.disposed) throw new DisposedError('the dataset was disposed');
+    if (this.sparse) throw new ShapeError('standardize: a sparse dataset is not standardized (centring would fill every column)');
+    const x = this.standardizedX(mean, div, std);
+    try {
+      const y = this.yBlock.view.slice();
+      scaleY(y);
+      return new Dataset(this.xBlock.backend, x, y, this.rows, this.features, this.meta);
+    } catch (e) {
+      x.dispose();
+      throw e;
+    }
+  }
+
+  /** The standardized features in a new block (freed, and a DataError naming row and column, on overflow). */
+  private standardizedX(mean: ArrayLike<number>, div: ArrayLike<number>, std: ArrayLike<number>): Block<'f32'> {
+    const be = this.xBlock.backend, d = this.features;
+    const t = new Block(be, 'f32', this.rows * d);
+    const bad = standardizeRows(be, t, this.xBlock, this.rows, d, mean, div);
+    if (bad < 0) return t;
+    t.dispose();
+    const r = Math.floor(bad / d), c = bad % d;
+    const v = (this.xBlock.view[bad] - mean[c]) / div[c];
+    throw new DataError(`standardize: row ${r}, column ${c} becomes ${v} (std ${std[c]} is too small for float32)`, { row: r, column: c });
   }
 
   /** Frees the dataset's memory; safe to call twice. */

@@ -2,6 +2,8 @@
 // the same arithmetic whether the rows sit in a Dataset or arrive batch by batch from a file, so a
 // streamed standardization is bit for bit the in-memory one.
 
+import { colMoments } from '../backends/js/preprocess.js';
+
 /** Running per-feature mean and (population) variance over rows of `features` values. */
 export class Moments {
   /** Rows seen. */
@@ -16,16 +18,8 @@ export class Moments {
 
   /** Adds `count` rows of x (row-major) starting at row `first`. */
   push(x: ArrayLike<number>, count = x.length / this.features, first = 0): void {
-    const d = this.features, mean = this.mean, m2 = this.m2;
-    for (let r = first; r < first + count; r++) {
-      const n = ++this.rows;
-      for (let c = 0; c < d; c++) {
-        const v = x[r * d + c];
-        const delta = v - mean[c];
-        mean[c] += delta / n;
-        m2[c] += delta * (v - mean[c]);
-      }
-    }
+    colMoments(this.mean, this.m2, x, first * this.features, count, this.features, this.rows);
+    this.rows += count;
   }
 
   /** The mean and population standard deviation (as scikit-learn's StandardScaler). */

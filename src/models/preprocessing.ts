@@ -5,6 +5,7 @@
 import { DataError, HyperParameterError, ShapeError } from '../errors.js';
 import { Dataset, F32_MAX, toFlatMatrix, type Matrix } from '../data/dataset.js';
 import { onlyKeys, show } from '../validate.js';
+import { standardizeF32 } from '../backends/js/preprocess.js';
 
 /** Statistics given by hand (train's `standardize: { … }`) or read back from a saved model. */
 export interface PreprocessingStats {
@@ -109,16 +110,13 @@ export class Preprocessing {
 
   /** Standardizes row-major features in place; a value leaving the float32 range is a DataError naming row and column. */
   applyInPlace(x: Float32Array, rowOffset = 0): Float32Array {
-    const d = this.features, mean = this.mean, div = this.divisor, rows = x.length / d;
-    // (x − mean) / std as Dataset.standardize computes it, so the two agree bit for bit.
-    for (let r = 0, i = 0; r < rows; r++) {
-      for (let c = 0; c < d; c++, i++) {
-        const v = (x[i] - mean[c]) / div[c];
-        if (!(Math.abs(v) <= F32_MAX)) {
-          throw new DataError(`standardize: row ${rowOffset + r}, column ${c} becomes ${v} (std ${this.std[c]})`, { row: rowOffset + r, column: c });
-        }
-        x[i] = v;
-      }
+    const d = this.features;
+    // (x − mean) / std as Dataset.standardize and the backends' kernel compute it, so all agree bit for bit.
+    const bad = standardizeF32(x, x, x.length / d, d, this.mean, this.divisor);
+    if (bad >= 0) {
+      const r = Math.floor(bad / d), c = bad % d;
+      const v = (x[bad] - this.mean[c]) / this.divisor[c];
+      throw new DataError(`standardize: row ${rowOffset + r}, column ${c} becomes ${v} (std ${this.std[c]})`, { row: rowOffset + r, column: c });
     }
     return x;
   }
@@ -143,16 +141,8 @@ export class Preprocessing {
   /** A transformed copy of a dataset, on its backend, with its names; the caller disposes it. */
   dataset(ds: Dataset): Dataset {
     if (ds.features !== this.features) throw new DataError(`standardize: the data have ${ds.features} features, the statistics ${this.features}`);
-    // A copy on the dataset's backend (its values were validated when it was made), transformed in place.
-    const t = ds.subset(Int32Array.from({ length: ds.rows }, (_, i) => i));
-    try {
-      this.applyInPlace(t.xBlock.view);
-      this.scaleTargets(t.yBlock.view);
-    } catch (e) {
-      t.dispose();
-      throw e;
-    }
-    return t;
+    // One pass in the dataset's backend (its values were validated when it was made).
+    return ds.standardizedCopy(this.mean, this.divisor, this.std, (y) => this.scaleTargets(y));
   }
 
   /** Plain JSON (f64 statistics as JSON numbers, exact). */

@@ -37,6 +37,15 @@ export interface SequencePlan {
 /** The default gradient clipping (global L2 norm) of networks with gru/lstm layers, as in char-rnn. */
 export const RECURRENT_CLIP_NORM = 5;
 
+/**
+ * The longest sequence a network takes: inputShape [T] (embedding) or [T, features] (gru/lstm) with T at most
+ * 1024 steps. Why: a recurrent layer keeps every step of a 128-row chunk for backpropagation through time, about
+ * 128·T·11·units floats (states, gates, input products); at T = 1024 that is 740 MB for 128 units and 2.9 GB for
+ * 512, against the 4 GiB a 32-bit WebAssembly memory can ever hold (the shared memory of threads included).
+ * Longer texts are cut into windows of at most this many steps (charWindows).
+ */
+export const MAX_SEQUENCE_STEPS = 1024;
+
 /** Gates per unit: GRU 3 (r, z, n), LSTM 4 (i, f, g, o). */
 export const gatesOf = (type: 'gru' | 'lstm'): number => (type === 'gru' ? 3 : 4);
 
@@ -54,6 +63,7 @@ export function planSequenceLayer(at: string, index: number, spec: SequenceLayer
     const dim = positiveInt(`${at}.dim`, spec.dim);
     if (index !== 0) throw new ShapeError(`${at} (embedding) must be the first layer: it reads the row's token ids`);
     if (inShape.length !== 1) throw new ShapeError(`${at} (embedding) takes a row of token ids, inputShape [steps], got ${shapeText(inShape)}`);
+    if (inShape[0] > MAX_SEQUENCE_STEPS) throw new ShapeError(`${at} (embedding): sequences of ${inShape[0]} steps exceed the limit of ${MAX_SEQUENCE_STEPS} (MAX_SEQUENCE_STEPS); cut them into windows`);
     if (spec.paddingId !== undefined && !(Number.isInteger(spec.paddingId) && spec.paddingId >= 0 && spec.paddingId < vocab)) {
       throw new HyperParameterError(`${at}.paddingId`, `must be an integer in [0, ${vocab - 1}] (a token id), got ${show(spec.paddingId)}`);
     }
@@ -64,6 +74,7 @@ export function planSequenceLayer(at: string, index: number, spec: SequenceLayer
     throw new ShapeError(`${at} (${spec.type}) needs a sequence input [steps, features], got shape ${shapeText(inShape)}; put an embedding or { type: 'reshape', shape: [steps, features] } before it`);
   }
   const [T, I] = inShape;
+  if (T > MAX_SEQUENCE_STEPS) throw new ShapeError(`${at} (${spec.type}): sequences of ${T} steps exceed the limit of ${MAX_SEQUENCE_STEPS} (MAX_SEQUENCE_STEPS); cut them into windows`);
   if (spec.inputs !== undefined && spec.inputs !== I) {
     throw new ShapeError(`${at}.inputs is ${show(spec.inputs)} but the layer receives ${I} features per step (input ${shapeText(inShape)})`);
   }
@@ -139,4 +150,44 @@ export function checkTokenIds(first: { type: string; vocab?: number }, X: Float3
       throw new DataError(`row ${row}, position ${pos}: token id ${v} is not an integer in [0, ${vocab - 1}] (embedding vocab ${vocab})`, { row, column: pos });
     }
   }
+}
+
+/**
+ * Token-id sequences of different lengths as rows × `length` values for a network with an embedding: each
+ * sequence LEFT-padded with `paddingId` (padded steps are skipped, so the last state is the unpadded one's).
+ * `length` defaults to the longest sequence. Every sequence is checked before anything is allocated: a DataError
+ * names the row when it is not an array of integer ids in [0, vocab) (when `vocab` is given), or longer than
+ * `length` or than {@link MAX_SEQUENCE_STEPS}.
+ */
+export function padSequences(sequences: readonly ArrayLike<number>[], options: { length?: number; paddingId?: number; vocab?: number } = {}): { x: Float32Array; rows: number; length: number } {
+  if (!Array.isArray(sequences) || sequences.length === 0) throw new DataError(`sequences must be a non-empty array of token-id arrays, got ${show(sequences)}`);
+  const pad = options.paddingId ?? 0;
+  if (!Number.isInteger(pad) || pad < 0) throw new HyperParameterError('paddingId', `must be a non-negative integer, got ${show(pad)}`);
+  if (options.vocab !== undefined) positiveInt('vocab', options.vocab);
+  let longest = 0;
+  sequences.forEach((s, row) => {
+    if (s === null || typeof s !== 'object' || typeof (s as ArrayLike<number>).length !== 'number' || typeof s === 'string') {
+      throw new DataError(`sequences[${row}] must be an array of token ids, got ${show(s)}`, { row });
+    }
+    if (s.length > MAX_SEQUENCE_STEPS) throw new DataError(`sequences[${row}] has ${s.length} tokens, over the limit of ${MAX_SEQUENCE_STEPS} steps (MAX_SEQUENCE_STEPS); cut it into windows`, { row });
+    for (let t = 0; t < s.length; t++) {
+      const v = s[t];
+      if (!(Number.isInteger(v) && v >= 0 && (options.vocab === undefined || v < options.vocab))) {
+        throw new DataError(`sequences[${row}], position ${t}: token id ${show(v)} is not an integer in [0, ${options.vocab === undefined ? '∞' : options.vocab - 1}]`, { row, column: t });
+      }
+    }
+    longest = Math.max(longest, s.length);
+  });
+  const length = options.length ?? Math.max(1, longest);
+  if (!Number.isInteger(length) || length < 1 || length > MAX_SEQUENCE_STEPS) {
+    throw new HyperParameterError('length', `must be an integer in [1, ${MAX_SEQUENCE_STEPS}] (MAX_SEQUENCE_STEPS), got ${show(length)}`);
+  }
+  sequences.forEach((s, row) => {
+    if (s.length > length) throw new DataError(`sequences[${row}] has ${s.length} tokens, more than length ${length}`, { row });
+  });
+  const x = new Float32Array(sequences.length * length).fill(pad);
+  sequences.forEach((s, row) => {
+    for (let t = 0; t < s.length; t++) x[row * length + length - s.length + t] = s[t];
+  });
+  return { x, rows: sequences.length, length };
 }

@@ -6,7 +6,7 @@ import { createJsBackend } from '../backends/js/index.js';
 import { createWasmBackend, simdSupported, sharedWasm, sharedMemoryUnavailable } from '../backends/wasm.js';
 import { BackendError, HyperParameterError } from '../errors.js';
 import { onlyKeys, show } from '../validate.js';
-import { threadHost } from '../backends/thread-host.js';
+import { threadHost, mainThreadReason } from '../backends/thread-host.js';
 
 export type { Backend, BackendName };
 
@@ -93,6 +93,7 @@ export function backend(): Backend {
 /** Whether train({ threads }) can add workers on this backend, and why not. */
 function threadsAvailability(b: Backend): { available: boolean; reason: string | null } {
   if (b.name === 'js') return { available: false, reason: 'the js backend runs on one thread' };
+  if (mainThreadReason()) return { available: false, reason: mainThreadReason() };
   if (!sharedWasm(b)) return { available: false, reason: sharedMemoryUnavailable() ?? 'this backend has no shared memory' };
   if (!threadHost()) return { available: false, reason: "no thread host: phase 1 runs threads in Node, through the package's node entry" };
   return { available: true, reason: null };

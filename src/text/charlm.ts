@@ -122,3 +122,54 @@ export function sampleText(net: CharModel, vocab: CharVocab, prompt: string, n: 
   }
   return decodeChars(out, vocab);
 }
+
+/** What a saved character language model carries beside its network (the `training.charlm` of its JSON). */
+export interface CharLmInfo {
+  /** The vocabulary's characters in id order (id k + 2), as {@link CharVocab.chars}. */
+  chars: string[];
+  /** The window T: characters of context per prediction (the network's inputShape [T]). */
+  window: number;
+}
+
+/** Options of {@link charLmLayers}. */
+export interface CharLmLayerOptions {
+  /** Embedding size per character. Default 32. */
+  dim?: number;
+  /** Units of the recurrent layer. Default 128. */
+  units?: number;
+  /** The recurrent cell. Default 'gru'. */
+  cell?: 'gru' | 'lstm';
+}
+
+/**
+ * The layers of a next-character network over `vocab`: embedding(vocab.size, dim, padding {@link CHAR_PAD}) →
+ * gru/lstm(units) → dense(vocab.size), for `sequential({ inputShape: [T], layers, loss: 'softmax' })`.
+ */
+export function charLmLayers(vocab: CharVocab, options: CharLmLayerOptions = {}): Record<string, unknown>[] {
+  onlyKeys('charLmLayers', options, ['dim', 'units', 'cell']);
+  const dim = int('dim', options.dim, 32, 1);
+  const units = int('units', options.units, 128, 1);
+  const cell = options.cell ?? 'gru';
+  if (cell !== 'gru' && cell !== 'lstm') throw new HyperParameterError('cell', `must be 'gru' or 'lstm', got ${show(cell)}`);
+  return [{ type: 'embedding', vocab: vocab.size, dim, paddingId: CHAR_PAD }, { type: cell, units }, { type: 'dense', units: vocab.size }];
+}
+
+/**
+ * The vocabulary saved with a model ({@link CharLmInfo.chars}), checked: distinct single characters.
+ * Throws a HyperParameterError naming `what` and the first bad entry.
+ */
+export function charVocabFrom(chars: unknown, what = 'chars'): CharVocab {
+  if (!Array.isArray(chars) || chars.length === 0) throw new HyperParameterError(what, `must be a non-empty list of characters, got ${show(chars)}`);
+  const seen = new Set<string>();
+  chars.forEach((c, i) => {
+    if (typeof c !== 'string' || [...c].length !== 1) throw new HyperParameterError(`${what}[${i}]`, `must be one character, got ${show(c)}`);
+    if (seen.has(c)) throw new HyperParameterError(`${what}[${i}]`, `repeats ${show(c)}`);
+    seen.add(c);
+  });
+  return { chars: [...(chars as string[])], size: chars.length + 2 };
+}
+
+/** Perplexity of a mean cross-entropy (natural log): e^loss, the effective number of equally likely next characters. */
+export function perplexity(loss: number): number {
+  return Math.exp(loss);
+}

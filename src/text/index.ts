@@ -9,4 +9,6 @@ export { HashingVectorizer, vectorizeLabeled, checkTexts, type Csr, type Hashing
 export { shuffledSplit } from './split.js';
 export {
   charVocab, encodeChars, decodeChars, charWindows, sampleText, CHAR_PAD, CHAR_UNKNOWN, type CharVocab, type SampleOptions,
+  charLmLayers, charVocabFrom, perplexity, type CharLmInfo, type CharLmLayerOptions,
 } from './charlm.js';
+export { vectorizerToJSON, vectorizerFromJSON, type VectorizerJSON } from './saved.js';

@@ -6,9 +6,15 @@
 
 /** The unsigned 32-bit MurmurHash3_x86_32 of `bytes[0..length)` with `seed` (an integer, taken mod 2^32). */
 export function murmurhash3(bytes: Uint8Array, seed = 0, length = bytes.length): number {
-  let h = seed >>> 0;
-  const blocks = length & ~3;
-  for (let i = 0; i < blocks; i += 4) {
+  return murmurhash3Range(bytes, seed, 0, length) >>> 0;
+}
+
+/** The signed 32-bit MurmurHash3_x86_32 of `bytes[start..end)` with `seed`: the hash of a word read in place. */
+export function murmurhash3Range(bytes: Uint8Array, seed: number, start: number, end: number): number {
+  let h = seed | 0;
+  const length = end - start;
+  const blocks = start + (length & ~3);
+  for (let i = start; i < blocks; i += 4) {
     let k = bytes[i] | (bytes[i + 1] << 8) | (bytes[i + 2] << 16) | (bytes[i + 3] << 24);
     k = Math.imul(k, 0xcc9e2d51);
     k = (k << 15) | (k >>> 17);
@@ -38,7 +44,7 @@ export function murmurhash3(bytes: Uint8Array, seed = 0, length = bytes.length):
   h ^= h >>> 13;
   h = Math.imul(h, 0xc2b2ae35);
   h ^= h >>> 16;
-  return h >>> 0;
+  return h | 0;
 }
 
 /**

@@ -11,7 +11,7 @@ import { Block, disposeAll } from '../runtime/block.js';
 import type { Run } from '../runtime/run.js';
 import { DescentError } from '../errors.js';
 import type { Trainable } from '../models/trainable.js';
-import { threadHost, type PoolWorker } from '../backends/thread-host.js';
+import { threadHost, mainThreadReason, type PoolWorker } from '../backends/thread-host.js';
 
 /** Rows per block of a linear model's batch (the SIMD logistic kernel's chunk): a constant, whatever the thread count. */
 export const LINEAR_BLOCK_ROWS = 1024;
@@ -59,6 +59,7 @@ export function liveWorkers(): number {
 /** Why `threads` cannot run on this backend and model, or null when it can. */
 export function threadsUnavailable(be: Backend, model: Trainable, sparse = false): string | null {
   if (be.name === 'js') return 'the js backend runs on one thread';
+  if (mainThreadReason()) return mainThreadReason();
   if (!sharedWasm(be)) return sharedMemoryUnavailable() ?? 'this backend was created without shared memory';
   if (!threadHost()) return "no thread host: phase 1 runs threads in Node, through the package's node entry ('descent-ml' under the node condition, or 'descent-ml/node')";
   if (sparse) return 'sparse (CSR) data: phase 1 splits dense rows only';

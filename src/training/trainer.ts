@@ -186,6 +186,11 @@ export class Trainer implements TrainerView {
     if (p.resume) restoreState(this.parts(), this.s, p.resume);
   }
 
+  /** Threads this run computes its batches on: 1 without `threads`, where they fell back, or clamped to one block. */
+  get threadsUsed(): number {
+    return this.pool?.threads ?? 1;
+  }
+
   /** Training history so far, one record per completed epoch. */
   get history(): EpochRecord[] {
     return this.s.history;

@@ -2,7 +2,9 @@
 // and flattens the data, posts one `start` message (data buffers in the transfer list), turns the
 // worker's messages into progress events, an async iterator and a result promise, and implements stop().
 import { show } from '../validate.js';
-import { F32_MAX, badValue, toFlatMatrix, toTargets, type Matrix } from '../data/dataset.js';
+import { F32_MAX, badValue, toFlatMatrix, toTargets, type Dataset, type Matrix } from '../data/dataset.js';
+import { isSparseRows, type SparseRows } from '../data/sparse.js';
+import { isSparseDataset, sparseSet } from './sparse-job.js';
 import { DataError, DescentError, ShapeError, HyperParameterError } from '../errors.js';
 import { checkCloneable, checkFromWorker } from './messages.js';
 import type { BackendInfo, BackendName } from '../runtime/index.js';
@@ -18,8 +20,12 @@ export type { BatchEvent, ModelSpec, ProgressEvent, WorkerTrainOptions, WorkerTr
 
 /** What to train in the worker. */
 export interface WorkerJob {
-  /** Features (row-major Float32Array with `features`, or one array per row) and targets. */
-  data: { x: Matrix; y: ArrayLike<number>; features?: number };
+  /**
+   * Features (row-major Float32Array with `features`, or one array per row) and targets; or sparse rows: x as CSR
+   * `{ indptr, indices, values }` with `features` (the number of columns), or a sparse Dataset (Dataset.fromText /
+   * fromSparse), whose CSR arrays are copied out and transferred. Sparse data train linear models.
+   */
+  data: { x: Matrix | SparseRows; y: ArrayLike<number>; features?: number } | Dataset;
   /** `'linear'`, `'logistic'`, `{ kind: 'softmax', classes }`, or a network: `{ kind: 'mlp', hidden, classes? }` or `{ kind: 'sequential', layers, loss }`. */
   model: ModelSpec;
   /** train() options (no callback: progress comes back as events). */
@@ -28,10 +34,10 @@ export interface WorkerJob {
   backend?: BackendName;
   /** Split data into train/test in the worker, as Dataset.split (`{ every: 5 }`: index % 5 == 0 is test). */
   split?: { every: number } | { testFraction: number; seed?: number };
-  /** An explicit test set (instead of split). */
-  test?: { x: Matrix; y: ArrayLike<number> };
-  /** A validation set for train()'s per-epoch valLoss/valMetric and early stopping (standardized like the test set). */
-  validation?: { x: Matrix; y: ArrayLike<number> };
+  /** An explicit test set (instead of split); CSR rows (x as { indptr, indices, values }) or a sparse Dataset when the data are sparse. */
+  test?: { x: Matrix | SparseRows; y: ArrayLike<number> } | Dataset;
+  /** A validation set for train()'s per-epoch valLoss/valMetric and early stopping (standardized like the test set); sparse as the data. */
+  validation?: { x: Matrix | SparseRows; y: ArrayLike<number> } | Dataset;
   /**
    * train()'s `standardize` (also accepted as `train.standardize`, not both): default true, the model fits
    * feature standardization (and a squared-loss regression target's scale) on the training rows and applies
@@ -42,6 +48,8 @@ export interface WorkerJob {
   predictions?: boolean;
   /** Starting parameters (weights, then biases); default zeros. */
   params?: ArrayLike<number>;
+  /** @internal Tests: pool thread `thread` traps once the run has taken `afterSteps` steps. */
+  fault?: { thread: number; afterSteps: number };
 }
 
 /** Anything that behaves as a worker: a Web Worker, or the adapter over a worker_threads Worker. */
@@ -62,7 +70,7 @@ export interface TrainInWorkerOptions {
   transfer?: boolean;
   /** Batch progress messages: at most one post per this many milliseconds (default 16; 0 = every epoch). */
   progressMs?: number;
-  /** After stop(), how long to wait for the worker to end at an epoch boundary before terminating it (ms, default 1000). */
+  /** After stop(), how long to wait for the worker to end (between runs of batches) before terminating it (ms, default 1000). */
   stopTimeoutMs?: number;
   /** Called for each progress event (as `on('progress', fn)`). */
   onProgress?: (e: ProgressEvent) => void;
@@ -92,7 +100,7 @@ export interface WorkerTraining extends AsyncIterable<ProgressEvent> {
   on<K extends keyof Listeners>(type: K, fn: Listeners[K]): () => void;
   /**
    * Ends training and resolves with the parameters so far (stopReason `'stopped'`). Where the worker can see
-   * a shared stop flag (Node; cross-origin-isolated pages) it stops cleanly at the next epoch boundary and also
+   * a shared stop flag (Node; cross-origin-isolated pages) it stops cleanly after the run of batches under way (about `progressMs`) and also
    * evaluates; otherwise the worker is terminated and the result holds the last parameter snapshot received.
    */
   stop(): Promise<WorkerTrainResult>;
@@ -144,11 +152,15 @@ function prepareModel(given: ModelSpec, features: number): { model: Job['model']
 export function prepareJob(job: WorkerJob, o: TrainInWorkerOptions): { job: Job; transfer: ArrayBuffer[]; size: number } {
   if (job === null || typeof job !== 'object') throw new HyperParameterError('job', 'must be an object { data, model, train }');
   if (!job.data || typeof job.data !== 'object') throw new ShapeError('job.data must be { x, y, features? }');
+  const sparse = sparseSet(job.data, undefined, 'data');
+  if (sparse) return prepareSparseJob(job, o, sparse);
+  if ((job.data as { sparse?: unknown }).sparse === false) throw new ShapeError('job.data: give a dense dataset\'s arrays as { x, y, features } (a Dataset lives in one thread\'s memory)');
+  const data = job.data as { x: Matrix; y: ArrayLike<number>; features?: number };
   const transfer = o.transfer ?? true;
-  const m = toFlatMatrix(job.data.x, job.data.features, 'data.x');
+  const m = toFlatMatrix(data.x, data.features, 'data.x');
   if (m.rows === 0) throw new ShapeError('data.x has zero rows; a dataset needs at least one sample');
-  const x = wholeF32(m.data, transfer || m.data !== job.data.x);
-  const y = wholeF32(targets(job.data.y, m.rows, m.features, 'data.y'), transfer || !(job.data.y instanceof Float32Array));
+  const x = wholeF32(m.data, transfer || m.data !== data.x);
+  const y = wholeF32(targets(data.y, m.rows, m.features, 'data.y'), transfer || !(data.y instanceof Float32Array));
   const { model, size } = prepareModel(job.model, m.features);
   const out: Job = {
     x, y, features: m.features,
@@ -158,6 +170,26 @@ export function prepareJob(job: WorkerJob, o: TrainInWorkerOptions): { job: Job;
     predictions: job.predictions ?? false,
     progressMs: o.progressMs ?? 16,
   };
+  jobOptions(job, out);
+  const buffers = [x.buffer as ArrayBuffer, y.buffer as ArrayBuffer];
+  /** A test or validation set flattened like the data, its buffers added to the transfer list. */
+  const extraSet = (given: WorkerJob['test'] & object, what: string) => {
+    const set = given as { x: Matrix; y: ArrayLike<number> };
+    if (isSparseDataset(given) || isSparseRows(set.x)) throw new ShapeError(`${what} is sparse but the data are dense`);
+    const t = toFlatMatrix(set.x, m.features, `${what}.x`);
+    const sx = wholeF32(t.data, transfer || t.data !== set.x);
+    const sy = wholeF32(targets(set.y, t.rows, m.features, `${what}.y`), transfer || !(set.y instanceof Float32Array));
+    buffers.push(sx.buffer as ArrayBuffer, sy.buffer as ArrayBuffer);
+    return { x: sx, y: sy };
+  };
+  if (job.test !== undefined) out.test = extraSet(job.test, 'test');
+  if (job.validation !== undefined) out.validation = extraSet(job.validation, 'validation');
+  setParams(job, out, size, buffers);
+  return { job: out, transfer: buffers, size };
+}
+
+/** The job's training options, checked: plain data only (they cross by structured clone). */
+function jobOptions(job: WorkerJob, out: Job): void {
   if ('onEpoch' in out.train) {
     throw new HyperParameterError('train.onEpoch', 'callbacks cannot cross into a worker; listen to progress events instead');
   }
@@ -175,17 +207,39 @@ export function prepareJob(job: WorkerJob, o: TrainInWorkerOptions): { job: Job;
   if (job.split !== undefined) checkCloneable('split', job.split);
   if (job.backend !== undefined) out.backend = job.backend;
   if (job.split !== undefined) out.split = job.split;
-  const buffers = [x.buffer as ArrayBuffer, y.buffer as ArrayBuffer];
-  /** A test or validation set flattened like the data, its buffers added to the transfer list. */
-  const extraSet = (set: { x: Matrix; y: ArrayLike<number> }, what: string) => {
-    const t = toFlatMatrix(set.x, m.features, `${what}.x`);
-    const sx = wholeF32(t.data, transfer || t.data !== set.x);
-    const sy = wholeF32(targets(set.y, t.rows, m.features, `${what}.y`), transfer || !(set.y instanceof Float32Array));
-    buffers.push(sx.buffer as ArrayBuffer, sy.buffer as ArrayBuffer);
-    return { x: sx, y: sy };
+  if (job.fault !== undefined) out.fault = { thread: job.fault.thread, afterSteps: job.fault.afterSteps };
+}
+
+/** A job on sparse data: CSR arrays checked here and transferred; the worker rebuilds them with Dataset.fromSparse. */
+function prepareSparseJob(job: WorkerJob, o: TrainInWorkerOptions, s: NonNullable<ReturnType<typeof sparseSet>>): { job: Job; transfer: ArrayBuffer[]; size: number } {
+  if (s.rows === 0) throw new ShapeError('data has zero rows; a dataset needs at least one sample');
+  const { model, size } = prepareModel(job.model, s.features);
+  if (model.kind === 'sequential') throw new ShapeError('sparse data train linear models (linear, logistic, softmax); a network takes dense rows');
+  const out: Job = {
+    x: s.x, y: s.y, features: s.features, model, train: { ...(job.train ?? {}) }, standardize: true,
+    predictions: job.predictions ?? false, progressMs: o.progressMs ?? 16, csr: s.csr,
   };
-  if (job.test !== undefined) out.test = extraSet(job.test, 'test');
-  if (job.validation !== undefined) out.validation = extraSet(job.validation, 'validation');
+  jobOptions(job, out);
+  // Sparse rows are never standardized (centring would fill every column): the worker trains on them as they are.
+  out.standardize = false;
+  const buffers = [s.x.buffer, s.y.buffer, s.csr.indptr.buffer, s.csr.indices.buffer] as ArrayBuffer[];
+  for (const what of ['test', 'validation'] as const) {
+    const given = job[what];
+    if (given === undefined) continue;
+    const t = sparseSet(given, s.features, what);
+    if (!t) throw new ShapeError(`${what} must be sparse like the data: { x: { indptr, indices, values }, y } or a sparse Dataset`);
+    if (t.features !== s.features) throw new ShapeError(`${what} has ${t.features} columns but the data ${s.features}`);
+    if (t.rows === 0) throw new ShapeError(`${what} has zero rows`);
+    out[what] = { x: t.x, y: t.y };
+    out[what === 'test' ? 'testCsr' : 'validationCsr'] = t.csr;
+    buffers.push(t.x.buffer as ArrayBuffer, t.y.buffer as ArrayBuffer, t.csr.indptr.buffer as ArrayBuffer, t.csr.indices.buffer as ArrayBuffer);
+  }
+  setParams(job, out, size, buffers);
+  return { job: out, transfer: buffers, size };
+}
+
+/** The job's starting parameters, checked and added to the transfer list. */
+function setParams(job: WorkerJob, out: Job, size: number, buffers: ArrayBuffer[]): void {
   if (job.params !== undefined) {
     if (job.params === null || typeof job.params !== 'object' || job.params.length !== size) {
       throw new ShapeError(`params: expected ${size} values, got ${show(job.params)}`);
@@ -198,7 +252,6 @@ export function prepareJob(job: WorkerJob, o: TrainInWorkerOptions): { job: Job;
     }
     buffers.push(out.initialParams.buffer as ArrayBuffer);
   }
-  return { job: out, transfer: buffers, size };
 }
 
 /** Starts a job on a host made by `factory`. */

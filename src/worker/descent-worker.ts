@@ -1,5 +1,8 @@
 // The Web Worker script of trainInWorker (browsers): `new Worker(url, { type: 'module' })` on this
 // file's build (dist/worker/descent-worker.js). It needs no DOM and no fetch: the kernels are embedded.
+// It registers the Web Worker thread host (and the binaries' shared-memory twins), so train: { threads }
+// runs its pool here; the page's own bundle carries neither.
+import '../threads/browser-host.js';
 import { runJob } from './runner.js';
 import type { ToWorker } from './protocol.js';
 

@@ -109,4 +109,8 @@ export function checkJobMessage(msg: unknown): void {
     if (set !== undefined && (!isObject(set) || !(set.x instanceof Float32Array) || !(set.y instanceof Float32Array))) fail(`${k} must be { x, y } Float32Arrays`);
   }
   if (job.initialParams !== undefined && !(job.initialParams instanceof Float32Array)) fail('initialParams must be a Float32Array');
+  for (const k of ['csr', 'testCsr', 'validationCsr'] as const) {
+    const c = job[k];
+    if (c !== undefined && (!isObject(c) || !(c.indptr instanceof Int32Array) || !(c.indices instanceof Int32Array))) fail(`${k} must be { indptr, indices } Int32Arrays`);
+  }
 }

@@ -45,6 +45,20 @@ export interface Job {
   predictions: boolean;
   initialParams?: Float32Array;
   progressMs: number;
+  /** Sparse data: x holds the CSR values, these the row starts and columns (checked on the caller's side). */
+  csr?: JobCsr;
+  /** The test set's CSR structure when the data are sparse (its `x` holds the values). */
+  testCsr?: JobCsr;
+  /** The validation set's CSR structure when the data are sparse. */
+  validationCsr?: JobCsr;
+  /** @internal Tests: pool thread `thread` traps once the run has taken `afterSteps` steps. */
+  fault?: { thread: number; afterSteps: number };
+}
+
+/** The structure of CSR rows crossing to the worker (the values travel as the set's `x`), transferred. */
+export interface JobCsr {
+  indptr: Int32Array;
+  indices: Int32Array;
 }
 
 /** One progress event: an epoch finished (train()'s epoch record). */
@@ -85,6 +99,11 @@ export interface WorkerTrainResult {
   /** The backend that ran, as backendInfo().name in the worker. */
   backend: BackendName;
   divergedAt?: number;
+  /**
+   * The threads of `train.threads`: how many the run asked for and used, and why fewer (one-block batches,
+   * or the fallback to one thread: no cross-origin isolation, dropout, …), or null.
+   */
+  threads?: { requested: number; used: number; reason: string | null };
   /** Rows in the training and test sets. */
   rows: { train: number; test: number };
   /** Evaluation of the final parameters on the training set (absent when stop() had to terminate the worker). */

@@ -3,6 +3,7 @@
 // worker run is the same computation as a direct call (same seed → same bits).
 import { init } from '../runtime/index.js';
 import { Dataset } from '../data/dataset.js';
+import type { SparseDataset } from '../data/sparse.js';
 import type { Model } from '../models/model.js';
 import { Network } from '../models/network.js';
 import { linear } from '../models/linear.js';
@@ -10,6 +11,10 @@ import { logistic } from '../models/logistic.js';
 import { softmax } from '../models/softmax.js';
 import { Trainer, type EpochRecord, type TrainResult } from '../train.js';
 import { checkJobMessage } from './messages.js';
+import { backend } from '../runtime/index.js';
+import { threadHost } from '../backends/thread-host.js';
+import { sharedWasm } from '../backends/wasm.js';
+import { planThreads, threadsUnavailable, type ThreadPool } from '../threads/pool.js';
 import { serializeError, type FromWorker, type Job, type ToWorker, type WorkerTrainResult } from './protocol.js';
 
 /** Rows per run of batches between progress checks in the worker. */
@@ -26,16 +31,22 @@ function buildModel(job: Job): Model | Network {
   return linear({ features: job.features });
 }
 
+/** A dataset of the job's arrays: dense, or sparse when the CSR structure came with the values (x). */
+function makeSet(x: Float32Array, y: Float32Array, features: number, csr: Job['csr']): Dataset {
+  return csr ? Dataset.fromSparse({ indptr: csr.indptr, indices: csr.indices, values: x }, y, { features }) : Dataset.fromArrays(x, y, { features });
+}
+
 /** Runs one job to completion; never throws (errors become an `error` message). */
 export async function runJob(msg: ToWorker, post: Post): Promise<void> {
   const owned: { dispose(): void }[] = [];
+  let prepared = false;
   try {
     checkJobMessage(msg);
     const { job } = msg;
     const stopFlag = msg.control ? new Int32Array(msg.control) : null;
     const info = await init(job.backend ? { backend: job.backend } : {});
 
-    const all = Dataset.fromArrays(job.x, job.y, { features: job.features });
+    const all = makeSet(job.x, job.y, job.features, job.csr);
     owned.push(all);
     let trainSet = all;
     let testSet: Dataset | undefined;
@@ -45,12 +56,12 @@ export async function runJob(msg: ToWorker, post: Post): Promise<void> {
       trainSet = s.train;
       testSet = s.test;
     } else if (job.test) {
-      testSet = Dataset.fromArrays(job.test.x, job.test.y, { features: job.features });
+      testSet = makeSet(job.test.x, job.test.y, job.features, job.testCsr);
       owned.push(testSet);
     }
     let valSet: Dataset | undefined;
     if (job.validation) {
-      valSet = Dataset.fromArrays(job.validation.x, job.validation.y, { features: job.features });
+      valSet = makeSet(job.validation.x, job.validation.y, job.features, job.validationCsr);
       owned.push(valSet);
     }
     // Standardization is train()'s (job.train.standardize): the model fits and carries it, and applies it
@@ -76,7 +87,23 @@ export async function runJob(msg: ToWorker, post: Post): Promise<void> {
       if (stopFlag !== null && Atomics.load(stopFlag, 0) !== 0) stopped = true;
       return stopped;
     };
+    // Threads: a host whose workers cannot start while this thread blocks in train() (Web Workers) starts
+    // them now, idle, and the pool takes them (src/threads/browser-host.ts).
+    const requested = job.train.threads ?? 1;
+    const why = requested > 1 ? threadsUnavailable(backend(), model) : null;
+    const host = threadHost();
+    const shared = sharedWasm(backend());
+    if (requested > 1 && why === null && host?.prepare && shared && !stopped) {
+      // As many as the pool will take: the request clamped to the blocks of one batch (validation rows
+      // held out make batch 'full' smaller, never larger, so this may prepare one too many, never too few).
+      const b = job.train.batch;
+      const rows = b === 'full' ? trainSet.rows : b === 'stochastic' ? 1 : b ?? Math.min(32, trainSet.rows);
+      prepared = true;
+      await host.prepare(shared.module, shared.memory, planThreads(requested, model, rows).threads - 1);
+    }
+    let used = 1;
     let r: TrainResult;
+    let cut = false; // stop() between runs of batches, before the run was done
     if (stopped) {
       r = { history: [], stopReason: 'callback', epochs: 0, steps: 0, ms: 0, backend: model.paramsBlock.backend.name };
     } else {
@@ -92,9 +119,15 @@ export async function runJob(msg: ToWorker, post: Post): Promise<void> {
       owned.push(trainer);
       // Runs of about BATCH_ROWS rows between looks at the clock, for a batch event at most every
       // progressMs. Splitting the run does not change the arithmetic (Trainer.step resumes to the bit),
-      // so the result equals train()'s. stop() is honoured at epoch boundaries, in onEpoch.
+      // so the result equals train()'s. stop() is honoured at epoch boundaries (onEpoch) and between runs.
       const most = Math.max(1, Math.floor(BATCH_ROWS * trainer.batchesPerEpoch / trainSet.rows));
+      used = trainer.threadsUsed;
+      if (prepared) host?.release?.(); // the pool has taken the workers it uses
       let per = 1; // doubled while runs are fast: the first run must not be a whole training of slow batches
+      // Sparse data run in one go: their lazily scaled weights (w = scale·v) are folded at the end of every run, so
+      // runs of batches would round differently from train()'s single run. Epoch events and stop() still come
+      // through onEpoch; only the within-epoch batch events are lost.
+      if (trainSet.sparse) per = Infinity;
       let lastBatch = performance.now();
       while (!trainer.done) {
         const t0 = performance.now();
@@ -104,7 +137,17 @@ export async function runJob(msg: ToWorker, post: Post): Promise<void> {
         const took = performance.now() - t0;
         if (took > 2 * job.progressMs && per > 1) per = Math.max(1, Math.floor((per * job.progressMs) / took));
         else if (took < job.progressMs / 4 && per < most) per = Math.min(most, per * 2);
+        if (job.fault && trainer.steps >= job.fault.afterSteps) {
+          (trainer as unknown as { pool: ThreadPool | null }).pool?.injectFault(job.fault.thread);
+          job.fault = undefined;
+        }
+        // stop() is also honoured between runs of batches (about progressMs each), not only at epoch
+        // boundaries: a long epoch on threads would otherwise keep every thread busy after stop().
         if (trainer.done) break;
+        if (stopRequested()) {
+          cut = true;
+          break;
+        }
         const part = trainer.partialEpoch;
         const now = performance.now();
         if (part && now - lastBatch >= job.progressMs) {
@@ -116,6 +159,8 @@ export async function runJob(msg: ToWorker, post: Post): Promise<void> {
         }
       }
       r = trainer.result();
+      // The pool's threads end here, before the evaluation below: stop() ends them as soon as it can.
+      trainer.dispose();
     }
     flush();
 
@@ -123,12 +168,13 @@ export async function runJob(msg: ToWorker, post: Post): Promise<void> {
     const result: WorkerTrainResult = {
       params,
       history: r.history,
-      stopReason: stopped && r.stopReason === 'callback' ? 'stopped' : r.stopReason,
+      stopReason: cut || (stopped && r.stopReason === 'callback') ? 'stopped' : r.stopReason,
       epochs: r.epochs,
       steps: r.steps,
       ms: r.ms,
       backend: model.paramsBlock.backend.name,
       rows: { train: trainSet.rows, test: testSet?.rows ?? 0 },
+      threads: { requested, used, reason: why ?? (used < requested ? `${used} thread(s): a batch holds ${used} block(s) (docs/threads.md)` : null) },
       train: model.evaluate(trainSet),
     };
     if (r.divergedAt !== undefined) result.divergedAt = r.divergedAt;
@@ -143,7 +189,7 @@ export async function runJob(msg: ToWorker, post: Post): Promise<void> {
     if (testSet) {
       result.test = model.evaluate(testSet);
       if (job.predictions) {
-        result.predictions = model.predict(testSet.x);
+        result.predictions = testSet.sparse ? (model as Model).predict((testSet as SparseDataset).csr) : model.predict(testSet.x);
         transfer.push(result.predictions.buffer as ArrayBuffer);
       }
     }
@@ -158,6 +204,7 @@ export async function runJob(msg: ToWorker, post: Post): Promise<void> {
   } catch (e) {
     post({ type: 'error', error: serializeError(e) }, []);
   } finally {
+    if (prepared) threadHost()?.release?.();
     for (const o of owned.reverse()) {
       try {
         o.dispose();

