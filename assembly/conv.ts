@@ -11,7 +11,8 @@
 // see bench/conv.bench.ts). The weight pass reads the patch rows the forward pass left in `col` (no second
 // im2col); the input pass then overwrites `col` with dcol. Scratch comes from the caller: `col` (n·P ×
 // C·k·k f32), `t` (n·P × F f32), `pack` (convPackFloats f32). Nothing here allocates.
-import { gemmNT, gemmNN, gemmTN, colSum, gemmPackFloats } from "./gemm";
+import { colSum, gemmPackFloats } from "./gemm";
+import { parGemmNT, parGemmNN, parGemmTN } from "./pargemm";
 import { ACT_IDENTITY } from "./abi.generated";
 
 /** Writes the patch rows of one C×H×W image (k×k kernel, stride s, zero padding pad) to col: OH·OW × C·k·k. */
@@ -111,7 +112,7 @@ export function conv2dForward(y: usize, x: usize, w: usize, bias: usize, n: i32,
   const P = OH * OW, ckk = C * k * k;
   const inBytes = <usize>(C * H * W) << 2, colBytes = <usize>(P * ckk) << 2, outBytes = <usize>(F * P) << 2;
   for (let i = 0; i < n; i++) im2col(col + <usize>i * colBytes, x + <usize>i * inBytes, C, H, W, k, s, pad, OH, OW);
-  gemmNT(t, col, w, n * P, F, ckk, ckk, ckk, F, 0, bias, ACT_IDENTITY, 0, pack);
+  parGemmNT(t, col, w, n * P, F, ckk, ckk, ckk, F, 0, bias, ACT_IDENTITY, 0, pack);
   for (let i = 0; i < n; i++) transpose(y + <usize>i * outBytes, t + <usize>i * outBytes, P, F);
 }
 
@@ -124,7 +125,7 @@ export function conv2dBackwardWeights(gw: usize, gb: usize, dy: usize, col: usiz
   const P = OH * OW, ckk = C * k * k;
   const outBytes = <usize>(F * P) << 2;
   for (let i = 0; i < n; i++) transpose(t + <usize>i * outBytes, dy + <usize>i * outBytes, F, P);
-  gemmTN(gw, t, col, F, ckk, n * P, F, ckk, ckk, 0, pack);
+  parGemmTN(gw, t, col, F, ckk, n * P, F, ckk, ckk, 0, pack);
   if (gb != 0) colSum(gb, t, n * P, F, F, 0);
 }
 
@@ -134,7 +135,7 @@ export function conv2dBackwardInput(dx: usize, dy: usize, w: usize, n: i32, C: i
   const P = OH * OW, ckk = C * k * k;
   const inBytes = <usize>(C * H * W) << 2, colBytes = <usize>(P * ckk) << 2, outBytes = <usize>(F * P) << 2;
   for (let i = 0; i < n; i++) transpose(t + <usize>i * outBytes, dy + <usize>i * outBytes, F, P);
-  gemmNN(col, t, w, n * P, ckk, F, F, ckk, ckk, 0, pack);
+  parGemmNN(col, t, w, n * P, ckk, F, F, ckk, ckk, 0, pack);
   for (let i = 0; i < n; i++) col2im(dx + <usize>i * inBytes, col + <usize>i * colBytes, C, H, W, k, s, pad, OH, OW);
 }
 

@@ -405,3 +405,44 @@ export function colSum(out: usize, A: usize, m: i32, n: i32, lda: i32, beta: f32
     store<f32>(out + o, s);
   }
 }
+
+/** gemmPart's forms: the three products. */
+export const GEMM_NT: i32 = 0, GEMM_NN: i32 = 1, GEMM_TN: i32 = 2;
+
+/** Part t of `parts` of `dim` elements in whole units of `align` (the last may be partial): lo | hi << 32. */
+export function gemmSplit(dim: i32, align: i32, parts: i32, t: i32): u64 {
+  const units = (dim + align - 1) / align;
+  const u0 = <i32>((<i64>units * t) / parts), u1 = <i32>((<i64>units * (t + 1)) / parts);
+  const lo = imin(u0 * align, dim), hi = imin(u1 * align, dim);
+  return <u64>lo | (<u64>hi << 32);
+}
+
+/**
+ * Rows (byRows) or columns [lo, hi) of C of the product `form` (GEMM_NT/NN/TN, the arguments of that
+ * function): the same driver over a sub-matrix. Every element of C is computed by the same f32 operations
+ * as in the whole product, whatever the range: an element's sum runs over the same k blocks (KC, from
+ * p = 0) in the same order, tile lanes are independent, and an edge tile (zero-padded copy) adds the same
+ * terms as a full one. Ranges aligned to the tile (columns to NR = 8, rows to MR = 4) keep even the tiling
+ * of the whole product: only the last range has the remainder tile (test/threads-colsplit.test.ts checks
+ * odd sizes). pack: gemmPackFloats of the part (at most that of the whole).
+ */
+export function gemmPart(form: i32, C: usize, A: usize, B: usize, m: i32, n: i32, k: i32, lda: i32, ldb: i32,
+  ldc: i32, beta: f32, bias: usize, act: i32, slope: f32, pack: usize, byRows: bool, lo: i32, hi: i32): void {
+  if (hi <= lo) return;
+  if (byRows) {
+    C += (<usize>lo * <usize>ldc) << 2;
+    A += form == GEMM_TN ? <usize>lo << 2 : (<usize>lo * <usize>lda) << 2;
+    m = hi - lo;
+  } else {
+    C += <usize>lo << 2;
+    B += form == GEMM_NT ? (<usize>lo * <usize>ldb) << 2 : <usize>lo << 2;
+    if (bias != 0) bias += <usize>lo << 2;
+    n = hi - lo;
+  }
+  gemmDriver(C, A, B, m, n, k, lda, ldb, ldc, beta, bias, act, slope, pack, form == GEMM_TN, form == GEMM_NT);
+}
+
+/** The tile width a split of C's rows (MR) or columns (NR) is aligned to. */
+export function gemmAlign(byRows: bool): i32 {
+  return byRows ? MR : NR;
+}

@@ -29,7 +29,7 @@ import { spDot } from "./sparse";
 import { dot } from "./linalg";
 import { expNeg, log1pUnit } from "./fastmath";
 import { slot, ptr, int } from "./slots";
-import { waitChange } from "./threads";
+import { waitChange } from "./pargemm";
 
 /** −1 for logistic, else the rowloss.ts code of a one-output loss (async mode has no softmax). */
 function rowCodeOf(loss: i32): i32 {

@@ -23,3 +23,4 @@ export { batchNormForward, batchNormBackward } from "./batchnorm";
 export { poolWork } from "./threads";
 export { hogwildBatches } from "./hogwild";
 export { colMoments, standardizeF32 } from "./preprocess";
+export { gemmPart } from "./gemm";

@@ -16,7 +16,8 @@ import {
   LAYER_EMBEDDING, LAYER_GRU, L_STEPS, L_STEP_INPUTS, L_UNITS, L_RETURN_SEQ, L_PAD_ID, L_STEP_MASK, L_W_HH, L_B_HH,
   L_HS, L_GATES, L_XG, L_HG, L_CARRY,
 } from "./abi.generated";
-import { gemmNT, gemmNN, gemmTN, colSum } from "./gemm";
+import { colSum } from "./gemm";
+import { parGemmNT, parGemmNN, parGemmTN } from "./pargemm";
 import { actForward, actBackward, mulF32, dropoutMask } from "./activations";
 import { headSoftmax, headLogistic, headSquared } from "./heads";
 import { dot, axpy } from "./linalg";
@@ -165,7 +166,7 @@ function forwardChunk(net: usize, ws: usize, params: usize, stats: usize, n: i32
     if (kind == LAYER_DENSE) {
       const b = slot(L, L_B);
       const bias = b >= 0 ? params + (<usize>b << 2) : 0;
-      gemmNT(y, x, params + (<usize>slot(L, L_W) << 2), n, outSize, inSize, inSize, inSize, outSize, 0, bias,
+      parGemmNT(y, x, params + (<usize>slot(L, L_W) << 2), n, outSize, inSize, inSize, inSize, outSize, 0, bias,
         slot(L, L_ACT), param, pack);
     } else if (kind == LAYER_ACTIVATION) {
       if (slot(L, L_FUSED) == 0) actForward(y, x, n * outSize, slot(L, L_ACT), param);
@@ -199,9 +200,9 @@ function backwardChunk(net: usize, ws: usize, params: usize, g: usize, n: i32, t
     if (kind == LAYER_DENSE) {
       const w = slot(L, L_W), b = slot(L, L_B);
       // dW = dYᵀ·X (outSize × inSize), db = column sums of dY, dX = dY·W.
-      gemmTN(g + (<usize>w << 2), dy, buf(ws, L, L_X), outSize, inSize, n, outSize, inSize, inSize, 0, pack);
+      parGemmTN(g + (<usize>w << 2), dy, buf(ws, L, L_X), outSize, inSize, n, outSize, inSize, inSize, 0, pack);
       if (b >= 0) colSum(g + (<usize>b << 2), dy, n, outSize, outSize, 0);
-      if (dxo >= 0) gemmNN(dx, dy, params + (<usize>w << 2), n, inSize, outSize, outSize, inSize, inSize, 0, pack);
+      if (dxo >= 0) parGemmNN(dx, dy, params + (<usize>w << 2), n, inSize, outSize, outSize, inSize, inSize, 0, pack);
     } else if (kind == LAYER_ACTIVATION) {
       if (dxo >= 0) {
         const act = slot(L, L_ACT);

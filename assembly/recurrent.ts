@@ -10,7 +10,8 @@
 // unchanged (h_t = h_{t−1}, c_t = c_{t−1}) and nothing flows into the gates' gradients there, so a left-padded
 // row computes exactly what its unpadded sequence would.
 import { ACT_IDENTITY } from "./abi.generated";
-import { gemmNT, gemmNN, gemmTN, colSum } from "./gemm";
+import { colSum } from "./gemm";
+import { parGemmNT, parGemmNN, parGemmTN } from "./pargemm";
 import { sigmoidF, tanhF } from "./fastmath";
 
 // The gates' σ and tanh in f32 by fastmath's polynomials (a few ulp; the activations use the same ones): the
@@ -45,7 +46,7 @@ function live(mask: usize, i: i32, T: i32, t: i32): bool {
 /** Step t's recurrent product hg (n × G·U) = h_{t−1}·W_hhᵀ + b_hh; hs holds the states (n × T × U). */
 function recurrentProduct(hg: usize, hs: usize, Whh: usize, bhh: usize, n: i32, T: i32, U: i32, G: i32, t: i32, pack: usize): void {
   if (t == 0) fillRows(hg, bhh, n, G * U);
-  else gemmNT(hg, hs + (<usize>((t - 1) * U) << 2), Whh, n, G * U, U, T * U, U, G * U, 0, bhh, ACT_IDENTITY, 0, pack);
+  else parGemmNT(hg, hs + (<usize>((t - 1) * U) << 2), Whh, n, G * U, U, T * U, U, G * U, 0, bhh, ACT_IDENTITY, 0, pack);
 }
 
 /**
@@ -56,7 +57,7 @@ function recurrentProduct(hg: usize, hs: usize, Whh: usize, bhh: usize, n: i32, 
 export function gruForward(hs: usize, gates: usize, xg: usize, hg: usize, x: usize, Wih: usize, Whh: usize, bih: usize,
   bhh: usize, mask: usize, n: i32, T: i32, I: i32, U: i32, pack: usize): void {
   const G = 3 * U;
-  gemmNT(xg, x, Wih, n * T, G, I, I, I, G, 0, bih, ACT_IDENTITY, 0, pack);
+  parGemmNT(xg, x, Wih, n * T, G, I, I, I, G, 0, bih, ACT_IDENTITY, 0, pack);
   for (let t = 0; t < T; t++) {
     recurrentProduct(hg, hs, Whh, bhh, n, T, U, 3, t, pack);
     for (let i = 0; i < n; i++) {
@@ -117,13 +118,13 @@ export function gruBackward(gWih: usize, gWhh: usize, gbih: usize, gbhh: usize, 
     }
     colSum(gbhh, hg, n, G, G, 1);
     if (t > 0) {
-      gemmTN(gWhh, hg, hs + (<usize>((t - 1) * U) << 2), G, U, n, G, T * U, U, 1, pack);
-      gemmNN(carry, hg, Whh, n, U, G, G, U, U, 1, pack);
+      parGemmTN(gWhh, hg, hs + (<usize>((t - 1) * U) << 2), G, U, n, G, T * U, U, 1, pack);
+      parGemmNN(carry, hg, Whh, n, U, G, G, U, U, 1, pack);
     }
   }
-  gemmTN(gWih, xg, x, G, I, n * T, G, I, I, 0, pack);
+  parGemmTN(gWih, xg, x, G, I, n * T, G, I, I, 0, pack);
   colSum(gbih, xg, n * T, G, G, 0);
-  if (dx != 0) gemmNN(dx, xg, Wih, n * T, I, G, G, I, I, 0, pack);
+  if (dx != 0) parGemmNN(dx, xg, Wih, n * T, I, G, G, I, I, 0, pack);
 }
 
 /**
@@ -133,7 +134,7 @@ export function gruBackward(gWih: usize, gWhh: usize, gbih: usize, gbhh: usize, 
 export function lstmForward(hs: usize, gates: usize, xg: usize, hg: usize, x: usize, Wih: usize, Whh: usize, bih: usize,
   bhh: usize, mask: usize, n: i32, T: i32, I: i32, U: i32, pack: usize): void {
   const G = 4 * U;
-  gemmNT(xg, x, Wih, n * T, G, I, I, I, G, 0, bih, ACT_IDENTITY, 0, pack);
+  parGemmNT(xg, x, Wih, n * T, G, I, I, I, G, 0, bih, ACT_IDENTITY, 0, pack);
   for (let t = 0; t < T; t++) {
     recurrentProduct(hg, hs, Whh, bhh, n, T, U, 4, t, pack);
     for (let i = 0; i < n; i++) {
@@ -200,12 +201,12 @@ export function lstmBackward(gWih: usize, gWhh: usize, gbih: usize, gbhh: usize,
     }
     if (t > 0) {
       const dg = xg + (<usize>(t * G) << 2);
-      gemmTN(gWhh, dg, hs + (<usize>((t - 1) * U) << 2), G, U, n, T * G, T * U, U, 1, pack);
-      gemmNN(carry, dg, Whh, n, U, G, T * G, U, U, 1, pack);
+      parGemmTN(gWhh, dg, hs + (<usize>((t - 1) * U) << 2), G, U, n, T * G, T * U, U, 1, pack);
+      parGemmNN(carry, dg, Whh, n, U, G, T * G, U, U, 1, pack);
     }
   }
-  gemmTN(gWih, xg, x, G, I, n * T, G, I, I, 0, pack);
+  parGemmTN(gWih, xg, x, G, I, n * T, G, I, I, 0, pack);
   colSum(gbih, xg, n * T, G, G, 0);
   memory.copy(gbhh, gbih, <usize>G << 2);
-  if (dx != 0) gemmNN(dx, xg, Wih, n * T, I, G, G, I, I, 0, pack);
+  if (dx != 0) parGemmNN(dx, xg, Wih, n * T, I, G, G, I, I, 0, pack);
 }

@@ -13,14 +13,15 @@
 import {
   POOL_THREADS, POOL_GEN, POOL_DONE, POOL_QUIT, POOL_ERROR, POOL_FAULT, POOL_RUN, POOL_THREAD_RUNS,
   POOL_START, POOL_COUNT, POOL_FIRST, POOL_BLOCKS, POOL_BLOCK_ROWS, POOL_SLOTS, POOL_SLOT_STRIDE, POOL_SLOT_CAP,
-  POOL_BLOCK_LOSS, POOL_SPIN, RUN_LEN, RUN_NET, RUN_GRADS, RUN_PARAMS, RUN_N_PARAMS, RUN_N_WEIGHTS, RUN_L2,
+  POOL_BLOCK_LOSS, POOL_SPIN, POOL_JOB, POOL_COL_SPLIT, RUN_LEN, RUN_NET, RUN_GRADS, RUN_PARAMS, RUN_N_PARAMS, RUN_N_WEIGHTS, RUN_L2,
 } from "./abi.generated";
 import { netChunkGrad } from "./net";
 import { runLossGrad } from "./train";
 import { axpy, dot } from "./linalg";
 import { slot, int } from "./slots";
-import { POOL_JOB, JOB_HOGWILD } from "./abi.generated";
+import { JOB_BLOCKS, JOB_GEMM, JOB_HOGWILD } from "./abi.generated";
 import { hogwildShare } from "./hogwild";
+import { setGemmPool, gemmJob, waitChange } from "./pargemm";
 
 /** Thread `tid`'s run descriptor: the run with the thread's own workspaces. */
 // @ts-ignore: decorator
@@ -51,23 +52,6 @@ function ownBlocks(pool: usize, tid: i32): void {
   for (let i = tid; i < blocks; i += threads) store<f64>(losses + (<usize>i << 3), blockGrad(pool, run, i, first + i));
 }
 
-/** Polls the i32 sync word at `p` while it equals `v` (up to `spin` times), then sleeps on it; returns the new value. */
-export function waitChange(p: usize, v: i32, spin: i32): i32 {
-  if (ASC_FEATURE_THREADS) {
-    for (let k = 0; k < spin; k++) {
-      const now = atomic.load<i32>(p);
-      if (now != v) return now;
-    }
-    let now = atomic.load<i32>(p);
-    while (now == v) {
-      atomic.wait<i32>(p, v, -1);
-      now = atomic.load<i32>(p);
-    }
-    return now;
-  }
-  return v;
-}
-
 /**
  * Thread 0's side of one batch: hands out the blocks round by round, computes its own, waits for the
  * others and sums the slots in block order into the run's gradient; adds the L2 term once. Returns the
@@ -77,6 +61,17 @@ export function poolLossGrad(pool: usize, run: usize, start: i32, count: i32): f
   const grads = <usize>slot(run, RUN_GRADS);
   const rows = int(pool, POOL_BLOCK_ROWS);
   const l2 = <f32>slot(run, RUN_L2);
+  if (int(pool, POOL_COL_SPLIT) != 0) {
+    // Column mode (phase 2): the run's own single-thread path, its large products split among the
+    // threads (assembly/pargemm.ts).
+    setGemmPool(pool);
+    const L = runLossGrad(run, grads, start, count, l2);
+    setGemmPool(0);
+    if (ASC_FEATURE_THREADS) {
+      if (atomic.load<i32>(pool + POOL_ERROR) != 0) return NaN;
+    }
+    return L;
+  }
   // One block: the single-thread path itself (the same operations as a run without a pool).
   if (count <= rows) return runLossGrad(threadRun(pool, 0), grads, start, count, l2);
   if (!ASC_FEATURE_THREADS) return NaN;
@@ -94,6 +89,7 @@ export function poolLossGrad(pool: usize, run: usize, start: i32, count: i32): f
     store<f64>(pool + POOL_FIRST, <f64>first);
     store<f64>(pool + POOL_BLOCKS, <f64>blocks);
     if (threads > 1) {
+      store<f64>(pool + POOL_JOB, <f64>JOB_BLOCKS);
       atomic.store<i32>(pool + POOL_DONE, 0);
       atomic.add<i32>(pool + POOL_GEN, 1);
       atomic.notify(pool + POOL_GEN, threads - 1);
@@ -146,7 +142,9 @@ export function poolWork(pool: usize, tid: i32): i32 {
     if (atomic.load<i32>(pool + POOL_QUIT) != 0) return 0;
     // A test hook: the run must end with this thread's error, and every other thread must stop.
     if (atomic.load<i32>(pool + POOL_FAULT) == tid + 1) unreachable();
-    if (int(pool, POOL_JOB) == JOB_HOGWILD) hogwildShare(pool, tid);
+    const job = int(pool, POOL_JOB);
+    if (job == JOB_GEMM) gemmJob(pool, tid);
+    else if (job == JOB_HOGWILD) hogwildShare(pool, tid);
     else ownBlocks(pool, tid);
     atomic.add<i32>(pool + POOL_DONE, 1);
     atomic.notify(pool + POOL_DONE, 1);

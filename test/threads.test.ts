@@ -188,23 +188,6 @@ test('js backend: threads fall back to 1 with a one-time warning and backendInfo
   assert.equal(warnings, ['descent: threads fall back to 1: the js backend runs on one thread']);
 });
 
-test('dropout (a PRNG drawn chunk after chunk) falls back to 1 thread with a warning, same result as without threads', async () => {
-  await init({ backend: 'wasm-simd' });
-  const warnings: string[] = [];
-  const warn = console.warn;
-  console.warn = (s: string) => warnings.push(s);
-  try {
-    const make = () => mlp({ features: D, hidden: [8], classes: 3, dropout: 0.2, seed: 2 });
-    const none = trained(make, yClass, { batch: 128 });
-    const two = trained(make, yClass, { batch: 128, threads: 2 });
-    assert.ok(bitEqual(two.params, none.params));
-  } finally {
-    console.warn = warn;
-  }
-  assert.is(warnings.length, 1);
-  assert.match(warnings[0], /dropout layer/);
-  await exits();
-  assert.is(liveWorkers(), 0);
-});
+// Dropout, batch norm and sequence layers run with threads in column mode: test/threads-colsplit.test.ts.
 
 test.run();

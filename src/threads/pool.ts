@@ -23,12 +23,29 @@ export const LINEAR_BLOCK_ROWS = 1024;
  * matched one (docs/threads.md).
  */
 export const NET_BLOCK_ROWS = 128;
+/**
+ * Column mode: products with fewer multiply-adds (m·n·k) run on thread 0 alone — a job's barrier costs
+ * tens of µs, about what 2^20 multiply-adds take on one core. A constant, never derived from the thread
+ * count. (MLP 784-128-10 at 128 rows: its 784×128 products, 12.8 M, are split; the 128×10 ones, 0.16 M, not.)
+ */
+export const PAR_GEMM_MIN_MACS = 2 ** 20;
+let gemmMinMacs = PAR_GEMM_MIN_MACS;
+/** @internal Tests: split every product (0) to exercise odd ranges on small models; null = the constant. */
+export function setGemmMinMacs(macs: number | null): void {
+  gemmMinMacs = macs ?? PAR_GEMM_MIN_MACS;
+}
 /** f32 of the logistic kernel's workspace (assembly/losses.ts LOGISTIC_WORK_BYTES / 4). */
 const LOGISTIC_WORK_FLOATS = 2048;
 /** Bytes the block-gradient slots may take; a batch with more blocks runs in rounds. */
 const SLOT_BYTES = 64 * 2 ** 20;
 /** Polls of a sync word before sleeping on it: a few tens of microseconds, the gap between two batches. */
 const SPIN = 20000;
+/**
+ * Column mode: the gap between two split products is thread 0's serial work (the small layers, the head,
+ * the update of every parameter: a few hundred µs per MLP batch), so workers poll longer before sleeping —
+ * a wake from memory.atomic.wait32 costs tens of µs on every product otherwise.
+ */
+const SPIN_COLUMNS = 200000;
 /** How long dispose() waits for the workers to leave their loop before it terminates them. */
 const QUIT_MS = 1000;
 /** How long the pool waits for its workers to start. */
@@ -45,15 +62,7 @@ export function threadsUnavailable(be: Backend, model: Trainable, sparse = false
   if (mainThreadReason()) return mainThreadReason();
   if (!sharedWasm(be)) return sharedMemoryUnavailable() ?? 'this backend was created without shared memory';
   if (!threadHost()) return "no thread host: phase 1 runs threads in Node, through the package's node entry ('descent-ml' under the node condition, or 'descent-ml/node')";
-  const layers = (model as { layers?: readonly { type: string }[] }).layers;
-  const stateful = layers?.find((l) => l.type === 'dropout' || l.type === 'batchNorm');
-  if (stateful) {
-    return `a ${stateful.type} layer draws or updates its state chunk after chunk, which phase 1 does not split over threads`;
-  }
-  // Sequence networks size their chunk by T (fewer than 128 rows); phase 1's blocks are 128-row chunks.
-  const sequence = layers?.find((l) => l.type === 'embedding' || l.type === 'gru' || l.type === 'lstm');
-  if (sequence) return `a ${sequence.type} layer: phase 1 does not split sequence networks over threads`;
-  if (sparse && !async) return 'sparse (CSR) data: phase 1 splits dense rows only (async: true runs it on threads, non-deterministically)';
+  if (sparse && !async) return 'sparse (CSR) data: synchronous threads split dense rows only (async: true runs it on threads, non-deterministically)';
   return null;
 }
 
@@ -71,22 +80,60 @@ function warnOnce(reason: string): void {
   console.warn(`descent: threads fall back to 1: ${reason}`);
 }
 
-/** What {@link ThreadPool.plan} decides for a run. */
+/** What {@link planThreads} decides for a run. */
 export interface ThreadPlan {
   /** Threads that run (the caller's thread included). */
   threads: number;
   /** Rows per block. */
   blockRows: number;
+  /**
+   * Column mode (phase 2, networks): each batch runs on thread 0 as without threads and every large
+   * matrix product is split among the threads (assembly/pargemm.ts); false = row blocks (phase 1).
+   */
+  colSplit: boolean;
 }
 
 /**
- * The threads a run uses: the request, clamped to the blocks of one batch (a thread without a block
- * would only wait). Blocks have a fixed size, so the clamp never changes the result.
+ * Batches of a network with at least this many rows run as row blocks (phase 1): two or more 128-row
+ * blocks share the threads with one barrier per batch; smaller batches split each product's columns
+ * (a barrier per large product). Measured on MLP 784-128-10 (docs/threads.md).
+ */
+export const ROW_BLOCKS_MIN_BATCH = 2 * NET_BLOCK_ROWS;
+
+/** Layers whose state advances chunk after chunk, or whose chunk is not the 128-row block: column mode only. */
+const COLUMN_ONLY_LAYERS = new Set(['dropout', 'batchNorm', 'embedding', 'gru', 'lstm']);
+
+/** @internal Benchmarks: force a network's mode (null = the rule of {@link netColumnMode}). */
+let forcedColumnMode: boolean | null = null;
+/** @internal Benchmarks and tests: force column mode (true), row blocks (false) or the rule (null). */
+export function forceColumnMode(mode: boolean | null): void {
+  forcedColumnMode = mode;
+}
+
+/**
+ * Whether a network's run splits each product's columns (true) or cuts batches into row blocks: from
+ * the batch size and the model only, never from the thread count (both modes give the parameters of a
+ * run without threads, bit for bit; the choice is about speed). Column mode when a layer's state
+ * advances chunk after chunk (dropout's PRNG, batch norm's running statistics) or sequence layers size
+ * the chunk, and when a batch is a single block (< {@link ROW_BLOCKS_MIN_BATCH} rows).
+ */
+export function netColumnMode(model: Trainable, batchSize: number): boolean {
+  const layers = (model as { layers?: readonly { type: string }[] }).layers ?? [];
+  if (layers.some((l) => COLUMN_ONLY_LAYERS.has(l.type))) return true;
+  if (forcedColumnMode !== null) return forcedColumnMode;
+  return batchSize < ROW_BLOCKS_MIN_BATCH;
+}
+
+/**
+ * The threads a run uses. Row blocks: the request, clamped to the blocks of one batch (a thread without
+ * a block would only wait); blocks have a fixed size, so the clamp never changes the result. Column
+ * mode: the request (a product too small to share runs on thread 0 whatever the count).
  */
 export function planThreads(requested: number, model: Trainable, batchSize: number): ThreadPlan {
   const net = (model as { layers?: unknown }).layers !== undefined;
   const blockRows = net ? NET_BLOCK_ROWS : LINEAR_BLOCK_ROWS;
-  return { threads: Math.max(1, Math.min(requested, Math.ceil(batchSize / blockRows))), blockRows };
+  if (net && netColumnMode(model, batchSize)) return { threads: Math.max(1, requested), blockRows, colSplit: true };
+  return { threads: Math.max(1, Math.min(requested, Math.ceil(batchSize / blockRows))), blockRows, colSplit: false };
 }
 
 /**
@@ -166,8 +213,11 @@ export class ThreadPool {
     v[POOL.slotStride] = stride;
     v[POOL.slotCap] = cap;
     v[POOL.blockLoss] = losses.ptr;
+    v[POOL.job] = 0;
+    v[POOL.colSplit] = plan.colSplit ? 1 : 0;
+    v[POOL.gemmMinMacs] = gemmMinMacs;
     // Spinning helps only while every thread has a core of its own.
-    v[POOL.spin] = n <= threadHost()!.cores() ? SPIN : 0;
+    v[POOL.spin] = n <= threadHost()!.cores() ? (plan.colSplit ? SPIN_COLUMNS : SPIN) : 0;
     if (this.async) {
       this.records = keep(new Block(be, 'f64', n * HOGWILD_LEN));
       this.records.view.fill(0);
@@ -190,7 +240,7 @@ export class ThreadPool {
       return null;
     }
     // Async mode shares rows, not blocks of a batch: every thread asked for gets its share of each round.
-    const plan = async ? { threads: requested, blockRows: LINEAR_BLOCK_ROWS } : planThreads(requested, model, batchSize);
+    const plan = async ? { threads: requested, blockRows: LINEAR_BLOCK_ROWS, colSplit: false } : planThreads(requested, model, batchSize);
     const pool = new ThreadPool(be, sharedWasm(be)!, run, model, batchSize, plan, async);
     try {
       pool.start();
@@ -250,6 +300,16 @@ export class ThreadPool {
     const r = this.records;
     if (!r || this.closed) return [];
     return Array.from({ length: this.threads }, (_, t) => r.view[t * HOGWILD_LEN + HOGWILD.rows]);
+  }
+
+  /** @internal Tests: the products split so far (column mode). */
+  gemmJobs(): number {
+    return this.block.view[POOL.gemmJobs];
+  }
+
+  /** Whether batches split each product's columns (true) or run as row blocks. */
+  get colSplit(): boolean {
+    return this.block.view[POOL.colSplit] === 1;
   }
 
   /** @internal Tests: worker `tid` traps at its next job. */
