@@ -95,6 +95,6 @@ function threadsAvailability(b: Backend): { available: boolean; reason: string |
   if (b.name === 'js') return { available: false, reason: 'the js backend runs on one thread' };
   if (mainThreadReason()) return { available: false, reason: mainThreadReason() };
   if (!sharedWasm(b)) return { available: false, reason: sharedMemoryUnavailable() ?? 'this backend has no shared memory' };
-  if (!threadHost()) return { available: false, reason: "no thread host: phase 1 runs threads in Node, through the package's node entry" };
+  if (!threadHost()) return { available: false, reason: "no thread host: threads run in Node through the package's node entry, and in browsers inside trainInWorker" };
   return { available: true, reason: null };
 }

@@ -3,7 +3,7 @@
 // the thread's own workspaces), the block-gradient slots and the workers; the kernels do the rest
 // (assembly/threads.ts): thread 0 — the caller, inside runBatches — hands out each batch's blocks with an
 // atomic generation counter and sums their gradients in block order, so the parameters do not depend on
-// the thread count. Phase 1 runs in Node (worker_threads); browsers, the CLI and the demo come later.
+// the thread count. Node runs the workers on worker_threads (node-host.ts), browsers on Web Workers (browser-host.ts).
 import type { Backend } from '../backends/backend.js';
 import { sharedWasm, sharedMemoryUnavailable, type SharedWasm } from '../backends/wasm.js';
 import { POOL, POOL_LEN, RUN, RUN_LEN, NET, HOGWILD, HOGWILD_LEN } from '../backends/abi.generated.js';
@@ -61,7 +61,7 @@ export function threadsUnavailable(be: Backend, model: Trainable, sparse = false
   if (be.name === 'js') return 'the js backend runs on one thread';
   if (mainThreadReason()) return mainThreadReason();
   if (!sharedWasm(be)) return sharedMemoryUnavailable() ?? 'this backend was created without shared memory';
-  if (!threadHost()) return "no thread host: phase 1 runs threads in Node, through the package's node entry ('descent-ml' under the node condition, or 'descent-ml/node')";
+  if (!threadHost()) return "no thread host: threads run in Node through the package's node entry ('descent-ml' under the node condition, or 'descent-ml/node'), and in browsers inside trainInWorker";
   if (sparse && !async) return 'sparse (CSR) data: synchronous threads split dense rows only (async: true runs it on threads, non-deterministically)';
   return null;
 }
