@@ -16,33 +16,15 @@
 // round see weights not yet shrunk by it. The (l2/2)·‖w‖² term of a batch's loss is taken from the start
 // of its round (‖v‖² is kept up to date from each thread's own steps, and recomputed at each call).
 import {
-  LOSS_LOGISTIC, LOSS_SQUARED, LOSS_HINGE, LOSS_SQUARED_HINGE, LOSS_MODIFIED_HUBER, LOSS_HUBER,
   H_LR, H_T, RUN_LOSS, RUN_PARAMS, RUN_HYPER, RUN_FEATURES, RUN_X, RUN_Y, RUN_IDX, RUN_ROWS, RUN_LOSSES, RUN_SCHED,
   RUN_L2, RUN_LOSS_PARAM, RUN_STEP, RUN_CSR_INDPTR, RUN_CSR_INDICES,
   POOL_THREADS, POOL_GEN, POOL_DONE, POOL_ERROR, POOL_RUN, POOL_START, POOL_COUNT, POOL_FIRST, POOL_SPIN, POOL_JOB, POOL_HOGWILD,
   JOB_HOGWILD, HW_ROWS, HW_DECAY, HW_STOP, HW_DSQ, HW_SCALE, HOGWILD_LEN,
 } from "./abi.generated";
-import {
-  ROW_SQUARED, ROW_HINGE, ROW_SQUARED_HINGE, ROW_MODIFIED_HUBER, ROW_HUBER, ROW_EPSILON_INSENSITIVE, rowLoss, rowSlope,
-} from "./losses/rowloss";
-import { spDot } from "./sparse";
+import { spDot, codeOf, lossOf, slopeOf } from "./sparse";
 import { dot } from "./linalg";
-import { expNeg, log1pUnit } from "./fastmath";
 import { slot, ptr, int } from "./slots";
 import { waitChange } from "./pargemm";
-
-/** −1 for logistic, else the rowloss.ts code of a one-output loss (async mode has no softmax). */
-function rowCodeOf(loss: i32): i32 {
-  switch (loss) {
-    case LOSS_LOGISTIC: return -1;
-    case LOSS_SQUARED: return ROW_SQUARED;
-    case LOSS_HINGE: return ROW_HINGE;
-    case LOSS_SQUARED_HINGE: return ROW_SQUARED_HINGE;
-    case LOSS_MODIFIED_HUBER: return ROW_MODIFIED_HUBER;
-    case LOSS_HUBER: return ROW_HUBER;
-  }
-  return ROW_EPSILON_INSENSITIVE;
-}
 
 /** Thread `tid`'s record (abi.json hogwild). */
 // @ts-ignore: decorator
@@ -63,7 +45,8 @@ export function hogwildShare(pool: usize, tid: i32): void {
   // Losses and learning rates are indexed from the trainer's run of batches, of which this round is a part.
   const first = int(pool, POOL_FIRST);
   const lossesOut = ptr(run, RUN_LOSSES) + (<usize>first << 3), sched = ptr(run, RUN_SCHED);
-  const code = rowCodeOf(int(run, RUN_LOSS));
+  // −1 for logistic, else the rowloss.ts code of a one-output loss (async mode has no softmax: options.ts).
+  const code = codeOf(int(run, RUN_LOSS));
   const params = ptr(run, RUN_PARAMS), h = ptr(run, RUN_HYPER), d = int(run, RUN_FEATURES);
   const values = ptr(run, RUN_X), y = ptr(run, RUN_Y), idx = ptr(run, RUN_IDX), total = int(run, RUN_ROWS);
   const indptr = ptr(run, RUN_CSR_INDPTR), indices = ptr(run, RUN_CSR_INDICES);
@@ -84,17 +67,7 @@ export function hogwildShare(pool: usize, tid: i32): void {
     const p0 = load<i32>(indptr + (row << 2)), p1 = load<i32>(indptr + (row << 2), 4);
     const yr = load<f32>(y + (row << 2));
     const z = sf * spDot(params, indices, values, p0, p1) + load<f32>(bias);
-    let L: f64, e: f32;
-    if (code == -1) {
-      // As the dense logistic kernel: t = e^(−|z|) keeps the loss finite for any finite z.
-      const t = expNeg(-Mathf.abs(z));
-      L = <f64>((Mathf.max(z, 0) - yr * z) + log1pUnit(t));
-      const q = <f32>1 / (<f32>1 + t);
-      e = (z >= 0 ? q : t * q) - yr;
-    } else {
-      L = rowLoss(code, z, yr, eps);
-      e = rowSlope(code, z, yr, eps);
-    }
+    const L = lossOf(code, z, yr, eps), e = slopeOf(code, z, yr, eps);
     store<f64>(lossesOut + (<usize>b << 3), L);
     if (!isFinite(L)) {
       stop = b;

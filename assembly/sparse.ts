@@ -22,7 +22,7 @@ import {
   LOSS_SQUARED, LOSS_LOGISTIC, LOSS_SOFTMAX, LOSS_HINGE, LOSS_SQUARED_HINGE, LOSS_MODIFIED_HUBER, LOSS_HUBER,
   H_LR, H_T, RUN_LOSS, RUN_PARAMS, RUN_GRADS, RUN_HYPER, RUN_FEATURES, RUN_OUTPUTS, RUN_SCRATCH, RUN_X, RUN_Y,
   RUN_IDX, RUN_ROWS, RUN_BATCH_SIZE, RUN_LOSSES, RUN_SCHED, RUN_L2, RUN_LOSS_PARAM, RUN_STEP,
-  RUN_CSR_INDPTR, RUN_CSR_INDICES,
+  RUN_CSR_INDPTR, RUN_CSR_INDICES, RUN_INTERCEPT_DECAY,
 } from "./abi.generated";
 import {
   ROW_SQUARED, ROW_HINGE, ROW_SQUARED_HINGE, ROW_MODIFIED_HUBER, ROW_HUBER, ROW_EPSILON_INSENSITIVE, rowLoss, rowSlope,
@@ -72,7 +72,7 @@ function rowCode(loss: i32): i32 {
 /** The loss of a one-output row with z and label yr: logistic (row = −1) or a rowloss.ts code. */
 // @ts-ignore: decorator
 @inline
-function lossOf(row: i32, z: f32, yr: f32, eps: f32): f64 {
+export function lossOf(row: i32, z: f32, yr: f32, eps: f32): f64 {
   if (row == -1) {
     // As the dense logistic kernel: t = e^(−|z|) keeps the loss finite for any finite z.
     return <f64>((Mathf.max(z, 0) - yr * z) + log1pUnit(expNeg(-Mathf.abs(z))));
@@ -83,7 +83,7 @@ function lossOf(row: i32, z: f32, yr: f32, eps: f32): f64 {
 /** dL/dz of a one-output row (as lossOf). */
 // @ts-ignore: decorator
 @inline
-function slopeOf(row: i32, z: f32, yr: f32, eps: f32): f32 {
+export function slopeOf(row: i32, z: f32, yr: f32, eps: f32): f32 {
   if (row == -1) {
     const t = expNeg(-Mathf.abs(z));
     const q = <f32>1 / (<f32>1 + t);
@@ -136,7 +136,7 @@ function rowTerm(
 
 // @ts-ignore: decorator
 @inline
-function codeOf(loss: i32): i32 {
+export function codeOf(loss: i32): i32 {
   return loss == LOSS_SOFTMAX ? -2 : loss == LOSS_LOGISTIC ? -1 : rowCode(loss);
 }
 
@@ -189,6 +189,8 @@ export function sparseSgdBatches(run: usize, start: i32, nBatches: i32): i32 {
   const lossesOut = <usize>load<f64>(run + RUN_LOSSES), sched = <usize>load<f64>(run + RUN_SCHED);
   const l2 = <f64>(<f32>load<f64>(run + RUN_L2)), eps = <f32>load<f64>(run + RUN_LOSS_PARAM);
   const scratch = <usize>load<f64>(run + RUN_SCRATCH);
+  // The bias steps' factor (interceptDecay; 0 = unset = 1): lr·1 is lr exactly, so unset changes no bit.
+  const decay = load<f64>(run + RUN_INTERCEPT_DECAY), bd: f64 = decay > 0 ? decay : 1;
   const nW = k * d;
   const rowBytes = <usize>d << 2;
   zero(acc, nW + k);
@@ -238,7 +240,7 @@ export function sparseSgdBatches(run: usize, start: i32, nBatches: i32): i32 {
         }
       }
       const ob = params + (<usize>nW << 2);
-      store<f32>(ob, <f32>(<f64>load<f32>(ob) - lr * <f64>e));
+      store<f32>(ob, <f32>(<f64>load<f32>(ob) - lr * bd * <f64>e));
       if (scale < 1e-9) {
         sq = multiplyOut(params, nW, scale);
         scale = 1;
@@ -295,7 +297,7 @@ export function sparseSgdBatches(run: usize, start: i32, nBatches: i32): i32 {
       const o = <usize>(nW + c) << 2;
       const g = load<f32>(acc + o);
       store<f32>(acc + o, 0);
-      if (ok) store<f32>(params + o, <f32>(<f64>load<f32>(params + o) - lr * <f64>g / <f64>count));
+      if (ok) store<f32>(params + o, <f32>(<f64>load<f32>(params + o) - lr * bd * <f64>g / <f64>count));
     }
     if (!ok) break;
     if (scale < 1e-9) {

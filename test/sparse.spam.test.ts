@@ -59,6 +59,13 @@ if (!installed) {
     const light = accuracy({ ...SKLEARN, alpha: 1e-5 });
     console.log(`  descent, α = 1e-5, seed 0: ${light.toFixed(4)} (scikit-learn's default figure ${SKLEARN_SEED0})`);
     assert.ok(light >= SKLEARN_SEED0, `α = 1e-5: ${light} ≥ ${SKLEARN_SEED0}`);
+    // scikit-learn's algorithm in full: its bias steps are damped by 0.01 on sparse input (SPARSE_INTERCEPT_DECAY).
+    // With it the mean over the same five seeds reaches scikit-learn's (20 seeds, a one-off run: 0.9674 for both).
+    const damped = [0, 1, 2, 3, 4].map((seed) => accuracy({ ...SKLEARN, interceptDecay: 0.01, seed }));
+    const dMean = damped.reduce((a, b) => a + b, 0) / damped.length;
+    console.log(`  descent, scikit-learn's settings + interceptDecay 0.01, seeds 0–4: ${damped.map((a) => a.toFixed(4)).join(' ')} (mean ${dMean.toFixed(4)}; scikit-learn's ${SKLEARN_MEAN.toFixed(4)})`);
+    assert.ok(dMean >= SKLEARN_MEAN, `mean ${dMean} ≥ scikit-learn's ${SKLEARN_MEAN}`);
+    assert.ok(damped.some((a, i) => a !== seeds[i]), 'the damping changes the runs');
     ds.dispose();
   });
 }

@@ -9,6 +9,7 @@ import { Block, disposeAll } from '../src/runtime/block.ts';
 import { Run } from '../src/runtime/run.ts';
 import type { SparseDataset } from '../src/data/sparse.ts';
 import { BACKENDS, use } from './toolkit-helpers.ts';
+import { HyperParameterError } from '../src/errors.ts';
 
 /** Seeded CSR rows: about `density` of the `d` columns stored per row (at least one), values in [−1, 1). */
 function randomCsr(rows: number, d: number, density: number, seed: number) {
@@ -172,6 +173,55 @@ for (const b of BACKENDS) {
     m2.dispose();
   });
 }
+
+for (const b of BACKENDS) {
+  test(`[${b}] interceptDecay damps the bias steps of sparse plain SGD (scikit-learn's SPARSE_INTERCEPT_DECAY)`, async () => {
+    await use(b);
+    // One row, one step from zero: z = 0, e = σ(0) − 1 = −0.5, so w = −lr·e·x and b = −lr·0.01·e.
+    const one = Dataset.fromSparse({ indptr: [0, 2], indices: [1, 3], values: [0.5, -2] }, [1], { features: 5 });
+    const m = logistic({ features: 5 });
+    train(m, one, { optimizer: { name: 'sgd', lr: 0.5 }, batch: 1, epochs: 1, shuffle: false, interceptDecay: 0.01 });
+    assert.equal(Array.from(m.params), [0, 0.125, 0, -0.5, 0, Math.fround(0.0025)]);
+    m.dispose();
+    // Unset and 1 are the same run, bit for bit; 0.01 another one.
+    const { csr } = randomCsr(40, 23, 0.2, 9);
+    const sp = Dataset.fromSparse(csr, targets('logistic', 40, 1, 2), { features: 23 });
+    const o: TrainOptions = { optimizer: { name: 'sgd', lr: 1 }, batch: 1, epochs: 4, seed: 3, penalty: 'l2', alpha: 1e-3, schedule: { name: 'optimal' } };
+    const run = (extra: TrainOptions) => {
+      const mm = logistic({ features: 23 });
+      train(mm, sp, { ...o, ...extra });
+      const p = Array.from(mm.params);
+      mm.dispose();
+      return p;
+    };
+    const unset = run({});
+    assert.equal(run({ interceptDecay: 1 }), unset);
+    assert.not.equal(run({ interceptDecay: 0.01 }), unset);
+    sp.dispose();
+    one.dispose();
+  });
+}
+
+test('interceptDecay: (0, 1], sparse data, plain SGD and not async, or a typed error before training', async () => {
+  await use('wasm-simd');
+  const sp = Dataset.fromSparse({ indptr: [0, 1, 2], indices: [0, 1], values: [1, 1] }, [0, 1], { features: 3 });
+  const dn = Dataset.fromArrays([[1, 0, 0], [0, 1, 0]], [0, 1]);
+  const m = logistic({ features: 3 });
+  const before = Array.from(m.params);
+  for (const [ds, o, re] of [
+    [sp, { interceptDecay: 0 }, /interceptDecay.*> 0/],
+    [sp, { interceptDecay: 1.5 }, /interceptDecay.*≤ 1/],
+    [sp, { interceptDecay: Number.NaN }, /interceptDecay.*finite/],
+    [dn, { interceptDecay: 0.01 }, /interceptDecay.*sparse/],
+    [sp, { interceptDecay: 0.01, optimizer: { name: 'adam' } }, /interceptDecay.*plain SGD/],
+  ] as [Dataset, TrainOptions, RegExp][]) {
+    assert.throws(() => train(m, ds, { optimizer: { name: 'sgd', lr: 0.1 }, ...o }), (e: unknown) => e instanceof HyperParameterError && re.test((e as Error).message), String(re));
+  }
+  assert.equal(Array.from(m.params), before, 'nothing trained');
+  m.dispose();
+  sp.dispose();
+  dn.dispose();
+});
 
 test('fromSparse: inconsistent CSR arrays are typed errors naming the row and entry, before any allocation', async () => {
   await use('wasm-simd');

@@ -165,6 +165,12 @@ export interface TrainOptions {
    * mode). Anything else is a HyperParameterError; `threads: 1` is the synchronous run. Default false.
    */
   async?: boolean;
+  /**
+   * Sparse data with plain SGD (the lazily scaled path): the bias steps are multiplied by this factor, in
+   * (0, 1]. scikit-learn damps them by 0.01 on sparse input (SPARSE_INTERCEPT_DECAY), since the bias sees
+   * every row while each hashed column sees few; give 0.01 to replay its SGDClassifier. Default 1.
+   */
+  interceptDecay?: number;
 }
 
 /** Why training stopped. */
@@ -194,7 +200,7 @@ export const KEYS = [
   'optimizer', 'batch', 'epochs', 'shuffle', 'seed', 'l2', 'schedule', 'penalty', 'alpha', 'l1Ratio', 'l1Method',
   'clipNorm', 'clipValue', 'gradNoise', 'average', 'tol', 'nIterNoChange', 'validation', 'validationFraction',
   'patience', 'minDelta', 'restoreBest', 'monitor', 'maxMs', 'maxSteps', 'onEpoch', 'resume', 'saveState',
-  'standardize', 'threads', 'async',
+  'standardize', 'threads', 'async', 'interceptDecay',
 ] as const;
 
 /** Rows a run of batches covers at most, so the time budget is checked often enough. */
@@ -237,6 +243,18 @@ export interface Plan {
   threads: number | undefined;
   /** Asynchronous (Hogwild!) threads: validated by src/threads/hogwild.ts asyncMode. */
   async: boolean;
+  /** The bias steps' factor on the sparse plain-SGD path (1 unless given). */
+  interceptDecay: number;
+}
+
+/** Validates `interceptDecay`: in (0, 1], and only where it acts (sparse data, plain SGD, not async). */
+function interceptDecayOf(v: number | undefined, ds: Dataset, plainSgd: boolean, async: boolean): number {
+  if (v === undefined) return 1;
+  const d = num('interceptDecay', v, 1, { gt: 0, max: 1 });
+  if (!ds.sparse) throw new HyperParameterError('interceptDecay', 'damps the bias steps on sparse (CSR) data only; dense rows have no lazily scaled path');
+  if (!plainSgd) throw new HyperParameterError('interceptDecay', "acts on plain SGD ('sgd' without momentum), the lazily scaled sparse path");
+  if (async) throw new HyperParameterError('interceptDecay', 'async mode steps the bias undamped');
+  return d;
 }
 
 /** Whether train() scales a model's target: regression with the squared loss (ε of Huber is in the target's units). */
@@ -406,7 +424,7 @@ export function plan(options: TrainOptions, model: Trainable, ds: Dataset): Plan
     seed: int('seed', options.seed, 0, 0, 0xffffffff), l2, l1, l1Mode, alpha, clipNorm, clipValue, noise, avgStart,
     tol, nIterNoChange, validation, validationFraction, patience, minDelta, restoreBest, monitor, maxMs, maxSteps,
     onEpoch: options.onEpoch, resume, saveState, schedule, standardize,
-    threads, async,
+    threads, async, interceptDecay: interceptDecayOf(options.interceptDecay, ds, plainSgd, async),
   };
 }
 

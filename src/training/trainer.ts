@@ -151,7 +151,7 @@ export class Trainer implements TrainerView {
       const run = new Run(be, {
         ...model.runFields(), ...opt.runFields(), ...this.train.runFields(), scratch: this.scratch.ptr,
         idx: this.idx.ptr, rows: n, batchSize: p.batchSize, losses: this.losses.ptr, sched: this.sched.ptr, l2: p.l2,
-        clipNorm: p.clipNorm, clipValue: p.clipValue, l1: p.l1, l1Mode: p.l1Mode, l1buf: this.l1buf?.ptr ?? 0,
+        clipNorm: p.clipNorm, clipValue: p.clipValue, interceptDecay: p.interceptDecay, l1: p.l1, l1Mode: p.l1Mode, l1buf: this.l1buf?.ptr ?? 0,
         avg: this.avg?.ptr ?? 0, avgStart: p.avgStart, noise: p.noise ? 1 : 0,
       });
       blocks.push(run.block);

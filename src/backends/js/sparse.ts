@@ -116,6 +116,8 @@ export function sparseSgdBatches(mem: JsMemory, run: number, start: number, nBat
   const lossesOut = mem.f64(r[RUN.losses]);
   const sched = r[RUN.sched] ? mem.f64(r[RUN.sched]) : null;
   const l2 = Math.fround(r[RUN.l2]), eps = Math.fround(r[RUN.lossParam]);
+  // The bias steps' factor (interceptDecay; 0 = unset = 1): lr·1 is lr exactly, so unset changes no bit.
+  const bd = r[RUN.interceptDecay] > 0 ? r[RUN.interceptDecay] : 1;
   const nW = k * d;
   acc.fill(0, 0, nW + k);
   let scale = 1;
@@ -157,7 +159,7 @@ export function sparseSgdBatches(mem: JsMemory, run: number, start: number, nBat
           sq += nv * nv - old * old;
         }
       }
-      params[nW] -= lr * Math.fround(e);
+      params[nW] -= lr * bd * Math.fround(e);
       if (scale < 1e-9) {
         sq = multiplyOut(params, nW, scale);
         scale = 1;
@@ -206,7 +208,7 @@ export function sparseSgdBatches(mem: JsMemory, run: number, start: number, nBat
     for (let c = nW; c < nW + k; c++) {
       const g = acc[c];
       acc[c] = 0;
-      if (ok) params[c] -= (lr * g) / count;
+      if (ok) params[c] -= (lr * bd * g) / count;
     }
     if (!ok) break;
     if (scale < 1e-9) {
