@@ -1,6 +1,14 @@
 // Debian's Chromium, as the browser suites launch it: headless, no sandbox (CI containers), a fresh
 // profile per launch, and nothing that reaches the network on its own.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Test } from 'uvu';
 import type { Browser, Page } from 'playwright-core';
+// @ts-expect-error plain ESM helpers without type declarations
+import { build as buildDemo } from '../demo/build.mjs';
+// @ts-expect-error plain ESM helpers without type declarations
+import { serve } from '../demo/serve.mjs';
 
 /** Where Debian installs chromium (.ci/browser-deps.sh puts it there when missing). */
 export const CHROMIUM = '/usr/bin/chromium';
@@ -35,4 +43,39 @@ export async function pngColours(page: Page, png: Buffer): Promise<{ distinct: n
     }
     return { distinct: counts.size, dominant: Math.max(...counts.values()) / (d.length / 4), width: c.width, height: c.height };
   }, png.toString('base64'));
+}
+
+/** A built, served demo and a Chromium, as {@link servedDemo} gives them to a test file. */
+export interface ServedDemo {
+  /** The folder the demo was built into. */
+  readonly dir: string;
+  /** The page's address. */
+  readonly url: string;
+  readonly browser: Browser;
+}
+
+/**
+ * Registers the demo browser suites' fixture on `test`: before the file's tests the demo is built (minified) into a
+ * fresh temporary folder named from `prefix`, served, and Chromium launched; after them all three are ended.
+ */
+export function servedDemo(test: Test, prefix: string): ServedDemo {
+  let dir = '';
+  let server: { url: string; close(): Promise<void> } | undefined;
+  let browser: Browser | undefined;
+  test.before(async () => {
+    dir = mkdtempSync(join(tmpdir(), prefix));
+    await buildDemo({ outDir: dir, minify: true, quiet: true });
+    server = await serve({ root: dir });
+    browser = await launchChromium();
+  });
+  test.after(async () => {
+    await browser?.close().catch(() => {});
+    await server?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+  return {
+    get dir() { return dir; },
+    get url() { return server!.url; },
+    get browser() { return browser!; },
+  };
 }

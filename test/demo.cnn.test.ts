@@ -6,16 +6,11 @@
 // Without /usr/bin/chromium it prints a SKIPPED line and passes (CI installs it: .ci/browser-deps.sh).
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Browser, Page } from 'playwright-core';
-// @ts-expect-error plain ESM helpers without type declarations
-import { build as buildDemo } from '../demo/build.mjs';
-// @ts-expect-error plain ESM helpers without type declarations
-import { serve } from '../demo/serve.mjs';
-import { CHROMIUM, launchChromium, pngColours } from './_chromium.ts';
+import type { Page } from 'playwright-core';
+import { CHROMIUM, pngColours, servedDemo } from './_chromium.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const ARTIFACTS = join(here, '..', 'test-results');
@@ -44,31 +39,19 @@ if (!existsSync(CHROMIUM)) {
   test('demo CNN browser test (skipped: no chromium)', () => {});
   test.run();
 } else {
-  let tmp = '';
-  let server: { url: string; close(): Promise<void> };
-  let browser: Browser;
-
-  test.before(async () => {
-    tmp = mkdtempSync(join(tmpdir(), 'descent-demo-cnn-'));
-    await buildDemo({ outDir: tmp, minify: true, quiet: true });
-    server = await serve({ root: tmp });
-    browser = await launchChromium();
+  const demo = servedDemo(test, 'descent-demo-cnn-');
+  test.before(() => {
     mkdirSync(ARTIFACTS, { recursive: true });
-  });
-  test.after(async () => {
-    await browser?.close().catch(() => {});
-    await server?.close();
-    if (tmp) rmSync(tmp, { recursive: true, force: true });
   });
 
   test('demo: the CNN trains on MNIST in a worker (charts, filters), and a digit drawn with the mouse gets live probabilities', async () => {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 1800 } });
+    const context = await demo.browser.newContext({ viewport: { width: 1280, height: 1800 } });
     const page = await context.newPage();
     const errors: string[] = [];
     const requests: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
     page.on('request', (r) => requests.push(r.url()));
-    await page.goto(server.url);
+    await page.goto(demo.url);
     await page.waitForFunction(() => (window as any).__demo?.cnn?.ready === true, null, { timeout: 20_000 });
     const initial = await page.getAttribute('#cnn-filters', 'data-weights');
     assert.is(await page.locator('#cnn-filters canvas').count(), 8, 'eight first-layer filters');
@@ -94,7 +77,7 @@ if (!existsSync(CHROMIUM)) {
     assert.ok(s.filterUpdates >= 3, `filters drawn ${s.filterUpdates} times (initial, then every epoch)`);
     assert.is.not(await page.getAttribute('#cnn-filters', 'data-weights'), initial, 'the filters changed with training');
     assert.ok(requests.some((u) => u.endsWith('/data/mnist.u8.gz')), 'MNIST came from the page\'s own server');
-    assert.ok(requests.every((u) => u.startsWith(server.url)), `no request left the page's server: ${requests.filter((u) => !u.startsWith(server.url)).join(', ')}`);
+    assert.ok(requests.every((u) => u.startsWith(demo.url)), `no request left the page's server: ${requests.filter((u) => !u.startsWith(demo.url)).join(', ')}`);
 
     // Draw a 1 (a vertical stroke), then turn it into a 7 (a bar on top): each stroke updates the bars.
     await stroke(page, [[150, 60], [145, 140], [140, 230]]);

@@ -5,16 +5,11 @@
 // slider moves. Without /usr/bin/chromium it prints a SKIPPED line and passes.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Browser, Page } from 'playwright-core';
-// @ts-expect-error plain ESM helpers without type declarations
-import { build as buildDemo } from '../demo/build.mjs';
-// @ts-expect-error plain ESM helpers without type declarations
-import { serve } from '../demo/serve.mjs';
-import { CHROMIUM, launchChromium, pngColours } from './_chromium.ts';
+import type { Page } from 'playwright-core';
+import { CHROMIUM, pngColours, servedDemo } from './_chromium.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const ARTIFACTS = join(here, '..', 'test-results');
@@ -32,37 +27,25 @@ if (!existsSync(CHROMIUM)) {
   test('demo Text browser test (skipped: no chromium)', () => {});
   test.run();
 } else {
-  let tmp = '';
-  let server: { url: string; close(): Promise<void> };
-  let browser: Browser;
-
-  test.before(async () => {
-    tmp = mkdtempSync(join(tmpdir(), 'descent-demo-text-'));
-    await buildDemo({ outDir: tmp, minify: true, quiet: true });
-    server = await serve({ root: tmp });
-    browser = await launchChromium();
+  const demo = servedDemo(test, 'descent-demo-text-');
+  test.before(() => {
     mkdirSync(ARTIFACTS, { recursive: true });
-  });
-  test.after(async () => {
-    await browser?.close().catch(() => {});
-    await server?.close();
-    if (tmp) rmSync(tmp, { recursive: true, force: true });
   });
 
   test('demo build: the Moby-Dick excerpt is a static asset (chapters 1–20, from the devDependency)', () => {
-    const text = readFileSync(join(tmp, 'data', 'moby-dick.txt'), 'utf8');
+    const text = readFileSync(join(demo.dir, 'data', 'moby-dick.txt'), 'utf8');
     assert.ok(text.startsWith('Call me Ishmael.'), text.slice(0, 40));
     assert.ok(text.length > 150_000 && text.length < 300_000, `${text.length} characters`);
   });
 
   test('demo: the character LM trains in a worker, perplexity falls, and the sample box follows the temperature slider', async () => {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 1800 } });
+    const context = await demo.browser.newContext({ viewport: { width: 1280, height: 1800 } });
     const page = await context.newPage();
     const errors: string[] = [];
     const requests: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
     page.on('request', (r) => requests.push(r.url()));
-    await page.goto(server.url);
+    await page.goto(demo.url);
     await page.waitForFunction(() => (window as any).__demo?.text?.ready === true, null, { timeout: 20_000 });
 
     // A brief run: 20,000 characters, GRU 32, 2 epochs (about 280 steps of 64 windows).
@@ -90,7 +73,7 @@ if (!existsSync(CHROMIUM)) {
     const shown = await page.textContent('#text-sample');
     assert.is(shown, `Call me Ishmael. ${s.sample.text}`);
     assert.ok(requests.some((u) => u.endsWith('/data/moby-dick.txt')), 'the text came from the page\'s own server');
-    assert.ok(requests.every((u) => u.startsWith(server.url)), `no request left the page's server: ${requests.filter((u) => !u.startsWith(server.url)).join(', ')}`);
+    assert.ok(requests.every((u) => u.startsWith(demo.url)), `no request left the page's server: ${requests.filter((u) => !u.startsWith(demo.url)).join(', ')}`);
 
     // Moving the slider draws a new sample at that temperature.
     const count = s.sample.count;

@@ -4,15 +4,8 @@
 // Without /usr/bin/chromium it prints a SKIPPED line and passes.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
-// @ts-expect-error plain ESM helpers without type declarations
-import { build as buildDemo } from '../demo/build.mjs';
-// @ts-expect-error plain ESM helpers without type declarations
-import { serve } from '../demo/serve.mjs';
-import { CHROMIUM, launchChromium } from './_chromium.ts';
+import { existsSync } from 'node:fs';
+import { CHROMIUM, servedDemo } from './_chromium.ts';
 
 const log = (...a: unknown[]) => console.log('  [demo threads]', ...a);
 
@@ -21,27 +14,13 @@ if (!existsSync(CHROMIUM)) {
   test('demo threads browser test (skipped: no chromium)', () => {});
   test.run();
 } else {
-  let tmp = '';
-  let server: { url: string; close(): Promise<void> };
-  let browser: Browser;
-
-  test.before(async () => {
-    tmp = mkdtempSync(join(tmpdir(), 'descent-demo-threads-'));
-    await buildDemo({ outDir: tmp, minify: true, quiet: true });
-    server = await serve({ root: tmp });
-    browser = await launchChromium();
-  });
-  test.after(async () => {
-    await browser?.close().catch(() => {});
-    await server?.close();
-    if (tmp) rmSync(tmp, { recursive: true, force: true });
-  });
+  const demo = servedDemo(test, 'descent-demo-threads-');
 
   test('demo: threads 2 in the network section (MLP, full batch) and the CNN section (batch 256) run on 2 threads', async () => {
-    const page = await browser.newPage();
+    const page = await demo.browser.newPage();
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(server.url);
+    await page.goto(demo.url);
     await page.waitForFunction(() => document.getElementById('data-info')?.dataset.rows === '1797');
     const cores = await page.evaluate(() => navigator.hardwareConcurrency);
     const offered = await page.$$eval('#threads option', (os) => os.map((o) => (o as HTMLOptionElement).value));
