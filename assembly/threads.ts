@@ -19,7 +19,8 @@ import { netChunkGrad } from "./net";
 import { runLossGrad } from "./train";
 import { axpy, dot } from "./linalg";
 import { slot, int } from "./slots";
-import { JOB_BLOCKS, JOB_GEMM, JOB_HOGWILD } from "./abi.generated";
+import { JOB_BLOCKS, JOB_GEMM, JOB_HOGWILD, JOB_OPTIM } from "./abi.generated";
+import { optimJob } from "./paroptim";
 import { hogwildShare } from "./hogwild";
 import { setGemmPool, gemmJob, waitChange } from "./pargemm";
 
@@ -145,6 +146,7 @@ export function poolWork(pool: usize, tid: i32): i32 {
     const job = int(pool, POOL_JOB);
     if (job == JOB_GEMM) gemmJob(pool, tid);
     else if (job == JOB_HOGWILD) hogwildShare(pool, tid);
+    else if (job == JOB_OPTIM) optimJob(pool, tid);
     else ownBlocks(pool, tid);
     atomic.add<i32>(pool + POOL_DONE, 1);
     atomic.notify(pool + POOL_DONE, 1);

@@ -93,8 +93,12 @@ function assemblyDispatch() {
   for (const r of abi.rules) out.push(`import { ${r.name}Step } from "./${r.name}";\n`);
   out.push('\n/** One update of `params` (n f32) from `grads` by rule `rule`, with its state and hyper block. */\n');
   out.push('export function optimStep(rule: i32, params: usize, grads: usize, state: usize, n: i32, h: usize): void {\n');
+  out.push('  optimRange(rule, params, grads, state, n, h, 0, n);\n}\n');
+  out.push('\n/**\n * The update of parameters [lo, hi) of n (state vectors stay n apart), advancing the step count of `h`:\n');
+  out.push(' * threads split one update by ranges, each with its own copy of the hyper block (assembly/paroptim.ts).\n */\n');
+  out.push('export function optimRange(rule: i32, params: usize, grads: usize, state: usize, n: i32, h: usize, lo: i32, hi: i32): void {\n');
   out.push('  switch (rule) {\n');
-  abi.rules.forEach((r, i) => out.push(`    case ${i}: ${r.name}Step(params, grads, state, n, h); break;\n`));
+  abi.rules.forEach((r, i) => out.push(`    case ${i}: ${r.name}Step(params, grads, state, n, h, lo, hi); break;\n`));
   out.push('  }\n}\n');
   return out.join('');
 }

@@ -10,8 +10,8 @@
 import { H_LR, H_T, ADADELTA_EPS, ADADELTA_RHO, ADADELTA_WEIGHT_DECAY } from "../abi.generated";
 import { pin } from './pin';
 
-/** One Adadelta step over n parameters; increments the step count (slot t). State: 2 × n f32. */
-export function adadeltaStep(params: usize, grads: usize, state: usize, n: i32, h: usize): void {
+/** One Adadelta step over parameters [lo, hi) of n (a thread's range, or 0..n); increments the step count (slot t). State: 2 × n f32. */
+export function adadeltaStep(params: usize, grads: usize, state: usize, n: i32, h: usize, lo: i32, hi: i32): void {
   const t = load<f64>(h, H_T) + 1;
   store<f64>(h, t, H_T);
   const nlr = <f32>-load<f64>(h, H_LR);
@@ -21,11 +21,11 @@ export function adadeltaStep(params: usize, grads: usize, state: usize, n: i32, 
   const wd = <f32>load<f64>(h, ADADELTA_WEIGHT_DECAY);
   const sq = state;
   const acc = state + (<usize>n << 2);
-  let i = 0;
+  let i = lo;
   if (ASC_FEATURE_SIMD) {
     const vrho = f32x4.splat(rho), vcrho = f32x4.splat(crho), veps = f32x4.splat(eps);
     const vwd = f32x4.splat(wd), vlr = f32x4.splat(nlr);
-    for (; i + 4 <= n; i += 4) {
+    for (; i + 4 <= hi; i += 4) {
       const o = <usize>i << 2;
       const p = v128.load(params + o);
       const g = f32x4.add(v128.load(grads + o), f32x4.mul(vwd, p));
@@ -39,7 +39,7 @@ export function adadeltaStep(params: usize, grads: usize, state: usize, n: i32, 
     }
   }
   const kwd = pin(0, wd), krho = pin(1, rho), kcrho = pin(2, crho), keps = pin(3, eps), klr = pin(4, nlr);
-  for (; i < n; i++) {
+  for (; i < hi; i++) {
     const o = <usize>i << 2;
     const p = load<f32>(params + o);
     const g = load<f32>(grads + o) + kwd * p;

@@ -11,8 +11,8 @@
 import { H_LR, H_T, ADAGRAD_EPS, ADAGRAD_LR_DECAY, ADAGRAD_WEIGHT_DECAY } from "../abi.generated";
 import { pin } from './pin';
 
-/** One Adagrad step over n parameters; increments the step count (slot t). State: 1 × n f32. */
-export function adagradStep(params: usize, grads: usize, state: usize, n: i32, h: usize): void {
+/** One Adagrad step over parameters [lo, hi) of n (a thread's range, or 0..n); increments the step count (slot t). State: 1 × n f32. */
+export function adagradStep(params: usize, grads: usize, state: usize, n: i32, h: usize, lo: i32, hi: i32): void {
   const t = load<f64>(h, H_T) + 1;
   store<f64>(h, t, H_T);
   const lr = load<f64>(h, H_LR);
@@ -20,10 +20,10 @@ export function adagradStep(params: usize, grads: usize, state: usize, n: i32, h
   const wd = <f32>load<f64>(h, ADAGRAD_WEIGHT_DECAY);
   const eps = <f32>load<f64>(h, ADAGRAD_EPS);
   const nclr = <f32>(-lr / (1 + (t - 1) * lrDecay));
-  let i = 0;
+  let i = lo;
   if (ASC_FEATURE_SIMD) {
     const vwd = f32x4.splat(wd), veps = f32x4.splat(eps), vclr = f32x4.splat(nclr);
-    for (; i + 4 <= n; i += 4) {
+    for (; i + 4 <= hi; i += 4) {
       const o = <usize>i << 2;
       const p = v128.load(params + o);
       const g = f32x4.add(v128.load(grads + o), f32x4.mul(vwd, p));
@@ -34,7 +34,7 @@ export function adagradStep(params: usize, grads: usize, state: usize, n: i32, h
     }
   }
   const kwd = pin(0, wd), keps = pin(1, eps), kclr = pin(2, nclr);
-  for (; i < n; i++) {
+  for (; i < hi; i++) {
     const o = <usize>i << 2;
     const p = load<f32>(params + o);
     const g = load<f32>(grads + o) + kwd * p;

@@ -13,7 +13,7 @@ import { pin } from './pin';
 /** Shared by Adam and AdamW: decoupled decay scales p by (1 − lr·λ) first; otherwise λ·p is added to the gradient. */
 // @ts-ignore: decorator
 @inline
-export function adamCore(params: usize, grads: usize, state: usize, n: i32, h: usize, decoupled: bool): void {
+export function adamCore(params: usize, grads: usize, state: usize, n: i32, h: usize, lo: i32, hi: i32, decoupled: bool): void {
   const t = load<f64>(h, H_T) + 1;
   store<f64>(h, t, H_T);
   const lr = load<f64>(h, H_LR);
@@ -35,13 +35,13 @@ export function adamCore(params: usize, grads: usize, state: usize, n: i32, h: u
   const m = state;
   const v = state + (<usize>n << 2);
   const vmax = v + (<usize>n << 2);
-  let i = 0;
+  let i = lo;
   if (ASC_FEATURE_SIMD) {
     const vdecay = f32x4.splat(decay), vwd = f32x4.splat(wd);
     const vb1 = f32x4.splat(fb1), vcb1 = f32x4.splat(cb1);
     const vb2 = f32x4.splat(fb2), vcb2 = f32x4.splat(cb2);
     const veps = f32x4.splat(epsb), vstep = f32x4.splat(nstep);
-    for (; i + 4 <= n; i += 4) {
+    for (; i + 4 <= hi; i += 4) {
       const o = <usize>i << 2;
       const p = f32x4.mul(v128.load(params + o), vdecay);
       const g = f32x4.add(v128.load(grads + o), f32x4.mul(vwd, p));
@@ -57,11 +57,11 @@ export function adamCore(params: usize, grads: usize, state: usize, n: i32, h: u
       v128.store(params + o, f32x4.add(p, f32x4.mul(vstep, f32x4.div(mi, den))));
     }
   }
-  if (i < n) {
+  if (i < hi) {
     // Pinned before the loop (see pin.ts): unpinned, this loop ran 20× slower than the SIMD one.
     const kdecay = pin(0, decay), kwd = pin(1, wd), kb1 = pin(2, fb1), kcb1 = pin(3, cb1);
     const kb2 = pin(4, fb2), kcb2 = pin(5, cb2), keps = pin(6, epsb), kstep = pin(7, nstep);
-    for (; i < n; i++) {
+    for (; i < hi; i++) {
       const o = <usize>i << 2;
       const p = load<f32>(params + o) * kdecay;
       const g = load<f32>(grads + o) + kwd * p;
@@ -79,7 +79,7 @@ export function adamCore(params: usize, grads: usize, state: usize, n: i32, h: u
   }
 }
 
-/** One Adam step over n parameters; increments the step count (slot t). State: m, v, v̂ (3 × n f32). */
-export function adamStep(params: usize, grads: usize, state: usize, n: i32, h: usize): void {
-  adamCore(params, grads, state, n, h, false);
+/** One Adam step over parameters [lo, hi) of n (a thread's range, or 0..n); increments the step count (slot t). State: m, v, v̂ (3 × n f32). */
+export function adamStep(params: usize, grads: usize, state: usize, n: i32, h: usize, lo: i32, hi: i32): void {
+  adamCore(params, grads, state, n, h, lo, hi, false);
 }

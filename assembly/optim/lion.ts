@@ -9,8 +9,8 @@
 import { H_LR, H_T, LION_BETA1, LION_BETA2, LION_WEIGHT_DECAY } from "../abi.generated";
 import { pin } from './pin';
 
-/** One Lion step over n parameters; increments the step count (slot t). State: the momentum m (n f32). */
-export function lionStep(params: usize, grads: usize, state: usize, n: i32, h: usize): void {
+/** One Lion step over parameters [lo, hi) of n (a thread's range, or 0..n); increments the step count (slot t). State: the momentum m (n f32). */
+export function lionStep(params: usize, grads: usize, state: usize, n: i32, h: usize, lo: i32, hi: i32): void {
   const t = load<f64>(h, H_T) + 1;
   store<f64>(h, t, H_T);
   const lr = load<f64>(h, H_LR);
@@ -20,13 +20,13 @@ export function lionStep(params: usize, grads: usize, state: usize, n: i32, h: u
   const nlr = <f32>-lr;
   const fb1 = <f32>b1, cb1 = <f32>(1 - b1);
   const fb2 = <f32>b2, cb2 = <f32>(1 - b2);
-  let i = 0;
+  let i = lo;
   if (ASC_FEATURE_SIMD) {
     const vdecay = f32x4.splat(decay), vlr = f32x4.splat(nlr);
     const vb1 = f32x4.splat(fb1), vcb1 = f32x4.splat(cb1);
     const vb2 = f32x4.splat(fb2), vcb2 = f32x4.splat(cb2);
     const zero = f32x4.splat(0), one = f32x4.splat(1);
-    for (; i + 4 <= n; i += 4) {
+    for (; i + 4 <= hi; i += 4) {
       const o = <usize>i << 2;
       const g = v128.load(grads + o);
       const m = v128.load(state + o);
@@ -37,11 +37,11 @@ export function lionStep(params: usize, grads: usize, state: usize, n: i32, h: u
       v128.store(state + o, f32x4.add(f32x4.mul(m, vb2), f32x4.mul(g, vcb2)));
     }
   }
-  if (i < n) {
+  if (i < hi) {
     // Pinned before the loop (see pin.ts).
     const kdecay = pin(0, decay), klr = pin(1, nlr), kb1 = pin(2, fb1), kcb1 = pin(3, cb1);
     const kb2 = pin(4, fb2), kcb2 = pin(5, cb2);
-    for (; i < n; i++) {
+    for (; i < hi; i++) {
       const o = <usize>i << 2;
       const g = load<f32>(grads + o);
       const m = load<f32>(state + o);

@@ -16,8 +16,8 @@
 import { H_LR, H_T, NADAM_BETA1, NADAM_BETA2, NADAM_EPS, NADAM_MOMENTUM_DECAY, NADAM_MU_PRODUCT, NADAM_WEIGHT_DECAY } from "../abi.generated";
 import { pin } from './pin';
 
-/** One NAdam step over n parameters; increments the step count (slot t) and multiplies Π (slot muProduct) by μₜ. State: 2 × n f32. */
-export function nadamStep(params: usize, grads: usize, state: usize, n: i32, h: usize): void {
+/** One NAdam step over parameters [lo, hi) of n (a thread's range, or 0..n); increments the step count (slot t) and multiplies Π (slot muProduct) by μₜ. State: 2 × n f32. */
+export function nadamStep(params: usize, grads: usize, state: usize, n: i32, h: usize, lo: i32, hi: i32): void {
   const t = load<f64>(h, H_T) + 1;
   store<f64>(h, t, H_T);
   const lr = load<f64>(h, H_LR);
@@ -36,12 +36,12 @@ export function nadamStep(params: usize, grads: usize, state: usize, n: i32, h: 
   const fb1 = <f32>b1, cb1 = <f32>(1 - b1), fb2 = <f32>b2, cb2 = <f32>(1 - b2);
   const m = state;
   const v = state + (<usize>n << 2);
-  let i = 0;
+  let i = lo;
   if (ASC_FEATURE_SIMD) {
     const vwd = f32x4.splat(wd), veps = f32x4.splat(eps), vbc2 = f32x4.splat(bc2);
     const vb1 = f32x4.splat(fb1), vcb1 = f32x4.splat(cb1), vb2 = f32x4.splat(fb2), vcb2 = f32x4.splat(cb2);
     const vc1 = f32x4.splat(c1), vc2 = f32x4.splat(c2);
-    for (; i + 4 <= n; i += 4) {
+    for (; i + 4 <= hi; i += 4) {
       const o = <usize>i << 2;
       const p = v128.load(params + o);
       const g = f32x4.add(v128.load(grads + o), f32x4.mul(vwd, p));
@@ -56,7 +56,7 @@ export function nadamStep(params: usize, grads: usize, state: usize, n: i32, h: 
   }
   const kwd = pin(0, wd), kb1 = pin(1, fb1), kcb1 = pin(2, cb1), kb2 = pin(3, fb2), kcb2 = pin(4, cb2);
   const kbc2 = pin(5, bc2), keps = pin(6, eps), kc1 = pin(7, c1), kc2 = pin(8, c2);
-  for (; i < n; i++) {
+  for (; i < hi; i++) {
     const o = <usize>i << 2;
     const p = load<f32>(params + o);
     const g = load<f32>(grads + o) + kwd * p;

@@ -15,16 +15,16 @@ import { pin } from './pin';
 // @ts-ignore: decorator
 @inline
 function radamLoop(
-  params: usize, grads: usize, state: usize, n: i32,
+  params: usize, grads: usize, state: usize, n: i32, lo: i32, hi: i32,
   c: f32, eps: f32, wd: f32, fb1: f32, cb1: f32, fb2: f32, cb2: f32, rectified: bool,
 ): void {
   const m = state;
   const v = state + (<usize>n << 2);
-  let i = 0;
+  let i = lo;
   if (ASC_FEATURE_SIMD) {
     const vwd = f32x4.splat(wd), veps = f32x4.splat(eps), vc = f32x4.splat(c);
     const vb1 = f32x4.splat(fb1), vcb1 = f32x4.splat(cb1), vb2 = f32x4.splat(fb2), vcb2 = f32x4.splat(cb2);
-    for (; i + 4 <= n; i += 4) {
+    for (; i + 4 <= hi; i += 4) {
       const o = <usize>i << 2;
       const p = v128.load(params + o);
       const g = f32x4.add(v128.load(grads + o), f32x4.mul(vwd, p));
@@ -38,7 +38,7 @@ function radamLoop(
   }
   const kwd = pin(0, wd), kb1 = pin(1, fb1), kcb1 = pin(2, cb1), kb2 = pin(3, fb2), kcb2 = pin(4, cb2);
   const keps = pin(5, eps), kc = pin(6, c);
-  for (; i < n; i++) {
+  for (; i < hi; i++) {
     const o = <usize>i << 2;
     const p = load<f32>(params + o);
     const g = load<f32>(grads + o) + kwd * p;
@@ -51,8 +51,8 @@ function radamLoop(
   }
 }
 
-/** One RAdam step over n parameters; increments the step count (slot t). State: 2 × n f32. */
-export function radamStep(params: usize, grads: usize, state: usize, n: i32, h: usize): void {
+/** One RAdam step over parameters [lo, hi) of n (a thread's range, or 0..n); increments the step count (slot t). State: 2 × n f32. */
+export function radamStep(params: usize, grads: usize, state: usize, n: i32, h: usize, lo: i32, hi: i32): void {
   const t = load<f64>(h, H_T) + 1;
   store<f64>(h, t, H_T);
   const lr = load<f64>(h, H_LR);
@@ -69,8 +69,8 @@ export function radamStep(params: usize, grads: usize, state: usize, n: i32, h: 
   if (rhoT > 5) {
     const r = Math.sqrt((rhoT - 4) * (rhoT - 2) * rhoInf / ((rhoInf - 4) * (rhoInf - 2) * rhoT));
     const c = <f32>(-lr * r * Math.sqrt(bc2) / bc1);
-    radamLoop(params, grads, state, n, c, eps, wd, fb1, cb1, fb2, cb2, true);
+    radamLoop(params, grads, state, n, lo, hi, c, eps, wd, fb1, cb1, fb2, cb2, true);
   } else {
-    radamLoop(params, grads, state, n, <f32>(-lr / bc1), eps, wd, fb1, cb1, fb2, cb2, false);
+    radamLoop(params, grads, state, n, lo, hi, <f32>(-lr / bc1), eps, wd, fb1, cb1, fb2, cb2, false);
   }
 }

@@ -14,17 +14,17 @@ import { H_LR, H_T, RMSPROP_ALPHA, RMSPROP_CENTERED, RMSPROP_EPS, RMSPROP_MOMENT
 // @ts-ignore: decorator
 @inline
 function rmspropLoop(
-  params: usize, grads: usize, state: usize, n: i32,
+  params: usize, grads: usize, state: usize, n: i32, lo: i32, hi: i32,
   nlr: f32, alpha: f32, calpha: f32, eps: f32, wd: f32, mu: f32, centered: bool, momentum: bool,
 ): void {
   const sq = state;
   const avg = state + (<usize>n << 2);
   const buf = state + (<usize>n << (centered ? 3 : 2));
-  let i = 0;
+  let i = lo;
   if (ASC_FEATURE_SIMD) {
     const vlr = f32x4.splat(nlr), va = f32x4.splat(alpha), vca = f32x4.splat(calpha);
     const veps = f32x4.splat(eps), vwd = f32x4.splat(wd), vmu = f32x4.splat(mu);
-    for (; i + 4 <= n; i += 4) {
+    for (; i + 4 <= hi; i += 4) {
       const o = <usize>i << 2;
       const p = v128.load(params + o);
       const g = f32x4.add(v128.load(grads + o), f32x4.mul(vwd, p));
@@ -47,7 +47,7 @@ function rmspropLoop(
       }
     }
   }
-  for (; i < n; i++) {
+  for (; i < hi; i++) {
     const o = <usize>i << 2;
     const p = load<f32>(params + o);
     const g = load<f32>(grads + o) + wd * p;
@@ -71,8 +71,8 @@ function rmspropLoop(
   }
 }
 
-/** One RMSprop step over n parameters; increments the step count (slot t). State: 1 to 3 × n f32 (see above). */
-export function rmspropStep(params: usize, grads: usize, state: usize, n: i32, h: usize): void {
+/** One RMSprop step over parameters [lo, hi) of n (a thread's range, or 0..n); increments the step count (slot t). State: 1 to 3 × n f32 (see above). */
+export function rmspropStep(params: usize, grads: usize, state: usize, n: i32, h: usize, lo: i32, hi: i32): void {
   const t = load<f64>(h, H_T) + 1;
   store<f64>(h, t, H_T);
   const nlr = <f32>-load<f64>(h, H_LR);
@@ -87,10 +87,10 @@ export function rmspropStep(params: usize, grads: usize, state: usize, n: i32, h
   // takes PyTorch's momentum path.
   const momentum = mu64 > 0;
   if (centered) {
-    if (momentum) rmspropLoop(params, grads, state, n, nlr, alpha, calpha, eps, wd, mu, true, true);
-    else rmspropLoop(params, grads, state, n, nlr, alpha, calpha, eps, wd, mu, true, false);
+    if (momentum) rmspropLoop(params, grads, state, n, lo, hi, nlr, alpha, calpha, eps, wd, mu, true, true);
+    else rmspropLoop(params, grads, state, n, lo, hi, nlr, alpha, calpha, eps, wd, mu, true, false);
   } else {
-    if (momentum) rmspropLoop(params, grads, state, n, nlr, alpha, calpha, eps, wd, mu, false, true);
-    else rmspropLoop(params, grads, state, n, nlr, alpha, calpha, eps, wd, mu, false, false);
+    if (momentum) rmspropLoop(params, grads, state, n, lo, hi, nlr, alpha, calpha, eps, wd, mu, false, true);
+    else rmspropLoop(params, grads, state, n, lo, hi, nlr, alpha, calpha, eps, wd, mu, false, false);
   }
 }

@@ -8,8 +8,8 @@
 // State: the momentum buffer b (n f32), unused when momentum = 0.
 import { H_LR, H_T, SGD_DAMPENING, SGD_MOMENTUM, SGD_NESTEROV, SGD_WEIGHT_DECAY } from "../abi.generated";
 
-/** One SGD step over n parameters; increments the step count (slot t). State: the momentum buffer (n f32). */
-export function sgdStep(params: usize, grads: usize, state: usize, n: i32, h: usize): void {
+/** One SGD step over parameters [lo, hi) of n (a thread's range, or 0..n); increments the step count (slot t). State: the momentum buffer (n f32). */
+export function sgdStep(params: usize, grads: usize, state: usize, n: i32, h: usize, lo: i32, hi: i32): void {
   const t = load<f64>(h, H_T) + 1;
   store<f64>(h, t, H_T);
   const nlr = <f32>-load<f64>(h, H_LR);
@@ -17,18 +17,18 @@ export function sgdStep(params: usize, grads: usize, state: usize, n: i32, h: us
   const damp = <f32>1 - <f32>load<f64>(h, SGD_DAMPENING);
   const nesterov = load<f64>(h, SGD_NESTEROV) != 0;
   const wd = <f32>load<f64>(h, SGD_WEIGHT_DECAY);
-  let i = 0;
+  let i = lo;
   if (mu == 0) {
     if (ASC_FEATURE_SIMD) {
       const vl = f32x4.splat(nlr), vw = f32x4.splat(wd);
-      for (; i + 4 <= n; i += 4) {
+      for (; i + 4 <= hi; i += 4) {
         const o = <usize>i << 2;
         const p = v128.load(params + o);
         const g = f32x4.add(v128.load(grads + o), f32x4.mul(vw, p));
         v128.store(params + o, f32x4.add(p, f32x4.mul(vl, g)));
       }
     }
-    for (; i < n; i++) {
+    for (; i < hi; i++) {
       const o = <usize>i << 2;
       const p = load<f32>(params + o);
       const g = load<f32>(grads + o) + wd * p;
@@ -44,7 +44,7 @@ export function sgdStep(params: usize, grads: usize, state: usize, n: i32, h: us
   if (ASC_FEATURE_SIMD) {
     const vl = f32x4.splat(nlr), vw = f32x4.splat(wd);
     const vcb = f32x4.splat(cb), vcg = f32x4.splat(cg), vcn = f32x4.splat(cn);
-    for (; i + 4 <= n; i += 4) {
+    for (; i + 4 <= hi; i += 4) {
       const o = <usize>i << 2;
       const p = v128.load(params + o);
       const g = f32x4.add(v128.load(grads + o), f32x4.mul(vw, p));
@@ -54,7 +54,7 @@ export function sgdStep(params: usize, grads: usize, state: usize, n: i32, h: us
       v128.store(params + o, f32x4.add(p, f32x4.mul(vl, u)));
     }
   }
-  for (; i < n; i++) {
+  for (; i < hi; i++) {
     const o = <usize>i << 2;
     const p = load<f32>(params + o);
     const g = load<f32>(grads + o) + wd * p;

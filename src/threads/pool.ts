@@ -6,7 +6,7 @@
 // the thread count. Node runs the workers on worker_threads (node-host.ts), browsers on Web Workers (browser-host.ts).
 import type { Backend } from '../backends/backend.js';
 import { sharedWasm, sharedMemoryUnavailable, type SharedWasm } from '../backends/wasm.js';
-import { POOL, POOL_LEN, RUN, RUN_LEN, NET, HOGWILD, HOGWILD_LEN } from '../backends/abi.generated.js';
+import { POOL, POOL_LEN, RUN, RUN_LEN, NET, HOGWILD, HOGWILD_LEN, HYPER_LEN } from '../backends/abi.generated.js';
 import { Block, disposeAll } from '../runtime/block.js';
 import type { Run } from '../runtime/run.js';
 import { DescentError } from '../errors.js';
@@ -33,6 +33,18 @@ let gemmMinMacs = PAR_GEMM_MIN_MACS;
 /** @internal Tests: split every product (0) to exercise odd ranges on small models; null = the constant. */
 export function setGemmMinMacs(macs: number | null): void {
   gemmMinMacs = macs ?? PAR_GEMM_MIN_MACS;
+}
+/**
+ * Updates of fewer parameters run on thread 0 alone (assembly/paroptim.ts): splitting one costs a barrier
+ * (a few µs while the workers poll); Adam takes about 1.4 ns per parameter on one core here, so 2^15
+ * parameters (~45 µs) is where half of it clearly pays. A constant, never derived from the thread count.
+ * (MLP 784-128-10: 101,770 parameters, split; a linear model with 100 features, not.)
+ */
+export const PAR_OPTIM_MIN_PARAMS = 2 ** 15;
+let optimMinParams = PAR_OPTIM_MIN_PARAMS;
+/** @internal Tests: split every update (0) to exercise odd ranges on small models; null = the constant. */
+export function setOptimMinParams(params: number | null): void {
+  optimMinParams = params ?? PAR_OPTIM_MIN_PARAMS;
 }
 /** f32 of the logistic kernel's workspace (assembly/losses.ts LOGISTIC_WORK_BYTES / 4). */
 const LOGISTIC_WORK_FLOATS = 2048;
@@ -182,6 +194,7 @@ export class ThreadPool {
     const runs = keep(new Block(be, 'f64', n * RUN_LEN));
     const slots = keep(new Block(be, 'f32', (cap * stride) / 4));
     const losses = keep(new Block(be, 'f64', cap));
+    const hyperCopies = keep(new Block(be, 'f64', n * HYPER_LEN));
     const main = run.block.view.slice();
     const net = main[RUN.net];
     // The thread runs: the training run with the thread's own scratch, logistic workspace and, for a
@@ -216,6 +229,8 @@ export class ThreadPool {
     v[POOL.job] = 0;
     v[POOL.colSplit] = plan.colSplit ? 1 : 0;
     v[POOL.gemmMinMacs] = gemmMinMacs;
+    v[POOL.optimHyper] = hyperCopies.ptr;
+    v[POOL.optimMinParams] = optimMinParams;
     // Spinning helps only while every thread has a core of its own.
     v[POOL.spin] = n <= threadHost()!.cores() ? (plan.colSplit ? SPIN_COLUMNS : SPIN) : 0;
     if (this.async) {
@@ -305,6 +320,11 @@ export class ThreadPool {
   /** @internal Tests: the products split so far (column mode). */
   gemmJobs(): number {
     return this.block.view[POOL.gemmJobs];
+  }
+
+  /** @internal Tests: the updates split so far. */
+  optimJobs(): number {
+    return this.block.view[POOL.optimJobs];
   }
 
   /** Whether batches split each product's columns (true) or run as row blocks. */

@@ -1,0 +1,65 @@
+// One optimizer update split among the pool's threads (issue 14): after a batch's gradient, the update
+// of every parameter was thread 0's alone — for an MLP 784-128-10 at batch 128, Adam over 101,770
+// parameters is about half of what stays serial in column mode (docs/threads.md). The update rules are
+// element-wise: parameter i's new value, and its state, depend on element i alone. So each thread applies
+// the rule to its own range of the parameters (aligned to 16 elements: a 64-byte line, so no two threads
+// write one line, and every SIMD group of 4 is the one a single-thread update makes), and the result is
+// bit-identical to one thread's update, for any thread count.
+//
+// A rule advances the step count (and NAdam its product Π) in its hyper block as it starts; each thread
+// must see the block as it was before the step, and it must advance once. Thread 0 copies the block into
+// every worker's own copy (the pool's `optimHyper`) before the job, and runs its range on the run's real
+// block; a worker's copy advances too, and is overwritten at the next update.
+import {
+  POOL_THREADS, POOL_GEN, POOL_DONE, POOL_ERROR, POOL_SPIN, POOL_JOB, POOL_RUN, POOL_OPTIM_HYPER, POOL_OPTIM_MIN_PARAMS,
+  POOL_OPTIM_JOBS, RUN_RULE, RUN_PARAMS, RUN_GRADS, RUN_STATE, RUN_N_PARAMS, HYPER_LEN, JOB_OPTIM,
+} from "./abi.generated";
+import { optimRange } from "./optim/index.generated";
+import { gemmSplit } from "./gemm";
+import { waitChange } from "./pargemm";
+import { ptr, int } from "./slots";
+
+/** Elements per range unit: 16 f32 = one 64-byte cache line. */
+const OPTIM_ALIGN = 16;
+
+/** Thread `tid`'s range of the run's parameters under the rule, with the hyper block `h`. */
+function optimShare(pool: usize, tid: i32, h: usize): void {
+  const run = ptr(pool, POOL_RUN);
+  const n = int(run, RUN_N_PARAMS);
+  const r = gemmSplit(n, OPTIM_ALIGN, int(pool, POOL_THREADS), tid);
+  optimRange(int(run, RUN_RULE), ptr(run, RUN_PARAMS), ptr(run, RUN_GRADS), ptr(run, RUN_STATE), n, h,
+    <i32>(r & 0xffffffff), <i32>(r >> 32));
+}
+
+/** A worker's part of an `optim` job: its range, with its own copy of the hyper block. */
+export function optimJob(pool: usize, tid: i32): void {
+  optimShare(pool, tid, ptr(pool, POOL_OPTIM_HYPER) + <usize>tid * (<usize>HYPER_LEN << 3));
+}
+
+/**
+ * Thread 0: the run's update (rule, parameters, gradient, state of the run's descriptor, hyper block `h`),
+ * split among the pool's threads when `pool` is set, has two threads or more, no worker failed and the
+ * model has at least the pool's `optimMinParams` parameters; alone otherwise (a job's barrier costs
+ * microseconds, more than a small update).
+ */
+export function parOptimStep(pool: usize, run: usize, h: usize): void {
+  const rule = int(run, RUN_RULE), n = int(run, RUN_N_PARAMS);
+  const params = ptr(run, RUN_PARAMS), grads = ptr(run, RUN_GRADS), state = ptr(run, RUN_STATE);
+  if (ASC_FEATURE_THREADS && pool != 0 && int(pool, POOL_THREADS) > 1 && <f64>n >= load<f64>(pool + POOL_OPTIM_MIN_PARAMS)
+    && ptr(pool, POOL_RUN) == run && atomic.load<i32>(pool + POOL_ERROR) == 0) {
+    const threads = int(pool, POOL_THREADS);
+    const copies = ptr(pool, POOL_OPTIM_HYPER);
+    for (let t = 1; t < threads; t++) memory.copy(copies + <usize>t * (<usize>HYPER_LEN << 3), h, <usize>HYPER_LEN << 3);
+    store<f64>(pool + POOL_JOB, <f64>JOB_OPTIM);
+    store<f64>(pool + POOL_OPTIM_JOBS, load<f64>(pool + POOL_OPTIM_JOBS) + 1);
+    atomic.store<i32>(pool + POOL_DONE, 0);
+    atomic.add<i32>(pool + POOL_GEN, 1);
+    atomic.notify(pool + POOL_GEN, threads - 1);
+    optimShare(pool, 0, h);
+    const spin = int(pool, POOL_SPIN);
+    let done = atomic.load<i32>(pool + POOL_DONE);
+    while (done < threads - 1) done = waitChange(pool + POOL_DONE, done, spin);
+    return;
+  }
+  optimRange(rule, params, grads, state, n, h, 0, n);
+}
