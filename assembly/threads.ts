@@ -4,7 +4,8 @@
 // i mod threads, which writes its gradient into slot i with its own workspaces (its thread run). The
 // calling thread (0) then sums the slots in block order, so every gradient element is the same
 // sequence of f32 operations whatever the number of threads: the parameters are bit-identical for 1,
-// 2, 3 or 4 threads. Thread 0 alone applies the update (assembly/train.ts runBatches, after this).
+// 2, 3 or 4 threads. Thread 0 then runs the rest of the batch (assembly/train.ts runBatches), the update
+// rule split among the threads again by ranges of the parameters when the model is large (paroptim.ts).
 //
 // Threads meet on two atomic words (not a message per batch): thread 0 bumps `gen` to hand out a job
 // and waits for `done` to reach threads − 1; a worker waits for `gen` to change, polls a few thousand

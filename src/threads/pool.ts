@@ -54,7 +54,7 @@ const SLOT_BYTES = 64 * 2 ** 20;
 const SPIN = 20000;
 /**
  * Column mode: the gap between two split products is thread 0's serial work (the small layers, the head,
- * the update of every parameter: a few hundred µs per MLP batch), so workers poll longer before sleeping —
+ * the row gather: tens of µs per MLP batch), so workers poll longer before sleeping —
  * a wake from memory.atomic.wait32 costs tens of µs on every product otherwise.
  */
 const SPIN_COLUMNS = 200000;
