@@ -59,15 +59,15 @@ export function restoreLazy(run: Run, v: Block<'f32'> | undefined, saved: TrainS
 /** Checks a state's lazy weights (absent or null, or v of `n` float32 values, a scale in (0, ∞), ‖v‖² ≥ 0), before any allocation. */
 export function checkLazy(saved: unknown, n: number): void {
   if (saved === undefined || saved === null) return;
-  const fail = (why: string): never => {
-    throw new HyperParameterError('resume', `the saved lazy ${why}`);
+  const fail = (field: string, why: string): never => {
+    throw new HyperParameterError('resume', `the saved ${field} ${why}`);
   };
-  if (typeof saved !== 'object') fail(`weights must be an object or null, got ${show(saved)}`);
+  if (typeof saved !== 'object') fail('lazy', `weights must be an object or null, got ${show(saved)}`);
   const { v, scale, sq } = saved as { v?: unknown; scale?: unknown; sq?: unknown };
-  if (!Array.isArray(v) || v.length !== n) fail(`.v does not fit this run (expected ${n} numbers)`);
+  if (!Array.isArray(v) || v.length !== n) fail('lazy.v', `does not fit this run (expected ${n} numbers)`);
   (v as unknown[]).forEach((x, i) => {
-    if (typeof x !== 'number' || !(Math.abs(x) <= F32_MAX)) fail(`.v[${i}] must be a finite float32 number, got ${show(x)}`);
+    if (typeof x !== 'number' || !(Math.abs(x) <= F32_MAX)) fail(`lazy.v[${i}]`, `must be a finite float32 number, got ${show(x)}`);
   });
-  if (typeof scale !== 'number' || !Number.isFinite(scale) || !(scale > 0)) fail(`.scale must be a finite number > 0, got ${show(scale)}`);
-  if (typeof sq !== 'number' || !Number.isFinite(sq) || sq < 0) fail(`.sq must be a finite number ≥ 0, got ${show(sq)}`);
+  if (typeof scale !== 'number' || !Number.isFinite(scale) || !(scale > 0)) fail('lazy.scale', `must be a finite number > 0, got ${show(scale)}`);
+  if (typeof sq !== 'number' || !Number.isFinite(sq) || sq < 0) fail('lazy.sq', `must be a finite number ≥ 0, got ${show(sq)}`);
 }
