@@ -177,10 +177,32 @@ function multiplyOut(v: usize, n: i32, s: f64): f64 {
   return <f64>dot(v, v, n);
 }
 
-/** w[0..nW) = scale·v (the f32 products of multiplyOut), w[nW..n) = v (the biases): w of the lazily scaled v. */
+/**
+ * w[0..nW) = scale·v (the f32 products of multiplyOut: elementwise, so both binaries give the same bits),
+ * w[nW..n) = v (the biases): w of the lazily scaled v. Once per call over all the weights, so unrolled.
+ */
 function materialize(w: usize, v: usize, nW: i32, n: i32, s: f64): void {
   const sf = <f32>s;
-  for (let i = 0; i < nW; i++) {
+  let i = 0;
+  if (ASC_FEATURE_SIMD) {
+    const vs = f32x4.splat(sf);
+    for (; i + 16 <= nW; i += 16) {
+      const o = <usize>i << 2;
+      v128.store(w + o, f32x4.mul(v128.load(v + o), vs));
+      v128.store(w + o, f32x4.mul(v128.load(v + o, 16), vs), 16);
+      v128.store(w + o, f32x4.mul(v128.load(v + o, 32), vs), 32);
+      v128.store(w + o, f32x4.mul(v128.load(v + o, 48), vs), 48);
+    }
+  } else {
+    for (; i + 4 <= nW; i += 4) {
+      const o = <usize>i << 2;
+      store<f32>(w + o, load<f32>(v + o) * sf);
+      store<f32>(w + o, load<f32>(v + o, 4) * sf, 4);
+      store<f32>(w + o, load<f32>(v + o, 8) * sf, 8);
+      store<f32>(w + o, load<f32>(v + o, 12) * sf, 12);
+    }
+  }
+  for (; i < nW; i++) {
     const o = <usize>i << 2;
     store<f32>(w + o, load<f32>(v + o) * sf);
   }
