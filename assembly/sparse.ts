@@ -11,8 +11,12 @@
 //   The gradient of a batch is summed into the run's `grads` at the touched coordinates only (grads is kept
 //   all zero between batches), applied, then cleared at the same coordinates. ‖v‖² is kept up to date per
 //   touched coordinate so the batch's loss (with its (l2/2)‖w‖² term) costs O(nnz) too. When `scale` falls
-//   below 1e-9 (scikit-learn's threshold) v is multiplied out; the run ends with w = v (scale 1), so
-//   everything outside the loop sees plain weights.
+//   below 1e-9 (scikit-learn's threshold) v is multiplied out. With the run's lazyV (the trainer's runs with
+//   L2), v, scale and ‖v‖² live in the run and carry on from call to call, as scikit-learn keeps them over a
+//   whole fit: w = scale·v is written to params at the end of every call (O(d), as the multiply-out was), so
+//   everything outside the loop sees plain weights, and no call boundary rounds v — the same batches give
+//   the same bits however they are grouped into calls. Without lazyV (partialFit) params holds v and the
+//   call ends with w = v (scale 1).
 // Momentum and the adaptive rules (Adam, Adagrad, RMSprop, …) take the dense path on purpose: their state decays
 // at every step for every coordinate (Adam's moments, momentum's buffer), so a lazy form would need each
 // coordinate's last step and a closed-form catch-up per rule, which would no longer match PyTorch's update step for
@@ -22,7 +26,7 @@ import {
   LOSS_SQUARED, LOSS_LOGISTIC, LOSS_SOFTMAX, LOSS_HINGE, LOSS_SQUARED_HINGE, LOSS_MODIFIED_HUBER, LOSS_HUBER,
   H_LR, H_T, RUN_LOSS, RUN_PARAMS, RUN_GRADS, RUN_HYPER, RUN_FEATURES, RUN_OUTPUTS, RUN_SCRATCH, RUN_X, RUN_Y,
   RUN_IDX, RUN_ROWS, RUN_BATCH_SIZE, RUN_LOSSES, RUN_SCHED, RUN_L2, RUN_LOSS_PARAM, RUN_STEP,
-  RUN_CSR_INDPTR, RUN_CSR_INDICES, RUN_INTERCEPT_DECAY,
+  RUN_CSR_INDPTR, RUN_CSR_INDICES, RUN_INTERCEPT_DECAY, RUN_LAZY_V, RUN_LAZY_SCALE, RUN_LAZY_SQ,
 } from "./abi.generated";
 import {
   ROW_SQUARED, ROW_HINGE, ROW_SQUARED_HINGE, ROW_MODIFIED_HUBER, ROW_HUBER, ROW_EPSILON_INSENSITIVE, rowLoss, rowSlope,
@@ -174,13 +178,45 @@ function multiplyOut(v: usize, n: i32, s: f64): f64 {
 }
 
 /**
+ * w[0..nW) = scale·v (the f32 products of multiplyOut: elementwise, so both binaries give the same bits),
+ * w[nW..n) = v (the biases): w of the lazily scaled v. Once per call over all the weights, so unrolled.
+ */
+function materialize(w: usize, v: usize, nW: i32, n: i32, s: f64): void {
+  const sf = <f32>s;
+  let i = 0;
+  if (ASC_FEATURE_SIMD) {
+    const vs = f32x4.splat(sf);
+    for (; i + 16 <= nW; i += 16) {
+      const o = <usize>i << 2;
+      v128.store(w + o, f32x4.mul(v128.load(v + o), vs));
+      v128.store(w + o, f32x4.mul(v128.load(v + o, 16), vs), 16);
+      v128.store(w + o, f32x4.mul(v128.load(v + o, 32), vs), 32);
+      v128.store(w + o, f32x4.mul(v128.load(v + o, 48), vs), 48);
+    }
+  } else {
+    for (; i + 4 <= nW; i += 4) {
+      const o = <usize>i << 2;
+      store<f32>(w + o, load<f32>(v + o) * sf);
+      store<f32>(w + o, load<f32>(v + o, 4) * sf, 4);
+      store<f32>(w + o, load<f32>(v + o, 8) * sf, 8);
+      store<f32>(w + o, load<f32>(v + o, 12) * sf, 12);
+    }
+  }
+  for (; i < nW; i++) {
+    const o = <usize>i << 2;
+    store<f32>(w + o, load<f32>(v + o) * sf);
+  }
+  memory.copy(w + (<usize>nW << 2), v + (<usize>nW << 2), <usize>(n - nW) << 2);
+}
+
+/**
  * Up to nBatches batches of plain SGD on the run's sparse data with the lazily scaled weights (see the file
  * comment); the same contract as runBatches: each batch's loss before its update to the run's `losses`, the
  * number of batches applied returned, the rule's step count and the run's step written back.
  */
 export function sparseSgdBatches(run: usize, start: i32, nBatches: i32): i32 {
   const code = codeOf(<i32>load<f64>(run + RUN_LOSS));
-  const params = <usize>load<f64>(run + RUN_PARAMS), acc = <usize>load<f64>(run + RUN_GRADS);
+  const w = <usize>load<f64>(run + RUN_PARAMS), acc = <usize>load<f64>(run + RUN_GRADS);
   const h = <usize>load<f64>(run + RUN_HYPER);
   const d = <i32>load<f64>(run + RUN_FEATURES), k = <i32>load<f64>(run + RUN_OUTPUTS);
   const values = <usize>load<f64>(run + RUN_X), y = <usize>load<f64>(run + RUN_Y), idx = <usize>load<f64>(run + RUN_IDX);
@@ -194,8 +230,17 @@ export function sparseSgdBatches(run: usize, start: i32, nBatches: i32): i32 {
   const nW = k * d;
   const rowBytes = <usize>d << 2;
   zero(acc, nW + k);
-  let scale: f64 = 1;
-  let sq: f64 = l2 != 0 ? <f64>dot(params, params, nW) : 0;
+  // v: the run's lazyV (carried over, or loaded from params when stale), else params itself.
+  const lazy = <usize>load<f64>(run + RUN_LAZY_V);
+  const v = lazy != 0 ? lazy : w;
+  let scale: f64 = lazy != 0 ? load<f64>(run + RUN_LAZY_SCALE) : 0;
+  let sq: f64;
+  if (scale != 0) sq = load<f64>(run + RUN_LAZY_SQ);
+  else {
+    if (lazy != 0) memory.copy(v, w, <usize>(nW + k) << 2);
+    scale = 1;
+    sq = l2 != 0 ? <f64>dot(v, v, nW) : 0;
+  }
   let step = load<f64>(run + RUN_STEP);
   let b = 0;
   for (; b < nBatches; b++) {
@@ -208,7 +253,7 @@ export function sparseSgdBatches(run: usize, start: i32, nBatches: i32): i32 {
       const row = <usize>load<i32>(idx + (<usize>s << 2));
       const p0 = load<i32>(indptr + (row << 2)), p1 = load<i32>(indptr + (row << 2), 4);
       const yr = load<f32>(y + (row << 2));
-      const z = <f32>scale * spDot(params, indices, values, p0, p1) + load<f32>(params + (<usize>nW << 2));
+      const z = <f32>scale * spDot(v, indices, values, p0, p1) + load<f32>(v + (<usize>nW << 2));
       const L = lossOf(code, z, yr, eps) + (l2 != 0 ? 0.5 * l2 * scale * scale * sq : 0);
       store<f64>(lossesOut + (<usize>b << 3), L);
       if (!isFinite(L)) break;
@@ -223,7 +268,7 @@ export function sparseSgdBatches(run: usize, start: i32, nBatches: i32): i32 {
         const factor = 1 - lr * l2;
         if (factor > 0) scale *= factor;
         else {
-          sq = multiplyOut(params, nW, scale * factor);
+          sq = multiplyOut(v, nW, scale * factor);
           scale = 1;
         }
       }
@@ -233,16 +278,16 @@ export function sparseSgdBatches(run: usize, start: i32, nBatches: i32): i32 {
           const o = <usize>load<i32>(indices + (<usize>p << 2)) << 2;
           const g = e * load<f32>(values + (<usize>p << 2));
           if (g == 0) continue;
-          const old = load<f32>(params + o);
+          const old = load<f32>(v + o);
           const nv = <f32>(<f64>old + a * <f64>g);
-          store<f32>(params + o, nv);
+          store<f32>(v + o, nv);
           sq += <f64>nv * <f64>nv - <f64>old * <f64>old;
         }
       }
-      const ob = params + (<usize>nW << 2);
+      const ob = v + (<usize>nW << 2);
       store<f32>(ob, <f32>(<f64>load<f32>(ob) - lr * bd * <f64>e));
       if (scale < 1e-9) {
-        sq = multiplyOut(params, nW, scale);
+        sq = multiplyOut(v, nW, scale);
         scale = 1;
       }
       step += 1;
@@ -252,7 +297,7 @@ export function sparseSgdBatches(run: usize, start: i32, nBatches: i32): i32 {
     for (let r = s, end = s + count; r < end; r++) {
       const row = <usize>load<i32>(idx + (<usize>r << 2));
       const p0 = load<i32>(indptr + (row << 2)), p1 = load<i32>(indptr + (row << 2), 4);
-      sum += rowTerm(code, acc, params, <f32>scale, indices, values, p0, p1, load<f32>(y + (row << 2)), d, k, eps, scratch);
+      sum += rowTerm(code, acc, v, <f32>scale, indices, values, p0, p1, load<f32>(y + (row << 2)), d, k, eps, scratch);
     }
     const L = sum / <f64>count + (l2 != 0 ? 0.5 * l2 * scale * scale * sq : 0);
     store<f64>(lossesOut + (<usize>b << 3), L);
@@ -269,7 +314,7 @@ export function sparseSgdBatches(run: usize, start: i32, nBatches: i32): i32 {
         if (factor > 0) scale *= factor;
         else {
           // The step sends w to 0 or through it: no scale can carry that, so it is applied to v.
-          sq = multiplyOut(params, nW, scale * factor);
+          sq = multiplyOut(v, nW, scale * factor);
           scale = 1;
         }
       }
@@ -280,7 +325,7 @@ export function sparseSgdBatches(run: usize, start: i32, nBatches: i32): i32 {
       const row = <usize>load<i32>(idx + (<usize>r << 2));
       const p0 = load<i32>(indptr + (row << 2)), p1 = load<i32>(indptr + (row << 2), 4);
       for (let c = 0; c < k; c++) {
-        const vc = params + <usize>c * rowBytes, gc = acc + <usize>c * rowBytes;
+        const vc = v + <usize>c * rowBytes, gc = acc + <usize>c * rowBytes;
         for (let p = p0; p < p1; p++) {
           const o = <usize>load<i32>(indices + (<usize>p << 2)) << 2;
           const g = load<f32>(gc + o);
@@ -297,16 +342,20 @@ export function sparseSgdBatches(run: usize, start: i32, nBatches: i32): i32 {
       const o = <usize>(nW + c) << 2;
       const g = load<f32>(acc + o);
       store<f32>(acc + o, 0);
-      if (ok) store<f32>(params + o, <f32>(<f64>load<f32>(params + o) - lr * bd * <f64>g / <f64>count));
+      if (ok) store<f32>(v + o, <f32>(<f64>load<f32>(v + o) - lr * bd * <f64>g / <f64>count));
     }
     if (!ok) break;
     if (scale < 1e-9) {
-      sq = multiplyOut(params, nW, scale);
+      sq = multiplyOut(v, nW, scale);
       scale = 1;
     }
     step += 1;
   }
-  if (scale != 1) multiplyOut(params, nW, scale);
+  if (lazy != 0) {
+    materialize(w, v, nW, nW + k, scale);
+    store<f64>(run + RUN_LAZY_SCALE, scale);
+    store<f64>(run + RUN_LAZY_SQ, sq);
+  } else if (scale != 1) multiplyOut(v, nW, scale);
   store<f64>(run + RUN_STEP, step);
   return b;
 }

@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { type Row, type RunOptions, measure } from './lib/harness.js';
 import { BACKENDS, binaryOf } from './lib/backends.js';
 import { isMain, runAlone } from './lib/main.js';
-import { init, Dataset, logistic, train, type TrainOptions } from '../src/index.js';
+import { init, Dataset, logistic, train, Trainer, type TrainOptions } from '../src/index.js';
 import { Rng } from '../src/rng.js';
 import { loadSpamAssassin, shuffledSplit } from '../src/text/node.js';
 
@@ -66,6 +66,16 @@ async function kernels(o: RunOptions): Promise<Row[]> {
     rows.push({ suite: name, case: `SGD + L2 epoch, ${n} rows × 2^18, ${nnz} stored/row, batch 1 (lazy scale)`, contender: be, binary: binaryOf(be), ...med,
       note: `${((n * nnz) / (med.medianMs / 1e3) / 1e6).toFixed(1)} M stored entries/s` });
     o.log(`  lazy SGD epoch ${be}: ${med.medianMs.toFixed(1)} ms`);
+    // The same epoch in runs of 64 batches (Trainer.step, as trainInWorker's progress runs): the scale carries on
+    // from run to run, and each run ends writing w = scale·v over all 2^18 weights.
+    const runs = await measure(`lazy runs of 64 ${be}`, () => {
+      const tr = new Trainer(m, ds, { epochs: 1, shuffle: false, optimizer: { name: 'sgd', lr: 0.1 }, batch: 1, l2: 1e-4 });
+      while (!tr.done) tr.step(64);
+      tr.dispose();
+    }, t);
+    rows.push({ suite: name, case: `SGD + L2 epoch as above, in runs of 64 batches (Trainer.step(64), w written per run)`, contender: be, binary: binaryOf(be), ...runs,
+      note: `${((runs.medianMs - med.medianMs) / Math.ceil(n / 64) * 1e3).toFixed(0)} µs per run more than one run` });
+    o.log(`  lazy SGD epoch in runs of 64 ${be}: ${runs.medianMs.toFixed(1)} ms`);
     // The dense-gradient path: 2^18 weights per step, so 100 rows only.
     const few = ds.subset(Array.from({ length: 100 }, (_, i) => i));
     const dense = epoch({ optimizer: { name: 'sgd', lr: 0.1, momentum: 0.9 }, batch: 1, l2: 1e-4 });

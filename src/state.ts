@@ -87,6 +87,11 @@ export interface TrainState {
   };
   /** Parameters (and average) at the end of the last finite epoch: what a divergence falls back to. */
   last: { params: number[]; avg: number[] | null; avgCount: number };
+  /**
+   * Sparse plain SGD with L2: the lazily scaled weights w = scale·v (v f32, weights then biases; ‖v‖² of the
+   * weights), which go on from where they were; null or absent: none, or stale (the run reloads v from the model's params).
+   */
+  lazy?: { v: number[]; scale: number; sq: number } | null;
   history: EpochRecord[];
   /** Milliseconds spent training before this state was saved. */
   elapsedMs: number;

@@ -13,6 +13,8 @@ import type { Trainable } from '../models/trainable.js';
 import { decNum, decSchedule, encNum, encSchedule, type EpochRecord, type TrainState } from '../state.js';
 import type { Plan } from './options.js';
 import { checkStateValues } from './state-check.js';
+import { checkLazy, restoreLazy, saveLazy } from './lazy.js';
+import { Preprocessing, preprocessingFromJSON, type SavedPreprocessing } from '../models/preprocessing.js';
 
 /** The counters and snapshots of a run: everything that changes as it goes, besides backend memory. */
 export interface Progress {
@@ -48,6 +50,8 @@ export interface RunParts {
   idx: Block<'i32'>;
   avg: Block<'f32'> | undefined;
   l1buf: Block<'f32'> | undefined;
+  /** v of the lazily scaled weights (lazy.ts), when the run has them. */
+  lazy: Block<'f32'> | undefined;
   rng: Rng;
   schedule: Schedule;
 }
@@ -89,6 +93,7 @@ export function saveState(parts: RunParts, s: Progress, iterate: Float32Array | 
       bestEpoch: s.bestEpoch, bestParams: s.bestParams ? Array.from(s.bestParams) : null,
     },
     last: { params: Array.from(s.lastParams), avg: s.lastAvg ? Array.from(s.lastAvg) : null, avgCount: s.lastAvgCount },
+    lazy: saveLazy(run, parts.lazy),
     history: s.history.map((r) => ({ ...r })),
     elapsedMs,
   };
@@ -109,6 +114,7 @@ export function restoreState(parts: RunParts, s: Progress, state: TrainState): v
   run.setWords('dropRng', state.loop.dropRng);
   if (parts.avg && state.avg) parts.avg.view.set(state.avg);
   if (parts.l1buf && state.l1) parts.l1buf.view.set(state.l1);
+  restoreLazy(run, parts.lazy, state.lazy ?? null);
   parts.idx.view.set(state.perm);
   parts.rng.state.set(state.rng);
   s.epoch = state.epoch;
@@ -184,5 +190,22 @@ export function checkResume(s: TrainState, model: Trainable, p: Plan): void {
     if (typeof s.loop[key] !== 'number' || !Number.isFinite(s.loop[key])) throw new HyperParameterError('resume', `the saved loop.${key} is not a finite number`);
   }
   if (!Array.isArray(s.history) || !s.schedule || !s.stopping) throw new HyperParameterError('resume', 'the state is incomplete');
+  checkLazy(s.lazy, model.size);
   checkStateValues(s, p);
+}
+
+/**
+ * A resumed run standardizes as the saved one did: its statistics travel in the state's model (none: the
+ * saved run was raw). Checked before anything is allocated.
+ */
+export function resumedPreprocessing(saved: SavedPreprocessing, model: Trainable, p: Plan): Preprocessing | null | undefined {
+  let pre: Preprocessing | null;
+  try {
+    pre = preprocessingFromJSON(saved, model.features, 'the saved model');
+  } catch (e) {
+    throw new HyperParameterError('resume', (e as Error).message);
+  }
+  if (p.standardize === 'fit') return pre;
+  if (p.standardize === 'off' && pre) throw new HyperParameterError('resume', 'the state was saved from a standardized run; resume it without standardize: false');
+  return undefined;
 }

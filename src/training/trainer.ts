@@ -14,9 +14,10 @@ import { DisposedError, HyperParameterError } from '../errors.js';
 import { show } from '../validate.js';
 import type { Trainable } from '../models/trainable.js';
 import type { EpochRecord, TrainState } from '../state.js';
-import { Preprocessing, preprocessingFromJSON, type SavedPreprocessing } from '../models/preprocessing.js';
+import { Preprocessing, type SavedPreprocessing } from '../models/preprocessing.js';
 import { CHUNK_ROWS, plan, scalesTarget, type Plan, type StopReason, type TrainOptions, type TrainResult, type TrainerView } from './options.js';
-import { checkResume, restoreState, saveState, type Progress, type RunParts } from './resume.js';
+import { checkResume, restoreState, resumedPreprocessing, saveState, type Progress, type RunParts } from './resume.js';
+import { lazyScaled, openLazy } from './lazy.js';
 import { ThreadPool } from '../threads/pool.js';
 
 function allFinite(a: Float32Array): boolean {
@@ -30,22 +31,6 @@ function allFinite(a: Float32Array): boolean {
  */
 function usableLoss(v: number): boolean {
   return Math.abs(v) <= F32_MAX;
-}
-
-/**
- * A resumed run standardizes as the saved one did: its statistics travel in the state's model (none: the
- * saved run was raw). Checked before anything is allocated.
- */
-function resumedPreprocessing(saved: SavedPreprocessing, model: Trainable, p: Plan): Preprocessing | null | undefined {
-  let pre: Preprocessing | null;
-  try {
-    pre = preprocessingFromJSON(saved, model.features, 'the saved model');
-  } catch (e) {
-    throw new HyperParameterError('resume', (e as Error).message);
-  }
-  if (p.standardize === 'fit') return pre;
-  if (p.standardize === 'off' && pre) throw new HyperParameterError('resume', 'the state was saved from a standardized run; resume it without standardize: false');
-  return undefined;
 }
 
 /**
@@ -81,6 +66,8 @@ export class Trainer implements TrainerView {
   private readonly sched: Block<'f64'>;
   private readonly avg: Block<'f32'> | undefined;
   private readonly l1buf: Block<'f32'> | undefined;
+  /** v of the lazily scaled weights of sparse plain SGD with L2 (lazy.ts), carried from run to run. */
+  private readonly lazy: Block<'f32'> | undefined;
   private readonly vIdx: Block<'i32'> | undefined;
   private readonly chunk: number;
   private readonly rng: Rng;
@@ -164,6 +151,7 @@ export class Trainer implements TrainerView {
         blocks.push(this.valRun.block);
       }
       if (p.threads !== undefined) this.pool = ThreadPool.open(be, run, model, p.batchSize, p.threads, this.train.sparse, p.async);
+      this.lazy = lazyScaled(p, model, this.train.sparse, this.pool?.async ?? false) ? keep(openLazy(run, model)) : undefined;
     } catch (e) {
       opt?.dispose();
       disposeAll(...blocks);
@@ -378,6 +366,7 @@ export class Trainer implements TrainerView {
   /** A loss or a parameter stopped being finite: fall back to the last finite epoch. */
   private diverge(): void {
     this.model.paramsBlock.view.set(this.s.lastParams);
+    this.loop.set({ lazyScale: 0 }); // v is stale: the parameters were written here
     if (this.avg) {
       this.avg.view.set(this.s.lastAvg!);
       this.loop.set({ avgCount: this.s.lastAvgCount });
@@ -421,7 +410,7 @@ export class Trainer implements TrainerView {
   private parts(): RunParts {
     return {
       p: this.p, model: this.model, opt: this.opt, run: this.loop, idx: this.idx, avg: this.avg, l1buf: this.l1buf,
-      rng: this.rng, schedule: this.schedule,
+      lazy: this.lazy, rng: this.rng, schedule: this.schedule,
     };
   }
 
@@ -434,7 +423,7 @@ export class Trainer implements TrainerView {
   dispose(): void {
     this.pool?.dispose();
     this.opt.dispose();
-    disposeAll(this.idx, this.losses, this.scratch, this.sched, this.avg, this.l1buf, this.vIdx);
+    disposeAll(this.idx, this.losses, this.scratch, this.sched, this.avg, this.l1buf, this.vIdx, this.lazy);
     this.loop.dispose();
     this.valRun?.dispose();
     for (const d of this.owned) d.dispose();

@@ -118,16 +118,13 @@ export async function runJob(msg: ToWorker, post: Post): Promise<void> {
       });
       owned.push(trainer);
       // Runs of about BATCH_ROWS rows between looks at the clock, for a batch event at most every
-      // progressMs. Splitting the run does not change the arithmetic (Trainer.step resumes to the bit),
+      // progressMs. Splitting the run does not change the arithmetic (Trainer.step resumes to the bit; sparse
+      // data's lazily scaled weights carry on from run to run, src/training/lazy.ts),
       // so the result equals train()'s. stop() is honoured at epoch boundaries (onEpoch) and between runs.
       const most = Math.max(1, Math.floor(BATCH_ROWS * trainer.batchesPerEpoch / trainSet.rows));
       used = trainer.threadsUsed;
       if (prepared) host?.release?.(); // the pool has taken the workers it uses
       let per = 1; // doubled while runs are fast: the first run must not be a whole training of slow batches
-      // Sparse data run in one go: their lazily scaled weights (w = scale·v) are folded at the end of every run, so
-      // runs of batches would round differently from train()'s single run. Epoch events and stop() still come
-      // through onEpoch; only the within-epoch batch events are lost.
-      if (trainSet.sparse) per = Infinity;
       let lastBatch = performance.now();
       while (!trainer.done) {
         const t0 = performance.now();

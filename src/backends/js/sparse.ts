@@ -1,7 +1,8 @@
 // Pure-TS twin of assembly/sparse.ts: the linear losses on CSR rows (the run's X holds the values, its
 // csrIndptr / csrIndices slots the row starts and columns), as a dense gradient (sparseLossGrad) and as
-// plain SGD with lazily scaled weights w = scale·v in O(nnz) per batch (sparseSgdBatches). See the kernel
-// file for the method; this twin follows it step by step, in f64 arithmetic rounded to f32 on store.
+// plain SGD with lazily scaled weights w = scale·v in O(nnz) per batch (sparseSgdBatches; v, scale and ‖v‖²
+// carried in the run's lazyV / lazyScale / lazySq from call to call). See the kernel file for the method; this
+// twin follows it step by step, in f64 arithmetic rounded to f32 on store.
 import { HYPER, HYPER_SLOTS, LOSS, RULE, RUN } from '../abi.generated.js';
 import { dotF32 } from './linalg.js';
 import { finish } from './losses/common.js';
@@ -105,11 +106,17 @@ function multiplyOut(v: Float32Array, n: number, s: number): number {
   return dotF32(v, 0, v, 0, n);
 }
 
+/** w[0..nW) = scale·v (rounded as multiplyOut), w[nW..n) = v (the biases). */
+function materialize(w: Float32Array, v: Float32Array, nW: number, n: number, s: number): void {
+  for (let i = 0; i < nW; i++) w[i] = v[i] * s;
+  w.set(v.subarray(nW, n), nW);
+}
+
 /** Plain SGD batches on sparse rows with the lazily scaled weights; the contract of runBatches. */
 export function sparseSgdBatches(mem: JsMemory, run: number, start: number, nBatches: number): number {
   const r = mem.f64(run);
   const code = codeOf(r[RUN.loss]);
-  const params = mem.f32(r[RUN.params]), acc = mem.f32(r[RUN.grads]), h = mem.f64(r[RUN.hyper]);
+  const w = mem.f32(r[RUN.params]), acc = mem.f32(r[RUN.grads]), h = mem.f64(r[RUN.hyper]);
   const values = mem.f32(r[RUN.X]), y = mem.f32(r[RUN.y]), idx = mem.i32(r[RUN.idx]);
   const indptr = mem.i32(r[RUN.csrIndptr]), indices = mem.i32(r[RUN.csrIndices]), scratch = mem.f32(r[RUN.scratch]);
   const d = r[RUN.features], k = r[RUN.outputs], total = r[RUN.rows], batchSize = r[RUN.batchSize];
@@ -120,8 +127,17 @@ export function sparseSgdBatches(mem: JsMemory, run: number, start: number, nBat
   const bd = r[RUN.interceptDecay] > 0 ? r[RUN.interceptDecay] : 1;
   const nW = k * d;
   acc.fill(0, 0, nW + k);
-  let scale = 1;
-  let sq = l2 !== 0 ? dotF32(params, 0, params, 0, nW) : 0;
+  // v: the run's lazyV (carried over, or loaded from params when stale), else params itself.
+  const lazy = r[RUN.lazyV] ? mem.f32(r[RUN.lazyV]) : null;
+  const v = lazy ?? w;
+  let scale = lazy ? r[RUN.lazyScale] : 0;
+  let sq: number;
+  if (scale !== 0) sq = r[RUN.lazySq];
+  else {
+    if (lazy) lazy.set(w.subarray(0, nW + k));
+    scale = 1;
+    sq = l2 !== 0 ? dotF32(v, 0, v, 0, nW) : 0;
+  }
   let step = r[RUN.step];
   let b = 0;
   for (; b < nBatches; b++) {
@@ -131,7 +147,7 @@ export function sparseSgdBatches(mem: JsMemory, run: number, start: number, nBat
     if (count === 1 && code !== SOFTMAX) {
       // One row, one output: e·x applied straight to v, without the accumulator (as the kernel).
       const row = idx[s], p0 = indptr[row], p1 = indptr[row + 1], yr = y[row];
-      const z = scale * spDot(params, 0, indices, values, p0, p1) + params[nW];
+      const z = scale * spDot(v, 0, indices, values, p0, p1) + v[nW];
       const L = lossOf(code, z, yr, eps) + (l2 !== 0 ? 0.5 * l2 * scale * scale * sq : 0);
       lossesOut[b] = L;
       if (!Number.isFinite(L)) break;
@@ -143,7 +159,7 @@ export function sparseSgdBatches(mem: JsMemory, run: number, start: number, nBat
         const factor = 1 - lr * l2;
         if (factor > 0) scale *= factor;
         else {
-          sq = multiplyOut(params, nW, scale * factor);
+          sq = multiplyOut(v, nW, scale * factor);
           scale = 1;
         }
       }
@@ -153,15 +169,15 @@ export function sparseSgdBatches(mem: JsMemory, run: number, start: number, nBat
           const o = indices[p];
           const g = Math.fround(e * values[p]);
           if (g === 0) continue;
-          const old = params[o];
-          params[o] = old + a * g;
-          const nv = params[o];
+          const old = v[o];
+          v[o] = old + a * g;
+          const nv = v[o];
           sq += nv * nv - old * old;
         }
       }
-      params[nW] -= lr * bd * Math.fround(e);
+      v[nW] -= lr * bd * Math.fround(e);
       if (scale < 1e-9) {
-        sq = multiplyOut(params, nW, scale);
+        sq = multiplyOut(v, nW, scale);
         scale = 1;
       }
       step += 1;
@@ -170,7 +186,7 @@ export function sparseSgdBatches(mem: JsMemory, run: number, start: number, nBat
     let sum = 0;
     for (let i = s; i < s + count; i++) {
       const row = idx[i];
-      sum += rowTerm(code, acc, params, scale, indices, values, indptr[row], indptr[row + 1], y[row], d, k, eps, scratch);
+      sum += rowTerm(code, acc, v, scale, indices, values, indptr[row], indptr[row + 1], y[row], d, k, eps, scratch);
     }
     const L = sum / count + (l2 !== 0 ? 0.5 * l2 * scale * scale * sq : 0);
     lossesOut[b] = L;
@@ -183,7 +199,7 @@ export function sparseSgdBatches(mem: JsMemory, run: number, start: number, nBat
         const factor = 1 - lr * l2;
         if (factor > 0) scale *= factor;
         else {
-          sq = multiplyOut(params, nW, scale * factor);
+          sq = multiplyOut(v, nW, scale * factor);
           scale = 1;
         }
       }
@@ -198,9 +214,9 @@ export function sparseSgdBatches(mem: JsMemory, run: number, start: number, nBat
           const g = acc[o];
           if (g === 0) continue;
           acc[o] = 0;
-          const old = params[o];
-          params[o] = old + a * g;
-          const nv = params[o];
+          const old = v[o];
+          v[o] = old + a * g;
+          const nv = v[o];
           sq += nv * nv - old * old;
         }
       }
@@ -208,16 +224,20 @@ export function sparseSgdBatches(mem: JsMemory, run: number, start: number, nBat
     for (let c = nW; c < nW + k; c++) {
       const g = acc[c];
       acc[c] = 0;
-      if (ok) params[c] -= (lr * bd * g) / count;
+      if (ok) v[c] -= (lr * bd * g) / count;
     }
     if (!ok) break;
     if (scale < 1e-9) {
-      sq = multiplyOut(params, nW, scale);
+      sq = multiplyOut(v, nW, scale);
       scale = 1;
     }
     step += 1;
   }
-  if (scale !== 1) multiplyOut(params, nW, scale);
+  if (lazy) {
+    materialize(w, lazy, nW, nW + k, scale);
+    r[RUN.lazyScale] = scale;
+    r[RUN.lazySq] = sq;
+  } else if (scale !== 1) multiplyOut(v, nW, scale);
   r[RUN.step] = step;
   return b;
 }
