@@ -30,14 +30,30 @@ export function setGemmPool(pool: usize): void {
   gemmPool = pool;
 }
 
+/** Polls the i32 sync word at `p` while it equals `v`, up to `polls` times; returns its last value. */
+// @ts-ignore: decorator
+@inline
+function poll(p: usize, v: i32, polls: i32): i32 {
+  let now = v;
+  for (let k = 0; k < polls && now == v; k++) now = atomic.load<i32>(p);
+  return now;
+}
+
+/**
+ * The poll loop of {@link waitChange} alone, on a word that does not change: src/threads/pool.ts times it
+ * to turn the pool's spin budget (a time) into a number of polls. Returns the word's value.
+ */
+export function spinPolls(p: usize, polls: i32): i32 {
+  if (ASC_FEATURE_THREADS) return poll(p, atomic.load<i32>(p), polls);
+  return 0;
+}
+
 /** Polls the i32 sync word at `p` while it equals `v` (up to `spin` times), then sleeps on it; returns the new value. */
 export function waitChange(p: usize, v: i32, spin: i32): i32 {
   if (ASC_FEATURE_THREADS) {
-    for (let k = 0; k < spin; k++) {
-      const now = atomic.load<i32>(p);
-      if (now != v) return now;
-    }
-    let now = atomic.load<i32>(p);
+    let now = poll(p, v, spin);
+    if (now != v) return now;
+    now = atomic.load<i32>(p);
     while (now == v) {
       atomic.wait<i32>(p, v, -1);
       now = atomic.load<i32>(p);

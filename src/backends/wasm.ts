@@ -47,6 +47,7 @@ interface Exports {
   batchNormBackward(...args: number[]): void;
   // Thread pools (shared-memory builds only)
   poolWork?(pool: number, tid: number): number;
+  spinPolls?(p: number, polls: number): number;
   hogwildBatches?(pool: number, start: number, nBatches: number): number;
 }
 
@@ -58,6 +59,8 @@ export interface SharedWasm {
   memory: WebAssembly.Memory;
   /** Thread 0's side of an asynchronous (Hogwild!) round: assembly/hogwild.ts hogwildBatches. */
   hogwildBatches?(pool: number, start: number, nBatches: number): number;
+  /** The workers' poll loop alone (assembly/pargemm.ts spinPolls), timed to size the spin budget. */
+  spinPolls?(p: number, polls: number): number;
 }
 
 /** Backends that run a shared-memory build, with their module and memory. */
@@ -267,7 +270,7 @@ export async function createWasmBackend(name: 'wasm-simd' | 'wasm-scalar'): Prom
     batchNormForward: x.batchNormForward,
     batchNormBackward: x.batchNormBackward,
   };
-  if (memory) sharedOf.set(be, { module: await mod, memory, hogwildBatches: x.hogwildBatches });
+  if (memory) sharedOf.set(be, { module: await mod, memory, hogwildBatches: x.hogwildBatches, spinPolls: x.spinPolls });
   return be;
 }
 

@@ -50,14 +50,33 @@ export function setOptimMinParams(params: number | null): void {
 const LOGISTIC_WORK_FLOATS = 2048;
 /** Bytes the block-gradient slots may take; a batch with more blocks runs in rounds. */
 const SLOT_BYTES = 64 * 2 ** 20;
-/** Polls of a sync word before sleeping on it: a few tens of microseconds, the gap between two batches. */
-const SPIN = 20000;
 /**
- * Column mode: the gap between two split products is thread 0's serial work (the small layers, the head,
- * the row gather: tens of µs per MLP batch), so workers poll longer before sleeping —
- * a wake from memory.atomic.wait32 costs tens of µs on every product otherwise.
+ * How long a worker polls the pool's sync word before it sleeps on it (memory.atomic.wait32): longer than
+ * any gap between two jobs of a run — thread 0's serial work between two split products or updates, the
+ * fold between two batches: tens of µs for an MLP batch — since a wake costs tens of µs on every job, while
+ * the spin costs nothing but the idle core it runs on. As a count of polls it was machine- and
+ * clock-dependent: 200,000 polls lasted less than some gaps on this VM, and the workers slept through half
+ * of a run's jobs (MLP batch 128 on 2 threads: step medians 1.6–1.8 ms instead of 1.1 ms). So it is a time,
+ * turned into polls by timing the poll loop itself once ({@link pollsPerMs}). After a run, a worker spins
+ * this long before it sleeps.
  */
-const SPIN_COLUMNS = 200000;
+const SPIN_MS = 1;
+/** Polls of the sync word per millisecond on this machine (the workers' own loop, timed once), or null before. */
+let pollRate: number | null = null;
+/** The poll loop's rate: the fastest of three timed runs of assembly/pargemm.ts spinPolls on a word that does not change. */
+function pollsPerMs(sw: SharedWasm, word: number): number {
+  if (pollRate === null) {
+    const polls = 2_000_000;
+    let best = Infinity;
+    for (let i = 0; i < 3; i++) {
+      const t0 = performance.now();
+      sw.spinPolls!(word, polls);
+      best = Math.min(best, performance.now() - t0);
+    }
+    pollRate = polls / Math.max(best, 0.01);
+  }
+  return pollRate;
+}
 /** How long dispose() waits for the workers to leave their loop before it terminates them. */
 const QUIT_MS = 1000;
 /** How long the pool waits for its workers to start. */
@@ -232,7 +251,7 @@ export class ThreadPool {
     v[POOL.optimHyper] = hyperCopies.ptr;
     v[POOL.optimMinParams] = optimMinParams;
     // Spinning helps only while every thread has a core of its own.
-    v[POOL.spin] = n <= threadHost()!.cores() ? (plan.colSplit ? SPIN_COLUMNS : SPIN) : 0;
+    v[POOL.spin] = n <= threadHost()!.cores() ? Math.min(2 ** 31 - 1, Math.ceil(SPIN_MS * pollsPerMs(this.sw, this.block.ptr + 8 * POOL.quit))) : 0;
     if (this.async) {
       this.records = keep(new Block(be, 'f64', n * HOGWILD_LEN));
       this.records.view.fill(0);
