@@ -18,13 +18,13 @@
 import {
   H_LR, H_T, RUN_LOSS, RUN_PARAMS, RUN_HYPER, RUN_FEATURES, RUN_X, RUN_Y, RUN_IDX, RUN_ROWS, RUN_LOSSES, RUN_SCHED,
   RUN_L2, RUN_LOSS_PARAM, RUN_STEP, RUN_CSR_INDPTR, RUN_CSR_INDICES,
-  POOL_THREADS, POOL_GEN, POOL_DONE, POOL_ERROR, POOL_RUN, POOL_START, POOL_COUNT, POOL_FIRST, POOL_SPIN, POOL_JOB, POOL_HOGWILD,
+  POOL_THREADS, POOL_ERROR, POOL_RUN, POOL_START, POOL_COUNT, POOL_FIRST, POOL_HOGWILD,
   JOB_HOGWILD, HW_ROWS, HW_DECAY, HW_STOP, HW_DSQ, HW_SCALE, HOGWILD_LEN,
 } from "./abi.generated";
 import { spDot, codeOf, lossOf, slopeOf } from "./sparse";
 import { dot } from "./linalg";
 import { slot, ptr, int } from "./slots";
-import { waitChange } from "./pargemm";
+import { startJob, finishJob } from "./barrier";
 
 /** Thread `tid`'s record (abi.json hogwild). */
 // @ts-ignore: decorator
@@ -128,7 +128,7 @@ function multiplyOut(v: usize, n: i32, s: f64): f64 {
 export function hogwildBatches(pool: usize, start: i32, nBatches: i32): i32 {
   if (!ASC_FEATURE_THREADS) return 0;
   const run = ptr(pool, POOL_RUN);
-  const threads = int(pool, POOL_THREADS), spin = int(pool, POOL_SPIN);
+  const threads = int(pool, POOL_THREADS);
   const params = ptr(run, RUN_PARAMS), h = ptr(run, RUN_HYPER), nW = int(run, RUN_FEATURES);
   const lossesOut = ptr(run, RUN_LOSSES), sched = ptr(run, RUN_SCHED);
   const l2 = <f64>(<f32>slot(run, RUN_L2));
@@ -142,16 +142,10 @@ export function hogwildBatches(pool: usize, start: i32, nBatches: i32): i32 {
     store<f64>(pool + POOL_START, <f64>(start + first));
     store<f64>(pool + POOL_FIRST, <f64>first);
     store<f64>(pool + POOL_COUNT, <f64>count);
-    store<f64>(pool + POOL_JOB, <f64>JOB_HOGWILD);
-    if (threads > 1) {
-      atomic.store<i32>(pool + POOL_DONE, 0);
-      atomic.add<i32>(pool + POOL_GEN, 1);
-      atomic.notify(pool + POOL_GEN, threads - 1);
-    }
+    if (threads > 1) startJob(pool, JOB_HOGWILD);
     hogwildShare(pool, 0);
     if (threads > 1) {
-      let done = atomic.load<i32>(pool + POOL_DONE);
-      while (done < threads - 1) done = waitChange(pool + POOL_DONE, done, spin);
+      finishJob(pool);
       if (atomic.load<i32>(pool + POOL_ERROR) != 0) {
         if (scale != 1) multiplyOut(params, nW, scale);
         return 0;

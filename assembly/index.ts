@@ -21,7 +21,7 @@ export { convPackFloats, conv2dForward, conv2dBackwardWeights, conv2dBackwardInp
 export { maxPool2dForward, maxPool2dBackward, avgPool2dForward, avgPool2dBackward } from "./pool";
 export { batchNormForward, batchNormBackward } from "./batchnorm";
 export { poolWork } from "./threads";
-export { spinPolls } from "./pargemm";
+export { spinPolls } from "./barrier";
 export { hogwildBatches } from "./hogwild";
 export { colMoments, standardizeF32 } from "./preprocess";
 export { gemmPart } from "./gemm";

@@ -18,6 +18,7 @@ import {
 } from "./abi.generated";
 import { colSum } from "./gemm";
 import { parGemmNT, parGemmNN, parGemmTN } from "./pargemm";
+import { gather, parGather } from "./pargather";
 import { actForward, actBackward, mulF32, dropoutMask } from "./activations";
 import { headSoftmax, headLogistic, headSquared } from "./heads";
 import { dot, axpy } from "./linalg";
@@ -44,15 +45,6 @@ function buf(ws: usize, p: usize, offset: usize): usize {
 @inline
 function layerAt(net: usize, i: i32): usize {
   return net + NET_HEADER_BYTES + <usize>i * LAYER_BYTES;
-}
-
-/** Copies rows idx[start .. start+n) of X (d f32 each) into dst, one after the other. */
-function gather(dst: usize, X: usize, idx: usize, start: i32, n: i32, d: i32): void {
-  const rowBytes = <usize>d << 2;
-  for (let r = 0; r < n; r++) {
-    const row = <usize>load<i32>(idx + (<usize>(start + r) << 2));
-    memory.copy(dst + <usize>r * rowBytes, X + row * rowBytes, rowBytes);
-  }
 }
 
 /** A parameter's address, or 0 for an offset of −1 (none). */
@@ -262,7 +254,7 @@ export function netChunkGrad(run: usize, g: usize, s: i32, n: i32, count: i32): 
   const code = slot(net, NET_HEAD);
   const d = slot(net, NET_INPUTS), k = slot(net, NET_OUTPUTS);
   const input = buf(ws, net, NET_INPUT), logits = buf(ws, net, NET_LOGITS), dlogits = buf(ws, net, NET_DLOGITS);
-  gather(input, X, idx, s, n, d);
+  parGather(input, X, idx, s, n, d);
   forwardChunk(net, ws, params, stats, n, training);
   const sum = head(code, dlogits, logits, y, idx, s, n, k) * <f64>n;
   if (n != count) scale(dlogits, n * k, <f32>(<f64>n / <f64>count));

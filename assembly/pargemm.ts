@@ -11,7 +11,7 @@
 // thread 0 sets it around a batch (threads.ts poolLossGrad), a worker's stays 0, and a product called
 // from a worker (or outside a batch) runs alone.
 import {
-  POOL_THREADS, POOL_GEN, POOL_DONE, POOL_ERROR, POOL_SPIN, POOL_THREAD_RUNS, POOL_JOB, POOL_GEMM_FORM, POOL_GEMM_BY_ROWS,
+  POOL_THREADS, POOL_ERROR, POOL_THREAD_RUNS, POOL_GEMM_FORM, POOL_GEMM_BY_ROWS,
   POOL_GEMM_C, POOL_GEMM_A, POOL_GEMM_B, POOL_GEMM_M, POOL_GEMM_N, POOL_GEMM_K, POOL_GEMM_LDA, POOL_GEMM_LDB,
   POOL_GEMM_LDC, POOL_GEMM_BETA, POOL_GEMM_BIAS, POOL_GEMM_ACT, POOL_GEMM_SLOPE, POOL_GEMM_MIN_MACS, POOL_GEMM_JOBS, RUN_LEN, RUN_NET, RUN_WS, NET_PACK,
   ACT_IDENTITY,
@@ -20,6 +20,7 @@ import {
 import { JOB_GEMM } from "./abi.generated";
 import { gemmNT, gemmNN, gemmTN, gemmPart, gemmSplit, gemmAlign, GEMM_NT, GEMM_NN, GEMM_TN } from "./gemm";
 import { ptr, int } from "./slots";
+import { startJob, finishJob } from "./barrier";
 
 
 /** The pool products may use on this thread (0 = none): thread-local, see the file's comment. */
@@ -30,37 +31,9 @@ export function setGemmPool(pool: usize): void {
   gemmPool = pool;
 }
 
-/** Polls the i32 sync word at `p` while it equals `v`, up to `polls` times; returns its last value. */
-// @ts-ignore: decorator
-@inline
-function poll(p: usize, v: i32, polls: i32): i32 {
-  let now = v;
-  for (let k = 0; k < polls && now == v; k++) now = atomic.load<i32>(p);
-  return now;
-}
-
-/**
- * The poll loop of {@link waitChange} alone, on a word that does not change: src/threads/pool.ts times it
- * to turn the pool's spin budget (a time) into a number of polls. Returns the word's value.
- */
-export function spinPolls(p: usize, polls: i32): i32 {
-  if (ASC_FEATURE_THREADS) return poll(p, atomic.load<i32>(p), polls);
-  return 0;
-}
-
-/** Polls the i32 sync word at `p` while it equals `v` (up to `spin` times), then sleeps on it; returns the new value. */
-export function waitChange(p: usize, v: i32, spin: i32): i32 {
-  if (ASC_FEATURE_THREADS) {
-    let now = poll(p, v, spin);
-    if (now != v) return now;
-    now = atomic.load<i32>(p);
-    while (now == v) {
-      atomic.wait<i32>(p, v, -1);
-      now = atomic.load<i32>(p);
-    }
-    return now;
-  }
-  return v;
+/** The pool this thread's batch may split its work with (0 = none): see setGemmPool. */
+export function batchPool(): usize {
+  return gemmPool;
 }
 
 /** Thread `tid`'s share of the published product, with the pack workspace `pack`. */
@@ -96,7 +69,6 @@ function parGemm(form: i32, C: usize, A: usize, B: usize, m: i32, n: i32, k: i32
   // Columns (ranges of 8) unless C has too few of them to share: then rows (ranges of 4). Column ranges
   // read A in place and pack only their own part of B.
   const byRows = n < 4 * gemmAlign(false) && m > n;
-  store<f64>(pool + POOL_JOB, <f64>JOB_GEMM);
   store<f64>(pool + POOL_GEMM_FORM, <f64>form);
   store<f64>(pool + POOL_GEMM_BY_ROWS, byRows ? 1 : 0);
   store<f64>(pool + POOL_GEMM_C, <f64>C);
@@ -113,13 +85,9 @@ function parGemm(form: i32, C: usize, A: usize, B: usize, m: i32, n: i32, k: i32
   store<f64>(pool + POOL_GEMM_ACT, <f64>act);
   store<f64>(pool + POOL_GEMM_SLOPE, <f64>slope);
   store<f64>(pool + POOL_GEMM_JOBS, load<f64>(pool + POOL_GEMM_JOBS) + 1);
-  atomic.store<i32>(pool + POOL_DONE, 0);
-  atomic.add<i32>(pool + POOL_GEN, 1);
-  atomic.notify(pool + POOL_GEN, threads - 1);
+  startJob(pool, JOB_GEMM);
   gemmShare(pool, 0, pack);
-  const spin = int(pool, POOL_SPIN);
-  let done = atomic.load<i32>(pool + POOL_DONE);
-  while (done < threads - 1) done = waitChange(pool + POOL_DONE, done, spin);
+  finishJob(pool);
   return true;
 }
 

@@ -11,12 +11,12 @@
 // every worker's own copy (the pool's `optimHyper`) before the job, and runs its range on the run's real
 // block; a worker's copy advances too, and is overwritten at the next update.
 import {
-  POOL_THREADS, POOL_GEN, POOL_DONE, POOL_ERROR, POOL_SPIN, POOL_JOB, POOL_RUN, POOL_OPTIM_HYPER, POOL_OPTIM_MIN_PARAMS,
+  POOL_THREADS, POOL_ERROR, POOL_RUN, POOL_OPTIM_HYPER, POOL_OPTIM_MIN_PARAMS,
   POOL_OPTIM_JOBS, RUN_RULE, RUN_PARAMS, RUN_GRADS, RUN_STATE, RUN_N_PARAMS, HYPER_LEN, JOB_OPTIM,
 } from "./abi.generated";
 import { optimRange } from "./optim/index.generated";
 import { gemmSplit } from "./gemm";
-import { waitChange } from "./pargemm";
+import { startJob, finishJob } from "./barrier";
 import { ptr, int } from "./slots";
 
 /** Elements per range unit: 16 f32 = one 64-byte cache line. */
@@ -50,15 +50,10 @@ export function parOptimStep(pool: usize, run: usize, h: usize): void {
     const threads = int(pool, POOL_THREADS);
     const copies = ptr(pool, POOL_OPTIM_HYPER);
     for (let t = 1; t < threads; t++) memory.copy(copies + <usize>t * (<usize>HYPER_LEN << 3), h, <usize>HYPER_LEN << 3);
-    store<f64>(pool + POOL_JOB, <f64>JOB_OPTIM);
     store<f64>(pool + POOL_OPTIM_JOBS, load<f64>(pool + POOL_OPTIM_JOBS) + 1);
-    atomic.store<i32>(pool + POOL_DONE, 0);
-    atomic.add<i32>(pool + POOL_GEN, 1);
-    atomic.notify(pool + POOL_GEN, threads - 1);
+    startJob(pool, JOB_OPTIM);
     optimShare(pool, 0, h);
-    const spin = int(pool, POOL_SPIN);
-    let done = atomic.load<i32>(pool + POOL_DONE);
-    while (done < threads - 1) done = waitChange(pool + POOL_DONE, done, spin);
+    finishJob(pool);
     return;
   }
   optimRange(rule, params, grads, state, n, h, 0, n);

@@ -20,10 +20,12 @@ import { netChunkGrad } from "./net";
 import { runLossGrad } from "./train";
 import { axpy, dot } from "./linalg";
 import { slot, int } from "./slots";
-import { JOB_BLOCKS, JOB_GEMM, JOB_HOGWILD, JOB_OPTIM } from "./abi.generated";
+import { JOB_BLOCKS, JOB_GEMM, JOB_HOGWILD, JOB_OPTIM, JOB_GATHER } from "./abi.generated";
+import { gatherJob } from "./pargather";
 import { optimJob } from "./paroptim";
 import { hogwildShare } from "./hogwild";
-import { setGemmPool, gemmJob, waitChange } from "./pargemm";
+import { setGemmPool, gemmJob } from "./pargemm";
+import { waitChange, startJob, finishJob } from "./barrier";
 
 /** Thread `tid`'s run descriptor: the run with the thread's own workspaces. */
 // @ts-ignore: decorator
@@ -78,7 +80,7 @@ export function poolLossGrad(pool: usize, run: usize, start: i32, count: i32): f
   if (count <= rows) return runLossGrad(threadRun(pool, 0), grads, start, count, l2);
   if (!ASC_FEATURE_THREADS) return NaN;
   const net = slot(run, RUN_NET) != 0;
-  const threads = int(pool, POOL_THREADS), cap = int(pool, POOL_SLOT_CAP), spin = int(pool, POOL_SPIN);
+  const threads = int(pool, POOL_THREADS), cap = int(pool, POOL_SLOT_CAP);
   const nParams = int(run, RUN_N_PARAMS);
   const slots = <usize>slot(pool, POOL_SLOTS), stride = <usize>int(pool, POOL_SLOT_STRIDE);
   const losses = <usize>slot(pool, POOL_BLOCK_LOSS);
@@ -90,16 +92,10 @@ export function poolLossGrad(pool: usize, run: usize, start: i32, count: i32): f
     const blocks = min(cap, nBlocks - first);
     store<f64>(pool + POOL_FIRST, <f64>first);
     store<f64>(pool + POOL_BLOCKS, <f64>blocks);
-    if (threads > 1) {
-      store<f64>(pool + POOL_JOB, <f64>JOB_BLOCKS);
-      atomic.store<i32>(pool + POOL_DONE, 0);
-      atomic.add<i32>(pool + POOL_GEN, 1);
-      atomic.notify(pool + POOL_GEN, threads - 1);
-    }
+    if (threads > 1) startJob(pool, JOB_BLOCKS);
     ownBlocks(pool, 0);
     if (threads > 1) {
-      let done = atomic.load<i32>(pool + POOL_DONE);
-      while (done < threads - 1) done = waitChange(pool + POOL_DONE, done, spin);
+      finishJob(pool);
       if (atomic.load<i32>(pool + POOL_ERROR) != 0) return NaN;
     }
     // The fold: the same f32 operations in block order whatever thread computed each block.
@@ -148,6 +144,7 @@ export function poolWork(pool: usize, tid: i32): i32 {
     if (job == JOB_GEMM) gemmJob(pool, tid);
     else if (job == JOB_HOGWILD) hogwildShare(pool, tid);
     else if (job == JOB_OPTIM) optimJob(pool, tid);
+    else if (job == JOB_GATHER) gatherJob(pool, tid);
     else ownBlocks(pool, tid);
     atomic.add<i32>(pool + POOL_DONE, 1);
     atomic.notify(pool + POOL_DONE, 1);

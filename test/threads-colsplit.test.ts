@@ -98,6 +98,36 @@ for (const name of ['wasm-scalar', 'wasm-simd'] as const) {
   }
 }
 
+test('column mode splits a large row gather among the threads (odd ranges), bit-identical on 1-4 threads', async () => {
+  await init({ backend: 'wasm-simd' });
+  // 131 rows of 300 features per batch (39,300 f32 ≥ the 2^15 threshold): 3 threads copy 43/44/44 rows.
+  const F = 300, rows = 700;
+  const x = uniform(new Rng(22), rows * F);
+  const y = new Float32Array(rows).map((_, r) => (x[r * F] > 0 ? 1 : 0) + (x[r * F + 1] > 0.5 ? 1 : 0));
+  const make = (): Trainable => mlp({ features: F, hidden: [16], classes: 3, seed: 4 });
+  const run = (threads?: number) => {
+    const ds = Dataset.fromArrays(x, y, { features: F });
+    const m = make();
+    const t = new Trainer(m, ds, { seed: 3, epochs: 2, batch: 131, optimizer: { name: 'adam', lr: 0.01 }, threads });
+    try {
+      t.run();
+      const pool = (t as unknown as { pool: ThreadPool | null }).pool;
+      return { params: m.paramsBlock.view.slice(), gathers: pool?.gatherJobs() ?? 0 };
+    } finally {
+      t.dispose();
+      m.dispose();
+      ds.dispose();
+    }
+  };
+  const none = run();
+  for (const threads of [1, 2, 3, 4]) {
+    const r = run(threads);
+    assert.ok(bitEqual(r.params, none.params), `threads ${threads}: parameters differ from the run without threads`);
+    if (threads > 1) assert.ok(r.gathers > 0, `threads ${threads}: no gather was split`);
+    else assert.is(r.gathers, 0, 'one thread: nothing to split');
+  }
+});
+
 test('the mode follows the batch size and the model, never the thread count', async () => {
   await init({ backend: 'wasm-simd' });
   const plain = mlp({ features: D, hidden: [8], classes: 3, seed: 1 });

@@ -341,6 +341,11 @@ export class ThreadPool {
     return this.block.view[POOL.gemmJobs];
   }
 
+  /** @internal Tests: the row gathers split so far (column mode). */
+  gatherJobs(): number {
+    return this.block.view[POOL.gatherJobs];
+  }
+
   /** @internal Tests: the updates split so far. */
   optimJobs(): number {
     return this.block.view[POOL.optimJobs];
