@@ -6,9 +6,9 @@
 // (the pool counts its gemm jobs); the mode is chosen from the batch size and the model only.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { init, Dataset, mlp, sequential, Trainer, DescentError, type TrainOptions, type Trainable } from '../src/node.js';
-import { ThreadPool, setGemmMinMacs, planThreads, liveWorkers, ROW_BLOCKS_MIN_BATCH } from '../src/threads/pool.js';
-import { backend } from '../src/runtime/index.js';
+import { init, Dataset, mlp, sequential, type TrainOptions, type Trainable } from '../src/node.js';
+import { setGemmMinMacs, planThreads, ROW_BLOCKS_MIN_BATCH } from '../src/threads/pool.js';
+import { trainPooled, faultEndsRun } from './_threads.js';
 import { Rng } from '../src/rng.js';
 import { uniform, bitEqual } from './_util.js';
 
@@ -26,22 +26,6 @@ const yTok = new Float32Array(N);
 for (let r = 0; r < N; r++) {
   for (let t = 0; t < T; t++) tokens[r * T + t] = Math.floor(rng.next() * 10);
   yTok[r] = tokens[r * T] > 4 ? 1 : 0;
-}
-
-/** Parameters after training a fresh model (threads undefined = no pool), and the products the pool split. */
-function trained(make: () => Trainable, x: Float32Array, y: Float32Array, features: number, options: TrainOptions): { params: Float32Array; jobs: number; colSplit: boolean } {
-  const ds = Dataset.fromArrays(x, y, { features });
-  const m = make();
-  const t = new Trainer(m, ds, { seed: 3, epochs: 2, ...options });
-  try {
-    t.run();
-    const pool = (t as unknown as { pool: ThreadPool | null }).pool;
-    return { params: m.paramsBlock.view.slice(), jobs: pool?.gemmJobs() ?? 0, colSplit: pool?.colSplit ?? false };
-  } finally {
-    t.dispose();
-    m.dispose();
-    ds.dispose();
-  }
 }
 
 interface Case { what: string; make: () => Trainable; x?: Float32Array; y?: Float32Array; features?: number; options: TrainOptions; everyProduct: boolean }
@@ -80,7 +64,7 @@ for (const name of ['wasm-scalar', 'wasm-simd'] as const) {
       await init({ backend: name });
       setGemmMinMacs(c.everyProduct ? 0 : null);
       try {
-        const run = (threads?: number) => trained(c.make, c.x ?? X, c.y ?? yClass, c.features ?? D, { ...c.options, threads });
+        const run = (threads?: number) => trainPooled(c.make, c.x ?? X, c.y ?? yClass, c.features ?? D, { ...c.options, threads });
         const none = run();
         const start = c.make();
         assert.not.ok(bitEqual(start.paramsBlock.view.slice(), none.params), 'training changed the parameters');
@@ -89,7 +73,7 @@ for (const name of ['wasm-scalar', 'wasm-simd'] as const) {
           const r = run(threads);
           assert.ok(r.colSplit, `threads ${threads}: column mode`);
           assert.ok(bitEqual(r.params, none.params), `threads ${threads}: parameters differ from the run without threads`);
-          if (threads > 1) assert.ok(r.jobs > 0, `threads ${threads}: no product was split`);
+          if (threads > 1) assert.ok(r.gemmJobs > 0, `threads ${threads}: no product was split`);
         }
       } finally {
         setGemmMinMacs(null);
@@ -105,26 +89,13 @@ test('column mode splits a large row gather among the threads (odd ranges), bit-
   const x = uniform(new Rng(22), rows * F);
   const y = new Float32Array(rows).map((_, r) => (x[r * F] > 0 ? 1 : 0) + (x[r * F + 1] > 0.5 ? 1 : 0));
   const make = (): Trainable => mlp({ features: F, hidden: [16], classes: 3, seed: 4 });
-  const run = (threads?: number) => {
-    const ds = Dataset.fromArrays(x, y, { features: F });
-    const m = make();
-    const t = new Trainer(m, ds, { seed: 3, epochs: 2, batch: 131, optimizer: { name: 'adam', lr: 0.01 }, threads });
-    try {
-      t.run();
-      const pool = (t as unknown as { pool: ThreadPool | null }).pool;
-      return { params: m.paramsBlock.view.slice(), gathers: pool?.gatherJobs() ?? 0 };
-    } finally {
-      t.dispose();
-      m.dispose();
-      ds.dispose();
-    }
-  };
+  const run = (threads?: number) => trainPooled(make, x, y, F, { batch: 131, optimizer: { name: 'adam', lr: 0.01 }, threads });
   const none = run();
   for (const threads of [1, 2, 3, 4]) {
     const r = run(threads);
     assert.ok(bitEqual(r.params, none.params), `threads ${threads}: parameters differ from the run without threads`);
-    if (threads > 1) assert.ok(r.gathers > 0, `threads ${threads}: no gather was split`);
-    else assert.is(r.gathers, 0, 'one thread: nothing to split');
+    if (threads > 1) assert.ok(r.gatherJobs > 0, `threads ${threads}: no gather was split`);
+    else assert.is(r.gatherJobs, 0, 'one thread: nothing to split');
   }
 });
 
@@ -151,28 +122,13 @@ test('column mode: a worker that fails inside a split product ends the run with 
   setGemmMinMacs(0);
   const ds = Dataset.fromArrays(X, yClass, { features: D });
   const m = mlp({ features: D, hidden: [37], classes: 3, seed: 5 });
-  const before = backend().liveBytes();
-  await exits();
   try {
-    const t = new Trainer(m, ds, { batch: 64, threads: 3, epochs: 5 });
-    t.step(2);
-    assert.is(liveWorkers(), 2, 'two workers run');
-    (t as unknown as { pool: ThreadPool }).pool.injectFault(1);
-    assert.throws(() => t.step(5), (e: unknown) => e instanceof DescentError && e.code === 'E_THREAD' && /thread 1 of 3 failed/.test(e.message));
-    t.dispose();
-    assert.ok(backend().liveBytes() <= before, 'the pool and the run freed everything');
-    await exits();
-    assert.is(liveWorkers(), 0, 'no worker left');
+    await faultEndsRun(m, ds, 1);
   } finally {
     setGemmMinMacs(null);
     m.dispose();
     ds.dispose();
   }
 });
-
-/** Lets the event loop deliver the workers' exit events (pools of the tests above included). */
-async function exits(): Promise<void> {
-  for (let i = 0; i < 500 && liveWorkers() > 0; i++) await new Promise((r) => setTimeout(r, 20));
-}
 
 test.run();

@@ -8,9 +8,9 @@
 // the run with its error and frees everything.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { init, Dataset, mlp, Trainer, DescentError, type TrainOptions, type Trainable, type OptimizerOptions } from '../src/node.js';
-import { ThreadPool, setOptimMinParams, liveWorkers, PAR_OPTIM_MIN_PARAMS } from '../src/threads/pool.js';
-import { backend } from '../src/runtime/index.js';
+import { init, Dataset, mlp, type TrainOptions, type Trainable, type OptimizerOptions } from '../src/node.js';
+import { setOptimMinParams, PAR_OPTIM_MIN_PARAMS } from '../src/threads/pool.js';
+import { trainPooled, faultEndsRun } from './_threads.js';
 import { Rng } from '../src/rng.js';
 import { uniform, bitEqual } from './_util.js';
 
@@ -38,20 +38,7 @@ const RULES: OptimizerOptions[] = [
 ];
 
 /** Parameters after two epochs of a fresh model (threads undefined = no pool), and the updates the pool split. */
-function trained(make: () => Trainable, options: TrainOptions): { params: Float32Array; jobs: number } {
-  const ds = Dataset.fromArrays(X, Y, { features: D });
-  const m = make();
-  const t = new Trainer(m, ds, { seed: 4, epochs: 2, ...options });
-  try {
-    t.run();
-    const pool = (t as unknown as { pool: ThreadPool | null }).pool;
-    return { params: m.paramsBlock.view.slice(), jobs: pool?.optimJobs() ?? 0 };
-  } finally {
-    t.dispose();
-    m.dispose();
-    ds.dispose();
-  }
-}
+const trained = (make: () => Trainable, options: TrainOptions) => trainPooled(make, X, Y, D, { seed: 4, ...options });
 
 const small = (): Trainable => mlp({ features: D, hidden: [37], classes: 3, seed: 5 });
 
@@ -67,7 +54,7 @@ for (const name of ['wasm-scalar', 'wasm-simd'] as const) {
           for (const threads of [1, 2, 3, 4]) {
             const r = trained(small, { optimizer, batch, threads });
             assert.ok(bitEqual(r.params, none.params), `batch ${batch}, threads ${threads}: parameters differ from the run without threads`);
-            if (threads > 1) assert.ok(r.jobs > 0, `batch ${batch}, threads ${threads}: no update was split`);
+            if (threads > 1) assert.ok(r.optimJobs > 0, `batch ${batch}, threads ${threads}: no update was split`);
           }
         }
       } finally {
@@ -81,14 +68,16 @@ test('the default threshold: a small model updates on thread 0, a large one spli
   await init({ backend: 'wasm-simd' });
   const large = (): Trainable => mlp({ features: D, hidden: [300, 200], classes: 3, seed: 7 });
   const probe = large();
-  assert.ok(probe.size >= PAR_OPTIM_MIN_PARAMS && small().size < PAR_OPTIM_MIN_PARAMS, 'the two models sit on both sides of the threshold');
+  const little = small();
+  assert.ok(probe.size >= PAR_OPTIM_MIN_PARAMS && little.size < PAR_OPTIM_MIN_PARAMS, 'the two models sit on both sides of the threshold');
   probe.dispose();
+  little.dispose();
   const options: TrainOptions = { optimizer: { name: 'adam', lr: 1e-3 }, batch: 128, epochs: 1 };
   const s = trained(small, { ...options, threads: 2 });
-  assert.is(s.jobs, 0, 'a 595-parameter update is not split');
+  assert.is(s.optimJobs, 0, 'a 595-parameter update is not split');
   assert.ok(bitEqual(s.params, trained(small, options).params));
   const l = trained(large, { ...options, threads: 2 });
-  assert.ok(l.jobs > 0, 'a 64,703-parameter update is split');
+  assert.ok(l.optimJobs > 0, 'a 64,703-parameter update is split');
   assert.ok(bitEqual(l.params, trained(large, options).params));
 });
 
@@ -97,31 +86,15 @@ test('a worker that fails inside a split update ends the run with its error, and
   setOptimMinParams(0);
   const ds = Dataset.fromArrays(X, Y, { features: D });
   const m = small();
-  const before = backend().liveBytes();
-  await exits();
   try {
     // Batch 64: column mode, and this model's products are under the gemm threshold, so the next job a
     // worker sees is an update.
-    const t = new Trainer(m, ds, { batch: 64, threads: 3, epochs: 5 });
-    t.step(2);
-    const pool = (t as unknown as { pool: ThreadPool }).pool;
-    const jobs = pool.optimJobs();
-    assert.ok(jobs > 0 && pool.gemmJobs() === 0, 'only updates were split');
-    pool.injectFault(2);
-    assert.throws(() => t.step(5), (e: unknown) => e instanceof DescentError && e.code === 'E_THREAD' && /thread 2 of 3 failed/.test(e.message));
-    t.dispose();
-    assert.ok(backend().liveBytes() <= before, 'the pool and the run freed everything');
-    await exits();
-    assert.is(liveWorkers(), 0, 'no worker left');
+    await faultEndsRun(m, ds, 2, (pool) => assert.ok(pool.optimJobs() > 0 && pool.gemmJobs() === 0, 'only updates were split'));
   } finally {
     setOptimMinParams(null);
     m.dispose();
     ds.dispose();
   }
 });
-
-async function exits(): Promise<void> {
-  for (let i = 0; i < 500 && liveWorkers() > 0; i++) await new Promise((r) => setTimeout(r, 20));
-}
 
 test.run();

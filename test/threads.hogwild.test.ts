@@ -13,9 +13,10 @@ import {
 } from '../src/node.js';
 import type { SparseDataset } from '../src/data/sparse.js';
 import { backend } from '../src/runtime/index.js';
-import { liveWorkers, ThreadPool } from '../src/threads/pool.js';
+import { liveWorkers } from '../src/threads/pool.js';
 import { loadSpamAssassin, shuffledSplit, SPAM_PACKAGE } from '../src/text/node.js';
 import { Rng } from '../src/rng.js';
+import { exits, poolOf } from './_threads.js';
 import { bitEqual } from './_util.js';
 
 // A synthetic sparse set: 3000 rows of 20 distinct columns out of 2000, labels from a sparse linear rule.
@@ -39,13 +40,6 @@ for (let r = 0; r < N; r++) {
 const csr = { indptr, indices, values };
 const sparseSet = () => Dataset.fromSparse(csr, yBin, { features: D });
 const SGD: TrainOptions = { optimizer: { name: 'sgd', lr: 0.1 }, batch: 1, l2: 1e-4, epochs: 3, seed: 4 };
-
-const poolOf = (t: Trainer) => (t as unknown as { pool: ThreadPool | null }).pool;
-
-/** Lets the event loop deliver the workers' exit events. */
-async function exits(): Promise<void> {
-  for (let i = 0; i < 500 && liveWorkers() > 0; i++) await new Promise((r) => setTimeout(r, 20));
-}
 
 const allFinite = (a: ArrayLike<number>) => Array.prototype.every.call(a, Number.isFinite);
 

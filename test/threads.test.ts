@@ -12,6 +12,7 @@ import {
 import { backend } from '../src/runtime/index.js';
 import { liveWorkers, ThreadPool } from '../src/threads/pool.js';
 import { Rng } from '../src/rng.js';
+import { exits } from './_threads.js';
 import { uniform, bitEqual } from './_util.js';
 
 const N = 2600, D = 12;
@@ -151,11 +152,6 @@ for (const name of ['wasm-scalar', 'wasm-simd'] as const) {
     assert.ok(be.memoryBytes() <= mem0 + 2 ** 20, `memory plateau: ${mem0} → ${be.memoryBytes()}`);
     ds.dispose();
   });
-}
-
-/** Lets the event loop deliver the workers' exit events. */
-async function exits(): Promise<void> {
-  for (let i = 0; i < 500 && liveWorkers() > 0; i++) await new Promise((r) => setTimeout(r, 20));
 }
 
 test('threads must be a positive integer: a typed error before anything is allocated', async () => {
