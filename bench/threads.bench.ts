@@ -10,7 +10,7 @@
 //      2 threads stop being slower than 1 (the crossover);
 //   4. how long Trainer.dispose() takes to end a pool's workers (goal: within 100 ms), and a pool's start.
 // `none` is a run without the `threads` option (no blocks: the single-thread path of main).
-// Run: npx tsx bench/threads.bench.ts [--quick] [--only mlp]
+// Run: npx tsx bench/threads.bench.ts [--quick] [--only mlp|linear]
 import { Bench } from 'tinybench';
 import { init, Dataset, mlp, logistic, linear, Trainer, backendInfo, type TrainOptions, type Trainable } from '../src/node.js';
 import { problem } from './lib/data.js';
@@ -18,7 +18,7 @@ import { mnistTrain } from './network.bench.js';
 import { forceColumnMode, ROW_BLOCKS_MIN_BATCH } from '../src/threads/pool.js';
 
 const quick = process.argv.includes('--quick');
-/** `--only mlp`: the MLP rows alone (the issue's 1.7× goal), for a re-measure on a quiet host. */
+/** `--only mlp`: the MLP rows alone (the issue's 1.7× goal); `--only linear`: the full-batch and mini-batch linear rows. */
 const onlyAt = process.argv.indexOf('--only');
 const only = onlyAt >= 0 ? process.argv[onlyAt + 1] : null;
 
@@ -134,7 +134,7 @@ if (only === 'mlp') process.exit(0);
 
 // 2. Full-batch logistic, 100,000 × 100
 const P = problem(100_000, 100);
-{
+if (!only || only === 'linear') {
   const ds = Dataset.fromArrays(P.X, P.yBin, { features: 100 });
   const cases: Case[] = [];
   for (const threads of [undefined, 1, 2]) {
@@ -150,7 +150,7 @@ const P = problem(100_000, 100);
 }
 
 // 3. Mini-batch epochs: the crossover
-{
+if (!only || only === 'linear') {
   const dsBin = Dataset.fromArrays(P.X, P.yBin, { features: 100 });
   const dsReal = Dataset.fromArrays(P.X, P.yReal, { features: 100 });
   for (const batch of quick ? [32, 2048, 8192] : [32, 1024, 2048, 4096, 8192, 16384]) {
@@ -174,7 +174,7 @@ const P = problem(100_000, 100);
 }
 
 // 4. Ending (and starting) a pool: dispose() returns once every worker has left the kernels' loop.
-{
+if (!only) {
   const ds = Dataset.fromArrays(P.X.subarray(0, 4096 * 100), P.yBin.subarray(0, 4096), { features: 100 });
   for (const threads of [2, 4]) {
     const starts: number[] = [], stops: number[] = [];
