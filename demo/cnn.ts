@@ -10,6 +10,7 @@ import { mnistFromBytes, type ImageTable } from '../src/data/mnist.js';
 import { trainInWorker, type WorkerTraining } from '../src/worker/index.js';
 import { setupDrawing, type DrawStats } from './draw.js';
 import { cnnThreads } from './threads.js';
+import { readInt, statusLine } from './page.js';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const els = {
@@ -28,6 +29,7 @@ const els = {
   clear: $<HTMLButtonElement>('cnn-clear'),
   predictInfo: $<HTMLParagraphElement>('cnn-predict-info'),
 };
+const status = statusLine(els.status);
 
 /** The issue's CNN: [1, 28, 28] → conv 8 3×3 → relu → maxPool 2 → conv 16 3×3 → relu → maxPool 2 → dense 10. */
 export const CNN_LAYERS: LayerSpec[] = [
@@ -128,12 +130,6 @@ function drawFilters(): void {
 
 // ------------------------------------------------------------------------------------------ training
 
-function readInt(el: HTMLInputElement | HTMLSelectElement, what: string, min: number): number {
-  const v = Number(el.value);
-  if (!Number.isInteger(v) || v < min) throw new Error(`${what}: expected a whole number ≥ ${min}, got “${el.value}”`);
-  return v;
-}
-
 async function start(): Promise<void> {
   if (training) return;
   if (!ready) {
@@ -223,11 +219,6 @@ async function start(): Promise<void> {
     els.train.disabled = false;
     els.stop.disabled = true;
   }
-}
-
-function status(text: string, kind: 'error' | '' = ''): void {
-  els.status.textContent = text;
-  els.status.className = kind === 'error' ? 'error' : 'muted';
 }
 
 // ------------------------------------------------------------------------------------------ wiring

@@ -41,3 +41,21 @@ export function showMessage(text: string, kind: 'error' | 'info' | '' = 'info'):
   els.message.className = kind;
   els.message.dataset.kind = kind;
 }
+
+/**
+ * The whole number in a form field, at least `min`; throws an Error naming the field (`what`) otherwise, for the
+ * section's status line.
+ */
+export function readInt(el: HTMLInputElement | HTMLSelectElement, what: string, min: number): number {
+  const v = Number(el.value);
+  if (!Number.isInteger(v) || v < min) throw new Error(`${what}: expected a whole number ≥ ${min}, got “${el.value}”`);
+  return v;
+}
+
+/** A section's status line (the CNN and text sections each have one): `kind` 'error' styles it as an error. */
+export function statusLine(el: HTMLElement): (text: string, kind?: 'error' | '') => void {
+  return (text, kind = '') => {
+    el.textContent = text;
+    el.className = kind === 'error' ? 'error' : 'muted';
+  };
+}

@@ -8,6 +8,7 @@ import uPlot from 'uplot';
 import { Dataset, sequential, type LayerSpec, type Network } from '../src/index.js';
 import { charLmLayers, charVocab, charWindows, encodeChars, perplexity, sampleText, type CharVocab } from '../src/text/index.js';
 import { trainInWorker, type WorkerTraining } from '../src/worker/index.js';
+import { readInt, statusLine } from './page.js';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const els = {
@@ -26,6 +27,7 @@ const els = {
   sampleButton: $<HTMLButtonElement>('text-sample-button'),
   sample: $<HTMLPreElement>('text-sample'),
 };
+const status = statusLine(els.status);
 
 /** Characters of context per prediction, the stride between training windows, and the seed of everything. */
 const T = 32, STRIDE = 3, SEED = 1;
@@ -100,17 +102,6 @@ function drawSample(): void {
 }
 
 // ------------------------------------------------------------------------------------------ training
-
-function readInt(el: HTMLInputElement | HTMLSelectElement, what: string, min: number): number {
-  const v = Number(el.value);
-  if (!Number.isInteger(v) || v < min) throw new Error(`${what}: expected a whole number ≥ ${min}, got “${el.value}”`);
-  return v;
-}
-
-function status(text: string, kind: 'error' | '' = ''): void {
-  els.status.textContent = text;
-  els.status.className = kind === 'error' ? 'error' : 'muted';
-}
 
 async function start(): Promise<void> {
   if (training) return;
