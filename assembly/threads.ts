@@ -7,9 +7,10 @@
 // 2, 3 or 4 threads. Thread 0 then runs the rest of the batch (assembly/train.ts runBatches), the update
 // rule split among the threads again by ranges of the parameters when the model is large (paroptim.ts).
 //
-// Threads meet on two atomic words (not a message per batch): thread 0 bumps `gen` to hand out a job
-// and waits for `done` to reach threads − 1; a worker waits for `gen` to change, polls a few thousand
-// times first (the next batch usually comes within microseconds) and then sleeps in memory.atomic.wait32.
+// Threads meet on two atomic words (not a message per batch; assembly/barrier.ts): thread 0 bumps `gen`
+// to hand out a job and waits for `done` to reach threads − 1; a worker waits for `gen` to change, polls
+// it for the pool's spin budget first (1 ms: the next job usually comes within microseconds) and then
+// sleeps in memory.atomic.wait32.
 // Workers never allocate: only the main instance owns the TLSF heap.
 import {
   POOL_THREADS, POOL_GEN, POOL_DONE, POOL_QUIT, POOL_ERROR, POOL_FAULT, POOL_RUN, POOL_THREAD_RUNS,
