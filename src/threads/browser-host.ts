@@ -10,10 +10,10 @@
 // synchronous train() runs — prepareThreads starts them, hands each the module, the memory and a mailbox
 // (a small SharedArrayBuffer) and awaits their answer — and then sleep on their mailbox; spawn() writes a
 // pool and a thread id into one and wakes it: no message crosses while thread 0 blocks.
-// The pool protocol around poolWork is the Node host's (src/threads/node-host.ts): count in `ready`, flag
+// The pool protocol around poolWork is shared with the Node host (worker-source.ts): count in `ready`, flag
 // `error` and bump `done` on a failure. A failing worker writes its message into its mailbox, which
 // failure() decodes (a message could not be read synchronously).
-import { POOL } from '../backends/abi.generated.js';
+import { poolWorkerRun } from './worker-source.js';
 import { setThreadHost } from '../backends/thread-host.js';
 import { registerSharedTwins } from '../backends/wasm.js';
 import { simdThreadsWasm, scalarThreadsWasm } from '../backends/binaries-threads.generated.js';
@@ -27,7 +27,6 @@ const PREPARE_MS = 30000;
 /** Mailbox Int32 words: state (0 idle, 1 pool given, 2 quit), pool, thread id, message length; then the message. */
 const MAIL = { state: 0, pool: 1, tid: 2, length: 3, text: 16 } as const;
 
-const word = (slot: number) => `(pool >> 2) + ${2 * slot}`;
 const SOURCE = `'use strict';
 self.onmessage = (e) => {
   self.onmessage = null;
@@ -36,31 +35,14 @@ self.onmessage = (e) => {
   while (Atomics.load(mail, 0) === 0) Atomics.wait(mail, 0, 0);
   if (Atomics.load(mail, 0) !== 1) { self.close(); return; }
   const pool = mail[1], tid = mail[2];
-  const view = () => new Int32Array(w.memory.buffer);
-  let counted = false;
-  try {
-    const instance = new WebAssembly.Instance(w.module, { env: { memory: w.memory, abort(_m, _f, line, col) {
-      throw new Error('kernel aborted at ' + line + ':' + col);
-    } } });
-    Atomics.add(view(), ${word(POOL.ready)}, 1);
-    counted = true;
-    Atomics.notify(view(), ${word(POOL.ready)});
-    instance.exports.poolWork(pool, tid);
-  } catch (err) {
-    const text = String((err && err.name) || 'Error') + ': ' + String((err && err.message) || err);
-    const out = new Uint16Array(w.mailbox, ${MAIL.text}), n = Math.min(text.length, out.length);
-    for (let i = 0; i < n; i++) out[i] = text.charCodeAt(i);
-    Atomics.store(mail, 3, n);
-    const a = view();
-    Atomics.store(a, ${word(POOL.error)}, tid + 1);
-    Atomics.add(a, ${word(POOL.done)}, 1);
-    Atomics.notify(a, ${word(POOL.done)});
-    Atomics.notify(a, ${word(POOL.ready)});
-  } finally {
-    if (counted) Atomics.sub(view(), ${word(POOL.ready)}, 1);
-    Atomics.notify(view(), ${word(POOL.ready)});
-    self.close();
-  }
+  ${poolWorkerRun({
+    w: 'w', pool: 'pool', tid: 'tid',
+    report: `const text = String((err && err.name) || 'Error') + ': ' + String((err && err.message) || err);
+  const out = new Uint16Array(w.mailbox, ${MAIL.text}), n = Math.min(text.length, out.length);
+  for (let i = 0; i < n; i++) out[i] = text.charCodeAt(i);
+  Atomics.store(mail, 3, n);`,
+    finish: 'self.close();',
+  })}
 };
 `;
 

@@ -7,36 +7,18 @@
 // blocks, wakes up and ends the run. Imported for its side effect by the Node entry (src/node.ts).
 import { Worker, MessageChannel, receiveMessageOnPort } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
-import { POOL } from '../backends/abi.generated.js';
+import { poolWorkerRun } from './worker-source.js';
 import { setThreadHost } from '../backends/thread-host.js';
 import { registerSharedTwins } from '../backends/wasm.js';
 import { simdThreadsWasm, scalarThreadsWasm } from '../backends/binaries-threads.generated.js';
 
-const word = (slot: number) => `(w.pool >> 2) + ${2 * slot}`;
 const SOURCE = `'use strict';
 const { workerData: w } = require('node:worker_threads');
-const view = () => new Int32Array(w.memory.buffer);
-let counted = false;
-try {
-  const instance = new WebAssembly.Instance(w.module, { env: { memory: w.memory, abort(_m, _f, line, col) {
-    throw new Error('kernel aborted at ' + line + ':' + col);
-  } } });
-  Atomics.add(view(), ${word(POOL.ready)}, 1);
-  counted = true;
-  Atomics.notify(view(), ${word(POOL.ready)});
-  instance.exports.poolWork(w.pool, w.tid);
-} catch (e) {
-  try { w.port.postMessage({ message: String((e && e.message) || e), name: String((e && e.name) || 'Error') }); } catch {}
-  const a = view();
-  Atomics.store(a, ${word(POOL.error)}, w.tid + 1);
-  Atomics.add(a, ${word(POOL.done)}, 1);
-  Atomics.notify(a, ${word(POOL.done)});
-  Atomics.notify(a, ${word(POOL.ready)});
-} finally {
-  if (counted) Atomics.sub(view(), ${word(POOL.ready)}, 1);
-  Atomics.notify(view(), ${word(POOL.ready)});
-  w.port.close();
-}
+${poolWorkerRun({
+  w: 'w', pool: 'w.pool', tid: 'w.tid',
+  report: "try { w.port.postMessage({ message: String((err && err.message) || err), name: String((err && err.name) || 'Error') }); } catch {}",
+  finish: 'w.port.close();',
+})}
 `;
 
 let live = 0;
