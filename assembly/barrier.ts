@@ -40,7 +40,6 @@ export function waitChange(p: usize, v: i32, spin: i32): i32 {
   return v;
 }
 
-
 /** Thread 0: starts job `job` (its arguments already in the pool's slots) on every worker. */
 export function startJob(pool: usize, job: i32): void {
   if (ASC_FEATURE_THREADS) {

@@ -7,33 +7,32 @@
 // to a run without threads. Small products (fewer multiply-adds than the pool's gemmMinMacs, a constant
 // of the run) stay on thread 0: a job costs a barrier (tens of µs).
 //
-// Which pool a product may use is a module global: globals belong to one instance, so it is thread-local —
-// thread 0 sets it around a batch (threads.ts poolLossGrad), a worker's stays 0, and a product called
-// from a worker (or outside a batch) runs alone.
+// Which pool a product (or pargather.ts's gather) may use is a module global: globals belong to one
+// instance, so it is thread-local — thread 0 sets it around a batch (threads.ts poolLossGrad), a worker's
+// stays 0, and a product called from a worker (or outside a batch) runs alone.
 import {
   POOL_THREADS, POOL_ERROR, POOL_THREAD_RUNS, POOL_GEMM_FORM, POOL_GEMM_BY_ROWS,
   POOL_GEMM_C, POOL_GEMM_A, POOL_GEMM_B, POOL_GEMM_M, POOL_GEMM_N, POOL_GEMM_K, POOL_GEMM_LDA, POOL_GEMM_LDB,
   POOL_GEMM_LDC, POOL_GEMM_BETA, POOL_GEMM_BIAS, POOL_GEMM_ACT, POOL_GEMM_SLOPE, POOL_GEMM_MIN_MACS, POOL_GEMM_JOBS, RUN_LEN, RUN_NET, RUN_WS, NET_PACK,
   ACT_IDENTITY,
 } from "./abi.generated";
-// Pool job kinds (the `job` slot) are abi.json's `jobs`: JOB_BLOCKS, JOB_GEMM, JOB_HOGWILD.
 import { JOB_GEMM } from "./abi.generated";
 import { gemmNT, gemmNN, gemmTN, gemmPart, gemmSplit, gemmAlign, GEMM_NT, GEMM_NN, GEMM_TN } from "./gemm";
 import { ptr, int } from "./slots";
 import { startJob, finishJob } from "./barrier";
 
 
-/** The pool products may use on this thread (0 = none): thread-local, see the file's comment. */
-let gemmPool: usize = 0;
+/** The pool this thread's batch may split its work with (0 = none): thread-local, see the file's comment. */
+let currentPool: usize = 0;
 
-/** Thread 0: lets the products of the current batch use `pool` (0 = none again). */
-export function setGemmPool(pool: usize): void {
-  gemmPool = pool;
+/** Thread 0: lets the products and the gather of the current batch use `pool` (0 = none again). */
+export function setBatchPool(pool: usize): void {
+  currentPool = pool;
 }
 
-/** The pool this thread's batch may split its work with (0 = none): see setGemmPool. */
+/** The pool this thread's batch may split its work with (0 = none): see setBatchPool. */
 export function batchPool(): usize {
-  return gemmPool;
+  return currentPool;
 }
 
 /** Thread `tid`'s share of the published product, with the pack workspace `pack`. */
@@ -61,7 +60,7 @@ export function gemmJob(pool: usize, tid: i32): void {
  */
 function parGemm(form: i32, C: usize, A: usize, B: usize, m: i32, n: i32, k: i32, lda: i32, ldb: i32, ldc: i32,
   beta: f32, bias: usize, act: i32, slope: f32, pack: usize): bool {
-  const pool = gemmPool;
+  const pool = currentPool;
   if (!ASC_FEATURE_THREADS || pool == 0) return false;
   if (<f64>m * <f64>n * <f64>k < load<f64>(pool + POOL_GEMM_MIN_MACS)) return false;
   const threads = int(pool, POOL_THREADS);

@@ -37,16 +37,13 @@ export function optimJob(pool: usize, tid: i32): void {
 }
 
 /**
- * Thread 0: the run's update (rule, parameters, gradient, state of the run's descriptor, hyper block `h`),
- * split among the pool's threads when `pool` is set, has two threads or more, no worker failed and the
- * model has at least the pool's `optimMinParams` parameters; alone otherwise (a job's barrier costs
- * microseconds, more than a small update).
+ * Thread 0: optimStep (same arguments: the batch loop's run), split among the threads of `pool` (the run's,
+ * or 0) when it has two or more, no worker failed and the model has at least the pool's `optimMinParams`
+ * parameters; alone otherwise (a job's barrier costs microseconds, more than a small update).
  */
-export function parOptimStep(pool: usize, run: usize, h: usize): void {
-  const rule = int(run, RUN_RULE), n = int(run, RUN_N_PARAMS);
-  const params = ptr(run, RUN_PARAMS), grads = ptr(run, RUN_GRADS), state = ptr(run, RUN_STATE);
+export function parOptimStep(pool: usize, rule: i32, params: usize, grads: usize, state: usize, n: i32, h: usize): void {
   if (ASC_FEATURE_THREADS && pool != 0 && int(pool, POOL_THREADS) > 1 && <f64>n >= load<f64>(pool + POOL_OPTIM_MIN_PARAMS)
-    && ptr(pool, POOL_RUN) == run && atomic.load<i32>(pool + POOL_ERROR) == 0) {
+    && atomic.load<i32>(pool + POOL_ERROR) == 0) {
     const threads = int(pool, POOL_THREADS);
     const copies = ptr(pool, POOL_OPTIM_HYPER);
     for (let t = 1; t < threads; t++) memory.copy(copies + <usize>t * (<usize>HYPER_LEN << 3), h, <usize>HYPER_LEN << 3);

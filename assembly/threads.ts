@@ -25,7 +25,7 @@ import { JOB_BLOCKS, JOB_GEMM, JOB_HOGWILD, JOB_OPTIM, JOB_GATHER } from "./abi.
 import { gatherJob } from "./pargather";
 import { optimJob } from "./paroptim";
 import { hogwildShare } from "./hogwild";
-import { setGemmPool, gemmJob } from "./pargemm";
+import { setBatchPool, gemmJob } from "./pargemm";
 import { waitChange, startJob, finishJob } from "./barrier";
 
 /** Thread `tid`'s run descriptor: the run with the thread's own workspaces. */
@@ -67,11 +67,11 @@ export function poolLossGrad(pool: usize, run: usize, start: i32, count: i32): f
   const rows = int(pool, POOL_BLOCK_ROWS);
   const l2 = <f32>slot(run, RUN_L2);
   if (int(pool, POOL_COL_SPLIT) != 0) {
-    // Column mode (phase 2): the run's own single-thread path, its large products split among the
-    // threads (assembly/pargemm.ts).
-    setGemmPool(pool);
+    // Column mode (phase 2): the run's own single-thread path, its large products and its row gather
+    // split among the threads (assembly/pargemm.ts, pargather.ts).
+    setBatchPool(pool);
     const L = runLossGrad(run, grads, start, count, l2);
-    setGemmPool(0);
+    setBatchPool(0);
     if (ASC_FEATURE_THREADS) {
       if (atomic.load<i32>(pool + POOL_ERROR) != 0) return NaN;
     }

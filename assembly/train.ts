@@ -20,7 +20,6 @@ import {
 import {
   clipGradNorm, clipGradValue, addGradNoise, norm1, l1Cumulative, l1PseudoGrad, l1Project, averageStep,
 } from "./gradtools";
-import { optimStep } from "./optim/index.generated";
 import { parOptimStep } from "./paroptim";
 import { netLossGrad, netForward } from "./net";
 import { poolLossGrad } from "./threads";
@@ -138,8 +137,7 @@ export function runBatches(run: usize, start: i32, nBatches: i32): i32 {
     if (clipNorm > 0) clipGradNorm(grads, nParams, clipNorm);
     if (clipValue > 0) clipGradValue(grads, nParams, clipValue);
     if (l1Mode == L1_ORTHANT) l1PseudoGrad(grads, params, l1buf, nW, <f32>l1);
-    if (pool != 0) parOptimStep(pool, run, h);
-    else optimStep(rule, params, grads, state, nParams, h);
+    parOptimStep(pool, rule, params, grads, state, nParams, h);
     if (l1Mode == L1_CUMULATIVE) {
       u += lr * l1;
       l1Cumulative(params, l1buf, nW, u);
