@@ -59,7 +59,7 @@ export interface SharedWasm {
   memory: WebAssembly.Memory;
   /** Thread 0's side of an asynchronous (Hogwild!) round: assembly/hogwild.ts hogwildBatches. */
   hogwildBatches?(pool: number, start: number, nBatches: number): number;
-  /** The workers' poll loop alone (assembly/pargemm.ts spinPolls), timed to size the spin budget. */
+  /** The workers' poll loop alone (assembly/barrier.ts spinPolls), timed to size the spin budget. */
   spinPolls?(p: number, polls: number): number;
 }
 
