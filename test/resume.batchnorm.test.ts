@@ -4,14 +4,9 @@
 // (`runningStats`), equal to train() in-process.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { build } from 'esbuild';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { init, Dataset, sequential, Trainer, train, HyperParameterError, type SequentialOptions, type TrainOptions, type TrainState } from '../src/index.js';
 import { loadBuiltin } from '../src/data/builtin.js';
-import { trainInWorker } from '../src/worker/node.js';
+import { bundledWorker } from './_worker.js';
 import { BACKENDS, bitEqual } from './_util.js';
 
 const spec: SequentialOptions = {
@@ -71,14 +66,11 @@ for (const b of BACKENDS) {
   });
 }
 
-const tmp = mkdtempSync(join(tmpdir(), 'descent-worker-bn-'));
-test.after(() => rmSync(tmp, { recursive: true, force: true }));
+const trainInWorker = bundledWorker(test, 'worker-bn');
 
 test('trainInWorker returns the running statistics with the parameters, as train() in-process has them', async () => {
-  await build({ entryPoints: ['src/worker/node-worker.ts'], outfile: join(tmp, 'node-worker.mjs'), bundle: true, platform: 'node', format: 'esm', logLevel: 'error' });
-  const worker = pathToFileURL(join(tmp, 'node-worker.mjs'));
   const { inputShape, ...rest } = spec;
-  const h = trainInWorker({ data: { x: x.slice(), y: digits.y.slice(), features: 64 }, model: { kind: 'sequential', inputShape, ...rest }, train: opts, backend: 'wasm-simd' }, { worker });
+  const h = trainInWorker({ data: { x: x.slice(), y: digits.y.slice(), features: 64 }, model: { kind: 'sequential', inputShape, ...rest }, train: opts, backend: 'wasm-simd' });
   const r = await h.result;
   await init({ backend: 'wasm-simd' });
   const ds = Dataset.fromArrays(x, digits.y, { features: 64 });
@@ -88,7 +80,7 @@ test('trainInWorker returns the running statistics with the parameters, as train
   assert.ok(r.runningStats instanceof Float32Array, 'runningStats is returned');
   assert.ok(bitEqual(r.runningStats!, Float32Array.from(net.toJSON().stats!)), 'running statistics');
   // No batch norm, no running statistics.
-  const plain = await trainInWorker({ data: { x: x.slice(), y: digits.y.slice(), features: 64 }, model: { kind: 'mlp', hidden: [8], classes: 10 }, train: { epochs: 1 } }, { worker }).result;
+  const plain = await trainInWorker({ data: { x: x.slice(), y: digits.y.slice(), features: 64 }, model: { kind: 'mlp', hidden: [8], classes: 10 }, train: { epochs: 1 } }).result;
   assert.is(plain.runningStats, undefined);
   net.dispose();
   ds.dispose();

@@ -7,14 +7,10 @@
 // the parameters of train() here.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { build } from 'esbuild';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { Dataset, linear, logistic, softmax, train, Trainer, Model, HyperParameterError, type TrainOptions, type TrainState } from '../src/index.ts';
 import { Rng } from '../src/rng.ts';
-import { trainInWorker, type BatchEvent } from '../src/worker/node.ts';
+import type { BatchEvent } from '../src/worker/node.ts';
+import { bundledWorker } from './_worker.js';
 import { BACKENDS, bitEqual, use } from './toolkit-helpers.ts';
 
 type Kind = 'linear' | 'logistic' | 'softmax';
@@ -195,13 +191,7 @@ test('the backends agree: wasm-scalar ≡ wasm-simd bit for bit; the js twin (f6
 });
 
 // trainInWorker: runs of one batch each between progress checks (progressMs 0), a batch event after each.
-const tmp = mkdtempSync(join(tmpdir(), 'descent-lazy-runs-'));
-let bundled: URL;
-test.before(async () => {
-  await build({ entryPoints: ['src/worker/node-worker.ts'], outfile: join(tmp, 'node-worker.mjs'), bundle: true, platform: 'node', format: 'esm', logLevel: 'error' });
-  bundled = pathToFileURL(join(tmp, 'node-worker.mjs'));
-});
-test.after(() => rmSync(tmp, { recursive: true, force: true }));
+const trainInWorker = bundledWorker(test, 'lazy-runs');
 
 for (const b of BACKENDS) {
   test(`[${b}] trainInWorker on sparse data emits batch events and ends with train()'s parameters, bit for bit`, async () => {
@@ -209,7 +199,7 @@ for (const b of BACKENDS) {
     const ds = dataset('logistic');
     const opts = { optimizer: sgd(0.1), batch: 1, l2: 0.01, epochs: 3, seed: 5 };
     const events: BatchEvent[] = [];
-    const h = trainInWorker({ data: ds, model: 'logistic', train: opts, backend: b }, { worker: bundled, progressMs: 0, onBatch: (e) => events.push(e) });
+    const h = trainInWorker({ data: ds, model: 'logistic', train: opts, backend: b }, { progressMs: 0, onBatch: (e) => events.push(e) });
     const r = await h.result;
     assert.ok(events.length >= 10, `${events.length} batch events`);
     for (const e of events) assert.ok(e.batch > 0 && e.batch < e.batches && e.batches === ROWS && Number.isFinite(e.loss), JSON.stringify(e));

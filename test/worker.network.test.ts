@@ -4,22 +4,10 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { init, Dataset, mlp, train, HyperParameterError, ShapeError } from '../src/index.js';
 import { loadBuiltin } from '../src/data/builtin.js';
-import { trainInWorker as trainInWorkerDefault, type WorkerJob } from '../src/worker/node.js';
 import { bitEqual } from './_util.js';
-import { build } from 'esbuild';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { bundledWorker } from './_worker.js';
 
-const tmp = mkdtempSync(join(tmpdir(), 'descent-worker-net-'));
-let bundled: URL;
-test.before(async () => {
-  await build({ entryPoints: ['src/worker/node-worker.ts'], outfile: join(tmp, 'node-worker.mjs'), bundle: true, platform: 'node', format: 'esm', logLevel: 'error' });
-  bundled = pathToFileURL(join(tmp, 'node-worker.mjs'));
-});
-test.after(() => rmSync(tmp, { recursive: true, force: true }));
-const trainInWorker = (job: WorkerJob) => trainInWorkerDefault(job, { worker: bundled });
+const trainInWorker = bundledWorker(test, 'worker-net');
 
 const digits = loadBuiltin('digits');
 const data = () => ({ x: digits.x.slice(), y: digits.y.slice(), features: digits.features });

@@ -3,25 +3,14 @@
 // in Node's worker_threads here, and in a Chromium Web Worker (test/worker.sparse.browser.test.ts).
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { build } from 'esbuild';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { init, Dataset, logistic, softmax, train, DataError, ShapeError } from '../src/index.js';
-import { trainInWorker as trainInWorkerDefault, type WorkerJob, type NodeTrainInWorkerOptions } from '../src/worker/node.js';
+import type { WorkerJob } from '../src/worker/node.js';
 import { prepareJob } from '../src/worker/client.js';
 import { Rng } from '../src/rng.ts';
 import { bitEqual } from './_util.js';
+import { bundledWorker } from './_worker.js';
 
-const tmp = mkdtempSync(join(tmpdir(), 'descent-worker-sparse-'));
-let bundled: URL;
-test.before(async () => {
-  await build({ entryPoints: ['src/worker/node-worker.ts'], outfile: join(tmp, 'node-worker.mjs'), bundle: true, platform: 'node', format: 'esm', logLevel: 'error' });
-  bundled = pathToFileURL(join(tmp, 'node-worker.mjs'));
-});
-test.after(() => rmSync(tmp, { recursive: true, force: true }));
-const trainInWorker = (job: WorkerJob, o: NodeTrainInWorkerOptions = {}) => trainInWorkerDefault(job, { worker: bundled, ...o });
+const trainInWorker = bundledWorker(test, 'worker-sparse');
 
 const WORDS = ['free', 'pills', 'winner', 'offer', 'meeting', 'report', 'lunch', 'project', 'goal', 'team', 'score', 'coach'];
 /** Texts whose class (0–2) shows in their words, and their labels. */

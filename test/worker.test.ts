@@ -5,24 +5,12 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { init, Dataset, softmax, train, Model, DataError, HyperParameterError, ShapeError, BackendError, type ModelJSON } from '../src/index.js';
 import { loadBuiltin } from '../src/data/builtin.js';
-import { trainInWorker as trainInWorkerDefault, type BatchEvent, type ProgressEvent, type WorkerJob, type NodeTrainInWorkerOptions } from '../src/worker/node.js';
+import { trainInWorker as trainInWorkerDefault, type BatchEvent, type ProgressEvent } from '../src/worker/node.js';
 import { bitEqual } from './_util.js';
-import { build } from 'esbuild';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { bundledWorker } from './_worker.js';
 
-// Starting a worker through tsx costs a second per worker on a busy machine, so most tests run the worker
-// script bundled once by esbuild from the same sources; the first test uses the default (tsx) path.
-const tmp = mkdtempSync(join(tmpdir(), 'descent-worker-test-'));
-let bundled: URL;
-test.before(async () => {
-  await build({ entryPoints: ['src/worker/node-worker.ts'], outfile: join(tmp, 'node-worker.mjs'), bundle: true, platform: 'node', format: 'esm', logLevel: 'error' });
-  bundled = pathToFileURL(join(tmp, 'node-worker.mjs'));
-});
-test.after(() => rmSync(tmp, { recursive: true, force: true }));
-const trainInWorker = (job: WorkerJob, o: NodeTrainInWorkerOptions = {}) => trainInWorkerDefault(job, { worker: bundled, ...o });
+// Most tests run the worker script bundled once (test/_worker.ts); the first uses the default (tsx) path.
+const trainInWorker = bundledWorker(test, 'worker-test');
 
 const iris = loadBuiltin('iris');
 const data = () => ({ x: iris.x.slice(), y: iris.y.slice(), features: iris.features });

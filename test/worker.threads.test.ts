@@ -4,24 +4,11 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { init, Dataset, logistic, mlp, train, DescentError } from '../src/node.js';
-import { trainInWorker as trainInWorkerDefault, type WorkerJob, type NodeTrainInWorkerOptions } from '../src/worker/node.js';
 import { bitEqual } from './_util.js';
+import { bundledWorker } from './_worker.js';
 import { threadJobs, type ThreadJob } from './browser/thread-jobs.js';
-import { build } from 'esbuild';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 
-// The worker script bundled once from the same sources (starting it through tsx costs a second a worker).
-const tmp = mkdtempSync(join(tmpdir(), 'descent-worker-threads-'));
-let bundled: URL;
-test.before(async () => {
-  await build({ entryPoints: ['src/worker/node-worker.ts'], outfile: join(tmp, 'node-worker.mjs'), bundle: true, platform: 'node', format: 'esm', logLevel: 'error' });
-  bundled = pathToFileURL(join(tmp, 'node-worker.mjs'));
-});
-test.after(() => rmSync(tmp, { recursive: true, force: true }));
-const trainInWorker = (job: WorkerJob, o: NodeTrainInWorkerOptions = {}) => trainInWorkerDefault(job, { worker: bundled, ...o });
+const trainInWorker = bundledWorker(test, 'worker-threads');
 
 /** train() in this process with the job's options: the reference every worker run must equal. */
 async function direct(j: ThreadJob, threads: number): Promise<Float32Array> {
