@@ -7,7 +7,7 @@
 // the parameters of train() here.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { Dataset, linear, logistic, softmax, train, Trainer, Model, HyperParameterError, type TrainOptions, type TrainState } from '../src/index.ts';
+import { Dataset, linear, logistic, softmax, train, Trainer, Model, HyperParameterError, type ModelJSON, type TrainOptions, type TrainState } from '../src/index.ts';
 import { Rng } from '../src/rng.ts';
 import type { BatchEvent } from '../src/worker/node.ts';
 import { bundledWorker } from './_worker.js';
@@ -132,7 +132,7 @@ for (const b of BACKENDS) {
         const state = JSON.parse(JSON.stringify(t1.save())) as TrainState;
         t1.dispose();
         m1.dispose();
-        const m2 = Model.fromJSON(state.model);
+        const m2 = Model.fromJSON(state.model as ModelJSON);
         const t2 = new Trainer(m2, ds, { ...opts, resume: state });
         const r = t2.run();
         sameOutcome(outcome(m2, r), one, `${name}, saved at step ${k} and resumed`);
@@ -157,7 +157,7 @@ for (const b of BACKENDS) {
     m1.dispose();
     const { lazy, ...older } = state;
     assert.ok(lazy && lazy.scale < 1, 'the state saved mid-run has a scale below 1');
-    const m2 = Model.fromJSON(state.model);
+    const m2 = Model.fromJSON(state.model as ModelJSON);
     const t2 = new Trainer(m2, ds, { ...opts, resume: older as TrainState });
     t2.run();
     t2.dispose();
