@@ -10,7 +10,7 @@ import { mnistFromBytes, type ImageTable } from '../src/data/mnist.js';
 import { trainInWorker, type WorkerTraining } from '../src/worker/index.js';
 import { setupDrawing, type DrawStats } from './draw.js';
 import { cnnThreads } from './threads.js';
-import { readInt, statusLine } from './page.js';
+import { readInt, statusLine, startInputs } from './page.js';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const els = {
@@ -132,19 +132,11 @@ function drawFilters(): void {
 
 async function start(): Promise<void> {
   if (training) return;
-  if (!ready) {
-    status('The page\'s WebAssembly backend is not ready yet (see the line at the top); try again in a moment.', 'error');
-    return;
-  }
-  let rows: number, epochs: number, batch: number;
-  try {
-    rows = readInt(els.rows, 'training rows', 1);
-    epochs = readInt(els.epochs, 'epochs', 1);
-    batch = readInt(els.batch, 'batch', 1);
-  } catch (e) {
-    status((e as Error).message, 'error');
-    return;
-  }
+  const inputs = startInputs(ready, status, () => ({
+    rows: readInt(els.rows, 'training rows', 1), epochs: readInt(els.epochs, 'epochs', 1), batch: readInt(els.batch, 'batch', 1),
+  }));
+  if (!inputs) return;
+  const { rows, epochs, batch } = inputs;
   training = true;
   els.train.disabled = true;
   els.stop.disabled = false;

@@ -52,10 +52,30 @@ export function readInt(el: HTMLInputElement | HTMLSelectElement, what: string, 
   return v;
 }
 
-/** A section's status line (the CNN and text sections each have one): `kind` 'error' styles it as an error. */
-export function statusLine(el: HTMLElement): (text: string, kind?: 'error' | '') => void {
+/** A section's status line: shows `text`; `kind` 'error' styles it as an error. */
+export type Status = (text: string, kind?: 'error' | '') => void;
+
+/** A section's status line (the CNN and text sections each have one). */
+export function statusLine(el: HTMLElement): Status {
   return (text, kind = '') => {
     el.textContent = text;
     el.className = kind === 'error' ? 'error' : 'muted';
   };
+}
+
+/**
+ * What a section's Train button starts with: `read()` (its fields, through readInt), or null with the reason in
+ * the section's status line when the page's backend is not ready or a field is not a valid number.
+ */
+export function startInputs<T>(ready: boolean, status: Status, read: () => T): T | null {
+  if (!ready) {
+    status('The page\'s WebAssembly backend is not ready yet (see the line at the top); try again in a moment.', 'error');
+    return null;
+  }
+  try {
+    return read();
+  } catch (e) {
+    status((e as Error).message, 'error');
+    return null;
+  }
 }

@@ -8,7 +8,7 @@ import uPlot from 'uplot';
 import { Dataset, sequential, type LayerSpec, type Network } from '../src/index.js';
 import { charLmLayers, charVocab, charWindows, encodeChars, perplexity, sampleText, type CharVocab } from '../src/text/index.js';
 import { trainInWorker, type WorkerTraining } from '../src/worker/index.js';
-import { readInt, statusLine } from './page.js';
+import { readInt, statusLine, startInputs } from './page.js';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const els = {
@@ -105,19 +105,11 @@ function drawSample(): void {
 
 async function start(): Promise<void> {
   if (training) return;
-  if (!ready) {
-    status('The page\'s WebAssembly backend is not ready yet (see the line at the top); try again in a moment.', 'error');
-    return;
-  }
-  let chars: number, units: number, epochs: number;
-  try {
-    chars = readInt(els.chars, 'characters', 1000);
-    units = readInt(els.units, 'GRU units', 1);
-    epochs = readInt(els.epochs, 'epochs', 1);
-  } catch (e) {
-    status((e as Error).message, 'error');
-    return;
-  }
+  const inputs = startInputs(ready, status, () => ({
+    chars: readInt(els.chars, 'characters', 1000), units: readInt(els.units, 'GRU units', 1), epochs: readInt(els.epochs, 'epochs', 1),
+  }));
+  if (!inputs) return;
+  const { chars, units, epochs } = inputs;
   training = true;
   els.train.disabled = true;
   els.stop.disabled = false;
