@@ -6,7 +6,11 @@
 // f64 Math.tanh/Math.exp of the js twin: those are library calls of ~30 ns per element, which made a tanh
 // layer's activation cost as much as its matrix product.
 
-import { ACT_IDENTITY, ACT_RELU, ACT_LEAKY_RELU, ACT_TANH, ACT_SIGMOID, ACT_GELU } from "./abi.generated";
+import {
+  ACT_IDENTITY, ACT_RELU, ACT_LEAKY_RELU, ACT_TANH, ACT_SIGMOID, ACT_GELU, L_OUT_SIZE, L_X, L_Y, L_DX, L_DY,
+  ACTIVATION_ACT, ACTIVATION_SLOPE, ACTIVATION_FUSED, DROPOUT_RATE, DROPOUT_MASK,
+} from "./abi.generated";
+import { int, slot, wsAt, wsOpt } from "./slots";
 import { sigmoidF, tanhF, geluF, geluGradF, sigmoid4, tanh4, gelu4, geluGrad4, one4 } from "./fastmath";
 
 /** act(x) for one element. `act` is one of the ACT_ codes; `slope` is leaky ReLU's negative slope. */
@@ -168,4 +172,39 @@ export function dropoutMask(mask: usize, n: i32, rate: f32, rng: usize): void {
   store<u32>(rng, s1, 4);
   store<u32>(rng, s2, 8);
   store<u32>(rng, s3, 12);
+}
+
+// The activation and dropout layers over a network record (abi.json layerKinds `activation`, `dropout`).
+
+/** x, y are (n, outSize): y = act(x), unless the dense layer before applied it (fused). */
+export function activationLayerForward(L: usize, ws: usize, params: usize, stats: usize, n: i32, training: bool, pack: usize, rng: usize): void {
+  if (int(L, ACTIVATION_FUSED) != 0) return;
+  actForward(wsAt(ws, L, L_Y), wsAt(ws, L, L_X), n * int(L, L_OUT_SIZE), int(L, ACTIVATION_ACT), <f32>slot(L, ACTIVATION_SLOPE));
+}
+
+/** dx = dy·act′: GELU's derivative reads its input x, the others' their output y (in place when fused). */
+export function activationLayerBackward(L: usize, ws: usize, params: usize, g: usize, n: i32, training: bool, pack: usize): void {
+  const dx = wsOpt(ws, L, L_DX);
+  if (dx == 0) return;
+  const act = int(L, ACTIVATION_ACT);
+  const v = act == ACT_GELU ? wsAt(ws, L, L_X) : wsAt(ws, L, L_Y);
+  actBackward(dx, wsAt(ws, L, L_DY), v, n * int(L, L_OUT_SIZE), act, <f32>slot(L, ACTIVATION_SLOPE));
+}
+
+/** Training: y = x·mask with a fresh mask from the dropout PRNG words at `rng`; otherwise y = x. */
+export function dropoutLayerForward(L: usize, ws: usize, params: usize, stats: usize, n: i32, training: bool, pack: usize, rng: usize): void {
+  const m = n * int(L, L_OUT_SIZE), x = wsAt(ws, L, L_X), y = wsAt(ws, L, L_Y);
+  if (training) {
+    const mask = wsAt(ws, L, DROPOUT_MASK);
+    dropoutMask(mask, m, <f32>slot(L, DROPOUT_RATE), rng);
+    mulF32(y, x, mask, m);
+  } else {
+    memory.copy(y, x, <usize>m << 2);
+  }
+}
+
+/** dx = dy·mask. */
+export function dropoutLayerBackward(L: usize, ws: usize, params: usize, g: usize, n: i32, training: bool, pack: usize): void {
+  const dx = wsOpt(ws, L, L_DX);
+  if (dx != 0) mulF32(dx, wsAt(ws, L, L_DY), wsAt(ws, L, DROPOUT_MASK), n * int(L, L_OUT_SIZE));
 }

@@ -4,6 +4,11 @@
 // r ← (1 − momentum)·r + momentum·stat with the unbiased variance (N/(N − 1)); otherwise the running
 // estimates normalize. y = γ·x̂ + β. Sums run in f64 (channel sums of up to 128·784 values).
 // `aux` keeps each channel's mean and 1/√(var + eps) from the forward pass for the backward pass.
+import {
+  L_X, L_Y, L_DX, L_DY, BATCH_NORM_W, BATCH_NORM_B, BATCH_NORM_CHANNELS, BATCH_NORM_SPATIAL, BATCH_NORM_STATS,
+  BATCH_NORM_MOMENTUM, BATCH_NORM_EPS, BATCH_NORM_XHAT, BATCH_NORM_MOMENTS,
+} from "./abi.generated";
+import { int, slot, wsAt, wsOpt, paramAt } from "./slots";
 
 /**
  * y, xhat (n × C×S) from x; gamma, beta (C); mean, vr (C each: the running estimates, updated when
@@ -87,4 +92,22 @@ export function batchNormBackward(dx: usize, gg: usize, gb: usize, dy: usize, xh
       }
     }
   }
+}
+
+// The batch-norm layer over a network record (abi.json layerKinds `batchNorm`).
+
+/** x, y are (n, C, S); γ, β (C); the running mean then variance (C each) at the record's offset in `stats`. */
+export function batchNormLayerForward(L: usize, ws: usize, params: usize, stats: usize, n: i32, training: bool, pack: usize, rng: usize): void {
+  const C = int(L, BATCH_NORM_CHANNELS);
+  const m = stats + (<usize>int(L, BATCH_NORM_STATS) << 2);
+  batchNormForward(wsAt(ws, L, L_Y), wsAt(ws, L, BATCH_NORM_XHAT), wsAt(ws, L, L_X), paramAt(params, L, BATCH_NORM_W),
+    paramAt(params, L, BATCH_NORM_B), m, m + (<usize>C << 2), wsAt(ws, L, BATCH_NORM_MOMENTS), n, C,
+    int(L, BATCH_NORM_SPATIAL), training, slot(L, BATCH_NORM_MOMENTUM), slot(L, BATCH_NORM_EPS));
+}
+
+/** dy is (n, C, S): dγ, dβ (C) and dx (n, C, S) when needed. */
+export function batchNormLayerBackward(L: usize, ws: usize, params: usize, g: usize, n: i32, training: bool, pack: usize): void {
+  batchNormBackward(wsOpt(ws, L, L_DX), paramAt(g, L, BATCH_NORM_W), paramAt(g, L, BATCH_NORM_B), wsAt(ws, L, L_DY),
+    wsAt(ws, L, BATCH_NORM_XHAT), paramAt(params, L, BATCH_NORM_W), wsAt(ws, L, BATCH_NORM_MOMENTS), n,
+    int(L, BATCH_NORM_CHANNELS), int(L, BATCH_NORM_SPATIAL), training);
 }

@@ -13,7 +13,11 @@
 // C·k·k f32), `t` (n·P × F f32), `pack` (convPackFloats f32). Nothing here allocates.
 import { colSum, gemmPackFloats } from "./gemm";
 import { parGemmNT, parGemmNN, parGemmTN } from "./pargemm";
-import { ACT_IDENTITY } from "./abi.generated";
+import {
+  ACT_IDENTITY, L_X, L_Y, L_DX, L_DY, CONV2D_W, CONV2D_B, CONV2D_CHANNELS, CONV2D_HEIGHT, CONV2D_WIDTH, CONV2D_FILTERS,
+  CONV2D_OUT_HEIGHT, CONV2D_OUT_WIDTH, CONV2D_KERNEL, CONV2D_STRIDE, CONV2D_PAD, CONV2D_PATCHES, CONV2D_PATCH_OUT,
+} from "./abi.generated";
+import { int, wsAt, wsOpt, paramAt } from "./slots";
 
 /** Writes the patch rows of one C×H×W image (k×k kernel, stride s, zero padding pad) to col: OH·OW × C·k·k. */
 export function im2col(col: usize, x: usize, C: i32, H: i32, W: i32, k: i32, s: i32, pad: i32, OH: i32, OW: i32): void {
@@ -216,4 +220,26 @@ function directOne(x: usize, wf: usize, i: i32, C: i32, H: i32, W: i32, k: i32, 
     }
   }
   return t;
+}
+
+// The conv2d layer over a network record (abi.json layerKinds `conv2d`).
+
+/** x is (n, C, H, W), W is (F, C, k, k), b is (F): y (n, F, OH, OW) = W ⊛ x + b, by patch rows. */
+export function conv2dLayerForward(L: usize, ws: usize, params: usize, stats: usize, n: i32, training: bool, pack: usize, rng: usize): void {
+  conv2dForward(wsAt(ws, L, L_Y), wsAt(ws, L, L_X), paramAt(params, L, CONV2D_W), paramAt(params, L, CONV2D_B), n,
+    int(L, CONV2D_CHANNELS), int(L, CONV2D_HEIGHT), int(L, CONV2D_WIDTH), int(L, CONV2D_FILTERS), int(L, CONV2D_KERNEL),
+    int(L, CONV2D_STRIDE), int(L, CONV2D_PAD), int(L, CONV2D_OUT_HEIGHT), int(L, CONV2D_OUT_WIDTH),
+    wsAt(ws, L, CONV2D_PATCHES), wsAt(ws, L, CONV2D_PATCH_OUT), pack);
+}
+
+/** dy is (n, F, OH, OW): dW, db from the patch rows forward left; then dx (n, C, H, W), which overwrites them. */
+export function conv2dLayerBackward(L: usize, ws: usize, params: usize, g: usize, n: i32, training: bool, pack: usize): void {
+  const C = int(L, CONV2D_CHANNELS), F = int(L, CONV2D_FILTERS), k = int(L, CONV2D_KERNEL);
+  const OH = int(L, CONV2D_OUT_HEIGHT), OW = int(L, CONV2D_OUT_WIDTH);
+  const dy = wsAt(ws, L, L_DY), dx = wsOpt(ws, L, L_DX), col = wsAt(ws, L, CONV2D_PATCHES), t = wsAt(ws, L, CONV2D_PATCH_OUT);
+  conv2dBackwardWeights(paramAt(g, L, CONV2D_W), paramAt(g, L, CONV2D_B), dy, col, n, C, F, k, OH, OW, t, pack);
+  if (dx != 0) {
+    conv2dBackwardInput(dx, dy, paramAt(params, L, CONV2D_W), n, C, int(L, CONV2D_HEIGHT), int(L, CONV2D_WIDTH), F, k,
+      int(L, CONV2D_STRIDE), int(L, CONV2D_PAD), OH, OW, col, t, pack);
+  }
 }

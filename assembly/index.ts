@@ -18,7 +18,7 @@ export { gemmPackFloats, gemmNT, gemmNN, gemmTN, colSum } from "./gemm";
 export { actForward, actBackward, mulF32, dropoutMask } from "./activations";
 export { headSoftmax, headLogistic, headSquared } from "./heads";
 export { convPackFloats, conv2dForward, conv2dBackwardWeights, conv2dBackwardInput, conv2dDirectForward } from "./conv";
-export { maxPool2dForward, maxPool2dBackward, avgPool2dForward, avgPool2dBackward } from "./pool";
+export { maxPool2dForward, maxPool2dBackward, avgPool2dForward, avgPool2dBackward } from "./pooling";
 export { batchNormForward, batchNormBackward } from "./batchnorm";
 export { poolWork } from "./threads";
 export { spinPolls } from "./barrier";

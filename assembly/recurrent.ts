@@ -9,7 +9,12 @@
 // A step mask (1 = a token, 0 = padding; 0 pointer = no mask) skips a padded step: the states carry over
 // unchanged (h_t = h_{t−1}, c_t = c_{t−1}) and nothing flows into the gates' gradients there, so a left-padded
 // row computes exactly what its unpadded sequence would.
-import { ACT_IDENTITY } from "./abi.generated";
+import {
+  ACT_IDENTITY, L_X, L_Y, L_DX, L_DY, GRU_W_IH, GRU_W_HH, GRU_B_IH, GRU_B_HH, GRU_STEPS, GRU_INPUTS, GRU_UNITS,
+  GRU_RETURN_SEQ, GRU_STEP_MASK, GRU_HS, GRU_GATES, GRU_XG, GRU_HG, GRU_CARRY, LSTM_W_IH, LSTM_W_HH, LSTM_B_IH, LSTM_B_HH,
+  LSTM_STEPS, LSTM_INPUTS, LSTM_UNITS, LSTM_RETURN_SEQ, LSTM_STEP_MASK, LSTM_HS, LSTM_GATES, LSTM_XG, LSTM_HG, LSTM_CARRY,
+} from "./abi.generated";
+import { int, wsAt, wsOpt, paramAt } from "./slots";
 import { colSum } from "./gemm";
 import { parGemmNT, parGemmNN, parGemmTN } from "./pargemm";
 import { sigmoidF, tanhF } from "./fastmath";
@@ -209,4 +214,46 @@ export function lstmBackward(gWih: usize, gWhh: usize, gbih: usize, gbhh: usize,
   colSum(gbih, xg, n * T, G, G, 0);
   memory.copy(gbhh, gbih, <usize>G << 2);
   if (dx != 0) parGemmNN(dx, xg, Wih, n * T, I, G, G, I, I, 0, pack);
+}
+
+// The GRU and LSTM layers over a network record (abi.json layerKinds `gru`, `lstm`).
+
+/** The last state only: y (n, U) = hs[:, T − 1, :] of hs (n, T, U). */
+function lastStep(y: usize, hs: usize, n: i32, T: i32, U: i32): void {
+  const bytes = <usize>U << 2;
+  for (let i = 0; i < n; i++) memory.copy(y + <usize>i * bytes, hs + <usize>(i * T + T - 1) * bytes, bytes);
+}
+
+/** x is (n, T, I): hs (n, T, U) every step's state; y = hs (returnSeq) or its last step (n, U). */
+export function gruLayerForward(L: usize, ws: usize, params: usize, stats: usize, n: i32, training: bool, pack: usize, rng: usize): void {
+  const T = int(L, GRU_STEPS), U = int(L, GRU_UNITS), hs = wsAt(ws, L, GRU_HS);
+  gruForward(hs, wsAt(ws, L, GRU_GATES), wsAt(ws, L, GRU_XG), wsAt(ws, L, GRU_HG), wsAt(ws, L, L_X), paramAt(params, L, GRU_W_IH),
+    paramAt(params, L, GRU_W_HH), paramAt(params, L, GRU_B_IH), paramAt(params, L, GRU_B_HH), wsOpt(ws, L, GRU_STEP_MASK),
+    n, T, int(L, GRU_INPUTS), U, pack);
+  if (int(L, GRU_RETURN_SEQ) == 0) lastStep(wsAt(ws, L, L_Y), hs, n, T, U);
+}
+
+/** Backward through time from dy ((n, T, U) or (n, U)): the four tensors' gradients and dx (n, T, I) when needed. */
+export function gruLayerBackward(L: usize, ws: usize, params: usize, g: usize, n: i32, training: bool, pack: usize): void {
+  gruBackward(paramAt(g, L, GRU_W_IH), paramAt(g, L, GRU_W_HH), paramAt(g, L, GRU_B_IH), paramAt(g, L, GRU_B_HH),
+    wsOpt(ws, L, L_DX), wsAt(ws, L, L_DY), wsAt(ws, L, L_X), wsAt(ws, L, GRU_HS), wsAt(ws, L, GRU_GATES), wsAt(ws, L, GRU_XG),
+    wsAt(ws, L, GRU_HG), wsAt(ws, L, GRU_CARRY), paramAt(params, L, GRU_W_IH), paramAt(params, L, GRU_W_HH),
+    wsOpt(ws, L, GRU_STEP_MASK), n, int(L, GRU_STEPS), int(L, GRU_INPUTS), int(L, GRU_UNITS), int(L, GRU_RETURN_SEQ) != 0, pack);
+}
+
+/** x is (n, T, I): hs (n, T, U) every step's state; y = hs (returnSeq) or its last step (n, U). */
+export function lstmLayerForward(L: usize, ws: usize, params: usize, stats: usize, n: i32, training: bool, pack: usize, rng: usize): void {
+  const T = int(L, LSTM_STEPS), U = int(L, LSTM_UNITS), hs = wsAt(ws, L, LSTM_HS);
+  lstmForward(hs, wsAt(ws, L, LSTM_GATES), wsAt(ws, L, LSTM_XG), wsAt(ws, L, LSTM_HG), wsAt(ws, L, L_X), paramAt(params, L, LSTM_W_IH),
+    paramAt(params, L, LSTM_W_HH), paramAt(params, L, LSTM_B_IH), paramAt(params, L, LSTM_B_HH), wsOpt(ws, L, LSTM_STEP_MASK),
+    n, T, int(L, LSTM_INPUTS), U, pack);
+  if (int(L, LSTM_RETURN_SEQ) == 0) lastStep(wsAt(ws, L, L_Y), hs, n, T, U);
+}
+
+/** Backward through time from dy ((n, T, U) or (n, U)): the four tensors' gradients and dx (n, T, I) when needed. */
+export function lstmLayerBackward(L: usize, ws: usize, params: usize, g: usize, n: i32, training: bool, pack: usize): void {
+  lstmBackward(paramAt(g, L, LSTM_W_IH), paramAt(g, L, LSTM_W_HH), paramAt(g, L, LSTM_B_IH), paramAt(g, L, LSTM_B_HH),
+    wsOpt(ws, L, L_DX), wsAt(ws, L, L_DY), wsAt(ws, L, L_X), wsAt(ws, L, LSTM_HS), wsAt(ws, L, LSTM_GATES), wsAt(ws, L, LSTM_XG),
+    wsAt(ws, L, LSTM_CARRY), paramAt(params, L, LSTM_W_IH), paramAt(params, L, LSTM_W_HH), wsOpt(ws, L, LSTM_STEP_MASK),
+    n, int(L, LSTM_STEPS), int(L, LSTM_INPUTS), int(L, LSTM_UNITS), int(L, LSTM_RETURN_SEQ) != 0, pack);
 }

@@ -21,3 +21,29 @@ export function ptr(p: usize, offset: usize): usize {
 export function int(p: usize, offset: usize): i32 {
   return <i32>load<f64>(p + offset);
 }
+
+// Network program records (abi.json `net`): buffer slots hold f32 offsets into the run's workspace and
+// parameter slots f32 offsets into the parameters (or gradients), −1 for none.
+
+/** The workspace buffer named by the record slot at `offset`: `ws` + its f32 offset, in bytes. */
+// @ts-ignore: decorator
+@inline
+export function wsAt(ws: usize, L: usize, offset: usize): usize {
+  return ws + (<usize>int(L, offset) << 2);
+}
+
+/** The workspace buffer named by the record slot at `offset`, or 0 for −1 (none). */
+// @ts-ignore: decorator
+@inline
+export function wsOpt(ws: usize, L: usize, offset: usize): usize {
+  const o = int(L, offset);
+  return o >= 0 ? ws + (<usize>o << 2) : 0;
+}
+
+/** The tensor named by the record slot at `offset` in a parameter (or gradient) vector, or 0 for −1 (none). */
+// @ts-ignore: decorator
+@inline
+export function paramAt(params: usize, L: usize, offset: usize): usize {
+  const o = int(L, offset);
+  return o >= 0 ? params + (<usize>o << 2) : 0;
+}

@@ -16,7 +16,7 @@ import { measureLimits, machineInfo } from './lib/machine.js';
 import { BACKENDS, binaryOf, iota } from './lib/backends.js';
 import { isMain } from './lib/main.js';
 import { init, sequential, train, type Dataset } from '../src/node.js';
-import type { Network } from '../src/models/network.js';
+import type { Network } from '../src/models/network/network.js';
 import { mnistTrain, checkEpoch, timed, torchPython, runTorch, type TorchResult } from './network.bench.js';
 import { tfBinary, type TfBackend } from './peers/tfjs.js';
 import { TfCnn } from './peers/tfjs-cnn.js';

@@ -22,7 +22,7 @@ import { measureLimits, machineInfo, type Limits } from './lib/machine.js';
 import { BACKENDS, binaryOf, iota } from './lib/backends.js';
 import { isMain } from './lib/main.js';
 import { init, Dataset, mlp, train, type BatchOption } from '../src/node.js';
-import type { Network } from '../src/models/network.js';
+import type { Network } from '../src/models/network/network.js';
 import { tfBinary, type TfBackend } from './peers/tfjs.js';
 import { TfMlp } from './peers/tfjs-layers.js';
 

@@ -7,10 +7,14 @@
 //   src/backends/abi.generated.ts          codes, slot indices and the run descriptor's fields (TypeScript)
 //   src/backends/js/optim/index.generated.ts  optimStep: the same dispatch over the js twins
 //   src/optim/registry.generated.ts        the optimizer specs by name and the OptimizerOptions union
+//   assembly/layers.generated.ts           layerForward/layerBackward: the layer dispatch of the kernels
+//   src/backends/js/layers.generated.ts    the same dispatch over the js twins
 //
-// A rule named `foo` in the manifest is expected at assembly/optim/foo.ts (fooStep),
+// A layer kind named `foo` with "kernels": "bar" is expected at assembly/bar.ts and src/backends/js/bar.ts
+// (fooLayerForward, fooLayerBackward over a program record). A rule named `foo` in the manifest is expected at assembly/optim/foo.ts (fooStep),
 // src/backends/js/optim/foo.ts (fooStep) and src/optim/foo.ts (spec `foo`, type FooOptions).
-// Run by scripts/build-wasm.mjs before asc; `node scripts/gen-abi.mjs` runs it alone.
+// Run by scripts/build-wasm.mjs before asc; `node scripts/gen-abi.mjs` runs it alone. The generated files are
+// checked in; `node scripts/gen-abi.mjs --check` fails when one is out of date.
 import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
@@ -25,7 +29,23 @@ const upper = (name) => name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase(
 const pascal = (name) => name[0].toUpperCase() + name.slice(1);
 const doc = (text, indent = '') => (text ? `${indent}/** ${text} */\n` : '');
 
+/** f64 slots of a layer record: the common ones and the longest kind's own. */
+const recordLength = () => abi.net.record.length + Math.max(...abi.layerKinds.map((k) => k.slots.length));
+
 function check() {
+  const kinds = new Set();
+  for (const k of abi.layerKinds) {
+    if (kinds.has(k.name)) throw new Error(`abi.json: layer kind ${k.name} listed twice`);
+    kinds.add(k.name);
+    for (const f of [`assembly/${k.kernels}.ts`, `src/backends/js/${k.kernels}.ts`]) {
+      if (!existsSync(join(root, f))) throw new Error(`abi.json: layer kind ${k.name} has no ${f}`);
+    }
+    const names = new Set();
+    for (const x of k.slots) {
+      if (names.has(x.name) || abi.net.record.some((c) => c.name === x.name)) throw new Error(`abi.json: layer kind ${k.name} names slot ${x.name} twice`);
+      names.add(x.name);
+    }
+  }
   const seen = new Set();
   for (const r of abi.rules) {
     if (seen.has(r.name)) throw new Error(`abi.json: rule ${r.name} listed twice`);
@@ -63,8 +83,12 @@ function assemblyAbi() {
   out.push('\n// Network program: header slots, then one record per layer; byte offsets for load<f64>(p + OFFSET).\n');
   abi.net.header.forEach((x, i) => out.push(doc(x.doc) + `export const NET_${upper(x.name)}: usize = ${i * 8};\n`));
   out.push(`/** Bytes of the program header. */\nexport const NET_HEADER_BYTES: usize = ${abi.net.header.length * 8};\n`);
-  abi.net.layer.forEach((x, i) => out.push(doc(x.doc) + `export const L_${upper(x.name)}: usize = ${i * 8};\n`));
-  out.push(`/** Bytes of one layer record. */\nexport const LAYER_BYTES: usize = ${abi.net.layer.length * 8};\n`);
+  abi.net.record.forEach((x, i) => out.push(doc(x.doc) + `export const L_${upper(x.name)}: usize = ${i * 8};\n`));
+  for (const k of abi.layerKinds) {
+    out.push(`// ${k.name} records: the common slots, then these.\n`);
+    k.slots.forEach((x, j) => out.push(doc(x.doc) + `export const ${upper(k.name)}_${upper(x.name)}: usize = ${(abi.net.record.length + j) * 8};\n`));
+  }
+  out.push(`/** Bytes of one layer record. */\nexport const LAYER_BYTES: usize = ${recordLength() * 8};\n`);
   out.push(`\n// Hyper-parameter block: ${abi.hyper.length} f64 slots; byte offsets for load<f64>(h, OFFSET).\n`);
   out.push(`export const HYPER_LEN: i32 = ${abi.hyper.length};\n`);
   abi.hyper.common.forEach((c, i) => out.push(doc(c.doc) + `export const H_${upper(c.name)}: usize = ${i * 8};\n`));
@@ -125,10 +149,17 @@ function tsAbi() {
   abi.net.header.forEach((x, i) => out.push(doc(x.doc, '  ') + `  ${x.name}: ${i},\n`));
   out.push('} as const;\n');
   out.push(`/** f64 slots of the program header. */\nexport const NET_HEADER_LEN = ${abi.net.header.length};\n`);
-  out.push('/** Slot indices within a layer record. */\nexport const LAYER_SLOT = {\n');
-  abi.net.layer.forEach((x, i) => out.push(doc(x.doc, '  ') + `  ${x.name}: ${i},\n`));
+  out.push('/** The slots every layer record starts with (indices within the record). */\nexport const LAYER_SLOT = {\n');
+  abi.net.record.forEach((x, i) => out.push(doc(x.doc, '  ') + `  ${x.name}: ${i},\n`));
   out.push('} as const;\n');
-  out.push(`/** f64 slots of a layer record. */\nexport const LAYER_LEN = ${abi.net.layer.length};\n`);
+  out.push('/** Each layer kind\'s own slots (indices within the record, after the common ones). */\nexport const LAYER_SLOTS = {\n');
+  for (const k of abi.layerKinds) {
+    out.push(`  ${k.name}: {\n`);
+    k.slots.forEach((x, j) => out.push(doc(x.doc, '    ') + `    ${x.name}: ${abi.net.record.length + j},\n`));
+    out.push('  },\n');
+  }
+  out.push('} as const;\n');
+  out.push(`/** f64 slots of a layer record (the longest kind's). */\nexport const LAYER_LEN = ${recordLength()};\n`);
   out.push(`\n/** Length of every rule's f64 hyper-parameter block. */\nexport const HYPER_LEN = ${abi.hyper.length};\n`);
   out.push(`/** The slots every rule shares: ${abi.hyper.common.map((c) => `${c.name} (${c.doc})`).join(', ')}. */\n`);
   out.push(`export const HYPER = { ${obj(abi.hyper.common)} } as const;\n`);
@@ -175,6 +206,55 @@ function jsDispatch() {
   return out.join('');
 }
 
+/** What a kernels file exports for layer kind `name`: its forward and backward over a record. */
+const layerFns = (k) => [`${k.name}LayerForward`, `${k.name}LayerBackward`];
+
+/** Groups the layer kinds by kernels file, in first-use order. */
+function kernelFiles() {
+  const files = new Map();
+  for (const k of abi.layerKinds) files.set(k.kernels, [...(files.get(k.kernels) ?? []), ...layerFns(k)]);
+  return files;
+}
+
+function assemblyLayers() {
+  const out = [HEADER, '// The layer dispatch of a network program: one switch per layer per chunk, never per element. A code no\n',
+    '// kind owns traps with its value: it never runs another layer\'s kernel.\n'];
+  out.push(`import { ${abi.layerKinds.map((k) => `LAYER_${upper(k.name)}`).join(', ')} } from "./abi.generated";\n`);
+  for (const [file, fns] of kernelFiles()) out.push(`import { ${fns.join(', ')} } from "./${file}";\n`);
+  const args = 'L, ws, params, stats, n, training, pack, rng';
+  out.push('\n/** Forward pass of n rows through the layer record at L (kind `kind`). */\n');
+  out.push('export function layerForward(kind: i32, L: usize, ws: usize, params: usize, stats: usize, n: i32, training: bool, pack: usize, rng: usize): void {\n');
+  out.push('  switch (kind) {\n');
+  for (const k of abi.layerKinds) out.push(`    case LAYER_${upper(k.name)}: ${layerFns(k)[0]}(${args}); return;\n`);
+  out.push('  }\n  abort("unknown layer code", null, <u32>kind, 0);\n}\n');
+  const bargs = 'L, ws, params, g, n, training, pack';
+  out.push('\n/** Backward pass of n rows through the layer record at L; parameter gradients into g. */\n');
+  out.push('export function layerBackward(kind: i32, L: usize, ws: usize, params: usize, g: usize, n: i32, training: bool, pack: usize): void {\n');
+  out.push('  switch (kind) {\n');
+  for (const k of abi.layerKinds) out.push(`    case LAYER_${upper(k.name)}: ${layerFns(k)[1]}(${bargs}); return;\n`);
+  out.push('  }\n  abort("unknown layer code", null, <u32>kind, 0);\n}\n');
+  return out.join('');
+}
+
+function jsLayers() {
+  const out = [HEADER, '// The layer dispatch of the js twins, as assembly/layers.generated.ts.\n'];
+  out.push("import { DescentError } from '../../errors.js';\n");
+  out.push("import { LAYER } from '../abi.generated.js';\n");
+  out.push("import type { NetCtx } from './record.js';\n");
+  for (const [file, fns] of kernelFiles()) out.push(`import { ${fns.join(', ')} } from './${file}.js';\n`);
+  out.push('\n/** Forward pass of n rows through the layer record at L (kind `kind`). */\n');
+  out.push('export function layerForward(kind: number, c: NetCtx, L: number, n: number, training: boolean): void {\n');
+  out.push('  switch (kind) {\n');
+  for (const k of abi.layerKinds) out.push(`    case LAYER.${k.name}: ${layerFns(k)[0]}(c, L, n, training); return;\n`);
+  out.push("  }\n  throw new DescentError('E_KERNEL', `js: unknown layer code ${kind}`);\n}\n");
+  out.push('\n/** Backward pass of n rows through the layer record at L; parameter gradients into g from gOff. */\n');
+  out.push('export function layerBackward(kind: number, c: NetCtx, L: number, g: Float32Array, gOff: number, n: number, training: boolean): void {\n');
+  out.push('  switch (kind) {\n');
+  for (const k of abi.layerKinds) out.push(`    case LAYER.${k.name}: ${layerFns(k)[1]}(c, L, g, gOff, n, training); return;\n`);
+  out.push("  }\n  throw new DescentError('E_KERNEL', `js: unknown layer code ${kind}`);\n}\n");
+  return out.join('');
+}
+
 function registry() {
   const out = [HEADER, '// Every update rule\'s spec by name, and the union of their option types.\n'];
   out.push("import type { OptimizerSpec } from './spec.js';\n");
@@ -191,11 +271,17 @@ function registry() {
   return out.join('');
 }
 
+// `--check`: write nothing, list the generated files whose text differs from the manifest's, exit 1 if any
+// (the files are checked in so that the dispatch can be read and grepped; CI runs this on a clean clone).
+const checkOnly = process.argv.includes('--check');
+const stale = [];
+
 /** Writes a file only when its text changed, so unchanged builds keep their timestamps. */
 function emit(rel, text) {
   const path = join(root, rel);
   if (existsSync(path) && readFileSync(path, 'utf8') === text) return;
-  writeFileSync(path, text);
+  if (checkOnly) stale.push(rel);
+  else writeFileSync(path, text);
 }
 
 check();
@@ -204,3 +290,9 @@ emit('assembly/optim/index.generated.ts', assemblyDispatch());
 emit('src/backends/abi.generated.ts', tsAbi());
 emit('src/backends/js/optim/index.generated.ts', jsDispatch());
 emit('src/optim/registry.generated.ts', registry());
+emit('assembly/layers.generated.ts', assemblyLayers());
+emit('src/backends/js/layers.generated.ts', jsLayers());
+if (stale.length > 0) {
+  console.error(`gen-abi --check: out of date with assembly/abi.json: ${stale.join(', ')} (run node scripts/gen-abi.mjs and commit them)`);
+  process.exit(1);
+}

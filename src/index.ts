@@ -22,8 +22,8 @@ export { logistic, type LogisticOptions } from './models/logistic.js';
 export { softmax } from './models/softmax.js';
 export {
   Network, sequential, mlp, type SequentialOptions, type MlpOptions, type LayerSpec, type NetworkLoss, type InitName,
-  type DenseWeights, type NetworkJSON,
-} from './models/network.js';
+  type LayerWeights, type LayerWeightsInput, type LayerPath, type NetworkJSON,
+} from './models/network/network.js';
 export type { Trainable } from './models/trainable.js';
 export { Preprocessing, type PreprocessingStats, type PreprocessingJSON, type SavedPreprocessing } from './models/preprocessing.js';
 
@@ -65,4 +65,5 @@ export {
 export { DescentError, ShapeError, DataError, HyperParameterError, BackendError, DisposedError } from './errors.js';
 
 // Sequences: the stated length limit of recurrent inputs, and left padding of token-id sequences.
-export { MAX_SEQUENCE_STEPS, padSequences } from './models/sequence-layers.js';
+export { MAX_SEQUENCE_STEPS } from './models/layers/embedding.js';
+export { padSequences } from './models/network/tokens.js';

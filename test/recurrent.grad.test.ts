@@ -13,9 +13,8 @@ import { Rng } from '../src/rng.js';
 import { backend } from '../src/runtime/index.js';
 import { Block, disposeAll } from '../src/runtime/block.js';
 import { Run } from '../src/runtime/run.js';
-import {
-  embeddingForward, embeddingBackward, gruForward, gruBackward, lstmForward, lstmBackward, type RecurrentAt,
-} from '../src/backends/js/recurrent.js';
+import { gruForward, gruBackward, lstmForward, lstmBackward, type RecurrentAt } from '../src/backends/js/recurrent.js';
+import { embeddingForward, embeddingBackward } from '../src/backends/js/embedding.js';
 
 const BACKENDS: BackendName[] = ['js', 'wasm-scalar', 'wasm-simd'];
 

@@ -7,7 +7,7 @@ import {
   init, sequential, train, Dataset, Network, ShapeError, DataError, HyperParameterError, type DescentError, type LayerSpec,
 } from '../src/index.js';
 import { plan } from '../src/training/options.js';
-import { SEQUENCE_WS_FLOATS } from '../src/models/layers.js';
+import { SEQUENCE_WS_FLOATS } from '../src/models/network/program.js';
 import { NET } from '../src/backends/abi.generated.js';
 import { backend } from '../src/runtime/index.js';
 import { Rng } from '../src/rng.js';

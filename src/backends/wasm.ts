@@ -150,6 +150,21 @@ export function isCspRefusal(e: unknown): boolean {
   return /Content[- ]Security[- ]Policy|\bCSP\b|unsafe-eval|wasm-eval|Refused to (compile|create)/i.test(m);
 }
 
+/**
+ * What a kernel's abort says. A kernel that refuses a value calls abort(message, null, value, 0) (e.g. "unknown
+ * layer code" and the code); the runtime's own aborts carry a file and a position.
+ */
+function abortText(memory: WebAssembly.Memory | undefined, msg: number, file: number, line: number, col: number): string {
+  let text = '';
+  if (memory && msg > 4 && msg < memory.buffer.byteLength) {
+    // An AssemblyScript string: UTF-16 code units, their byte length in the u32 before them.
+    const bytes = new Uint32Array(memory.buffer, msg - 4, 1)[0];
+    if (bytes <= 512 && msg + bytes <= memory.buffer.byteLength) text = String.fromCharCode(...new Uint16Array(memory.buffer.slice(msg, msg + bytes)));
+  }
+  if (file === 0 && text !== '') return `${text} ${line >>> 0}`;
+  return `kernel aborted at ${line}:${col} (out of memory?)${text ? `: ${text}` : ''}`;
+}
+
 /** Instantiates a fresh backend of the given binary (its own memory). */
 export async function createWasmBackend(name: 'wasm-simd' | 'wasm-scalar'): Promise<Backend> {
   if (typeof WebAssembly !== 'object' || typeof WebAssembly.instantiate !== 'function') {
@@ -168,7 +183,7 @@ export async function createWasmBackend(name: 'wasm-simd' | 'wasm-scalar'): Prom
     mod = WebAssembly.compile(shared ? wasmThreadsBytes(name) : bytes);
     modules.set(key, mod);
   }
-  let instance: WebAssembly.Instance;
+  let instance: WebAssembly.Instance | undefined;
   let memory: WebAssembly.Memory | undefined;
   try {
     memory = shared
@@ -177,8 +192,8 @@ export async function createWasmBackend(name: 'wasm-simd' | 'wasm-scalar'): Prom
     instance = await WebAssembly.instantiate(await mod, {
       env: {
         ...(memory ? { memory } : {}),
-        abort(_msg: number, _file: number, line: number, col: number) {
-          throw new DescentError('E_WASM', `${name}: kernel aborted at ${line}:${col} (out of memory?)`);
+        abort(msg: number, file: number, line: number, col: number) {
+          throw new DescentError('E_WASM', `${name}: ${abortText(memory ?? (instance?.exports.memory as WebAssembly.Memory | undefined), msg, file, line, col)}`);
         },
       },
     });

@@ -5,14 +5,14 @@ import { existsSync } from 'node:fs';
 import { DataError } from '../errors.js';
 import { Dataset } from '../data/dataset.js';
 import { readTextFile } from '../data/node.js';
-import { Network } from '../models/network.js';
+import { Network } from '../models/network/network.js';
 import { modelToJSON } from '../models/io.js';
 import { Trainer } from '../training/trainer.js';
 import { charLmLayers, charVocab, charWindows, encodeChars, perplexity, sampleText, type CharLmInfo } from '../text/charlm.js';
 import { MOBY_DICK_PACKAGE, loadMobyDick } from '../text/corpora.js';
 import { helpText, numberFlag, choiceFlag, parseCommand, EXIT, UsageError, type Flags, type Parsed } from './args.js';
 import { RUN_FLAGS, checkWritable, duration, expectPositionals, progressMode, round, startBackend, writeOutput } from './common.js';
-import { MAX_SEQUENCE_STEPS } from '../models/sequence-layers.js';
+import { MAX_SEQUENCE_STEPS } from '../models/layers/embedding.js';
 
 /** The built-in corpus names (read from optional packages, never downloaded). */
 export const TEXT_CORPORA = ['moby-dick'] as const;

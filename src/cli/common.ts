@@ -16,7 +16,7 @@ import { linear } from '../models/linear.js';
 import { logistic } from '../models/logistic.js';
 import { softmax } from '../models/softmax.js';
 import type { Model, ModelKind, Evaluation } from '../models/model.js';
-import { mlp, sequential, type MlpOptions } from '../models/network.js';
+import { mlp, sequential, type MlpOptions } from '../models/network/network.js';
 import { networkSpec } from './networks.js';
 import type { CliKind, CliModel } from './kinds.js';
 import type { BatchOption } from '../train.js';

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import type { Parsed } from './args.js';
 import { UsageError } from './args.js';
 import { DataError } from '../errors.js';
-import type { LayerSpec, NetworkLoss, SequentialOptions } from '../models/network.js';
+import type { LayerSpec, NetworkLoss, SequentialOptions } from '../models/network/network.js';
 
 function lossFor(classes: number): NetworkLoss {
   return classes >= 3 ? 'softmax' : classes === 2 ? 'logistic' : 'squared';

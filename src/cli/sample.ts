@@ -2,7 +2,7 @@
 // (its network, and its characters in the JSON's training.charlm).
 import { DataError } from '../errors.js';
 import { readTextFile } from '../data/node.js';
-import { Network } from '../models/network.js';
+import { Network } from '../models/network/network.js';
 import { modelFromJSON, parseSavedModel } from '../models/io.js';
 import { charVocabFrom, sampleText, type CharVocab } from '../text/charlm.js';
 import { helpText, numberFlag, parseCommand, EXIT, type Flags } from './args.js';

@@ -4,7 +4,7 @@
 // it can be read anywhere and inspected by eye; Model.fromJSON / loadModel read it too (extras ignored).
 import { DataError, HyperParameterError, ShapeError } from '../errors.js';
 import { Model, type ModelKind } from './model.js';
-import { Network, checkSequential, type LayerSpec, type NetworkLoss } from './network.js';
+import { Network, checkSequential, type LayerSpec, type NetworkLoss } from './network/network.js';
 
 /** The `format` tag of a saved model. */
 export const MODEL_FORMAT = 'descent-model';

@@ -140,8 +140,6 @@ export interface ThreadPlan {
  */
 export const ROW_BLOCKS_MIN_BATCH = 2 * NET_BLOCK_ROWS;
 
-/** Layers whose state advances chunk after chunk, or whose chunk is not the 128-row block: column mode only. */
-const COLUMN_ONLY_LAYERS = new Set(['dropout', 'batchNorm', 'embedding', 'gru', 'lstm']);
 
 /** @internal Benchmarks: force a network's mode (null = the rule of {@link netColumnMode}). */
 let forcedColumnMode: boolean | null = null;
@@ -158,8 +156,7 @@ export function forceColumnMode(mode: boolean | null): void {
  * the chunk, and when a batch is a single block (< {@link ROW_BLOCKS_MIN_BATCH} rows).
  */
 export function netColumnMode(model: Trainable, batchSize: number): boolean {
-  const layers = (model as { layers?: readonly { type: string }[] }).layers ?? [];
-  if (layers.some((l) => COLUMN_ONLY_LAYERS.has(l.type))) return true;
+  if ((model as { columnOnly?: boolean }).columnOnly === true) return true;
   if (forcedColumnMode !== null) return forcedColumnMode;
   return batchSize < ROW_BLOCKS_MIN_BATCH;
 }

@@ -10,7 +10,7 @@ import { checkCloneable, checkFromWorker } from './messages.js';
 import type { BackendInfo, BackendName } from '../runtime/index.js';
 import type { EpochRecord } from '../train.js';
 import type { ModelKind } from '../models/model.js';
-import { checkSequential, mlpOptions, type SequentialOptions } from '../models/network.js';
+import { checkSequential, mlpOptions, type SequentialOptions } from '../models/network/network.js';
 import {
   reviveError, type BatchEvent, type FromWorker, type Job, type ModelSpec, type ProgressEvent, type ToWorker,
   type WorkerTrainOptions, type WorkerTrainResult,

@@ -9,7 +9,7 @@ import type { BackendInfo, BackendName } from '../runtime/index.js';
 import type { EpochRecord, StopReason, TrainOptions } from '../train.js';
 import type { TrainState } from '../state.js';
 import type { Evaluation, ModelKind } from '../models/model.js';
-import type { MlpOptions, SequentialOptions } from '../models/network.js';
+import type { MlpOptions, SequentialOptions } from '../models/network/network.js';
 import type { TrainableJSON } from '../models/trainable.js';
 
 /**

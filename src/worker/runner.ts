@@ -5,7 +5,7 @@ import { init } from '../runtime/index.js';
 import { Dataset } from '../data/dataset.js';
 import type { SparseDataset } from '../data/sparse.js';
 import type { Model } from '../models/model.js';
-import { Network } from '../models/network.js';
+import { Network } from '../models/network/network.js';
 import { linear } from '../models/linear.js';
 import { logistic } from '../models/logistic.js';
 import { softmax } from '../models/softmax.js';

@@ -4,7 +4,8 @@
 // They are the reference the WASM builds are tested against: the builds evaluate tanh, sigmoid and GELU
 // by f32 polynomials (assembly/fastmath.ts), within a few f32 ulp of these (test/activations.test.ts).
 
-import { ACT } from '../abi.generated.js';
+import { ACT, LAYER_SLOT as C, LAYER_SLOTS, NET } from '../abi.generated.js';
+import type { NetCtx } from './record.js';
 
 /** Activation codes by name, from the ABI manifest (assembly/abi.json). */
 export const ACT_IDENTITY = ACT.identity, ACT_RELU = ACT.relu, ACT_LEAKY_RELU = ACT.leakyRelu, ACT_TANH = ACT.tanh,
@@ -96,4 +97,43 @@ export function dropoutMask(mask: Float32Array, mOff: number, n: number, rate: n
   rng[rngOff + 1] = s1;
   rng[rngOff + 2] = s2;
   rng[rngOff + 3] = s3;
+}
+
+// The activation and dropout layers over a network record (abi.json layerKinds `activation`, `dropout`).
+
+/** Twin of activationLayerForward. */
+export function activationLayerForward(c: NetCtx, L: number, n: number, training: boolean): void {
+  const { net, ws } = c, S = LAYER_SLOTS.activation;
+  if (net[L + S.fused] !== 0) return;
+  actForward(ws, net[L + C.y], ws, net[L + C.x], n * net[L + C.outSize], net[L + S.act], Math.fround(net[L + S.slope]));
+}
+
+/** Twin of activationLayerBackward. */
+export function activationLayerBackward(c: NetCtx, L: number, g: Float32Array, gOff: number, n: number, training: boolean): void {
+  const { net, ws } = c, S = LAYER_SLOTS.activation;
+  const dx = net[L + C.dx];
+  if (dx < 0) return;
+  const act = net[L + S.act];
+  const v = act === ACT.gelu ? net[L + C.x] : net[L + C.y];
+  actBackward(ws, dx, ws, net[L + C.dy], ws, v, n * net[L + C.outSize], act, Math.fround(net[L + S.slope]));
+}
+
+/** Twin of dropoutLayerForward. */
+export function dropoutLayerForward(c: NetCtx, L: number, n: number, training: boolean): void {
+  const { net, ws } = c, S = LAYER_SLOTS.dropout;
+  const m = n * net[L + C.outSize], x = net[L + C.x], y = net[L + C.y];
+  if (training) {
+    const mask = net[L + S.mask];
+    dropoutMask(ws, mask, m, Math.fround(net[L + S.rate]), c.u32, net[NET.rng]);
+    mulF32(ws, y, ws, x, ws, mask, m);
+  } else {
+    ws.copyWithin(y, x, x + m);
+  }
+}
+
+/** Twin of dropoutLayerBackward. */
+export function dropoutLayerBackward(c: NetCtx, L: number, g: Float32Array, gOff: number, n: number, training: boolean): void {
+  const { net, ws } = c, S = LAYER_SLOTS.dropout;
+  const dx = net[L + C.dx];
+  if (dx >= 0) mulF32(ws, dx, ws, net[L + C.dy], ws, net[L + S.mask], n * net[L + C.outSize]);
 }

@@ -1,5 +1,7 @@
 // Pure-TS twin of assembly/batchnorm.ts: batch normalization per channel (n rows of C × S values),
 // PyTorch's semantics (biased variance to normalize, unbiased in the running estimate, momentum, eps).
+import { LAYER_SLOT as C, LAYER_SLOTS } from '../abi.generated.js';
+import type { NetCtx } from './record.js';
 
 /** Twin of batchNormForward; mean and vr are the running estimates (updated when training), aux gets mean and 1/σ. */
 export function batchNormForward(y: Float32Array, yo: number, xhat: Float32Array, ho: number, x: Float32Array, xo: number,
@@ -69,4 +71,21 @@ export function batchNormBackward(dx: Float32Array | null, dxo: number, gg: Floa
       }
     }
   }
+}
+
+// The batch-norm layer over a network record (abi.json layerKinds `batchNorm`), as in assembly/batchnorm.ts.
+const S = LAYER_SLOTS.batchNorm;
+
+/** Twin of batchNormLayerForward. */
+export function batchNormLayerForward(c: NetCtx, L: number, n: number, training: boolean): void {
+  const { net, ws, params } = c, Ch = net[L + S.channels], m = net[L + S.stats];
+  batchNormForward(ws, net[L + C.y], ws, net[L + S.xhat], ws, net[L + C.x], params, net[L + S.w], params, net[L + S.b],
+    c.stats, m, c.stats, m + Ch, ws, net[L + S.moments], n, Ch, net[L + S.spatial], training, net[L + S.momentum], net[L + S.eps]);
+}
+
+/** Twin of batchNormLayerBackward. */
+export function batchNormLayerBackward(c: NetCtx, L: number, g: Float32Array, gOff: number, n: number, training: boolean): void {
+  const { net, ws, params } = c, dx = net[L + C.dx];
+  batchNormBackward(dx >= 0 ? ws : null, dx, g, gOff + net[L + S.w], g, gOff + net[L + S.b], ws, net[L + C.dy], ws,
+    net[L + S.xhat], params, net[L + S.w], ws, net[L + S.moments], n, net[L + S.channels], net[L + S.spatial], training);
 }

@@ -3,6 +3,8 @@
 // offsets for pointers.
 import { gemmNT, gemmNN, gemmTN, colSum, gemmPackFloats } from './gemm.js';
 import { ACT_IDENTITY } from './activations.js';
+import { LAYER_SLOT as C, LAYER_SLOTS } from '../abi.generated.js';
+import type { NetCtx } from './record.js';
 
 /** Patch rows of one C×H×W image at x[xo]: col[co + p·CKK + (c·k + ki)·k + kj], zeros in the padding. */
 export function im2col(col: Float32Array, co: number, x: Float32Array, xo: number, C: number, H: number, W: number,
@@ -107,5 +109,28 @@ export function conv2dDirectForward(y: Float32Array, yo: number, x: Float32Array
       }
     }
     y[o++] = t + (bias ? bias[bo + f] : 0);
+  }
+}
+
+// The conv2d layer over a network record (abi.json layerKinds `conv2d`), as in assembly/conv.ts.
+const S = LAYER_SLOTS.conv2d;
+
+/** Twin of conv2dLayerForward. */
+export function conv2dLayerForward(c: NetCtx, L: number, n: number, training: boolean): void {
+  const { net, ws, params } = c, b = net[L + S.b];
+  conv2dForward(ws, net[L + C.y], ws, net[L + C.x], params, net[L + S.w], b >= 0 ? params : null, b, n, net[L + S.channels],
+    net[L + S.height], net[L + S.width], net[L + S.filters], net[L + S.kernel], net[L + S.stride], net[L + S.pad],
+    net[L + S.outHeight], net[L + S.outWidth], ws, net[L + S.patches], ws, net[L + S.patchOut]);
+}
+
+/** Twin of conv2dLayerBackward: weights from the patch rows forward left, then dx (which overwrites them). */
+export function conv2dLayerBackward(c: NetCtx, L: number, g: Float32Array, gOff: number, n: number, training: boolean): void {
+  const { net, ws, params } = c;
+  const Ch = net[L + S.channels], F = net[L + S.filters], k = net[L + S.kernel], OH = net[L + S.outHeight], OW = net[L + S.outWidth];
+  const w = net[L + S.w], b = net[L + S.b], dx = net[L + C.dx], dy = net[L + C.dy], col = net[L + S.patches], t = net[L + S.patchOut];
+  conv2dBackwardWeights(g, gOff + w, b >= 0 ? g : null, gOff + b, ws, dy, ws, col, n, Ch, F, k, OH, OW, ws, t);
+  if (dx >= 0) {
+    conv2dBackwardInput(ws, dx, ws, dy, params, w, n, Ch, net[L + S.height], net[L + S.width], F, k, net[L + S.stride],
+      net[L + S.pad], OH, OW, ws, col, ws, t);
   }
 }

@@ -10,7 +10,7 @@ import { clipGradNorm, clipGradValue, addGradNoise } from './gradtools.js';
 // Network kernels
 import { gemmPackFloats, gemmNT, gemmNN, gemmTN, colSum } from './gemm.js';
 import { convPackFloats, conv2dForward, conv2dBackwardWeights, conv2dBackwardInput, conv2dDirectForward } from './conv.js';
-import { maxPool2dForward, maxPool2dBackward, avgPool2dForward, avgPool2dBackward } from './pool.js';
+import { maxPool2dForward, maxPool2dBackward, avgPool2dForward, avgPool2dBackward } from './pooling.js';
 import { batchNormForward, batchNormBackward } from './batchnorm.js';
 import { actForward, actBackward, mulF32, dropoutMask } from './activations.js';
 import { headSoftmax, headLogistic, headSquared } from './heads.js';

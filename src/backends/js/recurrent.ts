@@ -1,8 +1,10 @@
-// Pure-TS twins of assembly/recurrent.ts and assembly/embedding.ts: the same steps in the same order over
+// Pure-TS twins of assembly/recurrent.ts: the same steps in the same order over
 // typed arrays plus element offsets. They take Float32Array (the js backend: each value rounds to f32 on
 // store, as the WASM kernels do) or Float64Array (everything in f64: the oracle of the finite-difference
 // tests, test/recurrent.grad.test.ts). The products accumulate in f64 and round once on store, like the
 // gemm twins (./gemm.ts), whose signatures take Float32Array only, hence the small products below.
+import { LAYER_SLOT, LAYER_SLOTS } from '../abi.generated.js';
+import type { NetCtx } from './record.js';
 
 /** A buffer of either precision. */
 export type Vec = Float32Array | Float64Array;
@@ -55,28 +57,6 @@ function colSum(out: Vec, o: number, A: Vec, a: number, m: number, n: number, ld
     let t = beta !== 0 ? out[o + j] : 0;
     for (let i = 0; i < m; i++) t += A[a + i * lda + j];
     out[o + j] = t;
-  }
-}
-
-/** Twin of embeddingForward: y (n × T × D) = W[ids]; mask (or −1 = none) = 1 for a token, 0 for padId. */
-export function embeddingForward(ws: Vec, y: number, mask: number, x: Vec, xo: number, W: Vec, w: number, n: number,
-  T: number, D: number, vocab: number, padId: number): void {
-  for (let i = 0; i < n * T; i++) {
-    const id = x[xo + i];
-    if (id >= 0 && id < vocab) for (let j = 0; j < D; j++) ws[y + i * D + j] = W[w + id * D + j];
-    else ws.fill(0, y + i * D, y + i * D + D);
-    if (mask >= 0) ws[mask + i] = id === padId ? 0 : 1;
-  }
-}
-
-/** Twin of embeddingBackward: gW (vocab × D) overwritten with Σ dy per id, the pad id's row left at zero. */
-export function embeddingBackward(g: Vec, gw: number, dy: Vec, d: number, x: Vec, xo: number, n: number, T: number,
-  D: number, vocab: number, padId: number): void {
-  g.fill(0, gw, gw + vocab * D);
-  for (let i = 0; i < n * T; i++) {
-    const id = x[xo + i];
-    if (id < 0 || id >= vocab || id === padId) continue;
-    for (let j = 0; j < D; j++) g[gw + id * D + j] += dy[d + i * D + j];
   }
 }
 
@@ -234,4 +214,47 @@ export function lstmBackward(a: RecurrentAt, g: Vec, gOff: number, dyArr: Vec, d
   colSum(g, gOff + a.b, ws, a.xg, n * T, G, G, 0);
   for (let j = 0; j < G; j++) g[gOff + a.bHh + j] = g[gOff + a.b + j];
   if (dx >= 0) mmNN(ws, dx, ws, a.xg, params, a.w, n * T, I, G, G, I, I, 0);
+}
+
+// The GRU and LSTM layers over a network record (abi.json layerKinds `gru`, `lstm`), as in assembly/recurrent.ts.
+
+/** A gru or lstm record's arrays (the slot names of both kinds are the same). */
+function recurrentAt(c: NetCtx, L: number, n: number, S: typeof LAYER_SLOTS.gru | typeof LAYER_SLOTS.lstm): RecurrentAt {
+  const { net, ws, params } = c;
+  return {
+    params, w: net[L + S.wIh], wHh: net[L + S.wHh], b: net[L + S.bIh], bHh: net[L + S.bHh], ws, x: net[L + LAYER_SLOT.x],
+    hs: net[L + S.hs], gates: net[L + S.gates], xg: net[L + S.xg], hg: net[L + S.hg], carry: net[L + S.carry],
+    mask: net[L + S.stepMask], n, T: net[L + S.steps], I: net[L + S.inputs], U: net[L + S.units],
+  };
+}
+
+/** The last state only: y (n, U) = hs[:, T − 1, :]. */
+function lastStep(ws: Float32Array, y: number, hs: number, n: number, T: number, U: number): void {
+  for (let i = 0; i < n; i++) ws.copyWithin(y + i * U, hs + (i * T + T - 1) * U, hs + (i * T + T) * U);
+}
+
+/** Twin of gruLayerForward. */
+export function gruLayerForward(c: NetCtx, L: number, n: number, training: boolean): void {
+  const S = LAYER_SLOTS.gru, a = recurrentAt(c, L, n, S);
+  gruForward(a);
+  if (c.net[L + S.returnSeq] === 0) lastStep(c.ws, c.net[L + LAYER_SLOT.y], a.hs, n, a.T, a.U);
+}
+
+/** Twin of gruLayerBackward. */
+export function gruLayerBackward(c: NetCtx, L: number, g: Float32Array, gOff: number, n: number, training: boolean): void {
+  const S = LAYER_SLOTS.gru, net = c.net;
+  gruBackward(recurrentAt(c, L, n, S), g, gOff, c.ws, net[L + LAYER_SLOT.dy], net[L + LAYER_SLOT.dx], net[L + S.returnSeq] !== 0);
+}
+
+/** Twin of lstmLayerForward. */
+export function lstmLayerForward(c: NetCtx, L: number, n: number, training: boolean): void {
+  const S = LAYER_SLOTS.lstm, a = recurrentAt(c, L, n, S);
+  lstmForward(a);
+  if (c.net[L + S.returnSeq] === 0) lastStep(c.ws, c.net[L + LAYER_SLOT.y], a.hs, n, a.T, a.U);
+}
+
+/** Twin of lstmLayerBackward. */
+export function lstmLayerBackward(c: NetCtx, L: number, g: Float32Array, gOff: number, n: number, training: boolean): void {
+  const S = LAYER_SLOTS.lstm, net = c.net;
+  lstmBackward(recurrentAt(c, L, n, S), g, gOff, c.ws, net[L + LAYER_SLOT.dy], net[L + LAYER_SLOT.dx], net[L + S.returnSeq] !== 0);
 }

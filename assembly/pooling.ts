@@ -2,6 +2,12 @@
 // output is floor((H − size)/s) + 1 by floor((W − size)/s) + 1, as PyTorch's default (ceil_mode=False).
 // Max pooling keeps each output's argmax (i32, the index in its image) for the backward pass; ties keep
 // the first maximum in row-major window order, as PyTorch's CPU kernel. Memory-bound copies: scalar loops.
+import {
+  L_X, L_Y, L_DX, L_DY, MAX_POOL2D_CHANNELS, MAX_POOL2D_HEIGHT, MAX_POOL2D_WIDTH, MAX_POOL2D_OUT_HEIGHT, MAX_POOL2D_OUT_WIDTH,
+  MAX_POOL2D_SIZE, MAX_POOL2D_STRIDE, MAX_POOL2D_ARGMAX, AVG_POOL2D_CHANNELS, AVG_POOL2D_HEIGHT, AVG_POOL2D_WIDTH,
+  AVG_POOL2D_OUT_HEIGHT, AVG_POOL2D_OUT_WIDTH, AVG_POOL2D_SIZE, AVG_POOL2D_STRIDE,
+} from "./abi.generated";
+import { int, wsAt, wsOpt } from "./slots";
 
 /** y (n × C×OH×OW) = the window maxima of x (n × C×H×W); arg (i32, same count as y) = where they were. */
 export function maxPool2dForward(y: usize, arg: usize, x: usize, n: i32, C: i32, H: i32, W: i32, size: i32, s: i32,
@@ -130,4 +136,37 @@ export function avgPool2dBackward(dx: usize, dy: usize, n: i32, C: i32, H: i32, 
       }
     }
   }
+}
+
+// The pooling layers over a network record (abi.json layerKinds `maxPool2d`, `avgPool2d`).
+
+/** x is (n, C, H, W): y (n, C, OH, OW) = window maxima, their argmax kept. */
+export function maxPool2dLayerForward(L: usize, ws: usize, params: usize, stats: usize, n: i32, training: bool, pack: usize, rng: usize): void {
+  maxPool2dForward(wsAt(ws, L, L_Y), wsAt(ws, L, MAX_POOL2D_ARGMAX), wsAt(ws, L, L_X), n, int(L, MAX_POOL2D_CHANNELS),
+    int(L, MAX_POOL2D_HEIGHT), int(L, MAX_POOL2D_WIDTH), int(L, MAX_POOL2D_SIZE), int(L, MAX_POOL2D_STRIDE),
+    int(L, MAX_POOL2D_OUT_HEIGHT), int(L, MAX_POOL2D_OUT_WIDTH));
+}
+
+/** dx (n, C, H, W) = dy routed to each window's argmax. */
+export function maxPool2dLayerBackward(L: usize, ws: usize, params: usize, g: usize, n: i32, training: bool, pack: usize): void {
+  const dx = wsOpt(ws, L, L_DX);
+  if (dx == 0) return;
+  maxPool2dBackward(dx, wsAt(ws, L, L_DY), wsAt(ws, L, MAX_POOL2D_ARGMAX), n, int(L, MAX_POOL2D_CHANNELS),
+    int(L, MAX_POOL2D_HEIGHT), int(L, MAX_POOL2D_WIDTH), int(L, MAX_POOL2D_OUT_HEIGHT), int(L, MAX_POOL2D_OUT_WIDTH));
+}
+
+/** x is (n, C, H, W): y (n, C, OH, OW) = window means. */
+export function avgPool2dLayerForward(L: usize, ws: usize, params: usize, stats: usize, n: i32, training: bool, pack: usize, rng: usize): void {
+  avgPool2dForward(wsAt(ws, L, L_Y), wsAt(ws, L, L_X), n, int(L, AVG_POOL2D_CHANNELS), int(L, AVG_POOL2D_HEIGHT),
+    int(L, AVG_POOL2D_WIDTH), int(L, AVG_POOL2D_SIZE), int(L, AVG_POOL2D_STRIDE), int(L, AVG_POOL2D_OUT_HEIGHT),
+    int(L, AVG_POOL2D_OUT_WIDTH));
+}
+
+/** dx (n, C, H, W) = dy spread evenly over each window. */
+export function avgPool2dLayerBackward(L: usize, ws: usize, params: usize, g: usize, n: i32, training: bool, pack: usize): void {
+  const dx = wsOpt(ws, L, L_DX);
+  if (dx == 0) return;
+  avgPool2dBackward(dx, wsAt(ws, L, L_DY), n, int(L, AVG_POOL2D_CHANNELS), int(L, AVG_POOL2D_HEIGHT),
+    int(L, AVG_POOL2D_WIDTH), int(L, AVG_POOL2D_SIZE), int(L, AVG_POOL2D_STRIDE), int(L, AVG_POOL2D_OUT_HEIGHT),
+    int(L, AVG_POOL2D_OUT_WIDTH));
 }

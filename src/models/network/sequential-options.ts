@@ -1,8 +1,10 @@
 // The options of sequential networks and their validation, without allocating anything: shared by the
 // Network constructor, the worker's client (which checks a job before a worker starts) and the CLI.
-import { HyperParameterError } from '../errors.js';
-import { int, onlyKeys, show } from '../validate.js';
-import { planLayers, type InitName, type LayerSpec, type NetworkLoss } from './layers.js';
+import { HyperParameterError } from '../../errors.js';
+import { int, onlyKeys, show } from '../../validate.js';
+import type { LayerSpec } from '../layers/index.js';
+import type { InitName } from '../layers/layer.js';
+import { planLayers, type NetworkLoss } from './plan.js';
 
 /** Options of {@link sequential}. */
 export interface SequentialOptions {

@@ -1,41 +1,31 @@
 // Feed-forward networks as first-class models of the training engine: a Network holds its parameters,
 // its compiled program and its workspace in backend memory, and the batch loop runs forward, loss,
 // backward, the gradient tools and the update inside WASM. Everything the user gets back is a copy.
-import { DataError, DisposedError, HyperParameterError, ShapeError } from '../errors.js';
-import { backend } from '../runtime/index.js';
-import { Block, disposeAll } from '../runtime/block.js';
-import { Run } from '../runtime/run.js';
-import type { RunFields } from '../backends/abi.generated.js';
-import { Dataset, F32_MAX, badValue, toFlatMatrix, type Matrix } from '../data/dataset.js';
-import { Rng } from '../rng.js';
-import { int, onlyKeys, show } from '../validate.js';
-import { accuracyScore, r2Score } from './metrics.js';
-import { checkLabels } from './targets.js';
-import { compileNetwork, type Compiled, type InitName, type LayerSpec, type NetworkLoss } from './layers.js';
-import type { Evaluation, Trainable, TrainableJSON } from './trainable.js';
-import { initLayer, paramShape } from './weights.js';
+import { DataError, DisposedError, HyperParameterError, ShapeError } from '../../errors.js';
+import { backend } from '../../runtime/index.js';
+import { Block, disposeAll } from '../../runtime/block.js';
+import { Run } from '../../runtime/run.js';
+import type { RunFields } from '../../backends/abi.generated.js';
+import { Dataset, F32_MAX, badValue, toFlatMatrix, type Matrix } from '../../data/dataset.js';
+import { Rng } from '../../rng.js';
+import { int, onlyKeys, show } from '../../validate.js';
+import { accuracyScore, r2Score } from '../metrics.js';
+import { checkLabels } from '../targets.js';
+import type { LayerSpec } from '../layers/index.js';
+import type { InitName, PlannedLayer } from '../layers/layer.js';
+import type { Evaluation, Trainable, TrainableJSON } from '../trainable.js';
+import { Preprocessing, checkPreprocessing, preprocessingFromJSON, preprocessingToJSON, withPreprocessed, type SavedPreprocessing } from '../preprocessing.js';
+import { compileNetwork, walk, type Compiled } from './program.js';
+import { layerAt, type NetworkLoss } from './plan.js';
+import { readWeights, writeWeights, type LayerWeights, type LayerWeightsInput } from './weights.js';
 import { validateSequential, type SequentialOptions } from './sequential-options.js';
-import { checkTokenIds, RECURRENT_CLIP_NORM } from './sequence-layers.js';
-import { Preprocessing, checkPreprocessing, preprocessingFromJSON, preprocessingToJSON, withPreprocessed, type SavedPreprocessing } from './preprocessing.js';
+import { checkTokenIds } from './tokens.js';
 
-export type { LayerSpec, NetworkLoss, InitName };
+export type { LayerSpec, NetworkLoss, InitName, LayerWeights, LayerWeightsInput };
 export { checkSequential, type SequentialOptions } from './sequential-options.js';
 
-/**
- * A layer's parameters in PyTorch's layout, row-major: dense, weight units × inputs; conv2d, weight
- * filters × inChannels × k × k; batchNorm, weight γ and bias β (one per channel) and the running mean
- * and variance (state, not parameters); embedding, weight vocab × dim; gru/lstm, weight_ih as weight,
- * bias_ih as bias, weightHh and biasHh.
- */
-export interface DenseWeights {
-  weight: Float32Array;
-  bias: Float32Array | null;
-  /** gru/lstm: weight_hh and bias_hh (weight and bias are weight_ih and bias_ih). */
-  weightHh?: Float32Array;
-  biasHh?: Float32Array;
-  runningMean?: Float32Array;
-  runningVar?: Float32Array;
-}
+/** A layer's address: its index in `layers`, or the indices down through containers (`[3, 0]`). */
+export type LayerPath = number | readonly number[];
 
 /** The JSON form of a network ({@link Network.toJSON}). */
 export interface NetworkJSON extends TrainableJSON, SavedPreprocessing {
@@ -60,9 +50,14 @@ export class Network implements Trainable {
   readonly outputs: number;
   readonly size: number;
   readonly nWeights: number;
-  /** Networks with gru/lstm layers clip the gradient's norm to 5 unless training says otherwise (clipNorm). */
+  /** Networks with a layer that asks for it (gru, lstm: 5) clip the gradient's norm unless training says otherwise (clipNorm). */
   readonly defaultClipNorm?: number;
-  /** True when the first layer is an embedding: the inputs are token ids, never standardized. */
+  /**
+   * True when a layer's state advances chunk after chunk (dropout's PRNG, batch norm's running statistics) or
+   * a layer sizes the chunk (sequence layers): threads then split each product's columns, never the rows.
+   */
+  readonly columnOnly: boolean;
+  /** True when the first layer reads token ids (an embedding): the inputs are never standardized. */
   readonly tokenIds: boolean;
   /** @internal */ readonly paramsBlock: Block<'f32'>;
   private readonly compiled: Compiled;
@@ -88,8 +83,10 @@ export class Network implements Trainable {
     this.outputs = this.compiled.outputs;
     this.size = nParams;
     this.nWeights = nWeights;
-    if (layers.some((l) => l.spec.type === 'gru' || l.spec.type === 'lstm')) this.defaultClipNorm = RECURRENT_CLIP_NORM;
-    this.tokenIds = layers[0].spec.type === 'embedding';
+    const clip = walk(layers).find((l) => l.def.clipNorm !== undefined)?.def.clipNorm;
+    if (clip !== undefined) this.defaultClipNorm = clip;
+    this.tokenIds = layers[0].def.tokenIds === true;
+    this.columnOnly = walk(layers).some((l) => l.def.columnOnly === true);
     const be = backend();
     const blocks: Block[] = [];
     try {
@@ -109,83 +106,48 @@ export class Network implements Trainable {
     this.initialize(init, seed);
   }
 
-  /** Draws every layer's weights then bias, layer after layer, from one seeded stream; batch norm: γ = 1, β = 0. */
+  /** Draws every layer's parameters, layer after layer, from one seeded stream (each module's order of draws). */
   private initialize(init: InitName, seed: number): void {
     const rng = new Rng(seed);
-    for (const l of this.compiled.layers) initLayer(l, this.paramsBlock.view, init, rng);
+    for (const l of walk(this.compiled.layers)) l.def.init?.(l, this.paramsBlock.view, init, rng);
     this.resetStats();
   }
 
-  /** Running means 0 and variances 1, as a new torch.nn.BatchNorm. */
+  /** Every statistic at its starting value (batch norm: running means 0 and variances 1, as a new torch.nn.BatchNorm). */
   private resetStats(): void {
     if (!this.stats) return;
-    const v = this.stats.view;
-    for (const l of this.compiled.layers) {
-      if (l.stats < 0) continue;
-      const C = l.inShape[0];
-      v.fill(0, l.stats, l.stats + C);
-      v.fill(1, l.stats + C, l.stats + 2 * C);
-    }
+    for (const l of walk(this.compiled.layers)) for (const s of l.stats) this.stats.view.fill(s.fill, s.offset, s.offset + s.size);
   }
 
-  private withParams(i: number, what: string): { l: Compiled['layers'][number]; shape: ReturnType<typeof paramShape> & object } {
-    if (!Number.isInteger(i) || i < 0 || i >= this.compiled.layers.length) {
-      throw new ShapeError(`${what}: layer index must be an integer in [0, ${this.compiled.layers.length - 1}], got ${show(i)}`);
-    }
-    const l = this.compiled.layers[i];
-    const shape = paramShape(l);
-    if (!shape) throw new ShapeError(`${what}: layers[${i}] is a ${l.spec.type} layer, which has no weights`);
-    return { l, shape };
+  private withParams(path: LayerPath, what: string): PlannedLayer {
+    if (this.disposed) throw new DisposedError('the network was disposed');
+    const l = layerAt(this.compiled.layers, path, what);
+    if (l.tensors.length === 0) throw new ShapeError(`${what}: ${l.at} is a ${l.spec.type} layer, which has no weights`);
+    return l;
   }
 
-  /** Layer i's parameters in PyTorch's layout (see {@link DenseWeights}), as copies. */
-  getWeights(i: number): DenseWeights {
-    const { l, shape } = this.withParams(i, 'getWeights');
-    const p = this.paramsBlock.view;
-    const out: DenseWeights = { weight: p.slice(l.w, l.w + shape.weight), bias: l.b >= 0 ? p.slice(l.b, l.b + shape.bias) : null };
-    if (shape.hh) Object.assign(out, { weightHh: p.slice(l.w + shape.weight, l.w + shape.weight + shape.hh.weight), biasHh: p.slice(l.b + shape.bias, l.b + 2 * shape.bias) });
-    if (l.stats >= 0 && this.stats) {
-      const C = shape.bias;
-      out.runningMean = this.stats.view.slice(l.stats, l.stats + C);
-      out.runningVar = this.stats.view.slice(l.stats + C, l.stats + 2 * C);
-    }
-    return out;
+  /** The planned layer at a path (its spec, shapes and tensors). @internal */
+  layerAt(path: LayerPath): PlannedLayer {
+    return layerAt(this.compiled.layers, path, 'layerAt');
   }
 
   /**
-   * Replaces layer i's weight and bias (and a batch norm's runningMean/runningVar when given), in
-   * PyTorch's layout; shapes and values are checked first.
+   * The tensors of the layer at `path` (an index, or indices down through containers: `[3, 0]`) in PyTorch's
+   * layout, as copies (see {@link LayerWeights}).
    */
-  setWeights(i: number, w: { weight: ArrayLike<number>; bias?: ArrayLike<number> | null; runningMean?: ArrayLike<number>; runningVar?: ArrayLike<number>; weightHh?: ArrayLike<number>; biasHh?: ArrayLike<number> }): void {
-    const { l, shape } = this.withParams(i, 'setWeights');
-    if (w === null || typeof w !== 'object') throw new ShapeError(`setWeights(${i}): expected { weight, bias }, got ${show(w)}`);
-    const check = (name: string, a: ArrayLike<number> | null | undefined, n: number): void => {
-      if (!a || typeof a.length !== 'number' || a.length !== n) {
-        throw new ShapeError(`setWeights(${i}): ${name} must hold ${n} values (layers[${i}] ${name === 'weight' ? `is ${shape.text}` : `has ${shape.bias}`}), got ${a?.length ?? show(a)}`);
-      }
-      for (let j = 0; j < n; j++) {
-        // The data rule: numbers only, finite, float32-representable.
-        const v = a[j] as unknown;
-        if (typeof v !== 'number' || !(Math.abs(v) <= F32_MAX)) throw new DataError(`setWeights(${i}): ${name}[${j}] is ${badValue(v)}`, { column: j });
-      }
-    };
-    check('weight', w.weight, shape.weight);
-    if (shape.hh) check('weightHh', w.weightHh, shape.hh.weight), check('biasHh', w.biasHh, shape.hh.bias);
-    if (l.b >= 0) check('bias', w.bias, shape.bias);
-    else if (w.bias != null) throw new ShapeError(`setWeights(${i}): layers[${i}] has no bias (bias: false), got one`);
-    const stats = l.stats >= 0 && this.stats;
-    if (stats) {
-      if (w.runningMean !== undefined) check('runningMean', w.runningMean, shape.bias);
-      if (w.runningVar !== undefined) check('runningVar', w.runningVar, shape.bias);
-    }
-    const p = this.paramsBlock.view;
-    p.set(w.weight, l.w);
-    if (l.b >= 0) p.set(w.bias!, l.b);
-    if (shape.hh) p.set(w.weightHh!, l.w + shape.weight), p.set(w.biasHh!, l.b + shape.bias);
-    if (stats) {
-      if (w.runningMean !== undefined) stats.view.set(w.runningMean, l.stats);
-      if (w.runningVar !== undefined) stats.view.set(w.runningVar, l.stats + shape.bias);
-    }
+  getWeights(path: LayerPath): LayerWeights {
+    const l = this.withParams(path, `getWeights(${pathText(path)})`);
+    return readWeights(l, this.paramsBlock.view, this.stats?.view ?? null);
+  }
+
+  /**
+   * Replaces the tensors of the layer at `path` (and a batch norm's runningMean/runningVar when given), in
+   * PyTorch's layout; shapes and values are checked before anything is written.
+   */
+  setWeights(path: LayerPath, w: LayerWeightsInput): void {
+    const where = `setWeights(${pathText(path)})`;
+    const l = this.withParams(path, where);
+    writeWeights(l, where, w, this.paramsBlock.view, this.stats?.view ?? null);
   }
 
   /** A copy of every parameter: all weights (layer after layer), then all biases. */
@@ -216,7 +178,7 @@ export class Network implements Trainable {
   /** @internal checks that a dataset's shape and targets suit the network, before any allocation. */
   checkTargets(ds: Dataset): void {
     if (this.disposed) throw new DisposedError('the network was disposed');
-    checkTokenIds(this.layers[0], ds.xBlock.view, this.features);
+    checkTokenIds(this.compiled.layers[0], ds.xBlock.view, this.features);
     checkLabels(ds, this.paramsBlock.backend, this.features, 'network',
       this.loss === 'softmax' ? this.outputs : this.loss === 'logistic' ? 'binary' : 'values');
   }
@@ -225,7 +187,7 @@ export class Network implements Trainable {
   private outputsOf(ds: Dataset, params: number, withLoss: boolean): { out: Float32Array; loss: number } {
     const be = this.paramsBlock.backend;
     const n = ds.rows;
-    checkTokenIds(this.layers[0], ds.xBlock.view, this.features);
+    checkTokenIds(this.compiled.layers[0], ds.xBlock.view, this.features);
     const idx = new Block(be, 'i32', n);
     let out: Block<'f32'> | undefined, run: Run | undefined;
     try {
@@ -360,6 +322,11 @@ export class Network implements Trainable {
   dispose(): void {
     disposeAll(this.paramsBlock, this.program, this.ws, this.stats ?? undefined);
   }
+}
+
+/** A path as text: `3` or `[3, 0]`. */
+function pathText(path: LayerPath): string {
+  return Array.isArray(path) ? `[${path.map((v) => show(v)).join(', ')}]` : show(path);
 }
 
 /**

@@ -1,4 +1,6 @@
-// Pure-TS twins of assembly/pool.ts: max and average pooling of NCHW images, no padding, floor sizes.
+// Pure-TS twins of assembly/pooling.ts: max and average pooling of NCHW images, no padding, floor sizes.
+import { LAYER_SLOT as C, LAYER_SLOTS } from '../abi.generated.js';
+import type { NetCtx } from './record.js';
 
 /** Twin of maxPool2dForward: window maxima into y, their index in the image into arg (first maximum wins). */
 export function maxPool2dForward(y: Float32Array, yo: number, arg: Int32Array, ao: number, x: Float32Array, xo: number,
@@ -75,4 +77,36 @@ export function avgPool2dBackward(dx: Float32Array, dxo: number, dy: Float32Arra
       }
     }
   }
+}
+
+// The pooling layers over a network record (abi.json layerKinds `maxPool2d`, `avgPool2d`), as in assembly/pooling.ts.
+
+/** Twin of maxPool2dLayerForward. */
+export function maxPool2dLayerForward(c: NetCtx, L: number, n: number, training: boolean): void {
+  const { net, ws } = c, S = LAYER_SLOTS.maxPool2d;
+  maxPool2dForward(ws, net[L + C.y], c.i32, net[L + S.argmax], ws, net[L + C.x], n, net[L + S.channels], net[L + S.height],
+    net[L + S.width], net[L + S.size], net[L + S.stride], net[L + S.outHeight], net[L + S.outWidth]);
+}
+
+/** Twin of maxPool2dLayerBackward. */
+export function maxPool2dLayerBackward(c: NetCtx, L: number, g: Float32Array, gOff: number, n: number, training: boolean): void {
+  const { net, ws } = c, S = LAYER_SLOTS.maxPool2d, dx = net[L + C.dx];
+  if (dx < 0) return;
+  maxPool2dBackward(ws, dx, ws, net[L + C.dy], c.i32, net[L + S.argmax], n, net[L + S.channels], net[L + S.height],
+    net[L + S.width], net[L + S.outHeight], net[L + S.outWidth]);
+}
+
+/** Twin of avgPool2dLayerForward. */
+export function avgPool2dLayerForward(c: NetCtx, L: number, n: number, training: boolean): void {
+  const { net, ws } = c, S = LAYER_SLOTS.avgPool2d;
+  avgPool2dForward(ws, net[L + C.y], ws, net[L + C.x], n, net[L + S.channels], net[L + S.height], net[L + S.width],
+    net[L + S.size], net[L + S.stride], net[L + S.outHeight], net[L + S.outWidth]);
+}
+
+/** Twin of avgPool2dLayerBackward. */
+export function avgPool2dLayerBackward(c: NetCtx, L: number, g: Float32Array, gOff: number, n: number, training: boolean): void {
+  const { net, ws } = c, S = LAYER_SLOTS.avgPool2d, dx = net[L + C.dx];
+  if (dx < 0) return;
+  avgPool2dBackward(ws, dx, ws, net[L + C.dy], n, net[L + S.channels], net[L + S.height], net[L + S.width],
+    net[L + S.size], net[L + S.stride], net[L + S.outHeight], net[L + S.outWidth]);
 }

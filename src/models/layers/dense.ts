@@ -1,0 +1,65 @@
+// torch.nn.Linear: y = x·Wᵀ + b on the last axis of its input ([features] or [T, features] rows).
+import { ShapeError } from '../../errors.js';
+import { ACT, LAYER, LAYER_SLOTS } from '../../backends/abi.generated.js';
+import { gemmPackFloats } from '../../backends/js/gemm.js';
+import { show } from '../../validate.js';
+import { offsetOf, optionalBool, positiveInt, shapeText, uniform, type LayerDef } from './layer.js';
+
+/** `{ type: 'dense', units, bias?, inputs? }`: `units` outputs; `bias: false` drops the bias; `inputs` checks the input size. */
+export interface DenseSpec {
+  type: 'dense';
+  units: number;
+  bias?: boolean;
+  inputs?: number;
+}
+
+const S = LAYER_SLOTS.dense;
+
+/**
+ * The dense layer. Parameters: `weight` (units × inputs, PyTorch's layout) and `bias` (units). Initialization
+ * 'torch' is nn.Linear's: kaiming_uniform(a = √5), i.e. weights and bias uniform in ±1/√inputs; 'glorot'
+ * ±√(6/(inputs + units)) and 'he' ±√(6/inputs), biases 0.
+ */
+export const dense: LayerDef<DenseSpec> = {
+  type: 'dense',
+  keys: ['type', 'units', 'bias', 'inputs'],
+  plan(spec, inShape, { at }) {
+    const units = positiveInt(`${at}.units`, spec.units);
+    if (inShape.length !== 1) {
+      throw new ShapeError(`${at} (dense) needs a flat input, got shape ${shapeText(inShape)}; put { type: 'flatten' } before it`);
+    }
+    if (spec.inputs !== undefined && spec.inputs !== inShape[0]) {
+      throw new ShapeError(`${at}.inputs is ${show(spec.inputs)} but the layer receives ${inShape[0]} values per row`);
+    }
+    optionalBool(`${at}.bias`, spec.bias);
+    const inputs = inShape[0];
+    return {
+      outShape: [units],
+      tensors: [
+        { name: 'weight', torch: 'weight', shape: [units, inputs], span: 'weight' },
+        ...(spec.bias === false ? [] : [{ name: 'bias', torch: 'bias', shape: [units], span: 'bias' as const }]),
+      ],
+    };
+  },
+  init(l, p, init, rng) {
+    const fanIn = l.inShape[0], units = l.outShape[0];
+    const bound = init === 'torch' ? 1 / Math.sqrt(fanIn) : init === 'glorot' ? Math.sqrt(6 / (fanIn + units)) : Math.sqrt(6 / fanIn);
+    uniform(p, offsetOf(l, 'weight'), fanIn * units, bound, rng);
+    const b = offsetOf(l, 'bias');
+    if (b >= 0) {
+      if (init === 'torch') uniform(p, b, units, 1 / Math.sqrt(fanIn), rng);
+      else p.fill(0, b, b + units);
+    }
+  },
+  compile(l, b) {
+    const r = b.record(LAYER.dense, l);
+    r[S.w] = offsetOf(l, 'weight');
+    r[S.b] = offsetOf(l, 'bias');
+    r[S.act] = ACT.identity;
+    r[S.slope] = 0;
+    b.outputs(r);
+    const inSize = l.inShape[0], outSize = l.outShape[0];
+    b.needPack(Math.max(gemmPackFloats(b.chunk, outSize, inSize), gemmPackFloats(b.chunk, inSize, outSize), gemmPackFloats(outSize, inSize, b.chunk)));
+  },
+};
+

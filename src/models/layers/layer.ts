@@ -1,0 +1,132 @@
+// What a layer module defines (src/models/layers/<type>.ts, registered in ./index.ts): its spec keys and
+// validation, shape inference, parameter tensors (shapes, PyTorch names, which span), initialization, the
+// record(s) it writes into the network program, and what the trainer needs to know about it. Nothing
+// outside the modules switches on a layer's type.
+import { HyperParameterError } from '../../errors.js';
+import type { Rng } from '../../rng.js';
+import { show } from '../../validate.js';
+import type { ProgramBuilder } from '../network/program.js';
+
+/** Weight initialization: PyTorch's default of each module, Glorot (Xavier) uniform, or He (Kaiming) uniform. */
+export type InitName = 'torch' | 'glorot' | 'he';
+
+/**
+ * A parameter tensor of a layer. `span` places it: 'weight' tensors come first in the parameter vector (layer
+ * after layer; the span L2/L1 penalties see), then every 'bias' tensor (never penalized).
+ */
+export interface TensorDecl {
+  /** Its key in getWeights/setWeights. */
+  name: string;
+  /** Its name in PyTorch's state_dict of the same module. */
+  torch: string;
+  /** PyTorch's shape (row-major). */
+  shape: number[];
+  span: 'weight' | 'bias';
+}
+
+/** A running statistic of a layer (state, not a parameter: no gradient, saved with the network). */
+export interface StatDecl {
+  name: string;
+  torch: string;
+  size: number;
+  /** The value a new layer starts with. */
+  fill: number;
+}
+
+/** What planning a layer gives. */
+export interface LayerPlan {
+  outShape: number[];
+  /** A container's planned layers. */
+  children?: PlannedLayer[];
+  tensors?: TensorDecl[];
+  stats?: StatDecl[];
+}
+
+/** A tensor with its place (f32 offset) in the parameter vector. */
+export interface PlacedTensor extends TensorDecl {
+  offset: number;
+  size: number;
+}
+
+/** A statistic with its place (f32 offset) in the network's statistics block. */
+export interface PlacedStat extends StatDecl {
+  offset: number;
+}
+
+/** A validated layer: its spec, shapes, and where its tensors are. */
+export interface PlannedLayer<S = Record<string, unknown>> {
+  spec: S & { type: string };
+  def: LayerDef<S>;
+  /** Its path: the index in `layers`, then the index inside each container. */
+  path: number[];
+  /** The path as text, for messages: `layers[3].layers[0]`. */
+  at: string;
+  inShape: number[];
+  outShape: number[];
+  tensors: PlacedTensor[];
+  stats: PlacedStat[];
+  /** A container's layers (empty for others). */
+  children: PlannedLayer[];
+}
+
+/** Where planning is: the layer's path as text, whether it is the network's first layer, and how to plan a container's layers. */
+export interface PlanContext {
+  at: string;
+  first: boolean;
+  /** Plans a container's `layers` from `inShape` (paths and messages under this layer's). */
+  children(specs: unknown, inShape: number[]): { layers: PlannedLayer[]; outShape: number[] };
+}
+
+/** One layer type. */
+export interface LayerDef<S = Record<string, unknown>> {
+  /** The spec's `type`. */
+  readonly type: string;
+  /** Every key its spec accepts (`type` included). */
+  readonly keys: readonly string[];
+  /** Validates the spec against the input shape (typed errors naming `ctx.at` and the field) before anything is allocated. */
+  plan(spec: S, inShape: number[], ctx: PlanContext): LayerPlan;
+  /** Draws the layer's parameters into `p` at its tensors' offsets (PyTorch's order of draws). */
+  init?(l: PlannedLayer<S>, p: Float32Array, init: InitName, rng: Rng): void;
+  /** Writes its record(s) into the program; absent for layers that only re-view the rows (flatten, reshape). */
+  compile?(l: PlannedLayer<S>, b: ProgramBuilder): void;
+  /** True when the layer's state advances chunk after chunk or it sizes the chunk: threads split columns, not rows. */
+  readonly columnOnly?: boolean;
+  /** True when the layer keeps every time step of a chunk (backpropagation through time): long rows shrink the chunk. */
+  readonly sequence?: boolean;
+  /** The gradient clipping (global L2 norm) a network with this layer gets unless training says otherwise. */
+  readonly clipNorm?: number;
+  /** True when the layer reads token ids (it must come first; the inputs are never standardized). */
+  readonly tokenIds?: boolean;
+}
+
+/** Values per row of a shape. */
+export const size = (shape: readonly number[]): number => shape.reduce((a, b) => a * b, 1);
+
+/** A shape as text: `[3, 28, 28]`. */
+export const shapeText = (shape: readonly number[]): string => `[${shape.join(', ')}]`;
+
+/** A spec field that must be a positive integer. */
+export function positiveInt(path: string, v: unknown): number {
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) throw new HyperParameterError(path, `must be a positive integer, got ${show(v)}`);
+  return v;
+}
+
+/** An optional boolean spec field. */
+export function optionalBool(path: string, v: unknown): void {
+  if (v !== undefined && typeof v !== 'boolean') throw new HyperParameterError(path, `must be a boolean, got ${show(v)}`);
+}
+
+/** The tensor `name` of a planned layer, or undefined. */
+export function tensorOf(l: PlannedLayer<unknown>, name: string): PlacedTensor | undefined {
+  return l.tensors.find((t) => t.name === name);
+}
+
+/** The offset of tensor `name` in the parameters, −1 when the layer has none (e.g. bias: false). */
+export function offsetOf(l: PlannedLayer<unknown>, name: string): number {
+  return tensorOf(l, name)?.offset ?? -1;
+}
+
+/** Uniform draws in ±bound into p[from .. from + n). */
+export function uniform(p: Float32Array, from: number, n: number, bound: number, rng: Rng): void {
+  for (let i = 0; i < n; i++) p[from + i] = (2 * rng.next() - 1) * bound;
+}
