@@ -76,6 +76,8 @@ export const LAYER_EMBEDDING: i32 = 7;
 export const LAYER_GRU: i32 = 8;
 /** torch.nn.LSTM (gates i, f, g, o) over T steps, h₀ = c₀ = 0; the last state or every state */
 export const LAYER_LSTM: i32 = 9;
+/** torch.nn.LayerNorm over the last axis: y = γ·(x − mean)/√(var + eps) + β per position */
+export const LAYER_LAYER_NORM: i32 = 10;
 
 // Network program: header slots, then one record per layer; byte offsets for load<f64>(p + OFFSET).
 /** number of layer records */
@@ -286,6 +288,19 @@ export const LSTM_XG: usize = 144;
 export const LSTM_HG: usize = 152;
 /** buffer: backward's gradients carried to the previous step's h, then its c (chunk × 2U) */
 export const LSTM_CARRY: usize = 160;
+// layerNorm records: the common slots, then these.
+/** parameter offset: γ (features) */
+export const LAYER_NORM_W: usize = 56;
+/** parameter offset: β (features) */
+export const LAYER_NORM_B: usize = 64;
+/** the last axis' length D (a row holds outSize / D positions) */
+export const LAYER_NORM_FEATURES: usize = 72;
+/** added to the variance */
+export const LAYER_NORM_EPS: usize = 80;
+/** buffer: the chunk's normalized input x̂ (chunk × outSize) */
+export const LAYER_NORM_XHAT: usize = 88;
+/** buffer: 1/√(var + eps) of each position of the chunk (chunk × outSize / D) */
+export const LAYER_NORM_RSTD: usize = 96;
 /** Bytes of one layer record. */
 export const LAYER_BYTES: usize = 168;
 

@@ -47,6 +47,14 @@ const IMAGE: [string, Case][] = [
 ];
 for (const [name, c] of IMAGE) CASES.push({ ...c, name });
 
+// Layer norm over the last axis: after a dense layer (7 features), per position of [T, d] rows (eps 1e-3, 300
+// rows in three chunks), and first in the network (no input gradient), at odd sizes.
+CASES.push(
+  { name: 'layerNorm on 7 features between dense layers, relu, softmax', inputs: 5, layers: [{ type: 'dense', units: 7 }, { type: 'layerNorm' }, { type: 'relu' }, { type: 'dense', units: 3 }], loss: 'softmax', rows: 5 },
+  { name: 'layerNorm per position of [3, 5] rows (eps 1e-3) after a reshape, then flatten, dense, layerNorm, squared, 300 rows', inputs: 15, layers: [{ type: 'tanh' }, { type: 'reshape', shape: [3, 5] }, { type: 'layerNorm', eps: 1e-3 }, { type: 'flatten' }, { type: 'dense', units: 9 }, { type: 'layerNorm' }, { type: 'dense', units: 1 }], loss: 'squared', rows: 300 },
+  { name: 'layerNorm first, on [1, 13] rows, logistic, l2', inputs: 13, shape: [1, 13], layers: [{ type: 'layerNorm' }, { type: 'flatten' }, { type: 'dense', units: 1 }], loss: 'logistic', rows: 3, l2: 0.05 },
+);
+
 function data(c: Case, rng: Rng): { x: Float32Array; y: Float32Array } {
   const x = Float32Array.from({ length: c.rows * c.inputs }, () => rng.normal());
   const k = c.loss === 'softmax' ? (c.layers.at(-1) as { units: number }).units : 1;

@@ -18,7 +18,7 @@ export const ACT = { identity: 0, relu: 1, leakyRelu: 2, tanh: 3, sigmoid: 4, ge
 /** Loss heads of networks. */
 export const HEAD = { softmax: 0, logistic: 1, squared: 2 } as const;
 /** Layer kinds of a network program. */
-export const LAYER = { dense: 0, activation: 1, dropout: 2, conv2d: 3, maxPool2d: 4, avgPool2d: 5, batchNorm: 6, embedding: 7, gru: 8, lstm: 9 } as const;
+export const LAYER = { dense: 0, activation: 1, dropout: 2, conv2d: 3, maxPool2d: 4, avgPool2d: 5, batchNorm: 6, embedding: 7, gru: 8, lstm: 9, layerNorm: 10 } as const;
 
 /** A network program: a header, then one record per layer that does work (flatten and reshape compile to nothing). f64 slots; sizes per row; buffer offsets in f32 elements from the run's workspace, −1 = none; parameter offsets in f32 elements from params. A record is the common slots, then its kind's own (layerKinds above), padded to the longest kind. Header slot indices. */
 export const NET = {
@@ -245,6 +245,20 @@ export const LAYER_SLOTS = {
     hg: 19,
     /** buffer: backward's gradients carried to the previous step's h, then its c (chunk × 2U) */
     carry: 20,
+  },
+  layerNorm: {
+    /** parameter offset: γ (features) */
+    w: 7,
+    /** parameter offset: β (features) */
+    b: 8,
+    /** the last axis' length D (a row holds outSize / D positions) */
+    features: 9,
+    /** added to the variance */
+    eps: 10,
+    /** buffer: the chunk's normalized input x̂ (chunk × outSize) */
+    xhat: 11,
+    /** buffer: 1/√(var + eps) of each position of the chunk (chunk × outSize / D) */
+    rstd: 12,
   },
 } as const;
 /** f64 slots of a layer record (the longest kind's). */

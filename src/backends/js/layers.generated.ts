@@ -10,6 +10,7 @@ import { maxPool2dLayerForward, maxPool2dLayerBackward, avgPool2dLayerForward, a
 import { batchNormLayerForward, batchNormLayerBackward } from './batchnorm.js';
 import { embeddingLayerForward, embeddingLayerBackward } from './embedding.js';
 import { gruLayerForward, gruLayerBackward, lstmLayerForward, lstmLayerBackward } from './recurrent.js';
+import { layerNormLayerForward, layerNormLayerBackward } from './layernorm.js';
 
 /** Forward pass of n rows through the layer record at L (kind `kind`). */
 export function layerForward(kind: number, c: NetCtx, L: number, n: number, training: boolean): void {
@@ -24,6 +25,7 @@ export function layerForward(kind: number, c: NetCtx, L: number, n: number, trai
     case LAYER.embedding: embeddingLayerForward(c, L, n, training); return;
     case LAYER.gru: gruLayerForward(c, L, n, training); return;
     case LAYER.lstm: lstmLayerForward(c, L, n, training); return;
+    case LAYER.layerNorm: layerNormLayerForward(c, L, n, training); return;
   }
   throw new DescentError('E_KERNEL', `js: unknown layer code ${kind}`);
 }
@@ -41,6 +43,7 @@ export function layerBackward(kind: number, c: NetCtx, L: number, g: Float32Arra
     case LAYER.embedding: embeddingLayerBackward(c, L, g, gOff, n, training); return;
     case LAYER.gru: gruLayerBackward(c, L, g, gOff, n, training); return;
     case LAYER.lstm: lstmLayerBackward(c, L, g, gOff, n, training); return;
+    case LAYER.layerNorm: layerNormLayerBackward(c, L, g, gOff, n, training); return;
   }
   throw new DescentError('E_KERNEL', `js: unknown layer code ${kind}`);
 }

@@ -10,3 +10,4 @@ export { maxPool2d, avgPool2d } from './pool2d.js';
 export { batchNorm } from './batchNorm.js';
 export { embedding } from './embedding.js';
 export { gru, lstm } from './recurrent.js';
+export { layerNorm } from './layerNorm.js';
