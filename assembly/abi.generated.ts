@@ -78,6 +78,10 @@ export const LAYER_GRU: i32 = 8;
 export const LAYER_LSTM: i32 = 9;
 /** torch.nn.LayerNorm over the last axis: y = γ·(x − mean)/√(var + eps) + β per position */
 export const LAYER_LAYER_NORM: i32 = 10;
+/** the start of a residual block y = x + f(x): forward passes x on (its y is its x); backward adds the two paths' gradients, dx = (gradient through f) + (gradient of the block's output) */
+export const LAYER_RESIDUAL_OPEN: i32 = 11;
+/** the end of a residual block: y = skip + f(x), where x is f's output; backward hands dy to f (dx = dy) */
+export const LAYER_RESIDUAL_CLOSE: i32 = 12;
 
 // Network program: header slots, then one record per layer; byte offsets for load<f64>(p + OFFSET).
 /** number of layer records */
@@ -301,6 +305,12 @@ export const LAYER_NORM_EPS: usize = 80;
 export const LAYER_NORM_XHAT: usize = 88;
 /** buffer: 1/√(var + eps) of each position of the chunk (chunk × outSize / D) */
 export const LAYER_NORM_RSTD: usize = 96;
+// residualOpen records: the common slots, then these.
+/** buffer: the gradient of the block's output (its residualClose record's dy) */
+export const RESIDUAL_OPEN_OUT_GRAD: usize = 56;
+// residualClose records: the common slots, then these.
+/** buffer: the block's input (its residualOpen record's x) */
+export const RESIDUAL_CLOSE_SKIP: usize = 56;
 /** Bytes of one layer record. */
 export const LAYER_BYTES: usize = 168;
 

@@ -55,6 +55,14 @@ CASES.push(
   { name: 'layerNorm first, on [1, 13] rows, logistic, l2', inputs: 13, shape: [1, 13], layers: [{ type: 'layerNorm' }, { type: 'flatten' }, { type: 'dense', units: 1 }], loss: 'logistic', rows: 3, l2: 0.05 },
 );
 
+// Residual blocks y = x + f(x): between dense layers, nested, first in the network (no input gradient), with
+// batch norm and convolutions inside, at odd sizes.
+CASES.push(
+  { name: 'residual(dense 5, tanh, dense 5) between dense layers, softmax', inputs: 3, layers: [{ type: 'dense', units: 5 }, { type: 'residual', layers: [{ type: 'dense', units: 5 }, { type: 'tanh' }, { type: 'dense', units: 5 }] }, { type: 'dense', units: 3 }], loss: 'softmax', rows: 5 } as Case,
+  { name: 'nested residual blocks with layerNorm and gelu, then tanh, 300 rows, squared', inputs: 7, layers: [{ type: 'dense', units: 7 }, { type: 'residual', layers: [{ type: 'layerNorm' }, { type: 'residual', layers: [{ type: 'dense', units: 7 }, { type: 'gelu' }] }, { type: 'dense', units: 7 }] }, { type: 'tanh' }, { type: 'dense', units: 1 }], loss: 'squared', rows: 300 } as Case,
+  { name: "residual first, conv2d 'same' → batchNorm → relu inside, on [2, 5, 5] images", inputs: 50, shape: [2, 5, 5], layers: [{ type: 'residual', layers: [{ type: 'conv2d', filters: 2, kernel: 3, padding: 'same' }, { type: 'batchNorm' }, { type: 'relu' }] }, { type: 'flatten' }, { type: 'dense', units: 3 }], loss: 'softmax', rows: 3 } as Case,
+);
+
 function data(c: Case, rng: Rng): { x: Float32Array; y: Float32Array } {
   const x = Float32Array.from({ length: c.rows * c.inputs }, () => rng.normal());
   const k = c.loss === 'softmax' ? (c.layers.at(-1) as { units: number }).units : 1;

@@ -18,7 +18,7 @@ export const ACT = { identity: 0, relu: 1, leakyRelu: 2, tanh: 3, sigmoid: 4, ge
 /** Loss heads of networks. */
 export const HEAD = { softmax: 0, logistic: 1, squared: 2 } as const;
 /** Layer kinds of a network program. */
-export const LAYER = { dense: 0, activation: 1, dropout: 2, conv2d: 3, maxPool2d: 4, avgPool2d: 5, batchNorm: 6, embedding: 7, gru: 8, lstm: 9, layerNorm: 10 } as const;
+export const LAYER = { dense: 0, activation: 1, dropout: 2, conv2d: 3, maxPool2d: 4, avgPool2d: 5, batchNorm: 6, embedding: 7, gru: 8, lstm: 9, layerNorm: 10, residualOpen: 11, residualClose: 12 } as const;
 
 /** A network program: a header, then one record per layer that does work (flatten and reshape compile to nothing). f64 slots; sizes per row; buffer offsets in f32 elements from the run's workspace, −1 = none; parameter offsets in f32 elements from params. A record is the common slots, then its kind's own (layerKinds above), padded to the longest kind. Header slot indices. */
 export const NET = {
@@ -259,6 +259,14 @@ export const LAYER_SLOTS = {
     xhat: 11,
     /** buffer: 1/√(var + eps) of each position of the chunk (chunk × outSize / D) */
     rstd: 12,
+  },
+  residualOpen: {
+    /** buffer: the gradient of the block's output (its residualClose record's dy) */
+    outGrad: 7,
+  },
+  residualClose: {
+    /** buffer: the block's input (its residualOpen record's x) */
+    skip: 7,
   },
 } as const;
 /** f64 slots of a layer record (the longest kind's). */

@@ -11,6 +11,7 @@ import { batchNormLayerForward, batchNormLayerBackward } from './batchnorm.js';
 import { embeddingLayerForward, embeddingLayerBackward } from './embedding.js';
 import { gruLayerForward, gruLayerBackward, lstmLayerForward, lstmLayerBackward } from './recurrent.js';
 import { layerNormLayerForward, layerNormLayerBackward } from './layernorm.js';
+import { residualOpenLayerForward, residualOpenLayerBackward, residualCloseLayerForward, residualCloseLayerBackward } from './residual.js';
 
 /** Forward pass of n rows through the layer record at L (kind `kind`). */
 export function layerForward(kind: number, c: NetCtx, L: number, n: number, training: boolean): void {
@@ -26,6 +27,8 @@ export function layerForward(kind: number, c: NetCtx, L: number, n: number, trai
     case LAYER.gru: gruLayerForward(c, L, n, training); return;
     case LAYER.lstm: lstmLayerForward(c, L, n, training); return;
     case LAYER.layerNorm: layerNormLayerForward(c, L, n, training); return;
+    case LAYER.residualOpen: residualOpenLayerForward(c, L, n, training); return;
+    case LAYER.residualClose: residualCloseLayerForward(c, L, n, training); return;
   }
   throw new DescentError('E_KERNEL', `js: unknown layer code ${kind}`);
 }
@@ -44,6 +47,8 @@ export function layerBackward(kind: number, c: NetCtx, L: number, g: Float32Arra
     case LAYER.gru: gruLayerBackward(c, L, g, gOff, n, training); return;
     case LAYER.lstm: lstmLayerBackward(c, L, g, gOff, n, training); return;
     case LAYER.layerNorm: layerNormLayerBackward(c, L, g, gOff, n, training); return;
+    case LAYER.residualOpen: residualOpenLayerBackward(c, L, g, gOff, n, training); return;
+    case LAYER.residualClose: residualCloseLayerBackward(c, L, g, gOff, n, training); return;
   }
   throw new DescentError('E_KERNEL', `js: unknown layer code ${kind}`);
 }

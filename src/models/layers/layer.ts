@@ -5,7 +5,6 @@
 import { HyperParameterError } from '../../errors.js';
 import type { Rng } from '../../rng.js';
 import { show } from '../../validate.js';
-import type { ProgramBuilder } from '../network/program.js';
 
 /** Weight initialization: PyTorch's default of each module, Glorot (Xavier) uniform, or He (Kaiming) uniform. */
 export type InitName = 'torch' | 'glorot' | 'he';
@@ -97,6 +96,35 @@ export interface LayerDef<S = Record<string, unknown>> {
   readonly clipNorm?: number;
   /** True when the layer reads token ids (it must come first; the inputs are never standardized). */
   readonly tokenIds?: boolean;
+}
+
+/**
+ * What a layer's compile() writes its records with (src/models/network/program.ts builds the program): the
+ * workspace, the records so far, and the buffers the next layer reads.
+ */
+export interface ProgramBuilder {
+  /** Rows per chunk: every buffer holds one chunk. */
+  readonly chunk: number;
+  /** The step mask an embedding with a pad id writes and the recurrent layers after it read (−1 = none). */
+  stepMask: number;
+  /** The last record written, or null. */
+  readonly last: number[] | null;
+  /** Reserves n f32 of workspace; returns their offset. */
+  take(n: number): number;
+  /** Asks for a pack scratch of at least n f32 (the matrix products' packing). */
+  needPack(n: number): void;
+  /**
+   * A new record of layer kind `kind` for `l`: the common slots set (its input x and input gradient dx are the
+   * previous layer's output and output gradient), every other slot −1. The layer sets y and dy (see
+   * `outputs`) and its own slots.
+   */
+  record(kind: number, l: PlannedLayer<unknown>): number[];
+  /** Reserves the record's output and its gradient (chunk × outSize each), in that order. */
+  outputs(r: number[]): void;
+  /** Moves on: the next layer reads the last record's output. */
+  advance(): void;
+  /** Writes the records of `layers` in order (a container calls it for its own layers). */
+  emit(layers: readonly PlannedLayer[]): void;
 }
 
 /** Values per row of a shape. */

@@ -11,3 +11,4 @@ export { batchNorm } from './batchNorm.js';
 export { embedding } from './embedding.js';
 export { gru, lstm } from './recurrent.js';
 export { layerNorm } from './layerNorm.js';
+export { residual } from './residual.js';

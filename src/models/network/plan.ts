@@ -8,8 +8,9 @@ import { onlyKeys, show } from '../../validate.js';
 import { LAYERS, type LayerSpec } from '../layers/index.js';
 import { shapeText, size, type LayerDef, type PlannedLayer } from '../layers/layer.js';
 
-/** The loss of a network: softmax cross-entropy on logits, binary cross-entropy on one logit, or mean squared error. */
-export type NetworkLoss = 'softmax' | 'logistic' | 'squared';
+import type { NetworkLoss } from './loss.js';
+
+export type { NetworkLoss };
 
 /** A planned network: its layers (a tree), the parameter counts and the statistics block's size. */
 export interface Plan {

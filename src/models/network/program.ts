@@ -2,8 +2,8 @@
 // one record per layer that does work, the offsets of every buffer in the workspace, and the pack scratch of
 // the matrix products. Each layer module writes its own record(s) through a ProgramBuilder.
 import { HEAD, LAYER_LEN, LAYER_SLOT, NET, NET_HEADER_LEN } from '../../backends/abi.generated.js';
-import { size, type PlannedLayer } from '../layers/layer.js';
-import type { NetworkLoss } from './plan.js';
+import { size, type PlannedLayer, type ProgramBuilder } from '../layers/layer.js';
+import type { NetworkLoss } from './loss.js';
 
 /** Rows a batch is cut into while it runs: the workspace holds one chunk of every layer's activations. */
 export const NET_CHUNK_ROWS = 128;
@@ -20,8 +20,8 @@ export interface Compiled {
   outputs: number;
 }
 
-/** What layer modules write their records with. */
-export class ProgramBuilder {
+/** The program under construction (see {@link ProgramBuilder}). */
+class Builder implements ProgramBuilder {
   /** Rows per chunk. */
   readonly chunk: number;
   /** The records so far. */
@@ -100,7 +100,7 @@ export class ProgramBuilder {
 
 /** Compiles the layers (and containers' layers, in order) into a program with chunks of `chunk` rows. */
 export function compile(layers: PlannedLayer[], loss: NetworkLoss, nParams: number, nWeights: number, nStats = 0, chunk = NET_CHUNK_ROWS): Compiled {
-  const b = new ProgramBuilder(chunk, size(layers[0].inShape));
+  const b = new Builder(chunk, size(layers[0].inShape));
   const input = b.x;
   b.emit(layers);
   const header = new Array<number>(NET_HEADER_LEN).fill(0);

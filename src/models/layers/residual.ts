@@ -1,0 +1,36 @@
+// A residual block: y = x + f(x), f being the block's own layers (`layers`), which must keep the shape. Its
+// layers are addressed by paths ([i, j]: layer j of the block at i) in getWeights/setWeights and messages.
+import { ShapeError } from '../../errors.js';
+import { LAYER, LAYER_SLOT, LAYER_SLOTS } from '../../backends/abi.generated.js';
+import { shapeText, type LayerDef } from './layer.js';
+
+/** `{ type: 'residual', layers }`: y = x + f(x) with f the layers in order. */
+export interface ResidualSpec {
+  type: 'residual';
+  layers: unknown[];
+}
+
+export const residual: LayerDef<ResidualSpec> = {
+  type: 'residual',
+  keys: ['type', 'layers'],
+  plan(spec, inShape, { at, children }) {
+    const { layers, outShape } = children(spec.layers, inShape);
+    if (outShape.length !== inShape.length || outShape.some((v, i) => v !== inShape[i])) {
+      throw new ShapeError(`${at} (residual): its layers turn ${shapeText(inShape)} into ${shapeText(outShape)}; a residual block must keep the shape (y = x + f(x))`);
+    }
+    return { outShape: [...inShape], children: layers };
+  },
+  compile(l, b) {
+    // open: y = x (f reads the block's input in place); dy, when anything before needs a gradient, is where
+    // f's first layer writes the gradient through f.
+    const open = b.record(LAYER.residualOpen, l);
+    open[LAYER_SLOT.y] = open[LAYER_SLOT.x];
+    open[LAYER_SLOT.dy] = open[LAYER_SLOT.dx] >= 0 ? b.take(b.chunk * open[LAYER_SLOT.outSize]) : -1;
+    b.advance();
+    b.emit(l.children);
+    const close = b.record(LAYER.residualClose, l);
+    close[LAYER_SLOTS.residualClose.skip] = open[LAYER_SLOT.x];
+    b.outputs(close);
+    open[LAYER_SLOTS.residualOpen.outGrad] = close[LAYER_SLOT.dy];
+  },
+};
