@@ -1,7 +1,8 @@
 // The per-position softmax head (headSoftmaxSeq: T labels per row, the mean over rows and positions) on every
-// backend: the js twin's gradient equals the central differences of its loss in f64, every backend matches
-// the twin (also with dZ aliasing Z and a padded row stride), wasm-scalar ≡ wasm-simd bit for bit, and
-// PyTorch's cross_entropy on (N·T, k) logits (scripts/fixtures/attention.json) within 1e-5.
+// backend: every backend's gradient equals the central differences of the mean loss (the js twin run in f64,
+// whose own gradient must match them to 1e-6), every backend matches the twin (also with dZ aliasing Z and a
+// padded row stride), wasm-scalar ≡ wasm-simd bit for bit, and PyTorch's cross_entropy on (N·T, k) logits
+// (scripts/fixtures/attention.json) within 1e-5.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readFileSync } from 'node:fs';
@@ -40,13 +41,16 @@ function* cells(p: Problem): Generator<number> {
 
 const SHAPES: [number, number, number][] = [[1, 1, 2], [3, 1, 5], [2, 3, 4], [5, 7, 3], [4, 9, 17], [3, 5, 8], [7, 32, 9]];
 
-test('headSoftmaxSeq: the js twin gradient is the central difference of its mean loss (f64)', () => {
+test('headSoftmaxSeq: the gradient is the central difference of the mean loss (f64 twin to 1e-6, every backend to f32)', async () => {
+  const bes = await Promise.all(BACKENDS.map((b) => loadBackend(b)));
   for (const [count, T, k] of SHAPES) {
     const p = problem(count, T, k, count * 7 + T + k);
     const Z = Float64Array.from(p.Z) as unknown as Float32Array; // the twin runs in f64 on f64 arrays
     const g = new Float64Array(Z.length) as unknown as Float32Array, scratch = new Float64Array(Z.length) as unknown as Float32Array;
     const loss = (): number => twin.headSoftmaxSeq(scratch, 0, Z, 0, p.y, p.idx, p.start, count, T, k, p.ldz);
     twin.headSoftmaxSeq(g, 0, Z, 0, p.y, p.idx, p.start, count, T, k, p.ldz);
+    const runs = bes.map((be) => ({ name: be.name, r: run(be, p) }));
+    const inv = 1 / (count * T);
     for (const o of cells(p)) {
       const z0 = Z[o], h = 1e-6;
       Z[o] = z0 + h;
@@ -56,6 +60,10 @@ test('headSoftmaxSeq: the js twin gradient is the central difference of its mean
       Z[o] = z0;
       const fd = (up - dn) / (2 * h);
       assert.ok(Math.abs(g[o] - fd) <= 1e-8 + 1e-6 * Math.abs(fd), `${count}×${T}×${k} [${o}]: ${g[o]} vs ${fd}`);
+      // f32 kernels: a few ulp of softmax(z)/(count·T), also where the one-hot's −1/(count·T) cancels it.
+      for (const { name, r } of runs) {
+        assert.ok(Math.abs(r.dZ[o] - fd) <= 1e-6 * (Math.abs(fd) + inv), `${name} ${count}×${T}×${k} [${o}]: ${r.dZ[o]} vs ${fd}`);
+      }
     }
   }
 });
