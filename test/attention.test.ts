@@ -276,7 +276,7 @@ interface TorchCase {
 }
 
 test('attention: PyTorch nn.MultiheadAttention (fixture) within 1e-5: out and every gradient', async () => {
-  const fx = JSON.parse(readFileSync('scripts/fixtures/attention.json', 'utf8')) as { attention: TorchCase[] };
+  const fx = JSON.parse(readFileSync(new URL('../scripts/fixtures/attention.json', import.meta.url), 'utf8')) as { attention: TorchCase[] };
   assert.ok(fx.attention.length >= 7 && fx.attention.some((c) => c.causal) && fx.attention.some((c) => !c.causal));
   for (const name of BACKENDS) {
     const be = await loadBackend(name);

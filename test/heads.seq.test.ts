@@ -102,7 +102,7 @@ test('headSoftmaxSeq: wasm-scalar ≡ wasm-simd bit for bit (loss and dZ)', asyn
 interface TorchHead { n: number; T: number; k: number; z: number[]; y: number[]; loss: number; dZ: number[] }
 
 test('headSoftmaxSeq: PyTorch cross_entropy on (N·T, k) logits (fixture) within 1e-5', async () => {
-  const fx = JSON.parse(readFileSync('scripts/fixtures/attention.json', 'utf8')) as { headSoftmaxSeq: TorchHead[] };
+  const fx = JSON.parse(readFileSync(new URL('../scripts/fixtures/attention.json', import.meta.url), 'utf8')) as { headSoftmaxSeq: TorchHead[] };
   assert.ok(fx.headSoftmaxSeq.length >= 3);
   for (const name of BACKENDS) {
     const be = await loadBackend(name);
