@@ -6,6 +6,9 @@
 //   per row and head: S = Q·Kᵀ, P = softmax(S·scale) (scale = 1/√dk; causal: position t sees keys ≤ t),
 //                     cat[:, head] = P·V
 //   out = cat·W_outᵀ + b_out                         one product over n·T
+// The two projections are single products over the chunk (split among a batch's pool threads by pargemm.ts);
+// the per-head middle runs over (row, head) pairs, attentionHeadsForward/Backward of a range, which a
+// thread job can split without changing a bit.
 // The softmax runs in f32 by fastmath's expNeg, four lanes at a time in the SIMD build. Its two reductions
 // (the row's sum of exponentials, and Σ dP·P backward) keep four partial sums, lane j%4 for element j of
 // the full groups of four, combined as (s0 + s1) + (s2 + s3) before the tail is added one by one: the
@@ -150,6 +153,57 @@ function scoreScale(dk: i32): f32 {
 }
 
 /**
+ * The per-head middle of attentionForward for the (row, head) pairs [lo, hi) of a chunk, pair r being row
+ * r / heads, head r % heads: from qkv (n,T,3d), P[i, h] (T,T) = softmax(Q·Kᵀ·scale) and cat[i, :, head]
+ * (T,dk) = P·V. Pairs write disjoint memory and each runs the same operations alone, so any split of the
+ * pairs among threads (each with its own pack) gives the same bits.
+ */
+export function attentionHeadsForward(P: usize, cat: usize, qkv: usize, T: i32, d: i32, heads: i32, causal: bool,
+  lo: i32, hi: i32, pack: usize): void {
+  const D3 = 3 * d, dk = d / heads;
+  const scale = scoreScale(dk);
+  for (let r = lo; r < hi; r++) {
+    const i = r / heads, h = r % heads;
+    const q = at(qkv, i * T * D3 + h * dk), k = q + (<usize>d << 2), v = q + (<usize>(2 * d) << 2);
+    const p = at(P, r * T * T);
+    // S (T,T) = Q (T,dk) · Kᵀ (dk,T); Q, K, V are (T,dk) views of qkv with row stride 3d
+    gemmNT(p, q, k, T, T, dk, D3, D3, T, 0, 0, ACT_IDENTITY, 0, pack);
+    for (let t = 0; t < T; t++) softmaxRow(at(p, t * T), T, causal ? t + 1 : T, scale);
+    // cat[i, :, head] (T,dk) = P (T,T) · V (T,dk)
+    gemmNN(at(cat, i * T * d + h * dk), p, v, T, dk, T, T, D3, d, 0, pack);
+  }
+}
+
+/**
+ * The per-head middle of attentionBackward for the (row, head) pairs [lo, hi), as attentionHeadsForward:
+ * cat holds ∂/∂cat (n,T,d); writes ∂/∂S over P[i, h] and ∂/∂q, ∂/∂k, ∂/∂v over the pair's columns of qkv.
+ * scratch: T·T + T·dk f32 of this thread's own (dP, then dQ).
+ */
+export function attentionHeadsBackward(qkv: usize, P: usize, cat: usize, scratch: usize, T: i32, d: i32, heads: i32,
+  causal: bool, lo: i32, hi: i32, pack: usize): void {
+  const D3 = 3 * d, dk = d / heads;
+  const scale = scoreScale(dk);
+  const dP = scratch, dq = at(scratch, T * T);
+  for (let r = lo; r < hi; r++) {
+    const i = r / heads, h = r % heads;
+    const q = at(qkv, i * T * D3 + h * dk), k = q + (<usize>d << 2), v = q + (<usize>(2 * d) << 2);
+    const p = at(P, r * T * T);
+    const dc = at(cat, i * T * d + h * dk);
+    // dP (T,T) = dcat[i, :, head] (T,dk) · Vᵀ (dk,T)
+    gemmNT(dP, dc, v, T, T, dk, d, D3, T, 0, 0, ACT_IDENTITY, 0, pack);
+    // dV (T,dk) = Pᵀ (T,T) · dcat[i, :, head] (T,dk), over V
+    gemmTN(v, p, dc, T, dk, T, T, d, D3, 0, pack);
+    // dS (T,T) over P
+    for (let t = 0; t < T; t++) softmaxBackwardRow(at(p, t * T), at(dP, t * T), T, causal ? t + 1 : T, scale);
+    // dQ (T,dk) = dS (T,T) · K (T,dk), kept aside: dK needs Q
+    gemmNN(dq, p, k, T, dk, T, T, D3, dk, 0, pack);
+    // dK (T,dk) = dSᵀ (T,T) · Q (T,dk), over K
+    gemmTN(k, p, q, T, dk, T, T, D3, D3, 0, pack);
+    for (let t = 0; t < T; t++) memory.copy(q + (<usize>(t * D3) << 2), dq + (<usize>(t * dk) << 2), <usize>dk << 2);
+  }
+}
+
+/**
  * Forward of n rows. x is (n,T,d); W is (3d,d) (PyTorch's in_proj_weight: rows q, then k, then v), b (3d);
  * Wo is (d,d), bo (d) (out_proj). Writes out (n,T,d) and keeps what attentionBackward needs:
  * qkv (n,T,3d) = x·Wᵀ + b, P (n,heads,T,T) the attention probabilities (zero above the diagonal when
@@ -159,21 +213,10 @@ function scoreScale(dk: i32): f32 {
 export function attentionForward(out: usize, qkv: usize, P: usize, cat: usize, x: usize, W: usize, b: usize,
   Wo: usize, bo: usize, n: i32, T: i32, d: i32, heads: i32, causal: bool, pack: usize): void {
   if (n <= 0 || T <= 0) return;
-  const D3 = 3 * d, dk = d / heads;
-  const scale = scoreScale(dk);
+  const D3 = 3 * d;
   // qkv (n·T,3d) = x (n·T,d) · Wᵀ (d,3d) + b
   parGemmNT(qkv, x, W, n * T, D3, d, d, d, D3, 0, b, ACT_IDENTITY, 0, pack);
-  for (let i = 0; i < n; i++) {
-    for (let h = 0; h < heads; h++) {
-      const q = at(qkv, i * T * D3 + h * dk), k = q + (<usize>d << 2), v = q + (<usize>(2 * d) << 2);
-      const p = at(P, (i * heads + h) * T * T);
-      // S (T,T) = Q (T,dk) · Kᵀ (dk,T); Q, K, V are (T,dk) views of qkv with row stride 3d
-      gemmNT(p, q, k, T, T, dk, D3, D3, T, 0, 0, ACT_IDENTITY, 0, pack);
-      for (let t = 0; t < T; t++) softmaxRow(at(p, t * T), T, causal ? t + 1 : T, scale);
-      // cat[i, :, head] (T,dk) = P (T,T) · V (T,dk)
-      gemmNN(at(cat, i * T * d + h * dk), p, v, T, dk, T, T, D3, d, 0, pack);
-    }
-  }
+  attentionHeadsForward(P, cat, qkv, T, d, heads, causal, 0, n * heads, pack);
   // out (n·T,d) = cat (n·T,d) · Woᵀ (d,d) + bo
   parGemmNT(out, cat, Wo, n * T, d, d, d, d, d, 0, bo, ACT_IDENTITY, 0, pack);
 }
@@ -187,7 +230,7 @@ export function attentionForward(out: usize, qkv: usize, P: usize, cat: usize, x
 export function attentionBackward(gW: usize, gb: usize, gWo: usize, gbo: usize, dx: usize, dOut: usize, x: usize,
   qkv: usize, P: usize, cat: usize, scratch: usize, W: usize, Wo: usize, n: i32, T: i32, d: i32, heads: i32,
   causal: bool, pack: usize): void {
-  const D3 = 3 * d, dk = d / heads;
+  const D3 = 3 * d;
   if (n <= 0 || T <= 0) {
     memory.fill(gW, 0, <usize>(D3 * d) << 2);
     memory.fill(gb, 0, <usize>D3 << 2);
@@ -196,31 +239,12 @@ export function attentionBackward(gW: usize, gb: usize, gWo: usize, gbo: usize, 
     return;
   }
   const nT = n * T;
-  const scale = scoreScale(dk);
-  const dP = scratch, dq = at(scratch, T * T);
   // gWo (d,d) = dOutᵀ (d,n·T) · cat (n·T,d); gbo (d) = Σ_rows dOut
   parGemmTN(gWo, dOut, cat, d, d, nT, d, d, d, 0, pack);
   colSum(gbo, dOut, nT, d, d, 0);
   // dcat (n·T,d) = dOut (n·T,d) · Wo (d,d), over cat (no longer needed)
   parGemmNN(cat, dOut, Wo, nT, d, d, d, d, d, 0, pack);
-  for (let i = 0; i < n; i++) {
-    for (let h = 0; h < heads; h++) {
-      const q = at(qkv, i * T * D3 + h * dk), k = q + (<usize>d << 2), v = q + (<usize>(2 * d) << 2);
-      const p = at(P, (i * heads + h) * T * T);
-      const dc = at(cat, i * T * d + h * dk);
-      // dP (T,T) = dcat[i, :, head] (T,dk) · Vᵀ (dk,T)
-      gemmNT(dP, dc, v, T, T, dk, d, D3, T, 0, 0, ACT_IDENTITY, 0, pack);
-      // dV (T,dk) = Pᵀ (T,T) · dcat[i, :, head] (T,dk), over V
-      gemmTN(v, p, dc, T, dk, T, T, d, D3, 0, pack);
-      // dS (T,T) over P
-      for (let t = 0; t < T; t++) softmaxBackwardRow(at(p, t * T), at(dP, t * T), T, causal ? t + 1 : T, scale);
-      // dQ (T,dk) = dS (T,T) · K (T,dk), kept aside: dK needs Q
-      gemmNN(dq, p, k, T, dk, T, T, D3, dk, 0, pack);
-      // dK (T,dk) = dSᵀ (T,T) · Q (T,dk), over K
-      gemmTN(k, p, q, T, dk, T, T, D3, D3, 0, pack);
-      for (let t = 0; t < T; t++) memory.copy(q + (<usize>(t * D3) << 2), dq + (<usize>(t * dk) << 2), <usize>dk << 2);
-    }
-  }
+  attentionHeadsBackward(qkv, P, cat, scratch, T, d, heads, causal, 0, n * heads, pack);
   // gW (3d,d) = dqkvᵀ (3d,n·T) · x (n·T,d); gb (3d) = Σ_rows dqkv
   parGemmTN(gW, qkv, x, D3, d, nT, D3, d, d, 0, pack);
   colSum(gb, qkv, nT, D3, D3, 0);

@@ -260,6 +260,22 @@ test('attention: js and wasm agree within 1e-5; dx may be dOut; dx = 0 skips it 
   }
 });
 
+test('attention (js twin): the per-head middle split into ranges of (row, head) pairs gives the same bits', () => {
+  const n = 3, T = 7, d = 9, heads = 3, D3 = 3 * d;
+  const rng = new Rng(11);
+  const qkv = Float32Array.from({ length: n * T * D3 }, () => rng.normal());
+  const dcat = Float32Array.from({ length: n * T * d }, () => rng.normal());
+  const go = (ranges: [number, number][]) => {
+    const P = new Float32Array(n * heads * T * T), cat = new Float32Array(n * T * d), q = qkv.slice(), dc = dcat.slice();
+    for (const [lo, hi] of ranges) twin.attentionHeadsForward(P, 0, cat, 0, q, 0, T, d, heads, true, lo, hi);
+    const probs = P.slice();
+    for (const [lo, hi] of ranges.reverse()) twin.attentionHeadsBackward(q, 0, P, 0, dc, 0, new Float32Array(T * T + T * d / heads), 0, T, d, heads, true, lo, hi);
+    return [probs, cat, P, q];
+  };
+  const whole = go([[0, n * heads]]), split = go([[0, 2], [2, 7], [7, n * heads]]);
+  for (let i = 0; i < whole.length; i++) assert.ok(bitEqual(whole[i], split[i]), `buffer ${i}`);
+});
+
 test('attention: an empty chunk (n = 0) writes zero gradients', async () => {
   for (const name of BACKENDS) {
     const be = await loadBackend(name);

@@ -66,6 +66,45 @@ function softmaxBackwardRow(p: Float32Array, o: number, dP: Float32Array, q: num
   p.fill(0, o + L, o + T);
 }
 
+/** Twin of attentionHeadsForward: (row, head) pairs [lo, hi), pair r = row r / heads, head r % heads. */
+export function attentionHeadsForward(P: Float32Array, pOff: number, cat: Float32Array, cOff: number, qkv: Float32Array,
+  qkvOff: number, T: number, d: number, heads: number, causal: boolean, lo: number, hi: number): void {
+  const D3 = 3 * d, dk = d / heads, scale = 1 / Math.sqrt(dk);
+  for (let r = lo; r < hi; r++) {
+    const i = Math.floor(r / heads), h = r % heads;
+    const q = qkvOff + i * T * D3 + h * dk, k = q + d, v = q + 2 * d;
+    const p = pOff + r * T * T;
+    // S (T,T) = Q (T,dk) · Kᵀ (dk,T), then P row by row
+    gemmNT(P, p, qkv, q, qkv, k, T, T, dk, D3, D3, T, 0, null, 0, ACT_IDENTITY, 0);
+    for (let t = 0; t < T; t++) softmaxRow(P, p + t * T, T, causal ? t + 1 : T, scale);
+    // cat[i, :, head] (T,dk) = P (T,T) · V (T,dk)
+    gemmNN(cat, cOff + i * T * d + h * dk, P, p, qkv, v, T, dk, T, T, D3, d, 0);
+  }
+}
+
+/** Twin of attentionHeadsBackward: cat holds ∂/∂cat; ∂/∂S over P, ∂/∂qkv over the pairs' columns of qkv. */
+export function attentionHeadsBackward(qkv: Float32Array, qkvOff: number, P: Float32Array, pOff: number, cat: Float32Array,
+  cOff: number, scratch: Float32Array, sOff: number, T: number, d: number, heads: number, causal: boolean, lo: number,
+  hi: number): void {
+  const D3 = 3 * d, dk = d / heads, scale = 1 / Math.sqrt(dk);
+  const dP = sOff, dq = sOff + T * T;
+  for (let r = lo; r < hi; r++) {
+    const i = Math.floor(r / heads), h = r % heads;
+    const q = qkvOff + i * T * D3 + h * dk, k = q + d, v = q + 2 * d;
+    const p = pOff + r * T * T;
+    const dc = cOff + i * T * d + h * dk;
+    // dP (T,T) = dcat[i, :, head] (T,dk) · Vᵀ (dk,T)
+    gemmNT(scratch, dP, cat, dc, qkv, v, T, T, dk, d, D3, T, 0, null, 0, ACT_IDENTITY, 0);
+    // dV (T,dk) = Pᵀ (T,T) · dcat[i, :, head] (T,dk), over V
+    gemmTN(qkv, v, P, p, cat, dc, T, dk, T, T, d, D3, 0);
+    for (let t = 0; t < T; t++) softmaxBackwardRow(P, p + t * T, scratch, dP + t * T, T, causal ? t + 1 : T, scale);
+    // dQ (T,dk) = dS (T,T) · K (T,dk), aside; dK (T,dk) = dSᵀ (T,T) · Q (T,dk), over K; then dQ over Q
+    gemmNN(scratch, dq, P, p, qkv, k, T, dk, T, T, D3, dk, 0);
+    gemmTN(qkv, k, P, p, qkv, q, T, dk, T, T, D3, D3, 0);
+    for (let t = 0; t < T; t++) qkv.set(scratch.subarray(dq + t * dk, dq + t * dk + dk), q + t * D3);
+  }
+}
+
 /**
  * Twin of attentionForward. x is (n,T,d); W (3d,d) rows q, k, v; b (3d); Wo (d,d); bo (d). Writes out (n,T,d),
  * qkv (n,T,3d), P (n,heads,T,T), cat (n,T,d).
@@ -75,20 +114,10 @@ export function attentionForward(out: Float32Array, oOff: number, qkv: Float32Ar
   b: Float32Array, bOff: number, Wo: Float32Array, woOff: number, bo: Float32Array, boOff: number, n: number,
   T: number, d: number, heads: number, causal: boolean): void {
   if (n <= 0 || T <= 0) return;
-  const D3 = 3 * d, dk = d / heads, scale = 1 / Math.sqrt(dk);
+  const D3 = 3 * d;
   // qkv (n·T,3d) = x (n·T,d) · Wᵀ (d,3d) + b
   gemmNT(qkv, qkvOff, x, xOff, W, wOff, n * T, D3, d, d, d, D3, 0, b, bOff, ACT_IDENTITY, 0);
-  for (let i = 0; i < n; i++) {
-    for (let h = 0; h < heads; h++) {
-      const q = qkvOff + i * T * D3 + h * dk, k = q + d, v = q + 2 * d;
-      const p = pOff + (i * heads + h) * T * T;
-      // S (T,T) = Q (T,dk) · Kᵀ (dk,T), then P row by row
-      gemmNT(P, p, qkv, q, qkv, k, T, T, dk, D3, D3, T, 0, null, 0, ACT_IDENTITY, 0);
-      for (let t = 0; t < T; t++) softmaxRow(P, p + t * T, T, causal ? t + 1 : T, scale);
-      // cat[i, :, head] (T,dk) = P (T,T) · V (T,dk)
-      gemmNN(cat, cOff + i * T * d + h * dk, P, p, qkv, v, T, dk, T, T, D3, d, 0);
-    }
-  }
+  attentionHeadsForward(P, pOff, cat, cOff, qkv, qkvOff, T, d, heads, causal, 0, n * heads);
   // out (n·T,d) = cat (n·T,d) · Woᵀ (d,d) + bo
   gemmNT(out, oOff, cat, cOff, Wo, woOff, n * T, d, d, d, d, d, 0, bo, boOff, ACT_IDENTITY, 0);
 }
@@ -102,29 +131,13 @@ export function attentionBackward(gW: Float32Array, gwOff: number, gb: Float32Ar
   dOff: number, x: Float32Array, xOff: number, qkv: Float32Array, qkvOff: number, P: Float32Array, pOff: number,
   cat: Float32Array, cOff: number, scratch: Float32Array, sOff: number, W: Float32Array, wOff: number,
   Wo: Float32Array, woOff: number, n: number, T: number, d: number, heads: number, causal: boolean): void {
-  const D3 = 3 * d, dk = d / heads, nT = Math.max(0, n * T), scale = 1 / Math.sqrt(dk);
+  const D3 = 3 * d, nT = Math.max(0, n * T);
   // gWo (d,d) = dOutᵀ (d,n·T) · cat (n·T,d); gbo (d) = Σ_rows dOut
   gemmTN(gWo, gwoOff, dOut, dOff, cat, cOff, d, d, nT, d, d, d, 0);
   colSum(gbo, gboOff, dOut, dOff, nT, d, d, 0);
   // dcat (n·T,d) = dOut (n·T,d) · Wo (d,d), over cat
   gemmNN(cat, cOff, dOut, dOff, Wo, woOff, nT, d, d, d, d, d, 0);
-  const dP = sOff, dq = sOff + T * T;
-  for (let i = 0; i < n; i++) {
-    for (let h = 0; h < heads; h++) {
-      const q = qkvOff + i * T * D3 + h * dk, k = q + d, v = q + 2 * d;
-      const p = pOff + (i * heads + h) * T * T;
-      const dc = cOff + i * T * d + h * dk;
-      // dP (T,T) = dcat[i, :, head] (T,dk) · Vᵀ (dk,T)
-      gemmNT(scratch, dP, cat, dc, qkv, v, T, T, dk, d, D3, T, 0, null, 0, ACT_IDENTITY, 0);
-      // dV (T,dk) = Pᵀ (T,T) · dcat[i, :, head] (T,dk), over V
-      gemmTN(qkv, v, P, p, cat, dc, T, dk, T, T, d, D3, 0);
-      for (let t = 0; t < T; t++) softmaxBackwardRow(P, p + t * T, scratch, dP + t * T, T, causal ? t + 1 : T, scale);
-      // dQ (T,dk) = dS (T,T) · K (T,dk), aside; dK (T,dk) = dSᵀ (T,T) · Q (T,dk), over K; then dQ over Q
-      gemmNN(scratch, dq, P, p, qkv, k, T, dk, T, T, D3, dk, 0);
-      gemmTN(qkv, k, P, p, qkv, q, T, dk, T, T, D3, D3, 0);
-      for (let t = 0; t < T; t++) qkv.set(scratch.subarray(dq + t * dk, dq + t * dk + dk), q + t * D3);
-    }
-  }
+  attentionHeadsBackward(qkv, qkvOff, P, pOff, cat, cOff, scratch, sOff, T, d, heads, causal, 0, Math.max(0, n) * heads);
   // gW (3d,d) = dqkvᵀ (3d,n·T) · x (n·T,d); gb (3d) = Σ_rows dqkv; dx (n·T,d) = dqkv (n·T,3d) · W (3d,d)
   gemmTN(gW, gwOff, qkv, qkvOff, x, xOff, D3, d, nT, D3, d, d, 0);
   colSum(gb, gbOff, qkv, qkvOff, nT, D3, D3, 0);
