@@ -116,3 +116,60 @@ export function headSquared(dZ: usize, Z: usize, y: usize, idx: usize, start: i3
   }
   return loss * inv;
 }
+
+/**
+ * Softmax cross-entropy at every position (a language model's next-token loss): row r of the batch holds
+ * T positions of k logits, Z[r, t, :] at Z + r·ldz + t·k (ldz ≥ T·k), with label y[idx·T + t] (a class
+ * index as f32). loss = mean over the count·T positions of logsumexp(z) − z[y] (PyTorch's cross_entropy
+ * on the (count·T, k) logits); dZ = (softmax(z) − onehot(y)) / (count·T), dZ may alias Z. As headSoftmax:
+ * exponentials by expNeg in f32 (four lanes at a time), their sum and the logarithm in f64.
+ */
+export function headSoftmaxSeq(dZ: usize, Z: usize, y: usize, idx: usize, start: i32, count: i32, T: i32, k: i32, ldz: i32): f64 {
+  if (count <= 0 || T <= 0) return 0;
+  const ldzB = <usize>ldz << 2;
+  const inv = 1.0 / (<f64>count * <f64>T);
+  let loss: f64 = 0;
+  for (let r = 0; r < count; r++) {
+    const yr = y + ((labelRow(idx, start, r) * <usize>T) << 2);
+    for (let t = 0; t < T; t++) {
+      const z = Z + <usize>r * ldzB + (<usize>(t * k) << 2);
+      const g = dZ + <usize>r * ldzB + (<usize>(t * k) << 2);
+      const label = <i32>load<f32>(yr + (<usize>t << 2));
+      // Read before the loop below overwrites Z when dZ aliases it.
+      const zLabel = load<f32>(z + (<usize>label << 2));
+      let mx = load<f32>(z);
+      for (let c = 1; c < k; c++) mx = max(mx, load<f32>(z + (<usize>c << 2)));
+      let c = 0;
+      if (ASC_FEATURE_SIMD) {
+        const vmx = f32x4.splat(mx);
+        for (; c + 4 <= k; c += 4) {
+          const o = <usize>c << 2;
+          v128.store(g + o, expNeg4(f32x4.sub(v128.load(z + o), vmx)));
+        }
+      }
+      for (; c < k; c++) {
+        const o = <usize>c << 2;
+        store<f32>(g + o, expNeg(load<f32>(z + o) - mx));
+      }
+      let s: f64 = 0;
+      for (c = 0; c < k; c++) s += <f64>load<f32>(g + (<usize>c << 2));
+      loss += <f64>mx + Math.log(s) - <f64>zLabel;
+      const is = <f32>(inv / s);
+      c = 0;
+      if (ASC_FEATURE_SIMD) {
+        const vis = f32x4.splat(is);
+        for (; c + 4 <= k; c += 4) {
+          const o = <usize>c << 2;
+          v128.store(g + o, f32x4.mul(v128.load(g + o), vis));
+        }
+      }
+      for (; c < k; c++) {
+        const o = <usize>c << 2;
+        store<f32>(g + o, load<f32>(g + o) * is);
+      }
+      const gl = g + (<usize>label << 2);
+      store<f32>(gl, <f32>(<f64>load<f32>(gl) - inv));
+    }
+  }
+  return loss * inv;
+}

@@ -16,7 +16,9 @@ export function free(ptr: usize): void {
 }
 export { gemmPackFloats, gemmNT, gemmNN, gemmTN, colSum } from "./gemm";
 export { actForward, actBackward, mulF32, dropoutMask } from "./activations";
-export { headSoftmax, headLogistic, headSquared } from "./heads";
+export { headSoftmax, headLogistic, headSquared, headSoftmaxSeq } from "./heads";
+export { attentionForward, attentionBackward } from "./attention";
+export { positionalForward, positionalBackward } from "./positional";
 export { convPackFloats, conv2dForward, conv2dBackwardWeights, conv2dBackwardInput, conv2dDirectForward } from "./conv";
 export { maxPool2dForward, maxPool2dBackward, avgPool2dForward, avgPool2dBackward } from "./pooling";
 export { batchNormForward, batchNormBackward } from "./batchnorm";

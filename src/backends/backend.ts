@@ -93,6 +93,25 @@ export interface Backend {
   headSoftmax(dZ: number, Z: number, y: number, idx: number, start: number, count: number, k: number, ldz: number): number;
   headLogistic(dZ: number, Z: number, y: number, idx: number, start: number, count: number, k: number, ldz: number): number;
   headSquared(dZ: number, Z: number, y: number, idx: number, start: number, count: number, k: number, ldz: number): number;
+  /** Softmax cross-entropy at each of T positions (row r's position t: k logits at Z + r·ldz + t·k, label y[idx·T + t]). */
+  headSoftmaxSeq(dZ: number, Z: number, y: number, idx: number, start: number, count: number, T: number, k: number, ldz: number): number;
+
+  // Sequence layers of a transformer (assembly/attention.ts, positional.ts; js twins by the same names): n rows
+  // of T positions × d features; W (3d × d, rows q, k, v), b, Wo (d × d), bo in PyTorch's MultiheadAttention
+  // layout; causal 1 = position t attends to positions ≤ t; the workspace buffers qkv, P, cat, scratch are
+  // sized by attentionWorkspace (src/backends/js/attention.ts), pack by attentionPackFloats (the js backend
+  // ignores it).
+  /** out = multi-head self-attention of x; keeps qkv (n·T × 3d), P (n·heads·T × T), cat (n·T × d) for the backward. */
+  attentionForward(out: number, qkv: number, P: number, cat: number, x: number, W: number, b: number, Wo: number, bo: number,
+    n: number, T: number, d: number, heads: number, causal: number, pack: number): void;
+  /** Gradients of W, b, Wo, bo (overwritten) and dx (0 = not needed) from dOut; overwrites qkv, P and cat. */
+  attentionBackward(gW: number, gb: number, gWo: number, gbo: number, dx: number, dOut: number, x: number, qkv: number,
+    P: number, cat: number, scratch: number, W: number, Wo: number, n: number, T: number, d: number, heads: number,
+    causal: number, pack: number): void;
+  /** y = x + P[t] at every position of the n rows (P is T × d); y may be x. */
+  positionalForward(y: number, x: number, P: number, n: number, T: number, d: number): void;
+  /** gP (T × d) = Σ over the n rows of dy (overwritten). */
+  positionalBackward(gP: number, dy: number, n: number, T: number, d: number): void;
 
   // Image layers (assembly/conv.ts, pool.ts, batchnorm.ts; js twins by the same names): n NCHW images of
   // C×H×W f32; conv weights F × C×k×k (PyTorch's layout); `col` holds the n images' patch rows

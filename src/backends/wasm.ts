@@ -33,6 +33,12 @@ interface Exports {
   headSoftmax(...args: number[]): number;
   headLogistic(...args: number[]): number;
   headSquared(...args: number[]): number;
+  headSoftmaxSeq(...args: number[]): number;
+  // Transformer layers
+  attentionForward(...args: number[]): void;
+  attentionBackward(...args: number[]): void;
+  positionalForward(y: number, x: number, P: number, n: number, T: number, d: number): void;
+  positionalBackward(gP: number, dy: number, n: number, T: number, d: number): void;
   // Image layers
   convPackFloats(n: number, C: number, F: number, k: number, OH: number, OW: number): number;
   conv2dForward(...args: number[]): void;
@@ -272,6 +278,12 @@ export async function createWasmBackend(name: 'wasm-simd' | 'wasm-scalar'): Prom
     headSoftmax: x.headSoftmax,
     headLogistic: x.headLogistic,
     headSquared: x.headSquared,
+    headSoftmaxSeq: x.headSoftmaxSeq,
+    // Transformer layers
+    attentionForward: x.attentionForward,
+    attentionBackward: x.attentionBackward,
+    positionalForward: x.positionalForward,
+    positionalBackward: x.positionalBackward,
     // Image layers
     convPackFloats: x.convPackFloats,
     conv2dForward: x.conv2dForward,

@@ -60,3 +60,32 @@ export function headSquared(dZ: Float32Array, dzOff: number, Z: Float32Array, zO
   }
   return loss * inv;
 }
+
+/**
+ * Softmax cross-entropy at each of T positions per row: Z[r, t, :] at zOff + r·ldz + t·k, label
+ * y[idx·T + t]; the mean over count·T positions (PyTorch's cross_entropy on (count·T, k) logits).
+ */
+export function headSoftmaxSeq(dZ: Float32Array, dzOff: number, Z: Float32Array, zOff: number, y: Float32Array, idx: Int32Array,
+  start: number, count: number, T: number, k: number, ldz: number): number {
+  if (count <= 0 || T <= 0) return 0;
+  const inv = 1 / (count * T);
+  let loss = 0;
+  for (let r = 0; r < count; r++) {
+    const yr = idx[start + r] * T;
+    for (let t = 0; t < T; t++) {
+      const z = zOff + r * ldz + t * k, g = dzOff + r * ldz + t * k;
+      const label = y[yr + t] | 0;
+      let mx = Z[z];
+      for (let c = 1; c < k; c++) mx = Math.max(mx, Z[z + c]);
+      let s = 0;
+      for (let c = 0; c < k; c++) s += Math.exp(Z[z + c] - mx);
+      loss += mx + Math.log(s) - Z[z + label];
+      const is = inv / s;
+      for (let c = 0; c < k; c++) {
+        const p = Math.exp(Z[z + c] - mx) * is;
+        dZ[g + c] = c === label ? p - inv : p;
+      }
+    }
+  }
+  return loss * inv;
+}

@@ -13,7 +13,9 @@ import { convPackFloats, conv2dForward, conv2dBackwardWeights, conv2dBackwardInp
 import { maxPool2dForward, maxPool2dBackward, avgPool2dForward, avgPool2dBackward } from './pooling.js';
 import { batchNormForward, batchNormBackward } from './batchnorm.js';
 import { actForward, actBackward, mulF32, dropoutMask } from './activations.js';
-import { headSoftmax, headLogistic, headSquared } from './heads.js';
+import { headSoftmax, headLogistic, headSquared, headSoftmaxSeq } from './heads.js';
+import { attentionForward, attentionBackward } from './attention.js';
+import { positionalForward, positionalBackward } from './positional.js';
 import { colMoments, standardizeF32 } from './preprocess.js';
 
 interface JsBlock {
@@ -96,6 +98,16 @@ export function createJsBackend(): Backend {
     headSoftmax: (dZ, Z, y, idx, start, count, k, ldz) => headSoftmax(f(dZ), 0, f(Z), 0, f(y), get(idx).i32, start, count, k, ldz),
     headLogistic: (dZ, Z, y, idx, start, count, k, ldz) => headLogistic(f(dZ), 0, f(Z), 0, f(y), get(idx).i32, start, count, k, ldz),
     headSquared: (dZ, Z, y, idx, start, count, k, ldz) => headSquared(f(dZ), 0, f(Z), 0, f(y), get(idx).i32, start, count, k, ldz),
+    headSoftmaxSeq: (dZ, Z, y, idx, start, count, T, k, ldz) =>
+      headSoftmaxSeq(f(dZ), 0, f(Z), 0, f(y), get(idx).i32, start, count, T, k, ldz),
+    // Transformer layers
+    attentionForward: (out, qkv, P, cat, x, W, b, Wo, bo, n, T, d, heads, causal) =>
+      attentionForward(f(out), 0, f(qkv), 0, f(P), 0, f(cat), 0, f(x), 0, f(W), 0, f(b), 0, f(Wo), 0, f(bo), 0, n, T, d, heads, causal !== 0),
+    attentionBackward: (gW, gb, gWo, gbo, dx, dOut, x, qkv, P, cat, scratch, W, Wo, n, T, d, heads, causal) =>
+      attentionBackward(f(gW), 0, f(gb), 0, f(gWo), 0, f(gbo), 0, dx ? f(dx) : null, 0, f(dOut), 0, f(x), 0, f(qkv), 0, f(P), 0,
+        f(cat), 0, f(scratch), 0, f(W), 0, f(Wo), 0, n, T, d, heads, causal !== 0),
+    positionalForward: (y, x, P, n, T, d) => positionalForward(f(y), 0, f(x), 0, f(P), 0, n, T, d),
+    positionalBackward: (gP, dy, n, T, d) => positionalBackward(f(gP), 0, f(dy), 0, n, T, d),
     // Image layers
     convPackFloats,
     conv2dForward: (y, x, w, bias, n, C, H, W, F, k, s, pad, OH, OW, col, t) =>
