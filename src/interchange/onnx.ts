@@ -42,7 +42,7 @@ export function toOnnx(net: Network, options: OnnxOptions = {}): Uint8Array {
   if (options === null || typeof options !== 'object') throw new HyperParameterError('options', `must be an object, got ${show(options)}`);
   for (const k of Object.keys(options)) if (!['opset', 'probabilities', 'name'].includes(k)) throw new HyperParameterError(`toOnnx.${k}`, 'unknown option; expected one of opset, probabilities, name');
   const opset = options.opset ?? 17;
-  if (!Object.prototype.hasOwnProperty.call(IR_VERSION, opset)) throw new HyperParameterError('opset', `must be an integer in [13, 21], got ${show(options.opset)}`);
+  if (typeof opset !== 'number' || !Object.prototype.hasOwnProperty.call(IR_VERSION, opset)) throw new HyperParameterError('opset', `must be an integer in [13, 21], got ${show(options.opset)}`);
   if (options.probabilities !== undefined && typeof options.probabilities !== 'boolean') throw new HyperParameterError('probabilities', `must be a boolean, got ${show(options.probabilities)}`);
   if (options.probabilities && net.loss === 'squared') throw new HyperParameterError('probabilities', "a network with loss 'squared' (regression) has no probabilities");
   const name = options.name ?? 'descent';
