@@ -66,3 +66,4 @@ export { DescentError, ShapeError, DataError, HyperParameterError, BackendError,
 
 // Sequences: the stated length limit of recurrent inputs, and left padding of token-id sequences.
 export { MAX_SEQUENCE_STEPS, padSequences } from './models/sequence-layers.js';
+export { toSafetensors, networkFromSafetensors, loadSafetensors, encodeSafetensors, decodeSafetensors, toOnnx, type LoadSafetensorsOptions, type OnnxOptions, type SafeTensor, type TensorToWrite, type DecodedSafetensors } from './interchange/index.js';
