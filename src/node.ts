@@ -14,3 +14,4 @@ export {
 } from './data/stream.js';
 export { readImageFolder, type ImageFolderTable } from './data/image-folder.js';
 export { saveSafetensors, readSafetensors } from './interchange/node.js';
+export { toOnnx, type OnnxOptions } from './interchange/onnx.js';
