@@ -5,7 +5,7 @@
 // paddingId in front of them (rows with leading and inner pads), preprocessing and target scaling — plus a CNN
 // trained on the digits and a char GRU trained on text: ONNX Runtime loads each file (its own checks) and its
 // outputs are within 1e-5 of descent's decision, predictProba (probabilities: true) and predict (regression),
-// at opsets 13, 17 and 20 (Gelu as the written-out formula before 20, ONNX's Gelu from 20).
+// at opsets 13, 17, 20 and 21 (Gelu as the written-out formula before 20, ONNX's Gelu from 20).
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as ort from 'onnxruntime-web';
@@ -15,7 +15,7 @@ import { Rng } from '../src/rng.js';
 import { toOnnx } from '../src/interchange/onnx.js';
 
 ort.env.wasm.numThreads = 1;
-const OPSETS = [13, 17, 20];
+const OPSETS = [13, 17, 20, 21];
 
 /** Largest |a − b| / max(1, |b|). */
 function worst(a: ArrayLike<number>, b: ArrayLike<number>): number {

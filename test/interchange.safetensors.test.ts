@@ -8,7 +8,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readFileSync } from 'node:fs';
-import { init, sequential, DataError, Preprocessing, type BackendName, type LayerSpec, type NetworkLoss } from '../src/index.js';
+import { init, sequential, DataError, DisposedError, HyperParameterError, Preprocessing, type BackendName, type LayerSpec, type NetworkLoss } from '../src/index.js';
 import { backend } from '../src/runtime/index.js';
 import { decodeSafetensors, encodeSafetensors } from '../src/interchange/safetensors.js';
 import { loadSafetensors, networkFromSafetensors, toSafetensors } from '../src/interchange/torch-state.js';
@@ -137,6 +137,22 @@ test("a file's tensors that do not fit the network are DataErrors naming the ten
   assert.throws(() => networkFromSafetensors(encodeSafetensors({}, { descent: '{"format":' })), (e: unknown) => e instanceof DataError && /not valid JSON/.test((e as Error).message));
   assert.is(be.liveBytes(), live, 'nothing allocated');
   net.dispose();
+});
+
+test('options and disposed networks: typed errors', async () => {
+  await init({ backend: 'js' });
+  const c = ref.cases.find((r) => r.name === 'gru-embedding-torch-names')!;
+  const net = sequential({ inputShape: c.inputShape, layers: c.layers, loss: c.loss });
+  const bad: [unknown, RegExp][] = [
+    [{ nmaes: 'torch' }, /loadSafetensors\.nmaes/], [{ names: 'keras' }, /names/], [{ names: { emb: -1 } }, /names\.emb/],
+    [{ names: { emb: null } }, /names\.emb/], [{ strict: 'yes' }, /strict/], [null, /options/],
+  ];
+  for (const [o, re] of bad) assert.throws(() => loadSafetensors(net, fileOf(c), o as never), (e: unknown) => e instanceof HyperParameterError && re.test((e as Error).message), String(re));
+  assert.throws(() => loadSafetensors(net, fileOf(c)), (e: unknown) => e instanceof DataError && /no tensor named "emb\.weight"/.test((e as Error).message), 'PyTorch module names need the map');
+  loadSafetensors(net, fileOf(c), { names: { emb: '0', 'rnn.weight_ih_l0': '1.weight_ih_l0', rnn: 1, out: 2 } });
+  net.dispose();
+  assert.throws(() => loadSafetensors(net, fileOf(c), { names: c.names }), (e: unknown) => e instanceof DisposedError);
+  assert.throws(() => toSafetensors(net), (e: unknown) => e instanceof DisposedError);
 });
 
 test.run();

@@ -3,7 +3,7 @@
 // form (onnx-layers.ts; dropout removed, batch norm on its running statistics) and gives the network's
 // outputs: logits, or probabilities with `probabilities: true`, or for a regression the prediction in the
 // target's units (the target scaling undone), as `predict` gives it.
-import { HyperParameterError } from '../errors.js';
+import { DisposedError, HyperParameterError } from '../errors.js';
 import type { Network } from '../models/network.js';
 import { validateSequential } from '../models/sequential-options.js';
 import { show } from '../validate.js';
@@ -45,6 +45,7 @@ export function toOnnx(net: Network, options: OnnxOptions = {}): Uint8Array {
   if (typeof opset !== 'number' || !Object.prototype.hasOwnProperty.call(IR_VERSION, opset)) throw new HyperParameterError('opset', `must be an integer in [13, 21], got ${show(options.opset)}`);
   if (options.probabilities !== undefined && typeof options.probabilities !== 'boolean') throw new HyperParameterError('probabilities', `must be a boolean, got ${show(options.probabilities)}`);
   if (options.probabilities && net.loss === 'squared') throw new HyperParameterError('probabilities', "a network with loss 'squared' (regression) has no probabilities");
+  if (net.disposed) throw new DisposedError('toOnnx: the network was disposed');
   const name = options.name ?? 'descent';
   if (typeof name !== 'string') throw new HyperParameterError('name', `must be a string, got ${show(name)}`);
 

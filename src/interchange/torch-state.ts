@@ -3,13 +3,13 @@
 // PyTorch's own file loads into a descent network. The layer spec travels in `__metadata__` (key `descent`,
 // the JSON of Network.toJSON without its parameters), so a file descent wrote rebuilds its network alone.
 // Everything a file holds is checked against the network before a single value is written or allocated.
-import { DataError, ShapeError } from '../errors.js';
+import { DataError, DisposedError, HyperParameterError } from '../errors.js';
 import { F32_MAX } from '../data/dataset.js';
 import { Network, sequential, type DenseWeights, type NetworkJSON } from '../models/network.js';
 import { validateSequential } from '../models/sequential-options.js';
 import type { PlannedLayer } from '../models/layers.js';
 import { preprocessingFromJSON, preprocessingToJSON } from '../models/preprocessing.js';
-import { show } from '../validate.js';
+import { onlyKeys, show } from '../validate.js';
 import { decodeSafetensors, encodeSafetensors, type SafeTensor, type TensorToWrite } from './safetensors.js';
 import { torchTensors, type WeightKey } from './torch-layers.js';
 
@@ -47,6 +47,7 @@ function specOf(net: Network): Omit<NetworkJSON, 'params' | 'stats'> {
  * writers put).
  */
 export function toSafetensors(net: Network): Uint8Array {
+  if (net.disposed) throw new DisposedError('toSafetensors: the network was disposed');
   const tensors = new Map<string, TensorToWrite>();
   const cache = new Map<number, DenseWeights>();
   for (const t of torchTensors(planOf(net))) {
@@ -63,7 +64,10 @@ export function toSafetensors(net: Network): Uint8Array {
 /** The file's tensors under the network's names, per `names`. */
 function rename(tensors: Map<string, SafeTensor>, names: LoadSafetensorsOptions['names']): Map<string, SafeTensor> {
   if (names === undefined || names === 'torch') return tensors;
-  if (names === null || typeof names !== 'object') throw new ShapeError(`loadSafetensors: names must be 'torch' or a map of names, got ${show(names)}`);
+  if (names === null || typeof names !== 'object' || Array.isArray(names)) throw new HyperParameterError('names', `must be 'torch' or a map of names, got ${show(names)}`);
+  for (const [k, v] of Object.entries(names)) {
+    if (!(typeof v === 'string' || (Number.isInteger(v) && v >= 0))) throw new HyperParameterError(`names.${k}`, `must be a name or a layer index, got ${show(v)}`);
+  }
   const out = new Map<string, SafeTensor>();
   for (const [name, t] of tensors) {
     let mapped = name;
@@ -124,8 +128,10 @@ function apply(net: Network, byLayer: Map<number, Partial<Record<WeightKey, Floa
  * checked (present, shape, finite float32; with `strict`, no tensor left over) before any is written.
  */
 export function loadSafetensors(net: Network, bytes: Uint8Array, options: LoadSafetensorsOptions = {}): void {
-  if (options === null || typeof options !== 'object') throw new ShapeError(`loadSafetensors: options must be an object, got ${show(options)}`);
-  for (const k of Object.keys(options)) if (k !== 'names' && k !== 'strict') throw new ShapeError(`loadSafetensors: unknown option "${k}" (names, strict)`);
+  if (options === null || typeof options !== 'object') throw new HyperParameterError('options', `must be an object, got ${show(options)}`);
+  onlyKeys('loadSafetensors', options, ['names', 'strict']);
+  if (options.strict !== undefined && typeof options.strict !== 'boolean') throw new HyperParameterError('strict', `must be a boolean, got ${show(options.strict)}`);
+  if (net.disposed) throw new DisposedError('loadSafetensors: the network was disposed');
   const { tensors } = decodeSafetensors(bytes);
   apply(net, collect(planOf(net), rename(tensors, options.names), options.strict ?? true));
 }
