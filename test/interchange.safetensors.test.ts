@@ -7,9 +7,12 @@
 // writes exactly the names PyTorch wrote, and networkFromSafetensors rebuilds the network bit for bit.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { init, sequential, DataError, DisposedError, HyperParameterError, Preprocessing, type BackendName, type LayerSpec, type NetworkLoss } from '../src/index.js';
 import { backend } from '../src/runtime/index.js';
+import { readSafetensors, saveSafetensors } from '../src/node.js';
 import { decodeSafetensors, encodeSafetensors } from '../src/interchange/safetensors.js';
 import { loadSafetensors, networkFromSafetensors, toSafetensors } from '../src/interchange/torch-state.js';
 
@@ -153,6 +156,22 @@ test('options and disposed networks: typed errors', async () => {
   net.dispose();
   assert.throws(() => loadSafetensors(net, fileOf(c), { names: c.names }), (e: unknown) => e instanceof DisposedError);
   assert.throws(() => toSafetensors(net), (e: unknown) => e instanceof DisposedError);
+});
+
+test('saveSafetensors and readSafetensors: a file on disk, errors as DataErrors naming the path', async () => {
+  await init({ backend: 'wasm-simd' });
+  const c = ref.cases.find((r) => r.name === 'extra-batchnorm-cnn')!;
+  const net = sequential({ inputShape: c.inputShape, layers: c.layers, loss: c.loss });
+  loadSafetensors(net, fileOf(c));
+  const dir = mkdtempSync(join(tmpdir(), 'descent-safetensors-'));
+  saveSafetensors(net, join(dir, 'net.safetensors'));
+  const back = readSafetensors(join(dir, 'net.safetensors'));
+  assert.equal(back.toJSON(), net.toJSON());
+  assert.throws(() => readSafetensors(join(dir, 'none.safetensors')), (e: unknown) => e instanceof DataError && /none\.safetensors: cannot read/.test((e as Error).message));
+  assert.throws(() => saveSafetensors(net, join(dir, 'no', 'x.safetensors')), (e: unknown) => e instanceof DataError && /cannot write/.test((e as Error).message));
+  rmSync(dir, { recursive: true, force: true });
+  net.dispose();
+  back.dispose();
 });
 
 test.run();
