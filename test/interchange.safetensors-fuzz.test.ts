@@ -2,14 +2,15 @@
 // fields replaced one by one (offsets out of range, overlapping or leaving gaps, unknown dtypes, shapes that do
 // not match the byte count, non-JSON, wrong types), and random byte flips. Each is a DataError (naming the
 // tensor where one is at fault) — never another exception — and building a network from one allocates nothing.
-// Decoding of F16 and BF16 is checked against bit patterns whose values are known exactly.
+// The layer spec in __metadata__ fuzzed the same way: typed errors, nothing allocated. Decoding of F16 and BF16
+// is checked against bit patterns whose values are known exactly.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import fc from 'fast-check';
-import { init, DataError } from '../src/index.js';
+import { init, sequential, DataError, DescentError } from '../src/index.js';
 import { backend } from '../src/runtime/index.js';
 import { decodeSafetensors, encodeSafetensors } from '../src/interchange/safetensors.js';
-import { networkFromSafetensors } from '../src/interchange/torch-state.js';
+import { networkFromSafetensors, toSafetensors } from '../src/interchange/torch-state.js';
 
 const GOOD = encodeSafetensors({
   a: { data: [1, -2.5, 3, 4e-3, 5, 6], shape: [2, 3] },
@@ -121,6 +122,44 @@ test('random byte flips in the header and random cuts: a DataError or a good dec
     }
   }), { numRuns: 2000, seed: 11 });
   assert.is(be.liveBytes(), live, 'nothing allocated');
+});
+
+test('the spec in __metadata__ fuzzed (characters changed, dropped, numbers replaced): typed errors, nothing allocated', async () => {
+  await init({ backend: 'wasm-simd' });
+  const net = sequential({ inputShape: [1, 6, 6], loss: 'softmax', layers: [
+    { type: 'conv2d', filters: 2, kernel: 3 }, { type: 'batchNorm' }, { type: 'relu' }, { type: 'flatten' }, { type: 'dense', units: 3 }] });
+  const good = decodeSafetensors(toSafetensors(net));
+  net.dispose();
+  const spec = good.metadata.descent;
+  const be = backend();
+  const live = be.liveBytes();
+  let built = 0;
+  const edit = fc.oneof(
+    fc.tuple(fc.constant('set'), fc.nat(spec.length - 1), fc.constantFrom('0', '9', '-', '"', '[', ']', '{', '}', ',', 'x', '.', 'e')),
+    fc.tuple(fc.constant('drop'), fc.nat(spec.length - 1), fc.constant('')),
+    fc.tuple(fc.constant('number'), fc.nat(spec.length - 1), fc.constantFrom('0', '-1', '1e9', '2.5', 'null', '"3"', '[]', '1e400')),
+  );
+  fc.assert(fc.property(fc.array(edit, { minLength: 1, maxLength: 3 }), (edits) => {
+    let text = spec;
+    for (const [kind, at, v] of edits) {
+      if (kind === 'number') {
+        const m = /\d+(\.\d+)?/g;
+        m.lastIndex = at;
+        const hit = m.exec(text);
+        if (hit) text = text.slice(0, hit.index) + v + text.slice(hit.index + hit[0].length);
+      } else {
+        text = text.slice(0, at) + v + text.slice(at + 1);
+      }
+    }
+    try {
+      networkFromSafetensors(encodeSafetensors(good.tensors as never, { descent: text })).dispose();
+      built++;
+    } catch (e) {
+      if (!(e instanceof DescentError)) throw e;
+    }
+  }), { numRuns: 1500, seed: 5 });
+  assert.is(be.liveBytes(), live, 'nothing allocated');
+  assert.ok(built < 1500, 'most edits are refused');
 });
 
 test.run();
