@@ -43,6 +43,9 @@ export interface DecodedSafetensors {
 /** The largest header the reader accepts (the reference implementation's limit: 100 MB). */
 export const MAX_HEADER_BYTES = 100_000_000;
 
+/** True on little-endian hosts (every engine in practice): F32 data is then copied, not read value by value. */
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
 const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 const product = (shape: readonly number[]): number => shape.reduce((a, b) => a * b, 1);
 
@@ -81,6 +84,10 @@ export function encodeSafetensors(tensors: Record<string, TensorToWrite> | Map<s
   for (const [name, t] of entries) {
     const at = base + (header[name] as { data_offsets: number[] }).data_offsets[0];
     const dtype = t.dtype ?? 'F32';
+    if (dtype === 'F32' && LITTLE_ENDIAN) {
+      out.set(new Uint8Array(Float32Array.from(t.data).buffer), at);
+      continue;
+    }
     for (let i = 0; i < t.data.length; i++) {
       const v = t.data[i];
       if (dtype === 'F32') view.setFloat32(at + 4 * i, v, true);
@@ -186,6 +193,7 @@ const BF16_VALUE = new Float32Array(BF16_BITS.buffer);
 /** Reads one checked tensor's values as f32. */
 function readValues(view: DataView, at: number, e: HeaderEntry): Float32Array {
   const count = product(e.shape);
+  if (e.dtype === 'F32' && LITTLE_ENDIAN) return new Float32Array(new Uint8Array(view.buffer, view.byteOffset + at, 4 * count).slice().buffer);
   const out = new Float32Array(count);
   const size = SAFETENSORS_DTYPES[e.dtype];
   for (let i = 0, p = at; i < count; i++, p += size) {
