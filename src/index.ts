@@ -67,3 +67,6 @@ export { DescentError, ShapeError, DataError, HyperParameterError, BackendError,
 // Sequences: the stated length limit of recurrent inputs, and left padding of token-id sequences.
 export { MAX_SEQUENCE_STEPS } from './models/layers/embedding.js';
 export { padSequences } from './models/network/tokens.js';
+// Interchange: safetensors files with PyTorch's state_dict names (ONNX export, built on protobufjs, is in the Node entry).
+export { toSafetensors, networkFromSafetensors, loadSafetensors, type LoadSafetensorsOptions } from './interchange/torch-state.js';
+export { encodeSafetensors, decodeSafetensors, type SafeTensor, type TensorToWrite, type DecodedSafetensors } from './interchange/safetensors.js';

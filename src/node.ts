@@ -13,3 +13,5 @@ export {
   csvBatches, csvStats, type CSVBatch, type CSVBatchOptions, type CSVSource, type CSVStats,
 } from './data/stream.js';
 export { readImageFolder, type ImageFolderTable } from './data/image-folder.js';
+export { saveSafetensors, readSafetensors } from './interchange/node.js';
+export { toOnnx, type OnnxOptions } from './interchange/onnx.js';

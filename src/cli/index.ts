@@ -13,6 +13,7 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   datasets: async (argv) => (await import('./datasets.js')).datasetsCommand(argv),
   charlm: async (argv) => (await import('./charlm.js')).charlmCommand(argv),
   sample: async (argv) => (await import('./sample.js')).sampleCommand(argv),
+  export: async (argv) => (await import('./export.js')).exportCommand(argv),
 };
 
 /** Help of `descent` itself. */

@@ -95,15 +95,15 @@ export const conv2d: LayerDef<Conv2dSpec> = {
     r[S.b] = offsetOf(l, 'bias');
     r[S.kernel] = k;
     r[S.stride] = l.spec.stride ?? 1;
-    r[S.pad] = padOf(l.spec, k);
+    r[S.pad] = convPadding(l.spec);
     r[S.patches] = b.take(b.chunk * OH * OW * C * k * k);
     r[S.patchOut] = b.take(b.chunk * OH * OW * F);
     b.needPack(convPackFloats(b.chunk, C, F, k, OH, OW));
   },
 };
 
-/** The padding of a validated spec. */
-function padOf(spec: Conv2dSpec, k: number): number {
+/** The zero padding on each side of a validated spec. */
+export function convPadding(spec: Conv2dSpec): number {
   const p = spec.padding ?? 0;
-  return p === 'valid' ? 0 : p === 'same' ? (k - 1) / 2 : p;
+  return p === 'valid' ? 0 : p === 'same' ? (spec.kernel - 1) / 2 : p;
 }
