@@ -37,6 +37,24 @@ export const L1_CUMULATIVE: i32 = 1;
 /** OWL-QN pseudo-gradient before the update, orthant projection after */
 export const L1_ORTHANT: i32 = 2;
 
+// Row-loss codes (the per-row losses of the linear and sparse kernels).
+/** ½(z − y)²: the one-output row losses of the linear kernels (assembly/losses/rowloss.ts) and of sparse rows */
+export const ROW_SQUARED: i32 = 0;
+/** max(0, 1 − s·z) */
+export const ROW_HINGE: i32 = 1;
+/** max(0, 1 − s·z)² */
+export const ROW_SQUARED_HINGE: i32 = 2;
+/** (1 − m)² for m ≥ −1, else −4m */
+export const ROW_MODIFIED_HUBER: i32 = 3;
+/** ½r² for |r| ≤ ε, else ε|r| − ½ε² */
+export const ROW_HUBER: i32 = 4;
+/** max(0, |r| − ε) */
+export const ROW_EPSILON_INSENSITIVE: i32 = 5;
+/** sparse rows: log(1 + e^(−s·z)) (the dense kernels have their own) */
+export const ROW_LOGISTIC: i32 = 6;
+/** sparse rows: cross-entropy of k logits (the dense kernels have their own) */
+export const ROW_SOFTMAX: i32 = 7;
+
 // Activation codes.
 export const ACT_IDENTITY: i32 = 0;
 export const ACT_RELU: i32 = 1;

@@ -24,6 +24,7 @@
 // per step. Use plain SGD (scikit-learn's choice) for large hash spaces.
 import {
   LOSS_SQUARED, LOSS_LOGISTIC, LOSS_SOFTMAX, LOSS_HINGE, LOSS_SQUARED_HINGE, LOSS_MODIFIED_HUBER, LOSS_HUBER,
+  LOSS_EPSILON_INSENSITIVE, ROW_LOGISTIC, ROW_SOFTMAX,
   H_LR, H_T, RUN_LOSS, RUN_PARAMS, RUN_GRADS, RUN_HYPER, RUN_FEATURES, RUN_OUTPUTS, RUN_SCRATCH, RUN_X, RUN_Y,
   RUN_IDX, RUN_ROWS, RUN_BATCH_SIZE, RUN_LOSSES, RUN_SCHED, RUN_L2, RUN_LOSS_PARAM, RUN_STEP,
   RUN_CSR_INDPTR, RUN_CSR_INDICES, RUN_INTERCEPT_DECAY, RUN_LAZY_V, RUN_LAZY_SCALE, RUN_LAZY_SQ,
@@ -69,15 +70,17 @@ function rowCode(loss: i32): i32 {
     case LOSS_SQUARED_HINGE: return ROW_SQUARED_HINGE;
     case LOSS_MODIFIED_HUBER: return ROW_MODIFIED_HUBER;
     case LOSS_HUBER: return ROW_HUBER;
+    case LOSS_EPSILON_INSENSITIVE: return ROW_EPSILON_INSENSITIVE;
   }
-  return ROW_EPSILON_INSENSITIVE;
+  unreachable(); // logistic and softmax have their own row codes (codeOf); every other loss is listed
+  return 0;
 }
 
-/** The loss of a one-output row with z and label yr: logistic (row = −1) or a rowloss.ts code. */
+/** The loss of a one-output row with z and label yr: ROW_LOGISTIC or a rowloss.ts code. */
 // @ts-ignore: decorator
 @inline
 export function lossOf(row: i32, z: f32, yr: f32, eps: f32): f64 {
-  if (row == -1) {
+  if (row == ROW_LOGISTIC) {
     // As the dense logistic kernel: t = e^(−|z|) keeps the loss finite for any finite z.
     return <f64>((Mathf.max(z, 0) - yr * z) + log1pUnit(expNeg(-Mathf.abs(z))));
   }
@@ -88,7 +91,7 @@ export function lossOf(row: i32, z: f32, yr: f32, eps: f32): f64 {
 // @ts-ignore: decorator
 @inline
 export function slopeOf(row: i32, z: f32, yr: f32, eps: f32): f32 {
-  if (row == -1) {
+  if (row == ROW_LOGISTIC) {
     const t = expNeg(-Mathf.abs(z));
     const q = <f32>1 / (<f32>1 + t);
     return (z >= 0 ? q : t * q) - yr;
@@ -98,8 +101,8 @@ export function slopeOf(row: i32, z: f32, yr: f32, eps: f32): f32 {
 
 /**
  * One row's loss (returned) and its dL/dz summed into `acc` (gradient of the weights, at the row's columns)
- * and `acc + nW·4` (the biases), with the weights scale·params. `row` = rows' code from rowCode, −1 for
- * logistic, −2 for softmax (k classes, logits through `scratch`).
+ * and `acc + nW·4` (the biases), with the weights scale·params. `row` = the row's code from codeOf
+ * (ROW_SOFTMAX: k classes, logits through `scratch`).
  */
 // @ts-ignore: decorator
 @inline
@@ -109,7 +112,7 @@ function rowTerm(
 ): f64 {
   const nW = k * d;
   const bias = params + (<usize>nW << 2), gbias = acc + (<usize>nW << 2);
-  if (row == -2) {
+  if (row == ROW_SOFTMAX) {
     const label = <i32>yr;
     const rowBytes = <usize>d << 2;
     let zmax = -Infinity as f32;
@@ -141,7 +144,7 @@ function rowTerm(
 // @ts-ignore: decorator
 @inline
 export function codeOf(loss: i32): i32 {
-  return loss == LOSS_SOFTMAX ? -2 : loss == LOSS_LOGISTIC ? -1 : rowCode(loss);
+  return loss == LOSS_SOFTMAX ? ROW_SOFTMAX : loss == LOSS_LOGISTIC ? ROW_LOGISTIC : rowCode(loss);
 }
 
 /**
@@ -247,7 +250,7 @@ export function sparseSgdBatches(run: usize, start: i32, nBatches: i32): i32 {
     const s = start + b * batchSize;
     if (s >= total) break;
     const count = min(batchSize, total - s);
-    if (count == 1 && code != -2) {
+    if (count == 1 && code != ROW_SOFTMAX) {
       // One row, one output (scikit-learn's case): the row's gradient is e·x, applied straight to v without the
       // accumulator (half the random accesses into the 2^18 weights), with the same f32 products as below.
       const row = <usize>load<i32>(idx + (<usize>s << 2));

@@ -76,6 +76,8 @@ function assemblyAbi() {
   abi.rules.forEach((r, i) => out.push(`export const RULE_${upper(r.name)}: i32 = ${i};\n`));
   out.push('\n// L1 treatments (run slot l1Mode).\n');
   abi.l1Modes.forEach((m, i) => out.push(doc(m.doc) + `export const L1_${upper(m.name)}: i32 = ${i};\n`));
+  out.push('\n// Row-loss codes (the per-row losses of the linear and sparse kernels).\n');
+  abi.rowLosses.forEach((m, i) => out.push(doc(m.doc) + `export const ROW_${upper(m.name)}: i32 = ${i};\n`));
   for (const [list, prefix, title] of [[abi.acts, 'ACT', 'Activation codes'], [abi.heads, 'HEAD', 'Loss heads of networks'], [abi.layerKinds, 'LAYER', 'Layer kinds of a network program']]) {
     out.push(`\n// ${title}.\n`);
     list.forEach((x, i) => out.push(doc(x.doc) + `export const ${prefix}_${upper(x.name)}: i32 = ${i};\n`));
@@ -138,6 +140,9 @@ function tsAbi() {
   out.push('/** An update-rule name known to the kernels. */\nexport type RuleName = keyof typeof RULE;\n');
   out.push('\n/** L1 treatments (run slot `l1Mode`). */\n');
   out.push(`export const L1_MODE = { ${obj(abi.l1Modes)} } as const;\n`);
+  out.push('\n// Row-loss codes (the per-row losses of the linear and sparse kernels), as plain constants: a `case` on an\n');
+  out.push('// object property would cost a load per row in the js twins\' loops.\n');
+  abi.rowLosses.forEach((m, i) => out.push(doc(m.doc) + `export const ROW_${upper(m.name)} = ${i};\n`));
   out.push('\n/** Activation codes (dense layers\' fused epilogue and activation layers). */\n');
   out.push(`export const ACT = { ${obj(abi.acts)} } as const;\n`);
   out.push('/** Loss heads of networks. */\n');

@@ -17,13 +17,11 @@
 import { dot, axpy } from "../linalg";
 import { rowPtr, labelAt, zero, finish } from "./common";
 
-// Which row loss rowLossGrad computes; always a compile-time constant at the call site.
-export const ROW_SQUARED: i32 = 0;
-export const ROW_HINGE: i32 = 1;
-export const ROW_SQUARED_HINGE: i32 = 2;
-export const ROW_MODIFIED_HUBER: i32 = 3;
-export const ROW_HUBER: i32 = 4;
-export const ROW_EPSILON_INSENSITIVE: i32 = 5;
+// Which row loss rowLossGrad computes (abi.json rowLosses); always a compile-time constant at the call site.
+import {
+  ROW_SQUARED, ROW_HINGE, ROW_SQUARED_HINGE, ROW_MODIFIED_HUBER, ROW_HUBER, ROW_EPSILON_INSENSITIVE,
+} from "../abi.generated";
+export { ROW_SQUARED, ROW_HINGE, ROW_SQUARED_HINGE, ROW_MODIFIED_HUBER, ROW_HUBER, ROW_EPSILON_INSENSITIVE };
 
 /**
  * The loss of one row with z = w·x + b and label yr; ε (`eps`) is the Huber / epsilon-insensitive
@@ -66,7 +64,7 @@ export function rowLoss(loss: i32, z: f32, yr: f32, eps: f32): f64 {
       if (a <= eps) return 0.5 * <f64>res * <f64>res;
       return <f64>eps * <f64>a - 0.5 * <f64>eps * <f64>eps;
     }
-    default: {
+    case ROW_EPSILON_INSENSITIVE: {
       // Epsilon-insensitive (linear SVR): max(0, |res| − ε).
       const res = z - yr;
       if (res > eps) return <f64>res - <f64>eps;
@@ -74,6 +72,8 @@ export function rowLoss(loss: i32, z: f32, yr: f32, eps: f32): f64 {
       return 0;
     }
   }
+  unreachable(); // a code without a row loss: every caller passes one of the cases, as a constant
+  return 0;
 }
 
 /** dL/dz of one row (same arguments as rowLoss). At a kink it takes scikit-learn's side. */
@@ -107,7 +107,7 @@ export function rowSlope(loss: i32, z: f32, yr: f32, eps: f32): f32 {
       if (Mathf.abs(res) <= eps) return res;
       return res > 0 ? eps : -eps;
     }
-    default: {
+    case ROW_EPSILON_INSENSITIVE: {
       // sign(res) when |res| > ε
       const res = z - yr;
       if (res > eps) return 1;
@@ -115,6 +115,8 @@ export function rowSlope(loss: i32, z: f32, yr: f32, eps: f32): f32 {
       return 0;
     }
   }
+  unreachable(); // a code without a row loss: every caller passes one of the cases, as a constant
+  return 0;
 }
 
 /**

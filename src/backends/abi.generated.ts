@@ -13,6 +13,25 @@ export type RuleName = keyof typeof RULE;
 /** L1 treatments (run slot `l1Mode`). */
 export const L1_MODE = { off: 0, cumulative: 1, orthant: 2 } as const;
 
+// Row-loss codes (the per-row losses of the linear and sparse kernels), as plain constants: a `case` on an
+// object property would cost a load per row in the js twins' loops.
+/** ½(z − y)²: the one-output row losses of the linear kernels (assembly/losses/rowloss.ts) and of sparse rows */
+export const ROW_SQUARED = 0;
+/** max(0, 1 − s·z) */
+export const ROW_HINGE = 1;
+/** max(0, 1 − s·z)² */
+export const ROW_SQUARED_HINGE = 2;
+/** (1 − m)² for m ≥ −1, else −4m */
+export const ROW_MODIFIED_HUBER = 3;
+/** ½r² for |r| ≤ ε, else ε|r| − ½ε² */
+export const ROW_HUBER = 4;
+/** max(0, |r| − ε) */
+export const ROW_EPSILON_INSENSITIVE = 5;
+/** sparse rows: log(1 + e^(−s·z)) (the dense kernels have their own) */
+export const ROW_LOGISTIC = 6;
+/** sparse rows: cross-entropy of k logits (the dense kernels have their own) */
+export const ROW_SOFTMAX = 7;
+
 /** Activation codes (dense layers' fused epilogue and activation layers). */
 export const ACT = { identity: 0, relu: 1, leakyRelu: 2, tanh: 3, sigmoid: 4, gelu: 5 } as const;
 /** Loss heads of networks. */

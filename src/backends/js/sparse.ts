@@ -3,7 +3,7 @@
 // plain SGD with lazily scaled weights w = scale·v in O(nnz) per batch (sparseSgdBatches; v, scale and ‖v‖²
 // carried in the run's lazyV / lazyScale / lazySq from call to call). See the kernel file for the method; this
 // twin follows it step by step, in f64 arithmetic rounded to f32 on store.
-import { HYPER, HYPER_SLOTS, LOSS, RULE, RUN } from '../abi.generated.js';
+import { HYPER, HYPER_SLOTS, LOSS, RULE, RUN, ROW_LOGISTIC, ROW_SOFTMAX } from '../abi.generated.js';
 import { dotF32 } from './linalg.js';
 import { finish } from './losses/common.js';
 import {
@@ -24,30 +24,29 @@ export function spAxpy(y: Float32Array, yo: number, a: number, indices: Int32Arr
   for (let p = p0; p < p1; p++) y[yo + indices[p]] += a * values[p];
 }
 
-const LOGISTIC = -1, SOFTMAX = -2;
-
-/** The row code of rowloss.ts for a loss code, or LOGISTIC / SOFTMAX. */
+/** The row-loss code (abi.json rowLosses) of a loss code. */
 function codeOf(loss: number): number {
   switch (loss) {
-    case LOSS.softmax: return SOFTMAX;
-    case LOSS.logistic: return LOGISTIC;
+    case LOSS.softmax: return ROW_SOFTMAX;
+    case LOSS.logistic: return ROW_LOGISTIC;
     case LOSS.squared: return ROW_SQUARED;
     case LOSS.hinge: return ROW_HINGE;
     case LOSS.squaredHinge: return ROW_SQUARED_HINGE;
     case LOSS.modifiedHuber: return ROW_MODIFIED_HUBER;
     case LOSS.huber: return ROW_HUBER;
+    case LOSS.epsilonInsensitive: return ROW_EPSILON_INSENSITIVE;
   }
-  return ROW_EPSILON_INSENSITIVE;
+  throw new Error(`loss code ${loss} has no row loss`);
 }
 
-/** The loss of a one-output row (LOGISTIC or a rowloss.ts code) at z with label yr. */
+/** The loss of a one-output row (ROW_LOGISTIC or a rowloss.ts code) at z with label yr. */
 function lossOf(code: number, z: number, yr: number, eps: number): number {
-  return code === LOGISTIC ? Math.max(z, 0) - yr * z + Math.log1p(Math.exp(-Math.abs(z))) : rowLoss(code, z, yr, eps);
+  return code === ROW_LOGISTIC ? Math.max(z, 0) - yr * z + Math.log1p(Math.exp(-Math.abs(z))) : rowLoss(code, z, yr, eps);
 }
 
 /** dL/dz of a one-output row (as lossOf). */
 function slopeOf(code: number, z: number, yr: number, eps: number): number {
-  if (code !== LOGISTIC) return rowSlope(code, z, yr, eps);
+  if (code !== ROW_LOGISTIC) return rowSlope(code, z, yr, eps);
   const t = Math.exp(-Math.abs(z));
   return (z >= 0 ? 1 / (1 + t) : t / (1 + t)) - yr;
 }
@@ -58,7 +57,7 @@ function rowTerm(
   p0: number, p1: number, yr: number, d: number, k: number, eps: number, scratch: Float32Array,
 ): number {
   const nW = k * d;
-  if (code === SOFTMAX) {
+  if (code === ROW_SOFTMAX) {
     const label = yr | 0;
     let zmax = -Infinity, zlabel = 0;
     for (let c = 0; c < k; c++) {
@@ -144,7 +143,7 @@ export function sparseSgdBatches(mem: JsMemory, run: number, start: number, nBat
     const s = start + b * batchSize;
     if (s >= total) break;
     const count = Math.min(batchSize, total - s);
-    if (count === 1 && code !== SOFTMAX) {
+    if (count === 1 && code !== ROW_SOFTMAX) {
       // One row, one output: e·x applied straight to v, without the accumulator (as the kernel).
       const row = idx[s], p0 = indptr[row], p1 = indptr[row + 1], yr = y[row];
       const z = scale * spDot(v, 0, indices, values, p0, p1) + v[nW];

@@ -12,12 +12,10 @@ import { finish } from './common.js';
 // object's properties: `case RowLoss.X` would cost a property load each, and that bytecode alone used up
 // V8's cumulative inlining budget before dotF32, which then cost a call per row (30–45% slower at d = 10).
 // As they are, rowLoss, rowSlope, dotF32 and axpyF32 are all inlined into the loop (--trace-turbo-inlining).
-export const ROW_SQUARED = 0;
-export const ROW_HINGE = 1;
-export const ROW_SQUARED_HINGE = 2;
-export const ROW_MODIFIED_HUBER = 3;
-export const ROW_HUBER = 4;
-export const ROW_EPSILON_INSENSITIVE = 5;
+import {
+  ROW_SQUARED, ROW_HINGE, ROW_SQUARED_HINGE, ROW_MODIFIED_HUBER, ROW_HUBER, ROW_EPSILON_INSENSITIVE,
+} from '../../abi.generated.js';
+export { ROW_SQUARED, ROW_HINGE, ROW_SQUARED_HINGE, ROW_MODIFIED_HUBER, ROW_HUBER, ROW_EPSILON_INSENSITIVE };
 
 /** The loss of one row with z = w·x + b and label yr; `eps` is the Huber / epsilon-insensitive ε. */
 export function rowLoss(loss: number, z: number, yr: number, eps: number): number {
@@ -48,7 +46,7 @@ export function rowLoss(loss: number, z: number, yr: number, eps: number): numbe
       if (a <= eps) return 0.5 * res * res;
       return eps * a - 0.5 * eps * eps;
     }
-    default: {
+    case ROW_EPSILON_INSENSITIVE: {
       // max(0, |res| − ε)
       const res = z - yr;
       if (res > eps) return res - eps;
@@ -56,6 +54,7 @@ export function rowLoss(loss: number, z: number, yr: number, eps: number): numbe
       return 0;
     }
   }
+  throw new Error(`row loss code ${loss} has no row loss`);
 }
 
 /** dL/dz of one row (same arguments as rowLoss); at a kink it takes scikit-learn's side. */
@@ -84,13 +83,14 @@ export function rowSlope(loss: number, z: number, yr: number, eps: number): numb
       if (Math.abs(res) <= eps) return res;
       return res > 0 ? eps : -eps;
     }
-    default: {
+    case ROW_EPSILON_INSENSITIVE: {
       const res = z - yr; // sign(res) when |res| > ε
       if (res > eps) return 1;
       if (res < -eps) return -1;
       return 0;
     }
   }
+  throw new Error(`row loss code ${loss} has no row loss`);
 }
 
 /**
