@@ -96,10 +96,14 @@ export const LAYER_GRU: i32 = 8;
 export const LAYER_LSTM: i32 = 9;
 /** torch.nn.LayerNorm over the last axis: y = γ·(x − mean)/√(var + eps) + β per position */
 export const LAYER_LAYER_NORM: i32 = 10;
+/** y = x + P: a learned [T, d] table added to each row (GPT-2's wpe) */
+export const LAYER_POSITIONAL_EMBEDDING: i32 = 11;
+/** torch.nn.MultiheadAttention(d, heads, batch_first=True) as self-attention over a row's T positions, causal or not */
+export const LAYER_ATTENTION: i32 = 12;
 /** the start of a residual block y = x + f(x): forward passes x on (its y is its x); backward adds the two paths' gradients, dx = (gradient through f) + (gradient of the block's output) */
-export const LAYER_RESIDUAL_OPEN: i32 = 11;
+export const LAYER_RESIDUAL_OPEN: i32 = 13;
 /** the end of a residual block: y = skip + f(x), where x is f's output; backward hands dy to f (dx = dy) */
-export const LAYER_RESIDUAL_CLOSE: i32 = 12;
+export const LAYER_RESIDUAL_CLOSE: i32 = 14;
 
 // Network program: header slots, then one record per layer; byte offsets for load<f64>(p + OFFSET).
 /** number of layer records */
@@ -149,6 +153,12 @@ export const DENSE_B: usize = 64;
 export const DENSE_ACT: usize = 72;
 /** the fused leaky ReLU's slope */
 export const DENSE_SLOPE: usize = 80;
+/** the input's last axis (inputs per position) */
+export const DENSE_INPUTS: usize = 88;
+/** outputs per position */
+export const DENSE_UNITS: usize = 96;
+/** positions per row: the layer acts on the last axis of [positions, inputs] rows (1 for a flat row) */
+export const DENSE_POSITIONS: usize = 104;
 // activation records: the common slots, then these.
 /** acts above */
 export const ACTIVATION_ACT: usize = 56;
@@ -323,6 +333,38 @@ export const LAYER_NORM_EPS: usize = 80;
 export const LAYER_NORM_XHAT: usize = 88;
 /** buffer: 1/√(var + eps) of each position of the chunk (chunk × outSize / D) */
 export const LAYER_NORM_RSTD: usize = 96;
+// positionalEmbedding records: the common slots, then these.
+/** parameter offset: the table (T × d) */
+export const POSITIONAL_EMBEDDING_W: usize = 56;
+/** positions T per row */
+export const POSITIONAL_EMBEDDING_STEPS: usize = 64;
+/** values per position d */
+export const POSITIONAL_EMBEDDING_DIM: usize = 72;
+// attention records: the common slots, then these.
+/** parameter offset: in_proj_weight (3d × d: rows q, k, v) */
+export const ATTENTION_W: usize = 56;
+/** parameter offset: in_proj_bias (3d) */
+export const ATTENTION_B: usize = 64;
+/** parameter offset: out_proj.weight (d × d) */
+export const ATTENTION_W_OUT: usize = 72;
+/** parameter offset: out_proj.bias (d) */
+export const ATTENTION_B_OUT: usize = 80;
+/** positions T per row */
+export const ATTENTION_STEPS: usize = 88;
+/** values per position d */
+export const ATTENTION_DIM: usize = 96;
+/** heads (d is a multiple of them) */
+export const ATTENTION_HEADS: usize = 104;
+/** 1 = position t attends to positions ≤ t only */
+export const ATTENTION_CAUSAL: usize = 112;
+/** buffer: q, k, v of every position of the chunk (chunk × T × 3d); backward: their gradients */
+export const ATTENTION_QKV: usize = 120;
+/** buffer: the attention probabilities (chunk × heads × T × T); backward: the scores' gradients */
+export const ATTENTION_PROBS: usize = 128;
+/** buffer: the heads' outputs side by side (chunk × T × d); backward: their gradient */
+export const ATTENTION_CAT: usize = 136;
+/** buffer: one head's dP and dQ during backward (T·T + T·d/heads) */
+export const ATTENTION_SCRATCH: usize = 144;
 // residualOpen records: the common slots, then these.
 /** buffer: the gradient of the block's output (its residualClose record's dy) */
 export const RESIDUAL_OPEN_OUT_GRAD: usize = 56;

@@ -14,7 +14,11 @@
 // the full groups of four, combined as (s0 + s1) + (s2 + s3) before the tail is added one by one: the
 // scalar build does exactly those f32 operations in that order, and the products are gemm's (identical
 // in both builds), so the two builds agree bit for bit. The row maximum needs no such care (max is exact).
-import { ACT_IDENTITY } from "./abi.generated";
+import {
+  ACT_IDENTITY, L_X, L_Y, L_DX, L_DY, ATTENTION_W, ATTENTION_B, ATTENTION_W_OUT, ATTENTION_B_OUT, ATTENTION_STEPS,
+  ATTENTION_DIM, ATTENTION_HEADS, ATTENTION_CAUSAL, ATTENTION_QKV, ATTENTION_PROBS, ATTENTION_CAT, ATTENTION_SCRATCH,
+} from "./abi.generated";
+import { int, wsAt, wsOpt, paramAt } from "./slots";
 import { colSum, gemmNT, gemmNN, gemmTN } from "./gemm";
 import { parGemmNT, parGemmNN, parGemmTN } from "./pargemm";
 import { expNeg, expNeg4 } from "./fastmath";
@@ -250,4 +254,23 @@ export function attentionBackward(gW: usize, gb: usize, gWo: usize, gbo: usize, 
   colSum(gb, qkv, nT, D3, D3, 0);
   // dx (n·T,d) = dqkv (n·T,3d) · W (3d,d)
   if (dx != 0) parGemmNN(dx, qkv, W, nT, d, D3, D3, d, d, 0, pack);
+}
+
+// The attention layer over a network record (abi.json layerKinds `attention`).
+
+/** x, y are (n, T, d): y = MultiheadAttention(x, x, x). */
+export function attentionLayerForward(L: usize, ws: usize, params: usize, stats: usize, n: i32, training: bool, pack: usize, rng: usize): void {
+  attentionForward(wsAt(ws, L, L_Y), wsAt(ws, L, ATTENTION_QKV), wsAt(ws, L, ATTENTION_PROBS), wsAt(ws, L, ATTENTION_CAT),
+    wsAt(ws, L, L_X), paramAt(params, L, ATTENTION_W), paramAt(params, L, ATTENTION_B), paramAt(params, L, ATTENTION_W_OUT),
+    paramAt(params, L, ATTENTION_B_OUT), n, int(L, ATTENTION_STEPS), int(L, ATTENTION_DIM), int(L, ATTENTION_HEADS),
+    int(L, ATTENTION_CAUSAL) != 0, pack);
+}
+
+/** dy is (n, T, d): the four tensors' gradients and dx (n, T, d) when needed. */
+export function attentionLayerBackward(L: usize, ws: usize, params: usize, g: usize, n: i32, training: bool, pack: usize): void {
+  attentionBackward(paramAt(g, L, ATTENTION_W), paramAt(g, L, ATTENTION_B), paramAt(g, L, ATTENTION_W_OUT),
+    paramAt(g, L, ATTENTION_B_OUT), wsOpt(ws, L, L_DX), wsAt(ws, L, L_DY), wsAt(ws, L, L_X), wsAt(ws, L, ATTENTION_QKV),
+    wsAt(ws, L, ATTENTION_PROBS), wsAt(ws, L, ATTENTION_CAT), wsAt(ws, L, ATTENTION_SCRATCH), paramAt(params, L, ATTENTION_W),
+    paramAt(params, L, ATTENTION_W_OUT), n, int(L, ATTENTION_STEPS), int(L, ATTENTION_DIM), int(L, ATTENTION_HEADS),
+    int(L, ATTENTION_CAUSAL) != 0, pack);
 }

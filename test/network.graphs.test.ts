@@ -36,8 +36,10 @@ const known = (layers: unknown[]): boolean => layers.every((l) => {
   const s = l as { type: string; layers?: unknown[] };
   return Object.prototype.hasOwnProperty.call(LAYERS, s.type) && (s.layers === undefined || known(s.layers));
 });
-const REPLAYED = ref.cases.filter((c) => known(c.layers));
-const PENDING = ref.cases.filter((c) => !known(c.layers));
+// Per-position targets (a label per position: `targets` = T) are not supported yet.
+const runnable = (c: GraphCase): boolean => known(c.layers) && c.targets === null;
+const REPLAYED = ref.cases.filter(runnable);
+const PENDING = ref.cases.filter((c) => !runnable(c));
 
 const KEY: Record<string, string> = {
   lr: 'lr', momentum: 'momentum', dampening: 'dampening', nesterov: 'nesterov', weight_decay: 'weightDecay',
@@ -65,9 +67,9 @@ function byLayer(c: GraphCase, params: Record<string, unknown[]>): Map<string, {
   return out;
 }
 
-test('torch-graphs: layernorm-mlp is replayed here; the other cases are named', () => {
-  assert.ok(REPLAYED.some((c) => c.name === 'layernorm-mlp'), 'layernorm-mlp');
-  console.log(`  torch-graphs: ${REPLAYED.map((c) => c.name).join(', ')} replayed${PENDING.length ? `; ${PENDING.map((c) => c.name).join(', ')} not yet (layer types descent does not have)` : ''}`);
+test('torch-graphs: the layer-norm, attention, residual/batch-norm and LSTM cases are replayed here; the others are named', () => {
+  for (const name of ['layernorm-mlp', 'attention-classifier', 'resnet-batchnorm', 'lstm-embedding']) assert.ok(REPLAYED.some((c) => c.name === name), name);
+  console.log(`  torch-graphs: ${REPLAYED.map((c) => c.name).join(', ')} replayed${PENDING.length ? `; ${PENDING.map((c) => c.name).join(', ')} not yet (layer types or per-position targets descent does not have)` : ''}`);
 });
 
 for (const b of BACKENDS) {
@@ -91,9 +93,15 @@ for (const b of BACKENDS) {
           if (!snap) continue;
           for (const { path, w } of byLayer(c, snap.params).values()) {
             const got = net.getWeights(path);
+            const layer = net.layerAt(path);
             for (const [key, want] of Object.entries(w)) {
               const g = got[key]!;
               for (let j = 0; j < want.length; j++) {
+                // Attention's key bias (in_proj_bias[d, 2d)) has a gradient of exactly 0 (a constant added to every
+                // score of a row leaves its softmax unchanged): what both sides compute there is rounding noise,
+                // which Adam-type rules turn into ±lr steps. Those entries are not compared.
+                const dim = layer.inShape[layer.inShape.length - 1];
+                if (layer.spec.type === 'attention' && key === 'bias' && j >= dim && j < 2 * dim) continue;
                 const d = Math.abs(g[j] - want[j]);
                 worstParam = Math.max(worstParam, d / Math.max(1, Math.abs(want[j])));
                 assert.ok(d <= 1e-4 * Math.max(1, Math.abs(want[j])), `${c.name} step ${t + 1} ${JSON.stringify(path)}.${key}[${j}]: ${g[j]} vs torch ${want[j]}`);

@@ -37,7 +37,7 @@ export const ACT = { identity: 0, relu: 1, leakyRelu: 2, tanh: 3, sigmoid: 4, ge
 /** Loss heads of networks. */
 export const HEAD = { softmax: 0, logistic: 1, squared: 2 } as const;
 /** Layer kinds of a network program. */
-export const LAYER = { dense: 0, activation: 1, dropout: 2, conv2d: 3, maxPool2d: 4, avgPool2d: 5, batchNorm: 6, embedding: 7, gru: 8, lstm: 9, layerNorm: 10, residualOpen: 11, residualClose: 12 } as const;
+export const LAYER = { dense: 0, activation: 1, dropout: 2, conv2d: 3, maxPool2d: 4, avgPool2d: 5, batchNorm: 6, embedding: 7, gru: 8, lstm: 9, layerNorm: 10, positionalEmbedding: 11, attention: 12, residualOpen: 13, residualClose: 14 } as const;
 
 /** A network program: a header, then one record per layer that does work (flatten and reshape compile to nothing). f64 slots; sizes per row; buffer offsets in f32 elements from the run's workspace, −1 = none; parameter offsets in f32 elements from params. A record is the common slots, then its kind's own (layerKinds above), padded to the longest kind. Header slot indices. */
 export const NET = {
@@ -94,6 +94,12 @@ export const LAYER_SLOTS = {
     act: 9,
     /** the fused leaky ReLU's slope */
     slope: 10,
+    /** the input's last axis (inputs per position) */
+    inputs: 11,
+    /** outputs per position */
+    units: 12,
+    /** positions per row: the layer acts on the last axis of [positions, inputs] rows (1 for a flat row) */
+    positions: 13,
   },
   activation: {
     /** acts above */
@@ -278,6 +284,40 @@ export const LAYER_SLOTS = {
     xhat: 11,
     /** buffer: 1/√(var + eps) of each position of the chunk (chunk × outSize / D) */
     rstd: 12,
+  },
+  positionalEmbedding: {
+    /** parameter offset: the table (T × d) */
+    w: 7,
+    /** positions T per row */
+    steps: 8,
+    /** values per position d */
+    dim: 9,
+  },
+  attention: {
+    /** parameter offset: in_proj_weight (3d × d: rows q, k, v) */
+    w: 7,
+    /** parameter offset: in_proj_bias (3d) */
+    b: 8,
+    /** parameter offset: out_proj.weight (d × d) */
+    wOut: 9,
+    /** parameter offset: out_proj.bias (d) */
+    bOut: 10,
+    /** positions T per row */
+    steps: 11,
+    /** values per position d */
+    dim: 12,
+    /** heads (d is a multiple of them) */
+    heads: 13,
+    /** 1 = position t attends to positions ≤ t only */
+    causal: 14,
+    /** buffer: q, k, v of every position of the chunk (chunk × T × 3d); backward: their gradients */
+    qkv: 15,
+    /** buffer: the attention probabilities (chunk × heads × T × T); backward: the scores' gradients */
+    probs: 16,
+    /** buffer: the heads' outputs side by side (chunk × T × d); backward: their gradient */
+    cat: 17,
+    /** buffer: one head's dP and dQ during backward (T·T + T·d/heads) */
+    scratch: 18,
   },
   residualOpen: {
     /** buffer: the gradient of the block's output (its residualClose record's dy) */

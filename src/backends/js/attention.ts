@@ -4,6 +4,8 @@
 // softmax runs in f64 (Math.exp). Run on Float64Array buffers (cast), everything stays in f64.
 import { gemmPackFloats, gemmNT, gemmNN, gemmTN, colSum } from './gemm.js';
 import { ACT_IDENTITY } from './activations.js';
+import { LAYER_SLOT as C, LAYER_SLOTS } from '../abi.generated.js';
+import type { NetCtx } from './record.js';
 
 /** Where attentionForward's buffers sit in one workspace (f32 offsets, each a multiple of 4), and its size. */
 export interface AttentionWorkspace {
@@ -142,4 +144,24 @@ export function attentionBackward(gW: Float32Array, gwOff: number, gb: Float32Ar
   gemmTN(gW, gwOff, qkv, qkvOff, x, xOff, D3, d, nT, D3, d, d, 0);
   colSum(gb, gbOff, qkv, qkvOff, nT, D3, D3, 0);
   if (dx) gemmNN(dx, dxOff, qkv, qkvOff, W, wOff, nT, d, D3, D3, d, d, 0);
+}
+
+// The attention layer over a network record (abi.json layerKinds `attention`), as in assembly/attention.ts.
+const S = LAYER_SLOTS.attention;
+
+/** Twin of attentionLayerForward. */
+export function attentionLayerForward(c: NetCtx, L: number, n: number, training: boolean): void {
+  const { net, ws, params } = c;
+  attentionForward(ws, net[L + C.y], ws, net[L + S.qkv], ws, net[L + S.probs], ws, net[L + S.cat], ws, net[L + C.x], params,
+    net[L + S.w], params, net[L + S.b], params, net[L + S.wOut], params, net[L + S.bOut], n, net[L + S.steps], net[L + S.dim],
+    net[L + S.heads], net[L + S.causal] !== 0);
+}
+
+/** Twin of attentionLayerBackward. */
+export function attentionLayerBackward(c: NetCtx, L: number, g: Float32Array, gOff: number, n: number, training: boolean): void {
+  const { net, ws, params } = c, dx = net[L + C.dx];
+  attentionBackward(g, gOff + net[L + S.w], g, gOff + net[L + S.b], g, gOff + net[L + S.wOut], g, gOff + net[L + S.bOut],
+    dx >= 0 ? ws : null, dx, ws, net[L + C.dy], ws, net[L + C.x], ws, net[L + S.qkv], ws, net[L + S.probs], ws, net[L + S.cat],
+    ws, net[L + S.scratch], params, net[L + S.w], params, net[L + S.wOut], n, net[L + S.steps], net[L + S.dim], net[L + S.heads],
+    net[L + S.causal] !== 0);
 }

@@ -11,6 +11,8 @@ import { batchNormLayerForward, batchNormLayerBackward } from './batchnorm.js';
 import { embeddingLayerForward, embeddingLayerBackward } from './embedding.js';
 import { gruLayerForward, gruLayerBackward, lstmLayerForward, lstmLayerBackward } from './recurrent.js';
 import { layerNormLayerForward, layerNormLayerBackward } from './layernorm.js';
+import { positionalEmbeddingLayerForward, positionalEmbeddingLayerBackward } from './positional.js';
+import { attentionLayerForward, attentionLayerBackward } from './attention.js';
 import { residualOpenLayerForward, residualOpenLayerBackward, residualCloseLayerForward, residualCloseLayerBackward } from './residual.js';
 
 /** Forward pass of n rows through the layer record at L (kind `kind`). */
@@ -27,6 +29,8 @@ export function layerForward(kind: number, c: NetCtx, L: number, n: number, trai
     case LAYER.gru: gruLayerForward(c, L, n, training); return;
     case LAYER.lstm: lstmLayerForward(c, L, n, training); return;
     case LAYER.layerNorm: layerNormLayerForward(c, L, n, training); return;
+    case LAYER.positionalEmbedding: positionalEmbeddingLayerForward(c, L, n, training); return;
+    case LAYER.attention: attentionLayerForward(c, L, n, training); return;
     case LAYER.residualOpen: residualOpenLayerForward(c, L, n, training); return;
     case LAYER.residualClose: residualCloseLayerForward(c, L, n, training); return;
   }
@@ -47,6 +51,8 @@ export function layerBackward(kind: number, c: NetCtx, L: number, g: Float32Arra
     case LAYER.gru: gruLayerBackward(c, L, g, gOff, n, training); return;
     case LAYER.lstm: lstmLayerBackward(c, L, g, gOff, n, training); return;
     case LAYER.layerNorm: layerNormLayerBackward(c, L, g, gOff, n, training); return;
+    case LAYER.positionalEmbedding: positionalEmbeddingLayerBackward(c, L, g, gOff, n, training); return;
+    case LAYER.attention: attentionLayerBackward(c, L, g, gOff, n, training); return;
     case LAYER.residualOpen: residualOpenLayerBackward(c, L, g, gOff, n, training); return;
     case LAYER.residualClose: residualCloseLayerBackward(c, L, g, gOff, n, training); return;
   }

@@ -1,4 +1,4 @@
-// torch.nn.Linear: y = x·Wᵀ + b on the last axis of its input ([features] or [T, features] rows).
+// torch.nn.Linear: y = x·Wᵀ + b on the last axis of its input ([features] or [positions, features] rows).
 import { ShapeError } from '../../errors.js';
 import { ACT, LAYER, LAYER_SLOTS } from '../../backends/abi.generated.js';
 import { gemmPackFloats } from '../../backends/js/gemm.js';
@@ -25,16 +25,16 @@ export const dense: LayerDef<DenseSpec> = {
   keys: ['type', 'units', 'bias', 'inputs'],
   plan(spec, inShape, { at }) {
     const units = positiveInt(`${at}.units`, spec.units);
-    if (inShape.length !== 1) {
-      throw new ShapeError(`${at} (dense) needs a flat input, got shape ${shapeText(inShape)}; put { type: 'flatten' } before it`);
+    if (inShape.length > 2) {
+      throw new ShapeError(`${at} (dense) needs a flat input or [positions, features], got shape ${shapeText(inShape)}; put { type: 'flatten' } before it`);
     }
-    if (spec.inputs !== undefined && spec.inputs !== inShape[0]) {
-      throw new ShapeError(`${at}.inputs is ${show(spec.inputs)} but the layer receives ${inShape[0]} values per row`);
+    const inputs = inShape[inShape.length - 1];
+    if (spec.inputs !== undefined && spec.inputs !== inputs) {
+      throw new ShapeError(`${at}.inputs is ${show(spec.inputs)} but the layer receives ${inputs} values per ${inShape.length === 1 ? 'row' : 'position'}`);
     }
     optionalBool(`${at}.bias`, spec.bias);
-    const inputs = inShape[0];
     return {
-      outShape: [units],
+      outShape: inShape.length === 1 ? [units] : [inShape[0], units],
       tensors: [
         { name: 'weight', torch: 'weight', shape: [units, inputs], span: 'weight' },
         ...(spec.bias === false ? [] : [{ name: 'bias', torch: 'bias', shape: [units], span: 'bias' as const }]),
@@ -42,7 +42,7 @@ export const dense: LayerDef<DenseSpec> = {
     };
   },
   init(l, p, init, rng) {
-    const fanIn = l.inShape[0], units = l.outShape[0];
+    const fanIn = l.inShape[l.inShape.length - 1], units = l.spec.units;
     const bound = init === 'torch' ? 1 / Math.sqrt(fanIn) : init === 'glorot' ? Math.sqrt(6 / (fanIn + units)) : Math.sqrt(6 / fanIn);
     uniform(p, offsetOf(l, 'weight'), fanIn * units, bound, rng);
     const b = offsetOf(l, 'bias');
@@ -57,9 +57,13 @@ export const dense: LayerDef<DenseSpec> = {
     r[S.b] = offsetOf(l, 'bias');
     r[S.act] = ACT.identity;
     r[S.slope] = 0;
+    const inSize = l.inShape[l.inShape.length - 1], outSize = l.spec.units, positions = l.inShape.length === 1 ? 1 : l.inShape[0];
+    r[S.inputs] = inSize;
+    r[S.units] = outSize;
+    r[S.positions] = positions;
     b.outputs(r);
-    const inSize = l.inShape[0], outSize = l.outShape[0];
-    b.needPack(Math.max(gemmPackFloats(b.chunk, outSize, inSize), gemmPackFloats(b.chunk, inSize, outSize), gemmPackFloats(outSize, inSize, b.chunk)));
+    const m = b.chunk * positions;
+    b.needPack(Math.max(gemmPackFloats(m, outSize, inSize), gemmPackFloats(m, inSize, outSize), gemmPackFloats(outSize, inSize, m)));
   },
 };
 

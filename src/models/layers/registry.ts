@@ -12,3 +12,5 @@ export { embedding } from './embedding.js';
 export { gru, lstm } from './recurrent.js';
 export { layerNorm } from './layerNorm.js';
 export { residual } from './residual.js';
+export { positionalEmbedding } from './positionalEmbedding.js';
+export { attention } from './attention.js';
