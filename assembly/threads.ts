@@ -18,7 +18,7 @@ import {
   POOL_BLOCK_LOSS, POOL_SPIN, POOL_JOB, POOL_COL_SPLIT, RUN_LEN, RUN_NET, RUN_GRADS, RUN_PARAMS, RUN_N_PARAMS, RUN_N_WEIGHTS, RUN_L2,
 } from "./abi.generated";
 import { netChunkGrad } from "./net";
-import { runLossGrad } from "./train";
+import { runLossGrad } from "./lossgrad";
 import { axpy, dot } from "./linalg";
 import { slot, int } from "./slots";
 import { JOB_BLOCKS, JOB_GEMM, JOB_HOGWILD, JOB_OPTIM, JOB_GATHER } from "./abi.generated";
