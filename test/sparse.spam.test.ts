@@ -10,7 +10,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createRequire } from 'node:module';
 import { Dataset, init, logistic, train, type TrainOptions } from '../src/index.ts';
-import type { SparseDataset } from '../src/data/sparse.ts';
+import type { SparseDataset } from '../src/data/dataset.ts';
 import { loadSpamAssassin, shuffledSplit, SPAM_PACKAGE } from '../src/text/node.ts';
 import { skipSuite } from './_skip.ts';
 

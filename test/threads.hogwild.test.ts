@@ -11,7 +11,7 @@ import { createRequire } from 'node:module';
 import {
   init, Dataset, logistic, linear, softmax, mlp, train, Trainer, HyperParameterError, DescentError, type TrainOptions,
 } from '../src/node.js';
-import type { SparseDataset } from '../src/data/sparse.js';
+import type { SparseDataset } from '../src/data/dataset.js';
 import { backend } from '../src/runtime/index.js';
 import { liveWorkers } from '../src/threads/pool.js';
 import { loadSpamAssassin, shuffledSplit, SPAM_PACKAGE } from '../src/text/node.js';
