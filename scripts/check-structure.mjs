@@ -52,17 +52,63 @@ const MODULE_EXT = /\.(ts|mts|mjs)$/;
 export function importGraph(root, dirs = CYCLE_CHECKED_DIRS) {
   const files = dirs.flatMap((d) => walk(join(root, d))).filter((f) => MODULE_EXT.test(f) && !f.endsWith('.d.ts'));
   const graph = new Map();
+  const filled = []; // [registry, filler]: edges that point against the import
   for (const file of files) {
-    const info = ts.preProcessFile(readFileSync(file, 'utf8'), true, true);
+    const text = readFileSync(file, 'utf8');
+    const info = ts.preProcessFile(text, true, true);
     const deps = new Set();
     for (const { fileName } of info.importedFiles) {
       if (!fileName.startsWith('.')) continue;
       const target = resolveSpecifier(dirname(file), fileName);
       if (target) deps.add(posix(relative(root, target)));
     }
-    graph.set(posix(relative(root, file)), [...deps].sort());
+    const from = posix(relative(root, file));
+    graph.set(from, deps);
+    for (const spec of registryWrites(text, file)) {
+      const target = resolveSpecifier(dirname(file), spec);
+      if (target) filled.push([posix(relative(root, target)), from]);
+    }
   }
-  return graph;
+  for (const [registry, filler] of filled) graph.get(registry)?.add(filler);
+  return new Map([...graph].map(([k, v]) => [k, [...v].sort()]));
+}
+
+/**
+ * The relative specifiers of the imports a module fills as a side effect of being loaded: a top-level
+ * `imported.key = …` or `Object.assign(imported, …)` on an imported binding. Whoever reads that registry calls the filling module's
+ * code without importing it, so {@link importGraph} adds the edge registry → filler: a cycle hidden that way
+ * is still a cycle.
+ */
+export function registryWrites(text, fileName = 'module.ts') {
+  if (!/^\s*(?:[\w$]+(?:\.[\w$]+|\[[^\]\n]+\])\s*=[^=]|Object\.assign\()/m.test(text)) return [];
+  const source = ts.createSourceFile(fileName, text, ts.ScriptTarget.Latest, false);
+  const bindings = new Map(); // local name → specifier
+  for (const st of source.statements) {
+    if (!ts.isImportDeclaration(st) || !ts.isStringLiteral(st.moduleSpecifier) || !st.importClause) continue;
+    const spec = st.moduleSpecifier.text;
+    if (!spec.startsWith('.')) continue;
+    const { name, namedBindings } = st.importClause;
+    if (name) bindings.set(name.text, spec);
+    if (namedBindings && ts.isNamespaceImport(namedBindings)) bindings.set(namedBindings.name.text, spec);
+    if (namedBindings && ts.isNamedImports(namedBindings)) for (const e of namedBindings.elements) bindings.set(e.name.text, spec);
+  }
+  // The imported object itself gets a key (`registry.key`); `els.button.disabled = …` sets state inside an
+  // imported object's member (a DOM element), which registers nothing.
+  const owner = (e) => (ts.isPropertyAccessExpression(e) || ts.isElementAccessExpression(e)) && ts.isIdentifier(e.expression)
+    ? e.expression.text : undefined;
+  const out = new Set();
+  for (const st of source.statements) {
+    if (!ts.isExpressionStatement(st)) continue;
+    const e = st.expression;
+    let target;
+    if (ts.isBinaryExpression(e) && e.operatorToken.kind === ts.SyntaxKind.EqualsToken) target = owner(e.left);
+    else if (ts.isCallExpression(e) && e.expression.getText(source) === 'Object.assign' && e.arguments.length) {
+      const first = e.arguments[0];
+      target = ts.isIdentifier(first) ? first.text : undefined;
+    }
+    if (target && bindings.has(target)) out.add(bindings.get(target));
+  }
+  return [...out];
 }
 
 function resolveSpecifier(dir, spec) {
