@@ -67,7 +67,7 @@ export function poolLossGrad(pool: usize, run: usize, start: i32, count: i32): f
   const rows = int(pool, POOL_BLOCK_ROWS);
   const l2 = <f32>slot(run, RUN_L2);
   if (int(pool, POOL_COL_SPLIT) != 0) {
-    // Column mode (phase 2): the run's own single-thread path, its large products and its row gather
+    // Column mode: the run's own single-thread path, its large products and its row gather
     // split among the threads (assembly/pargemm.ts, pargather.ts).
     setBatchPool(pool);
     const L = runLossGrad(run, grads, start, count, l2);

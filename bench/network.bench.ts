@@ -1,4 +1,4 @@
-// Networks end to end (issue 11): an MLP 784-128-10 (relu, softmax cross-entropy on the logits) trained
+// Networks end to end: an MLP 784-128-10 (relu, softmax cross-entropy on the logits) trained
 // for one epoch with Adam (lr 1e-3) on MNIST-10k's training split (8,000 rows, `split({ every: 5 })`),
 // shuffled, through the public API (mlp + train, as a user calls them) on js, wasm-scalar and wasm-simd;
 // the same epoch with TF.js layers `model.fit` on its wasm and cpu backends; PyTorch CPU on one thread

@@ -329,7 +329,7 @@ if (!existsSync(CHROMIUM)) {
     const s = all.split({ every: 5 });
     const spec = typeof job.model === 'string' ? { kind: job.model } : job.model;
     const m = spec.kind === 'softmax' ? softmax({ features: t.features, classes: spec.classes! }) : logistic({ features: t.features });
-    train(m, s.train, job.train); // standardize: true here and in the workers, train()'s default (issue 15)
+    train(m, s.train, job.train); // standardize: true here and in the workers, train()'s default
     const h = sha256(m.params);
     for (const d of [m, s.train, s.test, all]) d.dispose();
     return h;

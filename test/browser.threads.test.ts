@@ -1,4 +1,4 @@
-// Threads in Chromium (issue 14): trainInWorker with train: { threads } runs its pool of Web Workers inside the
+// Threads in Chromium: trainInWorker with train: { threads } runs its pool of Web Workers inside the
 // training worker over one shared WebAssembly memory. In a cross-origin-isolated page, threads 1–4 give the
 // same parameter bits as each other and as Node's train() (linear and MLP, mini-batch and full batch); stop()
 // ends every thread within 100 ms; a thread's error ends the run. In a page without COOP/COEP, and on a page's

@@ -1,4 +1,4 @@
-// train({ threads: n, async: true }) (issue 14, Hogwild!): lock-free plain SGD on sparse rows, every thread on
+// train({ threads: n, async: true }) (Hogwild!): lock-free plain SGD on sparse rows, every thread on
 // its share of each epoch's shuffled rows over the one shared weight vector. The run is NOT deterministic
 // (the threads' interleaving decides which of two colliding writes survives), so nothing here asserts bit
 // identity of async runs: they must finish, stay finite, let every thread step, and reach the synchronous
