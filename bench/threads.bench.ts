@@ -18,7 +18,7 @@ import { mnistTrain } from './network.bench.js';
 import { forceColumnMode, ROW_BLOCKS_MIN_BATCH } from '../src/threads/pool.js';
 
 const quick = process.argv.includes('--quick');
-/** `--only mlp`: the MLP rows alone (the issue's 1.7× goal); `--only linear`: the full-batch and mini-batch linear rows. */
+/** `--only mlp`: the MLP rows alone (the 1.7× goal); `--only linear`: the full-batch and mini-batch linear rows. */
 const onlyAt = process.argv.indexOf('--only');
 const only = onlyAt >= 0 ? process.argv[onlyAt + 1] : null;
 
