@@ -240,7 +240,7 @@ export class Dataset {
 
   /**
    * Splits into train and test. `{ every: 5 }` puts rows whose index is divisible by 5 in the test set
-   * (the rule of shared/datasets); `{ testFraction, seed }` draws a seeded random split.
+   * (the rule of data/README.md); `{ testFraction, seed }` draws a seeded random split.
    */
   split(options: { every: number } | { testFraction: number; seed?: number }): { train: Dataset; test: Dataset } {
     const trainRows: number[] = [];
