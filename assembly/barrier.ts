@@ -1,4 +1,4 @@
-// The pool's barrier (issue 14): how thread 0 hands a job to the workers and waits for them, and how a
+// The pool's barrier: how thread 0 hands a job to the workers and waits for them, and how a
 // worker waits for the next job. Two i32 sync words of the pool's control block: thread 0 writes the job's
 // arguments into their slots, resets `done` and bumps `gen`; every worker, polling `gen`, runs its share
 // and adds itself to `done`; thread 0, after its own share, waits until `done` counts every worker. A wait

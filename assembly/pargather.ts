@@ -1,4 +1,4 @@
-// A network batch's row gather split among the pool's threads (issue 14, column mode). Before its first
+// A network batch's row gather split among the pool's threads (column mode). Before its first
 // layer, thread 0 copied the batch's rows idx[s .. s+n) out of the dataset into the chunk's input, alone:
 // 128 rows × 784 f32 (401 KB) for an MLP on MNIST, while the workers waited; and the worker's half of
 // the first product then read all of them from thread 0's cache. Each thread now copies its own range of

@@ -1,4 +1,4 @@
-// Phase 2 of the thread pool (issue 14): one matrix product split among the pool's threads. A network's
+// Column mode of the thread pool: one matrix product split among the pool's threads. A network's
 // batch runs on thread 0 exactly as without threads (netLossGrad, its chunks, dropout, batch norm and
 // sequence layers included); each product above PAR_GEMM_MIN_MACS is published in the pool's control
 // block (abi.json pool `gemm…` slots) as a `gemm` job, and every thread computes its own range of C's

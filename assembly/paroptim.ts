@@ -1,4 +1,4 @@
-// One optimizer update split among the pool's threads (issue 14): after a batch's gradient, the update
+// One optimizer update split among the pool's threads: after a batch's gradient, the update
 // of every parameter was thread 0's alone — for an MLP 784-128-10 at batch 128, Adam over 101,770
 // parameters is about half of what stays serial in column mode (docs/threads.md). The update rules are
 // element-wise: parameter i's new value, and its state, depend on element i alone. So each thread applies

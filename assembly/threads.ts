@@ -18,7 +18,7 @@ import {
   POOL_BLOCK_LOSS, POOL_SPIN, POOL_JOB, POOL_COL_SPLIT, RUN_LEN, RUN_NET, RUN_GRADS, RUN_PARAMS, RUN_N_PARAMS, RUN_N_WEIGHTS, RUN_L2,
 } from "./abi.generated";
 import { netChunkGrad } from "./net";
-import { runLossGrad } from "./train";
+import { runLossGrad } from "./lossgrad";
 import { axpy, dot } from "./linalg";
 import { slot, int } from "./slots";
 import { JOB_BLOCKS, JOB_GEMM, JOB_HOGWILD, JOB_OPTIM, JOB_GATHER } from "./abi.generated";
@@ -67,7 +67,7 @@ export function poolLossGrad(pool: usize, run: usize, start: i32, count: i32): f
   const rows = int(pool, POOL_BLOCK_ROWS);
   const l2 = <f32>slot(run, RUN_L2);
   if (int(pool, POOL_COL_SPLIT) != 0) {
-    // Column mode (phase 2): the run's own single-thread path, its large products and its row gather
+    // Column mode: the run's own single-thread path, its large products and its row gather
     // split among the threads (assembly/pargemm.ts, pargather.ts).
     setBatchPool(pool);
     const L = runLossGrad(run, grads, start, count, l2);

@@ -4,8 +4,7 @@
 // descent does not cross the JS↔WASM boundary per sample. Loss and rule are integer codes read once
 // per call; the switches run once per batch, never per element.
 import {
-  LOSS_SQUARED, LOSS_LOGISTIC, LOSS_SOFTMAX, LOSS_HINGE, LOSS_SQUARED_HINGE, LOSS_MODIFIED_HUBER, LOSS_HUBER,
-  LOSS_EPSILON_INSENSITIVE, L1_CUMULATIVE, L1_ORTHANT, H_LR,
+  L1_CUMULATIVE, L1_ORTHANT, H_LR,
   RUN_LOSS, RUN_RULE, RUN_PARAMS, RUN_GRADS, RUN_STATE, RUN_HYPER, RUN_N_PARAMS, RUN_FEATURES, RUN_OUTPUTS,
   RUN_SCRATCH, RUN_X, RUN_Y, RUN_IDX, RUN_ROWS, RUN_BATCH_SIZE, RUN_LOSSES, RUN_SCHED, RUN_L2, RUN_LOSS_PARAM,
   RUN_CLIP_NORM, RUN_CLIP_VALUE, RUN_L1, RUN_L1_MODE, RUN_L1BUF, RUN_AVG, RUN_AVG_START, RUN_NOISE, RUN_L1_U,
@@ -14,42 +13,13 @@ import {
 } from "./abi.generated";
 import { sparseLossGrad, sparseSgdBatches } from "./sparse";
 import {
-  lossGradSquared, lossGradLogistic, lossGradSoftmax,
-  lossGradHinge, lossGradSquaredHinge, lossGradModifiedHuber, lossGradHuber, lossGradEpsilonInsensitive,
-} from "./losses";
-import {
   clipGradNorm, clipGradValue, addGradNoise, norm1, l1Cumulative, l1PseudoGrad, l1Project, averageStep,
 } from "./gradtools";
 import { parOptimStep } from "./paroptim";
 import { netLossGrad, netForward } from "./net";
 import { poolLossGrad } from "./threads";
+import { runLossGrad, lossGradRows, MAIN_WORK } from "./lossgrad";
 import { slot, ptr, int } from "./slots";
-
-// The logistic kernel's workspace when the run names none (work = 0): a single-threaded run of the main
-// instance. Every thread of a pool has its own (the pool's thread runs set `work`).
-const MAIN_WORK = memory.data(8192, 16);
-
-/** Loss + gradient of model `loss` over rows idx[start .. start+count). */
-// @ts-ignore: decorator
-@inline
-function lossGradRows(
-  loss: i32, grad: usize, params: usize, X: usize, y: usize, idx: usize,
-  start: i32, count: i32, d: i32, k: i32, l2: f32, scratch: usize,
-  lossParam: f32, // ε of the Huber and epsilon-insensitive losses; ignored by the others
-  work: usize, // the logistic kernel's workspace (LOGISTIC_WORK_BYTES)
-): f64 {
-  switch (loss) {
-    case LOSS_SQUARED: return lossGradSquared(grad, params, X, y, idx, start, count, d, l2);
-    case LOSS_LOGISTIC: return lossGradLogistic(grad, params, X, y, idx, start, count, d, l2, work);
-    case LOSS_SOFTMAX: return lossGradSoftmax(grad, params, X, y, idx, start, count, d, k, l2, scratch);
-    case LOSS_HINGE: return lossGradHinge(grad, params, X, y, idx, start, count, d, l2);
-    case LOSS_SQUARED_HINGE: return lossGradSquaredHinge(grad, params, X, y, idx, start, count, d, l2);
-    case LOSS_MODIFIED_HUBER: return lossGradModifiedHuber(grad, params, X, y, idx, start, count, d, l2);
-    case LOSS_HUBER: return lossGradHuber(grad, params, X, y, idx, start, count, d, l2, lossParam);
-    case LOSS_EPSILON_INSENSITIVE: return lossGradEpsilonInsensitive(grad, params, X, y, idx, start, count, d, l2, lossParam);
-  }
-  return NaN;
-}
 
 /**
  * Loss (with the run's L2 term) and its gradient, written to the run's `grads`, over rows
@@ -57,20 +27,6 @@ function lossGradRows(
  */
 export function lossGrad(run: usize, start: i32, count: i32): f64 {
   return runLossGrad(run, ptr(run, RUN_GRADS), start, count, <f32>slot(run, RUN_L2));
-}
-
-/**
- * The run's loss and gradient (to `grad`) over rows idx[start .. start+count), on this thread alone, with
- * L2 strength `l2` (a pool's block passes 0 and adds the penalty once, after the blocks are summed). Sparse
- * data reads its L2 from the run (pools never run sparse data: the trainer keeps them to one thread).
- */
-export function runLossGrad(run: usize, grad: usize, start: i32, count: i32, l2: f32): f64 {
-  if (ptr(run, RUN_NET) != 0) return netLossGrad(run, grad, start, count);
-  if (ptr(run, RUN_CSR_INDPTR) != 0) return sparseLossGrad(run, grad, start, count);
-  const work = ptr(run, RUN_WORK);
-  return lossGradRows(int(run, RUN_LOSS), grad, ptr(run, RUN_PARAMS), ptr(run, RUN_X), ptr(run, RUN_Y),
-    ptr(run, RUN_IDX), start, count, int(run, RUN_FEATURES), int(run, RUN_OUTPUTS), l2,
-    ptr(run, RUN_SCRATCH), <f32>slot(run, RUN_LOSS_PARAM), work != 0 ? work : MAIN_WORK);
 }
 
 /**

@@ -1,4 +1,4 @@
-// The convolutional network of issue 12 end to end: [1, 28, 28] → conv2d 8 3×3 → relu → maxPool 2 → conv2d
+// A small convolutional network end to end: [1, 28, 28] → conv2d 8 3×3 → relu → maxPool 2 → conv2d
 // 16 3×3 → relu → maxPool 2 → flatten → dense 10 (softmax cross-entropy on the logits), one epoch of Adam
 // (lr 1e-3, batch 64, shuffled) on MNIST-10k's 8,000 training rows through the public API (sequential +
 // train) on js, wasm-scalar and wasm-simd; TF.js layers `model.fit` on its wasm and cpu backends

@@ -1,5 +1,5 @@
 // The convolution kernels (assembly/conv.ts: im2col patch rows + the gemm kernels) by name, at the shapes
-// of the issue's MNIST CNN for one chunk of 64 images: conv1 [1, 28, 28] → 8 filters 3×3 (26×26 out),
+// of the small MNIST CNN (bench/cnn.bench.ts) for one chunk of 64 images: conv1 [1, 28, 28] → 8 filters 3×3 (26×26 out),
 // conv2 [8, 13, 13] → 16 filters 3×3 (11×11 out); the forward pass, the weight pass and the input pass
 // (conv1's input pass never runs in training: its input needs no gradient, but it is measured). Throughput
 // is 2·n·F·OH·OW·C·k·k flops (the useful multiply-adds; im2col's copies are overhead) over the median;

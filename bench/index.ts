@@ -31,7 +31,7 @@ const command = `npm run bench${argv.length ? ' -- ' + argv.join(' ') : ''}`;
 const tStart = performance.now();
 const log = (s: string) => process.stderr.write(`[${((performance.now() - tStart) / 1e3).toFixed(1).padStart(5)} s] ${s}\n`);
 
-/** A target of the issue, judged on one run's rows. */
+/** A performance target, judged on one run's rows. */
 interface Target {
   what: string;
   value: string;

@@ -1,4 +1,4 @@
-// Networks end to end (issue 11): an MLP 784-128-10 (relu, softmax cross-entropy on the logits) trained
+// Networks end to end: an MLP 784-128-10 (relu, softmax cross-entropy on the logits) trained
 // for one epoch with Adam (lr 1e-3) on MNIST-10k's training split (8,000 rows, `split({ every: 5 })`),
 // shuffled, through the public API (mlp + train, as a user calls them) on js, wasm-scalar and wasm-simd;
 // the same epoch with TF.js layers `model.fit` on its wasm and cpu backends; PyTorch CPU on one thread
@@ -11,7 +11,7 @@
 // Flops of an epoch (what "of limit" and GFLOP/s use): the products every contender must compute,
 // 2·rows·(784·128 + 128·10) forward, the same again for the weight gradients, and 2·rows·128·10 for
 // the hidden layer's input gradient (no contender computes the input layer's: the data needs none),
-// plus ADAM_FLOPS per parameter per step. The issue's rougher "3 × forward" count is printed beside it.
+// plus ADAM_FLOPS per parameter per step. The rougher "3 × forward" count is printed beside it.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -48,7 +48,7 @@ export const ADAM_FLOPS = 12;
 export const NET_LOSS_TOL = 1e-4;
 export const NET_PARAM_TOL = 5e-2;
 
-/** Flops of an epoch over `rows` rows in `steps` steps: [the minimal products + Adam, the issue's 3× count]. */
+/** Flops of an epoch over `rows` rows in `steps` steps: [the minimal products + Adam, the rough 3 × forward count]. */
 export function epochFlops(rows: number, steps: number, sizes = SIZES): { flops: number; flops3x: number; nParams: number } {
   let fwd = 0, dx = 0, nParams = 0;
   for (let i = 1; i < sizes.length; i++) {

@@ -1,4 +1,4 @@
-// Threads in Chromium (issue 14): an MLP 784-128-10 (Adam, batch 256 or --batch N) over 8,000 random rows,
+// Threads in Chromium: an MLP 784-128-10 (Adam, batch 256 or --batch N) over 8,000 random rows,
 // trained by trainInWorker in a cross-origin-isolated page with threads 1 and 2 alternating, 3 epochs a job;
 // the figure is the third epoch (history ms): warm code, the pool already running.
 // Needs /usr/bin/chromium. Run: npx tsx bench/threads-browser.bench.ts [--rounds N] [--batch N]

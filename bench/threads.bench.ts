@@ -1,4 +1,4 @@
-// Threads (issue 14, phases 1 and 2, Node): the same training step on 1 and 2 threads over the shared-memory
+// Threads in Node, row blocks and column mode (docs/threads.md): the same training step on 1 and 2 threads over the shared-memory
 // build, through the public Trainer (a run is opened once, with its pool, and each timed task advances it
 // by one epoch, so the workers' start — tens of milliseconds, paid once per run — is outside the timing):
 //   1. MLP 784-128-10 (relu, softmax), Adam lr 1e-3, one epoch of MNIST-10k's training split (8,000 rows,
@@ -18,7 +18,7 @@ import { mnistTrain } from './network.bench.js';
 import { forceColumnMode, ROW_BLOCKS_MIN_BATCH } from '../src/threads/pool.js';
 
 const quick = process.argv.includes('--quick');
-/** `--only mlp`: the MLP rows alone (the issue's 1.7× goal); `--only linear`: the full-batch and mini-batch linear rows. */
+/** `--only mlp`: the MLP rows alone (the 1.7× goal); `--only linear`: the full-batch and mini-batch linear rows. */
 const onlyAt = process.argv.indexOf('--only');
 const only = onlyAt >= 0 ? process.argv[onlyAt + 1] : null;
 

@@ -16,7 +16,7 @@ import { loadavg, availableParallelism } from 'node:os';
 import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import { Bench } from 'tinybench';
 import { init, Dataset, logistic, Trainer, backendInfo, type TrainOptions } from '../src/node.js';
-import type { SparseDataset } from '../src/data/sparse.js';
+import type { SparseDataset } from '../src/data/dataset.js';
 import { loadSpamAssassin, shuffledSplit } from '../src/text/node.js';
 
 const quick = process.argv.includes('--quick');

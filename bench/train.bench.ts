@@ -24,7 +24,7 @@ const BATCHES: { batch: BatchOption; size: (n: number) => number; label: string 
 
 /** One epoch of descent's train() on the current data. */
 export function descentEpoch(m: Model, ds: Dataset, batch: BatchOption): void {
-  train(m, ds, { standardize: false, optimizer: { name: 'adam', lr: LR }, batch, epochs: 1, shuffle: false }); // raw data, as the peers get it (issue 15: train() standardizes by default)
+  train(m, ds, { standardize: false, optimizer: { name: 'adam', lr: LR }, batch, epochs: 1, shuffle: false }); // raw data, as the peers get it (train() standardizes by default)
 }
 
 /** Parameters of descent's js backend after one epoch from zero on the first `rows` rows. */

@@ -10,7 +10,8 @@ export { init, backendInfo, type BackendInfo, type InitOptions, type BackendName
 export { Dataset, type Matrix, type FromArraysOptions, type FromCSVOptions, type DatasetMeta } from './data/dataset.js';
 export type { CSVOptions, ColumnRef, LabelMode, MissingPolicy } from './data/csv-options.js';
 export type { BuiltinName } from './data/catalog.js';
-export { SparseDataset, type SparseRows, type FromSparseOptions, type FromTextOptions } from './data/sparse.js';
+export { SparseDataset } from './data/dataset.js';
+export type { SparseRows, FromSparseOptions, FromTextOptions } from './data/sparse.js';
 export { imageToRow, type ImageSource, type CanvasLike, type ImageRowOptions, type RgbaImage, type ImageFolderOptions } from './data/image.js';
 
 // Models, and the one way to save and load them: model.toJSON() and Model.fromJSON(json | text).

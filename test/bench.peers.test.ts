@@ -147,7 +147,7 @@ test('network check: rejects one step fewer and a different learning rate', asyn
   ds.dispose();
 });
 
-test('network flops: the products each contender must do, and the issue\'s 3× count', () => {
+test('network flops: the products each contender must do, and the rough 3 × forward count', () => {
   const f = epochFlops(8000, 63);
   assert.is(f.nParams, 784 * 128 + 128 + 128 * 10 + 10);
   assert.is(f.flops3x, 6 * 8000 * (784 * 128 + 128 * 10) + 12 * f.nParams * 63);

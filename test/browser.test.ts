@@ -2,7 +2,8 @@
 // small harness page with esbuild, serve them from a local http server (the demo cross-origin isolated, the
 // harness not, two copies under a Content-Security-Policy), and check the demo, the worker API, determinism
 // against Node, the forced scalar build, bad CSV uploads and the CSP / no-WebAssembly errors.
-// Without /usr/bin/chromium they print a SKIPPED line and pass (CI installs it: .ci/browser-deps.sh).
+// Without /usr/bin/chromium the suite is counted as skipped, and fails under CI=true (test/_skip.ts); CI installs
+// it with .ci/browser-deps.sh.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { existsSync, mkdtempSync, mkdirSync, copyFileSync, rmSync } from 'node:fs';
@@ -20,6 +21,7 @@ import { build as buildDemo } from '../demo/build.mjs';
 // @ts-expect-error plain ESM helpers without type declarations
 import { serve, ISOLATION_HEADERS } from '../demo/serve.mjs';
 import { CHROMIUM, launchChromium, pngColours } from './_chromium.ts';
+import { skipSuite } from './_skip.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const ARTIFACTS = join(here, '..', 'test-results');
@@ -32,8 +34,7 @@ function sha256(a: Float32Array): string {
 const log = (...a: unknown[]) => console.log('  [browser]', ...a);
 
 if (!existsSync(CHROMIUM)) {
-  console.log(`SKIPPED: browser tests: ${CHROMIUM} not found`);
-  test('browser tests (skipped: no chromium)', () => {});
+  skipSuite(test, 'browser tests', `${CHROMIUM} not found (.ci/browser-deps.sh installs it)`);
   test.run();
 } else {
   let tmp = '';
@@ -328,7 +329,7 @@ if (!existsSync(CHROMIUM)) {
     const s = all.split({ every: 5 });
     const spec = typeof job.model === 'string' ? { kind: job.model } : job.model;
     const m = spec.kind === 'softmax' ? softmax({ features: t.features, classes: spec.classes! }) : logistic({ features: t.features });
-    train(m, s.train, job.train); // standardize: true here and in the workers, train()'s default (issue 15)
+    train(m, s.train, job.train); // standardize: true here and in the workers, train()'s default
     const h = sha256(m.params);
     for (const d of [m, s.train, s.test, all]) d.dispose();
     return h;

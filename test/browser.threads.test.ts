@@ -1,8 +1,9 @@
-// Threads in Chromium (issue 14): trainInWorker with train: { threads } runs its pool of Web Workers inside the
+// Threads in Chromium: trainInWorker with train: { threads } runs its pool of Web Workers inside the
 // training worker over one shared WebAssembly memory. In a cross-origin-isolated page, threads 1–4 give the
 // same parameter bits as each other and as Node's train() (linear and MLP, mini-batch and full batch); stop()
 // ends every thread within 100 ms; a thread's error ends the run. In a page without COOP/COEP, and on a page's
-// main thread, threads fall back to 1 with the reason. Without /usr/bin/chromium: a SKIPPED line.
+// main thread, threads fall back to 1 with the reason. Without /usr/bin/chromium: skipped
+// (test/_skip.ts; a failure under CI=true).
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { existsSync, mkdtempSync, mkdirSync, copyFileSync, rmSync } from 'node:fs';
@@ -16,6 +17,7 @@ import { init, Dataset, logistic, mlp, train } from '../src/node.js';
 // @ts-expect-error plain ESM helpers without type declarations
 import { serve, ISOLATION_HEADERS } from '../demo/serve.mjs';
 import { CHROMIUM, launchChromium } from './_chromium.ts';
+import { skipSuite } from './_skip.ts';
 import { threadJobs } from './browser/thread-jobs.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -40,8 +42,7 @@ async function nodeHashes(): Promise<Map<string, string>> {
 }
 
 if (!existsSync(CHROMIUM)) {
-  console.log(`SKIPPED: browser threads tests: ${CHROMIUM} not found`);
-  test('browser threads tests (skipped: no chromium)', () => {});
+  skipSuite(test, 'browser threads tests', `${CHROMIUM} not found (.ci/browser-deps.sh installs it)`);
   test.run();
 } else {
   let tmp = '';

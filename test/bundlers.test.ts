@@ -7,8 +7,8 @@
 // bit-identical parameters, both equal to train() in Node on the same data, and the page logs no error. Served
 // cross-origin isolated, the worker also trains an MLP with train: { threads: 2 } on the pool's Blob workers
 // (the same bits as 1 thread); the Vite dev server sends no COOP/COEP, so there it falls back with the reason.
-// Needs dist/ (npm test builds it); without /usr/bin/chromium the build-level checks run and the browser part
-// prints a SKIPPED line.
+// Needs dist/ (npm test builds it); without /usr/bin/chromium the build-level checks run and the browser part is
+// counted as skipped. Under CI=true either one missing fails (test/_skip.ts).
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -19,6 +19,7 @@ import { init, Dataset, softmax, train } from '../src/index.js';
 // @ts-expect-error plain ESM helpers without type declarations
 import { serve, ISOLATION_HEADERS } from '../demo/serve.mjs';
 import { CHROMIUM, launchChromium } from './_chromium.ts';
+import { NO_DIST, skipRest, testOrSkip } from './_skip.ts';
 
 // The runner sets FORCE_COLOR=0 and NO_COLOR=1; rolldown (inside Vite 8) calls util.styleText when imported and
 // Node warns about the pair. NO_COLOR alone keeps colours off.
@@ -26,6 +27,7 @@ if (process.env.NO_COLOR) delete process.env.FORCE_COLOR;
 const root = resolve('.');
 const built = existsSync(join(root, 'dist', 'worker', 'descent-worker.js')) && existsSync(join(root, 'dist', 'index.js'));
 const hasChromium = existsSync(CHROMIUM);
+const NO_CHROMIUM = `${CHROMIUM} not found (.ci/browser-deps.sh installs it)`;
 const log = (...a: unknown[]) => console.log('  [bundlers]', ...a);
 let started = 0; // set in test.before: uvu imports every suite up front, so module load is not this suite's start
 
@@ -179,11 +181,7 @@ test.before(async () => {
   tmp = mkdtempSync(join(tmpdir(), 'descent-bundlers-'));
   if (!built) return;
   expected = await reference();
-  if (hasChromium) {
-    browser = await launchChromium();
-  } else {
-    console.log(`  SKIPPED: bundler tests in the browser: ${CHROMIUM} not found (the production builds are still checked)`);
-  }
+  if (hasChromium) browser = await launchChromium();
 });
 
 test.after(async () => {
@@ -194,11 +192,7 @@ test.after(async () => {
 
 // ------------------------------------------------------------------------------------------------ Vite
 
-test('Vite 8 production build: the worker is its own bundled chunk; in Chromium page and worker agree to the bit', async () => {
-  if (!built) {
-    console.log('  SKIPPED: Vite test needs dist/ (npm test builds it; run `npm run build`)');
-    return;
-  }
+testOrSkip(test, 'Vite 8 production build: the worker is its own bundled chunk; in Chromium page and worker agree to the bit', built ? undefined : NO_DIST, async () => {
   const app = makeApp('vite-app');
   writeFileSync(join(app, 'index.html'), page('<script type="module" src="./main.js"></script>'));
   const outDir = join(tmp, 'vite-out');
@@ -222,22 +216,12 @@ test('Vite 8 production build: the worker is its own bundled chunk; in Chromium 
   assert.not.match(entry!.code!, /data:text\/javascript/, 'no raw copy of the worker script inlined as a data: URL');
   log(`vite ${version}: built in ${ms.toFixed(0)} ms: ${outputs.map((o) => `${o.fileName} (${String(o.code ?? o.source).length} B)`).join(', ')}`);
 
-  if (!browser) {
-    console.log('  SKIPPED: Vite app in the browser: no chromium');
-    return;
-  }
+  if (!browser) return skipRest('Vite app in the browser', NO_CHROMIUM);
   assertRun(`vite ${version}`, await runInChromium(outDir));
 });
 
-test('Vite 8 dev server with dependency pre-bundling (the default): descent-ml installed as a copy, page and worker agree', async () => {
-  if (!built) {
-    console.log('  SKIPPED: Vite dev-server test needs dist/ (npm test builds it; run `npm run build`)');
-    return;
-  }
-  if (!browser) {
-    console.log('  SKIPPED: Vite dev server in the browser: no chromium');
-    return;
-  }
+testOrSkip(test, 'Vite 8 dev server with dependency pre-bundling (the default): descent-ml installed as a copy, page and worker agree',
+  !built ? NO_DIST : !hasChromium ? NO_CHROMIUM : undefined, async () => {
   // Vite serves a symlinked package as source (never pre-bundled) and from outside the allowed folders, so
   // this app gets a copy, as `npm install` makes: package.json and dist/, with descent's dependency beside it.
   const app = join(tmp, 'vite-dev-app');
@@ -264,11 +248,7 @@ test('Vite 8 dev server with dependency pre-bundling (the default): descent-ml i
 
 // ---------------------------------------------------------------------------------------------- webpack
 
-test('webpack 5 production build: the worker is its own chunk; in Chromium page and worker agree to the bit', async () => {
-  if (!built) {
-    console.log('  SKIPPED: webpack test needs dist/ (npm test builds it; run `npm run build`)');
-    return;
-  }
+testOrSkip(test, 'webpack 5 production build: the worker is its own chunk; in Chromium page and worker agree to the bit', built ? undefined : NO_DIST, async () => {
   const app = makeApp('webpack-app');
   const outDir = join(tmp, 'webpack-out');
   const { default: webpack } = await import('webpack');
@@ -304,10 +284,7 @@ test('webpack 5 production build: the worker is its own chunk; in Chromium page 
   writeFileSync(join(outDir, 'index.html'), page('<script src="./main.js"></script>'));
   log(`webpack ${webpack.version}: built in ${ms.toFixed(0)} ms: ${files.join(', ')} (worker: ${workerFiles.join(', ')})`);
 
-  if (!browser) {
-    console.log('  SKIPPED: webpack app in the browser: no chromium');
-    return;
-  }
+  if (!browser) return skipRest('webpack app in the browser', NO_CHROMIUM);
   assertRun(`webpack ${webpack.version}`, await runInChromium(outDir));
 });
 

@@ -41,7 +41,7 @@ test('descent train digits --model mlp: a network that beats softmax regression,
   await init({ backend: 'wasm-simd' });
   const net = modelFromJSON(saved);
   const ds = Dataset.builtin('digits');
-  assert.ok(net.preprocessing, 'the saved standardization travels in the model, which applies it to raw rows'); // issue 15
+  assert.ok(net.preprocessing, 'the saved standardization travels in the model, which applies it to raw rows');
   const e = net.evaluate(ds);
   const acc = metrics.metrics?.accuracy ?? metrics.accuracy;
   assert.ok(Math.abs(acc - e.accuracy!) < 1e-9, `predict ${acc} vs evaluate ${e.accuracy}`);

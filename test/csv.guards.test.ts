@@ -1,5 +1,5 @@
-// Issue 15's CSV guards in the CLI (header detection, 1-based/sparse labels, delimiter sniffing, --columns/--drop,
-// --onehot) and issue 16 class 8, CSV extremes (column limit, huge single-line text, out-of-range cells, '1' vs
+// The CLI's CSV guards (header detection, 1-based/sparse labels, delimiter sniffing, --columns/--drop,
+// --onehot) and CSV extremes (column limit, huge single-line text, out-of-range cells, '1' vs
 // '1.0', duplicate class names), plus the README's makeClassification call.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';

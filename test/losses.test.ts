@@ -174,7 +174,7 @@ test('softmax with features near 1e19: every backend reaches the same outcome (j
     await init({ backend: b });
     const ds = Dataset.fromArrays([[1e19, -2e19], [3e18, 1e19], [-1e19, 5e18], [2e19, 2e19]], [0, 1, 2, 1]);
     const m = softmax({ features: 2, classes: 3 });
-    const r = train(m, ds, { standardize: false, optimizer: { name: 'sgd', lr: 0.1 }, batch: 2, epochs: 3, shuffle: false }); // the values as given: the test is about features near 1e19 (issue 15: train() standardizes by default)
+    const r = train(m, ds, { standardize: false, optimizer: { name: 'sgd', lr: 0.1 }, batch: 2, epochs: 3, shuffle: false }); // the values as given: the test is about features near 1e19 (train() standardizes by default)
     outcomes.push(`${r.stopReason} ${r.history.map((h) => h.loss.toExponential(2)).join(' ')}`);
     m.dispose();
     ds.dispose();

@@ -1,10 +1,10 @@
 // MNIST-10k (the 10,000 digits of the `mnist` package; test = every 5th row, as test/network.mnist.test.ts)
-// with the issue's small CNN: [1, 28, 28] → conv2d 8 3×3 → relu → maxPool 2 → conv2d 16 3×3 → relu →
+// with a small CNN: [1, 28, 28] → conv2d 8 3×3 → relu → maxPool 2 → conv2d 16 3×3 → relu →
 // maxPool 2 → flatten → dense 10 (PyTorch's default initialization), Adam lr 1e-3, batch 64, 10 epochs,
 // pixels normalized by one mean and one standard deviation of the training pixels (0.131, 0.309: the
 // torchvision MNIST recipe's Normalize((0.1307,), (0.3081,))). Seed 1 reached 0.9770 at epochs 9 and 10
-// (0.8885 after the first); raw [0, 1] pixels reached 0.9670, batch 128 0.9680. The bar is 0.97, the
-// issue's. Only wasm-simd runs it: the js twins take ~10× longer per epoch (minutes for 10 epochs on this
+// (0.8885 after the first); raw [0, 1] pixels reached 0.9670, batch 128 0.9680. The bar is 0.97.
+// Only wasm-simd runs it: the js twins take ~10× longer per epoch (minutes for 10 epochs on this
 // shared machine), and the three backends already agree on every CNN trajectory of test/network.torch.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';

@@ -1,5 +1,5 @@
-// Every dense network of the PyTorch reference trajectories (test/fixtures/torch-nets.json, a copy of
-// shared/reference/torch-nets.json: PyTorch 1.13, float32) replayed through sequential, setWeights and
+// Every dense network of the PyTorch reference trajectories (test/fixtures/torch-nets.json, recorded with
+// PyTorch 1.13 in float32) replayed through sequential, setWeights and
 // partialFit — one step per call on the case's batch rows, in order — on every backend. The batch losses
 // must match to 1e-5 relative at the first step, the tolerance growing by 0.5e-5 per step after (float32
 // sums in another order drift along a trajectory, and a squared loss near its minimum amplifies that drift

@@ -1,6 +1,6 @@
-// Every case of the PyTorch reference trajectories (test/fixtures/torch-reference.json, a copy of
-// shared/reference, produced by torch.optim 1.13 in float32) replayed on every backend. One table-driven
-// test: a case that cannot be expressed with descent's options fails, it is never skipped.
+// Every case of the PyTorch reference trajectories (test/fixtures/torch-reference.json, described in
+// test/fixtures/torch-reference.md; produced by torch.optim 1.13 in float32) replayed on every backend. One
+// table-driven test: a case that cannot be expressed with descent's options fails, it is never skipped.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readFileSync } from 'node:fs';

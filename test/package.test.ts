@@ -8,6 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { NO_DIST, testOrSkip } from './_skip.ts';
 
 const root = resolve('.');
 const tmp = mkdtempSync(join(tmpdir(), 'descent-package-'));
@@ -45,11 +46,7 @@ test('the worker API and the Web Worker script bundle for browsers', async () =>
 
 const built = existsSync(join(root, 'dist', 'worker', 'node-worker.js')) && existsSync(join(root, 'dist', 'node.js'));
 
-test('the built package through its exports map: browser and node conditions, and a Node worker from dist/', async () => {
-  if (!built) {
-    console.log('  SKIPPED: package exports test needs dist/ (npm test builds it; run `npm run build`)');
-    return;
-  }
+testOrSkip(test, 'the built package through its exports map: browser and node conditions, and a Node worker from dist/', built ? undefined : NO_DIST, async () => {
   // An app folder whose node_modules/descent-ml is this package, as after `npm install descent-ml`.
   const app = join(tmp, 'app');
   mkdirSync(join(app, 'node_modules'), { recursive: true });

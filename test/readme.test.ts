@@ -1,4 +1,4 @@
-// Every README example runs as written (issue 15). test/types.test.ts compiles the ```ts blocks; here they RUN,
+// Every README example runs as written. test/types.test.ts compiles the ```ts blocks; here they RUN,
 // in a folder holding the files they name (houses.csv, iris.csv, big.csv, listings.csv) and the free names the examples assume
 // (x, y, result, computeGradient, chart, bar) defined as globals by a prelude; and every shell line of a ```sh
 // block that starts with `descent` or `npx descent` is executed, in order (predict reads the model train saved),
@@ -74,7 +74,7 @@ test('every descent line of the README runs as written', () => {
   }
 });
 
-test("the README's compare on a house-price file: no optimizer ends below R² 0 (issue 15)", () => {
+test("the README's compare on a house-price file: no optimizer ends below R² 0", () => {
   const r = spawnSync(process.execPath, [bin, 'compare', 'data.csv', '--target', 'price', '--optimizers', 'sgd,adam,rmsprop', '--epochs', '20', '--json'],
     { cwd: work, encoding: 'utf8' });
   assert.is(r.status, 0, r.stderr);

@@ -10,8 +10,9 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createRequire } from 'node:module';
 import { Dataset, init, logistic, train, type TrainOptions } from '../src/index.ts';
-import type { SparseDataset } from '../src/data/sparse.ts';
+import type { SparseDataset } from '../src/data/dataset.ts';
 import { loadSpamAssassin, shuffledSplit, SPAM_PACKAGE } from '../src/text/node.ts';
+import { skipSuite } from './_skip.ts';
 
 const SKLEARN_SEED0 = 0.9678;
 const SKLEARN_MEAN = (0.9678 * 4 + 0.9669) / 5;
@@ -29,7 +30,7 @@ const SKLEARN: TrainOptions = {
 };
 
 if (!installed) {
-  console.log(`sparse.spam.test.ts: skipped, ${SPAM_PACKAGE} is not installed (npm ci installs the devDependencies)`);
+  skipSuite(test, 'spam accuracy with hashed features', `${SPAM_PACKAGE} is not installed (npm ci installs the devDependencies)`);
 } else {
   test('spam accuracy with hashed features + plain SGD ≥ scikit-learn on the same split', async () => {
     await init({ backend: 'wasm-simd' });

@@ -7,7 +7,7 @@ import { Dataset, linear, logistic, mlp, softmax, train, type Model, type TrainO
 import { Rng } from '../src/rng.ts';
 import { Block, disposeAll } from '../src/runtime/block.ts';
 import { Run } from '../src/runtime/run.ts';
-import type { SparseDataset } from '../src/data/sparse.ts';
+import type { SparseDataset } from '../src/data/dataset.ts';
 import { BACKENDS, use } from './toolkit-helpers.ts';
 import { HyperParameterError } from '../src/errors.ts';
 

@@ -1,5 +1,6 @@
 // The optional corpora (devDependencies): SpamAssassin for spam/ham classification, Moby-Dick for a character-level
-// language model; a missing package is a typed error naming it. Skipped, with a note, where they are not installed.
+// language model; a missing package is a typed error naming it. Counted as skipped where they are not installed
+// (and failing under CI=true, which installs the devDependencies).
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createRequire } from 'node:module';
@@ -8,13 +9,15 @@ import {
   loadMobyDick, loadSpamAssassin, MissingPackageError, requireOptional, SPAM_PACKAGE, MOBY_DICK_PACKAGE,
 } from '../src/text/node.js';
 import { HashingVectorizer, shuffledSplit } from '../src/text/index.js';
+import { testOrSkip } from './_skip.js';
 
-const installed = (name: string) => {
+/** Why a test of package `name` cannot run, or undefined when it is installed. */
+const missing = (name: string) => {
   try {
     createRequire(import.meta.url).resolve(name);
-    return true;
+    return undefined;
   } catch {
-    return false;
+    return `${name} is not installed (npm ci installs the devDependencies)`;
   }
 };
 
@@ -31,8 +34,7 @@ test('a missing optional package is a MissingPackageError naming it', () => {
   }
 });
 
-test('SpamAssassin: 6,046 messages, 1,896 spam; the seed-13 every-5th split and its vectorized rows', () => {
-  if (!installed(SPAM_PACKAGE)) return console.log(`  SKIPPED: ${SPAM_PACKAGE} is not installed`);
+testOrSkip(test, 'SpamAssassin: 6,046 messages, 1,896 spam; the seed-13 every-5th split and its vectorized rows', missing(SPAM_PACKAGE), () => {
   const spam = loadSpamAssassin();
   assert.is(spam.texts.length, 6046);
   assert.is(spam.labels.reduce((a, b) => a + b, 0), 1896);
@@ -51,8 +53,7 @@ test('SpamAssassin: 6,046 messages, 1,896 spam; the seed-13 every-5th split and 
   assert.ok(train.length === 4836);
 });
 
-test('Moby-Dick: 139 parts, the whole book as one text', () => {
-  if (!installed(MOBY_DICK_PACKAGE)) return console.log(`  SKIPPED: ${MOBY_DICK_PACKAGE} is not installed`);
+testOrSkip(test, 'Moby-Dick: 139 parts, the whole book as one text', missing(MOBY_DICK_PACKAGE), () => {
   const book = loadMobyDick();
   assert.is(book.chapters.length, 139);
   assert.match(book.text, /Call me Ishmael\./);

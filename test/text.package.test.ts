@@ -8,6 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { NO_DIST, testOrSkip } from './_skip.ts';
 
 const root = resolve('.');
 const tmp = mkdtempSync(join(tmpdir(), 'descent-text-'));
@@ -28,11 +29,8 @@ test('src/text/index.ts bundles for browsers with no Node built-in and no corpus
   assert.not.match(code, /from ["']node:|require\(|createRequire|@stdlib/);
 });
 
-test('descent-ml/text through the exports map: browser and node conditions, and vectorizing from dist/', async () => {
-  if (!existsSync(join(root, 'dist', 'text', 'node.js'))) {
-    console.log('  SKIPPED: needs dist/ (npm test builds it; run `npm run build`)');
-    return;
-  }
+testOrSkip(test, 'descent-ml/text through the exports map: browser and node conditions, and vectorizing from dist/',
+  existsSync(join(root, 'dist', 'text', 'node.js')) ? undefined : NO_DIST, async () => {
   const app = join(tmp, 'app');
   mkdirSync(join(app, 'node_modules'), { recursive: true });
   symlinkSync(root, join(app, 'node_modules', 'descent-ml'), 'dir');

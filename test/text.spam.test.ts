@@ -9,6 +9,7 @@ import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { HashingVectorizer, WORD_PATTERN, type Csr, type HashingOptions } from '../src/text/index.ts';
 import { loadSpamAssassin, SPAM_PACKAGE } from '../src/text/node.ts';
+import { skipSuite } from './_skip.ts';
 
 let installed = true;
 try {
@@ -42,7 +43,7 @@ const BEFORE: [string, HashingOptions, string][] = [
 ];
 
 if (!installed) {
-  console.log(`text.spam.test.ts: skipped, ${SPAM_PACKAGE} is not installed (npm ci installs the devDependencies)`);
+  skipSuite(test, 'the vectorizer on all SpamAssassin messages', `${SPAM_PACKAGE} is not installed (npm ci installs the devDependencies)`);
 } else {
   const texts = loadSpamAssassin().texts;
 

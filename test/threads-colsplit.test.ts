@@ -1,8 +1,8 @@
-// train({ threads }) phase 2 (issue 14): column mode — a network's batch runs on thread 0 as without threads
+// train({ threads }), column mode: a network's batch runs on thread 0 as without threads
 // and each large product is split among the threads by ranges of C's columns (or rows), each element keeping
 // its f32 operations. Checked: the parameters are bit-identical for no threads and 1, 2, 3, 4 threads, for
 // MLPs at batch 128, 32 and odd sizes (37 units, 13-row batches: remainder tiles in the last range), and for
-// the layers phase 1 could not split (dropout, batch norm, a small CNN, a GRU); products really were split
+// the layers row blocks cannot split (dropout, batch norm, a small CNN, a GRU); products really were split
 // (the pool counts its gemm jobs); the mode is chosen from the batch size and the model only.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';

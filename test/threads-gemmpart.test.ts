@@ -1,4 +1,4 @@
-// gemm.ts gemmPart, the unit of column mode (issue 14 phase 2): a product computed as ranges of C's columns
+// gemm.ts gemmPart, the unit of column mode (docs/threads.md): a product computed as ranges of C's columns
 // (aligned to the 8-wide tile) or rows (aligned to 4), each range with its own pack scratch, equals the whole
 // product bit for bit — every form, beta 0 and 1, bias and activation, odd sizes (remainder tiles in the
 // last range), k over one 256 block and n over one 256 block. Runs the built binaries directly (both builds).

@@ -1,4 +1,4 @@
-// train({ threads }) (issue 14): the optimizer update split among the threads by ranges of the parameters
+// train({ threads }): the optimizer update split among the threads by ranges of the parameters
 // (assembly/paroptim.ts). Every rule of the catalogue, with its state options (momentum, Nesterov, AMSGrad,
 // centered, decoupled decay), on an MLP of 595 parameters (not a multiple of the 16-element range unit: the
 // last range holds the remainder, the SIMD tail included), in column mode (batch 64) and row blocks

@@ -1,4 +1,4 @@
-// train({ threads: n, async: true }) (issue 14, Hogwild!): lock-free plain SGD on sparse rows, every thread on
+// train({ threads: n, async: true }) (Hogwild!): lock-free plain SGD on sparse rows, every thread on
 // its share of each epoch's shuffled rows over the one shared weight vector. The run is NOT deterministic
 // (the threads' interleaving decides which of two colliding writes survives), so nothing here asserts bit
 // identity of async runs: they must finish, stay finite, let every thread step, and reach the synchronous
@@ -11,13 +11,14 @@ import { createRequire } from 'node:module';
 import {
   init, Dataset, logistic, linear, softmax, mlp, train, Trainer, HyperParameterError, DescentError, type TrainOptions,
 } from '../src/node.js';
-import type { SparseDataset } from '../src/data/sparse.js';
+import type { SparseDataset } from '../src/data/dataset.js';
 import { backend } from '../src/runtime/index.js';
 import { liveWorkers } from '../src/threads/pool.js';
 import { loadSpamAssassin, shuffledSplit, SPAM_PACKAGE } from '../src/text/node.js';
 import { Rng } from '../src/rng.js';
 import { exits, poolOf } from './_threads.js';
 import { bitEqual } from './_util.js';
+import { skipSuite } from './_skip.js';
 
 // A synthetic sparse set: 3000 rows of 20 distinct columns out of 2000, labels from a sparse linear rule.
 const N = 3000, D = 2000, NNZ = 20;
@@ -193,7 +194,7 @@ try {
 }
 
 if (!spamInstalled) {
-  console.log(`threads.hogwild.test.ts: spam test skipped, ${SPAM_PACKAGE} is not installed (npm ci installs the devDependencies)`);
+  skipSuite(test, 'hogwild on spam', `${SPAM_PACKAGE} is not installed (npm ci installs the devDependencies)`);
 } else {
   // scikit-learn's SGDClassifier settings, as test/sparse.spam.test.ts: the synchronous run's figures there are
   // 0.9645–0.9678 over seeds 0–4. Async must reach ≥ 0.95 on every seed and its mean within MARGIN of the

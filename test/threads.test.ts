@@ -1,4 +1,4 @@
-// train({ threads }) (issue 14, phase 1, Node): the same seed gives the same parameters, bit for bit, on
+// train({ threads }) in Node, row blocks: the same seed gives the same parameters, bit for bit, on
 // 1, 2, 3 and 4 threads (linear models and an MLP, mini-batch and full batch); bad values of `threads` are
 // typed errors; where threads cannot run the run falls back to one thread with a warning; a worker that
 // fails ends the run with its error and every thread stops; train/dispose cycles leave no worker and no

@@ -6,7 +6,7 @@ import { loadBuiltin, type BuiltinName } from '../src/data/builtin.js';
 import { BACKENDS, bitEqual } from './_util.js';
 // Issue 15: train() standardizes by default; runs compared with closed forms on the data as given pass standardize: false.
 
-/** The split of shared/datasets/README.md: index % 5 == 0 is test; standardize with train statistics. */
+/** The split of data/README.md: index % 5 == 0 is test; standardize with train statistics. */
 function load(name: BuiltinName) {
   const t = loadBuiltin(name);
   const all = Dataset.fromArrays(t.x, t.y, { features: t.features });

@@ -11,6 +11,7 @@ import ts from 'typescript';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { NO_DIST, testOrSkip } from './_skip.ts';
 
 const root = resolve('.');
 const built = existsSync(join(root, 'dist', 'index.d.ts')) && existsSync(join(root, 'dist', 'node.d.ts'));
@@ -81,11 +82,7 @@ test('the README has TypeScript examples, some for Node only', () => {
   assert.ok(examples.some((e) => e.nodeOnly) && examples.some((e) => !e.nodeOnly));
 });
 
-test('Node project (nodenext, @types/node): every README example and the Node entry names compile from descent-ml', () => {
-  if (!built) {
-    console.log('  SKIPPED: types test needs dist/ (npm test builds it; run `npm run build`)');
-    return;
-  }
+testOrSkip(test, 'Node project (nodenext, @types/node): every README example and the Node entry names compile from descent-ml', built ? undefined : NO_DIST, () => {
   const files = { ...exampleFiles(readmeExamples()), 'node-only.ts': NODE_ONLY };
   const dir = project('node-app', files, true);
   const errors = check(dir, Object.keys(files), {
@@ -94,11 +91,7 @@ test('Node project (nodenext, @types/node): every README example and the Node en
   assert.equal(errors, [], 'a Node consumer compiles the README');
 });
 
-test('browser project (bundler, lib dom, no @types/node): the browser-safe examples compile, the Node-only names do not resolve', () => {
-  if (!built) {
-    console.log('  SKIPPED: types test needs dist/ (npm test builds it; run `npm run build`)');
-    return;
-  }
+testOrSkip(test, 'browser project (bundler, lib dom, no @types/node): the browser-safe examples compile, the Node-only names do not resolve', built ? undefined : NO_DIST, () => {
   const files = { ...exampleFiles(readmeExamples().filter((e) => !e.nodeOnly)), 'node-only.ts': NODE_ONLY };
   const dir = project('browser-app', files, false);
   const options: ts.CompilerOptions = {

@@ -23,7 +23,7 @@ for (const backend of ['wasm-simd', 'js'] as const) {
     const all = Dataset.fromArrays(digits.x, digits.y, { features: digits.features });
     const s = all.split({ every: 5 });
     const net = mlp({ features: 64, hidden: [32], classes: 10, dropout: 0.1, seed: 4 });
-    train(net, s.train, opts); // standardize: true in both, train()'s default (issue 15)
+    train(net, s.train, opts); // standardize: true in both, train()'s default
     assert.ok(bitEqual(r.params, net.params), 'worker and in-process parameters are identical');
     for (const d of [net, all, s.train, s.test]) d.dispose();
   });

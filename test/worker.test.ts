@@ -44,7 +44,7 @@ test('progress events, the async iterator and the result agree; the result equal
   const all = Dataset.fromArrays(iris.x, iris.y, { features: 4 });
   const s = all.split({ every: 5 });
   const m = softmax({ features: 4, classes: 3 });
-  const direct = train(m, s.train, opts); // standardize: true in both, train()'s default (issue 15)
+  const direct = train(m, s.train, opts); // standardize: true in both, train()'s default
   assert.ok(bitEqual(r.params, m.params), 'worker and in-process parameters are bit-identical');
   // The result carries the model with its preprocessing: raw rows in, the worker's predictions out.
   assert.equal(Array.from(r.stats!.mean), Array.from(m.preprocessing!.mean));

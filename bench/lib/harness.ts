@@ -1,8 +1,9 @@
 // The measuring core shared by every suite: one tinybench task per (case, contender), medians only,
 // an equality check of every contender against `js` before anything is timed, and the roofline
 // arithmetic that turns a median into "fraction of this machine's limit".
-import { Bench } from 'tinybench';
 import type { Limits } from './machine.js';
+
+export { measure, type TimedOptions } from './measure.js';
 
 /** Options every suite receives from bench/index.ts. */
 export interface RunOptions {
@@ -47,38 +48,6 @@ export interface Row {
   /** Largest relative deviation from `js` found by the equality check. */
   maxRelErr?: number;
   note?: string;
-}
-
-/** What a suite hands to {@link measure}. */
-export interface TimedOptions {
-  /** Calls of `fn` per sample (for sub-microsecond kernels); the median is divided by it. */
-  inner?: number;
-  /** Time budget per task in ms and minimum samples. */
-  timeMs: number;
-  minSamples: number;
-  /** Warm-up budget in ms (at least one call always runs). */
-  warmupMs?: number;
-}
-
-/** Median of `fn` by tinybench, in milliseconds per call. */
-export async function measure(name: string, fn: () => unknown, o: TimedOptions): Promise<{ medianMs: number; samples: number; rme: number }> {
-  const inner = o.inner ?? 1;
-  const body = inner === 1 ? fn : () => {
-    for (let i = 0; i < inner; i++) fn();
-  };
-  const bench = new Bench({
-    name,
-    time: o.timeMs,
-    iterations: o.minSamples,
-    warmupTime: o.warmupMs ?? Math.min(200, o.timeMs / 4),
-    warmupIterations: 1,
-    throws: true,
-  });
-  bench.add(name, body);
-  await bench.run();
-  const r = bench.tasks[0].result as { state: string; latency?: { p50: number; samplesCount: number; rme: number }; error?: Error };
-  if (r.state !== 'completed' || !r.latency) throw new Error(`${name}: ${r.state} ${r.error?.message ?? ''}`);
-  return { medianMs: r.latency.p50 / inner, samples: r.latency.samplesCount, rme: r.latency.rme };
 }
 
 /** Number of calls that make one sample last about `targetMs` (from one timed probe call). */

@@ -6,7 +6,7 @@ import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import os from 'node:os';
-import { measure } from './harness.js';
+import { measure } from './measure.js';
 
 export interface Limits {
   /** GB/s used as "the memory bandwidth" in rooflines: the best of read, copy and update below. */

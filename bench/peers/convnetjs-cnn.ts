@@ -1,5 +1,5 @@
 // ConvNetJS (the `convnetjs` registry package, 0.3.0, MIT, Karpathy) as a peer for the convolutional network
-// of issue 12: the same small MNIST CNN in its layer vocabulary (input → conv 8 3×3 relu → pool 2 → conv 16
+// of bench/cnn.bench.ts: the same small MNIST CNN in its layer vocabulary (input → conv 8 3×3 relu → pool 2 → conv 16
 // 3×3 relu → pool 2 → softmax, which adds the dense 400 → 10 layer), trained the ConvNetJS way: one
 // `trainer.train(vol, label)` per sample, the step every `batch_size` samples with the gradient averaged.
 // Its arithmetic is f64 JavaScript on Float64Arrays.

@@ -1,4 +1,4 @@
-// TF.js layers as a peer for the convolutional network of issue 12: the small MNIST CNN a TF.js user
+// TF.js layers as a peer for the convolutional network of bench/cnn.bench.ts: the small MNIST CNN a TF.js user
 // writes (conv2d 8 3×3 relu → maxPooling2d 2 → conv2d 16 3×3 relu → maxPooling2d 2 → flatten → dense 10
 // logits, softmax cross-entropy on the logits, tf.train.adam) trained by `model.fit`, channels last (TF.js's
 // only layout on its cpu and wasm backends).

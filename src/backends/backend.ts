@@ -5,7 +5,7 @@ export type BackendName = 'js' | 'wasm-scalar' | 'wasm-simd';
  * One Backend interface over a linear address space: blocks are named by integer pointers, so the
  * same training code drives WASM memory and the pure-TS reference. Kernels take pointers and lengths,
  * output first, and never allocate. The training kernels read a run descriptor (an f64 block whose
- * slots src/backends/abi.generated.ts RUN names; see src/backends/run.ts) instead of positional
+ * slots src/backends/abi.generated.ts RUN names; see src/runtime/run.ts) instead of positional
  * arguments, so one signature serves the WASM adapter and the js twin.
  */
 export interface Backend {

@@ -1,5 +1,6 @@
-// A Dataset holds a row-major f32 matrix X (rows × features) and f32 targets y in backend memory,
-// validated once on the way in so the kernels never meet a NaN, an Infinity or a ragged row.
+// A Dataset: a row-major f32 matrix X (rows × features) and f32 targets y in backend memory, checked on the way in
+// (no NaN, Infinity or ragged row reaches a kernel). Its subclass SparseDataset (CSR rows, made by Dataset.fromSparse
+// and fromText from sparse.ts's checked parts) lives here too: a base class that makes its subclass needs both.
 import { DataError, DisposedError, HyperParameterError, ShapeError } from '../errors.js';
 import { backend, type Backend } from '../runtime/index.js';
 import { int, onlyKeys, show } from '../validate.js';
@@ -12,14 +13,13 @@ import { builtinCatalog, builtinNames, isBuiltinName, type BuiltinName } from '.
 import { fileHost } from './host.js';
 import { columnStats, standardizeRows } from './standardize.js';
 import { checkMeta, type DatasetMeta } from './meta.js';
+import type { HashingVectorizer } from '../text/hashing.js';
+import { sparseParts, textParts, type CheckedCsr, type FromSparseOptions, type FromTextOptions, type SparseParts, type SparseRows } from './sparse.js';
+import type { ImageFolderOptions } from './image.js';
+import { F32_MAX, arrayLike, badValue, toFlatMatrix, toTargets, type Matrix } from './matrix.js';
 
 export type { DatasetMeta } from './meta.js';
-import type { HashingVectorizer } from '../text/hashing.js';
-import { sparseConstructor, type FromSparseOptions, type FromTextOptions, type SparseRows } from './sparse-types.js';
-import type { ImageFolderOptions } from './image.js';
-
-/** Feature matrix as accepted everywhere: a flat row-major array, or one array per row. */
-export type Matrix = Float32Array | Float64Array | ArrayLike<number> | ArrayLike<ArrayLike<number>>;
+export { F32_MAX, badValue, toFlatMatrix, toTargets, type Matrix };
 
 /** Options of {@link Dataset.fromArrays}. */
 export interface FromArraysOptions extends DatasetMeta {
@@ -29,99 +29,6 @@ export interface FromArraysOptions extends DatasetMeta {
 
 /** Options of {@link Dataset.fromCSV}: the CSV reading options (see {@link CSVOptions}). */
 export type FromCSVOptions = CSVOptions;
-
-/** The largest finite float32 (2¹²⁸ − 2¹⁰⁴): anything larger in magnitude would be stored as ±Infinity. */
-export const F32_MAX = 3.4028234663852886e38;
-
-/**
- * Why a value cannot be stored as data (a short phrase naming it), or null when it can: numbers only (no
- * strings, booleans, null, arrays or bigints, which JavaScript would coerce), finite, within float32 range.
- */
-export function badValue(v: unknown): string | null {
-  if (typeof v !== 'number') return `${typeof v === 'bigint' ? `${v}n (a bigint)` : show(v)}, not a number`;
-  if (Number.isNaN(v) || !Number.isFinite(v)) return `${v}; values must be finite`;
-  if (Math.abs(v) > F32_MAX) return `${v}, which overflows float32 (|v| ≤ ${F32_MAX})`;
-  return null;
-}
-
-function badCell(what: string, r: number, c: number, why: string): DataError {
-  return new DataError(`${what}: row ${r}, column ${c} is ${why}`, { row: r, column: c });
-}
-
-/**
- * Turns a matrix into a flat Float32Array of rows × features, checking shape and values (numbers only,
- * finite, float32-representable). Throws ShapeError / DataError before allocating anything in backend memory.
- */
-export function toFlatMatrix(x: Matrix, features: number | undefined, what = 'x'): { data: Float32Array; rows: number; features: number } {
-  if (x === null || typeof x !== 'object' || typeof (x as ArrayLike<unknown>).length !== 'number') {
-    throw new ShapeError(`${what} must be a Float32Array (row-major) or an array of rows`);
-  }
-  if (features !== undefined && !(Number.isInteger(features) && features >= 1)) {
-    throw new ShapeError(`${what}: features must be a positive integer, got ${show(features)}`);
-  }
-  const first = (x as ArrayLike<unknown>)[0] as ArrayLike<unknown> | number | undefined;
-  let data: Float32Array;
-  let rows: number;
-  let d: number;
-  if (typeof first === 'object' && first !== null) {
-    const xr = x as ArrayLike<ArrayLike<unknown>>;
-    rows = xr.length;
-    d = features ?? first.length;
-    if (!Number.isInteger(d) || d < 1) throw new ShapeError(`${what}: row 0 must hold at least one value, got ${show(first.length)}`);
-    if (features !== undefined && first.length !== features) {
-      throw new ShapeError(`${what}: row 0 has ${first.length} values, expected features = ${features}`);
-    }
-    data = new Float32Array(rows * d);
-    for (let r = 0; r < rows; r++) {
-      const row = xr[r];
-      if (row === null || typeof row !== 'object' || row.length !== d) {
-        throw new ShapeError(`${what}: row ${r} has ${(row as ArrayLike<unknown> | null)?.length ?? 0} values, expected ${d} (as row 0)`);
-      }
-      for (let c = 0; c < d; c++) {
-        const v = row[c];
-        // One comparison covers NaN, ±Infinity and float32 overflow; the type check refuses coercion.
-        if (typeof v !== 'number' || !(Math.abs(v) <= F32_MAX)) throw badCell(what, r, c, badValue(v)!);
-        data[r * d + c] = v;
-      }
-    }
-  } else {
-    const flat = x as ArrayLike<unknown>;
-    if (features === undefined) throw new ShapeError(`${what}: a flat array needs { features }`);
-    d = features;
-    if (flat.length % d !== 0) {
-      throw new ShapeError(`${what}: length ${flat.length} is not a multiple of features = ${d}`);
-    }
-    rows = flat.length / d;
-    data = flat instanceof Float32Array ? flat : new Float32Array(flat.length);
-    for (let i = 0; i < flat.length; i++) {
-      const v = flat[i];
-      if (typeof v !== 'number' || !(Math.abs(v) <= F32_MAX)) throw badCell(what, Math.floor(i / d), i % d, badValue(v)!);
-      if (data !== flat) data[i] = v;
-    }
-  }
-  return { data, rows, features: d };
-}
-
-/**
- * Checks targets (one number per row, as the features: numbers only, finite, float32-representable) and
- * copies them into a Float32Array. `column` is the label column reported in a DataError (the feature count).
- */
-export function toTargets(y: unknown, rows: number, column: number, what = 'y'): Float32Array {
-  if (y === null || typeof y !== 'object' || typeof (y as ArrayLike<unknown>).length !== 'number') {
-    throw new ShapeError(`${what} must be an array of numbers, one per row`);
-  }
-  const ya = y as ArrayLike<unknown>;
-  if (ya.length !== rows) throw new ShapeError(`${what} has ${ya.length} values but x has ${rows} rows`);
-  const out = new Float32Array(rows);
-  for (let r = 0; r < rows; r++) {
-    const v = ya[r];
-    if (typeof v !== 'number' || !(Math.abs(v) <= F32_MAX)) {
-      throw new DataError(`${what}: row ${r} is ${badValue(v)}; targets must be finite numbers`, { row: r, column });
-    }
-    out[r] = v;
-  }
-  return out;
-}
 
 function baseName(path: string): string {
   const parts = path.split(/[\\/]/);
@@ -219,12 +126,12 @@ export class Dataset {
 
   /** CSR rows and one target per row, kept as CSR in backend memory (checks: data/sparse.ts); linear models only. */
   static fromSparse(csr: SparseRows, y: ArrayLike<number>, options: FromSparseOptions): Dataset {
-    return sparseConstructor('fromSparse')(csr, y, options) as Dataset;
+    return SparseDataset.of(backend(), sparseParts(csr, y, options));
   }
 
   /** Hashed text features (HashingVectorizer, 2^18 by default) and labels (numbers, or strings via `classes`), sparse. */
   static fromText(texts: readonly string[], labels: ArrayLike<number> | readonly string[], options: FromTextOptions = {}): Dataset {
-    return sparseConstructor('fromText')(texts, labels, options) as Dataset;
+    return SparseDataset.of(backend(), textParts(texts, labels, options));
   }
 
   /**
@@ -333,7 +240,7 @@ export class Dataset {
 
   /**
    * Splits into train and test. `{ every: 5 }` puts rows whose index is divisible by 5 in the test set
-   * (the rule of shared/datasets); `{ testFraction, seed }` draws a seeded random split.
+   * (the rule of data/README.md); `{ testFraction, seed }` draws a seeded random split.
    */
   split(options: { every: number } | { testFraction: number; seed?: number }): { train: Dataset; test: Dataset } {
     const trainRows: number[] = [];
@@ -431,5 +338,113 @@ export class Dataset {
   /** Frees the dataset's memory; safe to call twice. */
   dispose(): void {
     disposeAll(this.xBlock, this.yBlock);
+  }
+}
+
+/** A dataset of CSR rows in backend memory. Made by `Dataset.fromSparse` and `Dataset.fromText`; dispose() when done. */
+export class SparseDataset extends Dataset {
+  /** Stored entries (nonzeros) over all rows. */
+  readonly nnz: number;
+  /** The vectorizer that made the rows (`Dataset.fromText`): `vectorizer.transform(texts)` gives rows for predict. */
+  declare readonly vectorizer?: HashingVectorizer;
+  /** @internal */ readonly indptrBlock: Block<'i32'>;
+  /** @internal */ readonly indicesBlock: Block<'i32'>;
+
+  /** @internal allocates the three CSR blocks and the targets; `csr` and `y` are already checked. */
+  constructor(be: Backend, csr: CheckedCsr, y: Float32Array, features: number, meta: DatasetMeta, vectorizer?: HashingVectorizer) {
+    // Blocks of at least one element: a dataset of empty rows is legal, an allocation of 0 bytes is not.
+    const nnz = csr.indices.length;
+    const blocks: Block[] = [];
+    let values: Block<'f32'>, indptr: Block<'i32'>, indices: Block<'i32'>;
+    try {
+      values = new Block(be, 'f32', Math.max(1, nnz));
+      blocks.push(values);
+      indptr = new Block(be, 'i32', csr.rows + 1);
+      blocks.push(indptr);
+      indices = new Block(be, 'i32', Math.max(1, nnz));
+      blocks.push(indices);
+    } catch (e) {
+      disposeAll(...blocks);
+      throw e;
+    }
+    values.view.set(csr.values);
+    super(be, values, y, csr.rows, features, meta);
+    indptr.view.set(csr.indptr);
+    indices.view.set(csr.indices);
+    this.indptrBlock = indptr;
+    this.indicesBlock = indices;
+    this.nnz = nnz;
+    if (vectorizer) this.vectorizer = vectorizer;
+  }
+
+  /** @internal allocates checked parts (sparse.ts's sparseParts / textParts). */
+  static of(be: Backend, p: SparseParts): SparseDataset {
+    return new SparseDataset(be, p.csr, p.y, p.features, p.meta, p.vectorizer);
+  }
+
+  override get sparse(): boolean {
+    return true;
+  }
+
+  /** @internal the run descriptor's data slots: the values as X, and the CSR row starts and columns. */
+  override runFields(): { X: number; y: number; csrIndptr: number; csrIndices: number } {
+    return { X: this.xBlock.ptr, y: this.yBlock.ptr, csrIndptr: this.indptrBlock.ptr, csrIndices: this.indicesBlock.ptr };
+  }
+
+  /** A copy of the rows in CSR form. */
+  get csr(): CheckedCsr {
+    if (this.xBlock.disposed) throw new DisposedError('the dataset was disposed');
+    return {
+      indptr: this.indptrBlock.view.slice(), indices: this.indicesBlock.view.slice(0, this.nnz),
+      values: this.xBlock.view.slice(0, this.nnz), rows: this.rows,
+    };
+  }
+
+  /** A sparse dataset has no dense copy (rows × 2^18 floats would not fit): read `csr` instead. */
+  override get x(): Float32Array {
+    throw new ShapeError(`this dataset is sparse (${this.rows} × ${this.features}, ${this.nnz} stored); read .csr instead of .x`);
+  }
+
+  /** A new sparse dataset of the given rows, in that order (same vectorizer). */
+  override subset(rows: ArrayLike<number>): Dataset {
+    if (!arrayLike(rows)) throw new ShapeError(`subset: rows must be an array of row indices, got ${show(rows)}`);
+    if (rows.length === 0) throw new ShapeError('subset: zero rows');
+    if (this.xBlock.disposed) throw new DisposedError('the dataset was disposed');
+    const ip = this.indptrBlock.view;
+    let nnz = 0;
+    for (let i = 0; i < rows.length; i++) {
+      const r = rows[i];
+      if (!Number.isInteger(r) || r < 0 || r >= this.rows) throw new ShapeError(`subset: row ${r} is out of range [0, ${this.rows})`);
+      nnz += ip[r + 1] - ip[r];
+    }
+    const out: CheckedCsr = { indptr: new Int32Array(rows.length + 1), indices: new Int32Array(nnz), values: new Float32Array(nnz), rows: rows.length };
+    const ix = this.indicesBlock.view, vs = this.xBlock.view, ys = this.yBlock.view;
+    const y = new Float32Array(rows.length);
+    let q = 0;
+    for (let i = 0; i < rows.length; i++) {
+      const r = rows[i];
+      out.indices.set(ix.subarray(ip[r], ip[r + 1]), q);
+      out.values.set(vs.subarray(ip[r], ip[r + 1]), q);
+      q += ip[r + 1] - ip[r];
+      out.indptr[i + 1] = q;
+      y[i] = ys[r];
+    }
+    return new SparseDataset(this.xBlock.backend, out, y, this.features, this.meta, this.vectorizer);
+  }
+
+  /** Not for sparse rows: centring would store every column. */
+  override stats(): { mean: Float64Array; std: Float64Array } {
+    throw new ShapeError('stats: a sparse dataset is not standardized (centring would fill every column); hashed text rows are l2-normalized instead');
+  }
+
+  /** Not for sparse rows (see stats). */
+  override standardize(): this {
+    throw new ShapeError('standardize: a sparse dataset is not standardized (centring would fill every column)');
+  }
+
+  /** Frees the dataset's memory; safe to call twice. */
+  override dispose(): void {
+    super.dispose();
+    disposeAll(this.indptrBlock, this.indicesBlock);
   }
 }

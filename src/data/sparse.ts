@@ -1,18 +1,47 @@
-// Sparse datasets: rows in compressed sparse row form (CSR) in backend memory, for the linear models on hashed
-// text features (2^18 columns, a few hundred stored per row). The values live in the dataset's X block (the
-// run descriptor's X then points to them) beside an i32 block of row starts and one of columns; the kernels
-// (assembly/sparse.ts) read the three through the run's csrIndptr / csrIndices slots.
-// Everything is checked before a byte is allocated: a bad row start or column would otherwise be an
-// out-of-bounds read inside WASM.
-import { DataError, DisposedError, HyperParameterError, ShapeError } from '../errors.js';
-import { backend, type Backend } from '../runtime/index.js';
-import { Block, disposeAll } from '../runtime/block.js';
+// Sparse rows: compressed sparse row form (CSR), for the linear models on hashed text features (2^18 columns, a
+// few hundred stored per row). This file checks and builds what a sparse dataset is made of — CSR arrays, targets,
+// names, the vectorizer of a text dataset — without allocating anything: a bad row start or column would
+// otherwise be an out-of-bounds read inside WASM. SparseDataset (data/dataset.ts, beside Dataset, whose
+// fromSparse/fromText make it) puts the parts in backend memory, so the dependency runs one way: dataset.ts
+// imports this file, never the reverse.
+import { DataError, HyperParameterError, ShapeError } from '../errors.js';
 import { show, onlyKeys } from '../validate.js';
-import { Dataset, F32_MAX, badValue, toTargets, type DatasetMeta } from './dataset.js';
-import { HashingVectorizer } from '../text/hashing.js';
-import { sparseConstructors, type FromSparseOptions, type FromTextOptions, type SparseRows } from './sparse-types.js';
+import { F32_MAX, arrayLike, badValue, toTargets } from './matrix.js';
+import type { Block } from '../runtime/block.js';
+import type { DatasetMeta } from './meta.js';
+import { HashingVectorizer, type HashingOptions } from '../text/hashing.js';
 
-export type { FromSparseOptions, FromTextOptions, SparseRows };
+/**
+ * Rows in compressed sparse row form: row r holds columns `indices[indptr[r] .. indptr[r+1])` (strictly
+ * ascending within the row) with `values` beside them. `indptr` has rows + 1 entries, starts at 0 and ends at
+ * the number of stored entries. The form scikit-learn's `csr_matrix` and {@link HashingVectorizer} give.
+ */
+export interface SparseRows {
+  indptr: ArrayLike<number>;
+  indices: ArrayLike<number>;
+  values: ArrayLike<number>;
+}
+
+/** Options of `Dataset.fromSparse`. */
+export interface FromSparseOptions {
+  /** The number of columns (the hash space of hashed text); every index must be below it. Required. */
+  features: number;
+  /** The target column's name. */
+  targetName?: string;
+  /** Class names in label order: label i means classes[i] (labels must then be class indices). */
+  classes?: readonly string[];
+}
+
+/** Options of `Dataset.fromText`: the hashing vectorizer's (tokenizer, hash space, weighting) and the labels'. */
+export interface FromTextOptions extends HashingOptions {
+  /**
+   * Class names when the labels are strings: label `classes[i]` becomes i. Default: the distinct labels sorted
+   * (so two classes 'ham', 'spam' give ham = 0, spam = 1). Numeric labels are kept as they are.
+   */
+  classes?: readonly string[];
+  /** The target column's name, carried along. */
+  targetName?: string;
+}
 
 /** Checked CSR arrays, as the kernels take them. */
 export interface CheckedCsr {
@@ -20,10 +49,6 @@ export interface CheckedCsr {
   indices: Int32Array;
   values: Float32Array;
   rows: number;
-}
-
-function arrayLike(v: unknown): v is ArrayLike<unknown> {
-  return v !== null && typeof v === 'object' && typeof (v as ArrayLike<unknown>).length === 'number';
 }
 
 /**
@@ -78,109 +103,6 @@ export function checkCsr(csr: SparseRows, features: number, what = 'csr'): Check
   return { indptr, indices, values, rows };
 }
 
-/** A dataset of CSR rows in backend memory. Made by `Dataset.fromSparse` and `Dataset.fromText`; dispose() when done. */
-export class SparseDataset extends Dataset {
-  /** Stored entries (nonzeros) over all rows. */
-  readonly nnz: number;
-  /** The vectorizer that made the rows (`Dataset.fromText`): `vectorizer.transform(texts)` gives rows for predict. */
-  declare readonly vectorizer?: HashingVectorizer;
-  /** @internal */ readonly indptrBlock: Block<'i32'>;
-  /** @internal */ readonly indicesBlock: Block<'i32'>;
-
-  /** @internal allocates the three CSR blocks and the targets; `csr` and `y` are already checked. */
-  constructor(be: Backend, csr: CheckedCsr, y: Float32Array, features: number, meta: DatasetMeta, vectorizer?: HashingVectorizer) {
-    // Blocks of at least one element: a dataset of empty rows is legal, an allocation of 0 bytes is not.
-    const nnz = csr.indices.length;
-    const blocks: Block[] = [];
-    let values: Block<'f32'>, indptr: Block<'i32'>, indices: Block<'i32'>;
-    try {
-      values = new Block(be, 'f32', Math.max(1, nnz));
-      blocks.push(values);
-      indptr = new Block(be, 'i32', csr.rows + 1);
-      blocks.push(indptr);
-      indices = new Block(be, 'i32', Math.max(1, nnz));
-      blocks.push(indices);
-    } catch (e) {
-      disposeAll(...blocks);
-      throw e;
-    }
-    values.view.set(csr.values);
-    super(be, values, y, csr.rows, features, meta);
-    indptr.view.set(csr.indptr);
-    indices.view.set(csr.indices);
-    this.indptrBlock = indptr;
-    this.indicesBlock = indices;
-    this.nnz = nnz;
-    if (vectorizer) this.vectorizer = vectorizer;
-  }
-
-  override get sparse(): boolean {
-    return true;
-  }
-
-  /** @internal the run descriptor's data slots: the values as X, and the CSR row starts and columns. */
-  override runFields(): { X: number; y: number; csrIndptr: number; csrIndices: number } {
-    return { X: this.xBlock.ptr, y: this.yBlock.ptr, csrIndptr: this.indptrBlock.ptr, csrIndices: this.indicesBlock.ptr };
-  }
-
-  /** A copy of the rows in CSR form. */
-  get csr(): CheckedCsr {
-    if (this.xBlock.disposed) throw new DisposedError('the dataset was disposed');
-    return {
-      indptr: this.indptrBlock.view.slice(), indices: this.indicesBlock.view.slice(0, this.nnz),
-      values: this.xBlock.view.slice(0, this.nnz), rows: this.rows,
-    };
-  }
-
-  /** A sparse dataset has no dense copy (rows × 2^18 floats would not fit): read `csr` instead. */
-  override get x(): Float32Array {
-    throw new ShapeError(`this dataset is sparse (${this.rows} × ${this.features}, ${this.nnz} stored); read .csr instead of .x`);
-  }
-
-  /** A new sparse dataset of the given rows, in that order (same vectorizer). */
-  override subset(rows: ArrayLike<number>): Dataset {
-    if (!arrayLike(rows)) throw new ShapeError(`subset: rows must be an array of row indices, got ${show(rows)}`);
-    if (rows.length === 0) throw new ShapeError('subset: zero rows');
-    if (this.xBlock.disposed) throw new DisposedError('the dataset was disposed');
-    const ip = this.indptrBlock.view;
-    let nnz = 0;
-    for (let i = 0; i < rows.length; i++) {
-      const r = rows[i];
-      if (!Number.isInteger(r) || r < 0 || r >= this.rows) throw new ShapeError(`subset: row ${r} is out of range [0, ${this.rows})`);
-      nnz += ip[r + 1] - ip[r];
-    }
-    const out: CheckedCsr = { indptr: new Int32Array(rows.length + 1), indices: new Int32Array(nnz), values: new Float32Array(nnz), rows: rows.length };
-    const ix = this.indicesBlock.view, vs = this.xBlock.view, ys = this.yBlock.view;
-    const y = new Float32Array(rows.length);
-    let q = 0;
-    for (let i = 0; i < rows.length; i++) {
-      const r = rows[i];
-      out.indices.set(ix.subarray(ip[r], ip[r + 1]), q);
-      out.values.set(vs.subarray(ip[r], ip[r + 1]), q);
-      q += ip[r + 1] - ip[r];
-      out.indptr[i + 1] = q;
-      y[i] = ys[r];
-    }
-    return new SparseDataset(this.xBlock.backend, out, y, this.features, this.meta, this.vectorizer);
-  }
-
-  /** Not for sparse rows: centring would store every column. */
-  override stats(): { mean: Float64Array; std: Float64Array } {
-    throw new ShapeError('stats: a sparse dataset is not standardized (centring would fill every column); hashed text rows are l2-normalized instead');
-  }
-
-  /** Not for sparse rows (see stats). */
-  override standardize(): this {
-    throw new ShapeError('standardize: a sparse dataset is not standardized (centring would fill every column)');
-  }
-
-  /** Frees the dataset's memory; safe to call twice. */
-  override dispose(): void {
-    super.dispose();
-    disposeAll(this.indptrBlock, this.indicesBlock);
-  }
-}
-
 function checkOptions(o: unknown, who: string): void {
   if (o === null || typeof o !== 'object') throw new HyperParameterError('options', `${who}: must be an object, got ${show(o)}`);
 }
@@ -198,8 +120,17 @@ function checkClassIndices(y: Float32Array, classes: readonly string[] | undefin
   }
 }
 
-/** Dataset.fromSparse on the current backend. */
-export function fromSparse(csr: SparseRows, y: ArrayLike<number>, options: FromSparseOptions): SparseDataset {
+/** What a sparse dataset is made of, checked: `Dataset.fromSparse` and `Dataset.fromText` allocate it. */
+export interface SparseParts {
+  csr: CheckedCsr;
+  y: Float32Array;
+  features: number;
+  meta: DatasetMeta;
+  vectorizer?: HashingVectorizer;
+}
+
+/** The checked parts of `Dataset.fromSparse(csr, y, options)`; nothing is allocated in backend memory. */
+export function sparseParts(csr: SparseRows, y: ArrayLike<number>, options: FromSparseOptions): SparseParts {
   checkOptions(options, 'fromSparse');
   onlyKeys('options', options, ['features', 'targetName', 'classes']);
   if (options.features === undefined) throw new ShapeError('fromSparse: { features } (the number of columns) is required');
@@ -213,7 +144,7 @@ export function fromSparse(csr: SparseRows, y: ArrayLike<number>, options: FromS
     meta.targetName = options.targetName;
   }
   if (options.classes) meta.classes = options.classes;
-  return new SparseDataset(backend(), m, yf, options.features, meta);
+  return { csr: m, y: yf, features: options.features, meta };
 }
 
 /** Labels to targets: numbers as they are, strings through `classes` (default: the distinct labels, sorted). */
@@ -238,8 +169,8 @@ function textTargets(labels: unknown, n: number, classes: readonly string[] | un
   return classes ? { y, classes } : { y };
 }
 
-/** Dataset.fromText on the current backend. */
-export function fromText(texts: readonly string[], labels: ArrayLike<number> | readonly string[], options: FromTextOptions = {}): SparseDataset {
+/** The checked parts of `Dataset.fromText(texts, labels, options)`: the hashed rows and their vectorizer. */
+export function textParts(texts: readonly string[], labels: ArrayLike<number> | readonly string[], options: FromTextOptions = {}): SparseParts {
   checkOptions(options, 'fromText');
   const { classes, targetName, ...hashing } = options;
   if (!Array.isArray(texts)) throw new DataError(`texts must be an array of strings, got ${show(texts)}`);
@@ -260,11 +191,8 @@ export function fromText(texts: readonly string[], labels: ArrayLike<number> | r
     if (typeof targetName !== 'string') throw new ShapeError('targetName must be a string');
     meta.targetName = targetName;
   }
-  return new SparseDataset(backend(), { ...x }, t.y, vectorizer.features, meta, vectorizer);
+  return { csr: { ...x }, y: t.y, features: vectorizer.features, meta, vectorizer };
 }
-
-sparseConstructors.fromSparse = fromSparse;
-sparseConstructors.fromText = fromText;
 
 /** True when `x` looks like CSR rows ({ indptr, indices, values }) rather than a dense matrix. */
 export function isSparseRows(x: unknown): x is SparseRows {
@@ -288,7 +216,8 @@ export function csrDecision(p: Float32Array, d: number, k: number, csr: { indptr
   return out;
 }
 
-/** The decision of a model's parameters on a sparse dataset, reading its blocks in place. */
-export function datasetDecision(p: Float32Array, d: number, k: number, ds: SparseDataset): Float64Array {
+/** The decision of a model's parameters on a sparse dataset (a SparseDataset's blocks), read in place. */
+export function datasetDecision(p: Float32Array, d: number, k: number,
+  ds: { indptrBlock: Block<'i32'>; indicesBlock: Block<'i32'>; xBlock: Block<'f32'>; rows: number }): Float64Array {
   return csrDecision(p, d, k, { indptr: ds.indptrBlock.view, indices: ds.indicesBlock.view, values: ds.xBlock.view }, ds.rows);
 }

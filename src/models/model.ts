@@ -12,7 +12,8 @@ import { Dataset, F32_MAX, badValue, toFlatMatrix, type Matrix } from '../data/d
 import {
   Preprocessing, checkPreprocessing, preprocessingFromJSON, preprocessingToJSON, withPreprocessed, type SavedPreprocessing,
 } from './preprocessing.js';
-import { SparseDataset, checkCsr, csrDecision, datasetDecision, isSparseRows, type SparseRows } from '../data/sparse.js';
+import { SparseDataset } from '../data/dataset.js';
+import { checkCsr, csrDecision, datasetDecision, isSparseRows, type SparseRows } from '../data/sparse.js';
 
 /** The model families descent trains. */
 export type ModelKind = 'linear' | 'logistic' | 'softmax';

@@ -3,7 +3,7 @@
 // worker run is the same computation as a direct call (same seed → same bits).
 import { init } from '../runtime/index.js';
 import { Dataset } from '../data/dataset.js';
-import type { SparseDataset } from '../data/sparse.js';
+import type { SparseDataset } from '../data/dataset.js';
 import type { Model } from '../models/model.js';
 import { Network } from '../models/network/network.js';
 import { linear } from '../models/linear.js';
