@@ -187,8 +187,10 @@ export async function trainCommand(argv: string[]): Promise<number> {
     const r2 = (run.testEval ?? run.trainEval).r2;
     if (run.stopReason === 'diverged') out(`hint    training diverged: ${DIVERGED_HINT}.`);
     else if (r2 !== undefined && r2 < 0) {
+      // Only a flag the user passed is named: --no-standardize when given, else --standardize (off by default for some built-ins).
+      const scale = run.targetScale ? '' : v['no-standardize'] ? ' or drop --no-standardize' : ' or pass --standardize';
       out(`hint    R² below 0: the model is worse than predicting the mean${run.targetScale ? '' : ` (the target spans ${run.yRange[0]}–${run.yRange[1]} and is not scaled)`}; ` +
-        `try more --epochs${run.targetScale ? '' : ' or drop --no-standardize'}.`);
+        `try more --epochs${scale}.`);
     }
     const ref = referenceLine(d);
     if (ref && !v['no-split'] && v['test-fraction'] === undefined && standardizeFlag('train', v, d.builtin) === (d.builtin?.referencePreprocessing === undefined)) out(`        (${ref})`);
@@ -207,7 +209,7 @@ export async function trainCommand(argv: string[]): Promise<number> {
     }
     if (mode === 'json') {
       process.stdout.write(JSON.stringify({
-        event: 'result', data: d.name, rows: run.trainRows + run.testRows, features: d.features, target: d.target, classes: d.classNames,
+        event: 'result', data: d.name, rows: run.trainRows + run.testRows, features: d.features, featureNames: d.featureNames, target: d.target, classes: d.classNames,
         model: run.kind, outputs: model.outputs, optimizer: opts.optimizer, batch: opts.batch, seed: opts.seed, shuffle: opts.shuffle,
         stream: !!v.stream, backend, trainRows: run.trainRows, testRows: run.testRows,
         stopReason: run.stopReason, epochs: run.history.length, steps: run.steps, ms: round(run.ms),
