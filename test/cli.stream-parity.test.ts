@@ -79,4 +79,19 @@ test('--stream and --no-shuffle in memory: the same layout, parameters and test 
   assert.ok(reg.test.r2 > 0.3, `streamed regression R² ${reg.test.r2}`);
 });
 
+test('--stream takes --schedule as in memory (same parameters), and refuses flags that need the whole file by name', async () => {
+  const common = ['headered.csv', '--epochs', '4', '--batch', '16', '--schedule', 'step:1:0.5', '--json'];
+  const [s, m, bad] = await cliAll(work, [
+    ['train', ...common, '--stream', '--chunk', '16', '--save', 'sched.stream.json'],
+    ['train', ...common, '--no-shuffle', '--save', 'sched.memory.json'],
+    ['train', 'headered.csv', '--stream', '--clip-norm', '1'],
+  ]);
+  assert.is(s.code, 0, s.stderr);
+  assert.is(m.code, 0, m.stderr);
+  const a = JSON.parse(readFileSync(join(work, 'sched.stream.json'), 'utf8')), b = JSON.parse(readFileSync(join(work, 'sched.memory.json'), 'utf8'));
+  assert.equal(a.params, b.params);
+  assert.is(bad.code, 2);
+  assert.match(bad.stderr, /--clip-norm needs the data in memory; drop --stream/);
+});
+
 test.run();

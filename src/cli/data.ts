@@ -3,7 +3,7 @@
 // labels that are not 0..k-1 (1-based, sparse) become classes with the mapping printed and kept as class names.
 // Columns are chosen with --columns/--drop, and text columns one-hot encoded with --onehot.
 import { DataError } from '../errors.js';
-import { DELIMITER_HINT, csvHeader, csvLayout, csvRecords, parseCSV } from '../data/csv.js';
+import { DELIMITER_HINT, csvHeader, csvLayout, csvRecordLines, parseCSV } from '../data/csv.js';
 import type { CSVTable, LabelMode, MissingPolicy } from '../data/csv-options.js';
 import { canonicalLabel, clip, delimiterName, sniffDelimiter } from '../data/csv-guards.js';
 import { oneHotRecords, type OneHotColumn } from '../data/csv-onehot.js';
@@ -68,16 +68,59 @@ export function loadData(command: string, src: DataSource | string | undefined, 
   const header = layout.header;
   let delimiter: string | undefined = layout.delimiter;
   let text = s.text, onehot: OneHotColumn[] | undefined;
+  let rewrite: Rewrite | undefined;
   const onehotNames = extra.onehot?.map((o) => o.column) ?? listFlag(command, 'onehot', v.onehot);
   if (onehotNames) {
     if (!header) throw new UsageError(`descent ${command}: --onehot names columns of the header, and this file has none`);
-    const r = oneHotRecords(csvRecords(text, { delimiter, source: s.name }), onehotNames, delimiter ?? ',', s.name, extra.onehot);
+    const records = csvRecordLines(text, { delimiter, source: s.name });
+    const r = oneHotRecords(records.map((c) => c.cells), onehotNames, delimiter ?? ',', s.name, extra.onehot);
     text = r.text;
     onehot = r.encoded;
+    rewrite = { names: records[0].cells, lines: records.map((c) => c.line), encoded: r.encoded };
   }
   const target = extra.target !== undefined ? extra.target : (v.target as string | undefined);
+  try {
+    return readTable(command, s, v, extra, text, delimiter, header, target, onehot);
+  } catch (e) {
+    // Errors in the rewritten table name its lines and columns: put back the file's.
+    if (rewrite && e instanceof DataError) throw new DataError(filePositions(e.message, rewrite), { row: e.row, line: e.line, column: e.column });
+    throw e;
+  }
+}
+
+/** What --onehot rewrote: the file's header and the line of each record (header first), and the encoded columns. */
+interface Rewrite {
+  names: string[];
+  lines: number[];
+  encoded: OneHotColumn[];
+}
+
+/**
+ * A message about the rewritten table with the file's positions: its line N is the file's record N (header
+ * first), and an encoded column "city=Rome" is the file's column "city".
+ */
+function filePositions(message: string, r: Rewrite): string {
+  const expanded = r.names.flatMap((n) => r.encoded.find((o) => o.column === n)?.categories.map((k) => `${n}=${k}`) ?? [n]);
+  const original = (name: string) => {
+    const i = r.names.indexOf(name);
+    if (i >= 0) return i;
+    const col = r.encoded.find((o) => name.startsWith(`${o.column}=`));
+    return col ? r.names.indexOf(col.column) : -1;
+  };
+  return message
+    .replace(/\bline (\d+)/g, (m, n) => (r.lines[Number(n) - 1] !== undefined ? `line ${r.lines[Number(n) - 1]}` : m))
+    .replace(/\bcolumn (\d+) \(([^)]*)\)/g, (m, n, name) => {
+      if (expanded[Number(n) - 1] !== name) return m;
+      const i = original(name);
+      return i < 0 ? m : `column ${i + 1} (${r.names[i]})`;
+    });
+}
+
+/** The CSV table of a (possibly rewritten) text with the flags' options. */
+function readTable(command: string, s: DataSource, v: Parsed['values'], extra: LoadExtras, text: string, delimiter: string | undefined,
+  header: boolean, target: string | number | null | undefined, onehot: OneHotColumn[] | undefined): LoadedData {
   const features = extra.features ?? selectColumns(command, v, text, delimiter, header, target, onehot, s.name);
-  if (onehotNames && delimiter !== undefined && delimiter !== ',') delimiter = ','; // the rewrite writes commas
+  if (onehot && delimiter !== undefined && delimiter !== ',') delimiter = ','; // the rewrite writes commas
   try {
     const table = parseCSV(text, {
       target, features, header, delimiter,

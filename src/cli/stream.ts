@@ -13,7 +13,7 @@ import { builtinCatalog, isBuiltinName } from '../data/catalog.js';
 import { evaluateStream, trainStream } from '../partial.js';
 import type { TrainOptions } from '../train.js';
 import { choiceFlag, numberFlag, UsageError, type Parsed } from './args.js';
-import { chooseModel, classesFlag, delimiterFlag, lossFromFlags, makeModel, Progress, type LabelSummary, type ProgressMode, modelFlag } from './common.js';
+import { checkRegularFile, chooseModel, classesFlag, delimiterFlag, lossFromFlags, makeModel, Progress, type LabelSummary, type ProgressMode, modelFlag } from './common.js';
 import { headerFlag, integerClasses, sayLayout } from './data.js';
 import { isRegression } from './kinds.js';
 import type { LabelMode } from '../data/csv-options.js';
@@ -22,7 +22,10 @@ import { checkBatch, defaultEpochs, standardizeFlag } from './preprocess.js';
 
 /** The file to stream: a path, or a built-in dataset's file in the package's data/ folder. */
 function streamPath(arg: string): { path: string; name: string } {
-  if (existsSync(arg)) return { path: arg, name: arg };
+  if (existsSync(arg)) {
+    checkRegularFile(arg);
+    return { path: arg, name: arg };
+  }
   if (isBuiltinName(arg) && builtinCatalog[arg].format) {
     throw new UsageError(`descent train: --stream reads CSV files; the built-in ${arg} is binary and fits in memory, drop --stream`);
   }

@@ -160,6 +160,11 @@ function imputeMeans(x: Float32Array, n: number, nf: number, schema: CsvSchema):
 
 /** Every non-blank record of CSV text as trimmed cells (the header too), for rewriting a file before parseCSV. */
 export function csvRecords(text: string, options: Pick<CSVOptions, 'delimiter' | 'comment' | 'source'> = {}): string[][] {
+  return csvRecordLines(text, options).map((r) => r.cells);
+}
+
+/** {@link csvRecords} with the line each record ends on, so that a rewrite can name the original lines in its errors. */
+export function csvRecordLines(text: string, options: Pick<CSVOptions, 'delimiter' | 'comment' | 'source'> = {}): { cells: string[]; line: number }[] {
   const o = resolveCSVOptions(options);
   checkColumnCount(text, o.delimiter, o.source);
   let parsed: CsvRecord[];
@@ -168,5 +173,5 @@ export function csvRecords(text: string, options: Pick<CSVOptions, 'delimiter' |
   } catch (e) {
     throw wrapCsvError(e, o.source);
   }
-  return parsed.filter((r) => !isBlank(r.record)).map((r) => r.record.map((c) => c.trim()));
+  return parsed.filter((r) => !isBlank(r.record)).map((r) => ({ cells: r.record.map((c) => c.trim()), line: r.info.lines }));
 }

@@ -4,7 +4,7 @@
 // (backpressure) instead of letting parsed rows pile up. Rows go through the same CsvSchema as
 // Dataset.fromCSV, and the layout is decided by the same rules (delimiter sniffed from the first line,
 // header from the first record), so both readers see the same columns, rows and errors.
-import { createReadStream } from 'node:fs';
+import { createReadStream, statSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { parse } from 'csv-parse';
 import { DataError, HyperParameterError } from '../errors.js';
@@ -60,6 +60,17 @@ function toError(e: unknown, source: string): unknown {
   return wrapCsvError(e, source);
 }
 
+/** A path that is a device (/dev/zero never ends), a FIFO or a socket is refused before it is opened. */
+function checkRegular(path: string): void {
+  let st;
+  try {
+    st = statSync(path);
+  } catch {
+    return; // missing: the read stream reports it
+  }
+  if (!st.isFile() && !st.isDirectory()) throw new DataError(`cannot read ${path}: not a regular file (a device, FIFO or socket)`);
+}
+
 /** Reading hooks of the statistics pass ({@link csvStats}): the schema once known, and a label scan. */
 interface ReadHooks {
   /** Collect the target cells of every row (filtered out or not) instead of failing on class names. */
@@ -76,6 +87,7 @@ const SNIFF_LIMIT = 1 << 20;
  * chunks read ahead are handed out again first, so nothing is read twice.
  */
 async function openSource(source: CSVSource, sniff: boolean): Promise<{ chunks: Readable; head: string }> {
+  if (typeof source === 'string') checkRegular(source);
   const input = typeof source === 'string' ? createReadStream(source) : Readable.from(source);
   const it = input[Symbol.asyncIterator]() as AsyncIterator<string | Uint8Array>;
   const ahead: (string | Uint8Array)[] = [];
