@@ -6,9 +6,11 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readFileSync } from 'node:fs';
 import { init, Dataset } from '../src/index.js';
-import { readUpload } from '../demo/upload.js';
-import { COUNT_INCRS, countAxis, countLabels } from '../demo/axes.js';
-import { probeSummary } from '../demo/probe-summary.js';
+
+// Loaded per test, so that each check stands alone.
+const upload = () => import('../demo/upload.js');
+const axes = () => import('../demo/axes.js');
+const footer = () => import('../demo/probe-summary.js');
 
 const demo = (f: string) => readFileSync(new URL(`../demo/${f}`, import.meta.url), 'utf8');
 
@@ -16,7 +18,8 @@ test.before(async () => {
   await init({ backend: 'js' });
 });
 
-test('upload: a ";" file with class names reads as Dataset.fromCSV reads it', () => {
+test('upload: a ";" file with class names reads as Dataset.fromCSV reads it', async () => {
+  const { readUpload } = await upload();
   const text = 'sepal;petal;species\n5.1;1.4;setosa\n7.0;4.7;versicolor\n6.3;6.0;virginica\n4.9;1.4;setosa\n6.4;4.5;versicolor\n';
   const t = readUpload(text, 'flowers.csv');
   const ds = Dataset.fromCSV(text);
@@ -33,7 +36,8 @@ test('upload: a ";" file with class names reads as Dataset.fromCSV reads it', ()
   }
 });
 
-test('upload: a headerless tab file, and the reader\'s errors name the line and column', () => {
+test('upload: a headerless tab file, and the reader\'s errors name the line and column', async () => {
+  const { readUpload } = await upload();
   const t = readUpload('1\t2\t0\n3\t4\t1\n5\t6\t0\n', 'plain.tsv');
   assert.is(t.header, false);
   assert.is(t.rows, 3);
@@ -46,7 +50,8 @@ test('the page reads uploads through readUpload, not a parser of its own', () =>
   assert.not.match(main.slice(main.indexOf("els.upload.addEventListener")), /parseNumericCSV/);
 });
 
-test('epoch and step axes: whole-number tick spacings and labels only, on every chart', () => {
+test('epoch and step axes: whole-number tick spacings and labels only, on every chart', async () => {
+  const { COUNT_INCRS, countAxis, countLabels } = await axes();
   assert.ok(COUNT_INCRS.length > 10);
   for (const v of COUNT_INCRS) assert.ok(Number.isInteger(v) && v >= 1, `increment ${v}`);
   for (let i = 1; i < COUNT_INCRS.length; i++) assert.ok(COUNT_INCRS[i] > COUNT_INCRS[i - 1]);
@@ -59,15 +64,16 @@ test('epoch and step axes: whole-number tick spacings and labels only, on every 
   for (const f of ['cnn.ts', 'text.ts']) assert.match(demo(f), /axes: \[countAxis\(x\)/, f);
 });
 
-test('the footer line: written by the tabular, CNN and text runs alike', () => {
-  assert.is(probeSummary({ maxGap: 12.34, maxGapTraining: 5.67 }),
-    'main thread during the last run: longest gap between frames/timers 5.7 ms while training (12.3 ms including worker start-up)');
+test('the footer line: written by the tabular, CNN and text runs alike', async () => {
   for (const f of ['main.ts', 'cnn.ts', 'text.ts']) {
     const s = demo(f);
     assert.match(s, /probe\.start\(\)/, `${f} starts the probe`);
     assert.match(s, /probe\.training\(\)/, `${f} marks training`);
     assert.match(s, /\.textContent = probeSummary\(probe\)/, `${f} writes the footer`);
   }
+  const { probeSummary } = await footer();
+  assert.is(probeSummary({ maxGap: 12.34, maxGapTraining: 5.67 }),
+    'main thread during the last run: longest gap between frames/timers 5.7 ms while training (12.3 ms including worker start-up)');
 });
 
 test.run();
