@@ -113,11 +113,7 @@ export class PartialFitter {
     this.opt.lr = v;
   }
 
-  /**
-   * Gives every later step its own learning rate, `lrAt(step)` for the fitter's 0-based global step
-   * (a schedule, as train() applies one: the same per-step rates in the same kernel); undefined goes
-   * back to the one rate {@link lr}.
-   */
+  /** Gives every later step the rate `lrAt(step)` (0-based global step), as train()'s schedules; undefined: {@link lr}. */
   setSchedule(lrAt: ((step: number) => number) | undefined): void {
     if (lrAt !== undefined && typeof lrAt !== 'function') throw new HyperParameterError('schedule', `must be a function of the step, got ${show(lrAt)}`);
     this.lrAt = lrAt;
