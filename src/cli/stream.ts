@@ -5,6 +5,8 @@
 // learning-rate schedule are the in-memory run's: the test set is every 5th row, picked by row index as
 // the file streams by; rows stay in file order, so the model equals the in-memory one with --no-shuffle,
 // unless --shuffle-buffer passes them through trainStream's seeded shuffle buffer (for files sorted by label).
+// One stated difference: with --missing drop, the test rows are picked by their index in the file, in memory
+// by their index among the rows kept.
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { DataError } from '../errors.js';

@@ -46,7 +46,8 @@ export const TRAIN_HELP = helpText(
   'Stopping early: --early-stopping PATIENCE holds out a validation set and keeps the best epoch (the usual choice);\n' +
   '--early-stop N stops when the training loss stops improving by --tol.\n' +
   'With --stream the file is never loaded whole: one pass computes the statistics, then every epoch reads it again\n' +
-  'in chunks; memory stays bounded by a chunk, and the model is the one --no-shuffle would give in memory.\n' +
+  'in chunks; memory stays bounded by a chunk, and the model is the one --no-shuffle would give in memory (with\n' +
+  '--missing drop the test rows are every 5th row of the file rather than of the rows kept).\n' +
   'A file in non-random order (e.g. sorted by label) needs --shuffle-buffer ROWS: rows pass through a seeded buffer\n' +
   'of that many rows (memory ROWS × features floats), as tf.data shuffle(buffer_size); the larger, the better mixed.',
   FLAGS,
