@@ -82,16 +82,15 @@ export async function streamRun(v: Parsed['values'], arg: string, options: Train
     mean: stats.mean, std: stats.std,
     ...(regression ? { yMean: stats.yMean, yStd: stats.yStd > 0 && Number.isFinite(stats.yStd) ? stats.yStd : 1 } : {}),
   } : undefined;
-  const data: DataSummary = {
-    name: `${name} (streamed, rows read in chunks)`, rows: stats.fileRows, features: stats.mean.length, target: stats.target,
-    classNames, featureNames: stats.featureNames, builtin,
-  };
   // The in-memory run's batching: min(32, training rows) unless --batch, and about 2000 steps unless --epochs.
   if (v.batch !== undefined) checkBatch('train', options.batch, stats.rows);
   const batch = options.batch === 'stochastic' ? 1 : typeof options.batch === 'number' ? options.batch : Math.min(32, stats.rows);
   // Chunks hold whole mini-batches, so the steps are those of the in-memory run in file order.
   const chunk = batch * Math.max(1, Math.ceil(want / batch));
-  data.name = `${name} (streamed, ${chunk} rows at a time)`;
+  const data: DataSummary = {
+    name: `${name} (streamed, ${chunk} rows at a time)`, rows: stats.fileRows, features: stats.mean.length, target: stats.target,
+    classNames, featureNames: stats.featureNames, builtin,
+  };
   const opts: TrainOptions = { ...options, batch, shuffle: shuffleBuffer !== undefined, epochs: options.epochs ?? defaultEpochs(stats.rows, batch) };
   const testCount = split ? Math.ceil(stats.fileRows / 5) : 0;
   const note = `${split ? `train ${stats.rows} rows, test ${testCount} rows (test = rows whose index is divisible by 5)` : `all ${stats.rows} rows (no split)`}` +
