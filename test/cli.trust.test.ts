@@ -136,6 +136,10 @@ test('--stream hints and errors use the command line\'s words', () => {
   }
   // Class names: collected by the statistics pass, as in memory (no more "classes: [...]" error).
   writeFileSync(join(work, 'named.csv'), 'a,y\n1,cat\n2,dog\n3,cat\n4,dog\n5,cat\n6,dog\n');
+  // Too many distinct values to be classes, then a class name: the advice names the flags, not the API's options.
+  writeFileSync(join(work, 'mixed.csv'), 'a,y\n' + Array.from({ length: 100_001 }, (_, i) => `${i % 10},${i}.5`).join('\n') + '\n1,cat\n');
+  const mixed = cli(work, 'train', 'mixed.csv', '--stream');
+  fails(mixed, 3, /holds more than 100000 distinct values and the class name "cat"; pass the class names with --classes NAME,NAME,…, or --labels none for values/);
   const s = cli(work, 'train', 'named.csv', '--stream', '--epochs', '2', '--json');
   assert.is(s.code, 0, s.stderr);
   assert.equal(jsonLines(s.stdout).at(-1)!.classes, ['cat', 'dog']);

@@ -88,7 +88,8 @@ export async function main(argv: string[]): Promise<number> {
 
 /** The library's advice reworded for the command line: its options become the flags that set them. */
 function cliWording(message: string): string {
-  return message.replace('pass the class names (classes: [...])', 'pass the class names with --classes NAME,NAME,… or read them with --labels integer');
+  return message.replace('pass the class names (classes: [...])', 'pass the class names with --classes NAME,NAME,…')
+    .replace("labels: 'none'", '--labels none');
 }
 
 /** The exit code and one-line message for an error, at most 1000 characters (user text can be huge). */

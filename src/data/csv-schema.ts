@@ -271,7 +271,7 @@ export class CsvSchema {
     if (kind === Cell.Text) this.allNumeric = false;
     if (this.overflow) {
       if (!this.allNumeric) {
-        throw new DataError(`${this.options.source}: the target column ${this.describe(this.targetCols[0])} holds more than ${MAX_SCANNED_LABELS} distinct values and the class name ${clip(s)}; pass the class names (classes) or labels: 'none'`);
+        throw new DataError(`${this.options.source}: the target column ${this.describe(this.targetCols[0])} holds more than ${MAX_SCANNED_LABELS} distinct values and the class name ${clip(s)}; pass the class names (classes: [...]), or labels: 'none' for values`);
       }
       return;
     }
