@@ -1,6 +1,7 @@
 // The two live loss charts (uPlot; by epoch and by wall time in the worker), fed by the workers' progress events.
 import uPlot from 'uplot';
 import { COLORS, els } from './page.js';
+import { countAxis } from './axes.js';
 
 interface Series {
   name: string;
@@ -23,18 +24,18 @@ function chartWidth(el: HTMLElement): number {
 export function makeCharts(): void {
   chartEpoch?.destroy();
   chartTime?.destroy();
-  const common = (title: string, xLabel: string): uPlot.Options => ({
+  const common = (title: string, xLabel: string, xAxis: uPlot.Axis = { label: xLabel }): uPlot.Options => ({
     title,
     width: chartWidth(els.chartEpoch),
     height: 280,
     scales: { x: { time: false }, y: { distr: 3 } },
-    axes: [{ label: xLabel }, { label: 'training loss', size: 64, values: (_u, splits) => splits.map(tick) }],
+    axes: [xAxis, { label: 'training loss', size: 64, values: (_u, splits) => splits.map(tick) }],
     series: [{ label: xLabel }, ...series.map((s, i) => ({
       label: s.name, stroke: COLORS[i % COLORS.length], width: 2, spanGaps: true, points: { show: false },
     }))],
     legend: { live: false },
   });
-  chartEpoch = new uPlot(common('Training loss by epoch', 'epoch'), [[]], els.chartEpoch);
+  chartEpoch = new uPlot(common('Training loss by epoch', 'epoch', countAxis('epoch')), [[]], els.chartEpoch);
   chartTime = new uPlot(common('Training loss by wall time in the worker', 'ms'), [[]], els.chartTime);
 }
 

@@ -5,12 +5,18 @@
 // (same spec, the worker's latest parameter snapshot) for the filters and the drawing: training never waits
 // for a prediction and a prediction never waits for training.
 import uPlot from 'uplot';
+import { countAxis } from './axes.js';
+import { probe } from './probe.js';
+import { probeSummary } from './probe-summary.js';
 import { imageToRow, sequential, type ImageRowOptions, type LayerSpec, type Network } from '../src/index.js';
 import { mnistFromBytes, type ImageTable } from '../src/data/mnist.js';
 import { trainInWorker, type WorkerTraining } from '../src/worker/index.js';
 import { setupDrawing, type DrawStats } from './draw.js';
 import { cnnThreads } from './threads.js';
 import { readInt, statusLine, startInputs } from './page.js';
+
+/** The page footer's main-thread line, shared by every section. */
+const probeFooter = document.getElementById('probe') as HTMLSpanElement;
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const els = {
@@ -74,7 +80,7 @@ function makeCharts(): void {
   const width = Math.max(280, els.chartLoss.clientWidth - 14);
   const opts = (title: string, x: string, y: string, stroke: string, scale: uPlot.Scale): uPlot.Options => ({
     title, width, height: 240, scales: { x: { time: false }, y: scale },
-    axes: [{ label: x }, { label: y, size: 56 }],
+    axes: [countAxis(x), { label: y, size: 56 }],
     series: [{ label: x }, { label: y, stroke, width: 2, points: { show: true, size: 4 } }],
     legend: { live: false },
   });
@@ -159,6 +165,7 @@ async function start(): Promise<void> {
     drawFilters();
     els.filtersCaption.textContent = '(random: initial weights)';
     const t0 = performance.now();
+    probe.start(); // the footer reports this run's main-thread gaps, as the tabular section's runs do
     handle = trainInWorker({
       data: { x, y, features: d },
       model: { kind: 'sequential', inputShape: [1, 28, 28], layers: CNN_LAYERS, loss: 'softmax', seed: SEED },
@@ -170,11 +177,13 @@ async function start(): Promise<void> {
     h.on('ready', (info) => cnnThreads.ready(info));
     h.on('ready', (info) => status(`Training on ${n.toLocaleString('en')} digits in a Web Worker (${info.name})…`));
     h.on('batch', (e) => {
+      probe.training();
       state.steps = e.steps;
       state.loss.push([e.steps, e.loss]);
       dirty = true;
     });
     h.on('progress', (e) => {
+      probe.training();
       state.epochs = e.epoch;
       state.steps = e.steps;
       state.loss.push([e.steps, e.loss]);
@@ -205,6 +214,10 @@ async function start(): Promise<void> {
     state.error = `${(e as Error).name}: ${(e as Error).message}`;
     status(state.error, 'error');
   } finally {
+    if (probe.active) {
+      probe.stop();
+      probeFooter.textContent = probeSummary(probe);
+    }
     dirty = true;
     training = false;
     handle = null;

@@ -13,7 +13,7 @@ export interface ScoredRun {
 export interface DigitsData {
   table: NumericTable;
   y: Float32Array;
-  labels: number[] | null;
+  labels: (number | string)[] | null;
 }
 
 /** Draws the test images with the predicted labels of the most accurate run (wrong ones in red). */

@@ -5,10 +5,12 @@
 import 'uplot/dist/uPlot.min.css';
 import './style.css';
 import { init, optimizerNames, type BackendName, type BatchOption } from '../src/index.js';
-import { parseNumericCSV, type NumericTable } from '../src/data/csv-numeric.js';
+import { parseNumericCSV } from '../src/data/csv-numeric.js';
+import { readUpload, type PageTable } from './upload.js';
 import { hyperText } from './hyper.js';
 import { els, COLORS, showMessage } from './page.js';
 import { probe } from './probe.js';
+import { probeSummary } from './probe-summary.js';
 import { addPoint, chartPoints, makeCharts, redrawNow, resizeCharts, series, startSeries } from './charts.js';
 import { drawDigits } from './digits.js';
 import { cnnReady, cnnState } from './cnn.js';
@@ -20,13 +22,13 @@ import { trainInWorker, type BatchEvent, type WorkerTraining, type WorkerTrainRe
 
 interface Loaded {
   name: string;
-  table: NumericTable;
+  table: Pick<PageTable, 'x' | 'y' | 'rows' | 'features' | 'columns' | 'classes'>;
   /** Targets as trained: class indices for classifiers (remapped when needed), values for regression. */
   y: Float32Array;
   task: 'binary' | 'multiclass' | 'regression';
   classes: number;
-  /** Original label of each class index, when labels were remapped. */
-  labels: number[] | null;
+  /** Original label of each class index (a number, or a class name), when labels were remapped. */
+  labels: (number | string)[] | null;
   builtin: boolean;
 }
 
@@ -39,7 +41,12 @@ const PRESETS: Record<string, { optimizer: string; lr: number; epochs: number }>
 };
 
 /** Works out the task from the targets: 0/1 → binary; a few integer values → classes; anything else → regression. */
-function describe(name: string, table: NumericTable, builtin: boolean): Loaded {
+function describe(name: string, table: Loaded['table'], builtin: boolean): Loaded {
+  if (table.classes) {
+    // Class names, mapped to 0..k-1 by the reader.
+    const k = table.classes.length;
+    return { name, table, y: table.y.slice(), builtin, task: k === 2 ? 'binary' : 'multiclass', classes: k, labels: table.classes };
+  }
   const distinct = [...new Set(table.y)].sort((a, b) => a - b);
   const integral = distinct.every((v) => Number.isInteger(v));
   if (integral && distinct.length >= 2 && distinct.length <= Math.max(2, Math.min(50, table.rows / 5))) {
@@ -304,8 +311,7 @@ async function startTraining(): Promise<void> {
     showMessage(`${(e as Error).name}: ${(e as Error).message}`, 'error');
   } finally {
     probe.stop();
-    els.probe.textContent = `main thread during the last run: longest gap between frames/timers ` +
-      `${probe.maxGapTraining.toFixed(1)} ms while training (${probe.maxGap.toFixed(1)} ms including worker start-up)`;
+    els.probe.textContent = probeSummary(probe);
     training = false;
     els.train.disabled = false;
     els.stop.disabled = true;
@@ -358,7 +364,7 @@ els.upload.addEventListener('change', async () => {
   try {
     const text = await file.text();
     if (text.trim() === '') throw new Error(`${file.name} is empty`);
-    const loaded = describe(file.name, parseNumericCSV(text, file.name), false);
+    const loaded = describe(file.name, readUpload(text, file.name), false);
     if (loaded.table.rows < 5) throw new Error(`${file.name} has ${loaded.table.rows} data rows; the every-5th-row test split needs at least 5`);
     const key = `upload:${file.name}`;
     cache.set(key, loaded);

@@ -5,10 +5,16 @@
 // beyond the page's own server). As in the CNN section, the page keeps its own copy of the network (same spec, the
 // worker's latest parameters) to sample from: sampling never waits for training.
 import uPlot from 'uplot';
+import { countAxis } from './axes.js';
+import { probe } from './probe.js';
+import { probeSummary } from './probe-summary.js';
 import { Dataset, sequential, type LayerSpec, type Network } from '../src/index.js';
 import { charLmLayers, charVocab, charWindows, encodeChars, perplexity, sampleText, type CharVocab } from '../src/text/index.js';
 import { trainInWorker, type WorkerTraining } from '../src/worker/index.js';
 import { readInt, statusLine, startInputs } from './page.js';
+
+/** The page footer's main-thread line, shared by every section. */
+const probeFooter = document.getElementById('probe') as HTMLSpanElement;
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const els = {
@@ -62,7 +68,7 @@ function makeCharts(): void {
   const width = Math.max(280, els.chartLoss.clientWidth - 14);
   const opts = (title: string, x: string, y: string, stroke: string): uPlot.Options => ({
     title, width, height: 240, scales: { x: { time: false }, y: { auto: true } },
-    axes: [{ label: x }, { label: y, size: 56 }],
+    axes: [countAxis(x), { label: y, size: 56 }],
     series: [{ label: x }, { label: y, stroke, width: 2, points: { show: true, size: 4 } }],
     legend: { live: false },
   });
@@ -136,6 +142,7 @@ async function start(): Promise<void> {
     }
     state.ppl.push([0, state.untrained]);
     const t0 = performance.now();
+    probe.start(); // the footer reports this run's main-thread gaps, as the tabular section's runs do
     handle = trainInWorker({
       data: { x: tr.x, y: tr.y, features: T },
       model: { kind: 'sequential', ...spec, loss: 'softmax', seed: SEED },
@@ -146,11 +153,13 @@ async function start(): Promise<void> {
     const what = `${tr.y.length.toLocaleString('en')} windows of ${text.length.toLocaleString('en')} characters (${vocab.size} ids)`;
     status(`Training on ${what} in a Web Worker…`);
     h.on('batch', (e) => {
+      probe.training();
       state.steps = e.steps;
       state.loss.push([e.steps, e.loss]);
       dirty = true;
     });
     h.on('progress', (e) => {
+      probe.training();
       state.epochs = e.epoch;
       state.steps = e.steps;
       state.loss.push([e.steps, e.loss]);
@@ -177,6 +186,10 @@ async function start(): Promise<void> {
     state.error = `${(e as Error).name}: ${(e as Error).message}`;
     status(state.error, 'error');
   } finally {
+    if (probe.active) {
+      probe.stop();
+      probeFooter.textContent = probeSummary(probe);
+    }
     dirty = true;
     training = false;
     handle = null;

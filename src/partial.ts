@@ -15,6 +15,8 @@ import type { Evaluation, Trainable } from './models/trainable.js';
 import { shuffleBatches } from './data/shuffle.js';
 import type { Batch, BatchSource } from './data/batch.js';
 import { Preprocessing, type PreprocessingStats } from './models/preprocessing.js';
+import { HYPER } from './backends/abi.generated.js';
+import { createSchedule, type Schedule, type ScheduleOptions } from './optim/schedules.js';
 
 export type { Batch, BatchSource } from './data/batch.js';
 
@@ -62,6 +64,9 @@ export class PartialFitter {
   private idx: Block<'i32'> | undefined;
   private losses: Block<'f64'> | undefined;
   private readonly scratch: Block<'f32'>;
+  /** The learning rate of every step (as train()'s schedules), written per step of a call; undefined: {@link lr}. */
+  private lrAt: ((step: number) => number) | undefined;
+  private sched: Block<'f64'> | undefined;
   /** The run descriptor: the model, optimizer and l2 once; the call's data per call; every tool off. */
   private readonly run: Run;
 
@@ -108,6 +113,12 @@ export class PartialFitter {
     this.opt.lr = v;
   }
 
+  /** Gives every later step the rate `lrAt(step)` (0-based global step), as train()'s schedules; undefined: {@link lr}. */
+  setSchedule(lrAt: ((step: number) => number) | undefined): void {
+    if (lrAt !== undefined && typeof lrAt !== 'function') throw new HyperParameterError('schedule', `must be a function of the step, got ${show(lrAt)}`);
+    this.lrAt = lrAt;
+  }
+
   /** Grows the index array 0..n-1 and the per-step loss buffer to fit a call (doubling, so growth is rare). */
   private reserve(n: number, nb: number): void {
     const be = this.model.paramsBlock.backend;
@@ -125,6 +136,12 @@ export class PartialFitter {
       this.losses?.dispose();
       this.losses = undefined;
       this.losses = new Block(be, 'f64', size);
+    }
+    if (this.lrAt && (!this.sched || this.sched.length < 2 * nb)) {
+      const size = Math.max(2 * nb, 2 * (this.sched?.length ?? 0));
+      this.sched?.dispose();
+      this.sched = undefined;
+      this.sched = new Block(be, 'f64', size);
     }
   }
 
@@ -162,7 +179,19 @@ export class PartialFitter {
       const opt = this.opt;
       // Kept to put back if the call diverges, so a bad batch loses nothing (principle 7).
       const before = [model.paramsBlock.view.slice(), opt.stateBlock.view.slice(), opt.hyperBlock.view.slice(), this.run.block.view.slice()];
-      this.run.set({ ...ds.runFields(), idx: this.idx!.ptr, rows: n, batchSize: bs, losses: this.losses!.ptr });
+      let sched = 0;
+      if (this.lrAt) {
+        // [lr, σ] per step, as the trainer writes them; σ = 0: no gradient noise.
+        const sv = this.sched!.view;
+        for (let b = 0; b < nb; b++) {
+          const lr = this.lrAt(this.steps + b);
+          if (!(Number.isFinite(lr) && lr >= 0)) throw new HyperParameterError('schedule', `gave the learning rate ${show(lr)} for step ${this.steps + b}`);
+          sv[2 * b] = lr;
+          sv[2 * b + 1] = 0;
+        }
+        sched = this.sched!.ptr;
+      }
+      this.run.set({ ...ds.runFields(), idx: this.idx!.ptr, rows: n, batchSize: bs, losses: this.losses!.ptr, sched });
       const done = model.paramsBlock.backend.runBatches(this.run.ptr, 0, nb);
       const lv = this.losses!.view;
       let sum = 0;
@@ -191,7 +220,7 @@ export class PartialFitter {
   dispose(): void {
     (this.model as { attached?: Set<unknown> }).attached?.delete(this);
     this.opt.dispose();
-    disposeAll(this.idx, this.losses, this.scratch);
+    disposeAll(this.idx, this.losses, this.scratch, this.sched);
     this.run.dispose();
   }
 }
@@ -281,6 +310,13 @@ export interface TrainStreamOptions extends PartialFitOptions {
    * Default: the model's own preprocessing, if any (a stream never fits statistics: it sees one batch at a time).
    */
   standardize?: false | PreprocessingStats;
+  /**
+   * A learning-rate schedule over the optimizer's lr, as train()'s (e.g. `{ name: 'cosine' }`), spanning
+   * `epochs × stepsPerEpoch` steps. Default: none (the constant lr, as partialFit).
+   */
+  schedule?: ScheduleOptions;
+  /** Gradient steps in one epoch (e.g. ⌈rows / batch⌉ from `csvStats`): the schedule's epoch. Needed with `schedule`. */
+  stepsPerEpoch?: number;
 }
 
 /** What {@link trainStream} returns. */
@@ -304,7 +340,7 @@ export interface TrainStreamResult {
  */
 export async function trainStream(model: Trainable, source: BatchSource | (() => BatchSource), options: TrainStreamOptions = {}): Promise<TrainStreamResult> {
   if (options === null || typeof options !== 'object') throw new HyperParameterError('options', `must be an object, got ${show(options)}`);
-  const { epochs: e, onEpoch, onBatch, shuffleBuffer: sb, seed: s, standardize, ...fitOptions } = options;
+  const { epochs: e, onEpoch, onBatch, shuffleBuffer: sb, seed: s, standardize, schedule: sched, stepsPerEpoch: spe, ...fitOptions } = options;
   const epochs = int('epochs', e, 1, 1);
   const shuffleBuffer = sb === undefined ? undefined : int('shuffleBuffer', sb, 1, 1);
   const seed = int('seed', s, 0, 0, 0xffffffff);
@@ -316,7 +352,15 @@ export async function trainStream(model: Trainable, source: BatchSource | (() =>
   }
   const pre = standardize === undefined || standardize === false ? null : new Preprocessing(standardize, model.features);
   if (pre?.scalesTarget && model.task !== 'regression') throw new HyperParameterError('standardize.yMean', 'only a regression model scales its target');
+  let schedule: Schedule | undefined;
+  if (sched !== undefined) {
+    if (spe === undefined) throw new HyperParameterError('stepsPerEpoch', 'is needed with a schedule: the gradient steps in one epoch, e.g. Math.ceil(rows / batch)');
+    const perEpoch = int('stepsPerEpoch', spe, 1, 1);
+    const lr0 = resolveOptimizer(fitOptions.optimizer === undefined ? { name: 'sgd', lr: 0.01 } : fitOptions.optimizer).hyper[HYPER.lr];
+    schedule = createSchedule(sched, { baseLr: lr0, stepsPerEpoch: perEpoch, runSteps: epochs * perEpoch });
+  } else if (spe !== undefined) int('stepsPerEpoch', spe, 1, 1);
   const fitter = new PartialFitter(model, fitOptions);
+  if (schedule) fitter.setSchedule((step) => schedule!.lr(step));
   if (standardize !== undefined) model.preprocessing = pre;
   // Shuffled chunks hold whole mini-batches (about 1024 rows), so every step but an epoch's last is full.
   const bs = fitOptions.batch;
@@ -346,6 +390,7 @@ export async function trainStream(model: Trainable, source: BatchSource | (() =>
       }
       const rec: StreamEpochRecord = { epoch, loss: rows ? sum / rows : NaN, ms: performance.now() - t0, lr: fitter.lr, samples: fitter.rowsSeen };
       history.push(rec);
+      schedule?.epochEnd({ loss: rec.loss });
       if (onEpoch && onEpoch(rec) === false) {
         stopReason = 'callback';
         break;

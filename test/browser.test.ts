@@ -283,9 +283,9 @@ if (!existsSync(CHROMIUM)) {
     };
     const cases: [string, string, RegExp][] = [
       ['ragged.csv', 'a,b,label\n1,2,0\n3,4\n5,6,1\n', /line 3 has 2 cells, expected 3/],
-      ['text.csv', 'a,b,label\n1,2,0\n3,oops,1\n5,6,1\n', /line 3, column 2 \(b\): "oops" is not a finite number/],
+      ['text.csv', 'a,b,label\n1,2,0\n3,oops,1\n5,6,1\n', /line 3, column 2 \(b\): "oops" is not a number/],
       ['empty.csv', '', /empty/],
-      ['header-only.csv', 'a,b,label\n', /needs a header row and at least one data row/],
+      ['header-only.csv', 'a,b,label\n', /no data rows after the header/],
     ];
     for (const [name, text, msg] of cases) {
       const m = await upload(name, text);
@@ -294,6 +294,12 @@ if (!existsSync(CHROMIUM)) {
       assert.match(m.text, /digits is still loaded/, name);
       assert.is(await page.getAttribute('#data-info', 'data-rows'), '1797', `${name} left the dataset alone`);
     }
+    // The library's reader: a ';' file with class names loads as Dataset.fromCSV reads it.
+    const named = ['sepal;petal;species'];
+    for (let i = 0; i < 30; i++) named.push(`${(i % 3) * 2 + Math.sin(i)};${(i % 3) + Math.cos(i)};${['setosa', 'versicolor', 'virginica'][i % 3]}`);
+    const n = await upload('flowers.csv', named.join('\n') + '\n');
+    assert.is(n.kind, 'info', n.text);
+    assert.match((await page.textContent('#data-info'))!, /flowers\.csv: 30 rows × 2 features, target “species”, 3 classes \(labels setosa, versicolor, virginica → 0…2\)/);
     // A good upload (three separable classes) then trains fine.
     const rows = ['x1,x2,x3,cls'];
     for (let i = 0; i < 60; i++) {

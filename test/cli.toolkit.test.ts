@@ -63,7 +63,7 @@ test('mistakes: one line naming the flag the user typed, exit 2; --json makes it
     [['train', 'iris', '--early-stopping', '0'], /--early-stopping must be ≥ 1, got 0/],
     [['train', 'iris', '--clip-norm', '-1'], /--clip-norm must be > 0, got -1/],
     [['train', 'wine', '--stream', '--onehot', 'x'], /--onehot needs the data in memory; drop --stream/],
-    [['train', 'wine', '--stream', '--schedule', 'cosine'], /--schedule needs the data in memory; drop --stream/],
+    [['train', 'wine', '--stream', '--validation', '0.2'], /--validation needs the data in memory; drop --stream/],
     [['train', 'iris', '--model', 'logistic'], /--model logistic is for two classes, but the target "species" has 3; use --model softmax/],
   ];
   const runs = await cliAll(work, cases.map((c) => c[0]));

@@ -1,6 +1,6 @@
 // What the commands share: reading the data (a CSV file or a built-in), choosing the model, the
 // optimizer flags, the split and standardization of shared/datasets, progress output and tables.
-import { existsSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, realpathSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import cliProgress from 'cli-progress';
 import { DataError } from '../errors.js';
@@ -46,7 +46,7 @@ export const RUN_FLAGS: Flags = {
 
 /** Flags of the optimizer and training loop. */
 export const TRAIN_FLAGS: Flags = {
-  model: { type: 'string', value: 'KIND', help: 'linear, logistic, softmax, mlp (a neural network), or auto (from the target: integer labels 0..k-1 → classifier)', def: 'auto' },
+  model: { type: 'string', value: 'KIND', help: 'linear, logistic, softmax, mlp (a neural network: --hidden, --activation, --dropout), cnn (a small convolutional network for image rows: --image-shape), layers (a network from --layers FILE), or auto (from the target: class names or integer labels → logistic or softmax, else linear)', def: 'auto' },
   hidden: { type: 'string', value: 'SIZES', help: 'mlp: hidden layer sizes, e.g. 128,64', def: '64' },
   layers: { type: 'string', value: 'FILE', help: 'a network from a JSON file: an array of layer specs, or { inputShape, layers } (the loss follows the task)' },
   'image-shape': { type: 'string', value: 'C,H,W', help: 'cnn / --layers on a CSV: the shape of one row', def: "a built-in's image shape" },
@@ -65,7 +65,7 @@ export const TRAIN_FLAGS: Flags = {
   epochs: { type: 'string', value: 'N', help: 'passes over the training set', def: 'about 2000 steps: 2000 / batches per epoch, within 10..1000' },
   seed: { type: 'string', value: 'N', help: 'seed of shuffling (and of --test-fraction splits)', def: '0' },
   l2: { type: 'string', value: 'L', help: 'L2 penalty (l2/2)·‖W‖² on the weights', def: '0' },
-  'early-stop': { type: 'string', value: 'N', help: 'stop after N epochs without the training loss improving by --tol' },
+  'early-stop': { type: 'string', value: 'N', help: "stop after N epochs without the TRAINING loss improving by --tol (scikit-learn's n_iter_no_change; no rows held out). To stop on held-out rows use --early-stopping" },
   tol: { type: 'string', value: 'T', help: 'improvement that counts for --early-stop', def: '1e-4' },
   'no-split': { type: 'boolean', help: 'train and evaluate on all rows (default: test = rows whose index is divisible by 5)' },
   'test-fraction': { type: 'string', value: 'F', help: 'a seeded random test split of this fraction instead of every 5th row' },
@@ -99,7 +99,26 @@ export function readData(command: string, arg: string | undefined): DataSource {
   if (!existsSync(arg) && !/[\\/.]/.test(arg)) {
     throw new DataError(`cannot read ${arg.length > 80 ? arg.slice(0, 80) + '…' : arg}: no such file, and not a built-in dataset (${builtinNames.join(', ')})`);
   }
+  checkRegularFile(arg);
   return { text: readTextFile(arg), name: arg };
+}
+
+/**
+ * Refuses an input that is not a regular file before reading it: a device (/dev/zero never ends), a FIFO
+ * (blocks until a writer comes) or a socket. A missing file is left to the reader's own message.
+ */
+export function checkRegularFile(path: string): void {
+  let st;
+  try {
+    st = statSync(path);
+  } catch {
+    return;
+  }
+  if (st.isDirectory()) throw new DataError(`cannot read ${path}: it is a directory`);
+  if (!st.isFile()) {
+    const what = st.isFIFO() ? 'a FIFO (named pipe)' : st.isSocket() ? 'a socket' : st.isCharacterDevice() || st.isBlockDevice() ? 'a device' : 'not a regular file';
+    throw new DataError(`cannot read ${path}: it is ${what}, not a regular file; save the data to a file first`);
+  }
 }
 
 /** The CSV delimiter from --delimiter ('tab' spelled out, since a literal tab is awkward in a shell). */
@@ -191,6 +210,19 @@ export function makeModel(command: string, kind: CliKind, features: number, clas
   }
   const o = { features, ...(loss.loss !== undefined ? { loss: loss.loss as never } : {}), ...(loss.epsilon !== undefined ? { epsilon: loss.epsilon } : {}) };
   return kind === 'linear' ? linear(o) : logistic(o);
+}
+
+/**
+ * --hidden, --activation and --dropout shape an MLP: without --model mlp they would be ignored (the run
+ * would train another model and succeed), so they are refused, naming the flag that is missing.
+ */
+export function checkNetworkFlags(command: string, v: Parsed['values']): void {
+  const given = ['hidden', 'activation', 'dropout'].filter((f) => v[f] !== undefined);
+  if (given.length === 0 || v.model === 'mlp') return;
+  const kind = modelFlag(v);
+  const flags = given.map((f) => `--${f}`).join(', ');
+  throw new UsageError(`descent ${command}: ${flags} ${given.length > 1 ? 'apply' : 'applies'} to --model mlp only; add --model mlp` +
+    (kind === undefined || kind === 'auto' ? '' : ` (this run asks for --model ${kind})`));
 }
 
 /** --hidden, --activation and --dropout, checked before any data is read (the library checks the ranges again). */
@@ -326,6 +358,35 @@ export function checkWritable(command: string, flag: string, path: Parsed['value
   if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new DataError(`cannot write ${path}: the folder ${dirname(path)} does not exist`);
   if (existsSync(path) && statSync(path).isDirectory()) throw new DataError(`cannot write ${path}: it is a directory`);
   return path;
+}
+
+/** A path as the file system resolves it (symbolic links followed where the file exists). */
+function samePath(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return resolve(path);
+  }
+}
+
+/**
+ * Refuses, before anything runs, an output that would overwrite an input (`descent train d.csv --save d.csv`)
+ * or another output (`--save out.json --plot out.json`).
+ */
+export function checkOutputs(command: string, outputs: { flag: string; path: string | undefined }[], inputs: { what: string; path: string | undefined }[]): void {
+  const seen = new Map<string, string>();
+  for (const o of outputs) {
+    if (o.path === undefined) continue;
+    const key = samePath(o.path);
+    for (const i of inputs) {
+      if (i.path !== undefined && existsSync(i.path) && samePath(i.path) === key) {
+        throw new UsageError(`descent ${command}: --${o.flag} ${o.path} would overwrite ${i.what} ${i.path}; choose another file name`);
+      }
+    }
+    const other = seen.get(key);
+    if (other) throw new UsageError(`descent ${command}: --${o.flag} and --${other} name the same file ${o.path}; give each its own file`);
+    seen.set(key, o.flag);
+  }
 }
 
 /** Writes an output file, a failure as a one-line DataError. */

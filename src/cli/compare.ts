@@ -7,7 +7,7 @@ import { optimizerNames } from '../optim/index.js';
 import { helpText, parseCommand, EXIT, UsageError, type Flags } from './args.js';
 import { isRegression } from './kinds.js';
 import {
-  CSV_FLAGS, RUN_FLAGS, TRAIN_FLAGS, batchFromFlag, checkWritable, chooseModel, duration, expectPositionals,
+  CSV_FLAGS, RUN_FLAGS, TRAIN_FLAGS, batchFromFlag, checkNetworkFlags, checkOutputs, checkWritable, chooseModel, duration, expectPositionals,
   lossFromFlags, makeModel, optimizerFromFlags, Progress, progressMode, round, startBackend, summariseLabels, table, modelFlag } from './common.js';
 import { prepare, standardizeFlag } from './preprocess.js';
 import { TOOLKIT_FLAGS } from './toolkit.js';
@@ -66,6 +66,8 @@ export async function compareCommand(argv: string[]): Promise<number> {
   const { values: v, positionals } = parsed;
   expectPositionals('compare', positionals, 1, 1, 'DATA (a CSV file or a built-in dataset)');
   const plotPath = checkWritable('compare', 'plot', v.plot ?? 'compare.svg')!;
+  checkOutputs('compare', [{ flag: 'plot', path: plotPath }], [{ what: 'the data file', path: positionals[0] }, { what: 'the layers file', path: v.layers as string | undefined }]);
+  checkNetworkFlags('compare', v);
   const optimizers = list('compare', 'optimizers', v.optimizers);
   const variantList = list('compare', 'variants', v.variants) ?? (optimizers ? undefined : ['full', 'stochastic', '32']);
   const batches: (BatchOption | undefined)[] = variantList ? variantList.map((s) => variantBatch(s)) : [batchFromFlag('compare', v.batch)];

@@ -3,9 +3,9 @@
 // labels that are not 0..k-1 (1-based, sparse) become classes with the mapping printed and kept as class names.
 // Columns are chosen with --columns/--drop, and text columns one-hot encoded with --onehot.
 import { DataError } from '../errors.js';
-import { DELIMITER_HINT, csvHeader, csvLayout, csvRecords, parseCSV } from '../data/csv.js';
+import { DELIMITER_HINT, csvHeader, csvLayout, csvRecordLines, parseCSV } from '../data/csv.js';
 import type { CSVTable, LabelMode, MissingPolicy } from '../data/csv-options.js';
-import { canonicalLabel, clip, delimiterName, sniffDelimiter } from '../data/csv-guards.js';
+import { canonicalLabel, clip, delimiterName } from '../data/csv-guards.js';
 import { oneHotRecords, type OneHotColumn } from '../data/csv-onehot.js';
 import type { BuiltinInfo } from '../data/catalog.js';
 import { choiceFlag, UsageError, type Parsed } from './args.js';
@@ -42,32 +42,85 @@ function listFlag(command: string, flag: string, v: Parsed['values'][string]): s
   return items;
 }
 
+/** --header / --no-header as the data layer's header option (`'auto'`: a first row of numbers is data). */
+export function headerFlag(command: string, v: Parsed['values'], builtin: boolean): boolean | 'auto' {
+  if (v.header && v['no-header']) throw new UsageError(`descent ${command}: --header and --no-header contradict each other`);
+  return v['no-header'] ? false : v.header || builtin ? true : 'auto';
+}
+
+/** Says on stderr what the reader guessed about a file's layout (the same lines in memory and with --stream). */
+export function sayLayout(command: string, name: string, layout: { delimiter: string; header: boolean }, v: Parsed['values'], headerOption: boolean | 'auto'): void {
+  if (delimiterFlag(v) === undefined && layout.delimiter !== ',') {
+    say(command, `${name} has no comma in its first line; reading it as ${delimiterName(layout.delimiter)}-separated (--delimiter to choose)`);
+  }
+  if (headerOption === 'auto' && !layout.header) {
+    say(command, `the first row of ${name} is all numbers, so it is read as data and the columns are numbered 0, 1, …; pass --header if it names the columns`);
+  }
+}
+
 /** Parses DATA with the CSV flags; see the module comment for the guesses. */
 export function loadData(command: string, src: DataSource | string | undefined, v: Parsed['values'], extra: LoadExtras = {}): LoadedData {
   const s = typeof src === 'object' ? src : readData(command, src);
-  let delimiter = delimiterFlag(v);
-  if (delimiter === undefined) {
-    delimiter = sniffDelimiter(s.text);
-    if (delimiter) say(command, `${s.name} has no comma in its first line; reading it as ${delimiterName(delimiter)}-separated (--delimiter to choose)`);
-  }
-  if (v.header && v['no-header']) throw new UsageError(`descent ${command}: --header and --no-header contradict each other`);
-  // The data layer's guess (csvLayout, as Dataset.fromCSV's header: 'auto'), said on stderr.
-  const guess = !v['no-header'] && !v.header && !s.builtin;
-  const header = csvLayout(s.text, { delimiter, header: guess ? 'auto' : !v['no-header'], source: s.name }).header;
-  if (guess && !header) {
-    say(command, `the first row of ${s.name} is all numbers, so it is read as data and the columns are numbered 0, 1, …; pass --header if it names the columns`);
-  }
+  // The data layer's guesses (csvLayout: Dataset.fromCSV's and csvStats's rules), said on stderr.
+  const headerOption = headerFlag(command, v, !!s.builtin);
+  const layout = csvLayout(s.text, { delimiter: delimiterFlag(v), header: headerOption, source: s.name });
+  sayLayout(command, s.name, layout, v, headerOption);
+  const header = layout.header;
+  let delimiter: string | undefined = layout.delimiter;
   let text = s.text, onehot: OneHotColumn[] | undefined;
+  let rewrite: Rewrite | undefined;
   const onehotNames = extra.onehot?.map((o) => o.column) ?? listFlag(command, 'onehot', v.onehot);
   if (onehotNames) {
     if (!header) throw new UsageError(`descent ${command}: --onehot names columns of the header, and this file has none`);
-    const r = oneHotRecords(csvRecords(text, { delimiter, source: s.name }), onehotNames, delimiter ?? ',', s.name, extra.onehot);
+    const records = csvRecordLines(text, { delimiter, source: s.name });
+    const r = oneHotRecords(records.map((c) => c.cells), onehotNames, delimiter ?? ',', s.name, extra.onehot);
     text = r.text;
     onehot = r.encoded;
+    rewrite = { names: records[0].cells, lines: records.map((c) => c.line), encoded: r.encoded };
   }
   const target = extra.target !== undefined ? extra.target : (v.target as string | undefined);
+  try {
+    return readTable(command, s, v, extra, text, delimiter, header, target, onehot);
+  } catch (e) {
+    // Errors in the rewritten table name its lines and columns: put back the file's.
+    if (rewrite && e instanceof DataError) throw new DataError(filePositions(e.message, rewrite), { row: e.row, line: e.line, column: e.column });
+    throw e;
+  }
+}
+
+/** What --onehot rewrote: the file's header and the line of each record (header first), and the encoded columns. */
+interface Rewrite {
+  names: string[];
+  lines: number[];
+  encoded: OneHotColumn[];
+}
+
+/**
+ * A message about the rewritten table with the file's positions: its line N is the file's record N (header
+ * first), and an encoded column "city=Rome" is the file's column "city".
+ */
+function filePositions(message: string, r: Rewrite): string {
+  const expanded = r.names.flatMap((n) => r.encoded.find((o) => o.column === n)?.categories.map((k) => `${n}=${k}`) ?? [n]);
+  const original = (name: string) => {
+    const i = r.names.indexOf(name);
+    if (i >= 0) return i;
+    const col = r.encoded.find((o) => name.startsWith(`${o.column}=`));
+    return col ? r.names.indexOf(col.column) : -1;
+  };
+  return message
+    .replace(/\bline (\d+)/g, (m, n) => (r.lines[Number(n) - 1] !== undefined ? `line ${r.lines[Number(n) - 1]}` : m))
+    .replace(/\bcolumn (\d+) \(([^)]*)\)/g, (m, n, name) => {
+      if (expanded[Number(n) - 1] !== name) return m;
+      const i = original(name);
+      return i < 0 ? m : `column ${i + 1} (${r.names[i]})`;
+    });
+}
+
+/** The CSV table of a (possibly rewritten) text with the flags' options. */
+function readTable(command: string, s: DataSource, v: Parsed['values'], extra: LoadExtras, text: string, delimiter: string | undefined,
+  header: boolean, target: string | number | null | undefined, onehot: OneHotColumn[] | undefined): LoadedData {
   const features = extra.features ?? selectColumns(command, v, text, delimiter, header, target, onehot, s.name);
-  if (onehotNames && delimiter !== undefined && delimiter !== ',') delimiter = ','; // the rewrite writes commas
+  if (onehot && delimiter !== undefined && delimiter !== ',') delimiter = ','; // the rewrite writes commas
   try {
     const table = parseCSV(text, {
       target, features, header, delimiter,
@@ -112,11 +165,25 @@ function selectColumns(command: string, v: Parsed['values'], text: string, delim
 
 /**
  * Integer labels that are not 0..k-1 (1-based, sparse) as classes, when the model is a classifier (or, with
- * --model auto, when there are 2–20 distinct labels each seen on average three times or more). The table's
- * labels become 0..k-1 and its `classes` the original labels, which a saved model keeps and predict prints.
+ * --model auto, when there are 2–20 distinct labels each seen on average three times or more): the
+ * distinct `labels` (ascending) as class names, or undefined to keep the labels as numbers. `rows` is the
+ * number of data rows. Said on stderr when it maps. The in-memory and the streamed run both decide here.
  */
+export function integerClasses(command: string, labels: readonly number[], rows: number, target: string | null, kindFlag: Parsed['values'][string]): string[] | undefined {
+  if (target === null || kindFlag === 'linear' || labels.length > 1000 || !labels.every(Number.isInteger)) return undefined;
+  const k = labels.length;
+  if (k === 0 || (labels[0] === 0 && labels[k - 1] === k - 1)) return undefined; // already 0..k-1
+  const classifier = kindFlag === 'softmax' || kindFlag === 'logistic' || (k >= 2 && k <= 20 && rows >= 3 * k);
+  if (!classifier || k < 2) return undefined;
+  const shown = (a: (string | number)[]) => (a.length > 8 ? [...a.slice(0, 8), '…'] : a).join(', ');
+  say(command, `target "${target}": integer labels ${shown([...labels])} read as classes ${shown(labels.map((_, i) => i))} ` +
+    `(the labels are kept as class names, saved with the model and printed by predict)${kindFlag === undefined || kindFlag === 'auto' ? '; --model linear to regress on them' : ''}`);
+  return labels.map((l) => canonicalLabel(String(l)));
+}
+
+/** {@link integerClasses} applied to a parsed table: its labels become 0..k-1 and its `classes` the original labels. */
 export function mapIntegerLabels(command: string, t: CSVTable, kindFlag: Parsed['values'][string]): void {
-  if (t.classes || t.target === null || kindFlag === 'linear') return;
+  if (t.classes) return;
   const seen = new Set<number>();
   for (const y of t.y) {
     if (!Number.isInteger(y)) return;
@@ -124,14 +191,9 @@ export function mapIntegerLabels(command: string, t: CSVTable, kindFlag: Parsed[
     if (seen.size > 1000) return;
   }
   const labels = [...seen].sort((a, b) => a - b);
-  const k = labels.length;
-  if (labels[0] === 0 && labels[k - 1] === k - 1) return; // already 0..k-1
-  const classifier = kindFlag === 'softmax' || kindFlag === 'logistic' || (k >= 2 && k <= 20 && t.rows >= 3 * k);
-  if (!classifier || k < 2) return;
+  const classes = integerClasses(command, labels, t.rows, t.target, kindFlag);
+  if (!classes) return;
   const index = new Map(labels.map((l, i) => [l, i]));
   for (let i = 0; i < t.y.length; i++) t.y[i] = index.get(t.y[i])!;
-  t.classes = labels.map((l) => canonicalLabel(String(l)));
-  const shown = (a: (string | number)[]) => (a.length > 8 ? [...a.slice(0, 8), '…'] : a).join(', ');
-  say(command, `target "${t.target}": integer labels ${shown(labels)} read as classes ${shown(labels.map((_, i) => i))} ` +
-    `(the labels are kept as class names, saved with the model and printed by predict)${kindFlag === undefined || kindFlag === 'auto' ? '; --model linear to regress on them' : ''}`);
+  t.classes = classes;
 }

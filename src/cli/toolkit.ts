@@ -16,7 +16,7 @@ export const TOOLKIT_FLAGS: Flags = {
   'elastic-net': { type: 'string', value: 'ALPHA[:RATIO]', help: "elastic-net penalty ALPHA·(RATIO·‖W‖₁ + (1−RATIO)/2·‖W‖²), scikit-learn's (RATIO default 0.15)" },
   'clip-norm': { type: 'string', value: 'C', help: 'clip each gradient to global L2 norm ≤ C' },
   validation: { type: 'string', value: 'F', help: 'hold out this fraction of the training rows (seeded by --seed) as a validation set, scored every epoch' },
-  'early-stopping': { type: 'string', value: 'PATIENCE', help: 'stop after PATIENCE epochs without the validation loss improving, and keep the best epoch\'s parameters (needs --validation; default fraction 0.1)' },
+  'early-stopping': { type: 'string', value: 'PATIENCE', help: "hold out a validation set (--validation F, default 0.1 of the training rows) and stop after PATIENCE epochs without the VALIDATION loss improving, keeping the best epoch's parameters (the usual choice; --early-stop watches the training loss instead)" },
 };
 
 function scheduleError(command: string, s: string, why: string): UsageError {

@@ -1,13 +1,15 @@
 // descent train: read data, split and standardize, train one model with progress, report the metrics,
 // and optionally save the model (with its standardization) and plot the loss curve.
 import { train, type TrainOptions, type TrainResult } from '../train.js';
+import { DataError } from '../errors.js';
+import type { CSVTable } from '../data/csv-options.js';
 import { modelToJSON } from '../models/io.js';
 import { lossChart } from '../plot/svg.js';
 import type { Evaluation } from '../models/model.js';
 import { isRegression, type CliModel } from './kinds.js';
 import { helpText, numberFlag, parseCommand, EXIT, UsageError, type Flags, type Parsed } from './args.js';
 import {
-  CSV_FLAGS, RUN_FLAGS, TRAIN_FLAGS, batchFromFlag, checkWritable, chooseModel, describeEval, duration,
+  CSV_FLAGS, RUN_FLAGS, TRAIN_FLAGS, batchFromFlag, checkNetworkFlags, checkOutputs, checkWritable, chooseModel, describeEval, duration,
   expectPositionals, lossFromFlags, makeModel, optimizerFromFlags, Progress, progressMode, round, startBackend,
   summariseLabels, writeOutput, type ProgressMode, modelFlag } from './common.js';
 import { checkBatch, defaultEpochs, prepare, standardizeFlag, type Prepared } from './preprocess.js';
@@ -36,16 +38,23 @@ const FLAGS: Flags = {
 /** Help of `descent train`. */
 export const TRAIN_HELP = helpText(
   'descent train <DATA> [options]',
-  'Trains a linear, logistic or softmax model by gradient descent on DATA: a CSV file (header row, target in the\n' +
-  'last column unless --target) or a built-in dataset (see descent datasets). By default the test set is the rows\n' +
-  "whose index is divisible by 5 and features are standardized with the training set's statistics.\n" +
+  'Trains a model by gradient descent on DATA: a CSV file (target in the last column unless --target; a first row\n' +
+  'of numbers is data, not a header) or a built-in dataset (see descent datasets). The model is linear, logistic or\n' +
+  'softmax (chosen from the target by default), or a network: --model mlp, --model cnn, or --layers FILE.\n' +
+  "By default the test set is the rows whose index is divisible by 5, and features (and a regression target) are\n" +
+  "standardized with the training set's statistics.\n" +
+  'Stopping early: --early-stopping PATIENCE holds out a validation set and keeps the best epoch (the usual choice);\n' +
+  '--early-stop N stops when the training loss stops improving by --tol.\n' +
   'With --stream the file is never loaded whole: one pass computes the statistics, then every epoch reads it again\n' +
-  'in chunks; memory stays bounded by a chunk, and the model is the one --no-shuffle would give in memory.\n' +
+  'in chunks; memory stays bounded by a chunk, and the model is the one --no-shuffle would give in memory (with\n' +
+  '--missing drop the test rows are every 5th row of the file rather than of the rows kept).\n' +
   'A file in non-random order (e.g. sorted by label) needs --shuffle-buffer ROWS: rows pass through a seeded buffer\n' +
   'of that many rows (memory ROWS × features floats), as tf.data shuffle(buffer_size); the larger, the better mixed.',
   FLAGS,
-  'Example:\n  descent train digits --model softmax --optimizer adam --lr 0.01 --batch 32 --epochs 50 --seed 1 \\\n' +
-  '    --early-stop 5 --plot loss.svg --save model.json',
+  'Examples:\n  descent train digits --model softmax --optimizer adam --lr 0.01 --batch 32 --epochs 50 --seed 1 \\\n' +
+  '    --early-stopping 5 --plot loss.svg --save model.json\n' +
+  '  descent train digits --model mlp --hidden 128,64 --dropout 0.1\n' +
+  '  descent train big.csv --stream --target price',
 );
 
 /** What one training run produced (shared with compare). */
@@ -114,6 +123,22 @@ function evalJSON(e: Evaluation | undefined): Record<string, number | null> | un
   return o;
 }
 
+/**
+ * A network from --layers (or --model cnn) whose last layer has fewer outputs than the target has classes
+ * cannot be trained: said as what it is, the output layer's size, with the first row of the file (not of the
+ * training split) whose label does not fit.
+ */
+function checkOutputLayer(model: CliModel, classes: number, t: CSVTable, name: string, v: Parsed['values']): void {
+  if (model.kind !== 'sequential' || classes < 3 || model.outputs >= classes) return;
+  let row = 0;
+  while (row < t.rows && t.y[row] < model.outputs) row++;
+  const label = t.classes ? JSON.stringify(t.classes[t.y[row]]) : String(t.y[row]);
+  const source = v.layers !== undefined ? `--layers ${v.layers}` : `--model ${v.model}`;
+  throw new DataError(`${source}: the network's last layer has ${model.outputs} output${model.outputs === 1 ? '' : 's'}, but the target ` +
+    `${t.target !== null ? `"${t.target}" ` : ''}of ${name} has ${classes} classes (data row ${row + 1} of the file, label ${label}, is the first that does not fit); ` +
+    `give the last dense layer ${classes} units`);
+}
+
 /** The in-memory run: the whole CSV parsed, split and standardized, then train(). */
 function memoryRun(v: Parsed['values'], positional: string, options: TrainOptions, mode: ProgressMode, out: (s: string) => void, backend: string): TrainRun {
   const data = loadData('train', positional, v);
@@ -126,7 +151,13 @@ function memoryRun(v: Parsed['values'], positional: string, options: TrainOption
     const opts = fitBatch('train', options, prepared.train.rows);
     const summary = summaryOf(data);
     model = makeModel('train', kind, t.features, classes, lossFromFlags('train', v), v, data.builtin?.imageShape);
-    printHeader(out, summary, prepared.note, model, classes, opts, backend);
+    checkOutputLayer(model, classes, t, data.name, v);
+    const valRows = opts.validationFraction ? Math.round(prepared.train.rows * opts.validationFraction) : undefined;
+    // The validation rows come out of the training rows: said on the split line.
+    const note = valRows === undefined ? prepared.note : prepared.note +
+      `; validation ${valRows} of the ${prepared.train.rows} training rows (drawn with seed ${opts.seed}), scored every epoch` +
+      (opts.restoreBest ? `, stopping after ${opts.patience} epochs without improvement` : '');
+    printHeader(out, summary, note, model, classes, opts, backend);
     const run = runOnce(model, prepared, opts, new Progress(mode, opts.epochs!));
     const r = run.result;
     let lo = Infinity, hi = -Infinity;
@@ -136,6 +167,7 @@ function memoryRun(v: Parsed['values'], positional: string, options: TrainOption
       data: summary, model, kind, classes, options: opts, trainRows: rows, testRows: prepared.test?.rows ?? 0,
       history: r.history.map((h) => ({ ...h, samples: h.epoch * rows })), stopReason: r.stopReason, divergedAt: r.divergedAt,
       steps: r.steps, ms: r.ms, trainEval: run.trainEval, testEval: run.testEval, stats: prepared.stats, targetScale: prepared.targetScale, yRange: [lo, hi],
+      validationRows: valRows, bestEpoch: r.bestEpoch,
     };
   } catch (e) {
     model?.dispose();
@@ -144,6 +176,13 @@ function memoryRun(v: Parsed['values'], positional: string, options: TrainOption
     prepared.train.dispose();
     prepared.test?.dispose();
   }
+}
+
+/** How the rows were split, kept in the saved model so that `descent predict` can tell training rows from test rows. */
+function splitNote(v: Parsed['values']): Record<string, unknown> {
+  if (v['no-split']) return { test: 'none' };
+  if (v['test-fraction'] !== undefined) return { test: 'fraction', fraction: Number(v['test-fraction']), seed: Number(v.seed ?? 0) };
+  return { test: 'every', every: 5 };
 }
 
 /** `descent train`. Returns the exit code. */
@@ -155,6 +194,9 @@ export async function trainCommand(argv: string[]): Promise<number> {
   // Everything the flags can get wrong is checked before any data is read or any epoch runs.
   const savePath = checkWritable('train', 'save', v.save);
   const plotPath = checkWritable('train', 'plot', v.plot);
+  checkOutputs('train', [{ flag: 'save', path: savePath }, { flag: 'plot', path: plotPath }],
+    [{ what: 'the data file', path: positionals[0] }, { what: 'the layers file', path: v.layers as string | undefined }]);
+  checkNetworkFlags('train', v);
   const options = trainOptionsFromFlags('train', v);
   if (v['shuffle-buffer'] !== undefined) {
     if (!v.stream) throw new UsageError('descent train: --shuffle-buffer applies to --stream; in memory the rows are reshuffled each epoch already');
@@ -174,7 +216,8 @@ export async function trainCommand(argv: string[]): Promise<number> {
   const { model, options: opts, data: d } = run;
   try {
     const opt = opts.optimizer!;
-    const stop = run.stopReason === 'tol' ? `stopped early: no improvement of ${opts.tol} for ${opts.nIterNoChange} epochs`
+    const stop = run.stopReason === 'tol' ? `stopped early: no improvement of ${opts.tol} in the training loss for ${opts.nIterNoChange} epochs`
+      : run.stopReason === 'early-stopping' ? `stopped early: no improvement in the validation loss for ${opts.patience} epochs`
       : run.stopReason === 'diverged' ? `DIVERGED at epoch ${run.divergedAt}` : run.stopReason === 'epochs' ? 'all epochs run' : run.stopReason;
     out(`result  ${run.history.length} epochs (${stop}), ${run.steps} steps, ${duration(run.ms)}`);
     const threads = opts.threads === undefined ? undefined
@@ -182,20 +225,28 @@ export async function trainCommand(argv: string[]): Promise<number> {
     if (threads) out(`threads ${threads.used} of ${threads.requested}${threads.reason ? ` (${threads.reason})` : ''}`);
     const last = run.history[run.history.length - 1];
     if (last) out(`        ${EPOCH_LOSS} of the last epoch ${finite(last.loss)} (the chart's last point)`);
+    if (run.bestEpoch !== undefined) {
+      const best = run.history[run.bestEpoch - 1]?.valLoss;
+      const restored = opts.restoreBest && run.bestEpoch < run.history.length;
+      out(`        validation loss ${finite(best ?? NaN)} at epoch ${run.bestEpoch}, the best of ${run.history.length}` +
+        (restored ? `: epoch ${run.bestEpoch}'s parameters were restored (the model below${savePath ? ' and saved' : ''})` : ''));
+    }
     out(`        training ${describeEval(run.trainEval)} (evaluated after training)`);
     if (run.testEval) out(`        test     ${describeEval(run.testEval)}`);
     const r2 = (run.testEval ?? run.trainEval).r2;
     if (run.stopReason === 'diverged') out(`hint    training diverged: ${DIVERGED_HINT}.`);
     else if (r2 !== undefined && r2 < 0) {
+      // Only a flag the user passed is named: --no-standardize when given, else --standardize (off by default for some built-ins).
+      const scale = run.targetScale ? '' : v['no-standardize'] ? ' or drop --no-standardize' : ' or pass --standardize';
       out(`hint    R² below 0: the model is worse than predicting the mean${run.targetScale ? '' : ` (the target spans ${run.yRange[0]}–${run.yRange[1]} and is not scaled)`}; ` +
-        `try more --epochs${run.targetScale ? '' : ' or drop --no-standardize'}.`);
+        `try more --epochs${scale}.`);
     }
     const ref = referenceLine(d);
     if (ref && !v['no-split'] && v['test-fraction'] === undefined && standardizeFlag('train', v, d.builtin) === (d.builtin?.referencePreprocessing === undefined)) out(`        (${ref})`);
     if (savePath) {
       const saved = modelToJSON(model, {
         featureNames: run.text ? undefined : d.featureNames, target: d.target ?? undefined, classes: d.classNames, standardize: run.stats, targetScale: run.targetScale,
-        training: { ...(run.text ? { text: run.text } : {}), data: d.name, optimizer: opts.optimizer, batch: opts.batch, epochs: run.history.length, seed: opts.seed, shuffle: opts.shuffle, l2: opts.l2, stream: !!v.stream, backend, ...(d.onehot ? { onehot: d.onehot } : {}) },
+        training: { ...(run.text ? { text: run.text } : {}), data: d.name, split: splitNote(v), optimizer: opts.optimizer, batch: opts.batch, epochs: run.history.length, seed: opts.seed, shuffle: opts.shuffle, l2: opts.l2, stream: !!v.stream, backend, ...(d.onehot ? { onehot: d.onehot } : {}) },
       });
       writeOutput(savePath, JSON.stringify(saved, null, 1) + '\n');
       out(`saved   ${savePath}`);
@@ -207,9 +258,10 @@ export async function trainCommand(argv: string[]): Promise<number> {
     }
     if (mode === 'json') {
       process.stdout.write(JSON.stringify({
-        event: 'result', data: d.name, rows: run.trainRows + run.testRows, features: d.features, target: d.target, classes: d.classNames,
+        event: 'result', data: d.name, rows: run.trainRows + run.testRows, features: d.features, featureNames: d.featureNames, target: d.target, classes: d.classNames,
         model: run.kind, outputs: model.outputs, optimizer: opts.optimizer, batch: opts.batch, seed: opts.seed, shuffle: opts.shuffle,
         stream: !!v.stream, backend, trainRows: run.trainRows, testRows: run.testRows,
+        ...(run.validationRows !== undefined ? { validationRows: run.validationRows, bestEpoch: run.bestEpoch } : {}),
         stopReason: run.stopReason, epochs: run.history.length, steps: run.steps, ms: round(run.ms),
         train: evalJSON(run.trainEval), test: evalJSON(run.testEval), saved: savePath, plot: plotPath, ...(threads ? { threads } : {}),
       }) + '\n');

@@ -68,6 +68,19 @@ export function isDataRow(cells: readonly string[]): boolean {
   return cells.length > 0 && cells.every((c) => NUMBER.test(c));
 }
 
+/**
+ * Whether the first record names the columns: the rule every reader (whole text, stream, command line)
+ * applies, so they see the same column layout. `'auto'`: unless every cell of it is a number.
+ */
+export function headerOf(first: readonly string[], header: boolean | 'auto'): boolean {
+  return header === 'auto' ? !isDataRow(first) : header;
+}
+
+/** The delimiter a reader uses: the given one, else the one the first line of `head` suggests, else ','. */
+export function delimiterOf(head: string, given: string | undefined): string {
+  return given ?? sniffDelimiter(head) ?? ',';
+}
+
 /** One spelling per numeric label: '1', '1.0' and '01' are the same class, written as Number prints it. */
 export function canonicalLabel(s: string): string {
   return NUMBER.test(s) ? String(Number(s)) : s;

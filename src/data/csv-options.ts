@@ -36,13 +36,13 @@ export interface CSVOptions {
   /**
    * Whether the first row names the columns; without a header, columns are named "0", "1", … Default
    * `'auto'`: a first row whose cells are all numbers is data, any other is a header (the table's `header`
-   * says which). Streams (csvBatches, csvStats) read `'auto'` as true: they see one batch at a time.
+   * says which). Streams (csvBatches, csvStats) decide from the same first row, by the same rule.
    */
   header?: boolean | 'auto';
   /**
    * The cell separator, one character such as `','`, `';'`, `'\t'` or `'|'`. Default: sniffed from the first
    * line (',' when it holds a comma, else the one of ';', tab, '|' that splits it most; the table's
-   * `delimiter` says which). Streams default to ','.
+   * `delimiter` says which). Streams sniff the same first line.
    */
   delimiter?: string;
   /** How the target becomes numbers. Default `'auto'`. */
@@ -92,7 +92,8 @@ const KEYS = ['target', 'features', 'header', 'delimiter', 'labels', 'classes', 
 export interface ResolvedCSVOptions {
   target: ColumnRef | readonly ColumnRef[] | null | undefined;
   features: readonly ColumnRef[] | undefined;
-  header: boolean;
+  /** `'auto'` until a reader sees the first record (see {@link headerOf}). */
+  header: boolean | 'auto';
   delimiter: string;
   labels: LabelMode;
   classes: readonly string[] | undefined;
@@ -155,7 +156,7 @@ export function resolveCSVOptions(options: CSVOptions = {}, source = 'csv'): Res
   }
   if (o.source !== undefined && typeof o.source !== 'string') throw new HyperParameterError('csv.source', `must be a string, got ${show(o.source)}`);
   return {
-    target: t, features: o.features, header: o.header !== false, delimiter, labels, classes: o.classes,
+    target: t, features: o.features, header: o.header ?? 'auto', delimiter, labels, classes: o.classes,
     missing, missingValues: new Set(mv.map((s) => s.trim())), comment: o.comment, source: o.source ?? source,
   };
 }

@@ -4,7 +4,7 @@
 import { DataError, HyperParameterError } from '../errors.js';
 import { show } from '../validate.js';
 import type { ColumnRef, ResolvedCSVOptions } from './csv-options.js';
-import { canonicalLabel, clip } from './csv-guards.js';
+import { canonicalLabel, clip, headerOf } from './csv-guards.js';
 
 // A decimal number as people write it in CSV files. Number() alone would also accept hex ("0x10"),
 // binary, "Infinity" and whitespace-only text, none of which should pass as data.
@@ -44,14 +44,18 @@ export class CsvSchema {
   readonly missingCounts: Float64Array;
   /** Rows dropped so far. */
   dropped = 0;
+  /** Whether the first record is a header (decided from it when the option is `'auto'`); if not, it is data. */
+  readonly header: boolean;
   private readonly hasNames: boolean;
 
   constructor(first: string[], options: ResolvedCSVOptions) {
-    const o = options;
-    this.options = o;
     this.width = first.length;
-    this.hasNames = o.header;
-    this.names = o.header ? first.map((s) => s.trim()) : first.map((_, i) => String(i));
+    const trimmed = first.map((s) => s.trim());
+    this.header = headerOf(trimmed, options.header);
+    const o = { ...options, header: this.header };
+    this.options = o;
+    this.hasNames = this.header;
+    this.names = this.header ? trimmed : first.map((_, i) => String(i));
     const target = o.target === undefined ? [-1] : o.target === null ? [] : Array.isArray(o.target) ? o.target : [o.target as ColumnRef];
     this.targetCols = target.map((ref) => this.column(ref, 'target'));
     if (new Set(this.targetCols).size !== this.targetCols.length) throw new HyperParameterError('csv.target', 'names a column twice');
@@ -168,6 +172,7 @@ export class CsvSchema {
           this.dropped++;
           return undefined;
         }
+        if (kind === Cell.Text && this.scanning) break; // a class name, mapped once the scan has seen them all
         if (kind === Cell.Text) {
           throw new DataError(`${o.source}: line ${line}, column ${this.describe(c)}: target ${clip(s)} is not a number` +
             (o.labels === 'none' ? '' : '; to map class names to 0..k-1 pass the class names (classes: [...])'), { row, column: nf, line });
@@ -235,37 +240,87 @@ export class CsvSchema {
     return y;
   }
 
-  /**
-   * Decides how an `'auto'` or `'integer'` target is read, from all of its cells (whole-file reading
-   * only): class names are collected and sorted, numerically when every label is a number.
-   */
-  inferLabels(records: string[][]): void {
+  /** Distinct target cells seen by {@link noteLabel} (canonical numbers once every one is a number). */
+  private seen: Set<string> | undefined;
+  private allNumeric = true;
+  /** More distinct target cells than {@link MAX_SCANNED_LABELS}: a value target, not class names. */
+  private overflow = false;
+  /** Set by {@link scanLabels}: a text target reads as 0 for now instead of failing. */
+  private scanning = false;
+
+  /** True when the target is read as numbers and its classes could still be inferred ('auto' or 'integer', no `classes`). */
+  get labelsOpen(): boolean {
     const o = this.options;
-    if (this.labelMode !== 'number' || (o.labels !== 'auto' && o.labels !== 'integer')) return;
-    const c = this.targetCols[0];
-    const seen = new Set<string>();
-    let allNumeric = true;
-    for (const cells of records) {
-      if (cells.length !== this.width) continue; // reported by read(), with its line
-      const s = cells[c].trim();
-      const kind = this.classify(s);
-      if (kind === Cell.Missing) continue;
-      if (kind === Cell.Text) allNumeric = false;
-      seen.add(s);
+    return this.labelMode === 'number' && (o.labels === 'auto' || o.labels === 'integer');
+  }
+
+  /**
+   * Starts a first pass over a stream that collects the target cells ({@link noteLabel}) instead of
+   * failing on a class name; {@link settleLabels} then decides as {@link inferLabels} does for a whole file.
+   */
+  scanLabels(): void {
+    if (this.labelsOpen) this.scanning = true;
+  }
+
+  /** Notes one record's target cell for the label decision (records of the wrong width are reported elsewhere). */
+  noteLabel(cells: string[]): void {
+    if (!this.labelsOpen || cells.length !== this.width) return;
+    const s = cells[this.targetCols[0]].trim();
+    const kind = this.classify(s);
+    if (kind === Cell.Missing) return;
+    if (kind === Cell.Text) this.allNumeric = false;
+    if (this.overflow) {
+      if (!this.allNumeric) {
+        throw new DataError(`${this.options.source}: the target column ${this.describe(this.targetCols[0])} holds more than ${MAX_SCANNED_LABELS} distinct values and the class name ${clip(s)}; pass the class names (classes: [...]), or labels: 'none' for values`);
+      }
+      return;
     }
-    if (allNumeric) {
-      // '1' and '1.0' are one class.
-      const canon = new Set([...seen].map(canonicalLabel));
-      seen.clear();
-      for (const c of canon) seen.add(c);
+    (this.seen ??= new Set()).add(s);
+    if (this.seen.size > MAX_SCANNED_LABELS && this.allNumeric) {
+      this.overflow = true;
+      this.seen = undefined;
     }
-    if (o.labels === 'auto' && allNumeric) return;
-    const list = [...seen];
-    if (allNumeric) list.sort((a, b) => Number(a) - Number(b) || (a < b ? -1 : a > b ? 1 : 0));
+  }
+
+  /**
+   * The distinct numeric labels noted so far, ascending, when every label is a number and there are at
+   * most {@link MAX_SCANNED_LABELS} of them (undefined otherwise).
+   */
+  numericLabels(): number[] | undefined {
+    if (!this.allNumeric || this.overflow) return undefined;
+    return [...new Set([...(this.seen ?? [])].map(Number))].sort((a, b) => a - b);
+  }
+
+  /**
+   * Decides how an `'auto'` or `'integer'` target is read from the labels noted: class names are
+   * collected and sorted, numerically when every label is a number; an `'auto'` target of numbers
+   * stays numeric.
+   */
+  settleLabels(): void {
+    this.scanning = false;
+    const o = this.options;
+    if (!this.labelsOpen) return;
+    if (o.labels === 'auto' && this.allNumeric) return;
+    if (this.overflow) {
+      throw new DataError(`${o.source}: the target column ${this.describe(this.targetCols[0])} holds more than ${MAX_SCANNED_LABELS} distinct values, too many for classes`);
+    }
+    // '1' and '1.0' are one class when every label is a number.
+    const list = this.allNumeric ? [...new Set([...(this.seen ?? [])].map(canonicalLabel))] : [...(this.seen ?? [])];
+    if (this.allNumeric) list.sort((a, b) => Number(a) - Number(b) || (a < b ? -1 : a > b ? 1 : 0));
     else list.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
     if (list.length < 2) {
-      throw new DataError(`${o.source}: the target column ${this.describe(c)} has ${list.length === 0 ? 'no labels' : `one class only (${clip(list[0])})`}; a classifier needs at least two`);
+      throw new DataError(`${o.source}: the target column ${this.describe(this.targetCols[0])} has ${list.length === 0 ? 'no labels' : `one class only (${clip(list[0])})`}; a classifier needs at least two`);
     }
     this.setClasses(list);
   }
+
+  /** Decides how an `'auto'` or `'integer'` target is read, from all of its cells (whole-file reading). */
+  inferLabels(records: string[][]): void {
+    if (!this.labelsOpen) return;
+    for (const cells of records) this.noteLabel(cells);
+    this.settleLabels();
+  }
 }
+
+/** At most this many distinct target values are collected while inferring classes (a stream holds them in memory). */
+export const MAX_SCANNED_LABELS = 100_000;

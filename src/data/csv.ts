@@ -8,7 +8,7 @@ import { DataError } from '../errors.js';
 import { show } from '../validate.js';
 import { resolveCSVOptions, type CSVOptions, type CSVTable, type ResolvedCSVOptions } from './csv-options.js';
 import { CsvSchema, type CsvRecord } from './csv-schema.js';
-import { checkColumnCount, delimiterName, isDataRow, sniffDelimiter } from './csv-guards.js';
+import { checkColumnCount, delimiterName, delimiterOf, headerOf } from './csv-guards.js';
 
 /** The record parser: csv-parse's sync API with `info: true`. */
 export type RecordParser = (input: string, options: Record<string, unknown>) => CsvRecord[];
@@ -77,17 +77,17 @@ export function csvHeader(text: string, options: Pick<CSVOptions, 'delimiter' | 
 export function csvLayout(text: string, options: Pick<CSVOptions, 'delimiter' | 'header' | 'comment' | 'source'> = {}): { delimiter: string; header: boolean } {
   const o = resolveCSVOptions({ ...options, header: undefined });
   if (typeof text !== 'string') throw new DataError(`${o.source}: expected CSV text, got ${show(text)}`);
-  const delimiter = options.delimiter ?? sniffDelimiter(text) ?? ',';
+  const delimiter = delimiterOf(text, options.delimiter);
   const h = options.header ?? 'auto';
-  const header = h === 'auto' ? !isDataRow(csvHeader(text, { delimiter, comment: options.comment, source: o.source })) : h;
+  const header = h === 'auto' ? headerOf(csvHeader(text, { delimiter, comment: options.comment, source: o.source }), h) : h;
   return { delimiter, header };
 }
 
 /** Parses CSV text into a numeric table; see {@link CSVOptions}. Errors name the line and column. */
 export function parseCSV(text: string, options: CSVOptions = {}): CSVTable {
   resolveCSVOptions(options); // every option checked before looking at the text
-  const layout = csvLayout(text, options);
-  const o = resolveCSVOptions({ ...options, ...layout });
+  // The delimiter from the first line; the header from the first record, inside CsvSchema (as streams decide).
+  const o = resolveCSVOptions({ ...options, delimiter: delimiterOf(text, options.delimiter) });
   checkColumnCount(text, o.delimiter, o.source);
   let parsed: CsvRecord[];
   try {
@@ -107,7 +107,7 @@ export function parseCSV(text: string, options: CSVOptions = {}): CSVTable {
     }
     throw e;
   }
-  const data = o.header ? records.slice(1) : records;
+  const data = schema.header ? records.slice(1) : records;
   if (data.length === 0) throw new DataError(`${o.source}: no data rows after the header`);
   schema.inferLabels(data.map((r) => r.record));
   const nf = schema.featureCols.length;
@@ -128,7 +128,7 @@ export function parseCSV(text: string, options: CSVOptions = {}): CSVTable {
   if (o.missing === 'mean') imputed = imputeMeans(x, n, nf, schema);
   const table: CSVTable = {
     x, y, rows: n, features: nf, featureNames: schema.featureNames, target: schema.targetName,
-    dropped: schema.dropped, imputed, header: o.header, delimiter: o.delimiter,
+    dropped: schema.dropped, imputed, header: schema.header, delimiter: o.delimiter,
   };
   if (schema.classes) table.classes = schema.classes;
   return table;
@@ -160,6 +160,11 @@ function imputeMeans(x: Float32Array, n: number, nf: number, schema: CsvSchema):
 
 /** Every non-blank record of CSV text as trimmed cells (the header too), for rewriting a file before parseCSV. */
 export function csvRecords(text: string, options: Pick<CSVOptions, 'delimiter' | 'comment' | 'source'> = {}): string[][] {
+  return csvRecordLines(text, options).map((r) => r.cells);
+}
+
+/** {@link csvRecords} with the line each record ends on, so that a rewrite can name the original lines in its errors. */
+export function csvRecordLines(text: string, options: Pick<CSVOptions, 'delimiter' | 'comment' | 'source'> = {}): { cells: string[]; line: number }[] {
   const o = resolveCSVOptions(options);
   checkColumnCount(text, o.delimiter, o.source);
   let parsed: CsvRecord[];
@@ -168,5 +173,5 @@ export function csvRecords(text: string, options: Pick<CSVOptions, 'delimiter' |
   } catch (e) {
     throw wrapCsvError(e, o.source);
   }
-  return parsed.filter((r) => !isBlank(r.record)).map((r) => r.record.map((c) => c.trim()));
+  return parsed.filter((r) => !isBlank(r.record)).map((r) => ({ cells: r.record.map((c) => c.trim()), line: r.info.lines }));
 }
