@@ -2,19 +2,24 @@
  * Every error descent throws on purpose is a {@link DescentError}; the subclass says what kind of
  * mistake it was, and `code` is a stable string for programs. Errors are raised before anything is
  * allocated, so a caught error leaves no memory behind.
+ *
+ * Each class's `name` is a fixed string, not the class's own name: minifiers (esbuild --minify, Vite and
+ * webpack production builds) rename classes, and `e.name` must still read `'HyperParameterError'` there.
  */
 export class DescentError extends Error {
+  /** The class's name, fixed so that it survives minification. */
+  override name = 'DescentError';
   /** A stable machine-readable code, e.g. `'E_SHAPE'`. */
   readonly code: string;
   constructor(code: string, message: string) {
     super(message);
-    this.name = new.target.name;
     this.code = code;
   }
 }
 
 /** Arrays whose lengths or shapes do not fit together (rows, features, labels, parameters). */
 export class ShapeError extends DescentError {
+  override name = 'ShapeError';
   constructor(message: string) {
     super('E_SHAPE', message);
   }
@@ -22,6 +27,7 @@ export class ShapeError extends DescentError {
 
 /** A value in the data that cannot be trained on: NaN, ±Infinity, a label out of range. */
 export class DataError extends DescentError {
+  override name = 'DataError';
   /** 0-based row of the bad value, when known. */
   readonly row?: number;
   /** 0-based column of the bad value, when known (features; the label column is `features`). */
@@ -38,6 +44,7 @@ export class DataError extends DescentError {
 
 /** An option or hyper-parameter that is unknown or out of its range; `param` names it. */
 export class HyperParameterError extends DescentError {
+  override name = 'HyperParameterError';
   /** The option's path, e.g. `'optimizer.betas[0]'` or `'batch'`. */
   readonly param: string;
   constructor(param: string, message: string) {
@@ -48,6 +55,7 @@ export class HyperParameterError extends DescentError {
 
 /** The requested backend cannot run here (no WebAssembly, SIMD refused, not initialised). */
 export class BackendError extends DescentError {
+  override name = 'BackendError';
   constructor(message: string) {
     super('E_BACKEND', message);
   }
@@ -55,6 +63,7 @@ export class BackendError extends DescentError {
 
 /** An object was used after `dispose()`, or with a backend other than the one that owns it. */
 export class DisposedError extends DescentError {
+  override name = 'DisposedError';
   constructor(message: string) {
     super('E_DISPOSED', message);
   }
