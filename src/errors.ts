@@ -68,3 +68,15 @@ export class DisposedError extends DescentError {
     super('E_DISPOSED', message);
   }
 }
+
+/**
+ * Parses JSON text from a file or a network; a malformed or truncated text is a {@link DataError} naming
+ * `where` (the loader), never an untyped SyntaxError.
+ */
+export function parseJSONText(text: string, where: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new DataError(`${where}: not valid JSON (${String((e as Error).message).slice(0, 120)})`);
+  }
+}

@@ -1,7 +1,7 @@
 // Feed-forward networks as first-class models of the training engine: a Network holds its parameters,
 // its compiled program and its workspace in backend memory, and the batch loop runs forward, loss,
 // backward, the gradient tools and the update inside WASM. Everything the user gets back is a copy.
-import { DataError, DisposedError, HyperParameterError, ShapeError } from '../errors.js';
+import { DataError, DisposedError, HyperParameterError, ShapeError, parseJSONText } from '../errors.js';
 import { backend } from '../runtime/index.js';
 import { Block, disposeAll } from '../runtime/block.js';
 import { Run } from '../runtime/run.js';
@@ -322,9 +322,12 @@ export class Network implements Trainable {
 
   /** Rebuilds a network saved by {@link Network.toJSON} (an object or its JSON text) on the current backend. */
   static fromJSON(json: NetworkJSON | string): Network {
-    const o = (typeof json === 'string' ? JSON.parse(json) : json) as NetworkJSON;
-    if (o === null || typeof o !== 'object' || o.format !== 'descent-model' || o.kind !== 'sequential') {
-      throw new ShapeError('Network.fromJSON: not a saved descent network (format "descent-model", kind "sequential")');
+    const o = (typeof json === 'string' ? parseJSONText(json, 'Network.fromJSON') : json) as NetworkJSON;
+    if (o === null || typeof o !== 'object' || o.format !== 'descent-model') {
+      throw new ShapeError('Network.fromJSON: not a saved descent model (format must be "descent-model")');
+    }
+    if (o.kind !== 'sequential') {
+      throw new ShapeError(`Network.fromJSON: this is a saved ${show(o.kind)} model, not a network (kind "sequential"): load it with Model.fromJSON`);
     }
     if (o.version !== 1) throw new ShapeError(`Network.fromJSON: unsupported version ${show(o.version)}`);
     const net = new Network({ inputShape: o.inputShape, layers: o.layers, loss: o.loss });
