@@ -34,6 +34,19 @@ function usableLoss(v: number): boolean {
 }
 
 /**
+ * The Trainer that last stepped each model (weakly: a model keeps no Trainer alive). Two live Trainers
+ * stepping one model in turn would each apply optimizer state the other's steps invalidated.
+ */
+const stepper = new WeakMap<Trainable, WeakRef<Trainer>>();
+
+/**
+ * A backstop for Trainers dropped without dispose(): their thread pool (OS threads, kept alive by its
+ * sleeping workers and never collected on its own) is ended once the Trainer is collected. dispose() is
+ * still the rule; collection may come late or, in a short script, never.
+ */
+const droppedPools = new FinalizationRegistry<ThreadPool>((pool) => pool.dispose());
+
+/**
  * A training run that can be advanced batch by batch, saved and resumed. {@link train} is
  * `new Trainer(model, ds, options).run()` followed by `dispose()`.
  *
@@ -55,6 +68,9 @@ export class Trainer implements TrainerView {
   private readonly train: Dataset;
   private readonly val: Dataset | undefined;
   private readonly owned: Dataset[] = [];
+  /** The datasets the caller passed in: training on them after their dispose() is an error, not a read of freed memory. */
+  private readonly given: Dataset[];
+  private disposed_ = false;
   private readonly opt: Optimizer;
   /** The run descriptor of the training data: model, optimizer, data, tools and loop state. */
   private readonly loop: Run;
@@ -98,6 +114,7 @@ export class Trainer implements TrainerView {
     model.checkTargets(ds);
     if (p.validation) model.checkTargets(p.validation);
     this.model = model;
+    this.given = p.validation ? [ds, p.validation] : [ds];
     this.p = p;
     this.schedule = p.schedule;
     const be = (this.be = model.paramsBlock.backend);
@@ -158,6 +175,7 @@ export class Trainer implements TrainerView {
       for (const d of this.owned) d.dispose();
       throw e;
     }
+    if (this.pool) droppedPools.register(this, this.pool, this);
     model.preprocessing = pre;
     // In the backend: a JS loop over a 100k-row index cost ~0.1 ms per train() call.
     be.iotaI32(this.idx.ptr, p.nTrain);
@@ -239,11 +257,14 @@ export class Trainer implements TrainerView {
     if (maxBatches !== Infinity && !(Number.isInteger(maxBatches) && maxBatches >= 0)) {
       throw new HyperParameterError('maxBatches', `must be an integer ≥ 0 or Infinity, got ${show(maxBatches)}`);
     }
-    if (this.model.disposed) throw new DisposedError(`the ${this.model.kind} model was disposed while its Trainer was in use`);
+    this.checkAlive();
+    this.claim();
     const p = this.p, be = this.be, model = this.model;
     const nb = p.nb, n = p.nTrain, bs = p.batchSize;
     let ran = 0;
     while (this.stop_ === null && ran < maxBatches) {
+      // onEpoch may have disposed the model, a dataset or this Trainer.
+      if (ran > 0) this.checkAlive();
       if (this.s.epoch >= p.epochs) {
         this.setStop('epochs');
         break;
@@ -280,6 +301,34 @@ export class Trainer implements TrainerView {
     }
     if (this.stop_ !== null) this.finish();
     return ran;
+  }
+
+  /**
+   * Throws a DisposedError when the model, a dataset the caller passed in or this Trainer was disposed
+   * (the kernels would otherwise read freed memory), and ends the thread pool: the run cannot go on.
+   */
+  private checkAlive(): void {
+    let what: string | null = null;
+    if (this.disposed_) what = 'the Trainer was disposed';
+    else if (this.model.disposed) what = `the ${this.model.kind} model was disposed while its Trainer was in use`;
+    else if (this.given.some((d) => d.xBlock.disposed)) what = 'a dataset was disposed while its Trainer was in use (dispose datasets after training)';
+    if (what === null) return;
+    this.pool?.dispose();
+    throw new DisposedError(what);
+  }
+
+  /** Makes this Trainer the model's one stepper; throws when another live, unfinished Trainer stepped it. */
+  private claim(): void {
+    const other = stepper.get(this.model)?.deref();
+    if (other && other !== this && other.busy) {
+      throw new HyperParameterError('model', 'is being trained by another Trainer that has not finished: interleaved steps would corrupt both runs; dispose() the other Trainer first, or train a copy of the model');
+    }
+    stepper.set(this.model, new WeakRef(this));
+  }
+
+  /** True while this Trainer has a run under way (stepped, not finished, not disposed). */
+  private get busy(): boolean {
+    return !this.finished && !this.disposed_;
   }
 
   /** Trains until a stopping rule fires and returns the result. */
@@ -388,6 +437,7 @@ export class Trainer implements TrainerView {
   /** Puts the final parameters in the model: best epoch (restoreBest), else the average, else the iterate. */
   private finish(): void {
     if (this.finished) return;
+    if (this.model.disposed) this.checkAlive();
     this.finished = true;
     if (this.p.saveState) this.finalState = this.save();
     this.iterate = this.model.paramsBlock.view.slice();
@@ -421,6 +471,8 @@ export class Trainer implements TrainerView {
 
   /** Frees the run's buffers (not the model, nor datasets the caller passed in); safe to call twice. */
   dispose(): void {
+    this.disposed_ = true;
+    if (this.pool) droppedPools.unregister(this);
     this.pool?.dispose();
     this.opt.dispose();
     disposeAll(this.idx, this.losses, this.scratch, this.sched, this.avg, this.l1buf, this.vIdx, this.lazy);
