@@ -5,6 +5,10 @@ import { HyperParameterError } from '../errors.js';
 import { show } from '../validate.js';
 import { HashingVectorizer, type HashingOptions } from './hashing.js';
 import type { Analyzer } from './tokenizer.js';
+import { unsafePattern } from './safe-pattern.js';
+
+/** The largest idf a saved vectorizer may hold (a fitted one is at most ln(1 + texts) + 1). */
+const MAX_IDF = 100;
 
 /** The JSON form of a {@link HashingVectorizer}: every option explicit (defaults filled in), and the idf when fitted. */
 export interface VectorizerJSON {
@@ -80,6 +84,9 @@ export function vectorizerFromJSON(json: unknown): HashingVectorizer {
   const tp = j.tokenPattern as { source?: unknown; flags?: unknown } | undefined;
   if (tp !== undefined) {
     if (!tp || typeof tp.source !== 'string' || typeof tp.flags !== 'string') fail('vectorizer.tokenPattern', 'must be { source, flags } strings');
+    // A pattern from a file could backtrack for ever: only the subset with a bounded matching cost is compiled.
+    const unsafe = unsafePattern(tp.source as string, tp.flags as string);
+    if (unsafe !== null) fail('vectorizer.tokenPattern', `${unsafe} (a saved pattern must be in the subset whose matching cost is bounded: see safe-pattern.ts)`);
     try {
       options.tokenPattern = new RegExp(tp.source as string, tp.flags as string);
     } catch (e) {
@@ -93,7 +100,8 @@ export function vectorizerFromJSON(json: unknown): HashingVectorizer {
     const out = new Float64Array(v.features);
     for (let c = 0; c < out.length; c++) {
       const x = idf[c];
-      if (typeof x !== 'number' || !Number.isFinite(x) || x <= 0) fail(`vectorizer.idf[${c}]`, `must be a positive number, got ${show(x)}`);
+      // A fitted idf is ln((1 + n) / (1 + df)) + 1 with df ≤ n: in [1, ln(1 + n) + 1], under 100 for any n a run can count.
+      if (typeof x !== 'number' || !(x >= 1 && x <= MAX_IDF)) fail(`vectorizer.idf[${c}]`, `must be a fitted idf in [1, ${MAX_IDF}], got ${show(x)}`);
       out[c] = x;
     }
     v.idf = out;
