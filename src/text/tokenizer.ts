@@ -26,6 +26,56 @@ export interface TokenizerOptions {
   tokenPattern?: RegExp;
 }
 
+/** The largest n-gram size (of words or characters): scikit-learn users rarely go past 6. */
+export const MAX_NGRAM = 32;
+
+/** Every option of the tokenizer. */
+export const TOKENIZER_KEYS: readonly string[] = ['analyzer', 'ngramRange', 'lowercase', 'stopWords', 'tokenPattern'];
+
+/**
+ * Throws a HyperParameterError for an options object that is not an object or holds a key not in `known`,
+ * suggesting the known key it most likely meant (`stop_words` → `stopWords`, `ngram` → `ngramRange`).
+ */
+export function checkKeys(path: string, options: unknown, known: readonly string[]): void {
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+    throw new HyperParameterError(path, `must be an object, got ${options === null ? 'null' : Array.isArray(options) ? 'an array' : typeof options}`);
+  }
+  for (const key of Object.keys(options)) {
+    if (known.includes(key)) continue;
+    const hint = nearestKey(key, known);
+    throw new HyperParameterError(key, `unknown option${hint ? ` (did you mean ${hint}?)` : ''}; the options are ${known.join(', ')}`);
+  }
+}
+
+/** The known key that `key` most likely misspells: same letters ignoring case and _-, a prefix, or ≤ 2 edits. */
+function nearestKey(key: string, known: readonly string[]): string | null {
+  const norm = (k: string) => k.toLowerCase().replace(/[_\-\s]/g, '');
+  const k = norm(key).slice(0, 64);
+  if (k.length === 0) return null;
+  let best: string | null = null, bestD = 3;
+  for (const name of known) {
+    const n = norm(name);
+    if (n === k) return name;
+    if (k.length >= 4 && (n.startsWith(k) || k.startsWith(n))) return name;
+    const d = editDistance(k, n);
+    if (d < bestD) {
+      best = name;
+      bestD = d;
+    }
+  }
+  return best;
+}
+
+function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    prev = cur;
+  }
+  return prev[b.length];
+}
+
 /**
  * The default word: a maximal run of two or more word characters, where a word character is a Unicode letter
  * (`\p{L}`: Lu, Ll, Lt, Lm, Lo), a Unicode number (`\p{N}`: Nd, Nl, No) or '_'. This is scikit-learn's
@@ -57,6 +107,7 @@ export type AnalyzeFn = (text: string) => string[];
  *   a padded word no longer than n is one token and ends that word's n-grams (scikit-learn's rule).
  */
 export function createAnalyzer(options: TokenizerOptions = {}): AnalyzeFn {
+  checkKeys('options', options, TOKENIZER_KEYS);
   return analyzerSpec(options).analyze;
 }
 
@@ -74,9 +125,11 @@ export function analyzerSpec(options: TokenizerOptions): { analyze: AnalyzeFn; p
     throw new HyperParameterError('ngramRange', `must be [min, max], got ${String(range)}`);
   }
   const [lo, hi] = range;
-  if (!Number.isInteger(lo) || lo < 1) throw new HyperParameterError('ngramRange[0]', `must be an integer ≥ 1, got ${lo}`);
-  if (!Number.isInteger(hi) || hi < lo) {
-    throw new HyperParameterError('ngramRange[1]', `must be an integer ≥ ngramRange[0] = ${lo}, got ${hi}`);
+  if (!Number.isInteger(lo) || lo < 1 || lo > MAX_NGRAM) throw new HyperParameterError('ngramRange[0]', `must be an integer in [1, ${MAX_NGRAM}], got ${lo}`);
+  // A text of w words has about w·n n-grams of each size n, each n words long: sizes up to 1e9 would build
+  // terabytes of strings (the process dies out of memory) for a few thousand words.
+  if (!Number.isInteger(hi) || hi < lo || hi > MAX_NGRAM) {
+    throw new HyperParameterError('ngramRange[1]', `must be an integer in [ngramRange[0] = ${lo}, ${MAX_NGRAM}], got ${hi}`);
   }
   const lowercase = options.lowercase ?? true;
   if (typeof lowercase !== 'boolean') throw new HyperParameterError('lowercase', `must be a boolean, got ${String(lowercase)}`);
