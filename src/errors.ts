@@ -80,3 +80,47 @@ export function parseJSONText(text: string, where: string): unknown {
     throw new DataError(`${where}: not valid JSON (${String((e as Error).message).slice(0, 120)})`);
   }
 }
+
+/**
+ * Throws a HyperParameterError for an options object that is not an object or holds a key not in `known`,
+ * suggesting the known key it most likely meant (`stop_words` → `stopWords`, `ngram` → `ngramRange`).
+ */
+export function checkKeys(path: string, options: unknown, known: readonly string[]): void {
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+    throw new HyperParameterError(path, `must be an object, got ${options === null ? 'null' : Array.isArray(options) ? 'an array' : typeof options}`);
+  }
+  for (const key of Object.keys(options)) {
+    if (known.includes(key)) continue;
+    const hint = nearestKey(key, known);
+    throw new HyperParameterError(key, `unknown option${hint ? ` (did you mean ${hint}?)` : ''}; the options are ${known.join(', ')}`);
+  }
+}
+
+/** The known key that `key` most likely misspells: same letters ignoring case and _-, a prefix, or ≤ 2 edits. */
+function nearestKey(key: string, known: readonly string[]): string | null {
+  const norm = (k: string) => k.toLowerCase().replace(/[_\-\s]/g, '');
+  const k = norm(key).slice(0, 64);
+  if (k.length === 0) return null;
+  let best: string | null = null, bestD = 3;
+  for (const name of known) {
+    const n = norm(name);
+    if (n === k) return name;
+    if (k.length >= 4 && (n.startsWith(k) || k.startsWith(n))) return name;
+    const d = editDistance(k, n);
+    if (d < bestD) {
+      best = name;
+      bestD = d;
+    }
+  }
+  return best;
+}
+
+function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    prev = cur;
+  }
+  return prev[b.length];
+}

@@ -1,7 +1,7 @@
-import { DataError, HyperParameterError, ShapeError } from '../errors.js';
+import { DataError, HyperParameterError, ShapeError, checkKeys } from '../errors.js';
 import { murmurhash3String } from './murmur3.js';
 import { maxWords, utf8WordHashes } from './scan.js';
-import { analyzerSpec, checkKeys, TOKENIZER_KEYS, type AnalyzeFn, type TokenizerOptions } from './tokenizer.js';
+import { analyzerSpec, TOKENIZER_KEYS, type AnalyzeFn, type TokenizerOptions } from './tokenizer.js';
 
 /**
  * A sparse matrix in compressed sparse row form: row r holds `indices[indptr[r]..indptr[r+1])` (ascending, no
