@@ -13,6 +13,7 @@ import {
   Preprocessing, checkPreprocessing, preprocessingFromJSON, preprocessingToJSON, withPreprocessed, type SavedPreprocessing,
 } from './preprocessing.js';
 import { SparseDataset, checkCsr, csrDecision, datasetDecision, isSparseRows, type SparseRows } from '../data/sparse.js';
+import { show } from '../validate.js';
 
 /** The model families descent trains. */
 export type ModelKind = 'linear' | 'logistic' | 'softmax';
@@ -137,11 +138,12 @@ export class Model implements Trainable {
     }
     if (o.version !== 1) throw new ShapeError(`fromJSON: unsupported model version ${o.version}`);
     if ((o.kind as string) === 'sequential') throw new ShapeError('Model.fromJSON: this is a saved network (kind "sequential"): load it with Network.fromJSON');
-    if (!Object.prototype.hasOwnProperty.call(LOSSES, o.kind)) throw new ShapeError(`Model.fromJSON: unknown model kind ${JSON.stringify(o.kind)} (linear, logistic or softmax)`);
+    if (!Object.prototype.hasOwnProperty.call(LOSSES, o.kind)) throw new ShapeError(`Model.fromJSON: unknown model kind ${show(o.kind)} (linear, logistic or softmax)`);
     if (o.kind === 'softmax' && !(Number.isInteger(o.outputs) && o.outputs >= 2)) {
       throw new ShapeError(`fromJSON: a softmax model needs outputs ≥ 2, got ${o.outputs}`);
     }
-    if (o.kind !== 'softmax' && o.outputs !== 1) throw new ShapeError(`fromJSON: a ${o.kind} model has 1 output, got ${o.outputs}`);
+    if (o.kind !== 'softmax' && o.outputs !== 1) throw new ShapeError(`fromJSON: a ${o.kind} model has 1 output, got ${show(o.outputs)}`);
+    if (!Number.isInteger(o.features) || o.features < 1) throw new ShapeError(`fromJSON: features must be a positive integer, got ${show(o.features)}`);
     if (!Array.isArray(o.params) || o.params.length !== o.outputs * (o.features + 1)) {
       throw new ShapeError(`fromJSON: expected ${o.outputs * (o.features + 1)} parameters, got ${Array.isArray(o.params) ? o.params.length : 'none'}`);
     }
