@@ -6,7 +6,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { build } from 'esbuild';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -45,6 +45,9 @@ export async function run() {
   return out;
 }
 `;
+
+/** The app over the built package, as a bundler-using app imports it. */
+const APP_DIST = (workerOption: string) => APP('dist/worker/node.js', workerOption).replace(JSON.stringify(join(root, 'src/index.ts')), JSON.stringify(join(root, 'dist/index.js')));
 
 interface Outcome { name: string; instance: boolean; param: string; code: string; message?: string }
 interface AppOut { renamed: boolean; main: Outcome | string; worker: Outcome | string }
@@ -96,6 +99,50 @@ test('Node, esbuild --minify: a bad option on the main thread and inside trainIn
   const r = spawnSync(process.execPath, [join(tmp, 'main-entry.mjs')], { encoding: 'utf8', timeout: 60_000 });
   assert.is(r.status, 0, r.stderr);
   check(JSON.parse(r.stdout.trim().split('\n').pop()!) as AppOut, 'node');
+});
+
+// The production builds of webpack 5 and Vite, for Node, over the built package (dist/): the app and the worker
+// script each bundled and minified with the bundler's defaults for production.
+const built = existsSync(join(root, 'dist', 'index.js')) && existsSync(join(root, 'dist', 'worker', 'node-worker.js'));
+const withDist = built || process.env.CI === 'true' ? test : test.skip;
+if (!built) console.log('  SKIPPED: webpack and Vite production builds need dist/ (npm test builds it)');
+
+/** Runs the app bundle `app` (which starts the worker bundle beside it) in a child Node and checks what it reports. */
+function runApp(dir: string, app: string, where: string): AppOut {
+  writeFileSync(join(dir, 'run.mjs'), `import(${JSON.stringify(join(dir, app))}).then((m) => (m.run ?? m.default.run)()).then((r) => console.log(JSON.stringify(r)), (e) => console.log(JSON.stringify({ crash: String(e) })));`);
+  const r = spawnSync(process.execPath, [join(dir, 'run.mjs')], { encoding: 'utf8', timeout: 60_000 });
+  assert.is(r.status, 0, `${where}: ${r.stderr}`);
+  const out = JSON.parse(r.stdout.trim().split('\n').pop()!) as AppOut;
+  return out;
+}
+
+withDist('Node, webpack 5 production build (dist/): the same', async () => {
+  const dir = join(tmp, 'webpack');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'app-entry.mjs'), APP_DIST('{ worker: new URL("./worker.cjs", import.meta.url) }'));
+  const { default: webpack } = await import('webpack');
+  // The worker first: the app's `new URL('./worker.cjs', import.meta.url)` is an asset webpack copies beside it.
+  for (const [entry, filename] of [[join(root, 'dist/worker/node-worker.js'), 'worker.cjs'], [join(dir, 'app-entry.mjs'), 'app.cjs']]) {
+    const compiler = webpack({ mode: 'production', target: 'node', entry, output: { path: dir, filename, library: { type: 'commonjs2' } }, node: { __dirname: false, __filename: false } });
+    const stats = await new Promise<import('webpack').Stats>((ok, fail) => compiler.run((err, st) => compiler.close(() => (err || !st ? fail(err ?? new Error('no stats')) : ok(st)))));
+    assert.equal(stats.toJson({ all: false, errors: true }).errors?.map((e) => e.message) ?? [], [], 'webpack errors');
+  }
+  check(runApp(dir, 'app.cjs', 'webpack'), 'webpack');
+});
+
+withDist('Node, Vite production build (dist/, minified): the same', async () => {
+  const dir = join(tmp, 'vite');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'app-entry.mjs'), APP_DIST('{ worker: new URL("./worker.mjs", import.meta.url) }'));
+  const { build: vite } = await import('vite');
+  for (const [entry, name] of [[join(dir, 'app-entry.mjs'), 'app'], [join(root, 'dist/worker/node-worker.js'), 'worker']]) {
+    await vite({
+      configFile: false, logLevel: 'silent', root: dir,
+      build: { ssr: entry, minify: true, outDir: join(dir, 'out'), emptyOutDir: false, rollupOptions: { output: { entryFileNames: `${name}.mjs`, format: 'es' } } },
+      ssr: { noExternal: true },
+    });
+  }
+  check(runApp(join(dir, 'out'), 'app.mjs', 'vite'), 'vite');
 });
 
 // Without Chromium the browser test is counted as skipped (and fails under CI=true).
