@@ -10,7 +10,8 @@ import { Optimizer } from '../optim/index.js';
 import type { Schedule } from '../optim/schedules.js';
 import { Rng } from '../rng.js';
 import { Dataset, F32_MAX } from '../data/dataset.js';
-import { DisposedError, HyperParameterError } from '../errors.js';
+import { HyperParameterError } from '../errors.js';
+import { checkAlive, claimModel, droppedPools } from './guards.js';
 import { show } from '../validate.js';
 import type { Trainable } from '../models/trainable.js';
 import type { EpochRecord, TrainState } from '../state.js';
@@ -34,19 +35,6 @@ function usableLoss(v: number): boolean {
 }
 
 /**
- * The Trainer that last stepped each model (weakly: a model keeps no Trainer alive). Two live Trainers
- * stepping one model in turn would each apply optimizer state the other's steps invalidated.
- */
-const stepper = new WeakMap<Trainable, WeakRef<Trainer>>();
-
-/**
- * A backstop for Trainers dropped without dispose(): their thread pool (OS threads, kept alive by its
- * sleeping workers and never collected on its own) is ended once the Trainer is collected. dispose() is
- * still the rule; collection may come late or, in a short script, never.
- */
-const droppedPools = new FinalizationRegistry<ThreadPool>((pool) => pool.dispose());
-
-/**
  * A training run that can be advanced batch by batch, saved and resumed. {@link train} is
  * `new Trainer(model, ds, options).run()` followed by `dispose()`.
  *
@@ -68,7 +56,7 @@ export class Trainer implements TrainerView {
   private readonly train: Dataset;
   private readonly val: Dataset | undefined;
   private readonly owned: Dataset[] = [];
-  /** The datasets the caller passed in: training on them after their dispose() is an error, not a read of freed memory. */
+  /** The caller's datasets: training after their dispose() is an error, not a read of freed memory. */
   private readonly given: Dataset[];
   private disposed_ = false;
   private readonly opt: Optimizer;
@@ -257,14 +245,14 @@ export class Trainer implements TrainerView {
     if (maxBatches !== Infinity && !(Number.isInteger(maxBatches) && maxBatches >= 0)) {
       throw new HyperParameterError('maxBatches', `must be an integer ≥ 0 or Infinity, got ${show(maxBatches)}`);
     }
-    this.checkAlive();
-    this.claim();
+    checkAlive(this.model, this.given, this.disposed_, this.pool);
+    claimModel(this.model, this);
     const p = this.p, be = this.be, model = this.model;
     const nb = p.nb, n = p.nTrain, bs = p.batchSize;
     let ran = 0;
     while (this.stop_ === null && ran < maxBatches) {
       // onEpoch may have disposed the model, a dataset or this Trainer.
-      if (ran > 0) this.checkAlive();
+      if (ran > 0) checkAlive(this.model, this.given, this.disposed_, this.pool);
       if (this.s.epoch >= p.epochs) {
         this.setStop('epochs');
         break;
@@ -303,31 +291,8 @@ export class Trainer implements TrainerView {
     return ran;
   }
 
-  /**
-   * Throws a DisposedError when the model, a dataset the caller passed in or this Trainer was disposed
-   * (the kernels would otherwise read freed memory), and ends the thread pool: the run cannot go on.
-   */
-  private checkAlive(): void {
-    let what: string | null = null;
-    if (this.disposed_) what = 'the Trainer was disposed';
-    else if (this.model.disposed) what = `the ${this.model.kind} model was disposed while its Trainer was in use`;
-    else if (this.given.some((d) => d.xBlock.disposed)) what = 'a dataset was disposed while its Trainer was in use (dispose datasets after training)';
-    if (what === null) return;
-    this.pool?.dispose();
-    throw new DisposedError(what);
-  }
-
-  /** Makes this Trainer the model's one stepper; throws when another live, unfinished Trainer stepped it. */
-  private claim(): void {
-    const other = stepper.get(this.model)?.deref();
-    if (other && other !== this && other.busy) {
-      throw new HyperParameterError('model', 'is being trained by another Trainer that has not finished: interleaved steps would corrupt both runs; dispose() the other Trainer first, or train a copy of the model');
-    }
-    stepper.set(this.model, new WeakRef(this));
-  }
-
-  /** True while this Trainer has a run under way (stepped, not finished, not disposed). */
-  private get busy(): boolean {
+  /** @internal True while this Trainer has a run under way (stepped, not finished, not disposed). */
+  get busy(): boolean {
     return !this.finished && !this.disposed_;
   }
 
@@ -437,7 +402,7 @@ export class Trainer implements TrainerView {
   /** Puts the final parameters in the model: best epoch (restoreBest), else the average, else the iterate. */
   private finish(): void {
     if (this.finished) return;
-    if (this.model.disposed) this.checkAlive();
+    if (this.model.disposed) checkAlive(this.model, this.given, this.disposed_, this.pool);
     this.finished = true;
     if (this.p.saveState) this.finalState = this.save();
     this.iterate = this.model.paramsBlock.view.slice();

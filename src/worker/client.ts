@@ -5,8 +5,9 @@ import { show } from '../validate.js';
 import { F32_MAX, badValue, toFlatMatrix, toTargets, type Dataset, type Matrix } from '../data/dataset.js';
 import { isSparseRows, type SparseRows } from '../data/sparse.js';
 import { isSparseDataset, sparseSet } from './sparse-job.js';
-import { DataError, DescentError, ShapeError, HyperParameterError, checkKeys } from '../errors.js';
+import { DataError, DescentError, ShapeError, HyperParameterError } from '../errors.js';
 import { checkCloneable, checkFromWorker } from './messages.js';
+import { checkWorkerOptions, type TrainInWorkerOptions } from './options.js';
 import type { BackendInfo, BackendName } from '../runtime/index.js';
 import type { EpochRecord } from '../train.js';
 import type { ModelKind } from '../models/model.js';
@@ -16,7 +17,7 @@ import {
   type WorkerTrainOptions, type WorkerTrainResult,
 } from './protocol.js';
 
-export type { BatchEvent, ModelSpec, ProgressEvent, WorkerTrainOptions, WorkerTrainResult };
+export type { BatchEvent, ModelSpec, ProgressEvent, WorkerTrainOptions, WorkerTrainResult, TrainInWorkerOptions };
 
 /** What to train in the worker. */
 export interface WorkerJob {
@@ -61,22 +62,7 @@ export interface WorkerHost {
 /** Builds a host, wiring its messages and failures to the handle. */
 export type HostFactory = (onMessage: (m: FromWorker) => void, onFailure: (e: Error) => void) => WorkerHost;
 
-/** How the job is delivered. */
-export interface TrainInWorkerOptions {
-  /**
-   * Move the data's ArrayBuffers into the worker instead of copying them (default true). A Float32Array
-   * that owns its whole buffer is detached on the caller's side; anything else is copied once first.
-   */
-  transfer?: boolean;
-  /** Batch progress messages: at most one post per this many milliseconds (default 16; 0 = every epoch). */
-  progressMs?: number;
-  /** After stop(), how long to wait for the worker to end (between runs of batches) before terminating it (ms, default 1000). */
-  stopTimeoutMs?: number;
-  /** Called for each progress event (as `on('progress', fn)`). */
-  onProgress?: (e: ProgressEvent) => void;
-  /** Called for each within-epoch event (as `on('batch', fn)`). */
-  onBatch?: (e: BatchEvent) => void;
-}
+const EVENTS = ['progress', 'batch', 'ready', 'result', 'error'];
 
 type Listeners = {
   progress: (e: ProgressEvent) => void;
@@ -251,26 +237,6 @@ function setParams(job: WorkerJob, out: Job, size: number, buffers: ArrayBuffer[
       out.initialParams[i] = v;
     }
     buffers.push(out.initialParams.buffer as ArrayBuffer);
-  }
-}
-
-/** The options every host reads; a host adds its own (`worker`). */
-const OPTION_KEYS = ['transfer', 'progressMs', 'stopTimeoutMs', 'onProgress', 'onBatch'];
-/** The longest delay a timer takes (2^31 − 1 ms); longer ones fire at once. */
-const MAX_MS = 2 ** 31 - 1;
-const EVENTS = ['progress', 'batch', 'ready', 'result', 'error'];
-
-/** Checks trainInWorker's own options (HyperParameterError naming the option, with a did-you-mean for typos). */
-export function checkWorkerOptions(o: unknown, hostKeys: readonly string[]): void {
-  checkKeys('options', o, [...OPTION_KEYS, ...hostKeys]);
-  const opt = o as TrainInWorkerOptions;
-  if (opt.transfer !== undefined && typeof opt.transfer !== 'boolean') throw new HyperParameterError('transfer', `must be true or false, got ${show(opt.transfer)}`);
-  for (const k of ['progressMs', 'stopTimeoutMs'] as const) {
-    const v = opt[k];
-    if (v !== undefined && !(typeof v === 'number' && v >= 0 && v <= MAX_MS)) throw new HyperParameterError(k, `must be a number of milliseconds in [0, ${MAX_MS}], got ${show(v)}`);
-  }
-  for (const k of ['onProgress', 'onBatch'] as const) {
-    if (opt[k] !== undefined && typeof opt[k] !== 'function') throw new HyperParameterError(k, `must be a function, got ${show(opt[k])}`);
   }
 }
 
