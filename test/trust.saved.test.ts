@@ -29,6 +29,10 @@ test('hostile token patterns in a saved vectorizer are refused (HyperParameterEr
     assert.instance(e, HyperParameterError, source);
     assert.is((e as HyperParameterError).param, 'vectorizer.tokenPattern');
   }
+  // Saving with such a pattern is refused too, rather than writing a file that cannot be loaded.
+  const save = thrown(() => vectorizerToJSON({ tokenPattern: /(a+)+$/g }));
+  assert.instance(save, HyperParameterError);
+  assert.is((save as HyperParameterError).param, 'tokenPattern');
   for (const flags of ['', 'gy', 'gd', 'gv', 'gg']) {
     assert.throws(() => vectorizerFromJSON({ ...good, tokenPattern: { source: '[a-z]+', flags } }), (e: unknown) => e instanceof HyperParameterError, flags);
   }
