@@ -188,7 +188,7 @@ test('fromJSON refuses parameters past float32 and non-numbers', async () => {
   assert.throws(() => new Trainer({} as never, null as never), (e: unknown) => e instanceof HyperParameterError);
   assert.throws(() => train(logistic({ features: 1 }), [[1]] as never), (e: unknown) => e instanceof HyperParameterError && e.param === 'data');
   assert.throws(() => Dataset.fromArrays([[1]], [0]).subset(null as never), (e: unknown) => e instanceof ShapeError);
-  assert.throws(() => Model.fromJSON('{"format": "descent-model", '), (e: unknown) => e instanceof ShapeError);
+  assert.throws(() => Model.fromJSON('{"format": "descent-model", '), (e: unknown) => e instanceof DataError);
   // Statistics that would push values out of float32 (or are not numbers) leave the dataset untouched.
   const ds = Dataset.fromArrays([[1, 2], [3, 4]], [0, 1]);
   for (const stats of [{ mean: [0, 0], std: [1e-40, 1] }, { mean: [NaN, 0], std: [1, 1] }, { mean: ['1', 0], std: [1, 1] }]) {

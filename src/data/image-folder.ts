@@ -1,13 +1,15 @@
 // Node-only: a folder of PNG images, one sub-folder per class (dir/<class>/*.png), read into image rows
 // with pngjs (loaded on first use, so importing descent does not load a PNG decoder, and browser bundles
-// never meet it). Every file is decoded and checked before the Dataset is made, so a corrupted PNG, an image
+// never meet it). Every file is checked (image-png.ts: a regular file, its size from the header, complete image
+// data) before it is decoded, and decoded before the Dataset is made, so a corrupted or truncated PNG, an image
 // of the wrong size or an empty class folder is a DataError naming the file or folder, with nothing allocated.
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { DataError, HyperParameterError } from '../errors.js';
 import { show } from '../validate.js';
 import { checkImageOptions, rgbaToRowChecked, type ImageFolderOptions } from './image.js';
+import { checkPng, readRegularFile } from './image-png.js';
 
 /** What reading a folder gives: rows ready for Dataset.fromArrays. */
 export interface ImageFolderTable {
@@ -83,17 +85,24 @@ export function readImageFolder(dir: string, options: ImageFolderOptions = {}): 
   const rows: Float32Array[] = [];
   for (const [file, _label] of files) {
     const path = join(dir, file);
+    // Checked before decoding: a regular file, a size within the limits (and the expected one), complete data.
+    const bytes = readRegularFile(path);
+    const want = resize ? undefined : checked ?? (sized ? { width: options.width!, height: options.height! } : undefined);
+    const header = checkPng(bytes, path, want);
+    if (want && (header.width !== want.width || header.height !== want.height)) {
+      throw new DataError(`${path}: the image is ${header.width}×${header.height}, expected ${want.width}×${want.height} ` +
+        `(${options.width !== undefined ? 'the width and height asked for' : `the size of ${files[0][0]}`}); pass resize: true to resample`);
+    }
     let img: { width: number; height: number; data: Buffer };
     try {
-      img = PNG.sync.read(readFileSync(path));
+      img = PNG.sync.read(bytes);
     } catch (e) {
       throw new DataError(`${path}: not a readable PNG image (${String((e as Error).message).slice(0, 120)})`);
     }
-    if (!checked) checked = checkImageOptions({ ...options, resize: undefined, width: options.width ?? img.width, height: options.height ?? img.height }, 'fromImageFolder', ['resize']);
-    if (!resize && (img.width !== checked.width || img.height !== checked.height)) {
-      throw new DataError(`${path}: the image is ${img.width}×${img.height}, expected ${checked.width}×${checked.height} ` +
-        `(${options.width !== undefined ? 'the width and height asked for' : `the size of ${files[0][0]}`}); pass resize: true to resample`);
+    if (img.width !== header.width || img.height !== header.height || img.data.length !== header.width * header.height * 4) {
+      throw new DataError(`${path}: not a readable PNG image (the decoder gave ${img.width}×${img.height} for a ${header.width}×${header.height} header)`);
     }
+    if (!checked) checked = checkImageOptions({ ...options, resize: undefined, width: options.width ?? img.width, height: options.height ?? img.height }, 'fromImageFolder', ['resize']);
     rows.push(rgbaToRowChecked(img, checked, path));
   }
   const c = checked as NonNullable<typeof checked>;

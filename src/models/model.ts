@@ -1,6 +1,6 @@
 // A Model is a parameter layout plus its loss: weights first (class-major for softmax), then biases.
 // Parameters live in backend memory; everything handed to the user is a copy.
-import { DataError, DisposedError, HyperParameterError, ShapeError } from '../errors.js';
+import { DataError, DisposedError, HyperParameterError, ShapeError, parseJSONText } from '../errors.js';
 import { backend } from '../runtime/index.js';
 import { Block, disposeAll } from '../runtime/block.js';
 import { LOSS, type LossName, type RunFields } from '../backends/abi.generated.js';
@@ -14,6 +14,7 @@ import {
 } from './preprocessing.js';
 import { SparseDataset } from '../data/dataset.js';
 import { checkCsr, csrDecision, datasetDecision, isSparseRows, type SparseRows } from '../data/sparse.js';
+import { show } from '../validate.js';
 
 /** The model families descent trains. */
 export type ModelKind = 'linear' | 'logistic' | 'softmax';
@@ -132,22 +133,18 @@ export class Model implements Trainable {
 
   /** Rebuilds a model saved by {@link Model.toJSON} (a parsed object or its JSON text) on the current backend. */
   static fromJSON(json: ModelJSON | string): Model {
-    let o: ModelJSON;
-    try {
-      o = (typeof json === 'string' ? JSON.parse(json) : json) as ModelJSON;
-    } catch (e) {
-      // Text from a file or a network: a SyntaxError here is bad input, reported as the other shape errors.
-      throw new ShapeError(`fromJSON: not JSON (${String((e as Error).message).slice(0, 120)})`);
-    }
+    const o = (typeof json === 'string' ? parseJSONText(json, 'Model.fromJSON') : json) as ModelJSON;
     if (o === null || typeof o !== 'object' || o.format !== 'descent-model') {
       throw new ShapeError('fromJSON: not a descent model (format must be "descent-model")');
     }
     if (o.version !== 1) throw new ShapeError(`fromJSON: unsupported model version ${o.version}`);
-    if (!Object.prototype.hasOwnProperty.call(LOSSES, o.kind)) throw new ShapeError(`fromJSON: unknown model kind ${JSON.stringify(o.kind)}`);
+    if ((o.kind as string) === 'sequential') throw new ShapeError('Model.fromJSON: this is a saved network (kind "sequential"): load it with Network.fromJSON');
+    if (!Object.prototype.hasOwnProperty.call(LOSSES, o.kind)) throw new ShapeError(`Model.fromJSON: unknown model kind ${show(o.kind)} (linear, logistic or softmax)`);
     if (o.kind === 'softmax' && !(Number.isInteger(o.outputs) && o.outputs >= 2)) {
       throw new ShapeError(`fromJSON: a softmax model needs outputs ≥ 2, got ${o.outputs}`);
     }
-    if (o.kind !== 'softmax' && o.outputs !== 1) throw new ShapeError(`fromJSON: a ${o.kind} model has 1 output, got ${o.outputs}`);
+    if (o.kind !== 'softmax' && o.outputs !== 1) throw new ShapeError(`fromJSON: a ${o.kind} model has 1 output, got ${show(o.outputs)}`);
+    if (!Number.isInteger(o.features) || o.features < 1) throw new ShapeError(`fromJSON: features must be a positive integer, got ${show(o.features)}`);
     if (!Array.isArray(o.params) || o.params.length !== o.outputs * (o.features + 1)) {
       throw new ShapeError(`fromJSON: expected ${o.outputs * (o.features + 1)} parameters, got ${Array.isArray(o.params) ? o.params.length : 'none'}`);
     }

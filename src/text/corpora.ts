@@ -5,6 +5,7 @@ import { DescentError } from '../errors.js';
 
 /** An optional package that a function needs is not installed; `packageName` says which one to install. */
 export class MissingPackageError extends DescentError {
+  override name = 'MissingPackageError';
   /** The npm package to install. */
   readonly packageName: string;
   constructor(packageName: string, purpose: string) {

@@ -1,7 +1,7 @@
-import { DataError, HyperParameterError, ShapeError } from '../errors.js';
+import { DataError, HyperParameterError, ShapeError, checkKeys } from '../errors.js';
 import { murmurhash3String } from './murmur3.js';
 import { maxWords, utf8WordHashes } from './scan.js';
-import { analyzerSpec, type AnalyzeFn, type TokenizerOptions } from './tokenizer.js';
+import { analyzerSpec, TOKENIZER_KEYS, type AnalyzeFn, type TokenizerOptions } from './tokenizer.js';
 
 /**
  * A sparse matrix in compressed sparse row form: row r holds `indices[indptr[r]..indptr[r+1])` (ascending, no
@@ -42,6 +42,9 @@ export interface HashingOptions extends TokenizerOptions {
   norm?: 'l2' | null;
 }
 
+/** Every option {@link HashingVectorizer} reads. */
+const HASHING_KEYS: readonly string[] = [...TOKENIZER_KEYS, 'features', 'seed', 'alternateSign', 'sublinearTf', 'tfidf', 'norm'];
+
 /**
  * Texts to sparse rows without a vocabulary: each token's UTF-8 bytes are hashed with MurmurHash3_x86_32 (`seed`),
  * as a signed 32-bit h; its column is |h| mod `features` (h = −2^31 maps to (2^31 − features) mod features, as
@@ -61,12 +64,14 @@ export class HashingVectorizer {
   private readonly mask: number;
 
   constructor(options: HashingOptions = {}) {
+    checkKeys('options', options, HASHING_KEYS);
     const features = options.features ?? 2 ** 18;
     if (!Number.isInteger(features) || features < 1 || features > 2 ** 30 || (features & (features - 1)) !== 0) {
       throw new HyperParameterError('features', `must be a power of two in [1, 2^30], got ${String(features)}`);
     }
     const seed = options.seed ?? 0;
-    if (!Number.isInteger(seed)) throw new HyperParameterError('seed', `must be an integer, got ${String(seed)}`);
+    // MurmurHash3 takes a u32 seed: -1 or 2^40 would silently hash as another seed.
+    if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) throw new HyperParameterError('seed', `must be an integer in [0, 2^32 - 1], got ${String(seed)}`);
     const flag = (name: 'alternateSign' | 'sublinearTf' | 'tfidf', fallback: boolean): boolean => {
       const v = options[name] ?? fallback;
       if (typeof v !== 'boolean') throw new HyperParameterError(name, `must be a boolean, got ${String(v)}`);

@@ -5,6 +5,10 @@ import { HyperParameterError } from '../errors.js';
 import { show } from '../validate.js';
 import { HashingVectorizer, type HashingOptions } from './hashing.js';
 import type { Analyzer } from './tokenizer.js';
+import { unsafePattern } from './safe-pattern.js';
+
+/** The largest idf a saved vectorizer may hold (a fitted one is at most ln(1 + texts) + 1). */
+const MAX_IDF = 100;
 
 /** The JSON form of a {@link HashingVectorizer}: every option explicit (defaults filled in), and the idf when fitted. */
 export interface VectorizerJSON {
@@ -42,7 +46,12 @@ export function vectorizerToJSON(options: HashingOptions = {}, fitted?: HashingV
   if (fitted && fitted.features !== new HashingVectorizer(options).features) {
     throw new HyperParameterError('features', `the options give ${new HashingVectorizer(options).features} columns but the fitted vectorizer has ${fitted.features}`);
   }
-  if (options.tokenPattern) out.tokenPattern = { source: options.tokenPattern.source, flags: options.tokenPattern.flags };
+  if (options.tokenPattern) {
+    // Refused now rather than written into a file that vectorizerFromJSON would refuse to load.
+    const unsafe = unsafePattern(options.tokenPattern.source, options.tokenPattern.flags);
+    if (unsafe !== null) throw new HyperParameterError('tokenPattern', `${unsafe}: a saved pattern must be in the subset whose matching cost is bounded (see vectorizerFromJSON), or it could not be loaded again`);
+    out.tokenPattern = { source: options.tokenPattern.source, flags: options.tokenPattern.flags };
+  }
   if (v.options.tfidf) {
     if (!v.idf) throw new HyperParameterError('tfidf', 'the vectorizer is not fitted: give the fitted one (a text dataset\'s vectorizer)');
     out.idf = Array.from(v.idf);
@@ -56,7 +65,12 @@ function fail(what: string, why: string): never {
 
 /**
  * The vectorizer saved by {@link vectorizerToJSON}: from its JSON, or from a whole saved text model (read at
- * `training.text.vectorizer`). Every field is checked; a HyperParameterError names the bad one.
+ * `training.text.vectorizer`). Every field is checked; a HyperParameterError names the bad one. A saved
+ * `tokenPattern` is compiled only when it lies in a subset of regular expressions whose backtracking is bounded
+ * (no backreference or lookaround; at most one unbounded quantifier, on a single character that matches no
+ * whitespace; no repeated group that holds a quantifier or an alternation; bounds up to 64; 256 characters), so
+ * that a hostile file cannot hang the process (ReDoS): tokenizing then costs O(n·w) for a text of n characters
+ * whose longest run of non-space characters is w. {@link vectorizerToJSON} refuses other patterns up front.
  */
 export function vectorizerFromJSON(json: unknown): HashingVectorizer {
   let j = json as Record<string, unknown> | null;
@@ -80,6 +94,9 @@ export function vectorizerFromJSON(json: unknown): HashingVectorizer {
   const tp = j.tokenPattern as { source?: unknown; flags?: unknown } | undefined;
   if (tp !== undefined) {
     if (!tp || typeof tp.source !== 'string' || typeof tp.flags !== 'string') fail('vectorizer.tokenPattern', 'must be { source, flags } strings');
+    // A pattern from a file could backtrack for ever: only the subset with a bounded matching cost is compiled.
+    const unsafe = unsafePattern(tp.source as string, tp.flags as string);
+    if (unsafe !== null) fail('vectorizer.tokenPattern', `${unsafe} (a saved pattern must be in the subset whose matching cost is bounded: no backreference or lookaround, one unbounded quantifier on a single character that matches no whitespace, no repeated group holding a quantifier or alternation, bounds ≤ 64, ≤ 256 characters)`);
     try {
       options.tokenPattern = new RegExp(tp.source as string, tp.flags as string);
     } catch (e) {
@@ -93,7 +110,8 @@ export function vectorizerFromJSON(json: unknown): HashingVectorizer {
     const out = new Float64Array(v.features);
     for (let c = 0; c < out.length; c++) {
       const x = idf[c];
-      if (typeof x !== 'number' || !Number.isFinite(x) || x <= 0) fail(`vectorizer.idf[${c}]`, `must be a positive number, got ${show(x)}`);
+      // A fitted idf is ln((1 + n) / (1 + df)) + 1 with df ≤ n: in [1, ln(1 + n) + 1], under 100 for any n a run can count.
+      if (typeof x !== 'number' || !(x >= 1 && x <= MAX_IDF)) fail(`vectorizer.idf[${c}]`, `must be a fitted idf in [1, ${MAX_IDF}], got ${show(x)}`);
       out[c] = x;
     }
     v.idf = out;

@@ -1,4 +1,4 @@
-import { HyperParameterError } from '../errors.js';
+import { HyperParameterError, checkKeys } from '../errors.js';
 import { scanWords } from './scan.js';
 import { ENGLISH_STOP_WORDS } from './stopwords.js';
 
@@ -25,6 +25,12 @@ export interface TokenizerOptions {
    * is the token (as scikit-learn's `token_pattern`). Default {@link WORD_PATTERN}. */
   tokenPattern?: RegExp;
 }
+
+/** The largest n-gram size (of words or characters): scikit-learn users rarely go past 6. */
+export const MAX_NGRAM = 32;
+
+/** Every option of the tokenizer. */
+export const TOKENIZER_KEYS: readonly string[] = ['analyzer', 'ngramRange', 'lowercase', 'stopWords', 'tokenPattern'];
 
 /**
  * The default word: a maximal run of two or more word characters, where a word character is a Unicode letter
@@ -57,6 +63,7 @@ export type AnalyzeFn = (text: string) => string[];
  *   a padded word no longer than n is one token and ends that word's n-grams (scikit-learn's rule).
  */
 export function createAnalyzer(options: TokenizerOptions = {}): AnalyzeFn {
+  checkKeys('options', options, TOKENIZER_KEYS);
   return analyzerSpec(options).analyze;
 }
 
@@ -74,9 +81,11 @@ export function analyzerSpec(options: TokenizerOptions): { analyze: AnalyzeFn; p
     throw new HyperParameterError('ngramRange', `must be [min, max], got ${String(range)}`);
   }
   const [lo, hi] = range;
-  if (!Number.isInteger(lo) || lo < 1) throw new HyperParameterError('ngramRange[0]', `must be an integer ≥ 1, got ${lo}`);
-  if (!Number.isInteger(hi) || hi < lo) {
-    throw new HyperParameterError('ngramRange[1]', `must be an integer ≥ ngramRange[0] = ${lo}, got ${hi}`);
+  if (!Number.isInteger(lo) || lo < 1 || lo > MAX_NGRAM) throw new HyperParameterError('ngramRange[0]', `must be an integer in [1, ${MAX_NGRAM}], got ${lo}`);
+  // A text of w words has about w·n n-grams of each size n, each n words long: sizes up to 1e9 would build
+  // terabytes of strings (the process dies out of memory) for a few thousand words.
+  if (!Number.isInteger(hi) || hi < lo || hi > MAX_NGRAM) {
+    throw new HyperParameterError('ngramRange[1]', `must be an integer in [ngramRange[0] = ${lo}, ${MAX_NGRAM}], got ${hi}`);
   }
   const lowercase = options.lowercase ?? true;
   if (typeof lowercase !== 'boolean') throw new HyperParameterError('lowercase', `must be a boolean, got ${String(lowercase)}`);

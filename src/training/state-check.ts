@@ -4,7 +4,7 @@
 // would loop forever, a negative one index before the row order in WASM, a NaN in the optimizer state
 // would train garbage. Every failure is a HyperParameterError on `resume` naming the field.
 import { HyperParameterError } from '../errors.js';
-import { HYPER } from '../backends/abi.generated.js';
+import { HYPER, HYPER_SLOTS } from '../backends/abi.generated.js';
 import { F32_MAX } from '../data/dataset.js';
 import { show } from '../validate.js';
 import type { TrainState } from '../state.js';
@@ -48,9 +48,32 @@ function finiteArray(field: string, a: unknown, f32: boolean): void {
   }
 }
 
-/** The four u32 words of a PRNG state. */
-function words(field: string, a: unknown): void {
+/** The four u32 words of a PRNG state, not all zero when the run draws from it (xoshiro's one state that never leaves zero). */
+function words(field: string, a: unknown, used = true): void {
   for (let i = 0; i < 4; i++) whole(`${field}[${i}]`, (a as number[])[i], 0, 0xffffffff);
+  if (used && (a as number[]).slice(0, 4).every((w) => w === 0)) fail(field, 'is all zero, a state no generator reaches (it would draw zeros for ever)');
+}
+
+/** The range of each saved optimizer hyper-parameter, as the optimizer's options allow it (flags are 0 or 1). */
+const HYPER_RANGES: Record<string, { min: number; max: number; below?: boolean; flag?: boolean }> = {
+  beta1: { min: 0, max: 1, below: true }, beta2: { min: 0, max: 1, below: true }, rho: { min: 0, max: 1 }, alpha: { min: 0, max: 1 },
+  dampening: { min: 0, max: 1 }, muProduct: { min: 0, max: 1 }, momentum: { min: 0, max: Number.MAX_VALUE },
+  eps: { min: 0, max: Number.MAX_VALUE }, weightDecay: { min: 0, max: Number.MAX_VALUE }, lrDecay: { min: 0, max: Number.MAX_VALUE },
+  initialAccumulatorValue: { min: 0, max: Number.MAX_VALUE }, momentumDecay: { min: 0, max: Number.MAX_VALUE },
+  nesterov: { min: 0, max: 1, flag: true }, amsgrad: { min: 0, max: 1, flag: true }, centered: { min: 0, max: 1, flag: true },
+};
+
+/** Each of the rule's hyper-parameters in the range its option allows: a file's beta1 of 7 would train garbage. */
+function checkHyper(rule: string, hyper: number[]): void {
+  const slots = (HYPER_SLOTS as Record<string, Record<string, number>>)[rule];
+  if (!slots) return;
+  for (const [name, slot] of Object.entries(slots)) {
+    const r = HYPER_RANGES[name];
+    const v = hyper[slot];
+    if (!r) continue;
+    const ok = r.flag ? v === 0 || v === 1 : v >= r.min && (r.below ? v < r.max : v <= r.max);
+    if (!ok) fail(`optimizer ${name}`, `(hyper[${slot}]) must be ${r.flag ? '0 or 1' : `in [${r.min}, ${r.max === Number.MAX_VALUE ? '∞' : r.max}${r.below ? ')' : ']'}`}, got ${show(v)}`);
+  }
 }
 
 /**
@@ -75,13 +98,15 @@ export function checkStateValues(s: TrainState, p: Plan): void {
   finite('loop.l1U', s.loop.l1U);
   whole('loop.avgCount', s.loop.avgCount);
   whole('last.avgCount', s.last.avgCount);
-  words('loop.rng', s.loop.rng);
+  words('loop.rng', s.loop.rng, p.noise !== null); // zero, unused, without gradient noise
+  words('loop.dropRng', s.loop.dropRng);
   words('rng', s.rng);
   finiteArray('model.params', s.model.params, true);
   finiteArray('model.stats', (s.model as { stats?: unknown }).stats, true);
   finiteArray('optimizer.hyper', s.optimizer.hyper, false);
   whole('optimizer.hyper[t]', s.optimizer.hyper[HYPER.t]);
   finite('optimizer.hyper[lr]', s.optimizer.hyper[HYPER.lr], true);
+  checkHyper(s.config.optimizer, s.optimizer.hyper);
   finiteArray('optimizer.state', s.optimizer.state, true);
   finiteArray('avg', s.avg, true);
   finiteArray('l1', s.l1, true);

@@ -10,7 +10,8 @@ import { Optimizer } from '../optim/index.js';
 import type { Schedule } from '../optim/schedules.js';
 import { Rng } from '../rng.js';
 import { Dataset, F32_MAX } from '../data/dataset.js';
-import { DisposedError, HyperParameterError } from '../errors.js';
+import { HyperParameterError } from '../errors.js';
+import { checkAlive, claimModel, droppedPools } from './guards.js';
 import { show } from '../validate.js';
 import type { Trainable } from '../models/trainable.js';
 import type { EpochRecord, TrainState } from '../state.js';
@@ -55,6 +56,9 @@ export class Trainer implements TrainerView {
   private readonly train: Dataset;
   private readonly val: Dataset | undefined;
   private readonly owned: Dataset[] = [];
+  /** The caller's datasets: training after their dispose() is an error, not a read of freed memory. */
+  private readonly given: Dataset[];
+  private disposed_ = false;
   private readonly opt: Optimizer;
   /** The run descriptor of the training data: model, optimizer, data, tools and loop state. */
   private readonly loop: Run;
@@ -98,6 +102,7 @@ export class Trainer implements TrainerView {
     model.checkTargets(ds);
     if (p.validation) model.checkTargets(p.validation);
     this.model = model;
+    this.given = p.validation ? [ds, p.validation] : [ds];
     this.p = p;
     this.schedule = p.schedule;
     const be = (this.be = model.paramsBlock.backend);
@@ -158,6 +163,7 @@ export class Trainer implements TrainerView {
       for (const d of this.owned) d.dispose();
       throw e;
     }
+    if (this.pool) droppedPools.register(this, this.pool, this);
     model.preprocessing = pre;
     // In the backend: a JS loop over a 100k-row index cost ~0.1 ms per train() call.
     be.iotaI32(this.idx.ptr, p.nTrain);
@@ -239,11 +245,14 @@ export class Trainer implements TrainerView {
     if (maxBatches !== Infinity && !(Number.isInteger(maxBatches) && maxBatches >= 0)) {
       throw new HyperParameterError('maxBatches', `must be an integer ≥ 0 or Infinity, got ${show(maxBatches)}`);
     }
-    if (this.model.disposed) throw new DisposedError(`the ${this.model.kind} model was disposed while its Trainer was in use`);
+    checkAlive(this.model, this.given, this.disposed_, this.pool);
+    claimModel(this.model, this);
     const p = this.p, be = this.be, model = this.model;
     const nb = p.nb, n = p.nTrain, bs = p.batchSize;
     let ran = 0;
     while (this.stop_ === null && ran < maxBatches) {
+      // onEpoch may have disposed the model, a dataset or this Trainer.
+      if (ran > 0) checkAlive(this.model, this.given, this.disposed_, this.pool);
       if (this.s.epoch >= p.epochs) {
         this.setStop('epochs');
         break;
@@ -280,6 +289,11 @@ export class Trainer implements TrainerView {
     }
     if (this.stop_ !== null) this.finish();
     return ran;
+  }
+
+  /** @internal True while this Trainer has a run under way (stepped, not finished, not disposed). */
+  get busy(): boolean {
+    return !this.finished && !this.disposed_;
   }
 
   /** Trains until a stopping rule fires and returns the result. */
@@ -388,6 +402,7 @@ export class Trainer implements TrainerView {
   /** Puts the final parameters in the model: best epoch (restoreBest), else the average, else the iterate. */
   private finish(): void {
     if (this.finished) return;
+    if (this.model.disposed) checkAlive(this.model, this.given, this.disposed_, this.pool);
     this.finished = true;
     if (this.p.saveState) this.finalState = this.save();
     this.iterate = this.model.paramsBlock.view.slice();
@@ -421,6 +436,8 @@ export class Trainer implements TrainerView {
 
   /** Frees the run's buffers (not the model, nor datasets the caller passed in); safe to call twice. */
   dispose(): void {
+    this.disposed_ = true;
+    if (this.pool) droppedPools.unregister(this);
     this.pool?.dispose();
     this.opt.dispose();
     disposeAll(this.idx, this.losses, this.scratch, this.sched, this.avg, this.l1buf, this.vIdx, this.lazy);

@@ -7,6 +7,7 @@ import { isSparseRows, type SparseRows } from '../data/sparse.js';
 import { isSparseDataset, sparseSet } from './sparse-job.js';
 import { DataError, DescentError, ShapeError, HyperParameterError } from '../errors.js';
 import { checkCloneable, checkFromWorker } from './messages.js';
+import { checkWorkerOptions, type TrainInWorkerOptions } from './options.js';
 import type { BackendInfo, BackendName } from '../runtime/index.js';
 import type { EpochRecord } from '../train.js';
 import type { ModelKind } from '../models/model.js';
@@ -16,7 +17,7 @@ import {
   type WorkerTrainOptions, type WorkerTrainResult,
 } from './protocol.js';
 
-export type { BatchEvent, ModelSpec, ProgressEvent, WorkerTrainOptions, WorkerTrainResult };
+export type { BatchEvent, ModelSpec, ProgressEvent, WorkerTrainOptions, WorkerTrainResult, TrainInWorkerOptions };
 
 /** What to train in the worker. */
 export interface WorkerJob {
@@ -61,22 +62,7 @@ export interface WorkerHost {
 /** Builds a host, wiring its messages and failures to the handle. */
 export type HostFactory = (onMessage: (m: FromWorker) => void, onFailure: (e: Error) => void) => WorkerHost;
 
-/** How the job is delivered. */
-export interface TrainInWorkerOptions {
-  /**
-   * Move the data's ArrayBuffers into the worker instead of copying them (default true). A Float32Array
-   * that owns its whole buffer is detached on the caller's side; anything else is copied once first.
-   */
-  transfer?: boolean;
-  /** Batch progress messages: at most one post per this many milliseconds (default 16; 0 = every epoch). */
-  progressMs?: number;
-  /** After stop(), how long to wait for the worker to end (between runs of batches) before terminating it (ms, default 1000). */
-  stopTimeoutMs?: number;
-  /** Called for each progress event (as `on('progress', fn)`). */
-  onProgress?: (e: ProgressEvent) => void;
-  /** Called for each within-epoch event (as `on('batch', fn)`). */
-  onBatch?: (e: BatchEvent) => void;
-}
+const EVENTS = ['progress', 'batch', 'ready', 'result', 'error'];
 
 type Listeners = {
   progress: (e: ProgressEvent) => void;
@@ -254,8 +240,9 @@ function setParams(job: WorkerJob, out: Job, size: number, buffers: ArrayBuffer[
   }
 }
 
-/** Starts a job on a host made by `factory`. */
-export function startTraining(factory: HostFactory, input: WorkerJob, options: TrainInWorkerOptions = {}): WorkerTraining {
+/** Starts a job on a host made by `factory`; `hostKeys` are the host's own options (checked by the host). */
+export function startTraining(factory: HostFactory, input: WorkerJob, options: TrainInWorkerOptions = {}, hostKeys: readonly string[] = []): WorkerTraining {
+  checkWorkerOptions(options, hostKeys);
   const { job, transfer, size } = prepareJob(input, options);
   const initial = job.initialParams ? job.initialParams.slice() : new Float32Array(size);
   const listeners: { [K in keyof Listeners]: Set<Listeners[K]> } = {
@@ -278,8 +265,26 @@ export function startTraining(factory: HostFactory, input: WorkerJob, options: T
   ready.catch(() => undefined);
   result.catch(() => undefined);
 
-  const emit = <K extends keyof Listeners>(type: K, arg: Parameters<Listeners[K]>[0]) => {
-    for (const fn of listeners[type]) (fn as (a: typeof arg) => void)(arg);
+  /**
+   * Calls the listeners of `type`. A listener runs inside the host's message handler: an exception there
+   * would be uncaught and end the process, so the first one thrown ends the job instead (returned).
+   */
+  const emit = <K extends keyof Listeners>(type: K, arg: Parameters<Listeners[K]>[0]): DescentError | null => {
+    for (const fn of listeners[type]) {
+      try {
+        (fn as (a: typeof arg) => void)(arg);
+      } catch (e) {
+        const err = new DescentError('E_LISTENER', `a '${type}' listener threw: ${String((e as Error)?.message ?? e).slice(0, 300)}`);
+        (err as { cause?: unknown }).cause = e;
+        return err;
+      }
+    }
+    return null;
+  };
+  /** Emits an event; a listener that throws ends the job with that error. */
+  const emitOrFail = <K extends keyof Listeners>(type: K, arg: Parameters<Listeners[K]>[0]) => {
+    const err = emit(type, arg);
+    if (err) finish({ ok: false, error: err });
   };
   const wake = () => {
     for (const w of wakers) w();
@@ -290,14 +295,17 @@ export function startTraining(factory: HostFactory, input: WorkerJob, options: T
     settled = s;
     host?.terminate();
     host = null;
+    // The result listeners run before the promise settles, so one that throws rejects the job instead.
+    const failed = s.ok ? emit('result', s.value) : null;
+    if (failed) settled = s = { ok: false, error: failed };
     if (s.ok) {
       // Only a run stopped before the worker got going reaches here with `ready` pending.
-      rejectReady(new Error('descent: training was stopped before the worker was ready'));
+      rejectReady(new DescentError('E_STOPPED', 'descent: training was stopped before the worker was ready'));
       resolveResult(s.value);
-      emit('result', s.value);
     } else {
       rejectReady(s.error);
       rejectResult(s.error);
+      // The job has failed already: an error listener that throws too has nothing left to end.
       emit('error', s.error);
     }
     wake();
@@ -318,18 +326,19 @@ export function startTraining(factory: HostFactory, input: WorkerJob, options: T
         backendName = m.info.name;
         rows = m.rows;
         resolveReady(m.info);
-        emit('ready', m.info);
+        emitOrFail('ready', m.info);
         break;
       case 'progress':
         snapshot = m.params;
         for (const rec of m.records) {
           events.push(rec);
-          emit('progress', rec);
+          emitOrFail('progress', rec);
+          if (settled) break;
         }
         wake();
         break;
       case 'batch':
-        emit('batch', m.event);
+        emitOrFail('batch', m.event);
         break;
       case 'result':
         finish({ ok: true, value: m.result });
@@ -391,6 +400,8 @@ export function startTraining(factory: HostFactory, input: WorkerJob, options: T
       return snapshot ? snapshot.slice() : null;
     },
     on(type, fn) {
+      if (!EVENTS.includes(type)) throw new HyperParameterError('type', `must be one of ${EVENTS.join(', ')}, got ${show(type)}`);
+      if (typeof fn !== 'function') throw new HyperParameterError('listener', `must be a function, got ${show(fn)}`);
       const set = listeners[type] as Set<typeof fn>;
       set.add(fn);
       return () => set.delete(fn);

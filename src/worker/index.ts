@@ -4,7 +4,8 @@
 // The worker script is found with `new Worker(new URL('./descent-worker.js', import.meta.url), { type: 'module' })`,
 // the form Vite and webpack 5 recognise and bundle on their own. With esbuild (which leaves that URL alone),
 // build `descent-ml/worker-script` to `descent-worker.js` beside your bundle, or pass `worker`.
-import { BackendError } from '../errors.js';
+import { BackendError, HyperParameterError } from '../errors.js';
+import { show } from '../validate.js';
 import { startTraining, type TrainInWorkerOptions, type WorkerJob, type WorkerTraining } from './client.js';
 
 export type { WorkerJob, WorkerTraining, TrainInWorkerOptions, WorkerHost } from './client.js';
@@ -17,7 +18,16 @@ export interface BrowserTrainInWorkerOptions extends TrainInWorkerOptions {
 }
 
 function createWorker(spec: BrowserTrainInWorkerOptions['worker']): { worker: Worker; where: string } {
-  if (typeof spec === 'function') return { worker: spec(), where: 'the worker given' };
+  if (typeof spec === 'function') {
+    const w = spec() as unknown;
+    if (w === null || typeof w !== 'object' || typeof (w as Worker).postMessage !== 'function' || typeof (w as Worker).terminate !== 'function') {
+      throw new HyperParameterError('worker', `the function must return a Worker, returned ${show(w)}`);
+    }
+    return { worker: w as Worker, where: 'the worker given' };
+  }
+  if (spec !== undefined && typeof spec !== 'string' && !(typeof URL === 'function' && spec instanceof URL)) {
+    throw new HyperParameterError('worker', `must be the worker script's URL (a string or URL) or a function returning a Worker, got ${show(spec)}`);
+  }
   if (typeof Worker !== 'function') {
     throw new BackendError('Web Workers are not available here; in Node, descent-ml/worker resolves to the worker_threads build');
   }
@@ -44,5 +54,5 @@ export function trainInWorker(job: WorkerJob, options: BrowserTrainInWorkerOptio
     };
     worker.onmessageerror = () => onFailure(new BackendError('a message from the training worker could not be deserialized'));
     return { post: (m, t) => worker.postMessage(m, t), terminate: () => worker.terminate() };
-  }, job, options);
+  }, job, options, ['worker']);
 }

@@ -134,6 +134,7 @@ export interface SerializedError {
   param?: string;
   row?: number;
   column?: number;
+  line?: number;
 }
 
 /** The one message a handle sends: the job, and the shared stop flag where the page may share memory. */
@@ -156,27 +157,34 @@ export function serializeError(e: unknown): SerializedError {
     if (typeof d.param === 'string') out.param = d.param;
     if (typeof d.row === 'number') out.row = d.row;
     if (typeof d.column === 'number') out.column = d.column;
+    if (typeof d.line === 'number') out.line = d.line;
     return out;
   }
   return { name: 'Error', message: String(e) };
 }
 
-/** Rebuilds the typed error a worker threw, so `instanceof HyperParameterError` works on the caller's side. */
+/**
+ * Rebuilds the typed error a worker threw, so `instanceof HyperParameterError` works on the caller's side. The
+ * type travels as its `code`, never as the class's name: a minified bundle may have renamed the classes.
+ */
 export function reviveError(s: SerializedError): Error {
   let e: Error;
-  switch (s.name) {
-    case 'ShapeError': e = new ShapeError(s.message); break;
-    case 'DataError': e = new DataError(s.message, { row: s.row, column: s.column }); break;
-    case 'BackendError': e = new BackendError(s.message); break;
-    case 'DisposedError': e = new DisposedError(s.message); break;
-    case 'HyperParameterError': {
+  switch (s.code) {
+    case 'E_SHAPE': e = new ShapeError(s.message); break;
+    case 'E_DATA': e = new DataError(s.message, { row: s.row, column: s.column, line: s.line }); break;
+    case 'E_BACKEND': e = new BackendError(s.message); break;
+    case 'E_DISPOSED': e = new DisposedError(s.message); break;
+    case 'E_HYPER': {
       e = new HyperParameterError(s.param ?? '', '');
       // The constructor prefixes the param; keep the worker's exact message.
       Object.defineProperty(e, 'message', { value: s.message, writable: true, configurable: true });
       break;
     }
-    case 'DescentError': e = new DescentError(s.code ?? 'E_DESCENT', s.message); break;
     default: {
+      if (typeof s.code === 'string' && /^E_[A-Z_]{1,30}$/.test(s.code)) {
+        e = new DescentError(s.code, s.message);
+        break;
+      }
       // Anything else the worker hit (a RangeError, a TypeError) is still a DescentError on this side,
       // naming the original error: callers catch one type.
       e = new DescentError('E_WORKER', `${String(s.name).slice(0, 60)} in the training worker: ${String(s.message).slice(0, 300)}`);

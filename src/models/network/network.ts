@@ -1,7 +1,7 @@
 // Feed-forward networks as first-class models of the training engine: a Network holds its parameters,
 // its compiled program and its workspace in backend memory, and the batch loop runs forward, loss,
 // backward, the gradient tools and the update inside WASM. Everything the user gets back is a copy.
-import { DataError, DisposedError, HyperParameterError, ShapeError } from '../../errors.js';
+import { DataError, DisposedError, HyperParameterError, ShapeError, parseJSONText } from '../../errors.js';
 import { backend } from '../../runtime/index.js';
 import { Block, disposeAll } from '../../runtime/block.js';
 import { Run } from '../../runtime/run.js';
@@ -18,7 +18,7 @@ import { Preprocessing, checkPreprocessing, preprocessingFromJSON, preprocessing
 import { compileNetwork, walk, type Compiled } from './program.js';
 import { layerAt, type NetworkLoss } from './plan.js';
 import { readWeights, writeWeights, type LayerWeights, type LayerWeightsInput } from './weights.js';
-import { validateSequential, type SequentialOptions } from './sequential-options.js';
+import { checkSequential, validateSequential, type SequentialOptions } from './sequential-options.js';
 import { checkTokenIds } from './tokens.js';
 
 export type { LayerSpec, NetworkLoss, InitName, LayerWeights, LayerWeightsInput };
@@ -284,19 +284,32 @@ export class Network implements Trainable {
 
   /** Rebuilds a network saved by {@link Network.toJSON} (an object or its JSON text) on the current backend. */
   static fromJSON(json: NetworkJSON | string): Network {
-    const o = (typeof json === 'string' ? JSON.parse(json) : json) as NetworkJSON;
-    if (o === null || typeof o !== 'object' || o.format !== 'descent-model' || o.kind !== 'sequential') {
-      throw new ShapeError('Network.fromJSON: not a saved descent network (format "descent-model", kind "sequential")');
+    const o = (typeof json === 'string' ? parseJSONText(json, 'Network.fromJSON') : json) as NetworkJSON;
+    if (o === null || typeof o !== 'object' || o.format !== 'descent-model') {
+      throw new ShapeError('Network.fromJSON: not a saved descent model (format must be "descent-model")');
+    }
+    if (o.kind !== 'sequential') {
+      throw new ShapeError(`Network.fromJSON: this is a saved ${show(o.kind)} model, not a network (kind "sequential"): load it with Model.fromJSON`);
     }
     if (o.version !== 1) throw new ShapeError(`Network.fromJSON: unsupported version ${show(o.version)}`);
+    // Checked before anything is allocated: a short file must not make the process allocate what its spec claims.
+    const { nParams } = checkSequential({ inputShape: o.inputShape, layers: o.layers, loss: o.loss });
+    if (!Array.isArray(o.params)) throw new ShapeError('Network.fromJSON: no params array');
+    if (o.params.length !== nParams) throw new ShapeError(`Network.fromJSON: the layers hold ${nParams} parameters but params holds ${o.params.length}`);
     const net = new Network({ inputShape: o.inputShape, layers: o.layers, loss: o.loss });
     try {
-      if (!Array.isArray(o.params)) throw new ShapeError('Network.fromJSON: no params array');
       net.setParams(o.params);
       if (net.stats) {
         const st = o.stats;
         if (!Array.isArray(st) || st.length !== net.stats.length || !st.every((v) => typeof v === 'number' && Number.isFinite(v))) {
           throw new ShapeError(`Network.fromJSON: stats must hold ${net.stats.length} finite numbers (batch norm's running statistics)`);
+        }
+        for (const l of walk(net.compiled.layers)) {
+          for (const stat of l.stats) {
+            if (stat.name === 'runningVar' && st.slice(stat.offset, stat.offset + stat.size).some((v) => v < 0)) {
+              throw new ShapeError(`Network.fromJSON: ${l.at}'s running variance holds a negative value`);
+            }
+          }
         }
         net.stats.view.set(st);
       }
