@@ -1,5 +1,5 @@
 // The digits grid: after a run on the built-in digits, the test images (8×8, one ImageData) with their labels.
-import type { NumericTable } from '../src/data/csv-numeric.js';
+import type { NumericTable } from '../src/data/csv/numeric.js';
 import { els } from './page.js';
 
 /** A finished run with test predictions (one per test row: every 5th row) and its test accuracy. */

@@ -5,7 +5,7 @@
 import 'uplot/dist/uPlot.min.css';
 import './style.css';
 import { init, optimizerNames, type BackendName, type BatchOption } from '../src/index.js';
-import { parseNumericCSV } from '../src/data/csv-numeric.js';
+import { parseNumericCSV } from '../src/data/csv/numeric.js';
 import { readUpload, type PageTable } from './upload.js';
 import { hyperText } from './hyper.js';
 import { els, COLORS, showMessage } from './page.js';

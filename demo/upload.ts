@@ -1,6 +1,6 @@
 // A CSV the user uploads, read by the library's own reader (parseCSV: the header guessed, the delimiter sniffed,
 // class-name labels mapped to 0..k-1), so the page accepts every file Dataset.fromCSV and `descent train` accept.
-import { parseCSV } from '../src/data/csv.js';
+import { parseCSV } from '../src/data/csv/read.js';
 
 /** The table the page trains on: features row-major, the target, and the columns' names (target last). */
 export interface PageTable {

@@ -166,7 +166,7 @@ function loopThrough(graph, files) {
 
 /**
  * The graph between the units of each checked folder: each folder directly under it is one unit (`src/data`,
- * `bench/lib`), each file at its top is its own (`src/train.ts`). A cycle here that no file-level cycle explains
+ * `bench/lib`), each file at its top is its own (`src/node.ts`). A cycle here that no file-level cycle explains
  * still means two parts lean on each other.
  */
 export function folderGraph(graph) {

@@ -8,7 +8,7 @@ export { init, backendInfo, type BackendInfo, type InitOptions, type BackendName
 
 // Data in memory.
 export { Dataset, type Matrix, type FromArraysOptions, type FromCSVOptions, type DatasetMeta } from './data/dataset.js';
-export type { CSVOptions, ColumnRef, LabelMode, MissingPolicy } from './data/csv-options.js';
+export type { CSVOptions, ColumnRef, LabelMode, MissingPolicy } from './data/csv/options.js';
 export type { BuiltinName } from './data/catalog.js';
 export { SparseDataset } from './data/dataset.js';
 export type { SparseRows, FromSparseOptions, FromTextOptions } from './data/sparse.js';
@@ -32,15 +32,15 @@ export { Preprocessing, type PreprocessingStats, type PreprocessingJSON, type Sa
 export {
   train, Trainer, type TrainOptions, type TrainResult, type EpochRecord, type StopReason, type BatchOption,
   type PenaltyName, type GradNoiseOptions, type EpochContext,
-} from './train.js';
-export type { TrainState } from './state.js';
+} from './training/train.js';
+export type { TrainState } from './training/state.js';
 
 // Online and out-of-core training.
 export {
   partialFit, resetPartialFit, trainStream, evaluateStream,
   type Batch, type BatchSource, type PartialFitOptions, type PartialFitResult, type TrainStreamOptions,
   type TrainStreamResult, type StreamEpochRecord, type StreamBatchInfo, type StreamEvaluation,
-} from './partial.js';
+} from './training/partial.js';
 export { shuffleBatches, type ShuffleBufferOptions, type ShuffledBatch } from './data/shuffle.js';
 
 // Optimizers and learning-rate schedules.

@@ -12,7 +12,7 @@ import { createSchedule, type ScheduleOptions } from './optim/schedules.js';
 import { int, num, onlyKeys, show } from './validate.js';
 import { HYPER } from './backends/abi.generated.js';
 import { Rng } from './rng.js';
-import type { GradNoiseOptions } from './train.js';
+import type { GradNoiseOptions } from './training/train.js';
 
 /**
  * The objective: returns f(x) and writes ∇f(x) into `grad` (zeroed before each call). Both arrays are

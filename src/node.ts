@@ -11,7 +11,7 @@ export { builtinNames, builtinCatalog, type BuiltinInfo, type ReferenceScores } 
 export { mnistFromBytes, decodeMnist, type ImageTable } from './data/mnist.js';
 export {
   csvBatches, csvStats, type CSVBatch, type CSVBatchOptions, type CSVSource, type CSVStats,
-} from './data/stream.js';
+} from './data/csv/stream.js';
 export { readImageFolder, type ImageFolderTable } from './data/image-folder.js';
 export { saveSafetensors, readSafetensors } from './interchange/node.js';
 export { toOnnx, type OnnxOptions } from './interchange/onnx.js';

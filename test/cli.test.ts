@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { init, Dataset, builtinCatalog } from '../src/node.js';
-import { formatCSV } from '../src/data/csv-format.js';
+import { formatCSV } from '../src/data/csv/format.js';
 import { modelFromJSON, parseSavedModel } from '../src/models/io.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));

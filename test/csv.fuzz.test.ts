@@ -6,10 +6,10 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import fc from 'fast-check';
 import { init, Dataset, DataError, ShapeError, HyperParameterError, type CSVOptions } from '../src/node.js';
-import { parseCSV } from '../src/data/csv.js';
-import { formatCSV } from '../src/data/csv-format.js';
-import type { CSVTable } from '../src/data/csv-options.js';
-import { f32Text } from '../src/data/csv-format.js';
+import { parseCSV } from '../src/data/csv/read.js';
+import { formatCSV } from '../src/data/csv/format.js';
+import type { CSVTable } from '../src/data/csv/options.js';
+import { f32Text } from '../src/data/csv/format.js';
 
 const TYPED = [DataError, ShapeError, HyperParameterError];
 

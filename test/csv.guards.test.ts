@@ -7,8 +7,8 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { init, Dataset, DataError } from '../src/node.js';
-import { parseCSV } from '../src/data/csv.js';
-import { MAX_COLUMNS, sniffDelimiter, isDataRow } from '../src/data/csv-guards.js';
+import { parseCSV } from '../src/data/csv/read.js';
+import { MAX_COLUMNS, sniffDelimiter, isDataRow } from '../src/data/csv/guards.js';
 import { makeClassification } from '../src/data/synthetic.js';
 import { cli, cliAll, fails } from './cli.helpers.js';
 

@@ -4,7 +4,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { init, Dataset, DataError, HyperParameterError } from '../src/node.js';
-import { parseCSV, csvLayout } from '../src/data/csv.js';
+import { parseCSV, csvLayout } from '../src/data/csv/read.js';
 
 test.before(async () => {
   await init({ backend: 'js' });

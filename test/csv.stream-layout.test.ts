@@ -5,8 +5,8 @@ import * as assert from 'uvu/assert';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseCSV } from '../src/data/csv.js';
-import { csvBatches, csvStats, type CSVBatchOptions } from '../src/data/stream.js';
+import { parseCSV } from '../src/data/csv/read.js';
+import { csvBatches, csvStats, type CSVBatchOptions } from '../src/data/csv/stream.js';
 
 const work = mkdtempSync(join(tmpdir(), 'descent-stream-layout-'));
 

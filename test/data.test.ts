@@ -9,9 +9,9 @@ import {
   init, Dataset, DataError, HyperParameterError, ShapeError, builtinNames, builtinCatalog,
 } from '../src/node.js';
 import { makeRegression, makeClassification, regressionChunks, classificationChunks, csvChunks } from '../src/synthetic.js';
-import { parseCSV } from '../src/data/csv.js';
-import { formatCSV } from '../src/data/csv-format.js';
-import { csvHeader, setRecordParser, type RecordParser } from '../src/data/csv.js';
+import { parseCSV } from '../src/data/csv/read.js';
+import { formatCSV } from '../src/data/csv/format.js';
+import { csvHeader, setRecordParser, type RecordParser } from '../src/data/csv/read.js';
 import { parse as parseBrowser } from 'csv-parse/browser/esm/sync';
 import { parse as parseNative } from 'csv-parse/sync';
 

@@ -11,9 +11,9 @@ import {
   init, Dataset, linear, logistic, softmax, train, partialFit, resetPartialFit, trainStream, evaluateStream,
   csvBatches, csvStats, HyperParameterError, DataError, type BackendName, type Model, type OptimizerOptions,
 } from '../src/node.js';
-import { PartialFitter } from '../src/partial.js';
+import { PartialFitter } from '../src/training/partial.js';
 import { makeRegression, makeClassification, csvChunks, regressionChunks } from '../src/synthetic.js';
-import { formatCSV } from '../src/data/csv-format.js';
+import { formatCSV } from '../src/data/csv/format.js';
 // Issue 15: train() standardizes by default; these runs compare with references on the given data, so they pass standardize: false.
 
 const BACKENDS: BackendName[] = ['js', 'wasm-scalar', 'wasm-simd'];

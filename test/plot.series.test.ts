@@ -29,7 +29,7 @@ test('identical runs: every series has its own dash pattern and marker shape', (
 
 test("npm start: the table's loss is the chart's last point, and both say which loss it is", () => {
   const cwd = mkdtempSync(join(tmpdir(), 'descent-start-'));
-  const r = spawnSync(process.execPath, ['--import', pathToFileURL(join(root, 'node_modules', 'tsx', 'dist', 'loader.mjs')).href, join(root, 'src', 'main.ts')], { cwd, encoding: 'utf8', timeout: 300_000 });
+  const r = spawnSync(process.execPath, ['--import', pathToFileURL(join(root, 'node_modules', 'tsx', 'dist', 'loader.mjs')).href, join(root, 'examples', 'quickstart.ts')], { cwd, encoding: 'utf8', timeout: 300_000 });
   assert.is(r.status, 0, r.stderr);
   assert.match(r.stdout, /\| variant\s+\| epochs \|\s+stop \| last epoch loss \(chart\) \| training loss after \|/);
   assert.match(r.stdout, /'last epoch loss' is the mean of the last epoch's batch losses, the last point of each curve in the chart/);

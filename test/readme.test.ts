@@ -10,7 +10,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeF
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { formatCSV } from '../src/data/csv-format.js';
+import { formatCSV } from '../src/data/csv/format.js';
 import { makeClassification } from '../src/data/synthetic.js';
 import { bin, jsonLines, root } from './cli.helpers.js';
 

@@ -1,7 +1,7 @@
 // descent compare: the same model trained several ways on the same split (batching strategies and/or
 // optimizers), a table of the outcomes and one SVG with every run's loss curve overlaid against epoch,
 // samples seen and wall time.
-import type { TrainOptions, BatchOption } from '../train.js';
+import type { TrainOptions, BatchOption } from '../training/train.js';
 import { lossChart, type RunHistory } from '../plot/svg.js';
 import { optimizerNames } from '../optim/index.js';
 import { helpText, parseCommand, EXIT, UsageError, type Flags } from './args.js';

@@ -3,10 +3,10 @@
 // labels that are not 0..k-1 (1-based, sparse) become classes with the mapping printed and kept as class names.
 // Columns are chosen with --columns/--drop, and text columns one-hot encoded with --onehot.
 import { DataError } from '../errors.js';
-import { DELIMITER_HINT, csvHeader, csvLayout, csvRecordLines, parseCSV } from '../data/csv.js';
-import type { CSVTable, LabelMode, MissingPolicy } from '../data/csv-options.js';
-import { canonicalLabel, clip, delimiterName } from '../data/csv-guards.js';
-import { oneHotRecords, type OneHotColumn } from '../data/csv-onehot.js';
+import { DELIMITER_HINT, csvHeader, csvLayout, csvRecordLines, parseCSV } from '../data/csv/read.js';
+import type { CSVTable, LabelMode, MissingPolicy } from '../data/csv/options.js';
+import { canonicalLabel, clip, delimiterName } from '../data/csv/guards.js';
+import { oneHotRecords, type OneHotColumn } from '../data/csv/onehot.js';
 import type { BuiltinInfo } from '../data/catalog.js';
 import { choiceFlag, UsageError, type Parsed } from './args.js';
 import { classesFlag, delimiterFlag, readData, type DataSource } from './common.js';

@@ -3,14 +3,14 @@
 // the target the metric is reported (computed by Model.evaluate, as train reports it).
 import { DataError } from '../errors.js';
 import { Dataset } from '../data/dataset.js';
-import { csvHeader, csvLayout } from '../data/csv.js';
-import { f32Text } from '../data/csv-format.js';
+import { csvHeader, csvLayout } from '../data/csv/read.js';
+import { f32Text } from '../data/csv/format.js';
 import { readTextFile } from '../data/node.js';
 import { modelFromJSON, parseSavedModel, type SavedModel } from '../models/io.js';
 import { helpText, parseCommand, EXIT, UsageError, type Flags } from './args.js';
 import { CSV_FLAGS, RUN_FLAGS, checkRegularFile, delimiterFlag, describeEval, expectPositionals, readData, startBackend } from './common.js';
 import { headerFlag, loadData } from './data.js';
-import type { OneHotColumn } from '../data/csv-onehot.js';
+import type { OneHotColumn } from '../data/csv/onehot.js';
 
 const FLAGS: Flags = {
   target: CSV_FLAGS.target,

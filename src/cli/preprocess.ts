@@ -5,9 +5,9 @@
 // applies the same transform to raw rows and maps predictions back to the target's units.
 import { DataError } from '../errors.js';
 import { Dataset } from '../data/dataset.js';
-import type { CSVTable } from '../data/csv-options.js';
+import type { CSVTable } from '../data/csv/options.js';
 import type { BuiltinInfo } from '../data/catalog.js';
-import type { BatchOption } from '../train.js';
+import type { BatchOption } from '../training/train.js';
 import { defaultEpochs as trainDefaultEpochs } from '../training/options.js';
 import { Preprocessing } from '../models/preprocessing.js';
 import { numberFlag, UsageError, type Parsed } from './args.js';

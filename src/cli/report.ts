@@ -1,7 +1,7 @@
 // What `descent train` prints about a run and its data, shared by the in-memory run (train.ts), the streaming run
 // (stream.ts) and `descent compare`. Its own module so that train.ts can load stream.ts lazily without the two
 // importing each other.
-import type { TrainOptions, TrainResult } from '../train.js';
+import type { TrainOptions, TrainResult } from '../training/train.js';
 import type { BuiltinInfo } from '../data/catalog.js';
 import type { Evaluation } from '../models/model.js';
 import { isRegression, type CliKind, type CliModel } from './kinds.js';

@@ -10,15 +10,15 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { DataError } from '../errors.js';
-import { csvBatches, csvStats, type CSVBatchOptions } from '../data/stream.js';
+import { csvBatches, csvStats, type CSVBatchOptions } from '../data/csv/stream.js';
 import { builtinCatalog, isBuiltinName } from '../data/catalog.js';
-import { evaluateStream, trainStream } from '../partial.js';
-import type { TrainOptions } from '../train.js';
+import { evaluateStream, trainStream } from '../training/partial.js';
+import type { TrainOptions } from '../training/train.js';
 import { choiceFlag, numberFlag, UsageError, type Parsed } from './args.js';
 import { checkRegularFile, chooseModel, classesFlag, delimiterFlag, lossFromFlags, makeModel, Progress, type LabelSummary, type ProgressMode, modelFlag } from './common.js';
 import { headerFlag, integerClasses, sayLayout } from './data.js';
 import { isRegression } from './kinds.js';
-import type { LabelMode } from '../data/csv-options.js';
+import type { LabelMode } from '../data/csv/options.js';
 import { printHeader, type DataSummary, type TrainRun } from './report.js';
 import { checkBatch, defaultEpochs, standardizeFlag } from './preprocess.js';
 

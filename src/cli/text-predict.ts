@@ -3,8 +3,8 @@
 // weighting and norm as in training — and the model predicts on those sparse rows.
 import { DataError } from '../errors.js';
 import { Dataset } from '../data/dataset.js';
-import { csvRecords } from '../data/csv.js';
-import { f32Text } from '../data/csv-format.js';
+import { csvRecords } from '../data/csv/read.js';
+import { f32Text } from '../data/csv/format.js';
 import { modelFromJSON, type SavedModel } from '../models/io.js';
 import type { Model } from '../models/model.js';
 import { vectorizerFromJSON } from '../text/saved.js';

@@ -8,8 +8,8 @@ import { DataError, HyperParameterError } from '../errors.js';
 import { HashingVectorizer, type HashingOptions } from '../text/hashing.js';
 import { vectorizerToJSON } from '../text/saved.js';
 import { Dataset } from '../data/dataset.js';
-import { csvRecords } from '../data/csv.js';
-import { train, type TrainOptions, type TrainResult } from '../train.js';
+import { csvRecords } from '../data/csv/read.js';
+import { train, type TrainOptions, type TrainResult } from '../training/train.js';
 import { choiceFlag, numberFlag, UsageError, type Parsed } from './args.js';
 import {
   chooseModel, classesFlag, delimiterFlag, lossFromFlags, makeModel, modelFlag, Progress, readData, type ProgressMode,

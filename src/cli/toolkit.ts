@@ -2,7 +2,7 @@
 // validation split and early stopping on it. Each flag becomes the TrainOptions field train() already has;
 // mistakes are reported against the flag the user typed.
 import type { ScheduleOptions } from '../optim/schedule-options.js';
-import type { TrainOptions } from '../train.js';
+import type { TrainOptions } from '../training/train.js';
 import { numberFlag, UsageError, type Flags, type Parsed } from './args.js';
 
 /** The --schedule syntax, for --help and for error messages. */

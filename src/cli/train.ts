@@ -1,8 +1,8 @@
 // descent train: read data, split and standardize, train one model with progress, report the metrics,
 // and optionally save the model (with its standardization) and plot the loss curve.
-import { train, type TrainOptions, type TrainResult } from '../train.js';
+import { train, type TrainOptions, type TrainResult } from '../training/train.js';
 import { DataError } from '../errors.js';
-import type { CSVTable } from '../data/csv-options.js';
+import type { CSVTable } from '../data/csv/options.js';
 import { modelToJSON } from '../models/io.js';
 import { lossChart } from '../plot/svg.js';
 import type { Evaluation } from '../models/model.js';

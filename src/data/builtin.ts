@@ -2,8 +2,8 @@
 // Node reads them from disk; this module is not part of the browser entry.
 import './node.js';
 import { HyperParameterError } from '../errors.js';
-import { parseNumericCSV, type NumericTable } from './csv-numeric.js';
-import { f32Text } from './csv-format.js';
+import { parseNumericCSV, type NumericTable } from './csv/numeric.js';
+import { f32Text } from './csv/format.js';
 import { builtinCatalog, builtinNames, isBuiltinName, type BuiltinName } from './catalog.js';
 import { fileHost } from './host.js';
 

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
 import { DataError } from '../errors.js';
 import { setFileHost, type FileHost } from './host.js';
-import { setRecordParser, type RecordParser } from './csv.js';
+import { setRecordParser, type RecordParser } from './csv/read.js';
 import { readMnistFile } from './mnist-node.js';
 import { readImageFolder } from './image-folder.js';
 

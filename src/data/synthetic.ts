@@ -6,7 +6,7 @@
 import { HyperParameterError } from '../errors.js';
 import { Rng } from '../rng.js';
 import { int, num, onlyKeys, show } from '../validate.js';
-import { formatCSV } from './csv-format.js';
+import { formatCSV } from './csv/format.js';
 
 /** Rows drawn by a generator: features row-major (rows × features) and targets. */
 export interface SyntheticData {

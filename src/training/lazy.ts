@@ -12,7 +12,7 @@ import { F32_MAX } from '../data/dataset.js';
 import { HyperParameterError } from '../errors.js';
 import { Block } from '../runtime/block.js';
 import type { Run } from '../runtime/run.js';
-import type { TrainState } from '../state.js';
+import type { TrainState } from './state.js';
 import type { Trainable } from '../models/trainable.js';
 import { show } from '../validate.js';
 import type { Plan } from './options.js';

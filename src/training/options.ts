@@ -9,7 +9,7 @@ import { HYPER, HYPER_SLOTS, L1_MODE } from '../backends/abi.generated.js';
 import { Dataset } from '../data/dataset.js';
 import type { Trainable } from '../models/trainable.js';
 import { Preprocessing, type PreprocessingStats } from '../models/preprocessing.js';
-import type { EpochRecord, TrainState } from '../state.js';
+import type { EpochRecord, TrainState } from './state.js';
 import { asyncMode } from '../threads/hogwild.js';
 
 /** How many samples each gradient step sees. */

@@ -10,7 +10,7 @@ import type { Rng } from '../rng.js';
 import type { Optimizer } from '../optim/index.js';
 import type { Schedule } from '../optim/schedules.js';
 import type { Trainable } from '../models/trainable.js';
-import { decNum, decSchedule, encNum, encSchedule, type EpochRecord, type TrainState } from '../state.js';
+import { decNum, decSchedule, encNum, encSchedule, type EpochRecord, type TrainState } from './state.js';
 import type { Plan } from './options.js';
 import { checkStateValues } from './state-check.js';
 import { checkLazy, restoreLazy, saveLazy } from './lazy.js';

@@ -7,7 +7,7 @@ import { HyperParameterError } from '../errors.js';
 import { HYPER, HYPER_SLOTS } from '../backends/abi.generated.js';
 import { F32_MAX } from '../data/dataset.js';
 import { show } from '../validate.js';
-import type { TrainState } from '../state.js';
+import type { TrainState } from './state.js';
 import type { Plan } from './options.js';
 
 function fail(field: string, why: string): never {

@@ -14,7 +14,7 @@ import { HyperParameterError } from '../errors.js';
 import { checkAlive, claimModel, droppedPools } from './guards.js';
 import { show } from '../validate.js';
 import type { Trainable } from '../models/trainable.js';
-import type { EpochRecord, TrainState } from '../state.js';
+import type { EpochRecord, TrainState } from './state.js';
 import { Preprocessing, type SavedPreprocessing } from '../models/preprocessing.js';
 import { CHUNK_ROWS, plan, scalesTarget, type Plan, type StopReason, type TrainOptions, type TrainResult, type TrainerView } from './options.js';
 import { checkResume, restoreState, resumedPreprocessing, saveState, type Progress, type RunParts } from './resume.js';

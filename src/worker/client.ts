@@ -9,7 +9,7 @@ import { DataError, DescentError, ShapeError, HyperParameterError } from '../err
 import { checkCloneable, checkFromWorker } from './messages.js';
 import { checkWorkerOptions, type TrainInWorkerOptions } from './options.js';
 import type { BackendInfo, BackendName } from '../runtime/index.js';
-import type { EpochRecord } from '../train.js';
+import type { EpochRecord } from '../training/train.js';
 import type { ModelKind } from '../models/model.js';
 import { checkSequential, mlpOptions, type SequentialOptions } from '../models/network/network.js';
 import {

@@ -6,8 +6,8 @@ import {
   BackendError, DataError, DescentError, DisposedError, HyperParameterError, ShapeError,
 } from '../errors.js';
 import type { BackendInfo, BackendName } from '../runtime/index.js';
-import type { EpochRecord, StopReason, TrainOptions } from '../train.js';
-import type { TrainState } from '../state.js';
+import type { EpochRecord, StopReason, TrainOptions } from '../training/train.js';
+import type { TrainState } from '../training/state.js';
 import type { Evaluation, ModelKind } from '../models/model.js';
 import type { MlpOptions, SequentialOptions } from '../models/network/network.js';
 import type { TrainableJSON } from '../models/trainable.js';

@@ -9,7 +9,7 @@ import { Network } from '../models/network/network.js';
 import { linear } from '../models/linear.js';
 import { logistic } from '../models/logistic.js';
 import { softmax } from '../models/softmax.js';
-import { Trainer, type EpochRecord, type TrainResult } from '../train.js';
+import { Trainer, type EpochRecord, type TrainResult } from '../training/train.js';
 import { checkJobMessage } from './messages.js';
 import { backend } from '../runtime/index.js';
 import { threadHost } from '../backends/thread-host.js';

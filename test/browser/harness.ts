@@ -1,7 +1,7 @@
 // The page the browser tests drive besides the demo: descent's default entry and its worker API on
 // `window.harness`, loaded the way an app bundled with esbuild would load them.
 import { init, backendInfo, Dataset, softmax, train, BackendError, DescentError } from '../../src/index.js';
-import { parseNumericCSV } from '../../src/data/csv-numeric.js';
+import { parseNumericCSV } from '../../src/data/csv/numeric.js';
 import { trainInWorker, type WorkerJob } from '../../src/worker/index.js';
 
 async function sha256(a: Float32Array): Promise<string> {

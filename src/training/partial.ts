@@ -4,21 +4,21 @@
 // a window of an index array) with the rows in arrival order, so k partial fits over the batches of
 // one epoch give bit for bit the parameters of one epoch of train() with shuffle: false, the same
 // batch size and the same optimizer.
-import { DataError, DisposedError, HyperParameterError } from './errors.js';
-import { Block, disposeAll } from './runtime/block.js';
-import { Run } from './runtime/run.js';
-import { Rng } from './rng.js';
-import { Optimizer, resolveOptimizer, type OptimizerOptions } from './optim/index.js';
-import { int, num, onlyKeys, show } from './validate.js';
-import { Dataset, F32_MAX } from './data/dataset.js';
-import type { Evaluation, Trainable } from './models/trainable.js';
-import { shuffleBatches } from './data/shuffle.js';
-import type { Batch, BatchSource } from './data/batch.js';
-import { Preprocessing, type PreprocessingStats } from './models/preprocessing.js';
-import { HYPER } from './backends/abi.generated.js';
-import { createSchedule, type Schedule, type ScheduleOptions } from './optim/schedules.js';
+import { DataError, DisposedError, HyperParameterError } from '../errors.js';
+import { Block, disposeAll } from '../runtime/block.js';
+import { Run } from '../runtime/run.js';
+import { Rng } from '../rng.js';
+import { Optimizer, resolveOptimizer, type OptimizerOptions } from '../optim/index.js';
+import { int, num, onlyKeys, show } from '../validate.js';
+import { Dataset, F32_MAX } from '../data/dataset.js';
+import type { Evaluation, Trainable } from '../models/trainable.js';
+import { shuffleBatches } from '../data/shuffle.js';
+import type { Batch, BatchSource } from '../data/batch.js';
+import { Preprocessing, type PreprocessingStats } from '../models/preprocessing.js';
+import { HYPER } from '../backends/abi.generated.js';
+import { createSchedule, type Schedule, type ScheduleOptions } from '../optim/schedules.js';
 
-export type { Batch, BatchSource } from './data/batch.js';
+export type { Batch, BatchSource } from '../data/batch.js';
 
 /** Options of {@link PartialFitter} and {@link partialFit}. */
 export interface PartialFitOptions {

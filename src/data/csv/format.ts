@@ -1,6 +1,6 @@
 // Writing CSV: numbers as the shortest text that reads back to the same float32, so generated files round-trip.
-import { HyperParameterError } from '../errors.js';
-import { show } from '../validate.js';
+import { HyperParameterError } from '../../errors.js';
+import { show } from '../../validate.js';
 
 /** A CSV cell for a number: the shortest text that reads back to the same float32. */
 export function f32Text(v: number): string {

@@ -2,9 +2,9 @@
 // strategies side by side — full batch, stochastic and mini-batch 32 — and a neural network (an MLP with one
 // hidden layer of 64 ReLU units) trained the same way, then a table and convergence.svg.
 import { writeFileSync } from 'node:fs';
-import { init, backendInfo, Dataset, softmax, mlp, train, type BatchOption, type TrainResult, type Trainable } from './index.js';
-import { loadBuiltin } from './data/builtin.js';
-import { lossChart } from './plot/svg.js';
+import { init, backendInfo, Dataset, softmax, mlp, train, type BatchOption, type TrainResult, type Trainable } from '../src/index.js';
+import { loadBuiltin } from '../src/data/builtin.js';
+import { lossChart } from '../src/plot/svg.js';
 
 const info = await init();
 const table = loadBuiltin('digits');

@@ -1,6 +1,6 @@
 // The strict, fast reader of the shipped built-in datasets (known clean: a header, comma-separated numbers,
 // target last). It stays beside csv-parse because csv-parse is about 3× slower on clean files.
-import { DataError } from '../errors.js';
+import { DataError } from '../../errors.js';
 
 /** Parsed numeric table: features row-major, targets, and the header's names. */
 export interface NumericTable {

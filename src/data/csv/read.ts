@@ -1,14 +1,14 @@
 // Reading user CSV text through csv-parse (quoting, delimiters, BOM, CRLF, comments): parseCSV for a whole
 // text, csvHeader for the first record, and the csv-parse settings and error wrapping that the streaming reader
-// (stream.ts) shares. Options live in csv-options.ts, the per-record rules in csv-schema.ts.
+// (stream.ts) shares. Options live in options.ts, the per-record rules in schema.ts.
 // This module is browser-safe: it imports csv-parse's self-contained browser build by default; the
 // Node entry swaps in csv-parse's native build (about 4× faster) through setRecordParser.
 import { parse as parseBrowser } from 'csv-parse/browser/esm/sync';
-import { DataError } from '../errors.js';
-import { show } from '../validate.js';
-import { resolveCSVOptions, type CSVOptions, type CSVTable, type ResolvedCSVOptions } from './csv-options.js';
-import { CsvSchema, type CsvRecord } from './csv-schema.js';
-import { checkColumnCount, delimiterName, delimiterOf, headerOf } from './csv-guards.js';
+import { DataError } from '../../errors.js';
+import { show } from '../../validate.js';
+import { resolveCSVOptions, type CSVOptions, type CSVTable, type ResolvedCSVOptions } from './options.js';
+import { CsvSchema, type CsvRecord } from './schema.js';
+import { checkColumnCount, delimiterName, delimiterOf, headerOf } from './guards.js';
 
 /** The record parser: csv-parse's sync API with `info: true`. */
 export type RecordParser = (input: string, options: Record<string, unknown>) => CsvRecord[];

@@ -1,10 +1,10 @@
 // CsvSchema: the column layout of a CSV file and the conversion of one record into a feature row and a label
 // (target by name or index, class names mapped to 0..k-1, missing values by policy). One record at a time, so
 // the whole-text reader (csv.ts) and the streaming reader (stream.ts) give the same results and errors.
-import { DataError, HyperParameterError } from '../errors.js';
-import { show } from '../validate.js';
-import type { ColumnRef, ResolvedCSVOptions } from './csv-options.js';
-import { canonicalLabel, clip, headerOf } from './csv-guards.js';
+import { DataError, HyperParameterError } from '../../errors.js';
+import { show } from '../../validate.js';
+import type { ColumnRef, ResolvedCSVOptions } from './options.js';
+import { canonicalLabel, clip, headerOf } from './guards.js';
 
 // A decimal number as people write it in CSV files. Number() alone would also accept hex ("0x10"),
 // binary, "Infinity" and whitespace-only text, none of which should pass as data.

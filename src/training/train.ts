@@ -1,14 +1,14 @@
 // train(): the one-call form of a Trainer run. The parts live in src/training/: options.ts (the options
 // and their validation into a plan), trainer.ts (the run loop) and resume.ts (save and resume).
-import type { Dataset } from './data/dataset.js';
-import type { Trainable } from './models/trainable.js';
-import { Trainer } from './training/trainer.js';
-import type { TrainOptions, TrainResult } from './training/options.js';
+import type { Dataset } from '../data/dataset.js';
+import type { Trainable } from '../models/trainable.js';
+import { Trainer } from './trainer.js';
+import type { TrainOptions, TrainResult } from './options.js';
 
 export { Trainer };
 export type {
   BatchOption, PenaltyName, GradNoiseOptions, EpochContext, TrainerView, TrainOptions, StopReason, TrainResult,
-} from './training/options.js';
+} from './options.js';
 export type { EpochRecord, TrainState } from './state.js';
 
 /**

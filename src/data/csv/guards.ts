@@ -1,7 +1,7 @@
 // Guards around CSV input that a parser alone does not give: limits checked before any parsing (so a
 // pathological file fails fast with a DataError instead of exhausting memory), bounded quoting of user
 // text in messages, and the guesses the command line makes about a file (header row, delimiter).
-import { DataError } from '../errors.js';
+import { DataError } from '../../errors.js';
 
 /** At most this many columns (2^24): past it, a row's cells no longer fit the engine's index arithmetic. */
 export const MAX_COLUMNS = 2 ** 24;

@@ -2,8 +2,8 @@
 // reader sees them: column "city" with values Paris, Rome becomes columns "city=Paris", "city=Rome" holding
 // 0/1. The categories are sorted; a model saves them so that prediction encodes new rows the same way (a
 // category unseen in training is all zeros).
-import { DataError } from '../errors.js';
-import { clip } from './csv-guards.js';
+import { DataError } from '../../errors.js';
+import { clip } from './guards.js';
 
 /** One encoded column: its header name and its categories in feature order. */
 export interface OneHotColumn {

@@ -1,7 +1,7 @@
 // The options of the CSV readers (whole text and streaming), their validation and defaults, and the shape of
 // a parsed table. Both readers and CsvSchema start from ResolvedCSVOptions, so they share every rule.
-import { HyperParameterError } from '../errors.js';
-import { onlyKeys, show } from '../validate.js';
+import { HyperParameterError } from '../../errors.js';
+import { onlyKeys, show } from '../../validate.js';
 
 /** A column named by its header name, or by its 0-based index (negative counts from the end: -1 is the last). */
 export type ColumnRef = string | number;

@@ -2,9 +2,9 @@
 // step k and resumed gives bit-identical parameters to one that never stopped (on the same backend
 // and binary, which the state names). Plain JSON: f32 and f64 values survive JSON.stringify/parse
 // exactly; the few scalars that may be ±Infinity or NaN are written as strings.
-import type { BackendName } from './backends/backend.js';
-import type { TrainableJSON } from './models/trainable.js';
-import type { ScheduleState } from './optim/schedules.js';
+import type { BackendName } from '../backends/backend.js';
+import type { TrainableJSON } from '../models/trainable.js';
+import type { ScheduleState } from '../optim/schedules.js';
 
 /** A number that JSON cannot hold as is (±Infinity, NaN) is written as its string. */
 export type JsonNumber = number | 'Infinity' | '-Infinity' | 'NaN';

@@ -7,13 +7,13 @@
 import { createReadStream, statSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { parse } from 'csv-parse';
-import { DataError, HyperParameterError } from '../errors.js';
-import { int, show } from '../validate.js';
-import { Moments } from './moments.js';
-import { csvParseOptions, isBlank, wrapCsvError } from './csv.js';
-import { resolveCSVOptions, type CSVOptions, type ResolvedCSVOptions } from './csv-options.js';
-import { CsvSchema, type CsvRecord } from './csv-schema.js';
-import { delimiterOf } from './csv-guards.js';
+import { DataError, HyperParameterError } from '../../errors.js';
+import { int, show } from '../../validate.js';
+import { Moments } from '../moments.js';
+import { csvParseOptions, isBlank, wrapCsvError } from './read.js';
+import { resolveCSVOptions, type CSVOptions, type ResolvedCSVOptions } from './options.js';
+import { CsvSchema, type CsvRecord } from './schema.js';
+import { delimiterOf } from './guards.js';
 
 /** Options of {@link csvBatches}: the CSV options (missing values: `'error'` or `'drop'`), plus batching. */
 export interface CSVBatchOptions extends Omit<CSVOptions, 'missing'> {
