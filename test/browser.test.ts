@@ -27,10 +27,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 const ARTIFACTS = join(here, '..', 'test-results');
 const started = performance.now();
 
-function sha256(a: Float32Array): string {
-  return createHash('sha256').update(new Uint8Array(a.buffer, a.byteOffset, a.byteLength)).digest('hex');
-}
-
+const sha256 = (a: Float32Array): string => createHash('sha256').update(new Uint8Array(a.buffer, a.byteOffset, a.byteLength)).digest('hex');
 const log = (...a: unknown[]) => console.log('  [browser]', ...a);
 
 if (!existsSync(CHROMIUM)) {
