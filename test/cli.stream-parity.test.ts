@@ -43,7 +43,7 @@ const SHAPES: { file: string; features: string[]; target: string; classes?: stri
 test('--stream and --no-shuffle in memory: the same layout, parameters and test figures for every CSV shape', async () => {
   const common = ['--epochs', '5', '--json'];
   const runs = await cliAll(work, SHAPES.flatMap((s) => [
-    ['train', s.file, '--stream', '--chunk', '50', '--save', `${s.file}.stream.json`, ...common],
+    ['train', s.file, '--stream', '--read-rows', '50', '--save', `${s.file}.stream.json`, ...common],
     ['train', s.file, '--no-shuffle', '--save', `${s.file}.memory.json`, ...common],
   ]));
   SHAPES.forEach((shape, i) => {
@@ -82,7 +82,7 @@ test('--stream and --no-shuffle in memory: the same layout, parameters and test 
 test('--stream takes --schedule as in memory (same parameters), and refuses flags that need the whole file by name', async () => {
   const common = ['headered.csv', '--epochs', '4', '--batch', '16', '--schedule', 'step:1:0.5', '--json'];
   const [s, m, bad] = await cliAll(work, [
-    ['train', ...common, '--stream', '--chunk', '16', '--save', 'sched.stream.json'],
+    ['train', ...common, '--stream', '--read-rows', '16', '--save', 'sched.stream.json'],
     ['train', ...common, '--no-shuffle', '--save', 'sched.memory.json'],
     ['train', 'headered.csv', '--stream', '--clip-norm', '1'],
   ]);

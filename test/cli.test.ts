@@ -207,7 +207,7 @@ test('compare writes one SVG with one path per variant in every panel, and a tab
 test('train --stream (out of core) gives the model of the in-memory run with --no-shuffle, bit for bit', async () => {
   const common = ['--batch', '16', '--epochs', '4', '--optimizer', 'sgd', '--momentum', '0.9', '--json'];
   const [s, m] = await cliAll([
-    ['train', 'wine', '--stream', '--chunk', '40', '--save', 'stream.json', ...common],
+    ['train', 'wine', '--stream', '--read-rows', '40', '--save', 'stream.json', ...common],
     // Both runs take the default cosine decay over the same steps.
     ['train', 'wine', '--no-shuffle', '--save', 'memory.json', ...common],
   ]);

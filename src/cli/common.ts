@@ -1,5 +1,5 @@
 // What the commands share: reading the data (a CSV file or a built-in), choosing the model, the
-// optimizer flags, the split and standardization of shared/datasets, progress output and tables.
+// optimizer flags, the split and standardization of the built-in datasets (data/README.md), progress output and tables.
 import { existsSync, realpathSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import cliProgress from 'cli-progress';

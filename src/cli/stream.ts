@@ -1,6 +1,6 @@
 // descent train --stream: out-of-core training for CSV files larger than memory. One pass computes the
-// standardization over the training rows (csvStats), every epoch reads the file again in chunks
-// (csvBatches → trainStream), and two more passes evaluate the training and test rows. Only a chunk is
+// standardization over the training rows (csvStats), every epoch reads the file again, --read-rows rows at a time
+// (csvBatches → trainStream), and two more passes evaluate the training and test rows. Only those rows are
 // in memory at a time. The layout, labels, split, standardization, target scaling, batching, epochs and
 // learning-rate schedule are the in-memory run's: the test set is every 5th row, picked by row index as
 // the file streams by; rows stay in file order, so the model equals the in-memory one with --no-shuffle,
@@ -47,7 +47,7 @@ export async function streamRun(v: Parsed['values'], arg: string, options: Train
   for (const flag of ['l1', 'elastic-net', 'clip-norm', 'validation', 'early-stopping', 'columns', 'drop', 'onehot', 'threads']) {
     if (v[flag] !== undefined) throw new UsageError(`descent train: --${flag} needs the data in memory; drop --stream`);
   }
-  const want = numberFlag('train', 'chunk', v.chunk, 4096, { integer: true, min: 1 });
+  const want = numberFlag('train', 'read-rows', v['read-rows'], 4096, { integer: true, min: 1 });
   const shuffleBuffer = v['shuffle-buffer'] === undefined ? undefined
     : numberFlag('train', 'shuffle-buffer', v['shuffle-buffer'], 0, { integer: true, min: 1 });
   const { path, name } = streamPath(arg);
@@ -86,9 +86,9 @@ export async function streamRun(v: Parsed['values'], arg: string, options: Train
   if (v.batch !== undefined) checkBatch('train', options.batch, stats.rows);
   const batch = options.batch === 'stochastic' ? 1 : typeof options.batch === 'number' ? options.batch : Math.min(32, stats.rows);
   // Chunks hold whole mini-batches, so the steps are those of the in-memory run in file order.
-  const chunk = batch * Math.max(1, Math.ceil(want / batch));
+  const readRows = batch * Math.max(1, Math.ceil(want / batch));
   const data: DataSummary = {
-    name: `${name} (streamed, ${chunk} rows at a time)`, rows: stats.fileRows, features: stats.mean.length, target: stats.target,
+    name: `${name} (streamed, ${readRows} rows at a time)`, rows: stats.fileRows, features: stats.mean.length, target: stats.target,
     classNames, featureNames: stats.featureNames, builtin,
   };
   const opts: TrainOptions = { ...options, batch, shuffle: shuffleBuffer !== undefined, epochs: options.epochs ?? defaultEpochs(stats.rows, batch) };
@@ -98,7 +98,7 @@ export async function streamRun(v: Parsed['values'], arg: string, options: Train
     `${standardize?.yMean !== undefined ? `; target scaled (mean ${fmt(standardize.yMean)}, std ${fmt(standardize.yStd!)}), losses in those units` : ''}; ` +
     `${shuffleBuffer === undefined ? 'rows in file order' : `rows shuffled through a ${shuffleBuffer}-row buffer (seed ${opts.seed})`}`;
   const model = makeModel('train', kind, data.features, classes, lossFromFlags('train', v), v, builtin?.imageShape);
-  const batches = (filter: ((r: number) => boolean) | undefined) => csvBatches(path, { ...csv, batch: chunk, filter });
+  const batches = (filter: ((r: number) => boolean) | undefined) => csvBatches(path, { ...csv, batch: readRows, filter });
   try {
     printHeader(out, data, note, model, classes, opts, backend);
     const progress = new Progress(mode, opts.epochs!);

@@ -27,7 +27,7 @@ const FLAGS: Flags = {
   plot: { type: 'string', value: 'FILE.svg|FILE.png', help: 'write the loss curve (against epoch, samples seen and time): PNG when FILE ends in .png, else SVG' },
   save: { type: 'string', value: 'FILE.json', help: 'save the model, with its standardization and names, for descent predict' },
   stream: { type: 'boolean', help: 'out of core: read the CSV in chunks every epoch instead of loading it (for files larger than memory; rows in file order unless --shuffle-buffer)' },
-  chunk: { type: 'string', value: 'ROWS', help: 'rows read at a time with --stream (rounded up to a multiple of --batch)', def: '4096' },
+  'read-rows': { type: 'string', value: 'ROWS', help: 'rows read from the file at a time with --stream (rounded up to a multiple of --batch)', def: '4096' },
   'shuffle-buffer': { type: 'string', value: 'ROWS', help: 'with --stream: shuffle the rows through a seeded buffer of ROWS rows (new order each epoch, --seed); use it when the file is sorted, e.g. by label', def: 'off' },
   ...CSV_FLAGS,
   ...RUN_FLAGS,

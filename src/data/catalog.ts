@@ -1,5 +1,5 @@
 // The catalogue of built-in datasets: names, shapes and scikit-learn's reference figures on the shared
-// split (shared/datasets/README.md). Browser-safe: the CSV files themselves are read by builtin.ts.
+// split (data/README.md). Browser-safe: the CSV files themselves are read by builtin.ts.
 
 /** Names of the built-in datasets. */
 export const builtinNames = ['digits', 'breast-cancer', 'diabetes', 'wine', 'iris', 'mnist'] as const;

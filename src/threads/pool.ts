@@ -55,7 +55,7 @@ const SLOT_BYTES = 64 * 2 ** 20;
  * any gap between two jobs of a run — thread 0's serial work between two split products or updates, the
  * fold between two batches: tens of µs for an MLP batch — since a wake costs tens of µs on every job, while
  * the spin costs nothing but the idle core it runs on. As a count of polls it was machine- and
- * clock-dependent: 200,000 polls lasted less than some gaps on this VM, and the workers slept through half
+ * clock-dependent: 200,000 polls lasted less than some gaps between jobs on a 2-core guest, and the workers slept through half
  * of a run's jobs (MLP batch 128 on 2 threads: step medians 1.6–1.8 ms instead of 1.1 ms). So it is a time,
  * turned into polls by timing the poll loop itself once ({@link pollsPerMs}). After a run, a worker spins
  * this long before it sleeps.
@@ -127,14 +127,14 @@ export interface ThreadPlan {
   /** Rows per block. */
   blockRows: number;
   /**
-   * Column mode (phase 2, networks): each batch runs on thread 0 as without threads and every large
-   * matrix product is split among the threads (assembly/pargemm.ts); false = row blocks (phase 1).
+   * Column mode (networks): each batch runs on thread 0 as without threads and every large
+   * matrix product is split among the threads (assembly/pargemm.ts); false = row blocks.
    */
   colSplit: boolean;
 }
 
 /**
- * Batches of a network with at least this many rows run as row blocks (phase 1): two or more 128-row
+ * Batches of a network with at least this many rows run as row blocks: two or more 128-row
  * blocks share the threads with one barrier per batch; smaller batches split each product's columns
  * (a barrier per large product). Measured on MLP 784-128-10 (docs/threads.md).
  */
