@@ -7,7 +7,7 @@ import { BACKENDS, binaryOf } from './lib/backends.js';
 import { problem, shape } from './lib/data.js';
 import { isMain, runAlone } from './lib/main.js';
 import { init, Dataset, logistic, train, type BatchOption } from '../src/index.js';
-import type { Model } from '../src/models/model.js';
+import type { Model } from '../src/models/linear/model.js';
 import { TfLogistic, tfBinary, useTf, type TfBackend } from './peers/tfjs.js';
 
 export const name = 'train';

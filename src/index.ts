@@ -17,10 +17,8 @@ export { imageToRow, type ImageSource, type CanvasLike, type ImageRowOptions, ty
 // Models, and the one way to save and load them: model.toJSON() and Model.fromJSON(json | text).
 export {
   Model, type ModelKind, type Evaluation, type ModelJSON, type RegressionLoss, type ClassifierLoss,
-} from './models/model.js';
-export { linear, type LinearOptions } from './models/linear.js';
-export { logistic, type LogisticOptions } from './models/logistic.js';
-export { softmax } from './models/softmax.js';
+} from './models/linear/model.js';
+export { linear, logistic, softmax, type LinearOptions, type LogisticOptions } from './models/linear/families.js';
 export {
   Network, sequential, mlp, type SequentialOptions, type MlpOptions, type LayerSpec, type NetworkLoss, type InitName,
   type LayerWeights, type LayerWeightsInput, type LayerPath, type NetworkJSON,

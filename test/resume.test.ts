@@ -6,7 +6,7 @@ import * as assert from 'uvu/assert';
 import {
   softmax, logistic, train, Trainer, Model, HyperParameterError, type TrainOptions, type TrainState,
 } from '../src/index.ts';
-import { loadModel } from '../src/models/model.ts';
+import { loadModel } from '../src/models/linear/model.ts';
 import { backend } from '../src/runtime/index.ts';
 import { BACKENDS, bitEqual, builtin, use } from './toolkit-helpers.ts';
 

@@ -12,10 +12,10 @@ import { builtinCatalog, builtinNames, isBuiltinName, type BuiltinInfo } from '.
 import { readTextFile } from '../data/node.js';
 import { builtinText } from '../data/builtin.js';
 import { optimizerNames, resolveOptimizer, type OptimizerOptions } from '../optim/index.js';
-import { linear } from '../models/linear.js';
-import { logistic } from '../models/logistic.js';
-import { softmax } from '../models/softmax.js';
-import type { Model, ModelKind, Evaluation } from '../models/model.js';
+import { linear } from '../models/linear/families.js';
+import { logistic } from '../models/linear/families.js';
+import { softmax } from '../models/linear/families.js';
+import type { Model, ModelKind, Evaluation } from '../models/linear/model.js';
 import { mlp, sequential, type MlpOptions } from '../models/network/network.js';
 import { networkSpec } from './networks.js';
 import type { CliKind, CliModel } from './kinds.js';

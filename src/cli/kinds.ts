@@ -1,5 +1,5 @@
 // The model families of the command line: the linear ones and the multi-layer perceptron.
-import type { Model, ModelKind } from '../models/model.js';
+import type { Model, ModelKind } from '../models/linear/model.js';
 import type { Network } from '../models/network/network.js';
 
 /** A model family of the command line. */

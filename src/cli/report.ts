@@ -3,7 +3,7 @@
 // importing each other.
 import type { TrainOptions, TrainResult } from '../training/train.js';
 import type { BuiltinInfo } from '../data/catalog.js';
-import type { Evaluation } from '../models/model.js';
+import type { Evaluation } from '../models/linear/model.js';
 import { isRegression, type CliKind, type CliModel } from './kinds.js';
 import type { LoadedData } from './data.js';
 

@@ -6,7 +6,7 @@ import { Dataset } from '../data/dataset.js';
 import { csvRecords } from '../data/csv/read.js';
 import { f32Text } from '../data/csv/format.js';
 import { modelFromJSON, type SavedModel } from '../models/io.js';
-import type { Model } from '../models/model.js';
+import type { Model } from '../models/linear/model.js';
 import { vectorizerFromJSON } from '../text/saved.js';
 import { EXIT, UsageError, type Parsed } from './args.js';
 import { delimiterFlag, describeEval, readData } from './common.js';

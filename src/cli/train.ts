@@ -5,7 +5,7 @@ import { DataError } from '../errors.js';
 import type { CSVTable } from '../data/csv/options.js';
 import { modelToJSON } from '../models/io.js';
 import { lossChart } from '../plot/svg.js';
-import type { Evaluation } from '../models/model.js';
+import type { Evaluation } from '../models/linear/model.js';
 import { isRegression, type CliModel } from './kinds.js';
 import { helpText, numberFlag, parseCommand, EXIT, UsageError, type Flags, type Parsed } from './args.js';
 import {

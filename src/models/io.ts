@@ -3,7 +3,7 @@
 // `targetScale`) plus what the CLI's `predict` needs besides — the feature names and the class names. Plain JSON, so
 // it can be read anywhere and inspected by eye; Model.fromJSON / loadModel read it too (extras ignored).
 import { DataError, HyperParameterError, ShapeError } from '../errors.js';
-import { Model, type ModelKind } from './model.js';
+import { Model, type ModelKind } from './linear/model.js';
 import { Network, checkSequential, type LayerSpec, type NetworkLoss } from './network/network.js';
 
 /** The `format` tag of a saved model. */

@@ -10,7 +10,7 @@ import { checkCloneable, checkFromWorker } from './messages.js';
 import { checkWorkerOptions, type TrainInWorkerOptions } from './options.js';
 import type { BackendInfo, BackendName } from '../runtime/index.js';
 import type { EpochRecord } from '../training/train.js';
-import type { ModelKind } from '../models/model.js';
+import type { ModelKind } from '../models/linear/model.js';
 import { checkSequential, mlpOptions, type SequentialOptions } from '../models/network/network.js';
 import {
   reviveError, type BatchEvent, type FromWorker, type Job, type ModelSpec, type ProgressEvent, type ToWorker,

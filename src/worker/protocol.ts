@@ -8,7 +8,7 @@ import {
 import type { BackendInfo, BackendName } from '../runtime/index.js';
 import type { EpochRecord, StopReason, TrainOptions } from '../training/train.js';
 import type { TrainState } from '../training/state.js';
-import type { Evaluation, ModelKind } from '../models/model.js';
+import type { Evaluation, ModelKind } from '../models/linear/model.js';
 import type { MlpOptions, SequentialOptions } from '../models/network/network.js';
 import type { TrainableJSON } from '../models/trainable.js';
 

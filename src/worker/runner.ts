@@ -4,11 +4,11 @@
 import { init } from '../runtime/index.js';
 import { Dataset } from '../data/dataset.js';
 import type { SparseDataset } from '../data/dataset.js';
-import type { Model } from '../models/model.js';
+import type { Model } from '../models/linear/model.js';
 import { Network } from '../models/network/network.js';
-import { linear } from '../models/linear.js';
-import { logistic } from '../models/logistic.js';
-import { softmax } from '../models/softmax.js';
+import { linear } from '../models/linear/families.js';
+import { logistic } from '../models/linear/families.js';
+import { softmax } from '../models/linear/families.js';
 import { Trainer, type EpochRecord, type TrainResult } from '../training/train.js';
 import { checkJobMessage } from './messages.js';
 import { backend } from '../runtime/index.js';

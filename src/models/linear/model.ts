@@ -1,20 +1,20 @@
 // A Model is a parameter layout plus its loss: weights first (class-major for softmax), then biases.
 // Parameters live in backend memory; everything handed to the user is a copy.
-import { DataError, DisposedError, HyperParameterError, ShapeError, parseJSONText } from '../errors.js';
-import { backend } from '../runtime/index.js';
-import { Block, disposeAll } from '../runtime/block.js';
-import { LOSS, type LossName, type RunFields } from '../backends/abi.generated.js';
-import { Run } from '../runtime/run.js';
-import { accuracyScore, r2Score } from './metrics.js';
-import type { Evaluation, Trainable } from './trainable.js';
-import { checkLabels } from './targets.js';
-import { Dataset, F32_MAX, badValue, toFlatMatrix, type Matrix } from '../data/dataset.js';
+import { DataError, DisposedError, HyperParameterError, ShapeError, parseJSONText } from '../../errors.js';
+import { backend } from '../../runtime/index.js';
+import { Block, disposeAll } from '../../runtime/block.js';
+import { LOSS, type LossName, type RunFields } from '../../backends/abi.generated.js';
+import { Run } from '../../runtime/run.js';
+import { accuracyScore, r2Score } from '../metrics.js';
+import type { Evaluation, Trainable } from '../trainable.js';
+import { checkLabels } from '../targets.js';
+import { Dataset, F32_MAX, badValue, toFlatMatrix, type Matrix } from '../../data/dataset.js';
 import {
   Preprocessing, checkPreprocessing, preprocessingFromJSON, preprocessingToJSON, withPreprocessed, type SavedPreprocessing,
-} from './preprocessing.js';
-import { SparseDataset } from '../data/dataset.js';
-import { checkCsr, csrDecision, datasetDecision, isSparseRows, type SparseRows } from '../data/sparse.js';
-import { show } from '../validate.js';
+} from '../preprocessing.js';
+import { SparseDataset } from '../../data/dataset.js';
+import { checkCsr, csrDecision, datasetDecision, isSparseRows, type SparseRows } from '../../data/sparse.js';
+import { show } from '../../validate.js';
 
 /** The model families descent trains. */
 export type ModelKind = 'linear' | 'logistic' | 'softmax';
