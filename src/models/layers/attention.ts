@@ -5,6 +5,7 @@ import { HyperParameterError, ShapeError } from '../../errors.js';
 import { LAYER, LAYER_SLOTS } from '../../backends/abi.generated.js';
 import { attentionPackFloats, attentionWorkspace } from '../../backends/js/attention.js';
 import { show } from '../../validate.js';
+import { MAX_SEQUENCE_STEPS } from './embedding.js';
 import { offsetOf, optionalBool, positiveInt, shapeText, uniform, type LayerDef } from './layer.js';
 
 /** `{ type: 'attention', heads, causal? }` on [T, d] rows, d a multiple of heads. */
@@ -32,7 +33,8 @@ export const attention: LayerDef<AttentionSpec> = {
     const heads = positiveInt(`${at}.heads`, spec.heads);
     optionalBool(`${at}.causal`, spec.causal);
     if (inShape.length !== 2) throw new ShapeError(`${at} (attention) needs a sequence input [positions, features], got shape ${shapeText(inShape)}`);
-    const d = inShape[1];
+    const [T, d] = inShape;
+    if (T > MAX_SEQUENCE_STEPS) throw new ShapeError(`${at} (attention): sequences of ${T} steps exceed the limit of ${MAX_SEQUENCE_STEPS} (MAX_SEQUENCE_STEPS): one row's probabilities alone take heads·T² floats; cut them into windows`);
     if (d % heads !== 0) throw new HyperParameterError(`${at}.heads`, `must divide the ${d} features per position, got ${show(heads)}`);
     return {
       outShape: [...inShape],
