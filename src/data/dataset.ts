@@ -259,8 +259,8 @@ export class Dataset {
     const info = builtinCatalog[name];
     const host = fileHost('a built-in dataset');
     const imageShape = info.imageShape ? { imageShape: info.imageShape } : {};
-    if (info.format === 'mnist-u8') {
-      // Decoded by the Node entry's host (data/mnist-node.ts), so the decoder stays out of browser bundles.
+    if (info.format) {
+      // Decoded by the Node entry's host (data/mnist-node.ts, data/mnist-full.ts), so the decoders stay out of browser bundles.
       if (!host.builtinImages) throw new DataError(`built-in dataset ${name} needs the Node entry (descent/node)`);
       const t = host.builtinImages(name);
       return Dataset.fromArrays(t.x, t.y, {
