@@ -9,7 +9,9 @@ import {
   accuracyScore, confusionMatrix, precisionRecallFscoreSupport, precisionScore, recallScore, f1Score, rocAuc, logLoss,
   topKAccuracy, meanAbsoluteError, meanSquaredError, rootMeanSquaredError, r2Score, type PrfSupport,
 } from '../src/index.js';
+import { existsSync } from 'node:fs';
 import { BACKENDS } from './_util.js';
+import { bin, cli, jsonLines, root } from './cli.helpers.js';
 
 const fx = JSON.parse(readFileSync(new URL('./fixtures/metrics.json', import.meta.url), 'utf8'));
 const TOL = 1e-12;
@@ -166,6 +168,36 @@ for (const be of BACKENDS) {
       ds.dispose();
     }
   });
+}
+
+const CLI_TEST = 'descent train --metrics: the per-class table and confusion matrix, and the same figures in --json';
+if (existsSync(bin)) {
+  test(CLI_TEST, () => {
+    const args = ['train', 'iris', '--model', 'softmax', '--epochs', '20', '--seed', '3', '--metrics'];
+    const text = cli(root, ...args);
+    assert.is(text.code, 0, text.stderr);
+    assert.match(text.stdout, /metrics \(test set, 30 rows\)\n\| class +\| precision \| recall \| +f1 \| support \|/);
+    assert.match(text.stdout, /\| weighted avg \|/);
+    assert.match(text.stdout, /confusion matrix \(rows: true class, columns: predicted class\)/);
+    const json = cli(root, ...args, '--json');
+    const m = jsonLines(json.stdout).find((o) => o.event === 'result')!.test.metrics;
+    assert.equal(m.support, [10, 10, 10]);
+    assert.is(m.confusionMatrix.flat().reduce((a: number, b: number) => a + b, 0), 30);
+    const diag = m.confusionMatrix.map((row: number[], i: number) => row[i]).reduce((a: number, b: number) => a + b, 0);
+    assert.is(m.accuracy, diag / 30);
+    assert.match(text.stdout, new RegExp(`\\| macro avg +\\| +${m.precision.macro.toFixed(4)} \\|`));
+    const reg = cli(root, 'train', 'diabetes', '--epochs', '10', '--metrics', '--json');
+    const r = jsonLines(reg.stdout).find((o) => o.event === 'result')!.test;
+    assert.ok(Math.abs(r.metrics.r2 - r.r2) < 1e-6, `R² ${r.metrics.r2} in the target units, ${r.r2} in the scaled units`);
+    assert.ok(r.metrics.mae > 0 && r.metrics.rmse >= r.metrics.mae);
+    const bad = cli(root, 'train', 'iris', '--stream', '--metrics');
+    assert.is(bad.code, 2, bad.stderr);
+  });
+} else if (process.env.CI === 'true') {
+  test(CLI_TEST, () => assert.unreachable('dist/ is missing under CI=true'));
+} else {
+  console.log(`  SKIPPED: ${CLI_TEST}: needs dist/ (npm run build)`);
+  test.skip(CLI_TEST, () => {});
 }
 
 test.run();
