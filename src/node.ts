@@ -5,6 +5,7 @@
 // csv-parse dependency.
 import './data/node.js';
 import './threads/node-host.js';
+import './training/checkpoint-node.js';
 
 export * from './index.js';
 export { builtinNames, builtinCatalog, type BuiltinInfo, type ReferenceScores } from './data/catalog.js';
@@ -13,3 +14,4 @@ export {
   csvBatches, csvStats, type CSVBatch, type CSVBatchOptions, type CSVSource, type CSVStats,
 } from './data/stream.js';
 export { readImageFolder, type ImageFolderTable } from './data/image-folder.js';
+export { readCheckpoint, latestCheckpoint, checkpointFiles } from './training/checkpoint-node.js';

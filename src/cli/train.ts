@@ -19,6 +19,7 @@ import { printHeader, referenceLine, summaryOf, type TrainRun } from './report.j
 import { TEXT_FLAGS } from './text-flags.js';
 import { THREADS_FLAGS, threadsFromFlags, threadsUsed } from './threads.js';
 import { METRICS_FLAGS, metricsOptions, metricsText } from './metrics.js';
+import { CHECKPOINT_FLAGS, checkpointFromFlags } from './checkpoint.js';
 import type { EvaluateOptions } from '../metrics/report.js';
 
 const FLAGS: Flags = {
@@ -34,6 +35,7 @@ const FLAGS: Flags = {
   ...TEXT_FLAGS,
   ...THREADS_FLAGS,
   ...METRICS_FLAGS,
+  ...CHECKPOINT_FLAGS,
 };
 
 /** Help of `descent train`. */
@@ -85,6 +87,7 @@ export function trainOptionsFromFlags(command: string, v: Parsed['values']): Tra
     seed: numberFlag(command, 'seed', v.seed, 0, { integer: true, min: 0, max: 0xffffffff }),
     l2: numberFlag(command, 'l2', v.l2, 0, { min: 0 }),
     ...toolkitFromFlags(command, v),
+    ...checkpointFromFlags(command, v),
   };
   const threads = threadsFromFlags(command, v);
   if (threads !== undefined) o.threads = threads;
@@ -167,6 +170,7 @@ export async function trainCommand(argv: string[]): Promise<number> {
     if (v['no-shuffle']) throw new UsageError('descent train: --shuffle-buffer and --no-shuffle contradict each other');
     numberFlag('train', 'shuffle-buffer', v['shuffle-buffer'], 0, { integer: true, min: 1 });
   }
+  if (v.stream && ['checkpoint', 'resume', 'log-file'].some((f) => v[f] !== undefined)) throw new UsageError('descent train: --checkpoint, --resume and --log-file apply to in-memory runs, not --stream');
   if (v.metrics && (v.stream || v.text !== undefined)) throw new UsageError(`descent train: --metrics applies to in-memory runs, not --${v.stream ? 'stream' : 'text'}`);
   if (v.text === undefined) {
     const textOnly = ['hash-features', 'analyzer', 'ngrams', 'stop-words', 'no-lowercase', 'tfidf', 'sublinear-tf'].find((f) => v[f] !== undefined);
