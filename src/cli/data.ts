@@ -100,7 +100,7 @@ function imageBuiltin(s: DataSource, v: Parsed['values'], extra: LoadExtras): Lo
   const t = loadBuiltin(b.name);
   const table: CSVTable = {
     x: t.x, y: t.y, rows: t.rows, features: t.features, featureNames: t.columns.slice(0, t.features), target: b.target,
-    dropped: 0, imputed: 0, header: true, delimiter: ',',
+    dropped: 0, imputed: 0, header: true, delimiter: ',', ...(b.classNames ? { classes: [...b.classNames] } : {}),
   };
   return { table, name: s.name, builtin: b };
 }

@@ -52,6 +52,8 @@ export interface BuiltinInfo {
    * instead of the every-5th split.
    */
   testRows?: number;
+  /** Class names in label order, when the labels stand for names (fashion-mnist). */
+  classNames?: readonly string[];
   /** How the features were prepared for the reference figures, when not the standardization above. */
   referencePreprocessing?: string;
 }
@@ -106,6 +108,7 @@ export const builtinCatalog: Readonly<Record<BuiltinName, BuiltinInfo>> = {
     reference: {},
     imageShape: [1, 28, 28],
     format: 'idx', package: { debian: 'dataset-fashion-mnist' }, testRows: 10000,
+    classNames: ['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot'],
     referencePreprocessing: 'pixels byte/255 in [0, 1], not standardized; test = the 10,000 rows of the t10k files',
   },
 };

@@ -251,6 +251,8 @@ export class Dataset {
    * A built-in dataset (Node; data/README.md gives the sources): `'digits'`, `'breast-cancer'`, `'diabetes'`,
    * `'wine'`, `'iris'` or `'mnist'` (pixels byte/255, named px0…px783; image datasets carry `imageShape`). Raw
    * features; `ds.split({ every: 5 })` is the split of the reference figures in {@link builtinCatalog}.
+   * `'mnist-full'` and `'fashion-mnist'` (read from packages descent does not ship, see descent-ml/datasets) are
+   * the 60,000 training rows then the 10,000 test rows.
    */
   static builtin(name: BuiltinName): Dataset {
     if (!isBuiltinName(name)) {
@@ -258,7 +260,7 @@ export class Dataset {
     }
     const info = builtinCatalog[name];
     const host = fileHost('a built-in dataset');
-    const imageShape = info.imageShape ? { imageShape: info.imageShape } : {};
+    const imageShape = { ...(info.imageShape ? { imageShape: info.imageShape } : {}), ...(info.classNames ? { classes: info.classNames } : {}) };
     if (info.format) {
       // Decoded by the Node entry's host (data/mnist-node.ts, data/mnist-full.ts), so the decoders stay out of browser bundles.
       if (!host.builtinImages) throw new DataError(`built-in dataset ${name} needs the Node entry (descent/node)`);

