@@ -148,8 +148,10 @@ if (existsSync(bin)) {
     const a = join(tmp, 'a.json'), b = join(tmp, 'b.json');
     const args = ['train', 'mnist', '--model', 'mlp', '--hidden', '32', '--optimizer', 'adam', '--lr', '0.001', '--batch', '16',
       '--epochs', '3', '--seed', '5', '--quiet', '--backend', 'wasm-simd'];
-    const ref = cli(root, ...args, '--save', a);
+    const log = join(tmp, 'cli-log.jsonl');
+    const ref = cli(root, ...args, '--save', a, '--log-file', log);
     assert.is(ref.code, 0, ref.stderr);
+    assert.equal(readFileSync(log, 'utf8').trim().split('\n').map((l) => JSON.parse(l).epoch), [1, 2, 3], '--log-file: a line per epoch');
     // Checkpoints every 97 steps (500 per epoch): killed once the third one is written, mid-epoch.
     const child = spawn(process.execPath, [bin, ...args, '--checkpoint', dir, '--checkpoint-every', '97', '--save', b], { stdio: 'ignore' });
     const exited = new Promise<NodeJS.Signals | null>((done) => child.on('exit', (_code, signal) => done(signal)));
