@@ -41,7 +41,7 @@ export {
   type PenaltyName, type GradNoiseOptions, type EpochContext,
 } from './train.js';
 export type { TrainState } from './state.js';
-export type { Checkpoint, CheckpointOptions } from './training/checkpoint.js';
+export type { Checkpoint, CheckpointOptions } from './training/checkpoint-options.js';
 
 // Online and out-of-core training.
 export {

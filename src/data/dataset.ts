@@ -248,11 +248,9 @@ export class Dataset {
   }
 
   /**
-   * A built-in dataset (Node; data/README.md gives the sources): `'digits'`, `'breast-cancer'`, `'diabetes'`,
-   * `'wine'`, `'iris'` or `'mnist'` (pixels byte/255, named px0…px783; image datasets carry `imageShape`). Raw
-   * features; `ds.split({ every: 5 })` is the split of the reference figures in {@link builtinCatalog}.
-   * `'mnist-full'` and `'fashion-mnist'` (read from packages descent does not ship, see descent-ml/datasets) are
-   * the 60,000 training rows then the 10,000 test rows.
+   * A built-in dataset (Node; data/README.md gives the sources): `'digits'`, `'breast-cancer'`, `'diabetes'`, `'wine'`,
+   * `'iris'`, `'mnist'` (pixels byte/255, px0…px783, with `imageShape`), or `'mnist-full'`/`'fashion-mnist'` (60,000 training
+   * then 10,000 test rows; see descent-ml/datasets). Raw features; `split({ every: 5 })` is {@link builtinCatalog}'s split.
    */
   static builtin(name: BuiltinName): Dataset {
     if (!isBuiltinName(name)) {

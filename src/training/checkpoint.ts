@@ -1,38 +1,13 @@
-// Checkpoints and the epoch log of a training run: the run's TrainState handed to `onCheckpoint` and, in Node,
+// Checkpoints and the epoch log of a train() run: the run's TrainState handed to `onCheckpoint` and, in Node,
 // written to a folder (files through a host that the Node entry registers, so browser bundles carry no fs);
-// the model of the best validation epoch; one JSON line per epoch appended to `logFile`. Browser-safe.
+// the model of the best validation epoch; one JSON line per epoch appended to `logFile`. Browser-safe. Built on
+// the Trainer's public surface: epoch work in its onEpoch, step checkpoints between calls of step(k).
 import { HyperParameterError } from '../errors.js';
 import { int, onlyKeys, show } from '../validate.js';
 import type { EpochRecord, TrainState } from '../state.js';
-import type { TrainableJSON } from '../models/trainable.js';
-
-/** What `onCheckpoint` receives. */
-export interface Checkpoint {
-  /** `'latest'`: the run's state to resume from; `'best'`: the model of the best validation epoch so far. */
-  kind: 'latest' | 'best';
-  /** Epochs completed. */
-  epoch: number;
-  /** Gradient steps taken. */
-  steps: number;
-  /** The training state (kind `'latest'`): `train(…, { resume: state })` goes on bit-identically. */
-  state?: TrainState;
-  /** The model with its output parameters (kind `'best'`), as `model.toJSON()`. */
-  model?: TrainableJSON;
-}
-
-/** Options of train()'s `checkpoint`. */
-export interface CheckpointOptions {
-  /** Node: a folder for `checkpoint-<steps>.json` files (written atomically) and `best.json`; created if missing. */
-  dir?: string;
-  /** Called with every checkpoint (the only way in a browser). */
-  onCheckpoint?: (c: Checkpoint) => void;
-  /** When: after every epoch (default), or every so many gradient steps. */
-  every?: 'epoch' | number;
-  /** How many checkpoint files `dir` keeps, newest first (default 2: the previous survives a bad newest). */
-  keep?: number;
-  /** Also keep the model of the best validation epoch (needs a validation set): lowest loss or highest accuracy/R². */
-  best?: 'valLoss' | 'valAccuracy';
-}
+import type { Checkpoint, CheckpointOptions } from './checkpoint-options.js';
+import type { Trainer } from './trainer.js';
+import type { TrainOptions, TrainResult } from './options.js';
 
 /** Writing files, registered by the Node entry (training/checkpoint-node.ts). */
 export interface CheckpointHost {
@@ -117,18 +92,33 @@ export class Checkpoints {
     return better;
   }
 
-  /** True when a step-count checkpoint is due after `steps` steps. */
-  dueAt(steps: number): boolean {
-    return this.checkpointing && this.everySteps > 0 && steps % this.everySteps === 0;
+  /** The `onEpoch` train() gives its Trainer: the epoch's log line and checkpoints, then the caller's own `onEpoch`. */
+  onEpoch(user: TrainOptions['onEpoch']): NonNullable<TrainOptions['onEpoch']> {
+    if (user !== undefined && typeof user !== 'function') throw new HyperParameterError('onEpoch', `must be a function, got ${show(user)}`);
+    return (rec, ctx) => {
+      this.epochEnd(rec, ctx.save);
+      return user ? user(rec, ctx) : undefined;
+    };
   }
 
-  /** Steps the batch loop may run before the next step-count checkpoint. */
-  stepsToNext(steps: number): number {
-    return this.everySteps > 0 && this.checkpointing ? this.everySteps - (steps % this.everySteps) : Infinity;
+  /** Runs the trainer to its end, stopping every `every` steps for a checkpoint when checkpoints count steps. */
+  run(t: Trainer): TrainResult {
+    const k = this.checkpointing ? this.everySteps : 0;
+    if (k === 0) return t.run();
+    while (!t.done) {
+      const before = t.steps;
+      t.step(k - (t.steps % k));
+      if (t.steps === before) break;
+      if (t.steps % k === 0 && t.stopReason !== 'diverged') this.write(t.save());
+    }
+    return t.result();
   }
 
-  /** After an epoch (its record in the history, the counters of the next epoch set): the log line, the epoch checkpoint, the best model. */
-  epochEnd(rec: EpochRecord, save: () => TrainState, bestModel: () => TrainableJSON): void {
+  /**
+   * After an epoch (its record in the history, the counters of the next epoch set, as `onEpoch` sees them): the
+   * log line, the best model, the epoch checkpoint. The state is saved once, and only when something needs it.
+   */
+  private epochEnd(rec: EpochRecord, save: () => TrainState): void {
     if (this.logFile !== undefined) {
       const line: Record<string, number> = { epoch: rec.epoch, loss: rec.loss };
       if (rec.valLoss !== undefined) line.valLoss = rec.valLoss;
@@ -137,16 +127,20 @@ export class Checkpoints {
       host!.append(this.logFile, JSON.stringify(line) + '\n');
     }
     if (!this.checkpointing) return;
+    let state: TrainState | undefined;
+    const get = () => (state ??= save());
     if (this.best !== undefined && this.improves(rec)) {
-      const model = bestModel();
+      // The parameters the run would end with here: the average once averaging has begun, else the iterate.
+      const s = get();
+      const model = { ...s.model, params: s.avg && s.loop.avgCount > 0 ? s.avg : s.model.params };
       this.on?.({ kind: 'best', epoch: rec.epoch, steps: rec.steps, model });
       if (this.dir !== undefined) host!.writeAtomic(this.dir, 'best.json', JSON.stringify(model) + '\n');
     }
-    if (this.everySteps === 0) this.write(save());
+    if (this.everySteps === 0) this.write(get());
   }
 
   /** Writes (and hands over) a state checkpoint, then removes the files beyond `keep`. */
-  write(state: TrainState): void {
+  private write(state: TrainState): void {
     this.on?.({ kind: 'latest', epoch: state.epoch, steps: state.steps, state });
     if (this.dir === undefined) return;
     const h = host!;

@@ -5,7 +5,7 @@ import { HyperParameterError } from '../errors.js';
 import { resolveOptimizer, type OptimizerOptions, type ResolvedOptimizer } from '../optim/index.js';
 import { createSchedule, type Schedule, type ScheduleOptions } from '../optim/schedules.js';
 import { bool, int, num, onlyKeys, show } from '../validate.js';
-import type { CheckpointOptions } from './checkpoint.js';
+import type { CheckpointOptions } from './checkpoint-options.js';
 import { HYPER, HYPER_SLOTS, L1_MODE } from '../backends/abi.generated.js';
 import { Dataset } from '../data/dataset.js';
 import type { Trainable } from '../models/trainable.js';
@@ -138,9 +138,9 @@ export interface TrainOptions {
   resume?: TrainState;
   /** Put the final training state in `result.state`. Default false. */
   saveState?: boolean;
-  /** Save the run's state every epoch or every so many steps, to a folder (Node) or a callback (see CheckpointOptions). */
+  /** train(): save the run's state every epoch or every so many steps, to a folder (Node) or a callback (CheckpointOptions). */
   checkpoint?: CheckpointOptions;
-  /** Node: append one JSON line per epoch to this file (epoch, loss, valLoss, valMetric, lr, ms, steps). */
+  /** train() in Node: append one JSON line per epoch to this file (epoch, loss, valLoss, valMetric, lr, ms, steps). */
   logFile?: string;
   /**
    * The preprocessing the model learns with and carries (`model.preprocessing`, applied by predict and

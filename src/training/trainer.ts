@@ -19,7 +19,6 @@ import { CHUNK_ROWS, plan, scalesTarget, type Plan, type StopReason, type TrainO
 import { checkResume, restoreState, resumedPreprocessing, saveState, type Progress, type RunParts } from './resume.js';
 import { lazyScaled, openLazy } from './lazy.js';
 import { ThreadPool } from '../threads/pool.js';
-import { Checkpoints } from './checkpoint.js';
 
 function allFinite(a: Float32Array): boolean {
   for (let i = 0; i < a.length; i++) if (!Number.isFinite(a[i])) return false;
@@ -86,8 +85,6 @@ export class Trainer implements TrainerView {
   private iterate: Float32Array | null = null;
   /** The worker threads of `threads` (null: this thread alone). */
   private readonly pool: ThreadPool | null = null;
-  /** Checkpoints and the epoch log (`checkpoint`, `logFile`), when asked for. */
-  private readonly ckpt: Checkpoints | undefined;
 
   /** Validates every option, then allocates the run's buffers (restoring `options.resume` if given). */
   constructor(model: Trainable, ds: Dataset, options: TrainOptions = {}) {
@@ -97,7 +94,6 @@ export class Trainer implements TrainerView {
     if (!(ds instanceof Dataset)) throw new HyperParameterError('data', `must be a Dataset, got ${show(ds)}`);
     const p = plan(options, model, ds);
     if (p.resume !== undefined) checkResume(p.resume, model, p);
-    this.ckpt = Checkpoints.open(options.checkpoint, options.logFile, p.validation !== undefined || p.validationFraction !== undefined, p.resume);
     const resumedPre = p.resume !== undefined ? resumedPreprocessing(p.resume.model as SavedPreprocessing, model, p) : undefined;
     model.checkTargets(ds);
     if (p.validation) model.checkTargets(p.validation);
@@ -259,7 +255,6 @@ export class Trainer implements TrainerView {
       if (this.s.batch === 0) this.beginEpoch();
       let nRun = Math.min(nb - this.s.batch, this.chunk, maxBatches - ran);
       if (p.maxSteps !== undefined) nRun = Math.min(nRun, p.maxSteps - this.s.steps);
-      if (this.ckpt) nRun = Math.min(nRun, this.ckpt.stepsToNext(this.s.steps));
       const sv = this.sched.view;
       const noise = p.noise;
       for (let b = 0; b < nRun; b++) {
@@ -281,7 +276,6 @@ export class Trainer implements TrainerView {
         break;
       }
       if (this.s.batch === nb) this.endEpoch();
-      if (this.ckpt?.dueAt(this.s.steps) && this.stop_ !== 'diverged') this.ckpt.write(this.save());
       if (this.stop_ === null && p.maxMs !== undefined && this.elapsed() >= p.maxMs) this.setStop('time');
     }
     if (this.stop_ !== null) this.finish();
@@ -360,7 +354,6 @@ export class Trainer implements TrainerView {
     this.s.batch = 0;
     // Everything the next epoch depends on is updated before the callback, so a snapshot taken there
     // resumes exactly where an uninterrupted run goes on.
-    this.ckpt?.epochEnd(rec, () => this.save(), () => ({ ...this.model.toJSON(), params: Array.from(this.outputParams()) }));
     const stopCb = p.onEpoch ? p.onEpoch(rec, { save: () => this.save(), trainer: this }) === false : false;
     if (stopCb) this.setStop('callback');
     else if (esStop) this.setStop('early-stopping');
