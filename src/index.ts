@@ -26,12 +26,21 @@ export {
 export type { Trainable } from './models/trainable.js';
 export { Preprocessing, type PreprocessingStats, type PreprocessingJSON, type SavedPreprocessing } from './models/preprocessing.js';
 
+// Metrics on plain arrays (scikit-learn's definitions, f64); evaluate(ds, { metrics }) reports them for a model.
+export {
+  accuracyScore, confusionMatrix, precisionRecallFscoreSupport, precisionScore, recallScore, f1Score, rocAuc, logLoss,
+  topKAccuracy, meanAbsoluteError, meanSquaredError, rootMeanSquaredError, r2Score, classificationMetrics, regressionMetrics,
+  type Average, type PrfOptions, type PrfSupport, type RocAucOptions, type MetricName, type EvaluateOptions, type ClassScores,
+  type MetricsReport, type ScoreMatrix,
+} from './metrics/index.js';
+
 // Training, saving and resuming a run.
 export {
   train, Trainer, type TrainOptions, type TrainResult, type EpochRecord, type StopReason, type BatchOption,
   type PenaltyName, type GradNoiseOptions, type EpochContext,
 } from './training/train.js';
 export type { TrainState } from './training/state.js';
+export type { Checkpoint, CheckpointOptions } from './training/checkpoint-options.js';
 
 // Online and out-of-core training.
 export {

@@ -5,6 +5,7 @@
 // csv-parse dependency.
 import './data/node.js';
 import './threads/node-host.js';
+import './training/checkpoint-node.js';
 
 export * from './index.js';
 export { builtinNames, builtinCatalog, type BuiltinInfo, type ReferenceScores } from './data/catalog.js';
@@ -15,3 +16,4 @@ export {
 export { readImageFolder, type ImageFolderTable } from './data/image-folder.js';
 export { saveSafetensors, readSafetensors } from './interchange/node.js';
 export { toOnnx, type OnnxOptions } from './interchange/onnx.js';
+export { readCheckpoint, latestCheckpoint, checkpointFiles } from './training/checkpoint-node.js';

@@ -92,7 +92,7 @@ test('datasets lists the built-ins with sizes and the reference figures', () => 
   }
   assert.match(r.stdout, /0\.9417/);
   const j = jsonLines(cli('datasets', '--json').stdout);
-  assert.equal(j.map((d) => d.name), ['digits', 'breast-cancer', 'diabetes', 'wine', 'iris', 'mnist']);
+  assert.equal(j.map((d) => d.name), ['digits', 'breast-cancer', 'diabetes', 'wine', 'iris', 'mnist', 'mnist-full', 'fashion-mnist']);
   assert.is(j[2].reference.leastSquares, 0.519);
 });
 

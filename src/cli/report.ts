@@ -47,8 +47,9 @@ export function referenceLine(d: DataSummary): string | undefined {
   if (!b) return undefined;
   const r = b.reference;
   const m = b.metric === 'r2' ? 'R²' : 'accuracy';
-  const parts = [r.logistic !== undefined ? `logistic regression ${r.logistic.toFixed(4)}` : '', `SGD ${r.sgd.toFixed(4)}`,
+  const parts = [r.logistic !== undefined ? `logistic regression ${r.logistic.toFixed(4)}` : '', r.sgd !== undefined ? `SGD ${r.sgd.toFixed(4)}` : '',
     r.mlp !== undefined ? `MLP ${r.mlp.toFixed(4)}` : '', r.leastSquares !== undefined ? `least squares ${r.leastSquares.toFixed(4)}` : ''].filter(Boolean);
+  if (!parts.length) return undefined;
   return `scikit-learn 1.2.1 test ${m} on this split: ${parts.join(', ')}`;
 }
 

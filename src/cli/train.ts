@@ -20,6 +20,9 @@ import { loadData, mapIntegerLabels } from './data.js';
 import { printHeader, referenceLine, summaryOf, type TrainRun } from './report.js';
 import { TEXT_FLAGS } from './text-flags.js';
 import { THREADS_FLAGS, threadsFromFlags, threadsUsed } from './threads.js';
+import { METRICS_FLAGS, metricsOptions, metricsText } from './metrics.js';
+import { CHECKPOINT_FLAGS, checkpointFromFlags } from './checkpoint.js';
+import type { EvaluateOptions } from '../metrics/report.js';
 
 const FLAGS: Flags = {
   ...TRAIN_FLAGS,
@@ -33,6 +36,8 @@ const FLAGS: Flags = {
   ...RUN_FLAGS,
   ...TEXT_FLAGS,
   ...THREADS_FLAGS,
+  ...METRICS_FLAGS,
+  ...CHECKPOINT_FLAGS,
 };
 
 /** Help of `descent train`. */
@@ -66,7 +71,8 @@ export interface RunOutcome {
 }
 
 /** Trains one model on prepared data with progress; evaluates on train and test. */
-export function runOnce(model: CliModel, p: Prepared, options: TrainOptions, progress: Progress, extra: Record<string, unknown> = {}): RunOutcome {
+export function runOnce(model: CliModel, p: Prepared, options: TrainOptions, progress: Progress, extra: Record<string, unknown> = {},
+  metrics?: EvaluateOptions): RunOutcome {
   const rows = p.train.rows;
   let result: TrainResult;
   try {
@@ -77,7 +83,8 @@ export function runOnce(model: CliModel, p: Prepared, options: TrainOptions, pro
   } finally {
     progress.done();
   }
-  return { model, result, trainEval: model.evaluate(p.train), testEval: p.test ? model.evaluate(p.test) : undefined };
+  // --metrics: on the test set, or the training set when there is none.
+  return { model, result, trainEval: model.evaluate(p.train, p.test ? undefined : metrics), testEval: p.test ? model.evaluate(p.test, metrics) : undefined };
 }
 
 /** The options of train() from the flags. */
@@ -89,6 +96,7 @@ export function trainOptionsFromFlags(command: string, v: Parsed['values']): Tra
     seed: numberFlag(command, 'seed', v.seed, 0, { integer: true, min: 0, max: 0xffffffff }),
     l2: numberFlag(command, 'l2', v.l2, 0, { min: 0 }),
     ...toolkitFromFlags(command, v),
+    ...checkpointFromFlags(command, v),
   };
   const threads = threadsFromFlags(command, v);
   if (threads !== undefined) o.threads = threads;
@@ -120,6 +128,7 @@ function evalJSON(e: Evaluation | undefined): Record<string, number | null> | un
   const o: Record<string, number | null> = { loss: jsonNumber(e.loss) };
   if (e.accuracy !== undefined) o.accuracy = jsonNumber(e.accuracy);
   if (e.r2 !== undefined) o.r2 = jsonNumber(e.r2);
+  if (e.metrics) (o as Record<string, unknown>).metrics = e.metrics;
   return o;
 }
 
@@ -158,7 +167,7 @@ function memoryRun(v: Parsed['values'], positional: string, options: TrainOption
       `; validation ${valRows} of the ${prepared.train.rows} training rows (drawn with seed ${opts.seed}), scored every epoch` +
       (opts.restoreBest ? `, stopping after ${opts.patience} epochs without improvement` : '');
     printHeader(out, summary, note, model, classes, opts, backend);
-    const run = runOnce(model, prepared, opts, new Progress(mode, opts.epochs!));
+    const run = runOnce(model, prepared, opts, new Progress(mode, opts.epochs!), {}, metricsOptions(v, model));
     const r = run.result;
     let lo = Infinity, hi = -Infinity;
     for (const y of t.y) { lo = Math.min(lo, y); hi = Math.max(hi, y); }
@@ -203,6 +212,8 @@ export async function trainCommand(argv: string[]): Promise<number> {
     if (v['no-shuffle']) throw new UsageError('descent train: --shuffle-buffer and --no-shuffle contradict each other');
     numberFlag('train', 'shuffle-buffer', v['shuffle-buffer'], 0, { integer: true, min: 1 });
   }
+  if (v.stream && ['checkpoint', 'resume', 'log-file'].some((f) => v[f] !== undefined)) throw new UsageError('descent train: --checkpoint, --resume and --log-file apply to in-memory runs, not --stream');
+  if (v.metrics && (v.stream || v.text !== undefined)) throw new UsageError(`descent train: --metrics applies to in-memory runs, not --${v.stream ? 'stream' : 'text'}`);
   if (v.text === undefined) {
     const textOnly = ['hash-features', 'analyzer', 'ngrams', 'stop-words', 'no-lowercase', 'tfidf', 'sublinear-tf'].find((f) => v[f] !== undefined);
     if (textOnly) throw new UsageError(`descent train: --${textOnly} applies to --text COLUMN only`);
@@ -233,6 +244,8 @@ export async function trainCommand(argv: string[]): Promise<number> {
     }
     out(`        training ${describeEval(run.trainEval)} (evaluated after training)`);
     if (run.testEval) out(`        test     ${describeEval(run.testEval)}`);
+    const m = run.testEval?.metrics ?? run.trainEval.metrics;
+    if (m) out(metricsText(m, run.testEval ? `test set, ${run.testRows} rows` : `training set, ${run.trainRows} rows`, d.classNames));
     const r2 = (run.testEval ?? run.trainEval).r2;
     if (run.stopReason === 'diverged') out(`hint    training diverged: ${DIVERGED_HINT}.`);
     else if (r2 !== undefined && r2 < 0) {

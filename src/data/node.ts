@@ -6,6 +6,8 @@ import { DataError } from '../errors.js';
 import { setFileHost, type FileHost } from './host.js';
 import { setRecordParser, type RecordParser } from './csv/read.js';
 import { readMnistFile } from './mnist-node.js';
+import { idxBuiltinTable } from './mnist-full.js';
+import { builtinCatalog, isBuiltinName } from './catalog.js';
 import { readImageFolder } from './image-folder.js';
 
 type ReadFileSync = (path: string | URL, encoding: 'utf8') => string;
@@ -33,7 +35,8 @@ function makeFileHost(readFileSync: ReadFileSync): FileHost {
   return {
     readText: (path) => read(path, path),
     builtinText: (name) => read(new URL(`../../data/${name}.csv`, here), `built-in dataset ${name}`),
-    builtinImages: (name) => readMnistFile(new URL(`../../data/${name}.u8.gz`, here), `built-in dataset ${name}`),
+    builtinImages: (name) => (isBuiltinName(name) && builtinCatalog[name].format === 'idx' ? idxBuiltinTable(name)
+      : readMnistFile(new URL(`../../data/${name}.u8.gz`, here), `built-in dataset ${name}`)),
     imageFolder: readImageFolder,
   };
 }

@@ -5,6 +5,7 @@ import type { Block } from '../runtime/block.js';
 import type { RunFields } from '../backends/abi.generated.js';
 import type { Dataset, Matrix } from '../data/dataset.js';
 import type { Preprocessing } from './preprocessing.js';
+import type { MetricsReport } from '../metrics/report.js';
 
 /** What {@link Trainable.evaluate} returns. */
 export interface Evaluation {
@@ -14,6 +15,8 @@ export interface Evaluation {
   accuracy?: number;
   /** Coefficient of determination (regression). */
   r2?: number;
+  /** The metrics asked for with evaluate(ds, { metrics }). */
+  metrics?: MetricsReport;
 }
 
 /** The saved form every model shares (the families add their own fields). */

@@ -5,6 +5,7 @@ import { HyperParameterError } from '../errors.js';
 import { resolveOptimizer, type OptimizerOptions, type ResolvedOptimizer } from '../optim/index.js';
 import { createSchedule, type Schedule, type ScheduleOptions } from '../optim/schedules.js';
 import { bool, int, num, onlyKeys, show } from '../validate.js';
+import type { CheckpointOptions } from './checkpoint-options.js';
 import { HYPER, HYPER_SLOTS, L1_MODE } from '../backends/abi.generated.js';
 import { Dataset } from '../data/dataset.js';
 import type { Trainable } from '../models/trainable.js';
@@ -137,6 +138,10 @@ export interface TrainOptions {
   resume?: TrainState;
   /** Put the final training state in `result.state`. Default false. */
   saveState?: boolean;
+  /** train(): save the run's state every epoch or every so many steps, to a folder (Node) or a callback (CheckpointOptions). */
+  checkpoint?: CheckpointOptions;
+  /** train() in Node: append one JSON line per epoch to this file (epoch, loss, valLoss, valMetric, lr, ms, steps). */
+  logFile?: string;
   /**
    * The preprocessing the model learns with and carries (`model.preprocessing`, applied by predict and
    * evaluate to raw rows, saved in model files). Default true: the model's own statistics when it already
@@ -200,7 +205,7 @@ export const KEYS = [
   'optimizer', 'batch', 'epochs', 'shuffle', 'seed', 'l2', 'schedule', 'penalty', 'alpha', 'l1Ratio', 'l1Method',
   'clipNorm', 'clipValue', 'gradNoise', 'average', 'tol', 'nIterNoChange', 'validation', 'validationFraction',
   'patience', 'minDelta', 'restoreBest', 'monitor', 'maxMs', 'maxSteps', 'onEpoch', 'resume', 'saveState',
-  'standardize', 'threads', 'async', 'interceptDecay',
+  'standardize', 'threads', 'async', 'interceptDecay', 'checkpoint', 'logFile',
 ] as const;
 
 /** Rows a run of batches covers at most, so the time budget is checked often enough. */

@@ -4,6 +4,7 @@ import type { Dataset } from '../data/dataset.js';
 import type { Trainable } from '../models/trainable.js';
 import { Trainer } from './trainer.js';
 import type { TrainOptions, TrainResult } from './options.js';
+import { Checkpoints } from './checkpoint.js';
 
 export { Trainer };
 export type {
@@ -22,9 +23,11 @@ export type { EpochRecord, TrainState } from './state.js';
  * {@link Trainer} to advance a run step by step.
  */
 export function train(model: Trainable, ds: Dataset, options: TrainOptions = {}): TrainResult {
-  const t = new Trainer(model, ds, options);
+  const o = options !== null && typeof options === 'object' ? options : undefined;
+  const ck = o && Checkpoints.open(o.checkpoint, o.logFile, o.validation !== undefined || o.validationFraction !== undefined, o.resume);
+  const t = new Trainer(model, ds, ck ? { ...options, onEpoch: ck.onEpoch(options.onEpoch) } : options);
   try {
-    return t.run();
+    return ck ? ck.run(t) : t.run();
   } finally {
     t.dispose();
   }

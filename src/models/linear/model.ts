@@ -9,6 +9,7 @@ import { accuracyScore, r2Score } from '../metrics.js';
 import type { Evaluation, Trainable } from '../trainable.js';
 import { checkLabels } from '../targets.js';
 import { Dataset, F32_MAX, badValue, toFlatMatrix, type Matrix } from '../../data/dataset.js';
+import { checkEvaluateOptions, metricsReport, type EvaluateOptions } from '../../metrics/report.js';
 import {
   Preprocessing, checkPreprocessing, preprocessingFromJSON, preprocessingToJSON, withPreprocessed, type SavedPreprocessing,
 } from '../preprocessing.js';
@@ -285,10 +286,20 @@ export class Model implements Trainable {
   /**
    * Loss (the kernel's, without penalty) and accuracy or R² on a dataset of raw rows. With preprocessing,
    * on a transformed copy: the loss is in the units the model trained in (a scaled target's), as train()'s history.
+   * `{ metrics: ['f1', 'confusionMatrix', …] }` adds scikit-learn's metrics in `metrics` (see MetricsReport).
    */
-  evaluate(ds: Dataset): Evaluation {
+  evaluate(ds: Dataset, options?: EvaluateOptions): Evaluation {
     this.checkTargets(ds);
-    return withPreprocessed(this.pre, ds, (d) => this.evaluateRaw(d));
+    const names = checkEvaluateOptions(options, this.task);
+    const e = withPreprocessed(this.pre, ds, (d) => this.evaluateRaw(d));
+    if (!names) return e;
+    // Predictions in the target's units from the raw rows, as predict() gives them.
+    const x = ds instanceof SparseDataset ? ds.csr : ds.x;
+    const noProba = this.kind === 'linear' || this.loss === 'hinge' || this.loss === 'squaredHinge';
+    return { ...e, metrics: metricsReport(names, {
+      task: this.task, classes: this.kind === 'logistic' ? 2 : this.outputs, yTrue: ds.y,
+      predict: () => this.predict(x), proba: () => (noProba ? null : this.predictProba(x)),
+    }, options?.k) };
   }
 
   private evaluateRaw(ds: Dataset): Evaluation {

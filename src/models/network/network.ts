@@ -20,6 +20,7 @@ import { layerAt, type NetworkLoss } from './plan.js';
 import { readWeights, writeWeights, type LayerWeights, type LayerWeightsInput } from './weights.js';
 import { checkSequential, validateSequential, type SequentialOptions } from './sequential-options.js';
 import { checkTokenIds } from './tokens.js';
+import { checkEvaluateOptions, metricsReport, type EvaluateOptions } from '../../metrics/report.js';
 
 export type { LayerSpec, NetworkLoss, InitName, LayerWeights, LayerWeightsInput };
 export { checkSequential, type SequentialOptions } from './sequential-options.js';
@@ -263,14 +264,23 @@ export class Network implements Trainable {
     return this.task === 'regression' ? r2Score(pred, ds.yBlock.view) : accuracyScore(pred, ds.yBlock.view);
   }
 
-  /** Mean loss (no penalty, dropout off) and accuracy or R² on a dataset. */
-  evaluate(raw: Dataset): Evaluation {
+  /**
+   * Mean loss (no penalty, dropout off) and accuracy or R² on a dataset; `{ metrics: [...] }` adds
+   * scikit-learn's metrics in `metrics` (see MetricsReport).
+   */
+  evaluate(raw: Dataset, options?: EvaluateOptions): Evaluation {
     this.checkTargets(raw);
-    return withPreprocessed(this.pre, raw, (ds) => {
+    const names = checkEvaluateOptions(options, this.task);
+    const e: Evaluation = withPreprocessed(this.pre, raw, (ds) => {
       const { out, loss } = this.outputsOf(ds, this.paramsBlock.ptr, true);
       const pred = this.labelsOf(out);
       return this.task === 'regression' ? { loss, r2: r2Score(pred, ds.yBlock.view) } : { loss, accuracy: accuracyScore(pred, ds.yBlock.view) };
     });
+    if (!names) return e;
+    return { ...e, metrics: metricsReport(names, {
+      task: this.task, classes: this.loss === 'logistic' ? 2 : this.outputs, yTrue: raw.y,
+      predict: () => this.predict(raw), proba: () => (this.task === 'regression' ? null : this.predictProba(raw)),
+    }, options?.k) };
   }
 
   /** The network as plain JSON (spec and parameters); {@link Network.fromJSON} gives it back bit for bit. */
