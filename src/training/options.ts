@@ -208,15 +208,16 @@ export const KEYS = [
   'standardize', 'threads', 'async', 'interceptDecay', 'checkpoint', 'logFile',
 ] as const;
 
-/** Rows a run of batches covers at most, so the time budget is checked often enough. */
-export const CHUNK_ROWS = 8192;
+/** Rows a run of batches (one runBatches call) covers at most, so the time budget is checked often enough. */
+export const RUN_ROWS = 8192;
 
 /** Validated training options. */
 export interface Plan {
   resolved: ResolvedOptimizer;
   batchSize: number;
   nTrain: number;
-  nb: number;
+  /** Batches per epoch. */
+  batchesPerEpoch: number;
   epochs: number;
   shuffle: boolean;
   seed: number;
@@ -425,7 +426,7 @@ export function plan(options: TrainOptions, model: Trainable, ds: Dataset): Plan
     clipNorm, clipValue, l1, avgStart, noise: noise !== null,
   }, model);
   return {
-    resolved, batchSize, nTrain, nb, epochs, shuffle: bool('shuffle', options.shuffle, true),
+    resolved, batchSize, nTrain, batchesPerEpoch: nb, epochs, shuffle: bool('shuffle', options.shuffle, true),
     seed: int('seed', options.seed, 0, 0, 0xffffffff), l2, l1, l1Mode, alpha, clipNorm, clipValue, noise, avgStart,
     tol, nIterNoChange, validation, validationFraction, patience, minDelta, restoreBest, monitor, maxMs, maxSteps,
     onEpoch: options.onEpoch, resume, saveState, schedule, standardize,

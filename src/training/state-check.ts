@@ -83,7 +83,7 @@ function checkHyper(rule: string, hyper: number[]): void {
  * record per completed epoch.
  */
 export function checkStateValues(s: TrainState, p: Plan): void {
-  const nb = p.nb;
+  const nb = p.batchesPerEpoch;
   const epoch = whole('epoch', s.epoch);
   const batch = whole('batch', s.batch, 0, nb - 1);
   const steps = whole('steps', s.steps);

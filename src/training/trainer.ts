@@ -16,7 +16,7 @@ import { show } from '../validate.js';
 import type { Trainable } from '../models/trainable.js';
 import type { EpochRecord, TrainState } from './state.js';
 import { Preprocessing, type SavedPreprocessing } from '../models/preprocessing.js';
-import { CHUNK_ROWS, plan, scalesTarget, type Plan, type StopReason, type TrainOptions, type TrainResult, type TrainerView } from './options.js';
+import { RUN_ROWS, plan, scalesTarget, type Plan, type StopReason, type TrainOptions, type TrainResult, type TrainerView } from './options.js';
 import { checkResume, restoreState, resumedPreprocessing, saveState, type Progress, type RunParts } from './resume.js';
 import { lazyScaled, openLazy } from './lazy.js';
 import { ThreadPool } from '../threads/pool.js';
@@ -51,7 +51,7 @@ function usableLoss(v: number): boolean {
 export class Trainer implements TrainerView {
   /** The model being trained (its parameters are the current iterate until the run finishes). */
   readonly model: Trainable;
-  private readonly p: Plan;
+  private readonly plan: Plan;
   private readonly be: Trainable['paramsBlock']['backend'];
   private readonly train: Dataset;
   private readonly val: Dataset | undefined;
@@ -73,16 +73,17 @@ export class Trainer implements TrainerView {
   /** v of the lazily scaled weights of sparse plain SGD with L2 (lazy.ts), carried from run to run. */
   private readonly lazy: Block<'f32'> | undefined;
   private readonly vIdx: Block<'i32'> | undefined;
-  private readonly chunk: number;
+  /** Batches one runBatches call takes at most. */
+  private readonly batchesPerRun: number;
   private readonly rng: Rng;
   private readonly schedule: Schedule;
   private readonly t0 = performance.now();
-  private readonly s: Progress = {
+  private readonly progress: Progress = {
     epoch: 0, batch: 0, steps: 0, lossSum: 0, epochLr: 0, tolBest: Infinity, noChange: 0, esBest: Infinity, esWait: 0,
     bestEpoch: 0, bestParams: null, lastParams: new Float32Array(0), lastAvg: null, lastAvgCount: 0, history: [],
     elapsedBefore: 0,
   };
-  private stop_: StopReason | null = null;
+  private stoppedBy: StopReason | null = null;
   private divergedAt: number | undefined;
   private finalState: TrainState | undefined;
   private finished = false;
@@ -103,7 +104,7 @@ export class Trainer implements TrainerView {
     if (p.validation) model.checkTargets(p.validation);
     this.model = model;
     this.given = p.validation ? [ds, p.validation] : [ds];
-    this.p = p;
+    this.plan = p;
     this.schedule = p.schedule;
     const be = (this.be = model.paramsBlock.backend);
     const blocks: (Block | undefined)[] = [];
@@ -130,13 +131,13 @@ export class Trainer implements TrainerView {
       this.train = train;
       this.val = val;
       const n = p.nTrain, k = model.outputs;
-      this.chunk = Math.max(1, Math.min(p.nb, Math.ceil(CHUNK_ROWS / p.batchSize)));
+      this.batchesPerRun = Math.max(1, Math.min(p.batchesPerEpoch, Math.ceil(RUN_ROWS / p.batchSize)));
       opt = new Optimizer(p.resolved, model.size, model.paramsBlock);
       this.opt = opt;
       this.idx = keep(new Block(be, 'i32', n));
-      this.losses = keep(new Block(be, 'f64', this.chunk));
+      this.losses = keep(new Block(be, 'f64', this.batchesPerRun));
       this.scratch = keep(new Block(be, 'f32', k));
-      this.sched = keep(new Block(be, 'f64', 2 * this.chunk));
+      this.sched = keep(new Block(be, 'f64', 2 * this.batchesPerRun));
       this.avg = p.avgStart > 0 ? keep(new Block(be, 'f32', model.size)) : undefined;
       this.l1buf = p.l1Mode !== 0 ? keep(new Block(be, 'f32', model.nWeights)) : undefined;
       this.vIdx = this.val ? keep(new Block(be, 'i32', this.val.rows)) : undefined;
@@ -174,10 +175,10 @@ export class Trainer implements TrainerView {
     if (p.noise) this.loop.setWords('rng', new Rng(p.noise.seed).state);
     // Dropout draws from its own stream, seeded by the run's seed (not the shuffling stream, which it would shift).
     this.loop.setWords('dropRng', new Rng((p.seed ^ 0x6d2b79f5) >>> 0).state);
-    this.s.esBest = p.monitor === 'valMetric' ? -Infinity : Infinity;
-    this.s.lastParams = model.paramsBlock.view.slice();
-    if (this.avg) this.s.lastAvg = this.avg.view.slice();
-    if (p.resume) restoreState(this.parts(), this.s, p.resume);
+    this.progress.esBest = p.monitor === 'valMetric' ? -Infinity : Infinity;
+    this.progress.lastParams = model.paramsBlock.view.slice();
+    if (this.avg) this.progress.lastAvg = this.avg.view.slice();
+    if (p.resume) restoreState(this.parts(), this.progress, p.resume);
   }
 
   /** Threads this run computes its batches on: 1 without `threads`, where they fell back, or clamped to one block. */
@@ -187,37 +188,37 @@ export class Trainer implements TrainerView {
 
   /** Training history so far, one record per completed epoch. */
   get history(): EpochRecord[] {
-    return this.s.history;
+    return this.progress.history;
   }
 
   /** Epochs completed. */
   get epoch(): number {
-    return this.s.epoch;
+    return this.progress.epoch;
   }
 
   /** Gradient steps taken (counting any before a resume). */
   get steps(): number {
-    return this.s.steps;
+    return this.progress.steps;
   }
 
   /** Why the run stopped, or null while it can go on. */
   get stopReason(): StopReason | null {
-    return this.stop_;
+    return this.stoppedBy;
   }
 
   /** True once a stopping rule fired. */
   get done(): boolean {
-    return this.stop_ !== null;
+    return this.stoppedBy !== null;
   }
 
   /** Batches per epoch (1 for full batch). */
   get batchesPerEpoch(): number {
-    return this.p.nb;
+    return this.plan.batchesPerEpoch;
   }
 
   /** Batches done in the epoch under way (0 at an epoch boundary). */
   get batchInEpoch(): number {
-    return this.s.batch;
+    return this.progress.batch;
   }
 
   /**
@@ -226,13 +227,13 @@ export class Trainer implements TrainerView {
    * Null at an epoch boundary.
    */
   get partialEpoch(): { loss: number; rows: number; lr: number } | null {
-    if (this.s.batch === 0) return null;
-    const rows = Math.min(this.s.batch * this.p.batchSize, this.p.nTrain);
-    return { loss: this.s.lossSum / rows, rows, lr: this.schedule.lr(this.s.steps - 1) };
+    if (this.progress.batch === 0) return null;
+    const rows = Math.min(this.progress.batch * this.plan.batchSize, this.plan.nTrain);
+    return { loss: this.progress.lossSum / rows, rows, lr: this.schedule.lr(this.progress.steps - 1) };
   }
 
   private elapsed(): number {
-    return this.s.elapsedBefore + (performance.now() - this.t0);
+    return this.progress.elapsedBefore + (performance.now() - this.t0);
   }
 
   /**
@@ -247,47 +248,47 @@ export class Trainer implements TrainerView {
     }
     checkAlive(this.model, this.given, this.disposed_, this.pool);
     claimModel(this.model, this);
-    const p = this.p, be = this.be, model = this.model;
-    const nb = p.nb, n = p.nTrain, bs = p.batchSize;
+    const p = this.plan, be = this.be, model = this.model;
+    const nb = p.batchesPerEpoch, n = p.nTrain, bs = p.batchSize;
     let ran = 0;
-    while (this.stop_ === null && ran < maxBatches) {
+    while (this.stoppedBy === null && ran < maxBatches) {
       // onEpoch may have disposed the model, a dataset or this Trainer.
       if (ran > 0) checkAlive(this.model, this.given, this.disposed_, this.pool);
-      if (this.s.epoch >= p.epochs) {
+      if (this.progress.epoch >= p.epochs) {
         this.setStop('epochs');
         break;
       }
-      if (p.maxSteps !== undefined && this.s.steps >= p.maxSteps) {
+      if (p.maxSteps !== undefined && this.progress.steps >= p.maxSteps) {
         this.setStop('steps');
         break;
       }
-      if (this.s.batch === 0) this.beginEpoch();
-      let nRun = Math.min(nb - this.s.batch, this.chunk, maxBatches - ran);
-      if (p.maxSteps !== undefined) nRun = Math.min(nRun, p.maxSteps - this.s.steps);
+      if (this.progress.batch === 0) this.beginEpoch();
+      let nRun = Math.min(nb - this.progress.batch, this.batchesPerRun, maxBatches - ran);
+      if (p.maxSteps !== undefined) nRun = Math.min(nRun, p.maxSteps - this.progress.steps);
       const sv = this.sched.view;
       const noise = p.noise;
       for (let b = 0; b < nRun; b++) {
-        const s = this.s.steps + b;
+        const s = this.progress.steps + b;
         sv[2 * b] = this.schedule.lr(s);
         sv[2 * b + 1] = noise ? Math.sqrt(noise.eta / Math.pow(1 + s, noise.gamma)) : 0;
       }
-      const start = this.s.batch * bs;
+      const start = this.progress.batch * bs;
       // Async threads (Hogwild!) run the round on every thread; otherwise the batch loop (a pool, if any, inside it).
       const done = this.pool?.async ? this.pool.hogwildBatches(start, nRun) : be.runBatches(this.loop.ptr, start, nRun);
       this.pool?.check();
       const lv = this.losses.view;
-      for (let b = 0; b < done; b++) this.s.lossSum += lv[b] * Math.min(bs, n - start - b * bs);
+      for (let b = 0; b < done; b++) this.progress.lossSum += lv[b] * Math.min(bs, n - start - b * bs);
       ran += done;
-      this.s.steps += done;
-      this.s.batch += done;
+      this.progress.steps += done;
+      this.progress.batch += done;
       if (done < nRun) {
         this.diverge();
         break;
       }
-      if (this.s.batch === nb) this.endEpoch();
-      if (this.stop_ === null && p.maxMs !== undefined && this.elapsed() >= p.maxMs) this.setStop('time');
+      if (this.progress.batch === nb) this.endEpoch();
+      if (this.stoppedBy === null && p.maxMs !== undefined && this.elapsed() >= p.maxMs) this.setStop('time');
     }
-    if (this.stop_ !== null) this.finish();
+    if (this.stoppedBy !== null) this.finish();
     return ran;
   }
 
@@ -305,38 +306,38 @@ export class Trainer implements TrainerView {
   /** The result so far (stopReason is `'steps'` while the run could still go on). */
   result(): TrainResult {
     const r: TrainResult = {
-      history: this.s.history, stopReason: this.stop_ ?? 'steps', epochs: this.s.history.length, steps: this.s.steps,
+      history: this.progress.history, stopReason: this.stoppedBy ?? 'steps', epochs: this.progress.history.length, steps: this.progress.steps,
       ms: this.elapsed(), backend: this.be.name,
     };
     if (this.divergedAt !== undefined) r.divergedAt = this.divergedAt;
-    if (this.val && this.s.bestEpoch > 0) r.bestEpoch = this.s.bestEpoch;
+    if (this.val && this.progress.bestEpoch > 0) r.bestEpoch = this.progress.bestEpoch;
     if (this.finalState) r.state = this.finalState;
     return r;
   }
 
   private beginEpoch(): void {
-    const p = this.p;
+    const p = this.plan;
     if (p.shuffle && p.batchSize < p.nTrain) this.rng.shuffle(this.idx.view, p.nTrain);
-    this.s.lossSum = 0;
-    this.s.epochLr = this.schedule.lr(this.s.steps);
+    this.progress.lossSum = 0;
+    this.progress.epochLr = this.schedule.lr(this.progress.steps);
   }
 
   private endEpoch(): void {
-    const p = this.p;
-    const epoch = this.s.epoch + 1;
-    const loss = this.s.lossSum / p.nTrain;
+    const p = this.plan;
+    const epoch = this.progress.epoch + 1;
+    const loss = this.progress.lossSum / p.nTrain;
     const params = this.model.paramsBlock.view;
     if (!usableLoss(loss) || !allFinite(params) || (this.avg && !allFinite(this.avg.view))) {
       this.diverge();
       return;
     }
-    this.s.lastParams.set(params);
+    this.progress.lastParams.set(params);
     if (this.avg) {
-      this.s.lastAvg!.set(this.avg.view);
-      this.s.lastAvgCount = this.loop.get('avgCount');
+      this.progress.lastAvg!.set(this.avg.view);
+      this.progress.lastAvgCount = this.loop.get('avgCount');
     }
     const rec: EpochRecord = {
-      epoch, loss, ms: this.elapsed(), lr: this.s.epochLr, lrLast: this.schedule.lr(this.s.steps - 1), steps: this.s.steps,
+      epoch, loss, ms: this.elapsed(), lr: this.progress.epochLr, lrLast: this.schedule.lr(this.progress.steps - 1), steps: this.progress.steps,
     };
     let esStop = false;
     if (this.val) {
@@ -344,28 +345,28 @@ export class Trainer implements TrainerView {
       rec.valLoss = vl;
       rec.valMetric = metric;
       const v = p.monitor === 'valLoss' ? vl : metric;
-      const better = p.monitor === 'valLoss' ? v < this.s.esBest - p.minDelta : v > this.s.esBest + p.minDelta;
+      const better = p.monitor === 'valLoss' ? v < this.progress.esBest - p.minDelta : v > this.progress.esBest + p.minDelta;
       if (better) {
-        this.s.esBest = v;
-        this.s.esWait = 0;
-        this.s.bestEpoch = epoch;
-        if (p.restoreBest) this.s.bestParams = this.outputParams().slice();
+        this.progress.esBest = v;
+        this.progress.esWait = 0;
+        this.progress.bestEpoch = epoch;
+        if (p.restoreBest) this.progress.bestParams = this.outputParams().slice();
       } else {
-        this.s.esWait++;
-        esStop = this.s.esWait >= Math.max(1, p.patience);
+        this.progress.esWait++;
+        esStop = this.progress.esWait >= Math.max(1, p.patience);
       }
     }
     let tolStop = false;
     if (p.tol !== undefined) {
-      if (loss > this.s.tolBest - p.tol) this.s.noChange++;
-      else this.s.noChange = 0;
-      if (loss < this.s.tolBest) this.s.tolBest = loss;
-      tolStop = this.s.noChange >= p.nIterNoChange;
+      if (loss > this.progress.tolBest - p.tol) this.progress.noChange++;
+      else this.progress.noChange = 0;
+      if (loss < this.progress.tolBest) this.progress.tolBest = loss;
+      tolStop = this.progress.noChange >= p.nIterNoChange;
     }
     this.schedule.epochEnd({ loss, valLoss: rec.valLoss, valMetric: rec.valMetric });
-    this.s.history.push(rec);
-    this.s.epoch = epoch;
-    this.s.batch = 0;
+    this.progress.history.push(rec);
+    this.progress.epoch = epoch;
+    this.progress.batch = 0;
     // Everything the next epoch depends on is updated before the callback, so a snapshot taken there
     // resumes exactly where an uninterrupted run goes on.
     const stopCb = p.onEpoch ? p.onEpoch(rec, { save: () => this.save(), trainer: this }) === false : false;
@@ -374,23 +375,23 @@ export class Trainer implements TrainerView {
     else if (tolStop) this.setStop('tol');
     else if (p.maxMs !== undefined && this.elapsed() >= p.maxMs) this.setStop('time');
     else if (epoch >= p.epochs) this.setStop('epochs');
-    else if (p.maxSteps !== undefined && this.s.steps >= p.maxSteps) this.setStop('steps');
+    else if (p.maxSteps !== undefined && this.progress.steps >= p.maxSteps) this.setStop('steps');
   }
 
   /** A loss or a parameter stopped being finite: fall back to the last finite epoch. */
   private diverge(): void {
-    this.model.paramsBlock.view.set(this.s.lastParams);
+    this.model.paramsBlock.view.set(this.progress.lastParams);
     this.loop.set({ lazyScale: 0 }); // v is stale: the parameters were written here
     if (this.avg) {
-      this.avg.view.set(this.s.lastAvg!);
-      this.loop.set({ avgCount: this.s.lastAvgCount });
+      this.avg.view.set(this.progress.lastAvg!);
+      this.loop.set({ avgCount: this.progress.lastAvgCount });
     }
-    this.divergedAt = this.s.epoch + 1;
+    this.divergedAt = this.progress.epoch + 1;
     this.setStop('diverged');
   }
 
   private setStop(r: StopReason): void {
-    if (this.stop_ === null) this.stop_ = r;
+    if (this.stoppedBy === null) this.stoppedBy = r;
   }
 
   /** The parameters the model ends with: the average once averaging has begun, else the iterate. */
@@ -404,9 +405,9 @@ export class Trainer implements TrainerView {
     if (this.finished) return;
     if (this.model.disposed) checkAlive(this.model, this.given, this.disposed_, this.pool);
     this.finished = true;
-    if (this.p.saveState) this.finalState = this.save();
+    if (this.plan.saveState) this.finalState = this.save();
     this.iterate = this.model.paramsBlock.view.slice();
-    const out = this.s.bestParams ?? (this.avg && this.loop.get('avgCount') > 0 ? this.avg.view.slice() : null);
+    const out = this.progress.bestParams ?? (this.avg && this.loop.get('avgCount') > 0 ? this.avg.view.slice() : null);
     if (out) this.model.paramsBlock.view.set(out);
   }
 
@@ -424,14 +425,14 @@ export class Trainer implements TrainerView {
   /** What save and resume read and write besides the counters. */
   private parts(): RunParts {
     return {
-      p: this.p, model: this.model, opt: this.opt, run: this.loop, idx: this.idx, avg: this.avg, l1buf: this.l1buf,
+      p: this.plan, model: this.model, opt: this.opt, run: this.loop, idx: this.idx, avg: this.avg, l1buf: this.l1buf,
       lazy: this.lazy, rng: this.rng, schedule: this.schedule,
     };
   }
 
   /** The complete training state, as plain JSON-safe data (see {@link TrainState}), to resume from later. */
   save(): TrainState {
-    return saveState(this.parts(), this.s, this.iterate, this.elapsed());
+    return saveState(this.parts(), this.progress, this.iterate, this.elapsed());
   }
 
   /** Frees the run's buffers (not the model, nor datasets the caller passed in); safe to call twice. */
