@@ -19,6 +19,7 @@ import { CHUNK_ROWS, plan, scalesTarget, type Plan, type StopReason, type TrainO
 import { checkResume, restoreState, resumedPreprocessing, saveState, type Progress, type RunParts } from './resume.js';
 import { lazyScaled, openLazy } from './lazy.js';
 import { ThreadPool } from '../threads/pool.js';
+import { warnDenseUpdate } from './sparse-path.js';
 
 function allFinite(a: Float32Array): boolean {
   for (let i = 0; i < a.length; i++) if (!Number.isFinite(a[i])) return false;
@@ -150,6 +151,7 @@ export class Trainer implements TrainerView {
         });
         blocks.push(this.valRun.block);
       }
+      warnDenseUpdate(p, model, this.train.sparse);
       if (p.threads !== undefined) this.pool = ThreadPool.open(be, run, model, p.batchSize, p.threads, this.train.sparse, p.async);
       this.lazy = lazyScaled(p, model, this.train.sparse, this.pool?.async ?? false) ? keep(openLazy(run, model)) : undefined;
     } catch (e) {

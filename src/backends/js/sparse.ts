@@ -27,7 +27,7 @@ export function spAxpy(y: Float32Array, yo: number, a: number, indices: Int32Arr
 const LOGISTIC = -1, SOFTMAX = -2;
 
 /** The row code of rowloss.ts for a loss code, or LOGISTIC / SOFTMAX. */
-function codeOf(loss: number): number {
+export function codeOf(loss: number): number {
   switch (loss) {
     case LOSS.softmax: return SOFTMAX;
     case LOSS.logistic: return LOGISTIC;
@@ -53,7 +53,7 @@ function slopeOf(code: number, z: number, yr: number, eps: number): number {
 }
 
 /** One row's loss, its dL/dz summed into acc (weights at the row's columns, then the biases), weights scale·params. */
-function rowTerm(
+export function rowTerm(
   code: number, acc: Float32Array, params: Float32Array, scale: number, indices: Int32Array, values: Float32Array,
   p0: number, p1: number, yr: number, d: number, k: number, eps: number, scratch: Float32Array,
 ): number {
