@@ -49,6 +49,8 @@ export function sparseAdaptiveBatches(mem: JsMemory, run: number, start: number,
       const t = ++h[HYPER.t];
       kstep = adam ? sparseAdamStepSize(h, t) : -lr / (1 + (t - 1) * lrDecay);
     }
+    // As finish(): the mean gradient is the sum times 1/count, rounded to f32 as the dense gradient is stored.
+    const inv = 1 / count;
     for (let i = s; i < s + count; i++) {
       const row = idx[i];
       for (let c = 0; c < k; c++) {
@@ -57,14 +59,14 @@ export function sparseAdaptiveBatches(mem: JsMemory, run: number, start: number,
           const g = acc[o];
           if (g === 0) continue;
           acc[o] = 0;
-          if (ok) apply(o, g / count, kstep);
+          if (ok) apply(o, Math.fround(inv * g), kstep);
         }
       }
     }
     for (let c = nW; c < n; c++) {
       const g = acc[c];
       acc[c] = 0;
-      if (ok && g !== 0) apply(c, g / count, kstep);
+      if (ok && g !== 0) apply(c, Math.fround(g * inv), kstep);
     }
     if (!ok) break;
     step += 1;
