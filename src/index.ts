@@ -33,6 +33,8 @@ export {
   type PenaltyName, type GradNoiseOptions, type EpochContext,
 } from './train.js';
 export type { TrainState } from './state.js';
+// train({ threads }) keeps its worker threads for the next run; they end after THREAD_IDLE_MS idle, or now.
+export { disposeThreads, THREAD_IDLE_MS } from './threads/crew.js';
 
 // Online and out-of-core training.
 export {
