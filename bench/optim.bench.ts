@@ -30,7 +30,8 @@ export async function run(o: RunOptions): Promise<Row[]> {
   const sizes = [10_000, 10_000_000];
   for (const n of sizes) {
     const p0 = vector(n, 21, 1), g0 = vector(n, 22, 0.1);
-    for (const rule of optimizerNames) {
+    // --quick: every rule at 10,000 parameters, only Adam (the bandwidth target's rule) at 10,000,000.
+    for (const rule of o.quick && n > 10_000 ? ['adam'] : optimizerNames) {
       const opts = optionsFor(rule);
       const r = resolveOptimizer(opts);
       const S = r.stateVectors;

@@ -21,7 +21,7 @@ const T = 32, U = 128, D = 32, V = 82, ROWS = 128;
 
 export async function run(o: RunOptions): Promise<Row[]> {
   const rows: Row[] = [];
-  const t = { timeMs: o.quick ? 1000 : 4000, minSamples: o.quick ? 5 : 15 };
+  const t = { timeMs: o.quick ? 300 : 4000, minSamples: o.quick ? 3 : 15 };
   for (const cell of ['gru', 'lstm'] as const) {
     const G = (cell === 'gru' ? 3 : 4) * U;
     const fwdFlops = ROWS * T * 2 * G * (D + U) + ROWS * 2 * U * V;
