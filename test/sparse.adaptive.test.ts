@@ -207,12 +207,16 @@ test('a dense-update run on > 2^16 sparse features warns once, naming the cost a
     assert.match(said[0], /'adam' on sparse data updates all 131,073 parameters at every step/);
     assert.match(said[0], /sparseAdam/);
     fit(big, { optimizer: { name: 'rmsprop' } });
+    fit(big, { optimizer: { name: 'sgd', lr: 0.1, momentum: 0.9 } });
     fit(big, { optimizer: { name: 'sparseAdam' }, l2: 1e-3 });
     assert.is(said.length, 1, 'once per process');
     resetDenseUpdateWarning();
     fit(big, { optimizer: { name: 'sparseAdam' }, l2: 1e-3 });
     assert.is(said.length, 2);
     assert.match(said[1], /'sparseAdam' with an L2 term/);
+    resetDenseUpdateWarning();
+    fit(big, { optimizer: { name: 'sgd', lr: 0.1, momentum: 0.9 } });
+    assert.match(said[2], /'sgd' with momentum on sparse data updates all/);
     big.dispose();
     small.dispose();
   } finally {

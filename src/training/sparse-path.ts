@@ -48,7 +48,9 @@ export function warnDenseUpdate(p: Plan, model: Trainable, sparse: boolean): voi
   if (warned || !sparse || p.async || model.features <= DENSE_UPDATE_WARN_FEATURES || sparsePath(p, model) !== 'dense') return;
   warned = true;
   const name = p.resolved.spec.name;
-  const why = loopTools(p) ?? (p.l2 !== 0 && name !== 'sgd' ? 'an L2 term' : null);
+  const h = p.resolved.hyper;
+  const why = loopTools(p) ?? (name === 'sgd' ? (h[HYPER_SLOTS.sgd.momentum] !== 0 ? 'momentum' : 'weight decay')
+    : p.l2 !== 0 ? 'an L2 term' : name === 'adagrad' ? 'weight decay' : null);
   console.warn(`descent: '${name}'${why ? ` with ${why}` : ''} on sparse data updates all ${model.size.toLocaleString('en-US')} ` +
     `parameters at every step (O(features) per batch, where the rows store a few hundred entries each; tens of times ` +
     `slower at batch 1). { name: 'sparseAdam' }, { name: 'adagrad' } or plain { name: 'sgd' }${why ? ` without ${why}` : ''} ` +
