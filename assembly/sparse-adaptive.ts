@@ -8,7 +8,9 @@
 // (two rows of a batch, or a repeated column) is updated once. The per-coordinate f32 operations are the
 // dense kernels' (sparseAdamAt; adagradStep's scalar loop with weight decay 0), and the gradient is theirs
 // (the loss kernels' sum over rows, times 1/count as finish() does), so the lazy run gives the dense run's
-// bits. The step count t advances once per batch, as PyTorch's global step. Needs no L2 term: (l2)·w would
+// bits. The step count t advances once per batch, as PyTorch's global step. A one-row batch of a one-output loss
+// whose columns strictly increase (Dataset.fromText's rows, sorted and unique) skips the accumulator: each entry's
+// gradient e·x is applied as it is read, the same f32 value the accumulator would have held (0 + e·x). Needs no L2 term: (l2)·w would
 // make every coordinate's gradient nonzero (the trainer keeps such runs on the dense path).
 import {
   H_LR, H_T, RULE_SPARSE_ADAM, ADAGRAD_EPS, ADAGRAD_LR_DECAY, SPARSE_ADAM_BETA1, SPARSE_ADAM_BETA2, SPARSE_ADAM_EPS,
@@ -16,7 +18,7 @@ import {
   RUN_Y, RUN_IDX, RUN_ROWS, RUN_BATCH_SIZE, RUN_LOSSES, RUN_SCHED, RUN_LOSS_PARAM, RUN_STEP, RUN_CSR_INDPTR,
   RUN_CSR_INDICES,
 } from "./abi.generated";
-import { codeOf, rowTerm } from "./sparse";
+import { codeOf, rowTerm, spDot, lossOf, slopeOf } from "./sparse";
 import { zero } from "./losses/common";
 import { sparseAdamAt, sparseAdamStepSize } from "./optim/sparseAdam";
 import { pin } from "./optim/pin";
@@ -32,6 +34,16 @@ function adagradAt(params: usize, s0: usize, o: usize, g: f32, eps: f32, nclr: f
   const s = load<f32>(s0 + o) + g * g;
   store<f32>(s0 + o, s);
   store<f32>(params + o, load<f32>(params + o) + (nclr * g) / (Mathf.sqrt(s) + eps));
+}
+
+/** True when indices[p0 .. p1) strictly increase (no column twice in the row). */
+// @ts-ignore: decorator
+@inline
+function increasing(indices: usize, p0: i32, p1: i32): bool {
+  for (let p = p0 + 1; p < p1; p++) {
+    if (load<i32>(indices + (<usize>p << 2)) <= load<i32>(indices + (<usize>(p - 1) << 2))) return false;
+  }
+  return true;
 }
 
 /**
@@ -62,6 +74,40 @@ export function sparseAdaptiveBatches(run: usize, start: i32, nBatches: i32): i3
     const s = start + b * batchSize;
     if (s >= total) break;
     const count = min(batchSize, total - s);
+    if (count == 1 && code != -2) {
+      const row = <usize>load<i32>(idx + (<usize>s << 2));
+      const p0 = load<i32>(indptr + (row << 2)), p1 = load<i32>(indptr + (row << 2), 4);
+      if (increasing(indices, p0, p1)) {
+        const yr = load<f32>(y + (row << 2));
+        const z = spDot(w, indices, values, p0, p1) + load<f32>(w + (<usize>nW << 2));
+        const L = lossOf(code, z, yr, eps);
+        store<f64>(lossesOut + (<usize>b << 3), L);
+        if (!isFinite(L)) break;
+        const e = slopeOf(code, z, yr, eps);
+        let lr = load<f64>(h, H_LR);
+        if (sched != 0) {
+          lr = load<f64>(sched + (<usize>b << 4));
+          store<f64>(h, lr, H_LR);
+        }
+        const t = load<f64>(h, H_T) + 1;
+        store<f64>(h, t, H_T);
+        const kstep = pin(3, adam ? sparseAdamStepSize(h, t) : <f32>(-lr / (1 + (t - 1) * lrDecay)));
+        if (e != 0) {
+          for (let p = p0; p < p1; p++) {
+            const g = e * load<f32>(values + (<usize>p << 2));
+            if (g == 0) continue;
+            const o = <usize>load<i32>(indices + (<usize>p << 2)) << 2;
+            if (adam) sparseAdamAt(w, m0, v0, o, g, cb1, cb2, ruleEps, kstep);
+            else adagradAt(w, m0, o, g, ruleEps, kstep);
+          }
+          const o = <usize>nW << 2;
+          if (adam) sparseAdamAt(w, m0, v0, o, e, cb1, cb2, ruleEps, kstep);
+          else adagradAt(w, m0, o, e, ruleEps, kstep);
+        }
+        step += 1;
+        continue;
+      }
+    }
     let sum: f64 = 0;
     for (let r = s, end = s + count; r < end; r++) {
       const row = <usize>load<i32>(idx + (<usize>r << 2));

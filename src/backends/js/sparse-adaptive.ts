@@ -2,9 +2,17 @@
 // the batch's stored entries and the biases only. See the kernel file for the method; this twin follows it step
 // by step, in f64 arithmetic rounded to f32 on store.
 import { HYPER, HYPER_SLOTS, RULE, RUN } from '../abi.generated.js';
-import { codeOf, rowTerm } from './sparse.js';
+import { codeOf, rowTerm, spDot, lossOf, slopeOf } from './sparse.js';
 import { sparseAdamAt, sparseAdamStepSize } from './optim/sparseAdam.js';
 import type { JsMemory } from './memory.js';
+
+const SOFTMAX = -2;
+
+/** True when indices[p0 .. p1) strictly increase (no column twice in the row). */
+function increasing(indices: Int32Array, p0: number, p1: number): boolean {
+  for (let p = p0 + 1; p < p1; p++) if (indices[p] <= indices[p - 1]) return false;
+  return true;
+}
 
 /** SparseAdam or Adagrad batches on sparse rows in O(stored entries) each; the contract of runBatches. */
 export function sparseAdaptiveBatches(mem: JsMemory, run: number, start: number, nBatches: number): number {
@@ -34,6 +42,30 @@ export function sparseAdaptiveBatches(mem: JsMemory, run: number, start: number,
     const s = start + b * batchSize;
     if (s >= total) break;
     const count = Math.min(batchSize, total - s);
+    if (count === 1 && code !== SOFTMAX && increasing(indices, indptr[idx[s]], indptr[idx[s] + 1])) {
+      // One row of a one-output loss, no column twice: e·x applied as read (as the kernel).
+      const row = idx[s], p0 = indptr[row], p1 = indptr[row + 1], yr = y[row];
+      // As rowTerm: z and e in f64, each gradient entry rounded to f32 as the accumulator would store it.
+      const z = spDot(w, 0, indices, values, p0, p1) + w[nW];
+      const L = lossOf(code, z, yr, eps);
+      lossesOut[b] = L;
+      if (!Number.isFinite(L)) break;
+      const e = slopeOf(code, z, yr, eps);
+      let lr = h[HYPER.lr];
+      if (sched) h[HYPER.lr] = lr = sched[2 * b];
+      const t = ++h[HYPER.t];
+      const kstep = adam ? sparseAdamStepSize(h, t) : -lr / (1 + (t - 1) * lrDecay);
+      if (e !== 0) {
+        for (let p = p0; p < p1; p++) {
+          const g = Math.fround(e * values[p]);
+          if (g !== 0) apply(indices[p], g, kstep);
+        }
+        const eb = Math.fround(e);
+        if (eb !== 0) apply(nW, eb, kstep);
+      }
+      step += 1;
+      continue;
+    }
     let sum = 0;
     for (let i = s; i < s + count; i++) {
       const row = idx[i];

@@ -41,12 +41,12 @@ export function codeOf(loss: number): number {
 }
 
 /** The loss of a one-output row (LOGISTIC or a rowloss.ts code) at z with label yr. */
-function lossOf(code: number, z: number, yr: number, eps: number): number {
+export function lossOf(code: number, z: number, yr: number, eps: number): number {
   return code === LOGISTIC ? Math.max(z, 0) - yr * z + Math.log1p(Math.exp(-Math.abs(z))) : rowLoss(code, z, yr, eps);
 }
 
 /** dL/dz of a one-output row (as lossOf). */
-function slopeOf(code: number, z: number, yr: number, eps: number): number {
+export function slopeOf(code: number, z: number, yr: number, eps: number): number {
   if (code !== LOGISTIC) return rowSlope(code, z, yr, eps);
   const t = Math.exp(-Math.abs(z));
   return (z >= 0 ? 1 / (1 + t) : t / (1 + t)) - yr;
