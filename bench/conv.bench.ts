@@ -58,7 +58,8 @@ export async function run(o: RunOptions): Promise<Row[]> {
     const inLen = n * C * H * W, outLen = n * F * OH * OW, wLen = F * C * k * k;
     const X = vector(inLen, seed++), Wt = vector(wLen, seed++, 0.3), B = vector(F, seed++), DY = vector(outLen, seed++);
     const flops = 2 * n * F * OH * OW * C * k * k;
-    for (const pass of ['forward', 'direct forward', 'weights', 'input'] as Pass[]) {
+    // --quick leaves out the direct kernel (the one im2col + gemm beat); the full run compares them.
+    for (const pass of (o.quick ? ['forward', 'weights', 'input'] : ['forward', 'direct forward', 'weights', 'input']) as Pass[]) {
       const label = `conv2d ${pass} ${sh.what}, ${n} images`;
       let ref: Float32Array | null = null;
       for (const be of bes) {

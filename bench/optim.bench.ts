@@ -38,7 +38,7 @@ export async function run(o: RunOptions): Promise<Row[]> {
       const per = bytesPerParam(S);
       const label = `${rule}Step n=${n.toLocaleString('en-US')}${rule === 'sgd' ? ' (momentum)' : ''}`;
       let ref: number[] | Float32Array = [];
-      const t = { timeMs: o.quick ? 200 : 800, minSamples: o.quick ? 5 : 15 };
+      const t = { timeMs: o.quick ? 100 : 800, minSamples: o.quick ? 3 : 15 };
       for (const be of bes) {
         const a = new Arena(be);
         const pp = a.f32(p0), pg = a.f32(g0), ps = a.f32(Math.max(1, S * n)), ph = a.f64(r.hyper);
