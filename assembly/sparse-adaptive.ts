@@ -74,7 +74,7 @@ export function sparseAdaptiveBatches(run: usize, start: i32, nBatches: i32): i3
     const s = start + b * batchSize;
     if (s >= total) break;
     const count = min(batchSize, total - s);
-    if (count == 1 && code != -2) {
+    if (count == 1 && k == 1) {
       const row = <usize>load<i32>(idx + (<usize>s << 2));
       const p0 = load<i32>(indptr + (row << 2)), p1 = load<i32>(indptr + (row << 2), 4);
       if (increasing(indices, p0, p1)) {

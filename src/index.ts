@@ -34,7 +34,7 @@ export {
 } from './train.js';
 export type { TrainState } from './state.js';
 // train({ threads }) keeps its worker threads for the next run; they end after THREAD_IDLE_MS idle, or now.
-export { disposeThreads, THREAD_IDLE_MS } from './threads/crew.js';
+export { disposeThreads, THREAD_IDLE_MS } from './threads/idle.js';
 
 // Online and out-of-core training.
 export {

@@ -3,7 +3,7 @@
 import * as assert from 'uvu/assert';
 import { Dataset, Trainer, DescentError, type TrainOptions, type Trainable } from '../src/node.js';
 import { ThreadPool, liveWorkers } from '../src/threads/pool.js';
-import { disposeThreads } from '../src/threads/crew.js';
+import { disposeThreads } from '../src/threads/idle.js';
 import { backend } from '../src/runtime/index.js';
 
 /** A Trainer's pool (null without `threads`, or when the run fell back to one thread). */

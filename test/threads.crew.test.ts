@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { init, Dataset, mlp, logistic, train, disposeThreads, THREAD_IDLE_MS } from '../src/node.js';
 import { liveWorkers } from '../src/threads/pool.js';
-import { idleCrews, setThreadIdleMs } from '../src/threads/crew.js';
+import { idleCrews, setThreadIdleMs } from '../src/threads/idle.js';
 import { exits } from './_threads.js';
 import { uniform, bitEqual } from './_util.js';
 import { Rng } from '../src/rng.js';

@@ -5,38 +5,22 @@
 // ThreadPool lays its own buffers out around the crew's block, and when the run ends the crew goes idle instead
 // of quitting — workers asleep on the block's `gen` word (memory.atomic.wait32), unref'd, so they never keep a Node
 // process alive — and the next run with the same backend and thread count takes it over. An idle crew quits after
-// {@link THREAD_IDLE_MS} without a run, or at once on disposeThreads(); a crew whose worker failed is never reused.
+// THREAD_IDLE_MS (idle.ts) without a run, or at once on disposeThreads(); a crew whose worker failed is never reused.
 import type { Backend } from '../backends/backend.js';
 import type { SharedWasm } from '../backends/wasm.js';
 import { POOL, POOL_LEN } from '../backends/abi.generated.js';
 import { Block } from '../runtime/block.js';
 import { DescentError } from '../errors.js';
 import { threadHost, type PoolWorker } from '../backends/thread-host.js';
+import { idleCrewSet, threadIdleMs } from './idle.js';
 
-/** How long an idle crew waits for the next run before its workers quit (ms). */
-export const THREAD_IDLE_MS = 10_000;
-let idleMs = THREAD_IDLE_MS;
-/** @internal Tests: a shorter (or longer) idle timeout; null = {@link THREAD_IDLE_MS}. */
-export function setThreadIdleMs(ms: number | null): void {
-  idleMs = ms ?? THREAD_IDLE_MS;
-}
 /** How long quitting waits for the workers to leave their loop before it terminates them. */
 const QUIT_MS = 1000;
 /** How long a new crew waits for its workers to start. */
 const START_MS = 30000;
 
-/** Idle crews, at most one per (shared module, thread count). */
-const idle = new Set<Crew>();
-
-/** Ends every idle crew's workers now (they would quit after THREAD_IDLE_MS anyway); runs under way keep theirs. */
-export function disposeThreads(): void {
-  for (const c of [...idle]) c.quit();
-}
-
-/** Idle crews (tests). */
-export function idleCrews(): number {
-  return idle.size;
-}
+/** Idle crews, at most one per (shared module, thread count): idle.ts's set, holding crews only. */
+const idle = idleCrewSet as Set<Crew>;
 
 /** A pool's workers and the control block they watch. */
 export class Crew {
@@ -125,9 +109,9 @@ export class Crew {
     const a = this.i32();
     const broken = Atomics.load(a, this.word(POOL.error)) !== 0 || Atomics.load(a, this.word(POOL.fault)) !== 0;
     const twin = [...idle].some((c) => c.sw === this.sw && c.threads === this.threads);
-    if (broken || twin || idleMs <= 0) return this.quit();
+    if (broken || twin || threadIdleMs() <= 0) return this.quit();
     idle.add(this);
-    this.timer = setTimeout(() => this.quit(), idleMs);
+    this.timer = setTimeout(() => this.quit(), threadIdleMs());
     // An idle crew must not keep a Node process alive: neither its timer nor its (unref'd) workers do.
     (this.timer as { unref?: () => void }).unref?.();
     return true;

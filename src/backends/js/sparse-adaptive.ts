@@ -6,8 +6,6 @@ import { codeOf, rowTerm, spDot, lossOf, slopeOf } from './sparse.js';
 import { sparseAdamAt, sparseAdamStepSize } from './optim/sparseAdam.js';
 import type { JsMemory } from './memory.js';
 
-const SOFTMAX = -2;
-
 /** True when indices[p0 .. p1) strictly increase (no column twice in the row). */
 function increasing(indices: Int32Array, p0: number, p1: number): boolean {
   for (let p = p0 + 1; p < p1; p++) if (indices[p] <= indices[p - 1]) return false;
@@ -42,7 +40,7 @@ export function sparseAdaptiveBatches(mem: JsMemory, run: number, start: number,
     const s = start + b * batchSize;
     if (s >= total) break;
     const count = Math.min(batchSize, total - s);
-    if (count === 1 && code !== SOFTMAX && increasing(indices, indptr[idx[s]], indptr[idx[s] + 1])) {
+    if (count === 1 && k === 1 && increasing(indices, indptr[idx[s]], indptr[idx[s] + 1])) {
       // One row of a one-output loss, no column twice: e·x applied as read (as the kernel).
       const row = idx[s], p0 = indptr[row], p1 = indptr[row + 1], yr = y[row];
       // As rowTerm: z and e in f64, each gradient entry rounded to f32 as the accumulator would store it.
