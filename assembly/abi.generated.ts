@@ -29,6 +29,7 @@ export const RULE_ADAMAX: i32 = 6;
 export const RULE_NADAM: i32 = 7;
 export const RULE_RADAM: i32 = 8;
 export const RULE_LION: i32 = 9;
+export const RULE_SPARSE_ADAM: i32 = 10;
 
 // L1 treatments (run slot l1Mode).
 export const L1_OFF: i32 = 0;
@@ -433,6 +434,10 @@ export const RADAM_WEIGHT_DECAY: usize = 40;
 export const LION_BETA1: usize = 16;
 export const LION_BETA2: usize = 24;
 export const LION_WEIGHT_DECAY: usize = 32;
+// sparseAdam
+export const SPARSE_ADAM_BETA1: usize = 16;
+export const SPARSE_ADAM_BETA2: usize = 24;
+export const SPARSE_ADAM_EPS: usize = 32;
 
 // Run descriptor: f64 slots; byte offsets for load<f64>(run, OFFSET).
 /** loss code (losses above) */

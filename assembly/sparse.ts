@@ -17,11 +17,14 @@
 //   everything outside the loop sees plain weights, and no call boundary rounds v — the same batches give
 //   the same bits however they are grouped into calls. Without lazyV (partialFit) params holds v and the
 //   call ends with w = v (scale 1).
-// Momentum and the adaptive rules (Adam, Adagrad, RMSprop, …) take the dense path on purpose: their state decays
+// - sparse-adaptive.ts: SparseAdam and Adagrad without weight decay, whose updates leave a coordinate with a zero
+//   gradient untouched, in O(stored entries) per batch as well.
+// Momentum and the other adaptive rules (Adam, RMSprop, …) take the dense path on purpose: their state decays
 // at every step for every coordinate (Adam's moments, momentum's buffer), so a lazy form would need each
 // coordinate's last step and a closed-form catch-up per rule, which would no longer match PyTorch's update step for
 // step; the dense update keeps them exact (test/sparse.test.ts checks them against the densified run) at O(features)
-// per step. Use plain SGD (scikit-learn's choice) for large hash spaces.
+// per step (the trainer warns once when that is over 2^16 features). Use SparseAdam, Adagrad or plain SGD
+// (scikit-learn's choice) for large hash spaces.
 import {
   LOSS_SQUARED, LOSS_LOGISTIC, LOSS_SOFTMAX, LOSS_HINGE, LOSS_SQUARED_HINGE, LOSS_MODIFIED_HUBER, LOSS_HUBER,
   LOSS_EPSILON_INSENSITIVE, ROW_LOGISTIC, ROW_SOFTMAX,
@@ -106,7 +109,7 @@ export function slopeOf(row: i32, z: f32, yr: f32, eps: f32): f32 {
  */
 // @ts-ignore: decorator
 @inline
-function rowTerm(
+export function rowTerm(
   row: i32, acc: usize, params: usize, scale: f32, indices: usize, values: usize, p0: i32, p1: i32,
   yr: f32, d: i32, k: i32, eps: f32, scratch: usize,
 ): f64 {

@@ -9,9 +9,10 @@ import {
   RUN_SCRATCH, RUN_X, RUN_Y, RUN_IDX, RUN_ROWS, RUN_BATCH_SIZE, RUN_LOSSES, RUN_SCHED, RUN_L2, RUN_LOSS_PARAM,
   RUN_CLIP_NORM, RUN_CLIP_VALUE, RUN_L1, RUN_L1_MODE, RUN_L1BUF, RUN_AVG, RUN_AVG_START, RUN_NOISE, RUN_L1_U,
   RUN_AVG_COUNT, RUN_STEP, RUN_RNG, RUN_N_WEIGHTS, RUN_NET, RUN_WORK, RUN_POOL,
-  RUN_CSR_INDPTR, RULE_SGD, SGD_MOMENTUM, SGD_WEIGHT_DECAY,
+  RUN_CSR_INDPTR, RULE_SGD, RULE_ADAGRAD, RULE_SPARSE_ADAM, SGD_MOMENTUM, SGD_WEIGHT_DECAY, ADAGRAD_WEIGHT_DECAY,
 } from "./abi.generated";
 import { sparseLossGrad, sparseSgdBatches } from "./sparse";
+import { sparseAdaptiveBatches } from "./sparse-adaptive";
 import {
   clipGradNorm, clipGradValue, addGradNoise, norm1, l1Cumulative, l1PseudoGrad, l1Project, averageStep,
 } from "./gradtools";
@@ -42,6 +43,7 @@ export function lossGrad(run: usize, start: i32, count: i32): f64 {
  */
 export function runBatches(run: usize, start: i32, nBatches: i32): i32 {
   if (sparseLazy(run)) return sparseSgdBatches(run, start, nBatches);
+  if (sparseAdaptive(run)) return sparseAdaptiveBatches(run, start, nBatches);
   const loss = int(run, RUN_LOSS), rule = int(run, RUN_RULE);
   const params = ptr(run, RUN_PARAMS), grads = ptr(run, RUN_GRADS), state = ptr(run, RUN_STATE);
   const h = ptr(run, RUN_HYPER), nParams = int(run, RUN_N_PARAMS);
@@ -120,6 +122,22 @@ function sparseLazy(run: usize): bool {
   if (ptr(run, RUN_CSR_INDPTR) == 0 || ptr(run, RUN_NET) != 0 || int(run, RUN_RULE) != RULE_SGD) return false;
   const h = ptr(run, RUN_HYPER);
   if (load<f64>(h, SGD_MOMENTUM) != 0 || load<f64>(h, SGD_WEIGHT_DECAY) != 0) return false;
+  return noLoopTools(run);
+}
+
+/**
+ * True when the run is SparseAdam, or Adagrad without weight decay, on sparse data without an L2 term and with
+ * none of the loop's tools on: sparse-adaptive.ts's loop then updates the rows' stored entries only.
+ */
+function sparseAdaptive(run: usize): bool {
+  if (ptr(run, RUN_CSR_INDPTR) == 0 || ptr(run, RUN_NET) != 0 || slot(run, RUN_L2) != 0) return false;
+  const rule = int(run, RUN_RULE);
+  if (rule != RULE_SPARSE_ADAM && !(rule == RULE_ADAGRAD && load<f64>(ptr(run, RUN_HYPER), ADAGRAD_WEIGHT_DECAY) == 0)) return false;
+  return noLoopTools(run);
+}
+
+/** No clipping, L1 term, averaging or gradient noise: the per-batch tools that need the whole gradient. */
+function noLoopTools(run: usize): bool {
   if (slot(run, RUN_CLIP_NORM) > 0 || slot(run, RUN_CLIP_VALUE) > 0) return false;
   if (slot(run, RUN_L1) > 0 && ptr(run, RUN_L1BUF) != 0) return false;
   if (ptr(run, RUN_AVG) != 0 && slot(run, RUN_AVG_START) > 0) return false;

@@ -19,7 +19,7 @@ const SLOPE = 0.01;
 export async function run(o: RunOptions): Promise<Row[]> {
   const bes = await backends();
   const rows: Row[] = [];
-  const t = { timeMs: o.quick ? 200 : 600, minSamples: o.quick ? 10 : 30 };
+  const t = { timeMs: o.quick ? 100 : 600, minSamples: o.quick ? 5 : 30 };
   const n = 128 * 128;
   const X = vector(n, 71, 4), dY = vector(n, 72);
   const cases: { label: string; make: (be: Arena) => { fn: () => unknown; out: () => Float32Array }; tol: number }[] = [];

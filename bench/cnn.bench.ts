@@ -25,7 +25,7 @@ import { Rng } from '../src/rng.js';
 
 export const name = 'cnn';
 
-const LR = 1e-3, BATCH = 64, CHECK_ROWS = 640, SGD_LR = 0.01;
+const LR = 1e-3, BATCH = 64, SGD_LR = 0.01;
 const FWD = 2 * (8 * 26 * 26 * 9 + 16 * 11 * 11 * 72 + 10 * 400);
 const DX = 2 * (16 * 11 * 11 * 72 + 10 * 400);
 /** Flops of one epoch over `rows` images: forward, weight gradients, the input gradients of conv2 and dense. */
@@ -55,8 +55,10 @@ const fmt = (n: number) => n.toLocaleString('en-US');
 export async function run(o: RunOptions): Promise<Row[]> {
   const q = o.quick;
   const rows: Row[] = [];
+  // The check's rows: 10 batches, 2 with --quick.
+  const CHECK_ROWS = q ? 128 : 640;
   const part: Record<string, number> = q
-    ? { js: 256, 'wasm-scalar': 1024, 'wasm-simd': 8000, 'tfjs-wasm': 512, 'tfjs-cpu': 256, convnetjs: 256 }
+    ? { js: 128, 'wasm-scalar': 256, 'wasm-simd': 2048, 'tfjs-wasm': 512, 'tfjs-cpu': 128, convnetjs: 128 }
     : { js: 512, 'wasm-scalar': 4096, 'wasm-simd': 8000, 'tfjs-wasm': 2048, 'tfjs-cpu': 256, convnetjs: 512 };
   const ours: { be: (typeof BACKENDS)[number]; ds: Dataset; net: Network; subs: Map<number, Dataset> }[] = [];
   for (const be of BACKENDS) {
@@ -91,7 +93,8 @@ export async function run(o: RunOptions): Promise<Row[]> {
   }
   const tfs: TfCnn[] = [];
   const cannot = new Map<string, string>();
-  for (const be of ['wasm', 'cpu'] as TfBackend[]) {
+  // --quick: TF.js's wasm backend only (which reports that it cannot train this network); the full run adds tfjs-cpu.
+  for (const be of (q ? ['wasm'] : ['wasm', 'cpu']) as TfBackend[]) {
     const m = await TfCnn.create(be, X, y, N);
     try {
       m.compile(LR);
@@ -111,7 +114,8 @@ export async function run(o: RunOptions): Promise<Row[]> {
   cj.setParams(p0);
   cj.compile(SGD_LR, BATCH, 0);
   err.set('convnetjs', checkEpoch('ConvNetJS CNN (plain SGD)', cj.epoch(CHECK_ROWS), cj.params(), sgdRef!));
-  const tp = torchPython();
+  // --quick leaves PyTorch out; the full run has it when torch imports.
+  const tp = q ? { python: '', ok: false, reason: 'left out of --quick' } : torchPython();
   let torch: TorchResult | null = null;
   if (tp.ok) {
     torch = runTorch(tp.python, p0, CHECK_ROWS, q ? 3 : 10, BATCH, 'cnn');

@@ -49,7 +49,7 @@ type Pass = 'forward' | 'direct forward' | 'weights' | 'input';
 export async function run(o: RunOptions): Promise<Row[]> {
   const bes = await backends();
   const rows: Row[] = [];
-  const t = { timeMs: o.quick ? 300 : 1000, minSamples: o.quick ? 10 : 30 };
+  const t = { timeMs: o.quick ? 150 : 1000, minSamples: o.quick ? 5 : 30 };
   let probe: Probe | undefined;
   let seed = 70;
   for (const sh of SHAPES) {
@@ -58,7 +58,8 @@ export async function run(o: RunOptions): Promise<Row[]> {
     const inLen = n * C * H * W, outLen = n * F * OH * OW, wLen = F * C * k * k;
     const X = vector(inLen, seed++), Wt = vector(wLen, seed++, 0.3), B = vector(F, seed++), DY = vector(outLen, seed++);
     const flops = 2 * n * F * OH * OW * C * k * k;
-    for (const pass of ['forward', 'direct forward', 'weights', 'input'] as Pass[]) {
+    // --quick leaves out the direct kernel (the one im2col + gemm beat); the full run compares them.
+    for (const pass of (o.quick ? ['forward', 'weights', 'input'] : ['forward', 'direct forward', 'weights', 'input']) as Pass[]) {
       const label = `conv2d ${pass} ${sh.what}, ${n} images`;
       let ref: Float32Array | null = null;
       for (const be of bes) {
@@ -81,7 +82,7 @@ export async function run(o: RunOptions): Promise<Row[]> {
         const row = roofline({ suite: name, case: label, contender: be.name, binary: binaryOf(be.name), ...med, flops, maxRelErr: err }, o.limits);
         if (be.name === 'wasm-simd') {
           probe ??= await compileProbe();
-          const pr = await pairedOfPeak(probe, fn, flops, o.quick ? 9 : 21);
+          const pr = await pairedOfPeak(probe, fn, flops, o.quick ? 5 : 21);
           row.note = `paired with the probe: ${(pr.ratio * 100).toFixed(0)}% of peak (${pr.gflops.toFixed(1)} of ${pr.peak.toFixed(1)} GFLOP/s, medians)`;
           o.log(`  ${label} ${be.name}: ${row.note}`);
         }

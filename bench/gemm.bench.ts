@@ -61,7 +61,7 @@ const SHAPES: Shape[] = [
 export async function run(o: RunOptions): Promise<Row[]> {
   const bes = await backends();
   const rows: Row[] = [];
-  const t = { timeMs: o.quick ? 300 : 1000, minSamples: o.quick ? 10 : 30 };
+  const t = { timeMs: o.quick ? 150 : 1000, minSamples: o.quick ? 5 : 30 };
   let seed = 50;
   let probe: Probe | undefined;
   for (const s of SHAPES) {
@@ -85,7 +85,7 @@ export async function run(o: RunOptions): Promise<Row[]> {
       const row = roofline({ suite: name, case: label, contender: be.name, binary: binaryOf(be.name), ...med, flops: 2 * m * n * k, maxRelErr: err }, o.limits);
       if (be.name === 'wasm-simd') {
         probe ??= await compileProbe();
-        const pr = await pairedOfPeak(probe, fn, 2 * m * n * k, o.quick ? 9 : 21);
+        const pr = await pairedOfPeak(probe, fn, 2 * m * n * k, o.quick ? 5 : 21);
         row.note = `paired with the probe: ${(pr.ratio * 100).toFixed(0)}% of peak (${pr.gflops.toFixed(1)} of ${pr.peak.toFixed(1)} GFLOP/s, medians)`;
         o.log(`  ${label} ${be.name}: ${row.note}`);
       }

@@ -162,16 +162,16 @@ interface Plan {
 export async function run(o: RunOptions): Promise<Row[]> {
   const rows: Row[] = [];
   const q = o.quick;
-  // The check: a whole epoch in a full run, its first five batches with --quick (js takes ~8 CPU-s per epoch).
-  const checkRows = q ? 640 : 8000;
+  // The check: a whole epoch in a full run, its first two batches with --quick (js takes ~8 CPU-s per epoch).
+  const checkRows = q ? 256 : 8000;
   const plans: Plan[] = [
-    { batch: 128, label: 'batch 128', size: 128, jsRows: q ? 1024 : 3072 },
+    { batch: 128, label: 'batch 128', size: 128, jsRows: q ? 256 : 3072 },
     { batch: 32, label: 'batch 32', size: 32, jsRows: q ? 0 : 3072 },
     { batch: 'full', label: 'full batch', size: 8000, jsRows: q ? 0 : 3072 },
   ];
   // TF.js model.fit at batch 128: tfjs-wasm on whole epochs (a prefix with --quick), tfjs-cpu (~2 CPU-s per
   // 1,000 rows) on a prefix; scaled by rows.
-  const tfRows: Record<TfBackend, number> = { wasm: q ? 2048 : 8000, cpu: q ? 512 : 2048 };
+  const tfRows: Record<TfBackend, number> = { wasm: q ? 1024 : 8000, cpu: q ? 512 : 2048 };
 
   // descent: one dataset per backend (datasets bind to the backend current when made), one network each.
   const ours: { be: (typeof BACKENDS)[number]; ds: Dataset; net: Network; subs: Map<number, Dataset> }[] = [];
@@ -204,7 +204,8 @@ export async function run(o: RunOptions): Promise<Row[]> {
     o.log(`    ${d.be}: loss ${loss.toPrecision(7)}, parameters within ${checkErr.get(d.be)!.toExponential(1)} of js`);
   }
   const peers: TfMlp[] = [];
-  for (const be of ['wasm', 'cpu'] as TfBackend[]) {
+  // --quick: TF.js on its wasm backend only (the ratio the targets use); the full run adds tfjs-cpu.
+  for (const be of (q ? ['wasm'] : ['wasm', 'cpu']) as TfBackend[]) {
     const m = await TfMlp.create(be, X, y, N, SIZES);
     m.compile(LR);
     m.setParams(p0);
@@ -215,7 +216,8 @@ export async function run(o: RunOptions): Promise<Row[]> {
     peers.push(m);
   }
   // PyTorch: its check epoch, then its timed epochs, in one process (before the others are timed).
-  const tp = torchPython();
+  // --quick leaves PyTorch out (a Python process and its own epochs); the full run has it when torch imports.
+  const tp = q ? { python: '', ok: false, reason: 'left out of --quick' } : torchPython();
   let torch: TorchResult | null = null;
   if (tp.ok) {
     o.log(`  PyTorch (${tp.python}, one thread)…`);

@@ -30,14 +30,15 @@ export async function run(o: RunOptions): Promise<Row[]> {
   const sizes = [10_000, 10_000_000];
   for (const n of sizes) {
     const p0 = vector(n, 21, 1), g0 = vector(n, 22, 0.1);
-    for (const rule of optimizerNames) {
+    // --quick: every rule at 10,000 parameters, only Adam (the bandwidth target's rule) at 10,000,000.
+    for (const rule of o.quick && n > 10_000 ? ['adam'] : optimizerNames) {
       const opts = optionsFor(rule);
       const r = resolveOptimizer(opts);
       const S = r.stateVectors;
       const per = bytesPerParam(S);
       const label = `${rule}Step n=${n.toLocaleString('en-US')}${rule === 'sgd' ? ' (momentum)' : ''}`;
       let ref: number[] | Float32Array = [];
-      const t = { timeMs: o.quick ? 200 : 800, minSamples: o.quick ? 5 : 15 };
+      const t = { timeMs: o.quick ? 100 : 800, minSamples: o.quick ? 3 : 15 };
       for (const be of bes) {
         const a = new Arena(be);
         const pp = a.f32(p0), pg = a.f32(g0), ps = a.f32(Math.max(1, S * n)), ph = a.f64(r.hyper);

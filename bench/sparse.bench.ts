@@ -8,7 +8,9 @@
 //    training messages of the seed-13 split + train() with scikit-learn's SGDClassifier settings, against
 //    scikit-learn's HashingVectorizer(2^18) + SGDClassifier(log_loss) on the same split and machine
 //    (scripts/text-sklearn-baseline.py, run by this bench when python3 has scikit-learn). One untimed run first
-//    (the JIT's warm-up, as scikit-learn's compiled code has none), then the median of the timed ones.
+//    (the JIT's warm-up, as scikit-learn's compiled code has none), then the median of the timed ones. Beside
+//    scikit-learn's settings, SparseAdam and train()'s sparse default at one row per step over 5 epochs (the
+//    lazy adaptive path, assembly/sparse-adaptive.ts), each with its test accuracy against scikit-learn's.
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { type Row, type RunOptions, measure } from './lib/harness.js';
@@ -17,6 +19,7 @@ import { isMain, runAlone } from './lib/main.js';
 import { init, Dataset, logistic, train, Trainer, type TrainOptions } from '../src/index.js';
 import { Rng } from '../src/rng.js';
 import { loadSpamAssassin, shuffledSplit } from '../src/text/node.js';
+import type { SparseDataset } from '../src/data/sparse.js';
 
 export const name = 'sparse';
 
@@ -87,7 +90,8 @@ async function kernels(o: RunOptions): Promise<Row[]> {
     m.dispose();
     ds.dispose();
   }
-  // At 4096 columns the densified rows fit: the dense kernels against the sparse ones on the same data.
+  // At 4096 columns the densified rows fit: the dense kernels against the sparse ones on the same data (not in --quick).
+  if (o.quick) return rows;
   const d = 4096, small = hashedRows(2000, d, 64, 2);
   const x = densify(small.csr, 2000, d);
   for (const be of BACKENDS) {
@@ -104,51 +108,80 @@ async function kernels(o: RunOptions): Promise<Row[]> {
   return rows;
 }
 
-/** Spam: fromText + train() with scikit-learn's settings, documents/s over the training set, vectorizing included. */
+/**
+ * The spam recipes: scikit-learn's SGDClassifier settings, and one row per example of the adaptive lazy path — SparseAdam
+ * (lr 0.01) and train()'s default on sparse data (no optimizer: SparseAdam with a cosine schedule), one row per step
+ * over 5 epochs, as a user who picks stochastic batching on text would run them.
+ */
+const SPAM_RECIPES: [string, TrainOptions][] = [
+  ["scikit-learn's SGD settings", SKLEARN_SGD],
+  ["sparseAdam lr 0.01, batch 'stochastic', 5 epochs", { optimizer: { name: 'sparseAdam', lr: 0.01 }, batch: 'stochastic', epochs: 5 }],
+  ["no optimizer (the sparse default), batch 'stochastic', 5 epochs", { batch: 'stochastic', epochs: 5 }],
+];
+
+/** Spam: fromText + train() per recipe, documents/s over the training set, vectorizing included; test accuracy beside. */
 async function spam(o: RunOptions): Promise<Row[]> {
   const rows: Row[] = [];
   const corpus = loadSpamAssassin();
-  const { train: tr } = shuffledSplit(corpus.texts.length, { seed: 13 });
+  const { train: tr, test: te } = shuffledSplit(corpus.texts.length, { seed: 13 });
   const texts = Array.from(tr, (i) => corpus.texts[i]), labels = Array.from(tr, (i) => corpus.labels[i]);
-  const repeats = o.quick ? 3 : 5;
-  const bestMs = new Map<string, number>();
-  for (const be of ['wasm-simd', 'js'] as const) {
+  const testTexts = Array.from(te, (i) => corpus.texts[i]), testLabels = Array.from(te, (i) => corpus.labels[i]);
+  // --quick: one timed run per recipe, on wasm-simd only, and no scikit-learn (a Python process vectorizing the
+  // corpus a dozen times); the full run (or `npx tsx bench/sparse.bench.ts --only pipeline`) has them all.
+  const repeats = o.quick ? 1 : 5;
+  const bestMs = new Map<Row, number>(), accuracy = new Map<Row, number>();
+  for (const be of o.quick ? ['wasm-simd'] as const : ['wasm-simd', 'js'] as const) {
     await init({ backend: be });
-    const times: number[] = [], vec: number[] = [];
-    let epochs = 0;
-    const warm = Dataset.fromText(texts, labels);
-    const wm = logistic({ features: warm.features });
-    train(wm, warm, SKLEARN_SGD);
-    wm.dispose();
-    warm.dispose();
-    for (let k = 0; k < repeats; k++) {
-      const t0 = performance.now();
-      const ds = Dataset.fromText(texts, labels);
-      const t1 = performance.now();
-      const m = logistic({ features: ds.features });
-      epochs = train(m, ds, SKLEARN_SGD).epochs;
-      times.push(performance.now() - t0);
-      vec.push(t1 - t0);
-      m.dispose();
-      ds.dispose();
+    for (const [label, options] of SPAM_RECIPES) {
+      const times: number[] = [], vec: number[] = [];
+      let epochs = 0, acc = 0;
+      const warm = Dataset.fromText(texts, labels);
+      const wm = logistic({ features: warm.features });
+      train(wm, warm, options);
+      wm.dispose();
+      warm.dispose();
+      for (let k = 0; k < repeats; k++) {
+        const t0 = performance.now();
+        const ds = Dataset.fromText(texts, labels);
+        const t1 = performance.now();
+        const m = logistic({ features: ds.features });
+        epochs = train(m, ds, options).epochs;
+        times.push(performance.now() - t0);
+        vec.push(t1 - t0);
+        if (k === 0) {
+          const p = m.predict((ds as SparseDataset).vectorizer!.transform(testTexts));
+          acc = testLabels.reduce((n, yv, i) => n + (p[i] === yv ? 1 : 0), 0) / testLabels.length;
+        }
+        m.dispose();
+        ds.dispose();
+      }
+      const med = median(times), mv = median(vec), best = Math.min(...times);
+      // The best run beside the median: scikit-learn's script reports its best, so that pair is like for like.
+      const row: Row = { suite: name, case: `spam: fromText + train (${texts.length} messages, ${label})`, contender: be, binary: binaryOf(be),
+        medianMs: med, samples: repeats, rme: 0, note: `${Math.round(texts.length / (med / 1e3))} documents/s (vectorize ${mv.toFixed(0)} ms + train ${(med - mv).toFixed(0)} ms, ${epochs} epochs; best run ${Math.round(texts.length / (best / 1e3))} documents/s); test accuracy ${acc.toFixed(4)}` };
+      rows.push(row);
+      bestMs.set(row, best);
+      accuracy.set(row, acc);
+      o.log(`  spam ${label} ${be}: ${row.note}`);
     }
-    const med = median(times), mv = median(vec), best = Math.min(...times);
-    // The best run beside the median: scikit-learn's script reports its best, so that pair is like for like.
-    rows.push({ suite: name, case: `spam: fromText + train (${texts.length} messages, scikit-learn's SGD settings)`, contender: be, binary: binaryOf(be),
-      medianMs: med, samples: repeats, rme: 0, note: `${Math.round(texts.length / (med / 1e3))} documents/s (vectorize ${mv.toFixed(0)} ms + train ${(med - mv).toFixed(0)} ms, ${epochs} epochs; best run ${Math.round(texts.length / (best / 1e3))} documents/s)` });
-    bestMs.set(be, best);
-    o.log(`  spam ${be}: ${rows[rows.length - 1].note}`);
+  }
+  if (o.quick) {
+    o.log('  spam scikit-learn: left out of --quick');
+    return rows;
   }
   const script = fileURLToPath(new URL('../scripts/text-sklearn-baseline.py', import.meta.url));
   const py = spawnSync('/usr/bin/python3', [script, String(repeats)], { encoding: 'utf8', env: { ...process.env, OMP_NUM_THREADS: '1' } });
   const line = py.stdout?.split('\n').find((l) => l.startsWith('defaults'));
-  const m = line?.match(/= ([\d.]+) s -> (\d+) documents\/s/);
+  const m = line?.match(/test accuracy ([\d.]+).*= ([\d.]+) s -> (\d+) documents\/s/);
   if (py.status === 0 && m) {
+    const skAcc = Number(m[1]), skMs = Number(m[2]) * 1e3;
+    const ours = [...rows];
     rows.push({ suite: name, case: `spam: fromText + train (${texts.length} messages, scikit-learn's SGD settings)`, contender: 'scikit-learn', binary: 'python3 scikit-learn',
-      medianMs: Number(m[1]) * 1e3, samples: repeats, rme: 0, note: `${m[2]} documents/s (best of ${repeats}; ${line!.slice(0, 120)})` });
-    o.log(`  spam scikit-learn: ${m[2]} documents/s`);
-    for (const r of rows.slice(0, -1)) {
-      o.log(`  spam ${r.contender} / scikit-learn: ${(Number(m[1]) * 1e3 / r.medianMs).toFixed(2)}× its documents/s (median run; best against best ${(Number(m[1]) * 1e3 / bestMs.get(r.contender)!).toFixed(2)}×)`);
+      medianMs: skMs, samples: repeats, rme: 0, note: `${m[3]} documents/s (best of ${repeats}; ${line!.slice(0, 120)})` });
+    o.log(`  spam scikit-learn: ${m[3]} documents/s, test accuracy ${skAcc.toFixed(4)}`);
+    for (const r of ours) {
+      o.log(`  spam ${r.case.slice(r.case.indexOf(', ') + 2, -1)} ${r.contender} / scikit-learn: ${(skMs / r.medianMs).toFixed(2)}× its documents/s (median run; best against best ${(skMs / bestMs.get(r)!).toFixed(2)}×), ` +
+        `accuracy ${accuracy.get(r)!.toFixed(4)} vs ${skAcc.toFixed(4)} (${accuracy.get(r)! - skAcc >= 0 ? '+' : ''}${(accuracy.get(r)! - skAcc).toFixed(4)})`);
     }
   } else o.log(`  spam scikit-learn: not run (${(py.stderr || py.error?.message || 'no output').slice(0, 200)})`);
   return rows;

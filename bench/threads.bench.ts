@@ -8,11 +8,14 @@
 //      bandwidth it reaches (40 MB of X read per step);
 //   3. linear (squared loss) and logistic mini-batch epochs over 100,000 × 100 at batch 32 … 16,384: where
 //      2 threads stop being slower than 1 (the crossover);
-//   4. how long Trainer.dispose() takes to end a pool's workers (goal: within 100 ms), and a pool's start.
+//   4. how long Trainer.dispose() takes to end a pool's workers (goal: within 100 ms), and a pool's start;
+//   5. 20 train() calls of 10 steps each with threads 2 (MLP 784-128-10, batch 128): workers kept from call to
+//      call (src/threads/crew.ts) against new workers per call (disposeThreads() before each, as every call did
+//      before the workers were kept) — goal ≥ 3× less total time.
 // `none` is a run without the `threads` option (no blocks: the single-thread path of main).
-// Run: npx tsx bench/threads.bench.ts [--quick] [--only mlp|linear]
+// Run: npx tsx bench/threads.bench.ts [--quick] [--only mlp|linear|calls]
 import { Bench } from 'tinybench';
-import { init, Dataset, mlp, logistic, linear, Trainer, backendInfo, type TrainOptions, type Trainable } from '../src/node.js';
+import { init, Dataset, mlp, logistic, linear, train, Trainer, backendInfo, disposeThreads, type TrainOptions, type Trainable } from '../src/node.js';
 import { problem } from './lib/data.js';
 import { mnistTrain } from './network.bench.js';
 import { forceColumnMode, ROW_BLOCKS_MIN_BATCH } from '../src/threads/pool.js';
@@ -173,13 +176,16 @@ if (!only || only === 'linear') {
   dsReal.dispose();
 }
 
-// 4. Ending (and starting) a pool: dispose() returns once every worker has left the kernels' loop.
+// 4. Ending (and starting) a pool: dispose() returns once every worker has left the kernels' loop. Each run
+// here starts on fresh workers (disposeThreads() first, outside the timing): the cost a run pays when no idle
+// workers are kept (section 5).
 if (!only) {
   const ds = Dataset.fromArrays(P.X.subarray(0, 4096 * 100), P.yBin.subarray(0, 4096), { features: 100 });
   for (const threads of [2, 4]) {
     const starts: number[] = [], stops: number[] = [];
     for (let i = 0; i < (quick ? 5 : 21); i++) {
       const m = logistic({ features: 100 });
+      disposeThreads();
       const t0 = performance.now();
       const t = new Trainer(m, ds, { batch: 'full', threads, epochs: 10 });
       const t1 = performance.now();
@@ -194,4 +200,42 @@ if (!only) {
     console.log(`\nthreads ${threads}: pool start (new Trainer) median ${med(starts).toFixed(1)} ms, dispose() median ${med(stops).toFixed(2)} ms, max ${Math.max(...stops).toFixed(2)} ms (${stops.length} runs)`);
   }
   ds.dispose();
+}
+
+// 5. Small runs back to back: 20 train() calls of 10 batches each with threads 2, the workers kept between calls or
+// started anew for each (disposeThreads() before each call, timed: what ending a call's workers cost then). Two
+// models: logistic regression on 20,480 × 100 rows at batch 2048 (two 1024-row blocks per batch: 0.1 ms of work a
+// batch, so the calls measure the threads' overhead) and MLP 784-128-10 on 1,280 MNIST rows at batch 128 (column
+// mode). Rounds alternate the two ways, so both see the same machine.
+if (!only || only === 'calls') {
+  const all = mnistTrain();
+  const digits = all.subset(Array.from({ length: 1280 }, (_, i) => i));
+  const rows = Dataset.fromArrays(P.X.subarray(0, 20480 * 100), P.yBin.subarray(0, 20480), { features: 100 });
+  const recipes: [string, () => Trainable, Dataset, TrainOptions][] = [
+    ['logistic 20,480 × 100, batch 2048', () => logistic({ features: 100 }), rows, { batch: 2048 }],
+    ['MLP 784-128-10, 1,280 rows, batch 128', () => mlp({ features: 784, hidden: [128], classes: 10, seed: 1 }), digits, { batch: 128 }],
+  ];
+  for (const [name, model, ds, o] of recipes) {
+    const calls = (fresh: boolean): number => {
+      const t0 = performance.now();
+      for (let i = 0; i < 20; i++) {
+        if (fresh) disposeThreads();
+        const m = model();
+        train(m, ds, { optimizer: { name: 'adam', lr: 1e-3 }, epochs: 1, threads: 2, shuffle: false, ...o });
+        m.dispose();
+      }
+      return performance.now() - t0;
+    };
+    calls(false);
+    const kept: number[] = [], fresh: number[] = [];
+    for (let r = 0; r < (quick ? 3 : 9); r++) {
+      fresh.push(calls(true));
+      kept.push(calls(false));
+    }
+    const mk = median(kept), mf = median(fresh);
+    console.log(`\n20 train() calls × 10 steps, threads 2, ${name}, median of ${kept.length} rounds: ` +
+      `workers kept ${mk.toFixed(1)} ms, new workers per call ${mf.toFixed(1)} ms: ${(mf / mk).toFixed(2)}× less time`);
+  }
+  disposeThreads();
+  for (const d of [digits, rows, all]) d.dispose();
 }

@@ -53,7 +53,8 @@ export async function run(o: RunOptions): Promise<Row[]> {
       ours.push({ be, ds: Dataset.fromArrays(P.X, P.yBin, { features: d }), m: logistic({ features: d }) });
     }
     const peers: TfLogistic[] = [];
-    for (const be of ['wasm', 'cpu'] as TfBackend[]) peers.push(await TfLogistic.create(be, P.X, P.yBin, n, d));
+    // --quick: TF.js on its wasm backend only (the ratio the targets use); the full run adds tfjs-cpu.
+    for (const be of (o.quick ? ['wasm'] : ['wasm', 'cpu']) as TfBackend[]) peers.push(await TfLogistic.create(be, P.X, P.yBin, n, d));
     for (const { batch, size, label } of BATCHES) {
       const bs = size(n);
       const nb = Math.ceil(n / bs);
@@ -73,7 +74,7 @@ export async function run(o: RunOptions): Promise<Row[]> {
         o.log(`  ${caseName} ${be}: ${r.medianMs.toPrecision(3)} ms`);
       }
       // TF.js: whole epochs where they take seconds at most, else the first K batches scaled to the epoch.
-      const K = bs === n ? 1 : bs === 1 ? (o.quick ? 400 : 3000) : (o.quick ? 300 : 3125);
+      const K = bs === n ? 1 : bs === 1 ? (o.quick ? 100 : 3000) : (o.quick ? 100 : 3125);
       const prefix = nb > K;
       const refK = prefix ? await jsReference(P.X, P.yBin, K * bs, d, batch) : ref!;
       for (const peer of peers) {

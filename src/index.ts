@@ -41,6 +41,8 @@ export {
 } from './training/train.js';
 export type { TrainState } from './training/state.js';
 export type { Checkpoint, CheckpointOptions } from './training/checkpoint-options.js';
+// train({ threads }) keeps its worker threads for the next run; they end after THREAD_IDLE_MS idle, or now.
+export { disposeThreads, THREAD_IDLE_MS } from './threads/idle.js';
 
 // Online and out-of-core training.
 export {

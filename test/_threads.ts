@@ -3,6 +3,7 @@
 import * as assert from 'uvu/assert';
 import { Dataset, Trainer, DescentError, type TrainOptions, type Trainable } from '../src/node.js';
 import { ThreadPool, liveWorkers } from '../src/threads/pool.js';
+import { disposeThreads } from '../src/threads/idle.js';
 import { backend } from '../src/runtime/index.js';
 
 /** A Trainer's pool (null without `threads`, or when the run fell back to one thread). */
@@ -36,8 +37,12 @@ export function trainPooled(make: () => Trainable, x: Float32Array, y: Float32Ar
   }
 }
 
-/** Lets the event loop deliver the workers' exit events (pools of earlier tests included). */
+/**
+ * Ends the idle workers that finished runs keep for the next one (src/threads/crew.ts), then lets the event loop
+ * deliver the workers' exit events (pools of earlier tests included).
+ */
 export async function exits(): Promise<void> {
+  disposeThreads();
   for (let i = 0; i < 500 && liveWorkers() > 0; i++) await new Promise((r) => setTimeout(r, 20));
 }
 

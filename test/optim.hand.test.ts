@@ -231,6 +231,18 @@ cases.push({ title: 'nadam wd (PyTorch 1.13)', options: { name: 'nadam', lr: 0.0
   cases.push({ title: 'lion decoupled decay', options: { name: 'lion', lr, betas: [b1, b2], weightDecay: wd }, expected: [p1, p2, p3], grads: [G1, G2L, G3L] });
 }
 
+{
+  // SparseAdam (every gradient element nonzero here): m ← m + (1 − β1)(g − m), v ← v + (1 − β2)(g² − v),
+  // p ← p − lr·√(1 − β2ᵗ)/(1 − β1ᵗ) · m/(√v + ε). ε = 1e-3 sits next to √v, which is small (√(1 − β2)·|g| at
+  // step 1), so Adam's placement (next to the bias-corrected √v̂) would give visibly different steps.
+  const lr = 0.1, b1 = 0.9, b2 = 0.999, eps = 1e-3;
+  const m1 = each((i) => (1 - b1) * G1[i]), v1 = each((i) => (1 - b2) * G1[i] * G1[i]);
+  const p1 = each((i) => P0[i] - lr * sqrt(1 - b2) / (1 - b1) * m1[i] / (sqrt(v1[i]) + eps));
+  const m2 = each((i) => m1[i] + (1 - b1) * (G2[i] - m1[i])), v2 = each((i) => v1[i] + (1 - b2) * (G2[i] * G2[i] - v1[i]));
+  const p2 = each((i) => p1[i] - lr * sqrt(1 - b2 ** 2) / (1 - b1 ** 2) * m2[i] / (sqrt(v2[i]) + eps));
+  cases.push({ title: 'sparseAdam (ε beside √v)', options: { name: 'sparseAdam', lr, betas: [b1, b2], eps }, expected: [p1, p2] });
+}
+
 // f32 parameters against f64 arithmetic: a few ulps of relative error per step.
 const REL = 1e-6, ABS = 1e-7;
 const BACKENDS: BackendName[] = ['js', 'wasm-scalar', 'wasm-simd'];

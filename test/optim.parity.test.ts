@@ -50,6 +50,8 @@ const CONFIGS: OptimizerOptions[] = [
   { name: 'radam', lr: 0.01, betas: [0.8, 0.99], weightDecay: WD },
   { name: 'lion', lr: 0.001, weightDecay: WD }, // a pure ±lr walk may come back to p0 exactly
   { name: 'lion', lr: 0.001, betas: [0.95, 0.98], weightDecay: 0.125 },
+  { name: 'sparseAdam', lr: 0.01 },
+  { name: 'sparseAdam', lr: 0.01, betas: [0.8, 0.95], eps: 1e-3 },
 ];
 
 // js vs wasm: 1e-6 relative to the element's magnitude, where the magnitude is the largest the

@@ -18,6 +18,7 @@ const CONFIGS: OptimizerOptions[] = [
   { name: 'nadam', lr: 0.05 },
   { name: 'radam', lr: 0.1 },
   { name: 'lion', lr: 0.02 },
+  { name: 'sparseAdam', lr: 0.05 },
 ];
 
 const BACKENDS: BackendName[] = ['js', 'wasm-scalar', 'wasm-simd'];

@@ -61,6 +61,9 @@ const BAD: [string, unknown, string][] = [
   ['eps on Lion (it has none)', { name: 'lion', eps: 1e-8 }, 'optimizer.eps'],
   ['beta1 = 1 (Lion)', { name: 'lion', betas: [1, 0.99] }, 'optimizer.betas[0]'],
   ['negative weightDecay (Lion)', { name: 'lion', weightDecay: -0.1 }, 'optimizer.weightDecay'],
+  ['weightDecay on SparseAdam (it has none)', { name: 'sparseAdam', weightDecay: 0.01 }, 'optimizer.weightDecay'],
+  ['beta2 = 1 (SparseAdam)', { name: 'sparseAdam', betas: [0.9, 1] }, 'optimizer.betas[1]'],
+  ['negative eps (SparseAdam)', { name: 'sparseAdam', eps: -1e-8 }, 'optimizer.eps'],
   // Weight decay.
   ['negative weightDecay (SGD)', { name: 'sgd', weightDecay: -0.01 }, 'optimizer.weightDecay'],
   ['negative weightDecay (AdamW)', { name: 'adamw', weightDecay: -0.01 }, 'optimizer.weightDecay'],
@@ -107,6 +110,7 @@ const GOOD: OptimizerOptions[] = [
   { name: 'nadam', momentumDecay: 0 },
   { name: 'radam', betas: [0.5, 0] },
   { name: 'lion', betas: [0, 0], weightDecay: 1 },
+  { name: 'sparseAdam', betas: [0, 0], eps: 0 },
 ];
 
 const BACKENDS: BackendName[] = ['js', 'wasm-scalar', 'wasm-simd'];

@@ -35,6 +35,7 @@ const RULES: OptimizerOptions[] = [
   { name: 'nadam', lr: 0.01 },
   { name: 'radam', lr: 0.01 },
   { name: 'lion', lr: 0.002 },
+  { name: 'sparseAdam', lr: 0.01 },
 ];
 
 /** Parameters after two epochs of a fresh model (threads undefined = no pool), and the updates the pool split. */

@@ -115,6 +115,12 @@ for (const name of ['wasm-scalar', 'wasm-simd'] as const) {
     await init({ backend: name });
     const be = backend();
     const ds = sparseSet();
+    // The workers stay between runs (src/threads/crew.ts): the first run starts them, the others reuse them.
+    await exits();
+    const base0 = be.liveBytes();
+    const warm = logistic({ features: D });
+    train(warm, ds, { ...SGD, epochs: 1, threads: 2, async: true });
+    warm.dispose();
     const base = be.liveBytes();
     for (let i = 0; i < 30; i++) {
       const m = logistic({ features: D });
@@ -124,6 +130,7 @@ for (const name of ['wasm-scalar', 'wasm-simd'] as const) {
     }
     await exits();
     assert.is(liveWorkers(), 0);
+    assert.ok(be.liveBytes() <= base0, 'disposeThreads() freed the workers\' block');
     ds.dispose();
   });
 }

@@ -137,6 +137,13 @@ for (const name of ['wasm-scalar', 'wasm-simd'] as const) {
     await init({ backend: name });
     const be = backend();
     const ds = Dataset.fromArrays(X, yBin, { features: D });
+    // The workers stay between runs (src/threads/crew.ts): the first run starts them, the others reuse them
+    // (and those after an exits(), which ends them, start new ones).
+    await exits();
+    const base0 = be.liveBytes();
+    const warm = logistic({ features: D });
+    train(warm, ds, { batch: 'full', threads: 2, epochs: 1 });
+    warm.dispose();
     const base = be.liveBytes();
     const mem0 = be.memoryBytes();
     for (let i = 0; i < 200; i++) {
@@ -149,6 +156,7 @@ for (const name of ['wasm-scalar', 'wasm-simd'] as const) {
     }
     await exits();
     assert.is(liveWorkers(), 0, 'every worker exited');
+    assert.ok(be.liveBytes() <= base0, 'disposeThreads() freed the workers\' block');
     assert.ok(be.memoryBytes() <= mem0 + 2 ** 20, `memory plateau: ${mem0} → ${be.memoryBytes()}`);
     ds.dispose();
   });

@@ -10,6 +10,7 @@ import { adamaxStep } from "./adamax";
 import { nadamStep } from "./nadam";
 import { radamStep } from "./radam";
 import { lionStep } from "./lion";
+import { sparseAdamStep } from "./sparseAdam";
 
 /** One update of `params` (n f32) from `grads` by rule `rule`, with its state and hyper block. */
 export function optimStep(rule: i32, params: usize, grads: usize, state: usize, n: i32, h: usize): void {
@@ -32,5 +33,6 @@ export function optimRange(rule: i32, params: usize, grads: usize, state: usize,
     case 7: nadamStep(params, grads, state, n, h, lo, hi); break;
     case 8: radamStep(params, grads, state, n, h, lo, hi); break;
     case 9: lionStep(params, grads, state, n, h, lo, hi); break;
+    case 10: sparseAdamStep(params, grads, state, n, h, lo, hi); break;
   }
 }

@@ -6,7 +6,7 @@ export const LOSS = { squared: 0, logistic: 1, softmax: 2, hinge: 3, squaredHing
 export type LossName = keyof typeof LOSS;
 
 /** Update-rule codes of the kernels. */
-export const RULE = { sgd: 0, adam: 1, adamw: 2, adagrad: 3, adadelta: 4, rmsprop: 5, adamax: 6, nadam: 7, radam: 8, lion: 9 } as const;
+export const RULE = { sgd: 0, adam: 1, adamw: 2, adagrad: 3, adadelta: 4, rmsprop: 5, adamax: 6, nadam: 7, radam: 8, lion: 9, sparseAdam: 10 } as const;
 /** An update-rule name known to the kernels. */
 export type RuleName = keyof typeof RULE;
 
@@ -347,6 +347,7 @@ export const HYPER_SLOTS = {
   nadam: { beta1: 2, beta2: 3, eps: 4, weightDecay: 5, momentumDecay: 6, muProduct: 7 },
   radam: { beta1: 2, beta2: 3, eps: 4, weightDecay: 5 },
   lion: { beta1: 2, beta2: 3, weightDecay: 4 },
+  sparseAdam: { beta1: 2, beta2: 3, eps: 4 },
 } as const;
 
 /** The run descriptor: one f64 block the trainer writes once per run; runBatches(run, start, count) and lossGrad(run, start, count) read it. Pointers and integers are stored as f64 (exact below 2^53). Indices into its Float64Array view. */

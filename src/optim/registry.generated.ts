@@ -11,8 +11,9 @@ import { adamax, type AdamaxOptions } from './adamax.js';
 import { nadam, type NadamOptions } from './nadam.js';
 import { radam, type RadamOptions } from './radam.js';
 import { lion, type LionOptions } from './lion.js';
+import { sparseAdam, type SparseAdamOptions } from './sparseAdam.js';
 
-export type { SgdOptions, AdamOptions, AdamWOptions, AdagradOptions, AdadeltaOptions, RmspropOptions, AdamaxOptions, NadamOptions, RadamOptions, LionOptions };
+export type { SgdOptions, AdamOptions, AdamWOptions, AdagradOptions, AdadeltaOptions, RmspropOptions, AdamaxOptions, NadamOptions, RadamOptions, LionOptions, SparseAdamOptions };
 
 /** Options of any optimizer: `name` plus its hyper-parameters (PyTorch names in camelCase). */
 export type OptimizerOptions =
@@ -25,7 +26,8 @@ export type OptimizerOptions =
   | AdamaxOptions
   | NadamOptions
   | RadamOptions
-  | LionOptions;
+  | LionOptions
+  | SparseAdamOptions;
 /** The name of an update rule. */
 export type OptimizerName = OptimizerOptions['name'];
 
@@ -41,4 +43,5 @@ export const SPECS: { readonly [N in OptimizerName]: OptimizerSpec<Extract<Optim
   nadam,
   radam,
   lion,
+  sparseAdam,
 };

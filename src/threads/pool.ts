@@ -9,9 +9,9 @@ import { sharedWasm, sharedMemoryUnavailable, type SharedWasm } from '../backend
 import { POOL, POOL_LEN, RUN, RUN_LEN, NET, HOGWILD, HOGWILD_LEN, HYPER_LEN } from '../backends/abi.generated.js';
 import { Block, disposeAll } from '../runtime/block.js';
 import type { Run } from '../runtime/run.js';
-import { DescentError } from '../errors.js';
+import { Crew } from './crew.js';
 import type { Trainable } from '../models/trainable.js';
-import { threadHost, mainThreadReason, type PoolWorker } from '../backends/thread-host.js';
+import { threadHost, mainThreadReason } from '../backends/thread-host.js';
 
 /** Rows per block of a linear model's batch (the SIMD logistic kernel's chunk): a constant, whatever the thread count. */
 export const LINEAR_BLOCK_ROWS = 1024;
@@ -86,10 +86,6 @@ function pollsPerMs(sw: SharedWasm, word: number): number {
   }
   return pollRate;
 }
-/** How long dispose() waits for the workers to leave their loop before it terminates them. */
-const QUIT_MS = 1000;
-/** How long the pool waits for its workers to start. */
-const START_MS = 30000;
 
 /** Workers started and not yet exited, over every pool of the process (tests count them). */
 export function liveWorkers(): number {
@@ -181,8 +177,9 @@ export class ThreadPool {
   private readonly be: Backend;
   private readonly sw: SharedWasm;
   private readonly blocks: Block[] = [];
-  private readonly workers: PoolWorker[] = [];
-  private block!: Block<'f64'>;
+  /** The workers and the control block they watch, kept across runs (crew.ts). */
+  private readonly crew: Crew;
+  private readonly block: Block<'f64'>;
   readonly threads: number;
   /** Asynchronous (Hogwild!) mode: the threads step the shared weights without locks (src/threads/hogwild.ts). */
   readonly async: boolean;
@@ -190,20 +187,23 @@ export class ThreadPool {
   private records: Block<'f64'> | undefined;
   private closed = false;
 
-  private constructor(be: Backend, sw: SharedWasm, run: Run, model: Trainable, batchSize: number, plan: ThreadPlan, async: boolean) {
+  private constructor(be: Backend, sw: SharedWasm, crew: Crew, run: Run, model: Trainable, batchSize: number, plan: ThreadPlan, async: boolean) {
     this.be = be;
     this.sw = sw;
+    this.crew = crew;
+    this.block = crew.block;
     this.threads = plan.threads;
     this.async = async;
     try {
       this.layout(run, model, batchSize, plan);
     } catch (e) {
       disposeAll(...this.blocks);
+      crew.release();
       throw e;
     }
   }
 
-  /** Allocates and fills the control block, the thread runs, the slots and the per-thread workspaces. */
+  /** Fills the crew's control block and allocates the thread runs, the slots and the per-thread workspaces. */
   private layout(run: Run, model: Trainable, batchSize: number, plan: ThreadPlan): void {
     const be = this.be;
     const keep = <B extends Block>(b: B): B => {
@@ -215,7 +215,6 @@ export class ThreadPool {
     const stride = Math.ceil(nParams / 4) * 16;
     const batchBlocks = Math.ceil(batchSize / plan.blockRows);
     const cap = Math.min(batchBlocks, Math.max(n, Math.floor(SLOT_BYTES / stride)));
-    this.block = keep(new Block(be, 'f64', POOL_LEN));
     const runs = keep(new Block(be, 'f64', n * RUN_LEN));
     const slots = keep(new Block(be, 'f32', (cap * stride) / 4));
     const losses = keep(new Block(be, 'f64', cap));
@@ -242,7 +241,12 @@ export class ThreadPool {
       runs.view.set(r, t * RUN_LEN);
     }
     const v = this.block.view;
+    // The crew's words stay: `gen` (the workers wait for it to change), `ready` (the workers in their loop), `spin`
+    // (what they read when they started); everything else is this run's.
+    const a = this.i32(), gen = Atomics.load(a, this.word(POOL.gen)), ready = Atomics.load(a, this.word(POOL.ready));
+    const spin = v[POOL.spin];
     v.fill(0);
+    v[POOL.spin] = spin;
     v[POOL.threads] = n;
     v[POOL.run] = run.ptr;
     v[POOL.threadRuns] = runs.ptr;
@@ -256,14 +260,14 @@ export class ThreadPool {
     v[POOL.gemmMinMacs] = gemmMinMacs;
     v[POOL.optimHyper] = hyperCopies.ptr;
     v[POOL.optimMinParams] = optimMinParams;
-    // Spinning helps only while every thread has a core of its own.
-    v[POOL.spin] = n <= threadHost()!.cores() ? Math.min(2 ** 31 - 1, Math.ceil(SPIN_MS * pollsPerMs(this.sw, this.block.ptr + 8 * POOL.quit))) : 0;
     if (this.async) {
       this.records = keep(new Block(be, 'f64', n * HOGWILD_LEN));
       this.records.view.fill(0);
       v[POOL.hogwild] = this.records.ptr;
     }
-    for (const w of [POOL.gen, POOL.done, POOL.ready, POOL.quit, POOL.error, POOL.fault]) this.i32()[this.word(w)] = 0;
+    for (const w of [POOL.done, POOL.quit, POOL.error, POOL.fault]) this.i32()[this.word(w)] = 0;
+    this.i32()[this.word(POOL.gen)] = gen;
+    this.i32()[this.word(POOL.ready)] = ready;
   }
 
   /**
@@ -281,13 +285,10 @@ export class ThreadPool {
     }
     // Async mode shares rows, not blocks of a batch: every thread asked for gets its share of each round.
     const plan = async ? { threads: requested, blockRows: LINEAR_BLOCK_ROWS, colSplit: false } : planThreads(requested, model, batchSize);
-    const pool = new ThreadPool(be, sharedWasm(be)!, run, model, batchSize, plan, async);
-    try {
-      pool.start();
-    } catch (e) {
-      pool.dispose();
-      throw e;
-    }
+    const sw = sharedWasm(be)!;
+    // Spinning helps only while every thread has a core of its own.
+    const spin = (word: number) => (plan.threads <= threadHost()!.cores() ? Math.min(2 ** 31 - 1, Math.ceil(SPIN_MS * pollsPerMs(sw, word))) : 0);
+    const pool = new ThreadPool(be, sw, Crew.take(be, sw, plan.threads, spin), run, model, batchSize, plan, async);
     run.set({ pool: pool.block.ptr });
     openPools.add(pool);
     return pool;
@@ -302,29 +303,9 @@ export class ThreadPool {
     return (this.block.ptr >> 2) + 2 * slot;
   }
 
-  private start(): void {
-    const host = threadHost()!;
-    for (let tid = 1; tid < this.threads; tid++) this.workers.push(host.spawn(this.sw.module, this.sw.memory, this.block.ptr, tid));
-    // Synchronous, as train() is: the workers start on their own threads while this one sleeps.
-    const ready = this.word(POOL.ready), error = this.word(POOL.error);
-    const t0 = performance.now();
-    for (;;) {
-      const a = this.i32();
-      if (Atomics.load(a, error) !== 0) this.check();
-      const r = Atomics.load(a, ready);
-      if (r === this.threads - 1) return;
-      const left = START_MS - (performance.now() - t0);
-      if (left <= 0) throw new DescentError('E_THREAD', `threads: ${this.threads - 1 - r} of ${this.threads - 1} workers did not start within ${START_MS} ms`);
-      Atomics.wait(a, ready, r, Math.min(left, 100));
-    }
-  }
-
   /** Throws the error of a thread that failed (the run must end); does nothing otherwise. */
   check(): void {
-    const tid = Atomics.load(this.i32(), this.word(POOL.error)) - 1;
-    if (tid < 0) return;
-    const m = this.workers[tid - 1]?.failure();
-    throw new DescentError('E_THREAD', `thread ${tid} of ${this.threads} failed: ${m ?? 'no message'}`);
+    this.crew.check();
   }
 
   /**
@@ -367,28 +348,17 @@ export class ThreadPool {
     Atomics.store(this.i32(), this.word(POOL.fault), tid + 1);
   }
 
-  /** Ends the workers (they leave their loop at once; terminated after QUIT_MS if not) and frees every block; safe twice. */
+  /**
+   * Frees the run's buffers and hands the workers back to their crew, which keeps them for the next run (or ends
+   * them when one failed; crew.ts); safe twice.
+   */
   dispose(): void {
     if (this.closed) return;
     this.closed = true;
     openPools.delete(this);
-    let a = this.i32();
-    Atomics.store(a, this.word(POOL.quit), 1);
-    Atomics.add(a, this.word(POOL.gen), 1);
-    Atomics.notify(a, this.word(POOL.gen));
-    const ready = this.word(POOL.ready);
-    const t0 = performance.now();
-    let left = 0;
-    for (;;) {
-      a = this.i32();
-      left = Atomics.load(a, ready);
-      if (left <= 0 || performance.now() - t0 > QUIT_MS) break;
-      Atomics.wait(a, ready, left, 20);
-    }
-    for (const w of this.workers) w.terminate();
-    // A worker still inside the kernels would write into freed memory: its blocks are kept (leaked) then.
-    if (left <= 0) disposeAll(...this.blocks);
-    else console.warn(`descent: ${left} pool worker(s) did not stop within ${QUIT_MS} ms; terminated, their buffers kept`);
+    // A worker that failed may still be inside the kernels: the crew quits first, and if a worker did not stop
+    // the run's blocks are kept (leaked) rather than freed under it.
+    if (this.crew.release()) disposeAll(...this.blocks);
   }
 }
 

@@ -63,7 +63,8 @@ export interface TrainOptions {
   /**
    * Update rule and hyper-parameters (PyTorch names and defaults). Default `{ name: 'adam', lr: 0.01 }`
    * with a cosine schedule over the run (when `schedule` is not given either): the defaults that reach
-   * scikit-learn's figures on every built-in dataset (test/train.defaults.test.ts), as the CLI's.
+   * scikit-learn's figures on every built-in dataset (test/train.defaults.test.ts), as the CLI's. On sparse
+   * (CSR) data the default is `{ name: 'sparseAdam', lr: 0.01 }`, which updates only the rows' stored entries.
    */
   optimizer?: OptimizerOptions;
   /** `'full'` (all rows), `'stochastic'` (one row) or a mini-batch size in [1, rows]. Default min(32, rows). */
@@ -286,6 +287,11 @@ function standardizePlan(v: TrainOptions['standardize'], model: Trainable): Plan
 
 /** train()'s optimizer when none is given (with a cosine schedule when no schedule is given either). */
 export const DEFAULT_OPTIMIZER = { name: 'adam', lr: 0.01 } as const;
+/**
+ * train()'s optimizer on sparse (CSR) data when none is given: SparseAdam updates only the rows' stored entries,
+ * where Adam would update every weight at every step (src/training/sparse-path.ts).
+ */
+export const DEFAULT_SPARSE_OPTIMIZER = { name: 'sparseAdam', lr: 0.01 } as const;
 
 /**
  * train()'s default number of epochs: about 2000 gradient steps, within 10..1000 epochs. A fixed epoch
@@ -307,7 +313,7 @@ export function plan(options: TrainOptions, model: Trainable, ds: Dataset): Plan
   onlyKeys('options', options, KEYS);
   // Only an absent optimizer takes the default: `optimizer: null` is a mistake to report.
   const defaultOptimizer = options.optimizer === undefined;
-  const resolved = resolveOptimizer(defaultOptimizer ? DEFAULT_OPTIMIZER : options.optimizer!);
+  const resolved = resolveOptimizer(defaultOptimizer ? (ds.sparse ? DEFAULT_SPARSE_OPTIMIZER : DEFAULT_OPTIMIZER) : options.optimizer!);
 
   // Validation data first: a held-out fraction changes the number of training rows.
   const validation = options.validation;

@@ -20,6 +20,7 @@ import { RUN_ROWS, plan, scalesTarget, type Plan, type StopReason, type TrainOpt
 import { checkResume, restoreState, resumedPreprocessing, saveState, type Progress, type RunParts } from './resume.js';
 import { lazyScaled, openLazy } from './lazy.js';
 import { ThreadPool } from '../threads/pool.js';
+import { warnDenseUpdate } from './sparse-path.js';
 
 function allFinite(a: Float32Array): boolean {
   for (let i = 0; i < a.length; i++) if (!Number.isFinite(a[i])) return false;
@@ -73,16 +74,13 @@ export class Trainer implements TrainerView {
   /** v of the lazily scaled weights of sparse plain SGD with L2 (lazy.ts), carried from run to run. */
   private readonly lazy: Block<'f32'> | undefined;
   private readonly vIdx: Block<'i32'> | undefined;
-  /** Batches one runBatches call takes at most. */
-  private readonly batchesPerRun: number;
+  private readonly batchesPerRun: number; // batches one runBatches call takes at most
   private readonly rng: Rng;
   private readonly schedule: Schedule;
   private readonly t0 = performance.now();
   private readonly progress: Progress = {
-    epoch: 0, batch: 0, steps: 0, lossSum: 0, epochLr: 0, tolBest: Infinity, noChange: 0, esBest: Infinity, esWait: 0,
-    bestEpoch: 0, bestParams: null, lastParams: new Float32Array(0), lastAvg: null, lastAvgCount: 0, history: [],
-    elapsedBefore: 0,
-  };
+    epoch: 0, batch: 0, steps: 0, lossSum: 0, epochLr: 0, tolBest: Infinity, noChange: 0, esBest: Infinity, esWait: 0, bestEpoch: 0,
+    bestParams: null, lastParams: new Float32Array(0), lastAvg: null, lastAvgCount: 0, history: [], elapsedBefore: 0 };
   private stoppedBy: StopReason | null = null;
   private divergedAt: number | undefined;
   private finalState: TrainState | undefined;
@@ -156,6 +154,7 @@ export class Trainer implements TrainerView {
         });
         blocks.push(this.valRun.block);
       }
+      warnDenseUpdate(p, model, this.train.sparse);
       if (p.threads !== undefined) this.pool = ThreadPool.open(be, run, model, p.batchSize, p.threads, this.train.sparse, p.async);
       this.lazy = lazyScaled(p, model, this.train.sparse, this.pool?.async ?? false) ? keep(openLazy(run, model)) : undefined;
     } catch (e) {

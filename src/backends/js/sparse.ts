@@ -25,7 +25,7 @@ export function spAxpy(y: Float32Array, yo: number, a: number, indices: Int32Arr
 }
 
 /** The row-loss code (abi.json rowLosses) of a loss code. */
-function codeOf(loss: number): number {
+export function codeOf(loss: number): number {
   switch (loss) {
     case LOSS.softmax: return ROW_SOFTMAX;
     case LOSS.logistic: return ROW_LOGISTIC;
@@ -40,19 +40,19 @@ function codeOf(loss: number): number {
 }
 
 /** The loss of a one-output row (ROW_LOGISTIC or a rowloss.ts code) at z with label yr. */
-function lossOf(code: number, z: number, yr: number, eps: number): number {
+export function lossOf(code: number, z: number, yr: number, eps: number): number {
   return code === ROW_LOGISTIC ? Math.max(z, 0) - yr * z + Math.log1p(Math.exp(-Math.abs(z))) : rowLoss(code, z, yr, eps);
 }
 
 /** dL/dz of a one-output row (as lossOf). */
-function slopeOf(code: number, z: number, yr: number, eps: number): number {
+export function slopeOf(code: number, z: number, yr: number, eps: number): number {
   if (code !== ROW_LOGISTIC) return rowSlope(code, z, yr, eps);
   const t = Math.exp(-Math.abs(z));
   return (z >= 0 ? 1 / (1 + t) : t / (1 + t)) - yr;
 }
 
 /** One row's loss, its dL/dz summed into acc (weights at the row's columns, then the biases), weights scale·params. */
-function rowTerm(
+export function rowTerm(
   code: number, acc: Float32Array, params: Float32Array, scale: number, indices: Int32Array, values: Float32Array,
   p0: number, p1: number, yr: number, d: number, k: number, eps: number, scratch: Float32Array,
 ): number {

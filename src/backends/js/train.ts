@@ -10,6 +10,7 @@ import { optimStep } from './optim/index.generated.js';
 import { netLossGrad } from './net.js';
 import type { JsMemory } from './memory.js';
 import { sparseLazy, sparseLossGrad, sparseSgdBatches } from './sparse.js';
+import { sparseAdaptive, sparseAdaptiveBatches } from './sparse-adaptive.js';
 
 export type { JsMemory };
 
@@ -49,6 +50,7 @@ export function lossGrad(mem: JsMemory, run: number, start: number, count: numbe
  */
 export function runBatches(mem: JsMemory, run: number, start: number, nBatches: number): number {
   if (sparseLazy(mem, run)) return sparseSgdBatches(mem, run, start, nBatches);
+  if (sparseAdaptive(mem, run)) return sparseAdaptiveBatches(mem, run, start, nBatches);
   const r = mem.f64(run);
   const loss = r[RUN.loss], rule = r[RUN.rule];
   const params = mem.f32(r[RUN.params]), grads = mem.f32(r[RUN.grads]), state = mem.f32(r[RUN.state]);

@@ -10,6 +10,7 @@ import { adamaxStep } from './adamax.js';
 import { nadamStep } from './nadam.js';
 import { radamStep } from './radam.js';
 import { lionStep } from './lion.js';
+import { sparseAdamStep } from './sparseAdam.js';
 
 /** One update by rule `rule` (codes as src/backends/abi.generated.ts RULE). */
 export function optimStep(
@@ -26,5 +27,6 @@ export function optimStep(
     case 7: nadamStep(params, grads, state, n, h); break;
     case 8: radamStep(params, grads, state, n, h); break;
     case 9: lionStep(params, grads, state, n, h); break;
+    case 10: sparseAdamStep(params, grads, state, n, h); break;
   }
 }
