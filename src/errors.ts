@@ -97,7 +97,7 @@ export function checkKeys(path: string, options: unknown, known: readonly string
 }
 
 /** The known key that `key` most likely misspells: same letters ignoring case and _-, a prefix, or ≤ 2 edits. */
-function nearestKey(key: string, known: readonly string[]): string | null {
+export function nearestKey(key: string, known: readonly string[]): string | null {
   const norm = (k: string) => k.toLowerCase().replace(/[_\-\s]/g, '');
   const k = norm(key).slice(0, 64);
   if (k.length === 0) return null;

@@ -30,3 +30,19 @@ export function bitEqual(a: Float32Array, b: Float32Array): boolean {
   for (let i = 0; i < ua.length; i++) if (ua[i] !== ub[i]) return false;
   return true;
 }
+
+// PyTorch keyword → descent optimizer option, for replaying reference trajectories.
+const TORCH_KEY: Record<string, string> = {
+  lr: 'lr', momentum: 'momentum', dampening: 'dampening', nesterov: 'nesterov', weight_decay: 'weightDecay',
+  betas: 'betas', eps: 'eps', alpha: 'alpha', centered: 'centered', rho: 'rho', amsgrad: 'amsgrad',
+};
+
+/** A reference case's PyTorch optimizer and keyword arguments as descent optimizer options. */
+export function torchOptimizer<T>(name: string, hyper: Record<string, unknown>, where: string): T {
+  const o: Record<string, unknown> = { name };
+  for (const [k, v] of Object.entries(hyper)) {
+    if (TORCH_KEY[k] === undefined) throw new Error(`${where}: PyTorch option ${k} has no descent equivalent`);
+    o[TORCH_KEY[k]] = Array.isArray(v) ? [...v] : v;
+  }
+  return o as T;
+}

@@ -10,7 +10,7 @@ import * as assert from 'uvu/assert';
 import { readFileSync } from 'node:fs';
 import { init, sequential, partialFit, type LayerSpec, type NetworkLoss, type OptimizerOptions } from '../src/index.js';
 import { LAYERS } from '../src/models/layers/index.js';
-import { BACKENDS } from './_util.js';
+import { BACKENDS, torchOptimizer } from './_util.js';
 
 interface GraphCase {
   name: string;
@@ -41,18 +41,7 @@ const runnable = (c: GraphCase): boolean => known(c.layers) && c.targets === nul
 const REPLAYED = ref.cases.filter(runnable);
 const PENDING = ref.cases.filter((c) => !runnable(c));
 
-const KEY: Record<string, string> = {
-  lr: 'lr', momentum: 'momentum', dampening: 'dampening', nesterov: 'nesterov', weight_decay: 'weightDecay',
-  betas: 'betas', eps: 'eps', alpha: 'alpha', centered: 'centered', rho: 'rho', amsgrad: 'amsgrad',
-};
-function options(c: GraphCase): OptimizerOptions {
-  const o: Record<string, unknown> = { name: c.optimizer };
-  for (const [k, v] of Object.entries(c.hyper)) {
-    if (KEY[k] === undefined) throw new Error(`${c.name}: PyTorch option ${k} has no descent equivalent`);
-    o[KEY[k]] = Array.isArray(v) ? [...v] : v;
-  }
-  return o as unknown as OptimizerOptions;
-}
+const options = (c: GraphCase): OptimizerOptions => torchOptimizer<OptimizerOptions>(c.optimizer, c.hyper, c.name);
 const flat = (a: unknown): number[] => (Array.isArray(a) ? (a.flat(Infinity as 1) as number[]) : [a as number]);
 
 /** The case's tensors at `params`, grouped by layer path (as text) and descent key. */

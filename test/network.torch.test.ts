@@ -12,6 +12,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readFileSync } from 'node:fs';
+import { torchOptimizer } from './_util.js';
 import { init, sequential, partialFit, type BackendName, type LayerSpec, type NetworkLoss, type OptimizerOptions } from '../src/index.js';
 
 interface NetCase {
@@ -37,20 +38,7 @@ const DENSE = ref.cases.filter(REPLAYED);
 const OTHER = ref.cases.filter((c) => !REPLAYED(c));
 const WITH_PARAMS = new Set(['dense', 'conv2d', 'embedding', 'gru', 'lstm']);
 
-// PyTorch keyword → descent option, as test/optim.torch.test.ts.
-const KEY: Record<string, string> = {
-  lr: 'lr', momentum: 'momentum', dampening: 'dampening', nesterov: 'nesterov', weight_decay: 'weightDecay',
-  betas: 'betas', eps: 'eps', alpha: 'alpha', centered: 'centered', rho: 'rho', amsgrad: 'amsgrad',
-};
-
-function options(c: NetCase): OptimizerOptions {
-  const o: Record<string, unknown> = { name: c.optimizer };
-  for (const [k, v] of Object.entries(c.hyper)) {
-    if (KEY[k] === undefined) throw new Error(`${c.name}: PyTorch option ${k} has no descent equivalent`);
-    o[KEY[k]] = Array.isArray(v) ? [...v] : v;
-  }
-  return o as unknown as OptimizerOptions;
-}
+const options = (c: NetCase): OptimizerOptions => torchOptimizer<OptimizerOptions>(c.optimizer, c.hyper, c.name);
 
 // Nested arrays of any depth (conv2d weights are filters × inChannels × k × k) in row-major order.
 const flat = (a: unknown[]): number[] => (a as number[]).flat(Infinity as 1) as number[];

@@ -4,7 +4,7 @@ import { HyperParameterError, ShapeError } from '../../errors.js';
 import { LAYER, LAYER_SLOTS } from '../../backends/abi.generated.js';
 import { convPackFloats } from '../../backends/js/conv.js';
 import { show } from '../../validate.js';
-import { offsetOf, optionalBool, positiveInt, shapeText, uniform, type LayerDef } from './layer.js';
+import { fanInit, offsetOf, optionalBool, positiveInt, shapeText, type LayerDef } from './layer.js';
 
 /** `{ type: 'conv2d', filters, kernel, stride?, padding?, bias?, inChannels? }`; padding an integer, 'same' (stride 1, odd kernel) or 'valid'. */
 export interface Conv2dSpec {
@@ -41,9 +41,8 @@ function padding(at: string, spec: Conv2dSpec, k: number, s: number): number {
 }
 
 /**
- * The conv2d layer. Parameters: `weight` (filters × inChannels × k × k) and `bias` (filters). Initialization
- * 'torch' is nn.Conv2d's: weights and bias uniform in ±1/√(inChannels·k·k); 'glorot' ±√(6/(fan_in + fan_out))
- * with fan_out = filters·k·k, 'he' ±√(6/fan_in), biases 0.
+ * The conv2d layer. Parameters: `weight` (filters × inChannels × k × k) and `bias` (filters), initialized by
+ * fanInit with fan_in = inChannels·k·k, fan_out = filters·k·k ('torch' is nn.Conv2d's).
  */
 export const conv2d: LayerDef<Conv2dSpec> = {
   type: 'conv2d',
@@ -71,15 +70,8 @@ export const conv2d: LayerDef<Conv2dSpec> = {
     };
   },
   init(l, p, init, rng) {
-    const k = l.spec.kernel, F = l.spec.filters;
-    const fanIn = l.inShape[0] * k * k, fanOut = F * k * k;
-    const bound = init === 'torch' ? 1 / Math.sqrt(fanIn) : init === 'glorot' ? Math.sqrt(6 / (fanIn + fanOut)) : Math.sqrt(6 / fanIn);
-    uniform(p, offsetOf(l, 'weight'), fanIn * F, bound, rng);
-    const b = offsetOf(l, 'bias');
-    if (b >= 0) {
-      if (init === 'torch') uniform(p, b, F, 1 / Math.sqrt(fanIn), rng);
-      else p.fill(0, b, b + F);
-    }
+    const k = l.spec.kernel;
+    fanInit(l, p, init, rng, l.inShape[0] * k * k, l.spec.filters * k * k);
   },
   compile(l, b) {
     const [C, H, W] = l.inShape, [F, OH, OW] = l.outShape, k = l.spec.kernel;

@@ -3,7 +3,7 @@ import { ShapeError } from '../../errors.js';
 import { ACT, LAYER, LAYER_SLOTS } from '../../backends/abi.generated.js';
 import { gemmPackFloats } from '../../backends/js/gemm.js';
 import { show } from '../../validate.js';
-import { offsetOf, optionalBool, positiveInt, shapeText, uniform, type LayerDef } from './layer.js';
+import { fanInit, offsetOf, optionalBool, positiveInt, shapeText, type LayerDef } from './layer.js';
 
 /** `{ type: 'dense', units, bias?, inputs? }`: `units` outputs; `bias: false` drops the bias; `inputs` checks the input size. */
 export interface DenseSpec {
@@ -16,9 +16,8 @@ export interface DenseSpec {
 const S = LAYER_SLOTS.dense;
 
 /**
- * The dense layer. Parameters: `weight` (units × inputs, PyTorch's layout) and `bias` (units). Initialization
- * 'torch' is nn.Linear's: kaiming_uniform(a = √5), i.e. weights and bias uniform in ±1/√inputs; 'glorot'
- * ±√(6/(inputs + units)) and 'he' ±√(6/inputs), biases 0.
+ * The dense layer. Parameters: `weight` (units × inputs, PyTorch's layout) and `bias` (units), initialized by
+ * fanInit with fan_in = inputs, fan_out = units ('torch' is nn.Linear's).
  */
 export const dense: LayerDef<DenseSpec> = {
   type: 'dense',
@@ -42,14 +41,7 @@ export const dense: LayerDef<DenseSpec> = {
     };
   },
   init(l, p, init, rng) {
-    const fanIn = l.inShape[l.inShape.length - 1], units = l.spec.units;
-    const bound = init === 'torch' ? 1 / Math.sqrt(fanIn) : init === 'glorot' ? Math.sqrt(6 / (fanIn + units)) : Math.sqrt(6 / fanIn);
-    uniform(p, offsetOf(l, 'weight'), fanIn * units, bound, rng);
-    const b = offsetOf(l, 'bias');
-    if (b >= 0) {
-      if (init === 'torch') uniform(p, b, units, 1 / Math.sqrt(fanIn), rng);
-      else p.fill(0, b, b + units);
-    }
+    fanInit(l, p, init, rng, l.inShape[l.inShape.length - 1], l.spec.units);
   },
   compile(l, b) {
     const r = b.record(LAYER.dense, l);

@@ -154,6 +154,19 @@ export function offsetOf(l: PlannedLayer<unknown>, name: string): number {
   return tensorOf(l, name)?.offset ?? -1;
 }
 
+/**
+ * A weight and its optional bias drawn by `init`: 'torch' (nn.Linear's and nn.Conv2d's kaiming_uniform(a = √5):
+ * weight and bias uniform in ±1/√fanIn), 'glorot' ±√(6/(fanIn + fanOut)) or 'he' ±√(6/fanIn) with biases 0.
+ */
+export function fanInit(l: PlannedLayer<unknown>, p: Float32Array, init: InitName, rng: Rng, fanIn: number, fanOut: number): void {
+  const w = tensorOf(l, 'weight')!, b = tensorOf(l, 'bias');
+  const bound = init === 'torch' ? 1 / Math.sqrt(fanIn) : init === 'glorot' ? Math.sqrt(6 / (fanIn + fanOut)) : Math.sqrt(6 / fanIn);
+  uniform(p, w.offset, w.size, bound, rng);
+  if (!b) return;
+  if (init === 'torch') uniform(p, b.offset, b.size, 1 / Math.sqrt(fanIn), rng);
+  else p.fill(0, b.offset, b.offset + b.size);
+}
+
 /** Uniform draws in ±bound into p[from .. from + n). */
 export function uniform(p: Float32Array, from: number, n: number, bound: number, rng: Rng): void {
   for (let i = 0; i < n; i++) p[from + i] = (2 * rng.next() - 1) * bound;

@@ -3,7 +3,7 @@
 // index in `layers`, then the index inside a container's `layers` ([3, 0]); messages name them the same way
 // (`layers[3].layers[0].units`). The parameter vector holds every 'weight' tensor first (layer after layer, a
 // layer's tensors in order), then every 'bias' tensor: L2/L1 and weight decay see one weight span.
-import { HyperParameterError, ShapeError } from '../../errors.js';
+import { HyperParameterError, ShapeError, nearestKey } from '../../errors.js';
 import { onlyKeys, show } from '../../validate.js';
 import { LAYERS, type LayerSpec } from '../layers/index.js';
 import { shapeText, size, type LayerDef, type PlannedLayer } from '../layers/layer.js';
@@ -35,22 +35,10 @@ export function defOf(at: string, raw: unknown): LayerDef {
   return LAYERS[type as keyof typeof LAYERS] as unknown as LayerDef;
 }
 
-/** ", did you mean 'dense'?" for a type one or two edits from a known one. */
+/** ", did you mean 'dense'?" for a type that misspells a known one (errors.ts nearestKey's rule). */
 function suggest(type: unknown): string {
-  if (typeof type !== 'string') return '';
-  const near = Object.keys(LAYERS).find((k) => editDistance(k.toLowerCase(), type.toLowerCase()) <= 2);
+  const near = typeof type === 'string' ? nearestKey(type, Object.keys(LAYERS)) : null;
   return near ? ` (did you mean '${near}'?)` : '';
-}
-
-function editDistance(a: string, b: string): number {
-  if (Math.abs(a.length - b.length) > 2) return 3;
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= b.length; j++) cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    prev = cur;
-  }
-  return prev[b.length];
 }
 
 /** Checks that `specs` is a dense array of at most MAX_LAYERS entries (no holes, no huge sparse length). */
