@@ -49,14 +49,14 @@ function specOf(net: Network): Omit<NetworkJSON, 'params' | 'stats'> {
 export function toSafetensors(net: Network): Uint8Array {
   if (net.disposed) throw new DisposedError('toSafetensors: the network was disposed');
   const tensors = new Map<string, TensorToWrite>();
-  const cache = new Map<number, LayerWeights>();
+  const cache = new Map<string, LayerWeights>();
   for (const t of torchTensors(planOf(net))) {
     if (t.key === 'numBatchesTracked') {
       tensors.set(t.fullName, { data: [0], shape: [], dtype: 'I64' });
       continue;
     }
-    if (!cache.has(t.layer)) cache.set(t.layer, net.getWeights(t.layer));
-    tensors.set(t.fullName, { data: cache.get(t.layer)![t.key]!, shape: t.shape });
+    if (!cache.has(t.at)) cache.set(t.at, net.getWeights(t.path));
+    tensors.set(t.fullName, { data: cache.get(t.at)![t.key]!, shape: t.shape });
   }
   return encodeSafetensors(tensors, { format: 'pt', [SPEC_KEY]: JSON.stringify(specOf(net)) });
 }
@@ -91,35 +91,35 @@ function rename(tensors: Map<string, SafeTensor>, names: LoadSafetensorsOptions[
  * Checks every tensor the layers need against the file (present, same shape, finite float32 values) and
  * returns each layer's setWeights argument. Throws before anything is written.
  */
-function collect(layers: PlannedLayer[], tensors: Map<string, SafeTensor>, strict: boolean): Map<number, Partial<Record<WeightKey, Float32Array>>> {
+function collect(layers: PlannedLayer[], tensors: Map<string, SafeTensor>, strict: boolean): Map<string, { path: number[]; w: Partial<Record<WeightKey, Float32Array>> }> {
   const expected = torchTensors(layers);
   const known = new Set(expected.map((t) => t.fullName));
   if (strict) {
     const extra = [...tensors.keys()].filter((n) => !known.has(n));
     if (extra.length > 0) throw new DataError(`safetensors: the network has no tensor named ${extra.slice(0, 5).map((n) => `"${n}"`).join(', ')}${extra.length > 5 ? ` (and ${extra.length - 5} more)` : ''}; expected ${[...known].join(', ')}`);
   }
-  const byLayer = new Map<number, Partial<Record<WeightKey, Float32Array>>>();
+  const byLayer = new Map<string, { path: number[]; w: Partial<Record<WeightKey, Float32Array>> }>();
   for (const t of expected) {
     const got = tensors.get(t.fullName);
     if (!got) {
       if (t.key === 'numBatchesTracked') continue;
-      throw new DataError(`safetensors: tensor "${t.fullName}" is missing (layers[${t.layer}], ${layers[t.layer].spec.type}, needs ${t.key} of shape [${t.shape.join(', ')}])`);
+      throw new DataError(`safetensors: tensor "${t.fullName}" is missing (${t.at} needs ${t.key} of shape [${t.shape.join(', ')}])`);
     }
     if (got.shape.length !== t.shape.length || got.shape.some((d, j) => d !== t.shape[j])) {
-      throw new DataError(`safetensors: tensor "${t.fullName}" has shape [${got.shape.join(', ')}], layers[${t.layer}] (${layers[t.layer].spec.type}) needs [${t.shape.join(', ')}]`);
+      throw new DataError(`safetensors: tensor "${t.fullName}" has shape [${got.shape.join(', ')}], ${t.at} needs [${t.shape.join(', ')}]`);
     }
     if (t.key === 'numBatchesTracked') continue;
     const bad = got.data.findIndex((v) => !(Math.abs(v) <= F32_MAX));
     if (bad >= 0) throw new DataError(`safetensors: tensor "${t.fullName}" value ${bad} is ${got.data[bad]}, not a finite float32`, { column: bad });
-    const entry = byLayer.get(t.layer) ?? {};
-    entry[t.key] = got.data;
-    byLayer.set(t.layer, entry);
+    const entry = byLayer.get(t.at) ?? { path: t.path, w: {} };
+    entry.w[t.key] = got.data;
+    byLayer.set(t.at, entry);
   }
   return byLayer;
 }
 
-function apply(net: Network, byLayer: Map<number, Partial<Record<WeightKey, Float32Array>>>): void {
-  for (const [i, w] of byLayer) net.setWeights(i, { ...w, weight: w.weight!, bias: w.bias ?? null });
+function apply(net: Network, byLayer: Map<string, { path: number[]; w: Partial<Record<WeightKey, Float32Array>> }>): void {
+  for (const { path, w } of byLayer.values()) net.setWeights(path, { ...w, weight: w.weight!, bias: w.bias ?? null });
 }
 
 /**
