@@ -243,10 +243,9 @@ export class ThreadPool {
     const v = this.block.view;
     // The crew's words stay: `gen` (the workers wait for it to change), `ready` (the workers in their loop), `spin`
     // (what they read when they started); everything else is this run's.
-    const a = this.i32(), gen = Atomics.load(a, this.word(POOL.gen)), ready = Atomics.load(a, this.word(POOL.ready));
-    const spin = v[POOL.spin];
-    v.fill(0);
-    v[POOL.spin] = spin;
+    // Never written here, not even for a moment: a kept worker still spinning on `gen` would take a changed word
+    // for a job and start it on a half-written block (a zero thread count: divide by zero in hogwildShare).
+    for (let i = 0; i < POOL_LEN; i++) if (i !== POOL.gen && i !== POOL.ready && i !== POOL.spin) v[i] = 0;
     v[POOL.threads] = n;
     v[POOL.run] = run.ptr;
     v[POOL.threadRuns] = runs.ptr;
@@ -266,8 +265,6 @@ export class ThreadPool {
       v[POOL.hogwild] = this.records.ptr;
     }
     for (const w of [POOL.done, POOL.quit, POOL.error, POOL.fault]) this.i32()[this.word(w)] = 0;
-    this.i32()[this.word(POOL.gen)] = gen;
-    this.i32()[this.word(POOL.ready)] = ready;
   }
 
   /**
