@@ -13,6 +13,50 @@ function labelRow(idx: usize, start: i32, r: i32): usize {
 }
 
 /**
+ * One row of k logits at z with class `label`: writes g = (softmax(z) − onehot(label))·inv (g may alias z) and
+ * returns logsumexp(z) − z[label]. The exponentials by expNeg in f32 (four lanes at a time; z − max ≤ 0),
+ * their sum and the logarithm in f64.
+ */
+// @ts-ignore: decorator
+@inline
+function softmaxRow(g: usize, z: usize, label: i32, k: i32, inv: f64): f64 {
+  // Read before the loop below overwrites z when g aliases it.
+  const zLabel = load<f32>(z + (<usize>label << 2));
+  let mx = load<f32>(z);
+  for (let c = 1; c < k; c++) mx = max(mx, load<f32>(z + (<usize>c << 2)));
+  let c = 0;
+  if (ASC_FEATURE_SIMD) {
+    const vmx = f32x4.splat(mx);
+    for (; c + 4 <= k; c += 4) {
+      const o = <usize>c << 2;
+      v128.store(g + o, expNeg4(f32x4.sub(v128.load(z + o), vmx)));
+    }
+  }
+  for (; c < k; c++) {
+    const o = <usize>c << 2;
+    store<f32>(g + o, expNeg(load<f32>(z + o) - mx));
+  }
+  let s: f64 = 0;
+  for (c = 0; c < k; c++) s += <f64>load<f32>(g + (<usize>c << 2));
+  const is = <f32>(inv / s);
+  c = 0;
+  if (ASC_FEATURE_SIMD) {
+    const vis = f32x4.splat(is);
+    for (; c + 4 <= k; c += 4) {
+      const o = <usize>c << 2;
+      v128.store(g + o, f32x4.mul(v128.load(g + o), vis));
+    }
+  }
+  for (; c < k; c++) {
+    const o = <usize>c << 2;
+    store<f32>(g + o, load<f32>(g + o) * is);
+  }
+  const gl = g + (<usize>label << 2);
+  store<f32>(gl, <f32>(<f64>load<f32>(gl) - inv));
+  return <f64>mx + Math.log(s) - <f64>zLabel;
+}
+
+/**
  * Softmax cross-entropy on logits (torch.nn.CrossEntropyLoss): y holds one class index per data row (as
  * f32). loss = mean_r (logsumexp(z_r) − z_r[y]), computed with the max subtracted so logits of ±1e4 stay
  * finite; dZ = (softmax(z_r) − onehot(y_r)) / count. The k exponentials run in f32 (expNeg of
@@ -27,41 +71,7 @@ export function headSoftmax(dZ: usize, Z: usize, y: usize, idx: usize, start: i3
   for (let r = 0; r < count; r++) {
     const z = Z + <usize>r * ldzB;
     const g = dZ + <usize>r * ldzB;
-    const label = <i32>load<f32>(y + (labelRow(idx, start, r) << 2));
-    // Read before the loop below overwrites Z when dZ aliases it.
-    const zLabel = load<f32>(z + (<usize>label << 2));
-    let mx = load<f32>(z);
-    for (let c = 1; c < k; c++) mx = max(mx, load<f32>(z + (<usize>c << 2)));
-    let c = 0;
-    if (ASC_FEATURE_SIMD) {
-      const vmx = f32x4.splat(mx);
-      for (; c + 4 <= k; c += 4) {
-        const o = <usize>c << 2;
-        v128.store(g + o, expNeg4(f32x4.sub(v128.load(z + o), vmx)));
-      }
-    }
-    for (; c < k; c++) {
-      const o = <usize>c << 2;
-      store<f32>(g + o, expNeg(load<f32>(z + o) - mx));
-    }
-    let s: f64 = 0;
-    for (c = 0; c < k; c++) s += <f64>load<f32>(g + (<usize>c << 2));
-    loss += <f64>mx + Math.log(s) - <f64>zLabel;
-    const is = <f32>(inv / s);
-    c = 0;
-    if (ASC_FEATURE_SIMD) {
-      const vis = f32x4.splat(is);
-      for (; c + 4 <= k; c += 4) {
-        const o = <usize>c << 2;
-        v128.store(g + o, f32x4.mul(v128.load(g + o), vis));
-      }
-    }
-    for (; c < k; c++) {
-      const o = <usize>c << 2;
-      store<f32>(g + o, load<f32>(g + o) * is);
-    }
-    const gl = g + (<usize>label << 2);
-    store<f32>(gl, <f32>(<f64>load<f32>(gl) - inv));
+    loss += softmaxRow(g, z, <i32>load<f32>(y + (labelRow(idx, start, r) << 2)), k, inv);
   }
   return loss * inv;
 }
@@ -134,41 +144,7 @@ export function headSoftmaxSeq(dZ: usize, Z: usize, y: usize, idx: usize, start:
     for (let t = 0; t < T; t++) {
       const z = Z + <usize>r * ldzB + (<usize>(t * k) << 2);
       const g = dZ + <usize>r * ldzB + (<usize>(t * k) << 2);
-      const label = <i32>load<f32>(yr + (<usize>t << 2));
-      // Read before the loop below overwrites Z when dZ aliases it.
-      const zLabel = load<f32>(z + (<usize>label << 2));
-      let mx = load<f32>(z);
-      for (let c = 1; c < k; c++) mx = max(mx, load<f32>(z + (<usize>c << 2)));
-      let c = 0;
-      if (ASC_FEATURE_SIMD) {
-        const vmx = f32x4.splat(mx);
-        for (; c + 4 <= k; c += 4) {
-          const o = <usize>c << 2;
-          v128.store(g + o, expNeg4(f32x4.sub(v128.load(z + o), vmx)));
-        }
-      }
-      for (; c < k; c++) {
-        const o = <usize>c << 2;
-        store<f32>(g + o, expNeg(load<f32>(z + o) - mx));
-      }
-      let s: f64 = 0;
-      for (c = 0; c < k; c++) s += <f64>load<f32>(g + (<usize>c << 2));
-      loss += <f64>mx + Math.log(s) - <f64>zLabel;
-      const is = <f32>(inv / s);
-      c = 0;
-      if (ASC_FEATURE_SIMD) {
-        const vis = f32x4.splat(is);
-        for (; c + 4 <= k; c += 4) {
-          const o = <usize>c << 2;
-          v128.store(g + o, f32x4.mul(v128.load(g + o), vis));
-        }
-      }
-      for (; c < k; c++) {
-        const o = <usize>c << 2;
-        store<f32>(g + o, load<f32>(g + o) * is);
-      }
-      const gl = g + (<usize>label << 2);
-      store<f32>(gl, <f32>(<f64>load<f32>(gl) - inv));
+      loss += softmaxRow(g, z, <i32>load<f32>(yr + (<usize>t << 2)), k, inv);
     }
   }
   return loss * inv;

@@ -2,6 +2,21 @@
 // labels through an index window. Each returns the MEAN loss (PyTorch's reduction='mean') and writes
 // dZ = ∂(mean loss)/∂Z (stride ldz; dZ may alias Z).
 
+/** One row of k logits at Z[z]: dZ[g..] = (softmax − onehot(label))·inv (may alias Z); returns logsumexp − z[label]. */
+function softmaxRow(dZ: Float32Array, g: number, Z: Float32Array, z: number, label: number, k: number, inv: number): number {
+  let mx = Z[z];
+  for (let c = 1; c < k; c++) mx = Math.max(mx, Z[z + c]);
+  let s = 0;
+  for (let c = 0; c < k; c++) s += Math.exp(Z[z + c] - mx);
+  const loss = mx + Math.log(s) - Z[z + label];
+  const is = inv / s;
+  for (let c = 0; c < k; c++) {
+    const p = Math.exp(Z[z + c] - mx) * is;
+    dZ[g + c] = c === label ? p - inv : p;
+  }
+  return loss;
+}
+
 /** Softmax cross-entropy on logits; y holds one class index per data row. */
 export function headSoftmax(dZ: Float32Array, dzOff: number, Z: Float32Array, zOff: number, y: Float32Array, idx: Int32Array,
   start: number, count: number, k: number, ldz: number): number {
@@ -10,17 +25,7 @@ export function headSoftmax(dZ: Float32Array, dzOff: number, Z: Float32Array, zO
   let loss = 0;
   for (let r = 0; r < count; r++) {
     const z = zOff + r * ldz, g = dzOff + r * ldz;
-    const label = y[idx[start + r]] | 0;
-    let mx = Z[z];
-    for (let c = 1; c < k; c++) mx = Math.max(mx, Z[z + c]);
-    let s = 0;
-    for (let c = 0; c < k; c++) s += Math.exp(Z[z + c] - mx);
-    loss += mx + Math.log(s) - Z[z + label];
-    const is = inv / s;
-    for (let c = 0; c < k; c++) {
-      const p = Math.exp(Z[z + c] - mx) * is;
-      dZ[g + c] = c === label ? p - inv : p;
-    }
+    loss += softmaxRow(dZ, g, Z, z, y[idx[start + r]] | 0, k, inv);
   }
   return loss * inv;
 }
@@ -74,17 +79,7 @@ export function headSoftmaxSeq(dZ: Float32Array, dzOff: number, Z: Float32Array,
     const yr = idx[start + r] * T;
     for (let t = 0; t < T; t++) {
       const z = zOff + r * ldz + t * k, g = dzOff + r * ldz + t * k;
-      const label = y[yr + t] | 0;
-      let mx = Z[z];
-      for (let c = 1; c < k; c++) mx = Math.max(mx, Z[z + c]);
-      let s = 0;
-      for (let c = 0; c < k; c++) s += Math.exp(Z[z + c] - mx);
-      loss += mx + Math.log(s) - Z[z + label];
-      const is = inv / s;
-      for (let c = 0; c < k; c++) {
-        const p = Math.exp(Z[z + c] - mx) * is;
-        dZ[g + c] = c === label ? p - inv : p;
-      }
+      loss += softmaxRow(dZ, g, Z, z, y[yr + t] | 0, k, inv);
     }
   }
   return loss * inv;
