@@ -73,6 +73,8 @@ export const HEAD_SOFTMAX: i32 = 0;
 export const HEAD_LOGISTIC: i32 = 1;
 /** mean of (z − y)² (torch.nn.MSELoss) */
 export const HEAD_SQUARED: i32 = 2;
+/** cross-entropy on logits at each of a row's `positions` positions, one label per position (torch.nn.CrossEntropyLoss on (rows·T, classes)) */
+export const HEAD_SOFTMAX_SEQ: i32 = 3;
 
 // Layer kinds of a network program.
 /** y = act(x·Wᵀ + b) on the last axis; act is fused when the next layer's derivative needs only its output */
@@ -129,8 +131,10 @@ export const NET_PACK: usize = 64;
 export const NET_GPART: usize = 72;
 /** buffer: the dropout PRNG's four u32 words while a call runs */
 export const NET_RNG: usize = 80;
+/** positions per row of a sequence output ([T, classes]) under softmaxSeq, 1 otherwise: each position has its own label */
+export const NET_POSITIONS: usize = 88;
 /** Bytes of the program header. */
-export const NET_HEADER_BYTES: usize = 88;
+export const NET_HEADER_BYTES: usize = 96;
 /** layerKinds above */
 export const L_KIND: usize = 0;
 /** inputs per row */

@@ -5,12 +5,12 @@
 // chunk order (so the result does not depend on how chunks would be spread over threads). The layer
 // kind is read once per layer per chunk, never per element. Buffers live in the run's workspace `ws`.
 import {
-  HEAD_SOFTMAX, HEAD_LOGISTIC, RUN_STATS, NET_LAYERS, NET_HEAD, NET_CHUNK, NET_INPUTS, NET_OUTPUTS, NET_INPUT, NET_LOGITS,
+  HEAD_SOFTMAX, HEAD_LOGISTIC, HEAD_SOFTMAX_SEQ, HEAD_SQUARED, RUN_STATS, NET_POSITIONS, NET_LAYERS, NET_HEAD, NET_CHUNK, NET_INPUTS, NET_OUTPUTS, NET_INPUT, NET_LOGITS,
   NET_DLOGITS, NET_PACK, NET_GPART, NET_RNG, NET_HEADER_BYTES, LAYER_BYTES, L_KIND, RUN_PARAMS, RUN_N_PARAMS,
   RUN_N_WEIGHTS, RUN_X, RUN_Y, RUN_IDX, RUN_L2, RUN_NET, RUN_WS, RUN_TRAINING, RUN_OUT, RUN_DROP_RNG,
 } from "./abi.generated";
 import { gather, parGather } from "./pargather";
-import { headSoftmax, headLogistic, headSquared } from "./heads";
+import { headSoftmax, headLogistic, headSquared, headSoftmaxSeq } from "./heads";
 import { dot, axpy } from "./linalg";
 import { int, ptr, wsAt } from "./slots";
 import { layerForward, layerBackward } from "./layers.generated";
@@ -41,13 +41,23 @@ function backwardChunk(net: usize, ws: usize, params: usize, g: usize, n: i32, t
   }
 }
 
-/** The head's mean loss over rows idx[start .. start+n) of the logits, dZ = ∂(mean)/∂Z into `dz`. */
+/**
+ * The head's mean loss over rows idx[start .. start+n) of the logits (k per row; under softmaxSeq T
+ * positions of k/T classes each), dZ = ∂(mean)/∂Z into `dz`.
+ */
 // @ts-ignore: decorator
 @inline
-function head(code: i32, dz: usize, z: usize, y: usize, idx: usize, start: i32, n: i32, k: i32): f64 {
+function head(net: usize, dz: usize, z: usize, y: usize, idx: usize, start: i32, n: i32, k: i32): f64 {
+  const code = int(net, NET_HEAD);
   if (code == HEAD_SOFTMAX) return headSoftmax(dz, z, y, idx, start, n, k, k);
   if (code == HEAD_LOGISTIC) return headLogistic(dz, z, y, idx, start, n, k, k);
-  return headSquared(dz, z, y, idx, start, n, k, k);
+  if (code == HEAD_SOFTMAX_SEQ) {
+    const T = int(net, NET_POSITIONS);
+    return headSoftmaxSeq(dz, z, y, idx, start, n, T, k / T, k);
+  }
+  if (code == HEAD_SQUARED) return headSquared(dz, z, y, idx, start, n, k, k);
+  abort("unknown head code", null, <u32>code, 0);
+  return 0;
 }
 
 /** dst[i] = a·dst[i] over n f32 (the chunk's share of a batch's mean). */
@@ -80,12 +90,11 @@ export function netChunkGrad(run: usize, g: usize, s: i32, n: i32, count: i32): 
   const X = ptr(run, RUN_X), y = ptr(run, RUN_Y), idx = ptr(run, RUN_IDX);
   const training = int(run, RUN_TRAINING) != 0;
   const stats = ptr(run, RUN_STATS);
-  const code = int(net, NET_HEAD);
   const d = int(net, NET_INPUTS), k = int(net, NET_OUTPUTS);
   const input = wsAt(ws, net, NET_INPUT), logits = wsAt(ws, net, NET_LOGITS), dlogits = wsAt(ws, net, NET_DLOGITS);
   parGather(input, X, idx, s, n, d);
   forwardChunk(net, ws, params, stats, n, training);
-  const sum = head(code, dlogits, logits, y, idx, s, n, k) * <f64>n;
+  const sum = head(net, dlogits, logits, y, idx, s, n, k) * <f64>n;
   if (n != count) scale(dlogits, n * k, <f32>(<f64>n / <f64>count));
   backwardChunk(net, ws, params, g, n, training);
   return sum;
@@ -130,7 +139,7 @@ export function netForward(run: usize, start: i32, count: i32): f64 {
   const params = ptr(run, RUN_PARAMS);
   const X = ptr(run, RUN_X), y = ptr(run, RUN_Y), idx = ptr(run, RUN_IDX);
   const out = ptr(run, RUN_OUT), stats = ptr(run, RUN_STATS);
-  const code = int(net, NET_HEAD), chunk = int(net, NET_CHUNK);
+  const chunk = int(net, NET_CHUNK);
   const d = int(net, NET_INPUTS), k = int(net, NET_OUTPUTS);
   const input = wsAt(ws, net, NET_INPUT), logits = wsAt(ws, net, NET_LOGITS), dlogits = wsAt(ws, net, NET_DLOGITS);
   let lossSum: f64 = 0;
@@ -139,7 +148,7 @@ export function netForward(run: usize, start: i32, count: i32): f64 {
     gather(input, X, idx, s, n, d);
     forwardChunk(net, ws, params, stats, n, false);
     if (out != 0) memory.copy(out + (<usize>((s - start) * k) << 2), logits, <usize>(n * k) << 2);
-    if (y != 0) lossSum += head(code, dlogits, logits, y, idx, s, n, k) * <f64>n;
+    if (y != 0) lossSum += head(net, dlogits, logits, y, idx, s, n, k) * <f64>n;
   }
   return count > 0 ? lossSum / <f64>count : 0;
 }

@@ -2,7 +2,8 @@
 // PyTorch 1.13, float32) replayed through sequential, setWeights(path), partialFit and getWeights(path) — one
 // step per call on the case's batch rows — on every backend: batch losses to 1e-5 relative (+0.5e-5 per step,
 // as test/network.torch.test.ts), parameters (and running statistics) at every snapshot to 1e-4, and after
-// training, inference-mode predictProba within 1e-5 of softmax(finalOutputs). A case is replayed when every
+// training, inference-mode predictProba within 1e-5 of softmax(finalOutputs) (per position where the case has
+// `targets` = T: a label at each of a row's T positions, y holding rows × T). A case is replayed when every
 // layer type in it (containers' layers included) is registered; the others are listed by name, never dropped
 // silently.
 import { test } from 'uvu';
@@ -36,8 +37,7 @@ const known = (layers: unknown[]): boolean => layers.every((l) => {
   const s = l as { type: string; layers?: unknown[] };
   return Object.prototype.hasOwnProperty.call(LAYERS, s.type) && (s.layers === undefined || known(s.layers));
 });
-// Per-position targets (a label per position: `targets` = T) are not supported yet.
-const runnable = (c: GraphCase): boolean => known(c.layers) && c.targets === null;
+const runnable = (c: GraphCase): boolean => known(c.layers);
 const REPLAYED = ref.cases.filter(runnable);
 const PENDING = ref.cases.filter((c) => !runnable(c));
 
@@ -56,8 +56,8 @@ function byLayer(c: GraphCase, params: Record<string, unknown[]>): Map<string, {
   return out;
 }
 
-test('torch-graphs: the layer-norm, attention, residual/batch-norm and LSTM cases are replayed here; the others are named', () => {
-  for (const name of ['layernorm-mlp', 'attention-classifier', 'resnet-batchnorm', 'lstm-embedding']) assert.ok(REPLAYED.some((c) => c.name === name), name);
+test('torch-graphs: the layer-norm, attention, GPT, residual/batch-norm and LSTM cases are replayed here; the others are named', () => {
+  for (const name of ['layernorm-mlp', 'attention-classifier', 'gpt-lm', 'resnet-batchnorm', 'lstm-embedding']) assert.ok(REPLAYED.some((c) => c.name === name), name);
   console.log(`  torch-graphs: ${REPLAYED.map((c) => c.name).join(', ')} replayed${PENDING.length ? `; ${PENDING.map((c) => c.name).join(', ')} not yet (layer types or per-position targets descent does not have)` : ''}`);
 });
 
@@ -74,7 +74,8 @@ for (const b of BACKENDS) {
           const rows = c.batches[t];
           const bx = new Float32Array(rows.length * features);
           rows.forEach((r, j) => bx.set(c.x.slice(r * features, (r + 1) * features), j * features));
-          const r = partialFit(net, { x: bx, y: rows.map((i) => c.y[i]) }, { optimizer: options(c) });
+          const T = c.targets ?? 1;
+          const r = partialFit(net, { x: bx, y: rows.flatMap((i) => c.y.slice(i * T, (i + 1) * T)) }, { optimizer: options(c) });
           const rel = Math.abs(r.loss - c.losses[t]) / Math.max(1e-6, Math.abs(c.losses[t]));
           worstLoss = Math.max(worstLoss, rel);
           assert.ok(rel <= 1e-5 * (1 + t / 2), `${c.name} step ${t}: loss ${r.loss} vs torch ${c.losses[t]} (${rel.toExponential(2)} relative)`);
@@ -98,10 +99,12 @@ for (const b of BACKENDS) {
             }
           }
         }
-        const k = net.outputs, n = c.finalOutputs.length / k;
+        assert.is(net.positions, c.targets ?? 1);
+        const k = net.classes, n = c.finalOutputs.length / net.outputs;
         const p = net.predictProba(Float32Array.from(c.x.slice(0, n * features)));
+        assert.is(p.length, c.finalOutputs.length);
         let worstProba = 0;
-        for (let r = 0; r < n; r++) {
+        for (let r = 0; r < p.length / k; r++) {
           const z = c.finalOutputs.slice(r * k, (r + 1) * k), m = Math.max(...z);
           const e = z.map((v) => Math.exp(v - m)), s = e.reduce((a, v) => a + v, 0);
           for (let j = 0; j < k; j++) worstProba = Math.max(worstProba, Math.abs(p[r * k + j] - e[j] / s));

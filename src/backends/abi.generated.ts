@@ -35,7 +35,7 @@ export const ROW_SOFTMAX = 7;
 /** Activation codes (dense layers' fused epilogue and activation layers). */
 export const ACT = { identity: 0, relu: 1, leakyRelu: 2, tanh: 3, sigmoid: 4, gelu: 5 } as const;
 /** Loss heads of networks. */
-export const HEAD = { softmax: 0, logistic: 1, squared: 2 } as const;
+export const HEAD = { softmax: 0, logistic: 1, squared: 2, softmaxSeq: 3 } as const;
 /** Layer kinds of a network program. */
 export const LAYER = { dense: 0, activation: 1, dropout: 2, conv2d: 3, maxPool2d: 4, avgPool2d: 5, batchNorm: 6, embedding: 7, gru: 8, lstm: 9, layerNorm: 10, positionalEmbedding: 11, attention: 12, residualOpen: 13, residualClose: 14 } as const;
 
@@ -63,9 +63,11 @@ export const NET = {
   gpart: 9,
   /** buffer: the dropout PRNG's four u32 words while a call runs */
   rng: 10,
+  /** positions per row of a sequence output ([T, classes]) under softmaxSeq, 1 otherwise: each position has its own label */
+  positions: 11,
 } as const;
 /** f64 slots of the program header. */
-export const NET_HEADER_LEN = 11;
+export const NET_HEADER_LEN = 12;
 /** The slots every layer record starts with (indices within the record). */
 export const LAYER_SLOT = {
   /** layerKinds above */

@@ -3,9 +3,8 @@
 // and fromText from sparse.ts's checked parts) lives here too: a base class that makes its subclass needs both.
 import { DataError, DisposedError, HyperParameterError, ShapeError } from '../errors.js';
 import { backend, type Backend } from '../runtime/index.js';
-import { int, onlyKeys, show } from '../validate.js';
+import { onlyKeys, show } from '../validate.js';
 import { Block, disposeAll } from '../runtime/block.js';
-import { Rng } from '../rng.js';
 import { parseCSV } from './csv/read.js';
 import { parseNumericCSV } from './csv/numeric.js';
 import type { CSVOptions } from './csv/options.js';
@@ -16,7 +15,8 @@ import { checkMeta, type DatasetMeta } from './meta.js';
 import type { HashingVectorizer } from '../text/hashing.js';
 import { sparseParts, textParts, type CheckedCsr, type FromSparseOptions, type FromTextOptions, type SparseParts, type SparseRows } from './sparse.js';
 import type { ImageFolderOptions } from './image.js';
-import { F32_MAX, arrayLike, badValue, toFlatMatrix, toTargets, type Matrix } from './matrix.js';
+import { F32_MAX, arrayLike, badValue, toFlatMatrix, toRowTargets, toTargets, type Matrix } from './matrix.js';
+import { splitRows, type SplitOptions } from './split-rows.js';
 
 export type { DatasetMeta } from './meta.js';
 export { F32_MAX, badValue, toFlatMatrix, toTargets, type Matrix };
@@ -41,6 +41,8 @@ export class Dataset {
   readonly rows: number;
   /** Number of features per sample. */
   readonly features: number;
+  /** Targets per sample: 1, or T for a sequence model's label at each of T positions (y holds rows × T). */
+  readonly targetsPerRow: number;
   /** Feature names, when known (CSV header, built-ins). */
   readonly featureNames?: readonly string[];
   /** The target column's name, when known. */
@@ -75,6 +77,7 @@ export class Dataset {
   protected constructor(be: Backend, x: Float32Array | Block<'f32'>, y: Float32Array, rows: number, features: number, meta: DatasetMeta = {}) {
     this.rows = rows;
     this.features = features;
+    this.targetsPerRow = rows > 0 ? y.length / rows : 1;
     if (meta.featureNames) this.featureNames = Object.freeze([...meta.featureNames]);
     if (meta.targetName !== undefined) this.targetName = meta.targetName;
     if (meta.classes) this.classes = Object.freeze([...meta.classes]);
@@ -82,7 +85,7 @@ export class Dataset {
     const xb = x instanceof Block ? x : new Block(be, 'f32', rows * features);
     let yb: Block<'f32'>;
     try {
-      yb = new Block(be, 'f32', rows);
+      yb = new Block(be, 'f32', y.length);
     } catch (e) {
       xb.dispose();
       throw e;
@@ -95,8 +98,9 @@ export class Dataset {
 
   /**
    * Builds a dataset from a matrix and targets: x as a row-major Float32Array with `{ features }`,
-   * or as number[][]; y one number per row (class index for classifiers, value for regression).
-   * Every value must be finite; errors name the row and column.
+   * or as number[][]; y one number per row (class index for classifiers, value for regression), or T per
+   * row for a network that predicts at each of T positions (number[][] of T, or flat rows·T; see
+   * {@link targetsPerRow}). Every value must be finite; errors name the row and column.
    */
   static fromArrays(x: Matrix, y: ArrayLike<number>, options: FromArraysOptions = {}): Dataset {
     return Dataset.fromArraysOn(backend(), x, y, options);
@@ -111,13 +115,14 @@ export class Dataset {
     onlyKeys('options', options, ['features', 'featureNames', 'targetName', 'classes', 'imageShape']);
     const m = toFlatMatrix(x, options.features);
     if (m.rows === 0) throw new ShapeError('x has zero rows; a dataset needs at least one sample');
-    const yf = toTargets(y, m.rows, m.features);
+    const { y: yf } = toRowTargets(y, m.rows, m.features);
     const meta = checkMeta(options, m.features);
     if (meta.classes) {
-      const k = meta.classes.length;
-      for (let r = 0; r < m.rows; r++) {
-        if (!(Number.isInteger(yf[r]) && yf[r] >= 0 && yf[r] < k)) {
-          throw new DataError(`y: row ${r} is ${yf[r]}, not a class index in [0, ${k - 1}] (classes has ${k} names)`, { row: r, column: m.features });
+      const k = meta.classes.length, T = yf.length / m.rows;
+      for (let i = 0; i < yf.length; i++) {
+        if (!(Number.isInteger(yf[i]) && yf[i] >= 0 && yf[i] < k)) {
+          const r = Math.floor(i / T), at = T > 1 ? `row ${r}, position ${i - r * T}` : `row ${r}`;
+          throw new DataError(`y: ${at} is ${yf[i]}, not a class index in [0, ${k - 1}] (classes has ${k} names)`, { row: r, column: m.features });
         }
       }
     }
@@ -222,16 +227,16 @@ export class Dataset {
       throw new ShapeError(`subset: rows must be an array of row indices, got ${show(rows)}`);
     }
     if (this.xBlock.disposed) throw new DisposedError('the dataset was disposed');
-    const d = this.features;
+    const d = this.features, T = this.targetsPerRow;
     const xs = this.xBlock.view;
     const ys = this.yBlock.view;
     const x = new Float32Array(rows.length * d);
-    const y = new Float32Array(rows.length);
+    const y = new Float32Array(rows.length * T);
     for (let i = 0; i < rows.length; i++) {
       const r = rows[i];
       if (!Number.isInteger(r) || r < 0 || r >= this.rows) throw new ShapeError(`subset: row ${r} is out of range [0, ${this.rows})`);
       x.set(xs.subarray(r * d, r * d + d), i * d);
-      y[i] = ys[r];
+      y.set(ys.subarray(r * T, r * T + T), i * T);
     }
     if (rows.length === 0) throw new ShapeError('subset: zero rows');
     // On this dataset's backend, whatever init() chose since: split halves must train with models made beside it.
@@ -242,24 +247,8 @@ export class Dataset {
    * Splits into train and test. `{ every: 5 }` puts rows whose index is divisible by 5 in the test set
    * (the rule of data/README.md); `{ testFraction, seed }` draws a seeded random split.
    */
-  split(options: { every: number } | { testFraction: number; seed?: number }): { train: Dataset; test: Dataset } {
-    const trainRows: number[] = [];
-    const testRows: number[] = [];
-    if (options === null || typeof options !== 'object') throw new HyperParameterError('split', `must be { every } or { testFraction, seed? }, got ${show(options)}`);
-    onlyKeys('split', options, 'every' in options ? ['every'] : ['testFraction', 'seed']);
-    if ('every' in options) {
-      const k = options.every;
-      if (!Number.isInteger(k) || k < 2) throw new ShapeError(`split: every must be an integer ≥ 2, got ${k}`);
-      for (let r = 0; r < this.rows; r++) (r % k === 0 ? testRows : trainRows).push(r);
-    } else {
-      const f = options.testFraction;
-      if (!(f > 0 && f < 1)) throw new ShapeError(`split: testFraction must be in (0, 1), got ${f}`);
-      const order = Array.from({ length: this.rows }, (_, i) => i);
-      new Rng(int('split.seed', options.seed, 0, 0, 0xffffffff)).shuffle(order);
-      const nTest = Math.round(f * this.rows);
-      testRows.push(...order.slice(0, nTest).sort((a, b) => a - b));
-      trainRows.push(...order.slice(nTest).sort((a, b) => a - b));
-    }
+  split(options: SplitOptions): { train: Dataset; test: Dataset } {
+    const { trainRows, testRows } = splitRows(this.rows, options);
     const train = this.subset(trainRows);
     try {
       return { train, test: this.subset(testRows) };

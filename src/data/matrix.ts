@@ -103,3 +103,45 @@ export function toTargets(y: unknown, rows: number, column: number, what = 'y'):
   }
   return out;
 }
+
+/**
+ * Targets of dense rows: one number per row, or the same number T ≥ 1 per row (a sequence model's label at
+ * every position) given as one array of T per row or flat (rows·T, row-major). Checked as {@link toTargets};
+ * `perRow` is T. A flat array whose length is not a multiple of the rows is a ShapeError.
+ */
+export function toRowTargets(y: unknown, rows: number, column: number, what = 'y'): { y: Float32Array; perRow: number } {
+  if (!arrayLike(y)) throw new ShapeError(`${what} must be an array of numbers: one per row, or the same number per row`);
+  const first = y.length > 0 ? y[0] : undefined;
+  if (arrayLike(first)) {
+    if (y.length !== rows) throw new ShapeError(`${what} has ${y.length} rows of targets but x has ${rows} rows`);
+    const T = first.length;
+    if (!(T >= 1)) throw new ShapeError(`${what}: row 0 holds no targets`);
+    const out = new Float32Array(rows * T);
+    for (let r = 0; r < rows; r++) {
+      const row = y[r];
+      if (!arrayLike(row) || row.length !== T) {
+        throw new ShapeError(`${what}: row ${r} has ${arrayLike(row) ? row.length : show(row)} targets, expected ${T} (as row 0)`);
+      }
+      for (let t = 0; t < T; t++) {
+        const v = row[t];
+        if (typeof v !== 'number' || !(Math.abs(v) <= F32_MAX)) {
+          throw new DataError(`${what}: row ${r}, position ${t} is ${badValue(v)}; targets must be finite numbers`, { row: r, column });
+        }
+        out[r * T + t] = v;
+      }
+    }
+    return { y: out, perRow: T };
+  }
+  if (y.length === rows || rows === 0 || y.length % rows !== 0) return { y: toTargets(y, rows, column, what), perRow: 1 };
+  const T = y.length / rows;
+  const out = new Float32Array(y.length);
+  for (let i = 0; i < y.length; i++) {
+    const v = y[i];
+    if (typeof v !== 'number' || !(Math.abs(v) <= F32_MAX)) {
+      const r = Math.floor(i / T);
+      throw new DataError(`${what}: row ${r}, position ${i - r * T} is ${badValue(v)}; targets must be finite numbers`, { row: r, column });
+    }
+    out[i] = v;
+  }
+  return { y: out, perRow: T };
+}

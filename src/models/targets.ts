@@ -9,11 +9,16 @@ export type LabelRule = number | 'binary' | 'values';
 
 /**
  * Throws a typed error when `ds` does not suit a model of `features` inputs on `backend` whose loss needs
- * `rule` targets. Labels are scanned once per dataset and rule (targets never change after construction).
+ * `rule` targets, `perRow` of them per row (a sequence model's T positions). Labels are scanned once per
+ * dataset and rule (targets never change after construction).
  */
-export function checkLabels(ds: Dataset, backend: Backend, features: number, who: string, rule: LabelRule): void {
+export function checkLabels(ds: Dataset, backend: Backend, features: number, who: string, rule: LabelRule, perRow = 1): void {
   if (ds.features !== features) {
     throw new ShapeError(`the dataset has ${ds.features} features but the ${who} model expects ${features}`);
+  }
+  if (ds.targetsPerRow !== perRow) {
+    const want = perRow === 1 ? 'one target per row' : `${perRow} targets per row (a label at each of its ${perRow} positions)`;
+    throw new ShapeError(`the dataset has ${ds.targetsPerRow} targets per row but the ${who} model takes ${want}`);
   }
   if (ds.xBlock.disposed) throw new DisposedError('the dataset was disposed');
   if (ds.sparse && who === 'network') throw new ShapeError('a network takes dense rows; sparse (CSR) datasets train the linear models');
@@ -28,7 +33,8 @@ export function checkLabels(ds: Dataset, backend: Backend, features: number, who
     const v = y[r];
     if (rule === 'binary' ? v !== 0 && v !== 1 : !(Number.isInteger(v) && v >= 0 && v < rule)) {
       const want = rule === 'binary' ? '0 or 1' : `an integer class in [0, ${rule - 1}]`;
-      throw new DataError(`label at row ${r} is ${v}; a ${who} model needs ${want}`, { row: r, column: ds.features });
+      const row = Math.floor(r / perRow), at = perRow > 1 ? `row ${row}, position ${r - row * perRow}` : `row ${r}`;
+      throw new DataError(`label at ${at} is ${v}; a ${who} model needs ${want}`, { row, column: ds.features });
     }
   }
   ds.labelsChecked.add(key);

@@ -417,7 +417,7 @@ export interface StreamEvaluation extends Evaluation {
  * batch. Equal to Model.evaluate on the concatenated rows up to the order of summation.
  */
 export async function evaluateStream(model: Trainable, source: BatchSource): Promise<StreamEvaluation> {
-  let rows = 0, lossSum = 0, correct = 0, ssRes = 0, ySum = 0, ySq = 0;
+  let rows = 0, labels = 0, lossSum = 0, correct = 0, ssRes = 0, ySum = 0, ySq = 0;
   for await (const batch of source) {
     const ds = batch instanceof Dataset ? batch : Dataset.fromArraysOn(model.paramsBlock.backend, batch?.x, batch?.y, { features: model.features });
     try {
@@ -433,7 +433,11 @@ export async function evaluateStream(model: Trainable, source: BatchSource): Pro
           ySum += y[i];
           ySq += y[i] * y[i];
         }
-      } else correct += Math.round(e.accuracy! * n);
+      } else {
+        // Accuracy is over labels: a sequence model has one at each of a row's positions.
+        labels += y.length;
+        correct += Math.round(e.accuracy! * y.length);
+      }
     } finally {
       if (ds !== batch) ds.dispose();
     }
@@ -443,6 +447,6 @@ export async function evaluateStream(model: Trainable, source: BatchSource): Pro
   if (model.task === 'regression') {
     const ssTot = ySq - (ySum * ySum) / rows;
     out.r2 = ssTot > 0 ? 1 - ssRes / ssTot : 0;
-  } else out.accuracy = correct / rows;
+  } else out.accuracy = correct / labels;
   return out;
 }

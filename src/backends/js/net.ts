@@ -1,7 +1,8 @@
 // Pure-TS twin of assembly/net.ts: the same network program run over typed arrays, chunk by chunk, with
 // the same order of operations (each chunk's parameter gradient computed apart, added in chunk order).
+import { DescentError } from '../../errors.js';
 import { HEAD, LAYER_LEN, LAYER_SLOT, NET, NET_HEADER_LEN, RUN } from '../abi.generated.js';
-import { headSoftmax, headLogistic, headSquared } from './heads.js';
+import { headSoftmax, headLogistic, headSquared, headSoftmaxSeq } from './heads.js';
 import { axpyF32, dotF32 } from './linalg.js';
 import { layerForward, layerBackward } from './layers.generated.js';
 import type { NetCtx } from './record.js';
@@ -35,11 +36,17 @@ function backwardChunk(c: NetCtx, g: Float32Array, gOff: number, n: number, trai
   }
 }
 
-function head(code: number, ws: Float32Array, dz: number, z: number, y: Float32Array, idx: Int32Array, start: number,
+function head(net: Float64Array, ws: Float32Array, dz: number, z: number, y: Float32Array, idx: Int32Array, start: number,
   n: number, k: number): number {
+  const code = net[NET.head];
   if (code === HEAD.softmax) return headSoftmax(ws, dz, ws, z, y, idx, start, n, k, k);
   if (code === HEAD.logistic) return headLogistic(ws, dz, ws, z, y, idx, start, n, k, k);
-  return headSquared(ws, dz, ws, z, y, idx, start, n, k, k);
+  if (code === HEAD.softmaxSeq) {
+    const T = net[NET.positions];
+    return headSoftmaxSeq(ws, dz, ws, z, y, idx, start, n, T, k / T, k);
+  }
+  if (code === HEAD.squared) return headSquared(ws, dz, ws, z, y, idx, start, n, k, k);
+  throw new DescentError('E_KERNEL', `js: unknown head code ${code}`);
 }
 
 function context(mem: JsMemory, r: Float64Array): NetCtx {
@@ -57,7 +64,7 @@ export function netLossGrad(mem: JsMemory, run: number, grads: Float32Array, sta
   const { net, ws, u32, params } = c;
   const X = mem.f32(r[RUN.X]), y = mem.f32(r[RUN.y]), idx = mem.i32(r[RUN.idx]);
   const nParams = r[RUN.nParams], nW = r[RUN.nWeights], training = r[RUN.training] !== 0;
-  const code = net[NET.head], chunk = net[NET.chunk], d = net[NET.inputs], k = net[NET.outputs];
+  const chunk = net[NET.chunk], d = net[NET.inputs], k = net[NET.outputs];
   const rng = net[NET.rng], gpart = net[NET.gpart];
   for (let i = 0; i < 4; i++) u32[rng + i] = r[RUN.dropRng + i];
   let lossSum = 0;
@@ -65,7 +72,7 @@ export function netLossGrad(mem: JsMemory, run: number, grads: Float32Array, sta
     const n = Math.min(chunk, end - s);
     gather(ws, net[NET.input], X, idx, s, n, d);
     forwardChunk(c, n, training);
-    lossSum += head(code, ws, net[NET.dlogits], net[NET.logits], y, idx, s, n, k) * n;
+    lossSum += head(net, ws, net[NET.dlogits], net[NET.logits], y, idx, s, n, k) * n;
     if (n !== count) {
       const a = Math.fround(n / count), o = net[NET.dlogits];
       for (let i = 0; i < n * k; i++) ws[o + i] = ws[o + i] * a;
@@ -94,7 +101,7 @@ export function netForward(mem: JsMemory, run: number, start: number, count: num
   const { net, ws } = c;
   const X = mem.f32(r[RUN.X]), idx = mem.i32(r[RUN.idx]);
   const y = r[RUN.y] ? mem.f32(r[RUN.y]) : null, out = r[RUN.out] ? mem.f32(r[RUN.out]) : null;
-  const code = net[NET.head], chunk = net[NET.chunk], d = net[NET.inputs], k = net[NET.outputs];
+  const chunk = net[NET.chunk], d = net[NET.inputs], k = net[NET.outputs];
   let lossSum = 0;
   for (let s = start, end = start + count; s < end; s += chunk) {
     const n = Math.min(chunk, end - s);
@@ -102,7 +109,7 @@ export function netForward(mem: JsMemory, run: number, start: number, count: num
     forwardChunk(c, n, false);
     const z = net[NET.logits];
     if (out) out.set(ws.subarray(z, z + n * k), (s - start) * k);
-    if (y) lossSum += head(code, ws, net[NET.dlogits], z, y, idx, s, n, k) * n;
+    if (y) lossSum += head(net, ws, net[NET.dlogits], z, y, idx, s, n, k) * n;
   }
   return count > 0 ? lossSum / count : 0;
 }

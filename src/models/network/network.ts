@@ -20,6 +20,7 @@ import { layerAt, type NetworkLoss } from './plan.js';
 import { readWeights, writeWeights, type LayerWeights, type LayerWeightsInput } from './weights.js';
 import { checkSequential, validateSequential, type SequentialOptions } from './sequential-options.js';
 import { checkTokenIds } from './tokens.js';
+import { argmaxGroups, sigmoids, softmaxGroups } from './outputs.js';
 import { checkEvaluateOptions, metricsReport, type EvaluateOptions } from '../../metrics/report.js';
 
 export type { LayerSpec, NetworkLoss, InitName, LayerWeights, LayerWeightsInput };
@@ -48,7 +49,12 @@ export class Network implements Trainable {
   /** The layer specs (a frozen copy). */
   readonly layers: readonly LayerSpec[];
   readonly features: number;
+  /** Outputs per row: classes (softmax), 1 (logistic, squared), or T·classes for a [T, classes] output. */
   readonly outputs: number;
+  /** Labels per row: T when the last layer outputs [T, classes] under softmax (a label at each position), else 1. */
+  readonly positions: number;
+  /** Classes of a softmax network (per position for a [T, classes] output); 2 for logistic, 0 for squared. */
+  readonly classes: number;
   readonly size: number;
   readonly nWeights: number;
   /** Networks with a layer that asks for it (gru, lstm: 5) clip the gradient's norm unless training says otherwise (clipNorm). */
@@ -82,6 +88,8 @@ export class Network implements Trainable {
     this.layers = Object.freeze(layers.map((l) => Object.freeze({ ...l.spec }) as LayerSpec));
     this.features = shape.reduce((a, b) => a * b, 1);
     this.outputs = this.compiled.outputs;
+    this.positions = this.compiled.positions;
+    this.classes = options.loss === 'softmax' ? this.outputs / this.positions : options.loss === 'logistic' ? 2 : 0;
     this.size = nParams;
     this.nWeights = nWeights;
     const clip = walk(layers).find((l) => l.def.clipNorm !== undefined)?.def.clipNorm;
@@ -180,8 +188,9 @@ export class Network implements Trainable {
   checkTargets(ds: Dataset): void {
     if (this.disposed) throw new DisposedError('the network was disposed');
     checkTokenIds(this.compiled.layers[0], ds.xBlock.view, this.features);
+    const perRow = this.loss === 'softmax' ? this.positions : this.outputs;
     checkLabels(ds, this.paramsBlock.backend, this.features, 'network',
-      this.loss === 'softmax' ? this.outputs : this.loss === 'logistic' ? 'binary' : 'values');
+      this.loss === 'softmax' ? this.classes : this.loss === 'logistic' ? 'binary' : 'values', perRow);
   }
 
   /** The outputs (logits for classifiers) of rows idx[0..rows) of a dataset, with parameters at `params`. */
@@ -219,43 +228,28 @@ export class Network implements Trainable {
   }
 
   private labelsOf(z: Float32Array): Float32Array {
-    const k = this.outputs, rows = z.length / k;
     if (this.loss === 'squared') return z;
-    const out = new Float32Array(rows);
-    for (let r = 0; r < rows; r++) {
-      if (this.loss === 'logistic') out[r] = z[r] > 0 ? 1 : 0;
-      else {
-        let best = 0;
-        for (let c = 1; c < k; c++) if (z[r * k + c] > z[r * k + best]) best = c;
-        out[r] = best;
-      }
-    }
-    return out;
+    if (this.loss === 'logistic') return z.map((v) => (v > 0 ? 1 : 0));
+    return argmaxGroups(z, this.classes);
   }
 
-  /** Predictions: values ('squared'), labels 0/1 ('logistic') or class indices ('softmax'). */
+  /**
+   * Predictions: values ('squared'), labels 0/1 ('logistic') or class indices ('softmax'; rows × T of them for
+   * a [T, classes] output).
+   */
   predict(x: Matrix | Dataset): Float32Array {
     const p = this.labelsOf(this.decision(x));
     return this.pre && this.loss === 'squared' ? this.pre.invert(p) : p; // back to the target's units
   }
 
-  /** Class probabilities: rows × 1 (P(y = 1), 'logistic') or rows × classes ('softmax'), in f64. */
+  /**
+   * Class probabilities in f64: rows × 1 (P(y = 1), 'logistic'), rows × classes ('softmax'), or rows × T × classes
+   * for a [T, classes] output (each position's distribution).
+   */
   predictProba(x: Matrix | Dataset): Float64Array {
     if (this.loss === 'squared') throw new ShapeError("predictProba: a network with loss 'squared' (regression) has no probabilities");
     const z = this.decision(x);
-    const k = this.outputs;
-    const p = new Float64Array(z.length);
-    if (k === 1) {
-      for (let i = 0; i < z.length; i++) p[i] = z[i] >= 0 ? 1 / (1 + Math.exp(-z[i])) : Math.exp(z[i]) / (1 + Math.exp(z[i]));
-      return p;
-    }
-    for (let r = 0; r < z.length / k; r++) {
-      let mx = -Infinity, s = 0;
-      for (let c = 0; c < k; c++) mx = Math.max(mx, z[r * k + c]);
-      for (let c = 0; c < k; c++) s += (p[r * k + c] = Math.exp(z[r * k + c] - mx));
-      for (let c = 0; c < k; c++) p[r * k + c] /= s;
-    }
-    return p;
+    return this.loss === 'logistic' ? sigmoids(z) : softmaxGroups(z, this.classes);
   }
 
   /** @internal accuracy or R² with the parameters at `params`. */
@@ -278,7 +272,7 @@ export class Network implements Trainable {
     });
     if (!names) return e;
     return { ...e, metrics: metricsReport(names, {
-      task: this.task, classes: this.loss === 'logistic' ? 2 : this.outputs, yTrue: raw.y,
+      task: this.task, classes: this.classes, yTrue: raw.y,
       predict: () => this.predict(raw), proba: () => (this.task === 'regression' ? null : this.predictProba(raw)),
     }, options?.k) };
   }

@@ -100,10 +100,20 @@ function flatten(layers: readonly PlannedLayer[]): PlannedLayer[] {
   return out;
 }
 
-/** The last layer must give what the loss needs. */
+/**
+ * The last layer must give what the loss needs: a flat output, or, under 'softmax', [T, classes] (a label at
+ * each of T positions).
+ */
 function checkHead(loss: NetworkLoss, shape: number[], last: string): void {
-  const k = size(shape);
-  if (shape.length !== 1) throw new ShapeError(`the last layer (${last}) outputs shape ${shapeText(shape)}; the loss needs a flat output: add { type: 'flatten' }`);
+  const k = shape[shape.length - 1];
+  if (shape.length === 2 && loss === 'softmax') {
+    if (k < 2) throw new ShapeError(`loss 'softmax' needs at least 2 classes per position; ${last} outputs shape ${shapeText(shape)}`);
+    return;
+  }
+  if (shape.length !== 1) {
+    const seq = shape.length === 2 ? `; a label per position ([T, classes]) needs loss 'softmax'` : '';
+    throw new ShapeError(`the last layer (${last}) outputs shape ${shapeText(shape)}; the loss needs a flat output: add { type: 'flatten' }${seq}`);
+  }
   if (loss === 'softmax' && k < 2) throw new ShapeError(`loss 'softmax' needs at least 2 outputs (one per class); ${last} gives ${k}: use 'logistic' for two classes with one output`);
   if ((loss === 'logistic' || loss === 'squared') && k !== 1) {
     throw new ShapeError(`loss '${loss}' takes one output per row (one target per row); ${last} gives ${k}`);

@@ -17,7 +17,10 @@ export interface Compiled {
   nWeights: number;
   /** f32 of the running-statistics block (batch norm), 0 without one. */
   nStats: number;
+  /** Outputs per row (T·classes for a [T, classes] output). */
   outputs: number;
+  /** Labels per row: T for a [T, classes] softmax output, 1 otherwise. */
+  positions: number;
 }
 
 /** The program under construction (see {@link ProgramBuilder}). */
@@ -105,7 +108,11 @@ export function compile(layers: PlannedLayer[], loss: NetworkLoss, nParams: numb
   b.emit(layers);
   const header = new Array<number>(NET_HEADER_LEN).fill(0);
   header[NET.layers] = b.records.length;
-  header[NET.head] = HEAD[loss];
+  const out = layers[layers.length - 1].outShape;
+  // A [T, classes] output under softmax has a label at each position (checked by plan.ts's checkHead).
+  const positions = loss === 'softmax' && out.length === 2 ? out[0] : 1;
+  header[NET.head] = out.length === 2 ? HEAD.softmaxSeq : HEAD[loss];
+  header[NET.positions] = positions;
   header[NET.chunk] = chunk;
   header[NET.inputs] = size(layers[0].inShape);
   header[NET.outputs] = size(layers[layers.length - 1].outShape);
@@ -118,7 +125,7 @@ export function compile(layers: PlannedLayer[], loss: NetworkLoss, nParams: numb
   const program = new Float64Array(NET_HEADER_LEN + b.records.length * LAYER_LEN);
   program.set(header);
   b.records.forEach((r, i) => program.set(r, NET_HEADER_LEN + i * LAYER_LEN));
-  return { layers, program, wsFloats: b.wsFloats, nParams, nWeights, nStats, outputs: header[NET.outputs] };
+  return { layers, program, wsFloats: b.wsFloats, nParams, nWeights, nStats, outputs: header[NET.outputs], positions };
 }
 
 /** The workspace a network with sequence layers may take (f32: 64 MB): BPTT keeps every step of every row. */
