@@ -23,6 +23,7 @@ export {
   Network, sequential, mlp, type SequentialOptions, type MlpOptions, type LayerSpec, type NetworkLoss, type InitName,
   type LayerWeights, type LayerWeightsInput, type LayerPath, type NetworkJSON,
 } from './models/network/network.js';
+export { gpt, gptLayers, type GptOptions } from './models/network/gpt.js';
 export type { Trainable } from './models/trainable.js';
 export { Preprocessing, type PreprocessingStats, type PreprocessingJSON, type SavedPreprocessing } from './models/preprocessing.js';
 

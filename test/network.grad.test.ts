@@ -12,7 +12,13 @@ import { Run } from '../src/runtime/run.js';
 
 const BACKENDS: BackendName[] = ['js', 'wasm-scalar', 'wasm-simd'];
 
-interface Case { name: string; inputs: number; layers: LayerSpec[]; loss: NetworkLoss; rows: number; l2?: number; shape?: number[]; training?: 0 }
+interface Case {
+  name: string; inputs: number; layers: LayerSpec[]; loss: NetworkLoss; rows: number; l2?: number; shape?: number[]; training?: 0;
+  /** Labels per row: T for a [T, classes] output (a label at each position). */
+  targets?: number;
+  /** Token-id inputs in [0, tokens) (an embedding first). */
+  tokens?: number;
+}
 
 const act = (type: string): LayerSpec => (type === 'leakyRelu' ? { type: 'leakyRelu', slope: 0.1 } : { type } as LayerSpec);
 const CASES: Case[] = [];
@@ -65,10 +71,17 @@ CASES.push(
   { name: "residual first, conv2d 'same' → batchNorm → relu inside, on [2, 5, 5] images", inputs: 50, shape: [2, 5, 5], layers: [{ type: 'residual', layers: [{ type: 'conv2d', filters: 2, kernel: 3, padding: 'same' }, { type: 'batchNorm' }, { type: 'relu' }] }, { type: 'flatten' }, { type: 'dense', units: 3 }], loss: 'softmax', rows: 3 } as Case,
 );
 
+// Labels at every position of [T, classes] outputs (PyTorch's cross_entropy over rows·T): after attention,
+// and a whole GPT on token ids (embedding, positions, two residual branches, the final layer norm).
+CASES.push(
+  { name: 'per-position softmax: positionalEmbedding, residual(layerNorm, causal attention 2 heads), dense 5 on [7, 4] rows', inputs: 28, shape: [7, 4], layers: [{ type: 'positionalEmbedding' }, { type: 'residual', layers: [{ type: 'layerNorm' }, { type: 'attention', heads: 2, causal: true }] }, { type: 'dense', units: 5 }], loss: 'softmax', rows: 3, targets: 7 } as Case,
+  { name: 'a GPT on [9] token rows: embedding 11×6, positions, residual(layerNorm, causal attention 3 heads), residual(layerNorm, dense 24, gelu, dense 6), layerNorm, dense 11 per position', inputs: 9, layers: [{ type: 'embedding', vocab: 11, dim: 6 }, { type: 'positionalEmbedding' }, { type: 'residual', layers: [{ type: 'layerNorm' }, { type: 'attention', heads: 3, causal: true }] }, { type: 'residual', layers: [{ type: 'layerNorm' }, { type: 'dense', units: 24 }, { type: 'gelu' }, { type: 'dense', units: 6 }] }, { type: 'layerNorm' }, { type: 'dense', units: 11 }], loss: 'softmax', rows: 3, targets: 9, tokens: 11 } as Case,
+);
+
 function data(c: Case, rng: Rng): { x: Float32Array; y: Float32Array } {
-  const x = Float32Array.from({ length: c.rows * c.inputs }, () => rng.normal());
+  const x = Float32Array.from({ length: c.rows * c.inputs }, () => (c.tokens ? rng.below(c.tokens) : rng.normal()));
   const k = c.loss === 'softmax' ? (c.layers.at(-1) as { units: number }).units : 1;
-  const y = Float32Array.from({ length: c.rows }, () => (c.loss === 'squared' ? rng.normal() : c.loss === 'logistic' ? rng.below(2) : rng.below(k)));
+  const y = Float32Array.from({ length: c.rows * (c.targets ?? 1) }, () => (c.loss === 'squared' ? rng.normal() : c.loss === 'logistic' ? rng.below(2) : rng.below(k)));
   return { x, y };
 }
 

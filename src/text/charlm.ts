@@ -57,22 +57,41 @@ export function decodeChars(ids: ArrayLike<number>, vocab: CharVocab): string {
   return s;
 }
 
+/** Options of {@link charWindows}. */
+export interface CharWindowOptions {
+  /** Ids between the starts of consecutive windows. Default 1. */
+  stride?: number;
+  /** The first id used. Default 0. */
+  start?: number;
+  /** One past the last id used. Default ids.length. */
+  end?: number;
+  /**
+   * Targets at every position (a GPT's training rows): window r's targets are the T ids after each of its
+   * ids (ids[s + 1 .. s + T]), so y is rows × T. Default false: one target per window, the id after it.
+   */
+  perPosition?: boolean;
+}
+
 /**
  * Next-character windows of ids[start, end): row r holds the T ids from start + r·stride and its target is
- * the id after them. x is rows × T (f32 ids, for Dataset.fromArrays with features T), y the next ids.
+ * the id after them (or, with `perPosition`, the next id at each of its T positions). x is rows × T (f32 ids,
+ * for Dataset.fromArrays with features T), y the next ids (rows, or rows × T).
  */
-export function charWindows(ids: ArrayLike<number>, T: number, options: { stride?: number; start?: number; end?: number } = {}): { x: Float32Array; y: Float32Array } {
-  onlyKeys('charWindows', options, ['stride', 'start', 'end']);
+export function charWindows(ids: ArrayLike<number>, T: number, options: CharWindowOptions = {}): { x: Float32Array; y: Float32Array } {
+  onlyKeys('charWindows', options, ['stride', 'start', 'end', 'perPosition']);
   const steps = int('T', T, 0, 1);
   const stride = int('stride', options.stride, 1, 1);
   const start = int('start', options.start, 0, 0);
   const end = int('end', options.end, ids.length, 0, ids.length);
+  const per = options.perPosition ?? false;
+  if (typeof per !== 'boolean') throw new HyperParameterError('perPosition', `must be true or false, got ${show(per)}`);
   const rows = Math.max(0, Math.floor((end - start - steps - 1) / stride) + 1);
-  const x = new Float32Array(rows * steps), y = new Float32Array(rows);
+  const x = new Float32Array(rows * steps), y = new Float32Array(per ? rows * steps : rows);
   for (let r = 0; r < rows; r++) {
     const s = start + r * stride;
     for (let t = 0; t < steps; t++) x[r * steps + t] = ids[s + t];
-    y[r] = ids[s + steps];
+    if (per) for (let t = 0; t < steps; t++) y[r * steps + t] = ids[s + t + 1];
+    else y[r] = ids[s + steps];
   }
   return { x, y };
 }
@@ -89,16 +108,20 @@ export interface SampleOptions {
  * `n` characters drawn one after the other from a next-character network (embedding(vocab.size, …) first,
  * inputShape [T], softmax over vocab.size outputs), starting from `prompt`: each draw reads the last T
  * characters (left-padded with {@link CHAR_PAD} while the text is shorter) and samples softmax(z / temperature).
+ * A network with a label at each position (outputs [T, vocab.size], a causal GPT) reads the last T characters
+ * from position 0 (padded on the right, which a causal model's earlier positions never see) and samples from
+ * the logits at the last character's position.
  */
 export function sampleText(net: CharModel, vocab: CharVocab, prompt: string, n: number, options: SampleOptions = {}): string {
   onlyKeys('sampleText', options, ['temperature', 'seed']);
   const temperature = num('temperature', options.temperature, 1, { gt: 0 });
   const count = int('n', n, 0, 0);
   if (typeof prompt !== 'string') throw new HyperParameterError('prompt', `must be a string, got ${show(prompt)}`);
-  if (net.inputShape.length !== 1 || net.outputs !== vocab.size) {
-    throw new HyperParameterError('net', `must take [T] character ids and output ${vocab.size} logits (vocab.size), got inputShape [${net.inputShape.join(', ')}] and ${net.outputs} outputs`);
-  }
   const T = net.inputShape[0];
+  const perPosition = net.inputShape.length === 1 && T > 1 && net.outputs === T * vocab.size;
+  if (net.inputShape.length !== 1 || (net.outputs !== vocab.size && !perPosition)) {
+    throw new HyperParameterError('net', `must take [T] character ids and output ${vocab.size} logits (vocab.size), or T × ${vocab.size} (one set per position), got inputShape [${net.inputShape.join(', ')}] and ${net.outputs} outputs`);
+  }
   const rng = new Rng(int('seed', options.seed, 0, 0, 0xffffffff));
   const ids = Array.from(encodeChars(prompt, vocab));
   const row = new Float32Array(T);
@@ -107,11 +130,15 @@ export function sampleText(net: CharModel, vocab: CharVocab, prompt: string, n: 
   for (let k = 0; k < count; k++) {
     row.fill(CHAR_PAD);
     const tail = ids.slice(-T);
-    row.set(tail, T - tail.length);
+    let at = 0;
+    if (perPosition) {
+      row.set(tail, 0);
+      at = Math.max(0, tail.length - 1) * vocab.size;
+    } else row.set(tail, T - tail.length);
     const z = net.decision(row);
     let mx = -Infinity, sum = 0;
-    for (let c = 0; c < vocab.size; c++) mx = Math.max(mx, z[c] / temperature);
-    for (let c = 0; c < vocab.size; c++) sum += (p[c] = c === CHAR_PAD ? 0 : Math.exp(z[c] / temperature - mx));
+    for (let c = 0; c < vocab.size; c++) mx = Math.max(mx, z[at + c] / temperature);
+    for (let c = 0; c < vocab.size; c++) sum += (p[c] = c === CHAR_PAD ? 0 : Math.exp(z[at + c] / temperature - mx));
     let u = rng.next() * sum, pick = vocab.size - 1;
     for (let c = 0; c < vocab.size; c++) {
       u -= p[c];

@@ -6,7 +6,7 @@ import { LAYER, LAYER_SLOTS } from '../../backends/abi.generated.js';
 import { attentionPackFloats, attentionWorkspace } from '../../backends/js/attention.js';
 import { show } from '../../validate.js';
 import { MAX_SEQUENCE_STEPS } from './embedding.js';
-import { offsetOf, optionalBool, positiveInt, shapeText, uniform, type LayerDef } from './layer.js';
+import { GPT2_STD, normal, offsetOf, optionalBool, positiveInt, shapeText, uniform, type LayerDef } from './layer.js';
 
 /** `{ type: 'attention', heads, causal? }` on [T, d] rows, d a multiple of heads. */
 export interface AttentionSpec {
@@ -46,11 +46,17 @@ export const attention: LayerDef<AttentionSpec> = {
       ],
     };
   },
+  projection: 'outWeight',
   init(l, p, init, rng) {
     const d = l.inShape[1];
-    uniform(p, offsetOf(l, 'weight'), 3 * d * d, Math.sqrt(6 / (4 * d)), rng);
-    const out = init === 'torch' ? 1 / Math.sqrt(d) : init === 'glorot' ? Math.sqrt(6 / (2 * d)) : Math.sqrt(6 / d);
-    uniform(p, offsetOf(l, 'outWeight'), d * d, out, rng);
+    if (init === 'gpt2') {
+      normal(p, offsetOf(l, 'weight'), 3 * d * d, GPT2_STD, rng);
+      normal(p, offsetOf(l, 'outWeight'), d * d, GPT2_STD, rng);
+    } else {
+      uniform(p, offsetOf(l, 'weight'), 3 * d * d, Math.sqrt(6 / (4 * d)), rng);
+      const out = init === 'torch' ? 1 / Math.sqrt(d) : init === 'glorot' ? Math.sqrt(6 / (2 * d)) : Math.sqrt(6 / d);
+      uniform(p, offsetOf(l, 'outWeight'), d * d, out, rng);
+    }
     for (const name of ['bias', 'outBias']) {
       const t = l.tensors.find((x) => x.name === name)!;
       p.fill(0, t.offset, t.offset + t.size);

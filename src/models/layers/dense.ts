@@ -40,6 +40,7 @@ export const dense: LayerDef<DenseSpec> = {
       ],
     };
   },
+  projection: 'weight',
   init(l, p, init, rng) {
     fanInit(l, p, init, rng, l.inShape[l.inShape.length - 1], l.spec.units);
   },

@@ -4,7 +4,7 @@
 import { HyperParameterError, ShapeError } from '../../errors.js';
 import { LAYER, LAYER_SLOTS } from '../../backends/abi.generated.js';
 import { show } from '../../validate.js';
-import { offsetOf, positiveInt, shapeText, type LayerDef } from './layer.js';
+import { GPT2_STD, normal, offsetOf, positiveInt, shapeText, type LayerDef } from './layer.js';
 
 /** `{ type: 'embedding', vocab, dim, paddingId? }`: the first layer, on rows of T token ids in [0, vocab). */
 export interface EmbeddingSpec {
@@ -25,7 +25,7 @@ export const MAX_SEQUENCE_STEPS = 1024;
 
 const S = LAYER_SLOTS.embedding;
 
-/** The embedding layer. Parameter `weight` (vocab × dim), drawn N(0, 1) as nn.Embedding (the padding row 0), whatever `init` says. */
+/** The embedding layer. Parameter `weight` (vocab × dim), drawn N(0, 1) as nn.Embedding (the padding row 0); N(0, 0.02) under init 'gpt2'. */
 export const embedding: LayerDef<EmbeddingSpec> = {
   type: 'embedding',
   keys: ['type', 'vocab', 'dim', 'paddingId'],
@@ -45,7 +45,7 @@ export const embedding: LayerDef<EmbeddingSpec> = {
   },
   init(l, p, init, rng) {
     const { vocab, dim, paddingId } = l.spec, w = offsetOf(l, 'weight');
-    for (let i = 0; i < vocab * dim; i++) p[w + i] = rng.normal();
+    normal(p, w, vocab * dim, init === 'gpt2' ? GPT2_STD : 1, rng);
     if (paddingId !== undefined) p.fill(0, w + paddingId * dim, w + (paddingId + 1) * dim);
   },
   compile(l, b) {

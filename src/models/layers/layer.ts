@@ -6,8 +6,15 @@ import { HyperParameterError } from '../../errors.js';
 import type { Rng } from '../../rng.js';
 import { show } from '../../validate.js';
 
-/** Weight initialization: PyTorch's default of each module, Glorot (Xavier) uniform, or He (Kaiming) uniform. */
-export type InitName = 'torch' | 'glorot' | 'he';
+/**
+ * Weight initialization: PyTorch's default of each module, Glorot (Xavier) uniform, He (Kaiming) uniform, or
+ * GPT-2's: weights and embeddings N(0, {@link GPT2_STD}), biases 0, and the output projection of each residual
+ * block (its last dense, an attention's out_proj) scaled by 1/√(residual blocks) (1/√(2·blocks) in a GPT).
+ */
+export type InitName = 'torch' | 'glorot' | 'he' | 'gpt2';
+
+/** The standard deviation of GPT-2's initialization (N(0, 0.02), as nanoGPT's `_init_weights`). */
+export const GPT2_STD = 0.02;
 
 /**
  * A parameter tensor of a layer. `span` places it: 'weight' tensors come first in the parameter vector (layer
@@ -96,6 +103,8 @@ export interface LayerDef<S = Record<string, unknown>> {
   readonly clipNorm?: number;
   /** True when the layer reads token ids (it must come first; the inputs are never standardized). */
   readonly tokenIds?: boolean;
+  /** The tensor that projects to the layer's output (dense: 'weight', attention: 'outWeight'): init 'gpt2' scales it at the end of a residual block. */
+  readonly projection?: string;
 }
 
 /**
@@ -156,15 +165,26 @@ export function offsetOf(l: PlannedLayer<unknown>, name: string): number {
 
 /**
  * A weight and its optional bias drawn by `init`: 'torch' (nn.Linear's and nn.Conv2d's kaiming_uniform(a = √5):
- * weight and bias uniform in ±1/√fanIn), 'glorot' ±√(6/(fanIn + fanOut)) or 'he' ±√(6/fanIn) with biases 0.
+ * weight and bias uniform in ±1/√fanIn), 'glorot' ±√(6/(fanIn + fanOut)) or 'he' ±√(6/fanIn) with biases 0,
+ * 'gpt2' N(0, 0.02) with biases 0.
  */
 export function fanInit(l: PlannedLayer<unknown>, p: Float32Array, init: InitName, rng: Rng, fanIn: number, fanOut: number): void {
   const w = tensorOf(l, 'weight')!, b = tensorOf(l, 'bias');
+  if (init === 'gpt2') {
+    normal(p, w.offset, w.size, GPT2_STD, rng);
+    if (b) p.fill(0, b.offset, b.offset + b.size);
+    return;
+  }
   const bound = init === 'torch' ? 1 / Math.sqrt(fanIn) : init === 'glorot' ? Math.sqrt(6 / (fanIn + fanOut)) : Math.sqrt(6 / fanIn);
   uniform(p, w.offset, w.size, bound, rng);
   if (!b) return;
   if (init === 'torch') uniform(p, b.offset, b.size, 1 / Math.sqrt(fanIn), rng);
   else p.fill(0, b.offset, b.offset + b.size);
+}
+
+/** Normal draws N(0, std²) into p[from .. from + n). */
+export function normal(p: Float32Array, from: number, n: number, std: number, rng: Rng): void {
+  for (let i = 0; i < n; i++) p[from + i] = rng.normal() * std;
 }
 
 /** Uniform draws in ±bound into p[from .. from + n). */

@@ -1,7 +1,7 @@
 // A learned positional embedding (GPT-2's wpe): a [T, d] table added to each [T, d] row.
 import { ShapeError } from '../../errors.js';
 import { LAYER, LAYER_SLOTS } from '../../backends/abi.generated.js';
-import { offsetOf, shapeText, type LayerDef } from './layer.js';
+import { GPT2_STD, normal, offsetOf, shapeText, type LayerDef } from './layer.js';
 
 /** `{ type: 'positionalEmbedding' }` on [T, d] rows. */
 export interface PositionalEmbeddingSpec {
@@ -10,7 +10,7 @@ export interface PositionalEmbeddingSpec {
 
 const S = LAYER_SLOTS.positionalEmbedding;
 
-/** The positional embedding. Parameter `weight` (T × d), drawn N(0, 1) as nn.Embedding, whatever `init` says. */
+/** The positional embedding. Parameter `weight` (T × d), drawn N(0, 1) as nn.Embedding; N(0, 0.02) under init 'gpt2'. */
 export const positionalEmbedding: LayerDef<PositionalEmbeddingSpec> = {
   type: 'positionalEmbedding',
   keys: ['type'],
@@ -20,7 +20,7 @@ export const positionalEmbedding: LayerDef<PositionalEmbeddingSpec> = {
   },
   init(l, p, init, rng) {
     const w = offsetOf(l, 'weight'), n = l.inShape[0] * l.inShape[1];
-    for (let i = 0; i < n; i++) p[w + i] = rng.normal();
+    normal(p, w, n, init === 'gpt2' ? GPT2_STD : 1, rng);
   },
   compile(l, b) {
     const r = b.record(LAYER.positionalEmbedding, l);

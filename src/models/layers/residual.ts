@@ -2,7 +2,7 @@
 // layers are addressed by paths ([i, j]: layer j of the block at i) in getWeights/setWeights and messages.
 import { ShapeError } from '../../errors.js';
 import { LAYER, LAYER_SLOT, LAYER_SLOTS } from '../../backends/abi.generated.js';
-import { shapeText, type LayerDef } from './layer.js';
+import { shapeText, tensorOf, type LayerDef, type PlannedLayer } from './layer.js';
 
 /** `{ type: 'residual', layers }`: y = x + f(x) with f the layers in order. */
 export interface ResidualSpec {
@@ -34,3 +34,20 @@ export const residual: LayerDef<ResidualSpec> = {
     open[LAYER_SLOTS.residualOpen.outGrad] = close[LAYER_SLOT.dy];
   },
 };
+
+/**
+ * GPT-2's scaling of residual branches (init 'gpt2'): the output projection of each residual block — the
+ * `projection` tensor of its last layer with parameters (a dense's weight, an attention's out_proj) — is
+ * multiplied by 1/√(residual blocks in the network), 1/√(2·blocks) in a GPT, so the sum of the branches keeps
+ * its variance as blocks are added. `all` is every planned layer, containers' layers included.
+ */
+export function scaleResidualProjections(all: readonly PlannedLayer[], p: Float32Array): void {
+  const blocks = all.filter((l) => l.def.type === residual.type);
+  const s = 1 / Math.sqrt(blocks.length);
+  for (const b of blocks) {
+    const last = [...b.children].reverse().find((c) => c.tensors.length > 0);
+    const name = last?.def.projection;
+    const t = name === undefined ? undefined : tensorOf(last!, name);
+    if (t) for (let i = t.offset; i < t.offset + t.size; i++) p[i] *= s;
+  }
+}

@@ -20,6 +20,7 @@ import { layerAt, type NetworkLoss } from './plan.js';
 import { readWeights, writeWeights, type LayerWeights, type LayerWeightsInput } from './weights.js';
 import { checkSequential, validateSequential, type SequentialOptions } from './sequential-options.js';
 import { checkTokenIds } from './tokens.js';
+import { scaleResidualProjections } from '../layers/residual.js';
 import { argmaxGroups, sigmoids, softmaxGroups } from './outputs.js';
 import { checkEvaluateOptions, metricsReport, type EvaluateOptions } from '../../metrics/report.js';
 
@@ -118,7 +119,9 @@ export class Network implements Trainable {
   /** Draws every layer's parameters, layer after layer, from one seeded stream (each module's order of draws). */
   private initialize(init: InitName, seed: number): void {
     const rng = new Rng(seed);
-    for (const l of walk(this.compiled.layers)) l.def.init?.(l, this.paramsBlock.view, init, rng);
+    const all = walk(this.compiled.layers);
+    for (const l of all) l.def.init?.(l, this.paramsBlock.view, init, rng);
+    if (init === 'gpt2') scaleResidualProjections(all, this.paramsBlock.view);
     this.resetStats();
   }
 

@@ -33,7 +33,9 @@ export function validateSequential(options: SequentialOptions): ReturnType<typeo
   }
   if (!LOSSES.includes(options.loss)) throw new HyperParameterError('loss', `must be one of ${LOSSES.map((l) => `'${l}'`).join(', ')}, got ${show(options.loss)}`);
   const init = options.init ?? 'torch';
-  if (init !== 'torch' && init !== 'glorot' && init !== 'he') throw new HyperParameterError('init', `must be 'torch', 'glorot' or 'he', got ${show(init)}`);
+  if (init !== 'torch' && init !== 'glorot' && init !== 'he' && init !== 'gpt2') {
+    throw new HyperParameterError('init', `must be 'torch', 'glorot', 'he' or 'gpt2', got ${show(init)}`);
+  }
   const seed = int('seed', options.seed, 0, 0, 0xffffffff);
   return { ...planLayers([...shape], options.layers, options.loss), init, seed };
 }
