@@ -433,11 +433,8 @@ export async function evaluateStream(model: Trainable, source: BatchSource): Pro
           ySum += y[i];
           ySq += y[i] * y[i];
         }
-      } else {
-        // Accuracy is over labels: a sequence model has one at each of a row's positions.
-        labels += y.length;
-        correct += Math.round(e.accuracy! * y.length);
-      }
+      } else correct += Math.round(e.accuracy! * y.length); // over labels: one per position of a sequence model
+      labels += y.length;
     } finally {
       if (ds !== batch) ds.dispose();
     }
