@@ -116,10 +116,10 @@ test('a CNN trained on MNIST (standardized inside the graph): ONNX Runtime gives
   const { train: tr, test: te } = ds.split({ every: 5 });
   ds.dispose();
   const net = sequential({ inputShape: [1, 28, 28], loss: 'softmax', seed: 1, layers: [
-    { type: 'conv2d', filters: 4, kernel: 3 }, { type: 'relu' }, { type: 'maxPool2d', size: 2 }, { type: 'flatten' }, { type: 'dense', units: 10 }] });
-  train(net, tr, { epochs: 1, batch: 64, optimizer: { name: 'adam', lr: 2e-3 }, standardize: true });
+    { type: 'conv2d', filters: 8, kernel: 3 }, { type: 'relu' }, { type: 'maxPool2d', size: 2 }, { type: 'flatten' }, { type: 'dense', units: 10 }] });
+  train(net, tr, { epochs: 2, batch: 64, optimizer: { name: 'adam', lr: 2e-3 }, standardize: true });
   const acc = net.evaluate(te).accuracy!;
-  assert.ok(acc > 0.9, `the CNN learned (${acc})`);
+  assert.ok(acc > 0.93, `the CNN learned (${acc})`);
   const x = te.xBlock.view.slice(0, 400 * 784);
   const p = await runOnnx(toOnnx(net, { probabilities: true }), net, x);
   const w = worst(p, net.predictProba(x as never));
