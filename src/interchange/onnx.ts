@@ -18,8 +18,8 @@ import { savedPreprocessing, SPEC_KEY } from './torch-state.js';
 /** Options of {@link toOnnx}. */
 export interface OnnxOptions {
   /**
-   * The ONNX operator set, 13 to 21. Default 17. From 20 on, gelu is ONNX's Gelu (approximate 'tanh'); before,
-   * the same function written out in elementary nodes.
+   * The ONNX operator set, 13 to 21. Default 17. From 20 on, gelu is ONNX's Gelu (approximate 'tanh'), and from
+   * 17 on, layerNorm is ONNX's LayerNormalization; before, the same functions written out in elementary nodes.
    */
   opset?: number;
   /** End on Softmax ('softmax' loss) or Sigmoid ('logistic') so the output is predictProba's. Default false: logits. */
