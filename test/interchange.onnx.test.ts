@@ -2,40 +2,19 @@
 // hold every layer type — dense with and without bias, every activation, dropout, conv2d (padding, stride, no
 // bias), both pools, batch norm after a dense and after a conv (running statistics moved by training),
 // flatten, reshape, embedding, GRU and LSTM (last state and every step, stacked), an embedding with a
-// paddingId in front of them (rows with leading and inner pads), preprocessing and target scaling — plus a CNN
-// trained on the digits and a char GRU trained on text: ONNX Runtime loads each file (its own checks) and its
+// paddingId in front of them (rows with leading and inner pads), preprocessing and target scaling — plus CNNs
+// trained on the digits and on MNIST and a char GRU trained on text: ONNX Runtime loads each file (its own checks) and its
 // outputs are within 1e-5 of descent's decision, predictProba (probabilities: true) and predict (regression),
 // at opsets 13, 17, 20 and 21 (Gelu as the written-out formula before 20, ONNX's Gelu from 20).
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import * as ort from 'onnxruntime-web';
 import { init, sequential, train, Dataset, HyperParameterError, ShapeError, type LayerSpec, type Network, type NetworkLoss } from '../src/node.js';
 import { charLmLayers, charVocab, charWindows, encodeChars } from '../src/text/index.js';
 import { Rng } from '../src/rng.js';
 import { toOnnx } from '../src/interchange/onnx.js';
+import { runOnnx, worst } from './_onnx.ts';
 
-ort.env.wasm.numThreads = 1;
 const OPSETS = [13, 17, 20, 21];
-
-/** Largest |a − b| / max(1, |b|). */
-function worst(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  assert.is(a.length, b.length);
-  let w = 0;
-  for (let i = 0; i < a.length; i++) w = Math.max(w, Math.abs(a[i] - b[i]) / Math.max(1, Math.abs(b[i])));
-  return w;
-}
-
-/** ONNX Runtime's output of `bytes` on rows x (token ids as int64 when the network reads them). */
-async function runOnnx(bytes: Uint8Array, net: Network, x: Float32Array): Promise<Float32Array> {
-  const session = await ort.InferenceSession.create(bytes);
-  const rows = x.length / net.features;
-  const feed = net.tokenIds
-    ? { tokens: new ort.Tensor('int64', BigInt64Array.from(x, (v) => BigInt(v)), [rows, net.features]) }
-    : { input: new ort.Tensor('float32', x, [rows, ...net.inputShape]) };
-  const out = await session.run(feed);
-  await session.release();
-  return out.output.data as Float32Array;
-}
 
 /** A network of `layers` trained briefly on random rows (so batch norm's statistics move), with its rows. */
 function trained(inputShape: number[], layers: LayerSpec[], loss: NetworkLoss, opts: { tokens?: number; standardize?: boolean; pads?: number } = {}): { net: Network; x: Float32Array } {
@@ -129,6 +108,28 @@ test('a CNN trained on the digits: ONNX Runtime gives its probabilities and the 
     assert.is(row.indexOf(Math.max(...row)), labels[r], `row ${r}`);
   }
   net.dispose(); tr.dispose(); te.dispose(); ds.dispose();
+});
+
+test('a CNN trained on MNIST (standardized inside the graph): ONNX Runtime gives its probabilities and classes', async () => {
+  await init({ backend: 'wasm-simd' });
+  const ds = Dataset.builtin('mnist');
+  const { train: tr, test: te } = ds.split({ every: 5 });
+  ds.dispose();
+  const net = sequential({ inputShape: [1, 28, 28], loss: 'softmax', seed: 1, layers: [
+    { type: 'conv2d', filters: 8, kernel: 3 }, { type: 'relu' }, { type: 'maxPool2d', size: 2 }, { type: 'flatten' }, { type: 'dense', units: 10 }] });
+  train(net, tr, { epochs: 2, batch: 64, optimizer: { name: 'adam', lr: 2e-3 }, standardize: true });
+  const acc = net.evaluate(te).accuracy!;
+  assert.ok(acc > 0.93, `the CNN learned (${acc})`);
+  const x = te.xBlock.view.slice(0, 400 * 784);
+  const p = await runOnnx(toOnnx(net, { probabilities: true }), net, x);
+  const w = worst(p, net.predictProba(x as never));
+  assert.ok(w <= 1e-5, `probabilities differ by ${w.toExponential(2)}`);
+  const labels = net.predict(x as never);
+  for (let r = 0; r < labels.length; r++) {
+    const row = p.subarray(r * 10, r * 10 + 10);
+    assert.is(row.indexOf(Math.max(...row)), labels[r], `row ${r}`);
+  }
+  net.dispose(); tr.dispose(); te.dispose();
 });
 
 test('a char GRU trained on text: ONNX Runtime gives its next-character probabilities, short prompts left-padded', async () => {

@@ -14,7 +14,7 @@ const FORMATS = ['onnx', 'safetensors'] as const;
 const FLAGS: Flags = {
   format: { type: 'string', value: 'onnx|safetensors', help: 'the file format', def: "the output's extension (.onnx or .safetensors)" },
   output: { type: 'string', short: 'o', value: 'FILE', help: 'the file to write (required)' },
-  opset: { type: 'string', value: 'N', help: 'ONNX operator set, 13 to 21 (gelu is ONNX Gelu from 20)', def: '17' },
+  opset: { type: 'string', value: 'N', help: 'ONNX operator set, 13 to 21 (layerNorm is LayerNormalization from 17, gelu is Gelu from 20)', def: '17' },
   probabilities: { type: 'boolean', help: 'ONNX: end on Softmax/Sigmoid (class probabilities) instead of logits' },
   backend: RUN_FLAGS.backend,
 };
@@ -25,7 +25,9 @@ export const EXPORT_HELP = helpText(
   'Writes a network saved by descent train --save or descent charlm --save in another format:\n' +
   '  onnx         an ONNX model (ModelProto) for ONNX Runtime and other runtimes: raw rows in (the saved\n' +
   '               standardization is its first nodes; token ids as int64 for a network starting with an\n' +
-  '               embedding), logits out (probabilities with --probabilities; predictions for a regression).\n' +
+  '               embedding), logits out (probabilities with --probabilities; predictions for a regression),\n' +
+  '               [N, positions, classes] for a network ending on a sequence. Every layer type, attention and\n' +
+  '               residual blocks included; a recurrent layer that skips pads away from the embedding is refused.\n' +
   "  safetensors  the weights under PyTorch's state_dict names for the torch.nn.Sequential of the same layers\n" +
   '               (layer i is module i), the layer spec in __metadata__ ("descent").',
   FLAGS,

@@ -4,28 +4,15 @@
 // every runtime) with the gates reordered from PyTorch's (GRU r z n → z r h; LSTM i f g o → i o f c) and GRU's
 // linear_before_reset = 1, which is PyTorch's (and descent's) cell.
 import { ShapeError } from '../errors.js';
-import type { LayerWeights, LayerSpec } from '../models/network/network.js';
 import type { PlannedLayer } from '../models/layers/layer.js';
 import { convPadding, type Conv2dSpec } from '../models/layers/conv2d.js';
+import { walk } from '../models/network/program.js';
 import { DATA_TYPE } from './onnx-schema.js';
 import type { OnnxGraph } from './onnx-graph.js';
+import { linear, type OnnxEmitter, type OnnxLayerInput } from './onnx-emit.js';
+import { ONNX_SEQUENCE_LAYERS } from './onnx-sequence.js';
 
-/** What an emitter gets: the graph, the layer, its input value and (layers with parameters) its weights. */
-export interface OnnxLayerInput {
-  g: OnnxGraph;
-  l: PlannedLayer;
-  index: number;
-  x: string;
-  w: LayerWeights | null;
-  /**
-   * Shared across layers: with `packPads`, an embedding with a paddingId moves each row's non-pad tokens to the
-   * front and sets `seqLens` (int32 [N] valid steps), so the recurrent layers after it run only those steps.
-   */
-  state: { seqLens: string | null; packPads: boolean };
-}
-
-/** An emitter: adds the layer's nodes and returns its output value. */
-export type OnnxEmitter = (c: OnnxLayerInput) => string;
+export type { OnnxEmitter, OnnxLayerInput };
 
 /** Rows [blocks·H, cols] with blocks taken in `order` (indices of the source blocks). */
 function reorderBlocks(a: Float32Array, H: number, cols: number, order: number[]): Float32Array {
@@ -48,7 +35,7 @@ function geluFormula(g: OnnxGraph, x: string, base: string): string {
 function recurrent(c: OnnxLayerInput): string {
   const { g, l, x, w } = c;
   const s = l.spec as unknown as { type: 'gru' | 'lstm'; units: number; returnSequences?: boolean };
-  const H = s.units, I = l.inShape[1], base = `l${c.index}_${s.type}`;
+  const H = s.units, I = l.inShape[1], base = `${c.id}_${s.type}`;
   // PyTorch's gate blocks → ONNX's: GRU [r, z, n] → [z, r, h]; LSTM [i, f, g, o] → [i, o, f, c].
   const order = s.type === 'gru' ? [1, 0, 2] : [0, 3, 1, 2];
   const G = order.length * H;
@@ -81,48 +68,46 @@ function packPads(g: OnnxGraph, tokens: string, pad: number, T: number, base: st
   return { tokens: packed, lens };
 }
 
-const act = (op: string): OnnxEmitter => (c) => c.g.node(op, [c.x], `l${c.index}_${c.l.spec.type}`);
+const act = (op: string): OnnxEmitter => (c) => c.g.node(op, [c.x], `${c.id}_${c.l.spec.type}`);
 
 /** Every layer type's ONNX nodes. */
 export const ONNX_LAYERS: Readonly<Record<string, OnnxEmitter>> = {
   dense: (c) => {
-    const units = c.l.outShape[0], base = `l${c.index}_dense`;
-    const W = c.g.floats(`${base}_weight`, [units, c.l.inShape[0]], c.w!.weight);
-    const inputs = c.w!.bias ? [c.x, W, c.g.floats(`${base}_bias`, [units], c.w!.bias)] : [c.x, W];
-    return c.g.node('Gemm', inputs, base, { transB: 1 });
+    const units = (c.l.spec as unknown as { units: number }).units, flat = c.l.inShape.length === 1;
+    return linear(c.g, c.x, c.w!.weight, c.w!.bias, units, c.l.inShape[c.l.inShape.length - 1], flat, `${c.id}_dense`);
   },
   relu: act('Relu'),
   tanh: act('Tanh'),
   sigmoid: act('Sigmoid'),
-  gelu: (c) => geluFormula(c.g, c.x, `l${c.index}_gelu`),
-  leakyRelu: (c) => c.g.node('LeakyRelu', [c.x], `l${c.index}_leakyRelu`, { alpha: { float: (c.l.spec as unknown as { slope?: number }).slope ?? 0.01 } }),
+  gelu: (c) => geluFormula(c.g, c.x, `${c.id}_gelu`),
+  leakyRelu: (c) => c.g.node('LeakyRelu', [c.x], `${c.id}_leakyRelu`, { alpha: { float: (c.l.spec as unknown as { slope?: number }).slope ?? 0.01 } }),
   dropout: (c) => c.x,
-  flatten: (c) => c.g.node('Flatten', [c.x], `l${c.index}_flatten`, { axis: 1 }),
-  reshape: (c) => c.g.node('Reshape', [c.x, c.g.ints(`l${c.index}_shape`, [c.l.outShape.length + 1], [-1, ...c.l.outShape])], `l${c.index}_reshape`),
+  flatten: (c) => c.g.node('Flatten', [c.x], `${c.id}_flatten`, { axis: 1 }),
+  reshape: (c) => c.g.node('Reshape', [c.x, c.g.ints(`${c.id}_shape`, [c.l.outShape.length + 1], [-1, ...c.l.outShape])], `${c.id}_reshape`),
   conv2d: (c) => {
     const s = c.l.spec as unknown as { filters: number; kernel: number; stride?: number };
-    const base = `l${c.index}_conv2d`, k = s.kernel, st = s.stride ?? 1, p = convPadding(s as unknown as Conv2dSpec);
+    const base = `${c.id}_conv2d`, k = s.kernel, st = s.stride ?? 1, p = convPadding(s as unknown as Conv2dSpec);
     const W = c.g.floats(`${base}_weight`, [s.filters, c.l.inShape[0], k, k], c.w!.weight);
     const inputs = c.w!.bias ? [c.x, W, c.g.floats(`${base}_bias`, [s.filters], c.w!.bias)] : [c.x, W];
     return c.g.node('Conv', inputs, base, { kernel_shape: [k, k], strides: [st, st], pads: [p, p, p, p] });
   },
   maxPool2d: (c) => {
     const s = c.l.spec as unknown as { size: number; stride?: number };
-    return c.g.node('MaxPool', [c.x], `l${c.index}_maxPool2d`, { kernel_shape: [s.size, s.size], strides: [s.stride ?? s.size, s.stride ?? s.size] });
+    return c.g.node('MaxPool', [c.x], `${c.id}_maxPool2d`, { kernel_shape: [s.size, s.size], strides: [s.stride ?? s.size, s.stride ?? s.size] });
   },
   avgPool2d: (c) => {
     const s = c.l.spec as unknown as { size: number; stride?: number };
-    return c.g.node('AveragePool', [c.x], `l${c.index}_avgPool2d`, { kernel_shape: [s.size, s.size], strides: [s.stride ?? s.size, s.stride ?? s.size] });
+    return c.g.node('AveragePool', [c.x], `${c.id}_avgPool2d`, { kernel_shape: [s.size, s.size], strides: [s.stride ?? s.size, s.stride ?? s.size] });
   },
   batchNorm: (c) => {
-    const C = c.l.inShape[0], base = `l${c.index}_batchNorm`, w = c.w!;
+    const C = c.l.inShape[0], base = `${c.id}_batchNorm`, w = c.w!;
     const inputs = [c.x, c.g.floats(`${base}_scale`, [C], w.weight), c.g.floats(`${base}_bias`, [C], w.bias!),
       c.g.floats(`${base}_mean`, [C], w.runningMean!), c.g.floats(`${base}_var`, [C], w.runningVar!)];
     return c.g.node('BatchNormalization', inputs, base, { epsilon: { float: (c.l.spec as unknown as { eps?: number }).eps ?? 1e-5 } });
   },
   embedding: (c) => {
     const s = c.l.spec as unknown as { vocab: number; dim: number; paddingId?: number };
-    const base = `l${c.index}_embedding`;
+    const base = `${c.id}_embedding`;
     let tokens = c.x;
     if (s.paddingId !== undefined && c.state.packPads) {
       const packed = packPads(c.g, c.x, s.paddingId, c.l.inShape[0], base);
@@ -133,22 +118,32 @@ export const ONNX_LAYERS: Readonly<Record<string, OnnxEmitter>> = {
   },
   gru: recurrent,
   lstm: recurrent,
+  residual: (c) => c.g.node('Add', [c.x, c.emit(c.l.children, c.x)], `${c.id}_residual`),
+  ...ONNX_SEQUENCE_LAYERS,
 };
+
+const isRecurrent = (l: PlannedLayer): boolean => l.spec.type === 'gru' || l.spec.type === 'lstm';
 
 /**
  * Checks that a network's pad handling can be written in ONNX: with an embedding's paddingId in front of a
  * recurrent layer, the steps are packed (pads last), so every sequence output must go into another recurrent
- * layer (which runs the same valid steps) and the network must end on a last state.
+ * layer (which runs the same valid steps) and the network must end on a last state. Descent's recurrent layers
+ * skip pad steps wherever they sit after such an embedding; ONNX's run the packed steps only in that leading
+ * chain, so a recurrent layer elsewhere is refused by its path. Returns true when the steps are packed.
  */
 export function checkPadPacking(layers: readonly PlannedLayer[]): boolean {
   const first = layers[0].spec as { type: string; paddingId?: number };
-  if (first.type !== 'embedding' || first.paddingId === undefined || !(layers[1] && (layers[1].spec.type === 'gru' || layers[1].spec.type === 'lstm'))) return false;
-  for (let i = 1; i < layers.length; i++) {
+  if (first.type !== 'embedding' || first.paddingId === undefined) return false;
+  let i = 1;
+  for (; i < layers.length && isRecurrent(layers[i]); i++) {
     const s = layers[i].spec as { type: string; returnSequences?: boolean };
-    if (s.type !== 'gru' && s.type !== 'lstm') break;
-    if (s.returnSequences && !(layers[i + 1] && (layers[i + 1].spec.type === 'gru' || layers[i + 1].spec.type === 'lstm'))) {
+    if (s.returnSequences && !(layers[i + 1] && isRecurrent(layers[i + 1]))) {
       throw new ShapeError(`toOnnx: layers[${i}] (${s.type}) returns every step of an embedding with paddingId; ONNX runs the valid steps packed first, so only a last state (or another recurrent layer) can follow`);
     }
   }
-  return true;
+  const later = walk(layers.slice(i)).find(isRecurrent);
+  if (later) {
+    throw new ShapeError(`toOnnx: ${later.at} (${later.spec.type}) skips the pad steps of layers[0]'s paddingId; ONNX runs only the recurrent layers right after the embedding on the valid steps (packed first), so a recurrent layer elsewhere cannot be exported`);
+  }
+  return i > 1;
 }
