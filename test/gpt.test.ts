@@ -193,30 +193,35 @@ test('charWindows perPosition: the next id at every position; sampleText reads a
   }
 });
 
-test('a GPT trains to the same bits on wasm-scalar and wasm-simd, and with threads 1–4', async () => {
-  const T = 9;
-  const { x, y } = pattern(300, T, 4);
-  const make = () => gpt({ vocab: 7, context: T, dim: 12, heads: 3, blocks: 2, dropout: 0.1, seed: 7 });
-  const opts = { optimizer: { name: 'adamw' as const, lr: 3e-3 }, batch: 150, epochs: 2 };
-  await init({ backend: 'wasm-scalar' });
-  const scalar = trainPooled(make, x, y, T, opts).params;
-  await init({ backend: 'wasm-simd' });
-  const one = trainPooled(make, x, y, T, opts).params;
-  assert.equal(scalar, one, 'wasm-scalar ≡ wasm-simd');
-  // Products and updates this small run on thread 0 unless every one is split (odd ranges exercised).
-  setGemmMinMacs(0);
-  setOptimMinParams(0);
-  try {
-    for (const threads of [2, 3, 4]) {
-      const p = trainPooled(make, x, y, T, { ...opts, threads });
-      assert.ok(p.gemmJobs > 0 && p.optimJobs > 0, `threads ${threads}: the pool split the products and the update`);
-      assert.equal(p.params, one, `threads ${threads} ≡ 1`);
+for (const dropout of [0, 0.1]) {
+  // Without dropout a batch's chunks (⌈256 / T⌉ = 29 rows each: 6 per batch) are row blocks the threads share;
+  // dropout's stream advances chunk after chunk, so there the threads split every product's columns.
+  test(`a GPT (dropout ${dropout}) trains to the same bits on wasm-scalar and wasm-simd, and with threads 1–4`, async () => {
+    const T = 9;
+    const { x, y } = pattern(300, T, 4);
+    const make = () => gpt({ vocab: 7, context: T, dim: 12, heads: 3, blocks: 2, dropout, seed: 7 });
+    const opts = { optimizer: { name: 'adamw' as const, lr: 3e-3 }, batch: 150, epochs: 2 };
+    await init({ backend: 'wasm-scalar' });
+    const scalar = trainPooled(make, x, y, T, opts).params;
+    await init({ backend: 'wasm-simd' });
+    const one = trainPooled(make, x, y, T, opts).params;
+    assert.equal(scalar, one, 'wasm-scalar ≡ wasm-simd');
+    // Products and updates this small run on thread 0 unless every one is split (odd ranges exercised).
+    setGemmMinMacs(0);
+    setOptimMinParams(0);
+    try {
+      for (const threads of [2, 3, 4]) {
+        const p = trainPooled(make, x, y, T, { ...opts, threads });
+        assert.is(p.colSplit, dropout > 0, dropout > 0 ? 'column mode' : 'row blocks');
+        assert.ok(p.optimJobs > 0 && (dropout === 0 || p.gemmJobs > 0), `threads ${threads}: the pool shared the work`);
+        assert.equal(p.params, one, `threads ${threads} ≡ 1`);
+      }
+    } finally {
+      setGemmMinMacs(null);
+      setOptimMinParams(null);
     }
-  } finally {
-    setGemmMinMacs(null);
-    setOptimMinParams(null);
-  }
-  await exits();
-});
+    await exits();
+  });
+}
 
 test.run();

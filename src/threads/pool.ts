@@ -132,9 +132,15 @@ export interface ThreadPlan {
 /**
  * Batches of a network with at least this many rows run as row blocks: two or more 128-row
  * blocks share the threads with one barrier per batch; smaller batches split each product's columns
- * (a barrier per large product). Measured on MLP 784-128-10 (docs/threads.md).
+ * (a barrier per large product). Measured on MLP 784-128-10 (docs/threads.md). A network whose chunks
+ * are smaller (chunkRows: attention's ~256 positions) needs two of its own chunks.
  */
 export const ROW_BLOCKS_MIN_BATCH = 2 * NET_BLOCK_ROWS;
+
+/** A network's rows per block: its chunk (the blocks must be the chunks of a run without threads). */
+function netBlockRows(model: Trainable): number {
+  return (model as { chunkRows?: number }).chunkRows ?? NET_BLOCK_ROWS;
+}
 
 
 /** @internal Benchmarks: force a network's mode (null = the rule of {@link netColumnMode}). */
@@ -148,13 +154,14 @@ export function forceColumnMode(mode: boolean | null): void {
  * Whether a network's run splits each product's columns (true) or cuts batches into row blocks: from
  * the batch size and the model only, never from the thread count (both modes give the parameters of a
  * run without threads, bit for bit; the choice is about speed). Column mode when a layer's state
- * advances chunk after chunk (dropout's PRNG, batch norm's running statistics) or sequence layers size
- * the chunk, and when a batch is a single block (< {@link ROW_BLOCKS_MIN_BATCH} rows).
+ * advances chunk after chunk (dropout's PRNG, batch norm's running statistics) or recurrent layers
+ * make few chunks, and when a batch is a single block (fewer than two chunks: {@link ROW_BLOCKS_MIN_BATCH} rows
+ * for 128-row chunks).
  */
 export function netColumnMode(model: Trainable, batchSize: number): boolean {
   if ((model as { columnOnly?: boolean }).columnOnly === true) return true;
   if (forcedColumnMode !== null) return forcedColumnMode;
-  return batchSize < ROW_BLOCKS_MIN_BATCH;
+  return batchSize < 2 * netBlockRows(model);
 }
 
 /**
@@ -164,7 +171,7 @@ export function netColumnMode(model: Trainable, batchSize: number): boolean {
  */
 export function planThreads(requested: number, model: Trainable, batchSize: number): ThreadPlan {
   const net = (model as { layers?: unknown }).layers !== undefined;
-  const blockRows = net ? NET_BLOCK_ROWS : LINEAR_BLOCK_ROWS;
+  const blockRows = net ? netBlockRows(model) : LINEAR_BLOCK_ROWS;
   if (net && netColumnMode(model, batchSize)) return { threads: Math.max(1, requested), blockRows, colSplit: true };
   return { threads: Math.max(1, Math.min(requested, Math.ceil(batchSize / blockRows))), blockRows, colSplit: false };
 }

@@ -26,8 +26,9 @@ const S = LAYER_SLOTS.attention;
 export const attention: LayerDef<AttentionSpec> = {
   type: 'attention',
   keys: ['type', 'heads', 'causal'],
-  // It keeps every position's probabilities (chunk × heads × T²): long rows shrink the chunk, one thread splits its products.
-  columnOnly: true,
+  // It keeps every position's probabilities (chunk × heads × T²): long rows shrink the chunk. Chunks of
+  // ~256 positions: 8 rows of 32 (products of 256 rows), so threads share a batch of 32 rows by row blocks.
+  chunkPositions: 256,
   sequence: true,
   plan(spec, inShape, { at }) {
     const heads = positiveInt(`${at}.heads`, spec.heads);

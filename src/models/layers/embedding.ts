@@ -29,7 +29,6 @@ const S = LAYER_SLOTS.embedding;
 export const embedding: LayerDef<EmbeddingSpec> = {
   type: 'embedding',
   keys: ['type', 'vocab', 'dim', 'paddingId'],
-  columnOnly: true,
   sequence: true,
   tokenIds: true,
   plan(spec, inShape, { at, first }) {

@@ -95,8 +95,17 @@ export interface LayerDef<S = Record<string, unknown>> {
   init?(l: PlannedLayer<S>, p: Float32Array, init: InitName, rng: Rng): void;
   /** Writes its record(s) into the program; absent for layers that only re-view the rows (flatten, reshape). */
   compile?(l: PlannedLayer<S>, b: ProgramBuilder): void;
-  /** True when the layer's state advances chunk after chunk or it sizes the chunk: threads split columns, not rows. */
+  /**
+   * True when the layer's state advances chunk after chunk (dropout's PRNG, batch norm's statistics) or its
+   * chunks are too few to share (a recurrent layer's BPTT chunks): threads split columns, not rows.
+   */
   readonly columnOnly?: boolean;
+  /**
+   * Positions per chunk the layer asks for on [T, …] rows: the network runs ⌈chunkPositions / T⌉ rows per
+   * chunk (at most 128), so a batch of a few dozen sequences still makes several chunks — the row blocks
+   * threads share — while every product keeps about chunkPositions rows.
+   */
+  readonly chunkPositions?: number;
   /** True when the layer keeps every time step of a chunk (backpropagation through time): long rows shrink the chunk. */
   readonly sequence?: boolean;
   /** The gradient clipping (global L2 norm) a network with this layer gets unless training says otherwise. */

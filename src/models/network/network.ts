@@ -5,7 +5,7 @@ import { DataError, DisposedError, HyperParameterError, ShapeError, parseJSONTex
 import { backend } from '../../runtime/index.js';
 import { Block, disposeAll } from '../../runtime/block.js';
 import { Run } from '../../runtime/run.js';
-import type { RunFields } from '../../backends/abi.generated.js';
+import { NET, type RunFields } from '../../backends/abi.generated.js';
 import { Dataset, F32_MAX, badValue, toFlatMatrix, type Matrix } from '../../data/dataset.js';
 import { Rng } from '../../rng.js';
 import { int, onlyKeys, show } from '../../validate.js';
@@ -62,9 +62,11 @@ export class Network implements Trainable {
   readonly defaultClipNorm?: number;
   /**
    * True when a layer's state advances chunk after chunk (dropout's PRNG, batch norm's running statistics) or
-   * a layer sizes the chunk (sequence layers): threads then split each product's columns, never the rows.
+   * its chunks are too few to share (recurrent layers): threads then split each product's columns, never the rows.
    */
   readonly columnOnly: boolean;
+  /** Rows per chunk: a batch runs chunk after chunk (gradients summed in chunk order); threads share whole chunks. */
+  readonly chunkRows: number;
   /** True when the first layer reads token ids (an embedding): the inputs are never standardized. */
   readonly tokenIds: boolean;
   /** @internal */ readonly paramsBlock: Block<'f32'>;
@@ -97,6 +99,7 @@ export class Network implements Trainable {
     if (clip !== undefined) this.defaultClipNorm = clip;
     this.tokenIds = layers[0].def.tokenIds === true;
     this.columnOnly = walk(layers).some((l) => l.def.columnOnly === true);
+    this.chunkRows = this.compiled.program[NET.chunk];
     const be = backend();
     const blocks: Block[] = [];
     try {

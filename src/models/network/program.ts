@@ -132,14 +132,16 @@ export function compile(layers: PlannedLayer[], loss: NetworkLoss, nParams: numb
 export const SEQUENCE_WS_FLOATS = 1 << 24;
 
 /**
- * compile() with 128-row chunks, or, for a network with a layer that sizes the chunk (embedding, gru, lstm)
+ * compile() with 128-row chunks (fewer when a layer asks for chunkPositions), or, for a network with a layer that sizes the chunk (embedding, gru, lstm)
  * whose chunk would need more than {@link SEQUENCE_WS_FLOATS}, with as many rows per chunk as fit (at least
  * 1): long sequences run in smaller chunks rather than taking gigabytes.
  */
 export function compileNetwork(layers: PlannedLayer[], loss: NetworkLoss, nParams: number, nWeights: number, nStats: number): Compiled {
-  const full = compile(layers, loss, nParams, nWeights, nStats);
+  let rows = NET_CHUNK_ROWS;
+  for (const l of walk(layers)) if (l.def.chunkPositions) rows = Math.min(rows, Math.ceil(l.def.chunkPositions / l.inShape[0]));
+  const full = compile(layers, loss, nParams, nWeights, nStats, rows);
   if (full.wsFloats <= SEQUENCE_WS_FLOATS || !walk(layers).some((l) => l.def.sequence)) return full;
-  const chunk = Math.max(1, Math.floor((NET_CHUNK_ROWS * SEQUENCE_WS_FLOATS) / full.wsFloats));
+  const chunk = Math.max(1, Math.floor((rows * SEQUENCE_WS_FLOATS) / full.wsFloats));
   return compile(layers, loss, nParams, nWeights, nStats, chunk);
 }
 
