@@ -23,7 +23,7 @@ export {
   Network, sequential, mlp, type SequentialOptions, type MlpOptions, type LayerSpec, type NetworkLoss, type InitName,
   type LayerWeights, type LayerWeightsInput, type LayerPath, type NetworkJSON,
 } from './models/network/network.js';
-export type { Trainable, TrainableJSON } from './models/trainable.js';
+export type { Trainable } from './models/trainable.js';
 export { Preprocessing, type PreprocessingStats, type PreprocessingJSON, type SavedPreprocessing } from './models/preprocessing.js';
 
 // Metrics on plain arrays (scikit-learn's definitions, f64); evaluate(ds, { metrics }) reports them for a model.
@@ -41,6 +41,8 @@ export {
 } from './training/train.js';
 export type { TrainState, JsonNumber } from './training/state.js';
 export type { TrainerView } from './training/options.js';
+// What a saved run holds as its model (TrainState.model, Checkpoint.model): Model.fromJSON or Network.fromJSON reads it.
+export type { TrainableJSON } from './models/trainable.js';
 export type { Checkpoint, CheckpointOptions } from './training/checkpoint-options.js';
 // train({ threads }) keeps its worker threads for the next run; they end after THREAD_IDLE_MS idle, or now.
 export { disposeThreads, THREAD_IDLE_MS } from './threads/idle.js';

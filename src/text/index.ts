@@ -8,7 +8,8 @@ export { murmurhash3, murmurhash3String, encodeUtf8 } from './murmur3.js';
 export { HashingVectorizer, vectorizeLabeled, checkTexts, type Csr, type HashingOptions } from './hashing.js';
 export { shuffledSplit } from './split.js';
 export {
-  charVocab, encodeChars, decodeChars, charWindows, sampleText, CHAR_PAD, CHAR_UNKNOWN, type CharVocab, type SampleOptions, type CharModel,
+  charVocab, encodeChars, decodeChars, charWindows, sampleText, CHAR_PAD, CHAR_UNKNOWN, type CharVocab, type SampleOptions,
   charLmLayers, charVocabFrom, perplexity, type CharLmInfo, type CharLmLayerOptions,
 } from './charlm.js';
 export { vectorizerToJSON, vectorizerFromJSON, type VectorizerJSON } from './saved.js';
+export type { CharModel } from './charlm.js';
