@@ -183,7 +183,7 @@ export function runSh(work: string, block: DocBlock): string | null {
   for (const line of shellCommands(block.code)) {
     if (!/^(npx )?descent /.test(line)) return `${block.doc}:${block.line}: "${line}" is not a descent command: run it here or mark the block <!-- not run: reason -->`;
     const args = line.replace(/^(npx )?descent /, '').split(/\s+/);
-    const r = spawnSync(process.execPath, [bin, ...args], { cwd: work, encoding: 'utf8', timeout: 300_000 });
+    const r = spawnSync(process.execPath, [bin, ...args], { cwd: work, encoding: 'utf8', timeout: 300_000, env: PLAIN });
     if (r.status !== 0) return `${block.doc}:${block.line}: ${line}\nexit ${r.status}\n${r.stderr}`;
   }
   return null;
