@@ -11,7 +11,7 @@ export { Dataset, type Matrix, type FromArraysOptions, type FromCSVOptions, type
 export type { CSVOptions, ColumnRef, LabelMode, MissingPolicy } from './data/csv/options.js';
 export type { BuiltinName } from './data/catalog.js';
 export { SparseDataset } from './data/dataset.js';
-export type { SparseRows, FromSparseOptions, FromTextOptions } from './data/sparse.js';
+export type { SparseRows, FromSparseOptions, FromTextOptions, CheckedCsr } from './data/sparse.js';
 export { imageToRow, type ImageSource, type CanvasLike, type ImageRowOptions, type RgbaImage, type ImageFolderOptions } from './data/image.js';
 
 // Models, and the one way to save and load them: model.toJSON() and Model.fromJSON(json | text).
@@ -40,7 +40,10 @@ export {
   train, Trainer, type TrainOptions, type TrainResult, type EpochRecord, type StopReason, type BatchOption,
   type PenaltyName, type GradNoiseOptions, type EpochContext,
 } from './training/train.js';
-export type { TrainState } from './training/state.js';
+export type { TrainState, JsonNumber } from './training/state.js';
+export type { TrainerView } from './training/options.js';
+// What a saved run holds as its model (TrainState.model, Checkpoint.model): Model.fromJSON or Network.fromJSON reads it.
+export type { TrainableJSON } from './models/trainable.js';
 export type { Checkpoint, CheckpointOptions } from './training/checkpoint-options.js';
 // train({ threads }) keeps its worker threads for the next run; they end after THREAD_IDLE_MS idle, or now.
 export { disposeThreads, THREAD_IDLE_MS } from './threads/idle.js';
@@ -60,11 +63,13 @@ export {
   type AdagradOptions, type AdadeltaOptions, type RmspropOptions, type AdamaxOptions, type NadamOptions,
   type RadamOptions, type LionOptions,
 } from './optim/index.js';
+export type { SparseAdamOptions } from './optim/sparseAdam.js';
 export { createSchedule, Schedule } from './optim/schedules.js';
 export {
   scheduleNames, type ScheduleOptions, type ScheduleName, type ScheduleContext, type ScheduleUnit, type WarmupOptions,
   type EpochMetrics, type ConstantSchedule, type StepSchedule, type MultiStepSchedule, type ExponentialSchedule,
   type InvScalingSchedule, type OptimalSchedule, type CosineSchedule, type OneCycleSchedule, type PlateauSchedule,
+  type ScheduleState,
 } from './optim/schedule-options.js';
 
 // Any objective.
@@ -80,4 +85,4 @@ export { MAX_SEQUENCE_STEPS } from './models/layers/embedding.js';
 export { padSequences } from './models/network/tokens.js';
 // Interchange: safetensors files with PyTorch's state_dict names (ONNX export, built on protobufjs, is in the Node entry).
 export { toSafetensors, networkFromSafetensors, loadSafetensors, type LoadSafetensorsOptions } from './interchange/torch-state.js';
-export { encodeSafetensors, decodeSafetensors, type SafeTensor, type TensorToWrite, type DecodedSafetensors } from './interchange/safetensors.js';
+export { encodeSafetensors, decodeSafetensors, type SafeTensor, type TensorToWrite, type DecodedSafetensors, type WritableDtype } from './interchange/safetensors.js';

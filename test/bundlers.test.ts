@@ -1,6 +1,7 @@
 // The built package as a bundler-using app sees it: a tiny consumer app (index.html + main.js importing
-// `descent-ml` and `descent-ml/worker` by name from node_modules) is built for production with Vite 8 and webpack 5
-// through their JS APIs, with no bundler configuration for descent. At build level: the worker script
+// `descent-ml` and `descent-ml/worker` by name from node_modules) is built for production with Vite 8, webpack 5
+// and esbuild --minify through their JS APIs, with no bundler configuration for descent (esbuild, which leaves
+// `new URL(…, import.meta.url)` alone, also bundles `descent-ml/worker-script` beside the page, as documented). At build level: the worker script
 // (`new Worker(new URL('./descent-worker.js', import.meta.url), { type: 'module' })` in dist/worker/index.js)
 // becomes its own bundled chunk, and no raw, unbundled copy of it is emitted. In Chromium (served over http):
 // init() picks wasm-simd, training in the page gives a finite loss, the worker run reports the same backend and
@@ -8,7 +9,10 @@
 // cross-origin isolated, the worker also trains an MLP with train: { threads: 2 } on the pool's Blob workers
 // (the same bits as 1 thread); the Vite dev server sends no COOP/COEP, so there it falls back with the reason.
 // Needs dist/ (npm test builds it); without /usr/bin/chromium the build-level checks run and the browser part is
-// counted as skipped. Under CI=true either one missing fails (test/_skip.ts).
+// counted as skipped. Under CI=true either one missing fails (test/_skip.ts). In each production bundle, whose
+// minifier may rename classes, a bad option value and an unknown option key, on the main thread and inside
+// trainInWorker, must still give e.name === 'HyperParameterError' and e instanceof the HyperParameterError the
+// bundle imported.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -47,7 +51,7 @@ const BLOBS = `function blobs(n, seed) {
 const OPTIONS = { optimizer: { name: 'adam', lr: 0.05 }, batch: 16, epochs: 20, seed: 7 } as const;
 const EPOCHS = OPTIONS.epochs;
 
-const MAIN = `import { init, backendInfo, Dataset, softmax, train } from 'descent-ml';
+const MAIN = `import { init, backendInfo, Dataset, softmax, train, HyperParameterError } from 'descent-ml';
 import { trainInWorker } from 'descent-ml/worker';
 
 ${BLOBS}
@@ -77,7 +81,25 @@ async function main() {
     const t = await h.result;
     threads.runs.push({ used: t.threads.used, reason: t.threads.reason, params: bits(t.params) });
   }
-  return { init: info.name, page, worker: { ready, backend: w.backend, events, epochs: w.epochs, params: bits(w.params) }, threads };
+  // Typed errors: a bad value and an unknown key, in the page and from the worker (sync: thrown by trainInWorker itself).
+  const typed = [];
+  const bad = [['a bad value', { optimizer: { name: 'adam', lr: -1 }, epochs: 1 }], ['an unknown key', { epochs: 1, lr: 0.1 }]];
+  const tiny = () => ({ x: new Float32Array([0, 1, 1, 0, 1, 1, 0, 0]), y: new Float32Array([0, 1, 1, 0]) });
+  const seen = (where, e, sync) => ({ where, sync, name: e && e.name, instance: e instanceof HyperParameterError, param: e && e.param });
+  for (const [what, opts] of bad) {
+    const t = tiny(), d = Dataset.fromArrays(t.x, t.y, { features: 2 });
+    try { train(softmax({ features: 2, classes: 2 }), d, opts); typed.push({ where: 'page, ' + what, name: 'no error' }); }
+    catch (e) { typed.push(seen('page, ' + what, e, true)); }
+    d.dispose();
+    const u = tiny();
+    let h;
+    try { h = trainInWorker({ data: { x: u.x, y: u.y, features: 2 }, model: { kind: 'softmax', classes: 2 }, train: opts }); }
+    catch (e) { typed.push(seen('trainInWorker, ' + what, e, true)); continue; }
+    try { await h.result; typed.push({ where: 'trainInWorker, ' + what, name: 'no error' }); }
+    catch (e) { typed.push(seen('trainInWorker, ' + what, e, false)); }
+  }
+  return { init: info.name, page, worker: { ready, backend: w.backend, events, epochs: w.epochs, params: bits(w.params) }, threads,
+    typed, renamed: HyperParameterError.name !== 'HyperParameterError' };
 }
 main().then((r) => { window.__result = r; }, (e) => { window.__result = { error: e.name + ': ' + e.message }; });
 `;
@@ -92,6 +114,9 @@ interface AppResult {
   page: { backend: string; current: string; loss: number; epochs: number; accuracy: number; params: string[] };
   worker: { ready: string; backend: string; events: number; epochs: number; params: string[] };
   threads: { isolated: boolean; runs: { used: number; reason: string | null; params: string[] }[] };
+  typed: { where: string; sync?: boolean; name: string; instance?: boolean; param?: string }[];
+  /** Whether the bundle's minifier renamed the HyperParameterError class (the case the fixed names are for). */
+  renamed: boolean;
 }
 
 /** train() in Node on the same data and options: the parameters' bits as hex. */
@@ -172,8 +197,16 @@ function assertRun(label: string, { result, errors }: { result: AppResult; error
   assert.equal(t2.params, t1.params, `${label}: an MLP on threads 2 and on 1 differs in bits`);
   if (result.threads.isolated) assert.is(t2.used, 2, `${label}: threads 2 in the worker: ${t2.reason}`);
   else assert.match(t2.reason ?? '', /cross-origin isolat/, `${label}: not isolated, the reason says so`);
+  assert.equal(result.typed.map((o) => o.where), ['page, a bad value', 'trainInWorker, a bad value', 'page, an unknown key', 'trainInWorker, an unknown key']);
+  for (const o of result.typed) {
+    assert.is(o.name, 'HyperParameterError', `${label}: ${JSON.stringify(o)}`);
+    assert.ok(o.instance, `${label}: ${o.where}: instanceof HyperParameterError (${JSON.stringify(o)})`);
+    assert.match(o.param ?? '', /\blr\b/, `${label}: ${o.where}: the param names lr (${JSON.stringify(o)})`);
+  }
+  assert.is(result.typed[1].sync, false, `${label}: the bad value came back from the worker`);
   log(`${label}: wasm-simd in page and worker, loss ${result.page.loss.toFixed(4)}, accuracy ${result.page.accuracy}, ${EPOCHS} worker events, parameters bit-identical (page = worker = Node train()); ` +
-    `MLP in the worker on ${t2.used} thread(s) = 1 thread${t2.reason ? ` (${t2.reason})` : ''}`);
+    `MLP in the worker on ${t2.used} thread(s) = 1 thread${t2.reason ? ` (${t2.reason})` : ''}; ` +
+    `HyperParameterError by name and instanceof in page and worker (${result.typed.map((o) => `${o.where}${o.sync ? ' (sync)' : ''}`).join(', ')}), class ${result.renamed ? 'renamed' : 'name kept'} by the minifier`);
 }
 
 test.before(async () => {
@@ -286,6 +319,36 @@ testOrSkip(test, 'webpack 5 production build: the worker is its own chunk; in Ch
 
   if (!browser) return skipRest('webpack app in the browser', NO_CHROMIUM);
   assertRun(`webpack ${webpack.version}`, await runInChromium(outDir));
+});
+
+// ---------------------------------------------------------------------------------------------- esbuild
+
+testOrSkip(test, 'esbuild --minify production build: page and worker script bundled beside it; in Chromium page and worker agree, errors keep their type', built ? undefined : NO_DIST, async () => {
+  const app = makeApp('esbuild-app');
+  writeFileSync(join(app, 'worker.js'), "import 'descent-ml/worker-script';\n");
+  const outDir = join(tmp, 'esbuild-out');
+  const { build, version } = await import('esbuild');
+  const t0 = performance.now();
+  // What docs/browsers.md says to do: esbuild leaves `new URL('./descent-worker.js', import.meta.url)` as it is,
+  // so the app bundles descent-ml/worker-script to descent-worker.js beside its page bundle.
+  const r = await build({
+    absWorkingDir: app, entryPoints: { main: './main.js', 'descent-worker': './worker.js' }, outdir: outDir,
+    bundle: true, minify: true, format: 'esm', platform: 'browser', logLevel: 'silent', metafile: true,
+  });
+  const ms = performance.now() - t0;
+  assert.equal(r.errors, []);
+  const files = readdirSync(outDir).sort();
+  assert.equal(files, ['descent-worker.js', 'main.js'], 'the page bundle and the worker beside it');
+  const mainCode = readFileSync(join(outDir, 'main.js'), 'utf8');
+  assert.match(mainCode, /new URL\(["']\.\/descent-worker\.js["'],\s*import\.meta\.url\)/, 'the page starts ./descent-worker.js');
+  assert.not.match(mainCode, /class HyperParameterError\b/, 'minified: the error classes are renamed');
+  writeFileSync(join(outDir, 'index.html'), page('<script type="module" src="./main.js"></script>'));
+  log(`esbuild ${version} --minify: built in ${ms.toFixed(0)} ms: ${files.map((f) => `${f} (${readFileSync(join(outDir, f)).length} B)`).join(', ')}`);
+
+  if (!browser) return skipRest('esbuild app in the browser', NO_CHROMIUM);
+  const run = await runInChromium(outDir);
+  assertRun(`esbuild ${version} --minify`, run);
+  assert.ok(run.result.renamed, 'esbuild --minify renamed HyperParameterError in the page (else the type checks prove less)');
 });
 
 test.run();

@@ -1,4 +1,4 @@
-// The package as a strict TypeScript consumer sees it: the README's ```ts examples compile against the built
+// The package as a strict TypeScript consumer sees it: the ```ts examples of the README and docs/*.md compile against the built
 // package (dist/*.d.ts through the exports map, as after `npm install descent-ml`) in two projects. A Node project
 // (module and moduleResolution nodenext, @types/node) gets the "node" condition, so the Node entry's names
 // (csvBatches, csvStats, builtinNames, builtinCatalog) resolve from 'descent-ml'. A browser project
@@ -8,20 +8,23 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import ts from 'typescript';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { NO_DIST, testOrSkip } from './_skip.ts';
+import { docBlocks } from './_docblocks.ts';
 
 const root = resolve('.');
 const built = existsSync(join(root, 'dist', 'index.d.ts')) && existsSync(join(root, 'dist', 'node.d.ts'));
 const tmp = mkdtempSync(join(tmpdir(), 'descent-types-'));
 test.after(() => rmSync(tmp, { recursive: true, force: true }));
 
-/** The README's ```ts blocks, in order, with whether each is Node-only. */
+/** The ```ts blocks of the README and the guides (those marked not run left out), in order, with whether each is Node-only. */
 function readmeExamples(): { code: string; nodeOnly: boolean }[] {
-  const text = readFileSync(join(root, 'README.md'), 'utf8');
-  return [...text.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => ({ code: m[1], nodeOnly: /^\/\/ Node only/.test(m[1]) }));
+  const docs = ['README.md', ...readdirSync(join(root, 'docs')).filter((f) => f.endsWith('.md')).sort().map((f) => `docs/${f}`)];
+  return docs.flatMap((doc) => docBlocks(doc, readFileSync(join(root, doc), 'utf8')))
+    .filter((b) => b.lang === 'ts' && b.notRun === null)
+    .map((b) => ({ code: b.code, nodeOnly: /^\/\/ Node only/.test(b.code) }));
 }
 
 // The names the examples use without defining them, as a user's surrounding code would provide them. A global
@@ -33,6 +36,11 @@ declare const result: import('descent-ml').TrainResult;
 declare function computeGradient(params: Float32Array, grads: Float32Array): void;
 declare const chart: { push(epoch: number, loss: number): void };
 declare const bar: { update(fraction: number): void };
+declare const ds: import('descent-ml').Dataset;
+declare const net: import('descent-ml').Network;
+declare const data: { x: Float32Array; y: Float32Array; features: number };
+declare const texts: string[];
+declare const labels: string[];
 `;
 
 // Imports that only the Node entry provides: they must compile in Node and fail in a browser project.
@@ -54,6 +62,11 @@ function project(name: string, files: Record<string, string>, withNodeTypes: boo
   mkdirSync(join(dir, 'node_modules', '@types'), { recursive: true });
   symlinkSync(root, join(dir, 'node_modules', 'descent-ml'), 'dir');
   if (withNodeTypes) symlinkSync(join(root, 'node_modules', '@types', 'node'), join(dir, 'node_modules', '@types', 'node'), 'dir');
+  // A package an example imports beside descent (docs/interchange.md runs its ONNX file in ONNX Runtime), as a stub:
+  // its own declarations need the DOM, and what is checked here is descent's.
+  mkdirSync(join(dir, 'node_modules', 'onnxruntime-web'));
+  writeFileSync(join(dir, 'node_modules', 'onnxruntime-web', 'package.json'), JSON.stringify({ name: 'onnxruntime-web', types: 'index.d.ts' }));
+  writeFileSync(join(dir, 'node_modules', 'onnxruntime-web', 'index.d.ts'), 'export const env: any;\nexport const InferenceSession: any;\nexport const Tensor: any;\n');
   writeFileSync(join(dir, 'package.json'), JSON.stringify({ name, private: true, type: 'module' }));
   for (const [file, text] of Object.entries(files)) writeFileSync(join(dir, file), text);
   return dir;

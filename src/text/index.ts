@@ -12,3 +12,4 @@ export {
   charLmLayers, charVocabFrom, perplexity, type CharLmInfo, type CharLmLayerOptions,
 } from './charlm.js';
 export { vectorizerToJSON, vectorizerFromJSON, type VectorizerJSON } from './saved.js';
+export type { CharModel } from './charlm.js';

@@ -3,7 +3,7 @@ import { Rng } from '../rng.js';
 
 /**
  * The text corpora's split, reproducible in any language: the positions 0..n−1 are shuffled once with descent's
- * {@link Rng} (xoshiro128** seeded through splitmix32, Fisher–Yates as `Rng.shuffle`) and `seed`; the documents at
+ * `Rng` (xoshiro128** seeded through splitmix32, Fisher–Yates as `Rng.shuffle`) and `seed`; the documents at
  * shuffled positions divisible by `every` form the test set, the others the training set, both in shuffled order.
  * `scripts/text-sklearn-baseline.py` re-implements it to give scikit-learn the same documents.
  */

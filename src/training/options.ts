@@ -69,7 +69,7 @@ export interface TrainOptions {
   optimizer?: OptimizerOptions;
   /** `'full'` (all rows), `'stochastic'` (one row) or a mini-batch size in [1, rows]. Default min(32, rows). */
   batch?: BatchOption;
-  /** Number of passes over the data. Default: about 2000 gradient steps ({@link defaultEpochs}), within 10..1000 epochs. */
+  /** Number of passes over the data. Default: about 2000 gradient steps (2000 / batches per epoch), within 10..1000 epochs. */
   epochs?: number;
   /** Reshuffle the rows before every epoch (not for full batch). Default true. */
   shuffle?: boolean;

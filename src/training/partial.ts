@@ -20,7 +20,7 @@ import { createSchedule, type Schedule, type ScheduleOptions } from '../optim/sc
 
 export type { Batch, BatchSource } from '../data/batch.js';
 
-/** Options of {@link PartialFitter} and {@link partialFit}. */
+/** Options of {@link partialFit} (and of the per-model `PartialFitter` behind it). */
 export interface PartialFitOptions {
   /** Update rule and hyper-parameters (PyTorch names and defaults). Default `{ name: 'sgd', lr: 0.01 }` (train() defaults to Adam with a cosine schedule over a known run; an online run has no known length). */
   optimizer?: OptimizerOptions;
@@ -32,7 +32,7 @@ export interface PartialFitOptions {
   seed?: number;
 }
 
-/** What one {@link PartialFitter.partialFit} call did. */
+/** What one {@link partialFit} call did. */
 export interface PartialFitResult {
   /** Mean over the call's rows of each step's loss before its update (penalty included), as train()'s epoch loss. */
   loss: number;
@@ -231,7 +231,7 @@ const fitters = new WeakMap<Trainable, { fitter: PartialFitter; options: string 
 
 /**
  * One online update of `model` on a batch, keeping the optimizer state between calls (one
- * {@link PartialFitter} per model, made on the first call from `options`; later calls reuse it and
+ * `PartialFitter` per model, made on the first call from `options`; later calls reuse it and
  * may omit the options, but must not change them). {@link resetPartialFit} frees that state.
  */
 export function partialFit(model: Trainable, batch: Dataset | Batch, options?: PartialFitOptions): PartialFitResult {

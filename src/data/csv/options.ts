@@ -27,7 +27,7 @@ export type LabelMode = 'auto' | 'none' | 'integer' | 'onehot';
  */
 export type MissingPolicy = 'error' | 'drop' | 'mean';
 
-/** Options of {@link parseCSV} and `Dataset.fromCSV`. */
+/** Options of `Dataset.fromCSV` (and, but for `missing`, of `csvBatches`). */
 export interface CSVOptions {
   /** The target column (name or index), the columns of a one-hot target, or `null` for none. Default: the last column. */
   target?: ColumnRef | readonly ColumnRef[] | null;
