@@ -36,6 +36,8 @@ export default {
   excludeInternal: true,
   excludePrivate: true,
   treatWarningsAsErrors: true,
+  // Source links need a hosted git remote; a clone of a local repository (CI's) has none.
+  disableSources: true,
   // Type plumbing that exported types are built from, not names a user writes: the registry's mapped types behind
   // LayerSpec, the rule table behind optimizerDefaults, the worker protocol's messages and listener table.
   intentionallyNotExported: [

@@ -8,6 +8,7 @@ export { init, backendInfo, type BackendInfo, type InitOptions, type BackendName
 
 // Data in memory.
 export { Dataset, type Matrix, type FromArraysOptions, type FromCSVOptions, type DatasetMeta } from './data/dataset.js';
+export type { SplitOptions } from './data/split-rows.js';
 export type { CSVOptions, ColumnRef, LabelMode, MissingPolicy } from './data/csv/options.js';
 export type { BuiltinName } from './data/catalog.js';
 export { SparseDataset } from './data/dataset.js';

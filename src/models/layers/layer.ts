@@ -8,7 +8,7 @@ import { show } from '../../validate.js';
 
 /**
  * Weight initialization: PyTorch's default of each module, Glorot (Xavier) uniform, He (Kaiming) uniform, or
- * GPT-2's: weights and embeddings N(0, {@link GPT2_STD}), biases 0, and the output projection of each residual
+ * GPT-2's: weights and embeddings N(0, 0.02), biases 0, and the output projection of each residual
  * block (its last dense, an attention's out_proj) scaled by 1/√(residual blocks) (1/√(2·blocks) in a GPT).
  */
 export type InitName = 'torch' | 'glorot' | 'he' | 'gpt2';
