@@ -51,10 +51,11 @@ export { disposeThreads, THREAD_IDLE_MS } from './threads/idle.js';
 
 // Online and out-of-core training.
 export {
-  partialFit, resetPartialFit, trainStream, evaluateStream,
+  partialFit, resetPartialFit, trainStream,
   type Batch, type BatchSource, type PartialFitOptions, type PartialFitResult, type TrainStreamOptions,
-  type TrainStreamResult, type StreamEpochRecord, type StreamBatchInfo, type StreamEvaluation,
+  type TrainStreamResult, type StreamEpochRecord, type StreamBatchInfo,
 } from './training/partial.js';
+export { evaluateStream, type StreamEvaluation } from './training/evaluate-stream.js';
 export { shuffleBatches, type ShuffleBufferOptions, type ShuffledBatch } from './data/shuffle.js';
 
 // Optimizers and learning-rate schedules.

@@ -42,6 +42,8 @@ export interface Trainable {
   readonly outputs: number;
   /** Number of parameters. */
   readonly size: number;
+  /** The parameters the optimizer updates: the first trainableSize (all of them but a network's frozen layers). */
+  readonly trainableSize: number;
   /** The parameters that are weights: the first `nWeights` of the vector, the span L2 and L1 penalize. */
   readonly nWeights: number;
   /** True once dispose() ran. */

@@ -61,8 +61,11 @@ export class Optimizer {
   /** @internal */ readonly hyperBlock: Block<'f64'>;
   private readonly ownsParams: boolean;
 
-  /** @internal use {@link optimizer}. */
-  constructor(r: ResolvedOptimizer, n: number, params?: Block<'f32'>) {
+  /**
+   * @internal use {@link optimizer}. `gradSize` (default n) is the gradient buffer's length: a network with
+   * frozen layers computes its whole gradient but updates (and keeps state for) only its first n parameters.
+   */
+  constructor(r: ResolvedOptimizer, n: number, params?: Block<'f32'>, gradSize = n) {
     const be = params?.backend ?? backend();
     this.name = r.spec.name;
     this.code = RULE[r.spec.name as OptimizerName];
@@ -71,7 +74,7 @@ export class Optimizer {
     const blocks: Block[] = [];
     try {
       this.paramsBlock = params ?? track(blocks, new Block(be, 'f32', n));
-      this.gradsBlock = track(blocks, new Block(be, 'f32', n));
+      this.gradsBlock = track(blocks, new Block(be, 'f32', gradSize));
       this.stateBlock = track(blocks, new Block(be, 'f32', Math.max(1, r.stateVectors * n)));
       this.hyperBlock = track(blocks, new Block(be, 'f64', HYPER_LEN));
     } catch (e) {

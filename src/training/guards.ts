@@ -29,7 +29,10 @@ export function claimModel(model: Trainable, run: Stepper): void {
  * Throws a DisposedError when the model, a dataset the caller passed in or the Trainer itself was disposed
  * (the kernels would otherwise read freed memory), after ending the run's thread pool: the run cannot go on.
  */
-export function checkAlive(model: Trainable, given: readonly Dataset[], trainerDisposed: boolean, pool: ThreadPool | null): void {
+export function checkAlive(model: Trainable, given: readonly Dataset[], trainerDisposed: boolean, pool: ThreadPool | null, layout?: number): void {
+  if (layout !== undefined && layoutOf(model) !== layout) {
+    throw new HyperParameterError('model', 'its trainable layers changed (freeze/unfreeze) after this Trainer was made: make a new Trainer');
+  }
   let what: string | null = null;
   if (trainerDisposed) what = 'the Trainer was disposed';
   else if (model.disposed) what = `the ${model.kind} model was disposed while its Trainer was in use`;
@@ -45,3 +48,8 @@ export function checkAlive(model: Trainable, given: readonly Dataset[], trainerD
  * collection may come late or, in a short script, never.
  */
 export const droppedPools = new FinalizationRegistry<ThreadPool>((pool) => pool.dispose());
+
+/** A model's parameter layout: a network's freeze/unfreeze changes it (0 for models without one). */
+export function layoutOf(model: Trainable): number {
+  return (model as { layout?: number }).layout ?? 0;
+}

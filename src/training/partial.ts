@@ -4,18 +4,19 @@
 // a window of an index array) with the rows in arrival order, so k partial fits over the batches of
 // one epoch give bit for bit the parameters of one epoch of train() with shuffle: false, the same
 // batch size and the same optimizer.
-import { DataError, DisposedError, HyperParameterError } from '../errors.js';
+import { DisposedError, HyperParameterError } from '../errors.js';
 import { Block, disposeAll } from '../runtime/block.js';
 import { Run } from '../runtime/run.js';
 import { Rng } from '../rng.js';
 import { Optimizer, resolveOptimizer, type OptimizerOptions } from '../optim/index.js';
 import { int, num, onlyKeys, show } from '../validate.js';
 import { Dataset, F32_MAX } from '../data/dataset.js';
-import type { Evaluation, Trainable } from '../models/trainable.js';
+import type { Trainable } from '../models/trainable.js';
 import { shuffleBatches } from '../data/shuffle.js';
 import type { Batch, BatchSource } from '../data/batch.js';
 import { Preprocessing, type PreprocessingStats } from '../models/preprocessing.js';
 import { HYPER } from '../backends/abi.generated.js';
+import { layoutOf } from './guards.js';
 import { createSchedule, type Schedule, type ScheduleOptions } from '../optim/schedules.js';
 
 export type { Batch, BatchSource } from '../data/batch.js';
@@ -56,6 +57,7 @@ export class PartialFitter {
   readonly model: Trainable;
   /** Gradient steps taken so far. */
   steps = 0;
+  /** @internal The model's layout its optimizer was made for (freeze/unfreeze change it). */ readonly layout: number;
   /** Rows seen so far (all calls). */
   rowsSeen = 0;
   private readonly opt: Optimizer;
@@ -83,7 +85,8 @@ export class PartialFitter {
     }
     if (model.disposed) throw new DisposedError(`the ${model.kind} model was disposed`);
     this.model = model;
-    this.opt = new Optimizer(resolved, model.size, model.paramsBlock);
+    this.opt = new Optimizer(resolved, model.trainableSize, model.paramsBlock, model.size);
+    this.layout = layoutOf(model);
     let scratch: Block<'f32'> | undefined;
     try {
       scratch = new Block(model.paramsBlock.backend, 'f32', model.outputs);
@@ -151,6 +154,7 @@ export class PartialFitter {
    */
   partialFit(batch: Dataset | Batch): PartialFitResult {
     const model = this.model;
+    if (layoutOf(model) !== this.layout) throw new HyperParameterError('model', 'its trainable layers changed (freeze/unfreeze) after this PartialFitter was made: make a new one');
     let ds: Dataset;
     let owned = false;
     if (batch instanceof Dataset) ds = batch;
@@ -245,8 +249,9 @@ export function partialFit(model: Trainable, batch: Dataset | Batch, options?: P
   if (entry && options !== undefined && key !== entry.options) {
     throw new HyperParameterError('options', 'differ from the first partialFit call on this model; call resetPartialFit(model) to start over with new options');
   }
-  // A fitter whose model was disposed was freed with it: start afresh (and fail as a disposed model does).
-  if (entry && entry.fitter.disposed) {
+  // A disposed fitter (freed with its model) or one made before freeze/unfreeze: start afresh.
+  if (entry && (entry.fitter.disposed || entry.fitter.layout !== layoutOf(model))) {
+    if (!entry.fitter.disposed) entry.fitter.dispose();
     fitters.delete(model);
     entry = undefined;
   }
@@ -403,47 +408,4 @@ export async function trainStream(model: Trainable, source: BatchSource | (() =>
     history, stopReason, epochs: history.length, steps: fitter.steps, samples: fitter.rowsSeen,
     ms: performance.now() - t0, backend: model.paramsBlock.backend.name,
   };
-}
-
-/** What {@link evaluateStream} returns: Model.evaluate's figures over every row of the stream. */
-export interface StreamEvaluation extends Evaluation {
-  /** Rows evaluated. */
-  rows: number;
-}
-
-/**
- * Evaluates `model` on a stream of batches with bounded memory: the mean loss (as Model.evaluate,
- * without penalty), and accuracy (classifiers) or R² (regression) over all rows, accumulated batch by
- * batch. Equal to Model.evaluate on the concatenated rows up to the order of summation.
- */
-export async function evaluateStream(model: Trainable, source: BatchSource): Promise<StreamEvaluation> {
-  let rows = 0, labels = 0, lossSum = 0, correct = 0, ssRes = 0, ySum = 0, ySq = 0;
-  for await (const batch of source) {
-    const ds = batch instanceof Dataset ? batch : Dataset.fromArraysOn(model.paramsBlock.backend, batch?.x, batch?.y, { features: model.features });
-    try {
-      const e = model.evaluate(ds);
-      const n = ds.rows;
-      rows += n;
-      lossSum += e.loss * n;
-      const y = ds.y;
-      if (model.task === 'regression') {
-        const pred = model.predict(ds.x);
-        for (let i = 0; i < n; i++) {
-          ssRes += (y[i] - pred[i]) ** 2;
-          ySum += y[i];
-          ySq += y[i] * y[i];
-        }
-      } else correct += Math.round(e.accuracy! * y.length); // over labels: one per position of a sequence model
-      labels += y.length;
-    } finally {
-      if (ds !== batch) ds.dispose();
-    }
-  }
-  if (rows === 0) throw new DataError('evaluateStream: the stream held no rows');
-  const out: StreamEvaluation = { loss: lossSum / rows, rows };
-  if (model.task === 'regression') {
-    const ssTot = ySq - (ySum * ySum) / rows;
-    out.r2 = ssTot > 0 ? 1 - ssRes / ssTot : 0;
-  } else out.accuracy = correct / labels;
-  return out;
 }

@@ -166,7 +166,7 @@ export function checkResume(s: TrainState, model: Trainable, p: Plan): void {
   const n = model.size, nW = model.nWeights;
   const lengths: [string, unknown, number | null][] = [
     ['model.params', s.model.params, n], ['optimizer.hyper', s.optimizer?.hyper, HYPER_LEN],
-    ['optimizer.state', s.optimizer?.state, Math.max(1, r.stateVectors * n)], ['loop.rng', s.loop?.rng, 4], ['loop.dropRng', s.loop?.dropRng, 4],
+    ['optimizer.state', s.optimizer?.state, Math.max(1, r.stateVectors * model.trainableSize)], ['loop.rng', s.loop?.rng, 4], ['loop.dropRng', s.loop?.dropRng, 4],
     ['avg', s.avg, averaging ? n : null], ['l1', s.l1, l1 ? nW : null], ['perm', s.perm, rows], ['rng', s.rng, 4],
     ['last.params', s.last?.params, n], ['last.avg', s.last?.avg, averaging ? n : null],
     ['stopping.bestParams', s.stopping?.bestParams, s.stopping?.bestParams == null ? null : n],

@@ -11,7 +11,7 @@ import type { Schedule } from '../optim/schedules.js';
 import { Rng } from '../rng.js';
 import { Dataset, F32_MAX } from '../data/dataset.js';
 import { HyperParameterError } from '../errors.js';
-import { checkAlive, claimModel, droppedPools } from './guards.js';
+import { checkAlive, claimModel, droppedPools, layoutOf } from './guards.js';
 import { show } from '../validate.js';
 import type { Trainable } from '../models/trainable.js';
 import type { EpochRecord, TrainState } from './state.js';
@@ -59,20 +59,19 @@ export class Trainer implements TrainerView {
   private readonly owned: Dataset[] = [];
   /** The caller's datasets: training after their dispose() is an error, not a read of freed memory. */
   private readonly given: Dataset[];
+  private readonly layout: number; // the model's layout (freeze/unfreeze change it)
   private disposed_ = false;
   private readonly opt: Optimizer;
   /** The run descriptor of the training data: model, optimizer, data, tools and loop state. */
   private readonly loop: Run;
-  /** The validation set's descriptor (no penalty), when there is one. */
-  private readonly valRun: Run | undefined;
+  private readonly valRun: Run | undefined; // the validation set's descriptor (no penalty)
   private readonly idx: Block<'i32'>;
   private readonly losses: Block<'f64'>;
   private readonly scratch: Block<'f32'>;
   private readonly sched: Block<'f64'>;
   private readonly avg: Block<'f32'> | undefined;
   private readonly l1buf: Block<'f32'> | undefined;
-  /** v of the lazily scaled weights of sparse plain SGD with L2 (lazy.ts), carried from run to run. */
-  private readonly lazy: Block<'f32'> | undefined;
+  private readonly lazy: Block<'f32'> | undefined; // v of sparse plain SGD's lazily scaled weights (lazy.ts)
   private readonly vIdx: Block<'i32'> | undefined;
   private readonly batchesPerRun: number; // batches one runBatches call takes at most
   private readonly rng: Rng;
@@ -102,6 +101,7 @@ export class Trainer implements TrainerView {
     if (p.validation) model.checkTargets(p.validation);
     this.model = model;
     this.given = p.validation ? [ds, p.validation] : [ds];
+    this.layout = layoutOf(model);
     this.plan = p;
     this.schedule = p.schedule;
     const be = (this.be = model.paramsBlock.backend);
@@ -130,7 +130,7 @@ export class Trainer implements TrainerView {
       this.val = val;
       const n = p.nTrain, k = model.outputs;
       this.batchesPerRun = Math.max(1, Math.min(p.batchesPerEpoch, Math.ceil(RUN_ROWS / p.batchSize)));
-      opt = new Optimizer(p.resolved, model.size, model.paramsBlock);
+      opt = new Optimizer(p.resolved, model.trainableSize, model.paramsBlock, model.size);
       this.opt = opt;
       this.idx = keep(new Block(be, 'i32', n));
       this.losses = keep(new Block(be, 'f64', this.batchesPerRun));
@@ -168,7 +168,7 @@ export class Trainer implements TrainerView {
     // In the backend: a JS loop over a 100k-row index cost ~0.1 ms per train() call.
     be.iotaI32(this.idx.ptr, p.nTrain);
     if (this.vIdx) be.iotaI32(this.vIdx.ptr, this.vIdx.length);
-    this.avg?.view.fill(0);
+    this.avg?.view.fill(0) // averaging runs over the trainable prefix; frozen tensors are their own average.set(model.paramsBlock.view.subarray(model.trainableSize), model.trainableSize);
     this.l1buf?.view.fill(0);
     this.rng = new Rng(p.seed);
     if (p.noise) this.loop.setWords('rng', new Rng(p.noise.seed).state);
@@ -245,7 +245,7 @@ export class Trainer implements TrainerView {
     if (maxBatches !== Infinity && !(Number.isInteger(maxBatches) && maxBatches >= 0)) {
       throw new HyperParameterError('maxBatches', `must be an integer ≥ 0 or Infinity, got ${show(maxBatches)}`);
     }
-    checkAlive(this.model, this.given, this.disposed_, this.pool);
+    checkAlive(this.model, this.given, this.disposed_, this.pool, this.layout);
     claimModel(this.model, this);
     const p = this.plan, be = this.be, model = this.model;
     const nb = p.batchesPerEpoch, n = p.nTrain, bs = p.batchSize;

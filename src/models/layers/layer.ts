@@ -73,6 +73,8 @@ export interface PlannedLayer<S = Record<string, unknown>> {
   stats: PlacedStat[];
   /** A container's layers (empty for others). */
   children: PlannedLayer[];
+  /** True when the layer's tensors are not trained (`trainable: false` on it or on a container holding it). */
+  frozen: boolean;
 }
 
 /** Where planning is: the layer's path as text, whether it is the network's first layer, and how to plan a container's layers. */

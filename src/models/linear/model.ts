@@ -79,6 +79,10 @@ export class Model implements Trainable {
   readonly outputs: number;
   /** Number of parameters (weights then biases). */
   readonly size: number;
+  /** Every parameter trains (a linear model has no frozen part). */
+  get trainableSize(): number {
+    return this.size;
+  }
   /** The training loss (see {@link RegressionLoss}, {@link ClassifierLoss}; softmax models use `'softmax'`). */
   readonly loss: LossName;
   /** ε of the Huber / epsilon-insensitive losses; 0 for the other losses. */

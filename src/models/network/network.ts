@@ -21,6 +21,7 @@ import { readWeights, writeWeights, type LayerWeights, type LayerWeightsInput } 
 import { checkSequential, validateSequential, type SequentialOptions } from './sequential-options.js';
 import { checkTokenIds } from './tokens.js';
 import { scaleResidualProjections } from '../layers/residual.js';
+import { relayout, withTrainable } from './freeze.js';
 import { argmaxGroups, sigmoids, softmaxGroups } from './outputs.js';
 import { checkEvaluateOptions, metricsReport, type EvaluateOptions } from '../../metrics/report.js';
 
@@ -57,13 +58,13 @@ export class Network implements Trainable {
   /** Classes of a softmax network (per position for a [T, classes] output); 2 for logistic, 0 for squared. */
   readonly classes: number;
   readonly size: number;
+  /** Trainable weights (the span L2/L1 penalties see). */
   readonly nWeights: number;
+  /** Trainable parameters: the first trainableSize of {@link params} (frozen layers' tensors follow them). */
+  readonly trainableSize: number;
   /** Networks with a layer that asks for it (gru, lstm: 5) clip the gradient's norm unless training says otherwise (clipNorm). */
   readonly defaultClipNorm?: number;
-  /**
-   * True when a layer's state advances chunk after chunk (dropout's PRNG, batch norm's running statistics) or
-   * its chunks are too few to share (recurrent layers): threads then split each product's columns, never the rows.
-   */
+  /** True when a layer's state advances chunk after chunk (dropout, batch norm) or it is recurrent: threads split columns. */
   readonly columnOnly: boolean;
   /** Rows per chunk: a batch runs chunk after chunk (gradients summed in chunk order); threads share whole chunks. */
   readonly chunkRows: number;
@@ -76,13 +77,14 @@ export class Network implements Trainable {
   /** Batch norm's running statistics (mean then variance per layer), null without batch norm. */
   private readonly stats: Block<'f32'> | null = null;
   private pre: Preprocessing | null = null;
+  private layoutVersion = 0;
   /** Preprocessing applied to raw data by predict, decision and evaluate, and saved (see Model.preprocessing); null: none. */
   get preprocessing(): Preprocessing | null { return this.pre; }
   set preprocessing(p: Preprocessing | null) { this.pre = checkPreprocessing(p, this.features); }
 
   /** @internal use {@link sequential} or {@link mlp}. */
   constructor(options: SequentialOptions) {
-    const { layers, nParams, nWeights, nStats, init, seed } = validateSequential(options);
+    const { layers, nParams, nWeights, nTrainable, nStats, init, seed } = validateSequential(options);
     const shape = options.inputShape;
     this.compiled = compileNetwork(layers, options.loss, nParams, nWeights, nStats);
     this.loss = options.loss;
@@ -94,6 +96,7 @@ export class Network implements Trainable {
     this.positions = this.compiled.positions;
     this.classes = options.loss === 'softmax' ? this.outputs / this.positions : options.loss === 'logistic' ? 2 : 0;
     this.size = nParams;
+    this.trainableSize = nTrainable;
     this.nWeights = nWeights;
     const clip = walk(layers).find((l) => l.def.clipNorm !== undefined)?.def.clipNorm;
     if (clip !== undefined) this.defaultClipNorm = clip;
@@ -141,6 +144,36 @@ export class Network implements Trainable {
     return l;
   }
 
+  /**
+   * Freezes the layer at `path` (a container: all its layers) as `trainable: false` does: its tensors stay as they
+   * are, optimizers keep no state for them. The parameters are laid out again (trainable first): a Trainer made
+   * before refuses to go on, partialFit starts a fresh optimizer.
+   */
+  freeze(path: LayerPath): void {
+    this.setTrainable(path, false, `freeze(${pathText(path)})`);
+  }
+
+  /** Makes the layer at `path` trainable again (see {@link freeze}). */
+  unfreeze(path: LayerPath): void {
+    this.setTrainable(path, true, `unfreeze(${pathText(path)})`);
+  }
+
+  /** @internal Bumped by freeze/unfreeze: a Trainer checks that the layout it was made for still holds. */
+  get layout(): number {
+    return this.layoutVersion;
+  }
+
+  private setTrainable(path: LayerPath, trainable: boolean, what: string): void {
+    if (this.disposed) throw new DisposedError('the network was disposed');
+    const specs = withTrainable(this.layers, layerAt(this.compiled.layers, path, what).path, trainable, what);
+    const r = relayout({ inputShape: [...this.inputShape], layers: specs, loss: this.loss }, this.compiled.layers, this.paramsBlock.view);
+    this.paramsBlock.view.set(r.params);
+    this.program.view.set(r.compiled.program);
+    Object.assign(this as unknown as Record<string, unknown>, {
+      compiled: r.compiled, layers: r.specs, nWeights: r.compiled.nWeights, trainableSize: r.nTrainable, layoutVersion: this.layoutVersion + 1,
+    });
+  }
+
   /** The planned layer at a path (its spec, shapes and tensors). @internal */
   layerAt(path: LayerPath): PlannedLayer {
     return layerAt(this.compiled.layers, path, 'layerAt');
@@ -185,7 +218,7 @@ export class Network implements Trainable {
   /** @internal the network's part of a run descriptor: parameters, program and workspace; dropout on. */
   runFields(): Partial<RunFields> {
     return {
-      params: this.paramsBlock.ptr, nParams: this.size, nWeights: this.nWeights, features: this.features,
+      params: this.paramsBlock.ptr, nParams: this.trainableSize, nWeights: this.nWeights, features: this.features,
       outputs: this.outputs, net: this.program.ptr, ws: this.ws.ptr, training: 1, stats: this.stats?.ptr ?? 0,
     };
   }

@@ -1,8 +1,10 @@
 // Validates a network's layer specs against the registry (src/models/layers/index.ts) and infers every
 // layer's shapes and parameter layout, before anything is allocated. Layers are addressed by paths: the
 // index in `layers`, then the index inside a container's `layers` ([3, 0]); messages name them the same way
-// (`layers[3].layers[0].units`). The parameter vector holds every 'weight' tensor first (layer after layer, a
-// layer's tensors in order), then every 'bias' tensor: L2/L1 and weight decay see one weight span.
+// (`layers[3].layers[0].units`). The parameter vector holds every trainable 'weight' tensor first (layer after
+// layer, a layer's tensors in order), then every trainable 'bias' tensor — L2/L1 and weight decay see one weight
+// span, the optimizer one trainable prefix — then the frozen layers' tensors (`trainable: false`), weights then
+// biases, which no update reaches and no optimizer keeps state for.
 import { HyperParameterError, ShapeError, nearestKey } from '../../errors.js';
 import { onlyKeys, show } from '../../validate.js';
 import { LAYERS, type LayerSpec } from '../layers/index.js';
@@ -16,7 +18,10 @@ export type { NetworkLoss };
 export interface Plan {
   layers: PlannedLayer[];
   nParams: number;
+  /** The trainable weights: the span penalties see. */
   nWeights: number;
+  /** The trainable parameters: the prefix the optimizer updates. */
+  nTrainable: number;
   nStats: number;
 }
 
@@ -55,7 +60,7 @@ export function checkLayerList(at: string, specs: unknown): unknown[] {
  * Plans one list of layers from `inShape`; `path` is the list's container path (empty at the top level).
  * Returns the planned layers and the shape they give.
  */
-export function planList(specs: unknown, inShape: number[], path: number[], prefix: string, counter: { layers: number }): { layers: PlannedLayer[]; outShape: number[] } {
+export function planList(specs: unknown, inShape: number[], path: number[], prefix: string, counter: { layers: number }, frozen = false): { layers: PlannedLayer[]; outShape: number[] } {
   const list = checkLayerList(prefix === '' ? 'layers' : `${prefix}.layers`, specs);
   const layers: PlannedLayer[] = [];
   let shape = inShape;
@@ -63,14 +68,18 @@ export function planList(specs: unknown, inShape: number[], path: number[], pref
     const at = `${prefix === '' ? '' : `${prefix}.`}layers[${i}]`;
     if (++counter.layers > MAX_LAYERS) throw new HyperParameterError(at, `a network takes at most ${MAX_LAYERS} layers`);
     const def = defOf(at, raw);
-    onlyKeys(at, raw as object, def.keys);
+    onlyKeys(at, raw as object, [...def.keys, 'trainable']);
     const spec = { ...(raw as object) } as LayerSpec & Record<string, unknown>;
-    const children = (sub: unknown, from: number[]) => planList(sub, from, [...path, i], at, counter);
+    if (spec.trainable !== undefined && typeof spec.trainable !== 'boolean') {
+      throw new HyperParameterError(`${at}.trainable`, `must be true or false, got ${show(spec.trainable)}`);
+    }
+    const isFrozen = frozen || spec.trainable === false;
+    const children = (sub: unknown, from: number[]) => planList(sub, from, [...path, i], at, counter, isFrozen);
     const p = def.plan(spec, shape, { at, first: path.length === 0 && i === 0, children });
     const planned: PlannedLayer = {
       spec, def, path: [...path, i], at, inShape: shape, outShape: p.outShape,
       tensors: (p.tensors ?? []).map((t) => ({ ...t, offset: -1, size: size(t.shape) })),
-      stats: (p.stats ?? []).map((s) => ({ ...s, offset: -1 })), children: p.children ?? [],
+      stats: (p.stats ?? []).map((s) => ({ ...s, offset: -1 })), children: p.children ?? [], frozen: isFrozen,
     };
     layers.push(planned);
     shape = p.outShape;
@@ -82,16 +91,22 @@ export function planList(specs: unknown, inShape: number[], path: number[], pref
 export function planLayers(inputShape: number[], specs: unknown, loss: NetworkLoss): Plan {
   const { layers, outShape } = planList(specs, inputShape, [], '', { layers: 0 });
   const all = flatten(layers);
-  let nWeights = 0, nStats = 0;
-  for (const l of all) for (const t of l.tensors) if (t.span === 'weight') (t.offset = nWeights), (nWeights += t.size);
-  let nParams = nWeights;
-  for (const l of all) for (const t of l.tensors) if (t.span === 'bias') (t.offset = nParams), (nParams += t.size);
+  let nParams = 0, nStats = 0;
+  const place = (frozen: boolean, span: 'weight' | 'bias'): void => {
+    for (const l of all) if (l.frozen === frozen) for (const t of l.tensors) if (t.span === span) (t.offset = nParams), (nParams += t.size);
+  };
+  place(false, 'weight');
+  const nWeights = nParams;
+  place(false, 'bias');
+  const nTrainable = nParams;
+  place(true, 'weight');
+  place(true, 'bias');
   for (const l of all) for (const s of l.stats) (s.offset = nStats), (nStats += s.size);
   if (!all.some((l) => l.tensors.length > 0)) {
     throw new HyperParameterError('layers', 'a network needs at least one layer with parameters (dense, conv2d, embedding, gru, lstm, …)');
   }
   checkHead(loss, outShape, layers[layers.length - 1].at);
-  return { layers, nParams, nWeights, nStats };
+  return { layers, nParams, nWeights, nTrainable, nStats };
 }
 
 function flatten(layers: readonly PlannedLayer[]): PlannedLayer[] {
