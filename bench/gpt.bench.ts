@@ -18,10 +18,14 @@
 // Flops of a step (the "3 × forward" count): per position, per block 2·(3d² + d² + 8d²) for the projections and
 // the MLP, 2·2·T·d for Q·Kᵀ and P·V (the full T × T), and 2·d·vocab for the head; times 3, times batch·T.
 //
+// PyTorch with 2 threads on a busy host: OpenMP's default spin-waiting makes a step many times slower than one
+// thread (954 ms against 73 ms at load 12 on 2 cores); OMP_WAIT_POLICY=PASSIVE in the environment (passed on to
+// the peer) avoids it, and the row's note says which policy ran.
+//
 // `npx tsx bench/gpt.bench.ts [--quick | --timing]`: --quick is (a) on descent alone, with short budgets;
 // --timing is (a) in full with PyTorch, without (b) and (c); no flag runs everything and writes bench/results/gpt.json.
 import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { tmpdir, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Row, type RunOptions, measure, roofline, fmtMs, addRatios, table } from './lib/harness.js';
@@ -67,6 +71,8 @@ export interface GptReport {
   check?: { steps: number; descent: number[]; torch: number[]; maxRel: number };
   timing: { contender: string; medianMs: number; cpuMs?: number }[];
   quality: { seed: number; descent: RunResult; torch?: TorchGptResult; relDiff?: number; gru?: GruResult }[];
+  /** The host's 1-, 5- and 15-minute load averages as the suite started and ended (other processes share the cores). */
+  load: { start: number[]; end?: number[] };
 }
 
 let lastReport: GptReport | null = null;
@@ -105,7 +111,7 @@ export async function run(o: RunOptions, mode: 'quick' | 'timing' | 'full' = o.q
   const rows: Row[] = [];
   const text = mobyDick140();
   const flops = stepFlops(text.vocab.size);
-  const report: GptReport = { data: text.what, recipe: RECIPE, timing: [], quality: [] };
+  const report: GptReport = { data: text.what, recipe: RECIPE, timing: [], quality: [], load: { start: loadavg() } };
   o.log(`  ${text.what}`);
   const tp = mode === 'quick' ? { python: '', ok: false, reason: 'left out of --quick' } : torchPython();
   if (!tp.ok) {
@@ -146,7 +152,8 @@ export async function run(o: RunOptions, mode: 'quick' | 'timing' | 'full' = o.q
         const contender = `torch-cpu-${threads}t`;
         rows.push(roofline({ suite: name, case: stepCase, contender, binary: `PyTorch ${r.torch} (${r.capability}, ${r.threads} thread${r.threads > 1 ? 's' : ''})`,
           medianMs: r.medianMs, samples: r.stepMs.length - 10, rme: NaN, cpuMs: r.medianCpuMs, flops,
-          note: `reference; median of steps 11–300; CPU ${r.medianCpuMs.toPrecision(3)} ms/step; bench/peers/torch_gpt.py` }, o.limits));
+          note: `reference; median of steps 11–300; CPU ${r.medianCpuMs.toPrecision(3)} ms/step; bench/peers/torch_gpt.py` +
+            (threads > 1 ? `; OMP_WAIT_POLICY ${process.env.OMP_WAIT_POLICY ?? 'unset (OpenMP spins: on a busy host set PASSIVE)'}` : '') }, o.limits));
         report.timing.push({ contender, medianMs: r.medianMs, cpuMs: r.medianCpuMs });
         o.log(`  ${contender}: ${fmtMs(r.medianMs)} per step (CPU ${r.medianCpuMs.toPrecision(3)} ms)`);
       }
@@ -197,6 +204,7 @@ export async function run(o: RunOptions, mode: 'quick' | 'timing' | 'full' = o.q
         report.quality.push(q);
       }
       va.dispose();
+      report.load.end = loadavg();
       const out = fileURLToPath(new URL('results/', import.meta.url));
       mkdirSync(out, { recursive: true });
       writeFileSync(out + 'gpt.json', JSON.stringify({ ...report, machine: machineInfo(), binary: ourBinary(),
@@ -207,6 +215,7 @@ export async function run(o: RunOptions, mode: 'quick' | 'timing' | 'full' = o.q
     disposeThreads();
     rmSync(dir, { recursive: true, force: true });
   }
+  report.load.end ??= loadavg();
   lastReport = report;
   return rows;
 }
@@ -217,7 +226,8 @@ export function section(): string {
   if (!r) return '';
   const x = (a?: number, b?: number) => (a && b ? `${(a / b).toFixed(2)}×` : '—');
   const by = (c: string) => r.timing.find((t) => t.contender === c)?.medianMs;
-  const lines = [`Data: ${r.data}. Recipe: ${JSON.stringify(r.recipe)}.`, ''];
+  const la = (l: number[]) => l.map((v) => v.toFixed(1)).join(', ');
+  const lines = [`Data: ${r.data}. Recipe: ${JSON.stringify(r.recipe)}. Load average (1, 5, 15 min) at the start ${la(r.load.start)}, at the end ${la(r.load.end ?? [])} on ${machineInfo().cores} cores.`, ''];
   if (r.check) lines.push(`Check: from descent's initialization, ${r.check.steps} steps on the same windows, PyTorch's validation and training losses within ${r.check.maxRel.toExponential(1)}.`, '');
   lines.push(`Step time: descent 1 thread ${by('wasm-simd') ? fmtMs(by('wasm-simd')!) : '—'}, 2 threads ${by('wasm-simd-2t') ? fmtMs(by('wasm-simd-2t')!) : '—'} ` +
     `(${x(by('wasm-simd'), by('wasm-simd-2t'))}); PyTorch 1 thread ${by('torch-cpu-1t') ? fmtMs(by('torch-cpu-1t')!) : '—'} (descent ${x(by('torch-cpu-1t'), by('wasm-simd'))} of its speed), 2 threads ${by('torch-cpu-2t') ? fmtMs(by('torch-cpu-2t')!) : '—'}.`);
