@@ -162,7 +162,8 @@ export async function run(o: RunOptions, mode: 'quick' | 'timing' | 'full' = o.q
     const by = (c: string) => report.timing.find((x) => x.contender === c)?.medianMs;
     const one = by('wasm-simd'), two = by('wasm-simd-2t'), pt = by('torch-cpu-1t');
     for (const r of rows) {
-      if (r.contender === 'wasm-simd' && pt) r.note += `; PyTorch 1 thread / this = ${(pt / r.medianMs).toFixed(2)}×`;
+      const ptCpu = report.timing.find((x) => x.contender === 'torch-cpu-1t')?.cpuMs;
+      if (r.contender === 'wasm-simd' && pt) r.note += `; PyTorch 1 thread / this = ${(pt / r.medianMs).toFixed(2)}× (wall), ${(ptCpu! / r.cpuMs!).toFixed(2)}× (CPU)`;
       if (r.contender === 'wasm-simd-2t' && one) r.note += `; 1 thread / 2 threads = ${(one / r.medianMs).toFixed(2)}×`;
     }
     if (one && two) o.log(`  descent 1 thread / 2 threads: ${(one / two).toFixed(2)}×${pt ? `; PyTorch 1 thread / descent 1 thread: ${(pt / one).toFixed(2)}×` : ''}`);
@@ -230,7 +231,8 @@ export function section(): string {
   const lines = [`Data: ${r.data}. Recipe: ${JSON.stringify(r.recipe)}. Load average (1, 5, 15 min) at the start ${la(r.load.start)}, at the end ${la(r.load.end ?? [])} on ${machineInfo().cores} cores.`, ''];
   if (r.check) lines.push(`Check: from descent's initialization, ${r.check.steps} steps on the same windows, PyTorch's validation and training losses within ${r.check.maxRel.toExponential(1)}.`, '');
   lines.push(`Step time: descent 1 thread ${by('wasm-simd') ? fmtMs(by('wasm-simd')!) : '—'}, 2 threads ${by('wasm-simd-2t') ? fmtMs(by('wasm-simd-2t')!) : '—'} ` +
-    `(${x(by('wasm-simd'), by('wasm-simd-2t'))}); PyTorch 1 thread ${by('torch-cpu-1t') ? fmtMs(by('torch-cpu-1t')!) : '—'} (descent ${x(by('torch-cpu-1t'), by('wasm-simd'))} of its speed), 2 threads ${by('torch-cpu-2t') ? fmtMs(by('torch-cpu-2t')!) : '—'}.`);
+    `(${x(by('wasm-simd'), by('wasm-simd-2t'))}); PyTorch 1 thread ${by('torch-cpu-1t') ? fmtMs(by('torch-cpu-1t')!) : '—'} (descent ${x(by('torch-cpu-1t'), by('wasm-simd'))} of its speed), 2 threads ${by('torch-cpu-2t') ? fmtMs(by('torch-cpu-2t')!) : '—'}. ` +
+    `CPU time per step (steadier than wall time on a shared host): ${r.timing.map((t) => `${t.contender} ${t.cpuMs !== undefined ? fmtMs(t.cpuMs) : '—'}`).join(', ')}.`);
   if (r.quality.length) {
     lines.push('', '| seed | descent perplexity | PyTorch perplexity | descent vs PyTorch | descent ms/step | PyTorch ms/step | char GRU, same wall time (GPT targets; full context) |',
       '| ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
