@@ -20,8 +20,9 @@ import * as activations from './activations.bench.js';
 import * as heads from './heads.bench.js';
 import * as sparse from './sparse.bench.js';
 import * as preprocess from './preprocess.bench.js';
+import * as gptSuite from './gpt.bench.js';
 
-const SUITES = [linalg, losses, optim, trainSuite, gemm, activations, heads, conv, network, cnn, recurrent, sparse, preprocess];
+const SUITES = [linalg, losses, optim, trainSuite, gemm, activations, heads, conv, network, cnn, recurrent, sparse, preprocess, gptSuite];
 
 const argv = process.argv.slice(2);
 const quick = argv.includes('--quick');
@@ -134,6 +135,7 @@ const md = [
   table(rows),
   '',
   ...(rows.some((r) => r.suite === 'network') ? ['## Networks: MLP epoch, wall clock and CPU time', '', network.section(rows, limits), ''] : []),
+  ...(rows.some((r) => r.suite === 'gpt') ? ['## Char GPT on Moby-Dick (bench/gpt.bench.ts)', '', gptSuite.section(), ''] : []),
 ].join('\n');
 
 console.log(md);
