@@ -24,7 +24,7 @@ const FLAGS: Flags = {
   stride: { type: 'string', value: 'S', help: 'a training window starts every S characters', def: '3; gpt: context / 4' },
   vocab: { type: 'string', value: 'N', help: 'the N most frequent characters get their own id (the rest share one)', def: '96' },
   epochs: { type: 'string', value: 'N', help: 'passes over the training windows', def: '2' },
-  batch: { type: 'string', value: 'SIZE', help: 'windows per step', def: '64' },
+  batch: { type: 'string', value: 'SIZE', help: 'windows per step', def: '64; gpt: 32' },
   seed: { type: 'string', value: 'N', help: 'seed of the initial weights, the shuffling and the sample', def: '0' },
   temperature: { type: 'string', value: 'T', help: 'sampling temperature of the sample printed at the end (below 1: safer)', def: '0.7' },
   length: { type: 'string', value: 'N', help: 'characters to sample at the end (0: none)', def: '300' },
@@ -81,7 +81,7 @@ export async function charlmCommand(argv: string[]): Promise<number> {
   const stride = intFlag(v, 'stride', defaultStride(setup), 1);
   const maxChars = intFlag(v, 'vocab', 96, 1, 65_534);
   const epochs = intFlag(v, 'epochs', 2, 1);
-  const batch = intFlag(v, 'batch', 64, 1);
+  const batch = intFlag(v, 'batch', gpt ? 32 : 64, 1);
   const seed = intFlag(v, 'seed', 0, 0, 0xffffffff);
   const temperature = numberFlag('charlm', 'temperature', v.temperature, 0.7, { gt: 0 });
   const length = intFlag(v, 'length', 300, 0, 1_000_000);
