@@ -47,7 +47,7 @@ const T_GRU = 32, STRIDE_GRU = 3, SEED = 1;
 
 type Spec = { inputShape: number[]; layers: LayerSpec[]; init?: InitName };
 let corpus: Promise<string> | null = null;
-let model: { kind: 'gru' | 'gpt'; net: Network; vocab: CharVocab; spec: Spec } | null = null;
+let model: { net: Network; vocab: CharVocab; spec: Spec } | null = null;
 let handle: WorkerTraining | null = null;
 let training = false;
 let ready = false;
@@ -173,7 +173,7 @@ async function start(): Promise<void> {
     const { T, spec } = m, perPosition = m.kind === 'gpt';
     const tr = charWindows(ids, T, { stride: m.stride, end: idCut, perPosition }), va = charWindows(ids, T, { stride: T, start: idCut, perPosition });
     model?.net.dispose();
-    model = { kind: m.kind, net: sequential({ ...spec, loss: 'softmax', seed: SEED }), vocab, spec };
+    model = { net: sequential({ ...spec, loss: 'softmax', seed: SEED }), vocab, spec };
     state.params = model.net.size;
     // Epoch 0 of the perplexity chart: the untrained network (the worker starts from the same weights).
     const dva = Dataset.fromArrays(va.x, va.y, { features: T });
