@@ -101,7 +101,7 @@ export function charLmOptimizer(s: CharLmSetup, steps: number): { optimizer: Opt
     optimizer: { name: 'adamw', lr: s.lr, betas: [0.9, 0.95], weightDecay: s.weightDecay },
     schedule,
     clipNorm: 1,
-    text: `adamw lr ${s.lr} (${W >= 1 ? `warm-up ${W} steps, ` : ''}cosine to ${etaMin}), betas 0.9, 0.95, weight decay ${s.weightDecay}`,
+    text: `adamw lr ${s.lr} (${W >= 1 ? `warm-up ${W} steps, ` : ''}cosine to ${Number(etaMin.toPrecision(6))}), betas 0.9, 0.95, weight decay ${s.weightDecay}`,
   };
 }
 
