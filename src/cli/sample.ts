@@ -20,8 +20,9 @@ const FLAGS: Flags = {
 /** Help of `descent sample`. */
 export const SAMPLE_HELP = helpText(
   'descent sample <LM.json> [options]',
-  'Draws text from a character-level language model saved by descent charlm --save: each character is drawn\n' +
-  'from softmax(logits / temperature) over the last window of characters, the prompt first.',
+  'Draws text from a character-level language model saved by descent charlm --save (a GRU, an LSTM or a GPT):\n' +
+  'each character is drawn from softmax(logits / temperature) over the last window of characters, the prompt first\n' +
+  '(a GPT reads its logits at the last character\'s position).',
   FLAGS,
   'Example:\n  descent sample lm.json --temperature 0.7 --length 300 --seed 1 --prompt "Call me"',
 );
@@ -46,7 +47,9 @@ export function readCharModel(path: string): { net: Network; vocab: CharVocab } 
   } catch (e) {
     throw new DataError(`${path}: not a usable character language model: ${(e as Error).message}`);
   }
-  if (saved.outputs !== vocab.size || saved.inputShape?.length !== 1) {
+  // A recurrent model has one set of logits per window, a GPT one per position (outputs T × the vocabulary).
+  const T = saved.inputShape?.length === 1 ? saved.inputShape[0] : 0;
+  if (T === 0 || (saved.outputs !== vocab.size && saved.outputs !== T * vocab.size)) {
     throw new DataError(`${path}: the network (inputShape [${saved.inputShape?.join(', ')}], ${saved.outputs} outputs) does not fit its ${vocab.size}-id vocabulary`);
   }
   return { net: modelFromJSON(saved, path) as Network, vocab };

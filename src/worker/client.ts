@@ -2,7 +2,7 @@
 // and flattens the data, posts one `start` message (data buffers in the transfer list), turns the
 // worker's messages into progress events, an async iterator and a result promise, and implements stop().
 import { show } from '../validate.js';
-import { F32_MAX, badValue, toFlatMatrix, toTargets, type Dataset, type Matrix } from '../data/dataset.js';
+import { F32_MAX, badValue, toFlatMatrix, type Dataset, type Matrix } from '../data/dataset.js';
 import { isSparseRows, type SparseRows } from '../data/sparse.js';
 import { isSparseDataset, sparseSet } from './sparse-job.js';
 import { DataError, DescentError, ShapeError, HyperParameterError } from '../errors.js';
@@ -10,8 +10,7 @@ import { checkCloneable, checkFromWorker } from './messages.js';
 import { checkWorkerOptions, type TrainInWorkerOptions } from './options.js';
 import type { BackendInfo, BackendName } from '../runtime/index.js';
 import type { EpochRecord } from '../training/train.js';
-import type { ModelKind } from '../models/linear/model.js';
-import { checkSequential, mlpOptions, type SequentialOptions } from '../models/network/network.js';
+import { prepareModel, jobTargets } from './job-model.js';
 import {
   reviveError, type BatchEvent, type FromWorker, type Job, type ModelSpec, type ProgressEvent, type ToWorker,
   type WorkerTrainOptions, type WorkerTrainResult,
@@ -92,46 +91,9 @@ export interface WorkerTraining extends AsyncIterable<ProgressEvent> {
   stop(): Promise<WorkerTrainResult>;
 }
 
-const KINDS: readonly ModelKind[] = ['linear', 'logistic', 'softmax'];
-
 function wholeF32(a: Float32Array, transfer: boolean): Float32Array {
   const owns = a.byteOffset === 0 && a.byteLength === a.buffer.byteLength && a.buffer instanceof ArrayBuffer;
   return transfer && owns ? a : a.slice();
-}
-
-/** The targets, checked by the rule of Dataset.fromArrays (the worker would otherwise see coerced values). */
-function targets(y: ArrayLike<number>, rows: number, column: number, what: string): Float32Array {
-  const checked = toTargets(y, rows, column, what);
-  // Keep the caller's own Float32Array so that it can be transferred rather than copied.
-  return y instanceof Float32Array ? y : checked;
-}
-
-/** Validates the model spec (a network's layers included) without allocating; gives the job's model and its size. */
-function prepareModel(given: ModelSpec, features: number): { model: Job['model']; size: number } {
-  const spec = typeof given === 'string' ? { kind: given } : given;
-  if (spec && typeof spec === 'object' && (spec.kind === 'sequential' || spec.kind === 'mlp')) {
-    let options: SequentialOptions;
-    if (spec.kind === 'mlp') {
-      const { kind: _k, ...rest } = spec;
-      options = mlpOptions({ ...rest, features });
-    } else {
-      const { kind: _k, ...rest } = spec;
-      options = { ...rest, inputShape: rest.inputShape ?? [features] };
-      const product = options.inputShape.reduce((a, b) => a * b, 1);
-      if (product !== features) throw new ShapeError(`model.inputShape [${options.inputShape.join(', ')}] holds ${product} values but the data has ${features} features`);
-    }
-    return { model: { kind: 'sequential', options }, size: checkSequential(options).nParams };
-  }
-  if (!spec || !KINDS.includes((spec as { kind: ModelKind }).kind)) {
-    throw new HyperParameterError('model', `must be one of ${KINDS.join(', ')}, { kind, classes }, { kind: 'mlp', hidden, … } or { kind: 'sequential', layers, loss }, got ${JSON.stringify(given)}`);
-  }
-  const kind = (spec as { kind: ModelKind }).kind;
-  const classes = kind === 'softmax' ? (spec as { classes?: number }).classes : undefined;
-  if (kind === 'softmax' && !(Number.isInteger(classes) && (classes as number) >= 2)) {
-    throw new ShapeError(`softmax: classes must be an integer ≥ 2, got ${classes}`);
-  }
-  const size = (classes ?? 1) * (features + 1);
-  return { model: classes === undefined ? { kind } : { kind, classes }, size };
 }
 
 /** Validates and flattens a job (throws ShapeError / DataError / HyperParameterError before any worker starts). */
@@ -146,8 +108,8 @@ export function prepareJob(job: WorkerJob, o: TrainInWorkerOptions): { job: Job;
   const m = toFlatMatrix(data.x, data.features, 'data.x');
   if (m.rows === 0) throw new ShapeError('data.x has zero rows; a dataset needs at least one sample');
   const x = wholeF32(m.data, transfer || m.data !== data.x);
-  const y = wholeF32(targets(data.y, m.rows, m.features, 'data.y'), transfer || !(data.y instanceof Float32Array));
-  const { model, size } = prepareModel(job.model, m.features);
+  const { model, size, perRow } = prepareModel(job.model, m.features);
+  const y = wholeF32(jobTargets(data.y, m.rows, m.features, 'data.y', perRow), transfer || !(data.y instanceof Float32Array));
   const out: Job = {
     x, y, features: m.features,
     model,
@@ -164,7 +126,7 @@ export function prepareJob(job: WorkerJob, o: TrainInWorkerOptions): { job: Job;
     if (isSparseDataset(given) || isSparseRows(set.x)) throw new ShapeError(`${what} is sparse but the data are dense`);
     const t = toFlatMatrix(set.x, m.features, `${what}.x`);
     const sx = wholeF32(t.data, transfer || t.data !== set.x);
-    const sy = wholeF32(targets(set.y, t.rows, m.features, `${what}.y`), transfer || !(set.y instanceof Float32Array));
+    const sy = wholeF32(jobTargets(set.y, t.rows, m.features, `${what}.y`, perRow), transfer || !(set.y instanceof Float32Array));
     buffers.push(sx.buffer as ArrayBuffer, sy.buffer as ArrayBuffer);
     return { x: sx, y: sy };
   };
