@@ -532,8 +532,16 @@ export const RUN_LAZY_V: usize = 392;
 export const RUN_LAZY_SCALE: usize = 400;
 /** state: ‖v‖² over the weights of lazyV (f64), kept up to date by the steps, for the batch losses' L2 term */
 export const RUN_LAZY_SQ: usize = 408;
+/** how X stores the rows: 0 = f32, 1 = u8 (a byte dataset, src/data/bytes.ts), converted to f32 by the networks' gather (assembly/rowgather.ts) */
+export const RUN_X_STORAGE: usize = 416;
+/** u8 rows: pointer, f32 × 256, the value of each byte (byte × scale, rounded to f32 once) */
+export const RUN_X_TABLE: usize = 424;
+/** u8 rows: pointer or 0, f64 × features: the gather writes f32((value − mean) / div) per feature, as standardizeF32; 0 = the value as it is */
+export const RUN_X_MEAN: usize = 432;
+/** u8 rows: pointer, f64 × features, the divisors beside xMean */
+export const RUN_X_DIV: usize = 440;
 /** Number of f64 slots of the run descriptor. */
-export const RUN_LEN: i32 = 52;
+export const RUN_LEN: i32 = 56;
 
 // Thread pool control block: f64 slots; byte offsets.
 /** threads in the pool, the calling thread (0) included */

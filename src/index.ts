@@ -11,6 +11,7 @@ export { Dataset, type Matrix, type FromArraysOptions, type FromCSVOptions, type
 export type { CSVOptions, ColumnRef, LabelMode, MissingPolicy } from './data/csv/options.js';
 export type { BuiltinName } from './data/catalog.js';
 export { SparseDataset } from './data/dataset.js';
+export { ByteDataset, type FromBytesOptions } from './data/bytes.js';
 export type { SparseRows, FromSparseOptions, FromTextOptions } from './data/sparse.js';
 export { imageToRow, type ImageSource, type CanvasLike, type ImageRowOptions, type RgbaImage, type ImageFolderOptions } from './data/image.js';
 

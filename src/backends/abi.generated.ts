@@ -444,9 +444,17 @@ export const RUN = {
   lazyScale: 50,
   /** state: ‖v‖² over the weights of lazyV (f64), kept up to date by the steps, for the batch losses' L2 term */
   lazySq: 51,
+  /** how X stores the rows: 0 = f32, 1 = u8 (a byte dataset, src/data/bytes.ts), converted to f32 by the networks' gather (assembly/rowgather.ts) */
+  xStorage: 52,
+  /** u8 rows: pointer, f32 × 256, the value of each byte (byte × scale, rounded to f32 once) */
+  xTable: 53,
+  /** u8 rows: pointer or 0, f64 × features: the gather writes f32((value − mean) / div) per feature, as standardizeF32; 0 = the value as it is */
+  xMean: 54,
+  /** u8 rows: pointer, f64 × features, the divisors beside xMean */
+  xDiv: 55,
 } as const;
 /** Number of f64 slots of the run descriptor. */
-export const RUN_LEN = 52;
+export const RUN_LEN = 56;
 /** The scalar fields of a run descriptor (multi-slot fields such as rng are written through RUN directly). */
 export interface RunFields {
   /** loss code (losses above) */
@@ -537,6 +545,14 @@ export interface RunFields {
   lazyScale: number;
   /** state: ‖v‖² over the weights of lazyV (f64), kept up to date by the steps, for the batch losses' L2 term */
   lazySq: number;
+  /** how X stores the rows: 0 = f32, 1 = u8 (a byte dataset, src/data/bytes.ts), converted to f32 by the networks' gather (assembly/rowgather.ts) */
+  xStorage: number;
+  /** u8 rows: pointer, f32 × 256, the value of each byte (byte × scale, rounded to f32 once) */
+  xTable: number;
+  /** u8 rows: pointer or 0, f64 × features: the gather writes f32((value − mean) / div) per feature, as standardizeF32; 0 = the value as it is */
+  xMean: number;
+  /** u8 rows: pointer, f64 × features, the divisors beside xMean */
+  xDiv: number;
 }
 
 /** A thread pool's control block (assembly/threads.ts): f64 slots; the sync words are i32 in the first 4 bytes of their slot, read and written with atomics only. Indices into its Float64Array view (a sync word is Int32Array index 2·slot). */

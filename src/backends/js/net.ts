@@ -4,6 +4,7 @@ import { HEAD, LAYER_LEN, LAYER_SLOT, NET, NET_HEADER_LEN, RUN } from '../abi.ge
 import { headSoftmax, headLogistic, headSquared } from './heads.js';
 import { axpyF32, dotF32 } from './linalg.js';
 import { layerForward, layerBackward } from './layers.generated.js';
+import { gatherInput } from './rowgather.js';
 import type { NetCtx } from './record.js';
 import type { JsMemory } from './memory.js';
 
@@ -63,7 +64,7 @@ export function netLossGrad(mem: JsMemory, run: number, grads: Float32Array, sta
   let lossSum = 0;
   for (let s = start, end = start + count; s < end; s += chunk) {
     const n = Math.min(chunk, end - s);
-    gather(ws, net[NET.input], X, idx, s, n, d);
+    gatherInput(mem, r, ws, net[NET.input], s, n, d, training);
     forwardChunk(c, n, training);
     lossSum += head(code, ws, net[NET.dlogits], net[NET.logits], y, idx, s, n, k) * n;
     if (n !== count) {
@@ -98,7 +99,7 @@ export function netForward(mem: JsMemory, run: number, start: number, count: num
   let lossSum = 0;
   for (let s = start, end = start + count; s < end; s += chunk) {
     const n = Math.min(chunk, end - s);
-    gather(ws, net[NET.input], X, idx, s, n, d);
+    gatherInput(mem, r, ws, net[NET.input], s, n, d, false);
     forwardChunk(c, n, false);
     const z = net[NET.logits];
     if (out) out.set(ws.subarray(z, z + n * k), (s - start) * k);
