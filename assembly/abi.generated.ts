@@ -536,12 +536,16 @@ export const RUN_LAZY_SQ: usize = 408;
 export const RUN_X_STORAGE: usize = 416;
 /** u8 rows: pointer, f32 × 256, the value of each byte (byte × scale, rounded to f32 once) */
 export const RUN_X_TABLE: usize = 424;
-/** u8 rows: pointer or 0, f64 × features: the gather writes f32((value − mean) / div) per feature, as standardizeF32; 0 = the value as it is */
-export const RUN_X_MEAN: usize = 432;
+/** u8 rows: how the gather makes a byte's value: 0 = looks it up in xTable; 1 = f32(byte) × xFactor in f32; 2 = f32(byte) / xFactor in f32 (1 and 2 only where they give every entry of xTable, bit for bit) */
+export const RUN_X_CONVERT: usize = 432;
+/** u8 rows: the f32 factor or divisor of xConvert 1 and 2 */
+export const RUN_X_FACTOR: usize = 440;
+/** u8 rows: pointer or 0, f64 × features: the gathered values are then standardized by standardizeF32 with xMean and xDiv; 0 = not standardized */
+export const RUN_X_MEAN: usize = 448;
 /** u8 rows: pointer, f64 × features, the divisors beside xMean */
-export const RUN_X_DIV: usize = 440;
+export const RUN_X_DIV: usize = 456;
 /** Number of f64 slots of the run descriptor. */
-export const RUN_LEN: i32 = 56;
+export const RUN_LEN: i32 = 58;
 
 // Thread pool control block: f64 slots; byte offsets.
 /** threads in the pool, the calling thread (0) included */

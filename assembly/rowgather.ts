@@ -2,44 +2,65 @@
 // the rows are stored.
 //
 // Byte rows (xStorage 1) are turned into f32 here, row by row, instead of once for the whole dataset: 70,000
-// MNIST images are 55 MB as bytes and 220 MB as f32. Each byte goes through a table of 256 f32 values
-// (byte × scale rounded once, as the f32 copy of the same data holds them) and, with standardization, through
-// f32((value − mean) / div) in f64, the operations of standardizeF32 (assembly/preprocess.ts): a byte row
-// gathered here holds the bits its f32 twin holds after Dataset.fromArrays and standardization.
+// MNIST images are 55 MB as bytes and 220 MB as f32. A byte's value is byte × scale rounded to f32 once, as the
+// f32 copy of the same data holds it: where one f32 multiplication or division gives all 256 of them bit for
+// bit (src/data/bytes.ts checks; 1/255 is a division by 255), 16 bytes are converted per SIMD step, else each
+// byte is looked up in the table. Standardized rows then go through standardizeF32 (assembly/preprocess.ts),
+// the operations the f32 rows were standardized with: a byte row gathered here holds the bits its f32 twin holds.
 import {
-  RUN_X, RUN_IDX, RUN_X_STORAGE, RUN_X_TABLE, RUN_X_MEAN, RUN_X_DIV,
+  RUN_X, RUN_IDX, RUN_X_STORAGE, RUN_X_TABLE, RUN_X_CONVERT, RUN_X_FACTOR, RUN_X_MEAN, RUN_X_DIV,
 } from "./abi.generated";
 import { gather, parGather } from "./pargather";
+import { standardizeF32 } from "./preprocess";
 import { ptr, int } from "./slots";
 
-/**
- * Rows idx[start .. start+n) of byte rows X (d bytes each) into dst as f32: table[byte], or with `mean`
- * (not 0) f32((table[byte] − mean[c]) / div[c]) in f64 per feature c.
- */
-export function gatherBytes(dst: usize, X: usize, idx: usize, start: i32, n: i32, d: i32, table: usize, mean: usize, div: usize): void {
-  for (let r = 0; r < n; r++) {
-    const src = X + <usize>load<i32>(idx + (<usize>(start + r) << 2)) * <usize>d;
-    const out = dst + ((<usize>r * <usize>d) << 2);
-    let c = 0;
-    if (mean == 0) {
-      for (; c < d; c++) store<f32>(out + (<usize>c << 2), load<f32>(table + (<usize>load<u8>(src + <usize>c) << 2)));
-      continue;
-    }
-    if (ASC_FEATURE_SIMD) {
-      // Two lanes of the same IEEE f64 operations as the scalar loop: bit for bit the same values.
-      for (; c + 2 <= d; c += 2) {
-        const a = <f64>load<f32>(table + (<usize>load<u8>(src + <usize>c) << 2));
-        const b = <f64>load<f32>(table + (<usize>load<u8>(src + <usize>c + 1) << 2));
-        const v = f64x2.replace_lane(f64x2.splat(a), 1, b);
-        const q = f64x2.div(f64x2.sub(v, v128.load(mean + (<usize>c << 3))), v128.load(div + (<usize>c << 3)));
-        v128.store_lane<i64>(out + (<usize>c << 2), f32x4.demote_f64x2_zero(q), 0);
+/** The values of d bytes at src into out (f32): `convert` 0 looks them up in `table`, 1 multiplies by `factor`, 2 divides. */
+// @ts-ignore: decorator
+@inline
+function byteRow(out: usize, src: usize, d: i32, convert: i32, factor: f32, table: usize): void {
+  let c = 0;
+  if (convert == 0) {
+    for (; c < d; c++) store<f32>(out + (<usize>c << 2), load<f32>(table + (<usize>load<u8>(src + <usize>c) << 2)));
+    return;
+  }
+  if (ASC_FEATURE_SIMD) {
+    // Each lane does the scalar loop's one f32 operation on the same operands: the same bits.
+    const f = f32x4.splat(factor);
+    for (; c + 16 <= d; c += 16) {
+      const v = v128.load(src + <usize>c);
+      const lo = i16x8.extend_low_i8x16_u(v), hi = i16x8.extend_high_i8x16_u(v);
+      const a = f32x4.convert_i32x4_s(i32x4.extend_low_i16x8_u(lo)), b = f32x4.convert_i32x4_s(i32x4.extend_high_i16x8_u(lo));
+      const e = f32x4.convert_i32x4_s(i32x4.extend_low_i16x8_u(hi)), g = f32x4.convert_i32x4_s(i32x4.extend_high_i16x8_u(hi));
+      const o = out + (<usize>c << 2);
+      if (convert == 1) {
+        v128.store(o, f32x4.mul(a, f));
+        v128.store(o + 16, f32x4.mul(b, f));
+        v128.store(o + 32, f32x4.mul(e, f));
+        v128.store(o + 48, f32x4.mul(g, f));
+      } else {
+        v128.store(o, f32x4.div(a, f));
+        v128.store(o + 16, f32x4.div(b, f));
+        v128.store(o + 32, f32x4.div(e, f));
+        v128.store(o + 48, f32x4.div(g, f));
       }
     }
-    for (; c < d; c++) {
-      const v = <f64>load<f32>(table + (<usize>load<u8>(src + <usize>c) << 2));
-      store<f32>(out + (<usize>c << 2), <f32>((v - load<f64>(mean + (<usize>c << 3))) / load<f64>(div + (<usize>c << 3))));
-    }
   }
+  if (convert == 1) for (; c < d; c++) store<f32>(out + (<usize>c << 2), <f32>load<u8>(src + <usize>c) * factor);
+  else for (; c < d; c++) store<f32>(out + (<usize>c << 2), <f32>load<u8>(src + <usize>c) / factor);
+}
+
+/**
+ * Rows idx[start .. start+n) of byte rows X (d bytes each) into dst as f32 values (see byteRow), then, when
+ * `mean` is not 0, standardized in place: f32((value − mean[c]) / div[c]) in f64, as standardizeF32.
+ */
+export function gatherBytes(dst: usize, X: usize, idx: usize, start: i32, n: i32, d: i32, convert: i32, factor: f32, table: usize,
+  mean: usize, div: usize): void {
+  for (let r = 0; r < n; r++) {
+    const src = X + <usize>load<i32>(idx + (<usize>(start + r) << 2)) * <usize>d;
+    byteRow(dst + ((<usize>r * <usize>d) << 2), src, d, convert, factor, table);
+  }
+  // The statistics were checked against every byte's value when the dataset was made: no value leaves f32.
+  if (mean != 0) standardizeF32(dst, dst, n, d, mean, div);
 }
 
 /**
@@ -48,7 +69,9 @@ export function gatherBytes(dst: usize, X: usize, idx: usize, start: i32, n: i32
  */
 export function gatherInput(run: usize, dst: usize, s: i32, n: i32, d: i32, training: bool, parallel: bool): void {
   const X = ptr(run, RUN_X), idx = ptr(run, RUN_IDX);
-  if (int(run, RUN_X_STORAGE) == 1) gatherBytes(dst, X, idx, s, n, d, ptr(run, RUN_X_TABLE), ptr(run, RUN_X_MEAN), ptr(run, RUN_X_DIV));
-  else if (parallel) parGather(dst, X, idx, s, n, d);
+  if (int(run, RUN_X_STORAGE) == 1) {
+    gatherBytes(dst, X, idx, s, n, d, int(run, RUN_X_CONVERT), <f32>load<f64>(run + RUN_X_FACTOR), ptr(run, RUN_X_TABLE),
+      ptr(run, RUN_X_MEAN), ptr(run, RUN_X_DIV));
+  } else if (parallel) parGather(dst, X, idx, s, n, d);
   else gather(dst, X, idx, s, n, d);
 }

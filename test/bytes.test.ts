@@ -44,11 +44,13 @@ test('fromBytes: options and values are checked before anything is allocated', a
 });
 
 for (const b of BACKENDS) {
-  test(`[${b}] x, stats and subsets of byte rows equal those of the f32 rows, bit for bit (scale 1/255 and 0.37)`, async () => {
+  test(`[${b}] x, stats and subsets of byte rows equal those of the f32 rows, bit for bit (scales 1/255, 0.37, 1/256)`, async () => {
     await init({ backend: b });
     const { u8, y } = images(300, 6, 1);
-    for (const scale of [1 / 255, 0.37]) {
+    // The gather's three ways to a byte's value: an f32 division (by 255), a lookup (0.37), an f32 product (1/256).
+    for (const [scale, convert] of [[1 / 255, 2], [0.37, 0], [1 / 256, 1]]) {
       const bd = ByteDataset.fromBytes(u8, y, { features: 36, imageShape: [1, 6, 6], scale });
+      assert.is(bd.runFields().xConvert, convert, `scale ${scale}`);
       const fd = Dataset.fromArrays(scaled(u8, scale), y, { features: 36 });
       try {
         assert.ok(bitEqual(bd.x, fd.x), 'x');

@@ -448,13 +448,17 @@ export const RUN = {
   xStorage: 52,
   /** u8 rows: pointer, f32 × 256, the value of each byte (byte × scale, rounded to f32 once) */
   xTable: 53,
-  /** u8 rows: pointer or 0, f64 × features: the gather writes f32((value − mean) / div) per feature, as standardizeF32; 0 = the value as it is */
-  xMean: 54,
+  /** u8 rows: how the gather makes a byte's value: 0 = looks it up in xTable; 1 = f32(byte) × xFactor in f32; 2 = f32(byte) / xFactor in f32 (1 and 2 only where they give every entry of xTable, bit for bit) */
+  xConvert: 54,
+  /** u8 rows: the f32 factor or divisor of xConvert 1 and 2 */
+  xFactor: 55,
+  /** u8 rows: pointer or 0, f64 × features: the gathered values are then standardized by standardizeF32 with xMean and xDiv; 0 = not standardized */
+  xMean: 56,
   /** u8 rows: pointer, f64 × features, the divisors beside xMean */
-  xDiv: 55,
+  xDiv: 57,
 } as const;
 /** Number of f64 slots of the run descriptor. */
-export const RUN_LEN = 56;
+export const RUN_LEN = 58;
 /** The scalar fields of a run descriptor (multi-slot fields such as rng are written through RUN directly). */
 export interface RunFields {
   /** loss code (losses above) */
@@ -549,7 +553,11 @@ export interface RunFields {
   xStorage: number;
   /** u8 rows: pointer, f32 × 256, the value of each byte (byte × scale, rounded to f32 once) */
   xTable: number;
-  /** u8 rows: pointer or 0, f64 × features: the gather writes f32((value − mean) / div) per feature, as standardizeF32; 0 = the value as it is */
+  /** u8 rows: how the gather makes a byte's value: 0 = looks it up in xTable; 1 = f32(byte) × xFactor in f32; 2 = f32(byte) / xFactor in f32 (1 and 2 only where they give every entry of xTable, bit for bit) */
+  xConvert: number;
+  /** u8 rows: the f32 factor or divisor of xConvert 1 and 2 */
+  xFactor: number;
+  /** u8 rows: pointer or 0, f64 × features: the gathered values are then standardized by standardizeF32 with xMean and xDiv; 0 = not standardized */
   xMean: number;
   /** u8 rows: pointer, f64 × features, the divisors beside xMean */
   xDiv: number;

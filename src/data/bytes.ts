@@ -58,11 +58,32 @@ function byteView(b: Block<'i32'>, offset: number, n: number): Uint8Array {
  */
 const HEADROOM_BYTES = 2 * 2 ** 20;
 
-/** Checks a per-feature standardization (mean, divisor) against a table: every value it makes must fit in f32. */
-function checkFits(table: Float32Array, mean: ArrayLike<number>, div: ArrayLike<number>, std: ArrayLike<number>): void {
-  // The table grows with the byte (scale > 0), so its ends bound every value a column can take.
+/** The value of each byte: byte × scale, rounded to f32 once (what Float32Array.from(bytes, b => b * scale) holds). */
+function byteValues(scale: number): Float32Array {
+  return Float32Array.from({ length: 256 }, (_, k) => k * scale);
+}
+
+/**
+ * How the gather can make the 256 values of `table` (run slots xConvert, xFactor): 1 = f32(byte) × f32(scale),
+ * 2 = f32(byte) ÷ f32(1/scale) (1/255 is one), when that one f32 operation gives every entry bit for bit; else
+ * 0, a lookup. (An f64 product or quotient of two f32, rounded to f32 once, is the f32 operation's result.)
+ */
+function conversion(table: Float32Array, scale: number): { xConvert: number; xFactor: number } {
+  const m = Math.fround(scale), q = Math.fround(1 / scale);
+  const all = (f: (b: number) => number): boolean => table.every((v, b) => v === Math.fround(f(b)));
+  if (all((b) => b * m)) return { xConvert: 1, xFactor: m };
+  if (Number.isFinite(q) && q > 0 && all((b) => b / q)) return { xConvert: 2, xFactor: q };
+  return { xConvert: 0, xFactor: 0 };
+}
+
+/**
+ * Checks a standardization (mean, divisor) against every byte's value: f32((value − mean[c]) / div[c]) must
+ * stay in the f32 range (for all 256 values, present in the data or not). A DataError names the column.
+ */
+function checkFits(values: Float32Array, mean: ArrayLike<number>, div: ArrayLike<number>, std: ArrayLike<number>): void {
+  // The values grow with the byte (scale > 0), so the first and the last bound every column's.
   for (let c = 0; c < mean.length; c++) {
-    for (const v of [table[0], table[255]]) {
+    for (const v of [values[0], values[255]]) {
       const q = (v - mean[c]) / div[c];
       if (!(Math.abs(q) <= F32_MAX)) {
         throw new DataError(`standardize: column ${c}: byte value ${v} becomes ${q} (std ${std[c]} is too small for float32)`, { column: c });
@@ -168,8 +189,7 @@ export class ByteDataset extends Dataset {
         byteView(b, offset, p.bytes.length).set(p.bytes);
         const table = new Block(be, 'f32', 256);
         blocks.push(table);
-        const t = table.view;
-        for (let k = 0; k < 256; k++) t[k] = k * scale;
+        table.view.set(byteValues(scale));
         const rows = p.bytes.length / features;
         out.push(new ByteDataset(be, out.length === 0 ? shared : shared.retain(), offset, table, p.y, rows, features, p.meta, scale));
         blocks.pop();
@@ -206,10 +226,11 @@ export class ByteDataset extends Dataset {
   }
 
   /** @internal the run descriptor's data slots: the bytes as X, their table and standardization. */
-  override runFields(): { X: number; y: number; csrIndptr: number; csrIndices: number; xStorage: number; xTable: number; xMean: number; xDiv: number } {
+  override runFields(): { X: number; y: number; csrIndptr: number; csrIndices: number; xStorage: number; xTable: number;
+    xConvert: number; xFactor: number; xMean: number; xDiv: number } {
     return {
       X: this.shared.block.ptr + this.offset, y: this.yBlock.ptr, csrIndptr: 0, csrIndices: 0, xStorage: 1, xTable: this.xBlock.ptr,
-      xMean: this.meanBlock?.ptr ?? 0, xDiv: this.divBlock?.ptr ?? 0,
+      ...conversion(this.xBlock.view, this.scale), xMean: this.meanBlock?.ptr ?? 0, xDiv: this.divBlock?.ptr ?? 0,
     };
   }
 
