@@ -544,8 +544,10 @@ export const RUN_X_FACTOR: usize = 440;
 export const RUN_X_MEAN: usize = 448;
 /** u8 rows: pointer, f64 × features, the divisors beside xMean */
 export const RUN_X_DIV: usize = 456;
+/** pointer or 0: a network's input augmentation (augment below), applied by training gathers only; one record shared by the thread runs, which copy this pointer */
+export const RUN_AUGMENT: usize = 464;
 /** Number of f64 slots of the run descriptor. */
-export const RUN_LEN: i32 = 58;
+export const RUN_LEN: i32 = 59;
 
 // Thread pool control block: f64 slots; byte offsets.
 /** threads in the pool, the calling thread (0) included */
@@ -674,3 +676,19 @@ export const HW_DSQ: usize = 24;
 export const HW_SCALE: usize = 32;
 /** Number of f64 slots of a thread's async record. */
 export const HOGWILD_LEN: i32 = 5;
+
+// A run's augmentation record: f64 slots; byte offsets.
+/** largest |dx| and |dy| in pixels (≥ 1) */
+export const AUG_SHIFT: usize = 0;
+/** C of the [C, H, W] rows */
+export const AUG_CHANNELS: usize = 8;
+/** H */
+export const AUG_HEIGHT: usize = 16;
+/** W */
+export const AUG_WIDTH: usize = 24;
+/** the stream's seed (a u32) */
+export const AUG_SEED: usize = 32;
+/** the epoch under way (0-based), written by the trainer before every run of batches */
+export const AUG_EPOCH: usize = 40;
+/** Number of f64 slots of an augmentation record. */
+export const AUGMENT_LEN: i32 = 6;

@@ -7,8 +7,13 @@
 // bit (src/data/bytes.ts checks; 1/255 is a division by 255), 16 bytes are converted per SIMD step, else each
 // byte is looked up in the table. Standardized rows then go through standardizeF32 (assembly/preprocess.ts),
 // the operations the f32 rows were standardized with: a byte row gathered here holds the bits its f32 twin holds.
+//
+// In training, each image row is then shifted by its own (dx, dy), drawn from a counter-based hash of (seed,
+// epoch, data row): no stream advances, so the shift is the same whichever thread or chunk gathers the row and
+// however the batches are grouped.
 import {
-  RUN_X, RUN_IDX, RUN_X_STORAGE, RUN_X_TABLE, RUN_X_CONVERT, RUN_X_FACTOR, RUN_X_MEAN, RUN_X_DIV,
+  RUN_X, RUN_IDX, RUN_X_STORAGE, RUN_X_TABLE, RUN_X_CONVERT, RUN_X_FACTOR, RUN_X_MEAN, RUN_X_DIV, RUN_AUGMENT,
+  AUG_SHIFT, AUG_CHANNELS, AUG_HEIGHT, AUG_WIDTH, AUG_SEED, AUG_EPOCH,
 } from "./abi.generated";
 import { gather, parGather } from "./pargather";
 import { standardizeF32 } from "./preprocess";
@@ -63,9 +68,76 @@ export function gatherBytes(dst: usize, X: usize, idx: usize, start: i32, n: i32
   if (mean != 0) standardizeF32(dst, dst, n, d, mean, div);
 }
 
+// @ts-ignore: decorator
+@inline
+function mix32(x: u32): u32 {
+  x ^= x >>> 16;
+  x *= 0x7feb352d;
+  x ^= x >>> 15;
+  x *= 0x846ca68b;
+  x ^= x >>> 16;
+  return x;
+}
+
+/** The shift of data row `row` in `epoch`: (dx, dy) in [−shift, shift]², dx in the low 32 bits (as i32). */
+export function augmentShift(seed: u32, epoch: u32, row: u32, shift: i32): i64 {
+  const h = mix32(mix32(mix32(seed) ^ epoch) ^ row);
+  const m = <u32>(2 * shift + 1);
+  const dx = <i32>((h & 0xffff) % m) - shift, dy = <i32>((h >>> 16) % m) - shift;
+  return (<i64>dy << 32) | <i64><u32>dx;
+}
+
+/** Line y of a channel (W f32 at `base`) ← line sy shifted right by dx, zeros where nothing comes from. */
+// @ts-ignore: decorator
+@inline
+function shiftLine(base: usize, y: i32, sy: i32, H: i32, W: i32, dx: i32): void {
+  const dst = base + ((<usize>y * <usize>W) << 2);
+  const lineBytes = <usize>W << 2;
+  if (sy < 0 || sy >= H) {
+    memory.fill(dst, 0, lineBytes);
+    return;
+  }
+  const src = base + ((<usize>sy * <usize>W) << 2);
+  // memory.copy allows overlap (dy = 0 shifts a line onto itself); the zeros go where the copy left stale values.
+  if (dx >= 0) {
+    memory.copy(dst + (<usize>dx << 2), src, <usize>(W - dx) << 2);
+    memory.fill(dst, 0, <usize>dx << 2);
+  } else {
+    memory.copy(dst, src + (<usize>(-dx) << 2), <usize>(W + dx) << 2);
+    memory.fill(dst + (<usize>(W + dx) << 2), 0, <usize>(-dx) << 2);
+  }
+}
+
+/**
+ * Shifts one [C, H, W] f32 row at `p` in place: out[c][y][x] = in[c][y − dy][x − dx], 0 outside (|dx| < W,
+ * |dy| < H). Lines are visited so that each source line is read before it is overwritten.
+ */
+export function shiftImage(p: usize, C: i32, H: i32, W: i32, dx: i32, dy: i32): void {
+  if (dx == 0 && dy == 0) return;
+  const plane = (<usize>H * <usize>W) << 2;
+  for (let ch = 0; ch < C; ch++) {
+    const base = p + <usize>ch * plane;
+    if (dy > 0) for (let y = H - 1; y >= 0; y--) shiftLine(base, y, y - dy, H, W, dx);
+    else for (let y = 0; y < H; y++) shiftLine(base, y, y - dy, H, W, dx);
+  }
+}
+
+/** Shifts each of the n gathered rows at dst (data rows idx[start ..]) by its (dx, dy) of the record's epoch. */
+export function augmentRows(dst: usize, idx: usize, start: i32, n: i32, aug: usize): void {
+  const shift = int(aug, AUG_SHIFT), C = int(aug, AUG_CHANNELS), H = int(aug, AUG_HEIGHT), W = int(aug, AUG_WIDTH);
+  const seed = <u32>load<f64>(aug + AUG_SEED), epoch = <u32>load<f64>(aug + AUG_EPOCH);
+  const rowBytes = (<usize>C * <usize>H * <usize>W) << 2;
+  for (let r = 0; r < n; r++) {
+    const row = <u32>load<i32>(idx + (<usize>(start + r) << 2));
+    const s = augmentShift(seed, epoch, row, shift);
+    shiftImage(dst + <usize>r * rowBytes, C, H, W, <i32>s, <i32>(s >> 32));
+  }
+}
+
 /**
  * Rows idx[s .. s+n) of the run's data (d features each) into dst as f32: f32 rows copied (split among the
- * pool's threads when `parallel`), byte rows converted. `training` is the run's training flag.
+ * pool's threads when `parallel`), byte rows converted; then, when `training` and the run has an augmentation
+ * record, each row shifted (after standardization: the zeros it brings in are the features' means).
  */
 export function gatherInput(run: usize, dst: usize, s: i32, n: i32, d: i32, training: bool, parallel: bool): void {
   const X = ptr(run, RUN_X), idx = ptr(run, RUN_IDX);
@@ -74,4 +146,6 @@ export function gatherInput(run: usize, dst: usize, s: i32, n: i32, d: i32, trai
       ptr(run, RUN_X_MEAN), ptr(run, RUN_X_DIV));
   } else if (parallel) parGather(dst, X, idx, s, n, d);
   else gather(dst, X, idx, s, n, d);
+  const aug = ptr(run, RUN_AUGMENT);
+  if (training && aug != 0) augmentRows(dst, idx, s, n, aug);
 }

@@ -456,9 +456,11 @@ export const RUN = {
   xMean: 56,
   /** u8 rows: pointer, f64 × features, the divisors beside xMean */
   xDiv: 57,
+  /** pointer or 0: a network's input augmentation (augment below), applied by training gathers only; one record shared by the thread runs, which copy this pointer */
+  augment: 58,
 } as const;
 /** Number of f64 slots of the run descriptor. */
-export const RUN_LEN = 58;
+export const RUN_LEN = 59;
 /** The scalar fields of a run descriptor (multi-slot fields such as rng are written through RUN directly). */
 export interface RunFields {
   /** loss code (losses above) */
@@ -561,6 +563,8 @@ export interface RunFields {
   xMean: number;
   /** u8 rows: pointer, f64 × features, the divisors beside xMean */
   xDiv: number;
+  /** pointer or 0: a network's input augmentation (augment below), applied by training gathers only; one record shared by the thread runs, which copy this pointer */
+  augment: number;
 }
 
 /** A thread pool's control block (assembly/threads.ts): f64 slots; the sync words are i32 in the first 4 bytes of their slot, read and written with atomics only. Indices into its Float64Array view (a sync word is Int32Array index 2·slot). */
@@ -683,3 +687,20 @@ export const HOGWILD = {
 } as const;
 /** Number of f64 slots of a thread's async record. */
 export const HOGWILD_LEN = 5;
+/** A training run's input augmentation (assembly/rowgather.ts): f64 slots. Each gathered image row is shifted by (dx, dy) drawn from a counter-based hash of (seed, epoch, data row), so the shift belongs to the row, never to the thread or chunk that gathers it. Indices into its Float64Array. */
+export const AUGMENT = {
+  /** largest |dx| and |dy| in pixels (≥ 1) */
+  shift: 0,
+  /** C of the [C, H, W] rows */
+  channels: 1,
+  /** H */
+  height: 2,
+  /** W */
+  width: 3,
+  /** the stream's seed (a u32) */
+  seed: 4,
+  /** the epoch under way (0-based), written by the trainer before every run of batches */
+  epoch: 5,
+} as const;
+/** Number of f64 slots of an augmentation record. */
+export const AUGMENT_LEN = 6;

@@ -1,7 +1,8 @@
 // Pure-TS twin of assembly/rowgather.ts: the networks' input gather (f32 rows copied, byte rows converted
-// through their table or one f32 operation, then standardized), with the same
+// through their table or one f32 operation, then standardized) and the per-row shift of image rows in
+// training, with the same
 // operations in the same order, so its rows hold the bits the wasm gathers write.
-import { RUN } from '../abi.generated.js';
+import { AUGMENT, RUN } from '../abi.generated.js';
 import type { JsMemory } from './memory.js';
 import { standardizeF32 } from './preprocess.js';
 
@@ -31,8 +32,60 @@ export function gatherBytes(out: Float32Array, dst: number, X: Uint8Array, idx: 
   }
 }
 
+function mix32(x: number): number {
+  x = (x ^ (x >>> 16)) >>> 0;
+  x = Math.imul(x, 0x7feb352d) >>> 0;
+  x = (x ^ (x >>> 15)) >>> 0;
+  x = Math.imul(x, 0x846ca68b) >>> 0;
+  return (x ^ (x >>> 16)) >>> 0;
+}
+
+/** Twin of augmentShift: the shift (dx, dy) in [−shift, shift]² of data row `row` in `epoch`. */
+export function augmentShift(seed: number, epoch: number, row: number, shift: number): { dx: number; dy: number } {
+  const h = mix32((mix32((mix32(seed >>> 0) ^ epoch) >>> 0) ^ row) >>> 0);
+  const m = 2 * shift + 1;
+  return { dx: ((h & 0xffff) % m) - shift, dy: ((h >>> 16) % m) - shift };
+}
+
+/** Twin of shiftImage: the [C, H, W] row at out[p ..] shifted in place by (dx, dy), zeros where nothing comes from. */
+export function shiftImage(out: Float32Array, p: number, C: number, H: number, W: number, dx: number, dy: number): void {
+  if (dx === 0 && dy === 0) return;
+  const line = (base: number, y: number): void => {
+    const dst = base + y * W, sy = y - dy;
+    if (sy < 0 || sy >= H) {
+      out.fill(0, dst, dst + W);
+      return;
+    }
+    const src = base + sy * W;
+    // copyWithin allows overlap, as memory.copy does.
+    if (dx >= 0) {
+      out.copyWithin(dst + dx, src, src + W - dx);
+      out.fill(0, dst, dst + dx);
+    } else {
+      out.copyWithin(dst, src - dx, src + W);
+      out.fill(0, dst + W + dx, dst + W);
+    }
+  };
+  for (let ch = 0; ch < C; ch++) {
+    const base = p + ch * H * W;
+    if (dy > 0) for (let y = H - 1; y >= 0; y--) line(base, y);
+    else for (let y = 0; y < H; y++) line(base, y);
+  }
+}
+
+/** Twin of augmentRows: each of the n rows at out[dst ..] (data rows idx[start ..]) shifted by its (dx, dy). */
+export function augmentRows(out: Float32Array, dst: number, idx: Int32Array, start: number, n: number, aug: Float64Array): void {
+  const shift = aug[AUGMENT.shift], C = aug[AUGMENT.channels], H = aug[AUGMENT.height], W = aug[AUGMENT.width];
+  const seed = aug[AUGMENT.seed] >>> 0, epoch = aug[AUGMENT.epoch] >>> 0;
+  for (let r = 0; r < n; r++) {
+    const { dx, dy } = augmentShift(seed, epoch, idx[start + r] >>> 0, shift);
+    shiftImage(out, dst + r * C * H * W, C, H, W, dx, dy);
+  }
+}
+
 /**
- * Twin of gatherInput: rows idx[s .. s+n) of the run's data (d features each) into out at `dst` as f32.
+ * Twin of gatherInput: rows idx[s .. s+n) of the run's data (d features each) into out at `dst` as f32,
+ * then, when `training` and the run has an augmentation record, each row shifted.
  */
 export function gatherInput(mem: JsMemory, r: Float64Array, out: Float32Array, dst: number, s: number, n: number, d: number, training: boolean): void {
   const idx = mem.i32(r[RUN.idx]);
@@ -47,4 +100,5 @@ export function gatherInput(mem: JsMemory, r: Float64Array, out: Float32Array, d
       out.set(X.subarray(row, row + d), dst + i * d);
     }
   }
+  if (training && r[RUN.augment]) augmentRows(out, dst, idx, s, n, mem.f64(r[RUN.augment]));
 }
