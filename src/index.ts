@@ -12,6 +12,7 @@ export type { CSVOptions, ColumnRef, LabelMode, MissingPolicy } from './data/csv
 export type { BuiltinName } from './data/catalog.js';
 export { SparseDataset } from './data/dataset.js';
 export { ByteDataset, type FromBytesOptions } from './data/bytes.js';
+export type { AugmentOptions } from './training/augment.js';
 export type { SparseRows, FromSparseOptions, FromTextOptions } from './data/sparse.js';
 export { imageToRow, type ImageSource, type CanvasLike, type ImageRowOptions, type RgbaImage, type ImageFolderOptions } from './data/image.js';
 
