@@ -20,6 +20,7 @@ import { layerAt, type NetworkLoss } from './plan.js';
 import { readWeights, writeWeights, type LayerWeights, type LayerWeightsInput } from './weights.js';
 import { checkSequential, validateSequential, type SequentialOptions } from './sequential-options.js';
 import { checkTokenIds } from './tokens.js';
+import { NetworkSummary } from './summary.js';
 import { checkEvaluateOptions, metricsReport, type EvaluateOptions } from '../../metrics/report.js';
 
 export type { LayerSpec, NetworkLoss, InitName, LayerWeights, LayerWeightsInput };
@@ -334,6 +335,16 @@ export class Network implements Trainable {
   /** @internal batch norm's running statistics (what toJSON writes as `stats`), null without batch norm. */
   get statsBlock(): Block<'f32'> | null {
     return this.stats;
+  }
+
+  /**
+   * The layers with their paths, types, output shapes and parameter counts, and the totals, as Keras's
+   * model.summary() or torchinfo: `console.log(String(net.summary()))` prints the table (see {@link NetworkSummary}).
+   */
+  summary(): NetworkSummary {
+    return new NetworkSummary(this.compiled.layers, {
+      inputShape: this.inputShape, loss: this.loss, params: this.size, weights: this.nWeights, statistics: this.stats?.length ?? 0,
+    });
   }
 
   /** True once dispose() ran. */
