@@ -25,6 +25,7 @@ export {
   Network, sequential, mlp, type SequentialOptions, type MlpOptions, type LayerSpec, type NetworkLoss, type InitName,
   type LayerWeights, type LayerWeightsInput, type LayerPath, type NetworkJSON,
 } from './models/network/network.js';
+export { NetworkSummary, type SummaryLayer } from './models/network/summary.js';
 export type { Trainable } from './models/trainable.js';
 export { Preprocessing, type PreprocessingStats, type PreprocessingJSON, type SavedPreprocessing } from './models/preprocessing.js';
 
