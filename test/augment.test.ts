@@ -152,6 +152,27 @@ test('augmented CNN training: wasm-scalar ≡ wasm-simd bit for bit, js within 1
   ds.dispose();
 });
 
+test('a run saved mid-epoch and resumed ends with the parameters of the run straight through (wasm-simd)', async () => {
+  await init({ backend: 'wasm-simd' });
+  const { x, y } = images(96, 4);
+  const ds = Dataset.fromArrays(x, y, { features: 64, imageShape: [1, 8, 8] });
+  const opts = { optimizer: { name: 'adam', lr: 1e-2 }, batch: 16, epochs: 3, seed: 1, augment: { shift: 2 } } as const;
+  const a = cnn(), b = cnn();
+  try {
+    train(a, ds, opts);
+    const t = new Trainer(b, ds, opts);
+    t.step(t.batchesPerEpoch + 2);
+    const saved = JSON.parse(JSON.stringify(t.save()));
+    t.dispose();
+    train(b, ds, { ...opts, resume: saved });
+    assert.ok(bitEqual(a.paramsBlock.view.slice(), b.paramsBlock.view.slice()));
+  } finally {
+    a.dispose();
+    b.dispose();
+    ds.dispose();
+  }
+});
+
 test('threads: 2 (row blocks at batch 256, column split at batch 16) gives the parameters of one thread, f32 and byte rows', async () => {
   await init({ backend: 'wasm-simd' });
   const { x, y } = images(512, 2);
