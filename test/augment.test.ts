@@ -2,9 +2,9 @@
 // assembly/rowgather.ts and its js twin). The shift of a tiny image against images written out by hand and
 // against a direct reference (out[c][y][x] = in[c][y − dy][x − dx], 0 outside) on every backend; the draws
 // cover [−shift, shift]² evenly and change with the epoch; the parameters after augmented training are bit
-// for bit the same on wasm-scalar and wasm-simd, with one thread and with two (row blocks and column split),
-// close on js (which computes other kernels in f64), and differ from unaugmented training; bad options are
-// HyperParameterErrors.
+// for bit the same on wasm-scalar and wasm-simd, with one thread and with two (row blocks and column split)
+// and after a resume, close on js (which computes other kernels in f64), and differ from unaugmented training;
+// bad options are HyperParameterErrors.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { init, Dataset, ByteDataset, sequential, mlp, logistic, train, Trainer, HyperParameterError, type BackendName } from '../src/node.js';
