@@ -12,14 +12,6 @@ function layer(net: Float64Array, i: number): number {
   return NET_HEADER_LEN + i * LAYER_LEN;
 }
 
-/** Copies rows idx[start .. start+n) of X (d f32 each) into ws at `dst`. */
-function gather(ws: Float32Array, dst: number, X: Float32Array, idx: Int32Array, start: number, n: number, d: number): void {
-  for (let r = 0; r < n; r++) {
-    const row = idx[start + r] * d;
-    ws.set(X.subarray(row, row + d), dst + r * d);
-  }
-}
-
 function forwardChunk(c: NetCtx, n: number, training: boolean): void {
   const net = c.net;
   for (let i = 0; i < net[NET.layers]; i++) {
