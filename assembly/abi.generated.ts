@@ -648,8 +648,10 @@ export const POOL_GATHER_ROWS: usize = 368;
 export const POOL_GATHER_D: usize = 376;
 /** column mode: gathers split so far (thread 0 counts them; tests read it) */
 export const POOL_GATHER_JOBS: usize = 384;
+/** gatherBytes job: pointer, the run descriptor whose X, xTable, xConvert, xFactor, xMean and xDiv describe the byte rows (the other gather slots as for gather) */
+export const POOL_GATHER_RUN: usize = 392;
 /** Number of f64 slots of a pool block. */
-export const POOL_LEN: i32 = 49;
+export const POOL_LEN: i32 = 50;
 
 // Pool job codes (pool slot job).
 /** each thread computes its blocks' gradients (threads.ts ownBlocks) */
@@ -662,6 +664,8 @@ export const JOB_HOGWILD: i32 = 2;
 export const JOB_OPTIM: i32 = 3;
 /** each thread copies its range of the batch's rows (pargather.ts) */
 export const JOB_GATHER: i32 = 4;
+/** each thread converts its range of the batch's byte rows (rowgather.ts) */
+export const JOB_GATHER_BYTES: i32 = 5;
 
 // A thread's record in async mode: f64 slots; byte offsets.
 /** rows this thread has updated on, over the pool's life */

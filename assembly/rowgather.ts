@@ -13,11 +13,18 @@
 // however the batches are grouped.
 import {
   RUN_X, RUN_IDX, RUN_X_STORAGE, RUN_X_TABLE, RUN_X_CONVERT, RUN_X_FACTOR, RUN_X_MEAN, RUN_X_DIV, RUN_AUGMENT,
-  AUG_SHIFT, AUG_CHANNELS, AUG_HEIGHT, AUG_WIDTH, AUG_SEED, AUG_EPOCH,
+  AUG_SHIFT, AUG_CHANNELS, AUG_HEIGHT, AUG_WIDTH, AUG_SEED, AUG_EPOCH, POOL_THREADS, POOL_ERROR, POOL_GATHER_DST,
+  POOL_GATHER_START, POOL_GATHER_ROWS, POOL_GATHER_D, POOL_GATHER_JOBS, POOL_GATHER_RUN, JOB_GATHER_BYTES,
 } from "./abi.generated";
 import { gather, parGather } from "./pargather";
 import { standardizeF32 } from "./preprocess";
+import { gemmSplit } from "./gemm";
+import { batchPool } from "./pargemm";
+import { startJob, finishJob } from "./barrier";
 import { ptr, int } from "./slots";
+
+/** Byte gathers of fewer values run on thread 0 alone (pargather.ts's threshold for f32 rows). A constant. */
+const PAR_GATHER_MIN_VALUES: i32 = 1 << 15;
 
 /** The values of d bytes at src into out (f32): `convert` 0 looks them up in `table`, 1 multiplies by `factor`, 2 divides. */
 // @ts-ignore: decorator
@@ -52,6 +59,42 @@ function byteRow(out: usize, src: usize, d: i32, convert: i32, factor: f32, tabl
   }
   if (convert == 1) for (; c < d; c++) store<f32>(out + (<usize>c << 2), <f32>load<u8>(src + <usize>c) * factor);
   else for (; c < d; c++) store<f32>(out + (<usize>c << 2), <f32>load<u8>(src + <usize>c) / factor);
+}
+
+/** Byte rows of the run `run` (X, idx and the conversion slots): rows idx[start .. start+n) into dst (gatherBytes). */
+function gatherRunBytes(run: usize, dst: usize, start: i32, n: i32, d: i32): void {
+  gatherBytes(dst, ptr(run, RUN_X), ptr(run, RUN_IDX), start, n, d, int(run, RUN_X_CONVERT), <f32>load<f64>(run + RUN_X_FACTOR),
+    ptr(run, RUN_X_TABLE), ptr(run, RUN_X_MEAN), ptr(run, RUN_X_DIV));
+}
+
+/** Thread `tid`'s range of the published byte gather's rows. */
+export function gatherBytesJob(pool: usize, tid: i32): void {
+  const n = int(pool, POOL_GATHER_ROWS), d = int(pool, POOL_GATHER_D);
+  const r = gemmSplit(n, 1, int(pool, POOL_THREADS), tid);
+  const r0 = <i32>(r & 0xffffffff), r1 = <i32>(r >> 32);
+  gatherRunBytes(ptr(pool, POOL_GATHER_RUN), ptr(pool, POOL_GATHER_DST) + (<usize>r0 * <usize>d << 2), int(pool, POOL_GATHER_START) + r0, r1 - r0, d);
+}
+
+/**
+ * The byte rows' gather, split among the batch's pool threads by rows as parGather splits f32 rows (column mode):
+ * each row is converted by one thread, with the same operations whichever it is.
+ */
+function parGatherBytes(run: usize, dst: usize, s: i32, n: i32, d: i32): void {
+  const pool = batchPool();
+  if (!ASC_FEATURE_THREADS || pool == 0 || n * d < PAR_GATHER_MIN_VALUES || int(pool, POOL_THREADS) < 2
+    || atomic.load<i32>(pool + POOL_ERROR) != 0) {
+    gatherRunBytes(run, dst, s, n, d);
+    return;
+  }
+  store<f64>(pool + POOL_GATHER_DST, <f64>dst);
+  store<f64>(pool + POOL_GATHER_RUN, <f64>run);
+  store<f64>(pool + POOL_GATHER_START, <f64>s);
+  store<f64>(pool + POOL_GATHER_ROWS, <f64>n);
+  store<f64>(pool + POOL_GATHER_D, <f64>d);
+  store<f64>(pool + POOL_GATHER_JOBS, load<f64>(pool + POOL_GATHER_JOBS) + 1);
+  startJob(pool, JOB_GATHER_BYTES);
+  gatherBytesJob(pool, 0);
+  finishJob(pool);
 }
 
 /**
@@ -142,8 +185,8 @@ export function augmentRows(dst: usize, idx: usize, start: i32, n: i32, aug: usi
 export function gatherInput(run: usize, dst: usize, s: i32, n: i32, d: i32, training: bool, parallel: bool): void {
   const X = ptr(run, RUN_X), idx = ptr(run, RUN_IDX);
   if (int(run, RUN_X_STORAGE) == 1) {
-    gatherBytes(dst, X, idx, s, n, d, int(run, RUN_X_CONVERT), <f32>load<f64>(run + RUN_X_FACTOR), ptr(run, RUN_X_TABLE),
-      ptr(run, RUN_X_MEAN), ptr(run, RUN_X_DIV));
+    if (parallel) parGatherBytes(run, dst, s, n, d);
+    else gatherRunBytes(run, dst, s, n, d);
   } else if (parallel) parGather(dst, X, idx, s, n, d);
   else gather(dst, X, idx, s, n, d);
   const aug = ptr(run, RUN_AUGMENT);

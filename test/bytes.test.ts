@@ -126,6 +126,30 @@ test('threads: 2 on byte rows, row blocks and column split, gives the parameters
   }
 });
 
+test('column mode splits the byte gather among the threads (28 × 28 rows, batch 64): the parameters of one thread', async () => {
+  await init({ backend: 'wasm-simd' });
+  const { u8, y } = images(256, 28, 8);
+  const bd = ByteDataset.fromBytes(u8, y, { features: 784, imageShape: [1, 28, 28] });
+  try {
+    const run = (threads?: number): { p: Float32Array; gathers: number } => {
+      const net = mlp({ features: 784, hidden: [16], classes: 3, seed: 4 });
+      const t = new Trainer(net, bd, { optimizer: { name: 'adam', lr: 1e-2 }, batch: 64, epochs: 2, seed: 5, ...(threads ? { threads } : {}) });
+      t.run();
+      const gathers = poolOf(t)?.gatherJobs() ?? 0;
+      t.dispose();
+      const p = net.paramsBlock.view.slice();
+      net.dispose();
+      return { p, gathers };
+    };
+    const one = run(), two = run(2);
+    assert.ok(two.gathers >= 8, `${two.gathers} split gathers (4 batches × 2 epochs)`);
+    assert.ok(bitEqual(two.p, one.p));
+  } finally {
+    bd.dispose();
+    await exits();
+  }
+});
+
 test('a CNN reads byte image rows as the f32 rows (wasm-scalar)', async () => {
   await init({ backend: 'wasm-scalar' });
   const { u8, y } = images(96, 8, 6);

@@ -667,11 +667,13 @@ export const POOL = {
   gatherD: 47,
   /** column mode: gathers split so far (thread 0 counts them; tests read it) */
   gatherJobs: 48,
+  /** gatherBytes job: pointer, the run descriptor whose X, xTable, xConvert, xFactor, xMean and xDiv describe the byte rows (the other gather slots as for gather) */
+  gatherRun: 49,
 } as const;
 /** Number of f64 slots of a pool block. */
-export const POOL_LEN = 49;
+export const POOL_LEN = 50;
 /** Pool job codes (pool slot `job`). */
-export const JOB = { blocks: 0, gemm: 1, hogwild: 2, optim: 3, gather: 4 } as const;
+export const JOB = { blocks: 0, gemm: 1, hogwild: 2, optim: 3, gather: 4, gatherBytes: 5 } as const;
 /** A thread's record in async mode (assembly/hogwild.ts): f64 slots, written by that thread only, read by thread 0 after the round. Indices into a thread's Float64Array slots. */
 export const HOGWILD = {
   /** rows this thread has updated on, over the pool's life */
