@@ -546,8 +546,10 @@ export const RUN_X_MEAN: usize = 448;
 export const RUN_X_DIV: usize = 456;
 /** pointer or 0: a network's input augmentation (augment below), applied by training gathers only; one record shared by the thread runs, which copy this pointer */
 export const RUN_AUGMENT: usize = 464;
+/** u8 rows, standardized: 1 = xDiv holds reciprocals and the gather writes f32((value − mean) × recip), which src/data/bytes.ts found equal to f32((value − mean) / div) for every feature and byte; 0 = standardizeF32's division */
+export const RUN_X_RECIP: usize = 472;
 /** Number of f64 slots of the run descriptor. */
-export const RUN_LEN: i32 = 59;
+export const RUN_LEN: i32 = 60;
 
 // Thread pool control block: f64 slots; byte offsets.
 /** threads in the pool, the calling thread (0) included */

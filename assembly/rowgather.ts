@@ -6,13 +6,15 @@
 // f32 copy of the same data holds it: where one f32 multiplication or division gives all 256 of them bit for
 // bit (src/data/bytes.ts checks; 1/255 is a division by 255), 16 bytes are converted per SIMD step, else each
 // byte is looked up in the table. Standardized rows then go through standardizeF32 (assembly/preprocess.ts),
-// the operations the f32 rows were standardized with: a byte row gathered here holds the bits its f32 twin holds.
+// the operations the f32 rows were standardized with, or through a product by each feature's reciprocal where
+// that gives the same f32 for all 256 values (checked in src/data/bytes.ts; a division costs 5 × a copy): a
+// byte row gathered here holds the bits its f32 twin holds.
 //
 // In training, each image row is then shifted by its own (dx, dy), drawn from a counter-based hash of (seed,
 // epoch, data row): no stream advances, so the shift is the same whichever thread or chunk gathers the row and
 // however the batches are grouped.
 import {
-  RUN_X, RUN_IDX, RUN_X_STORAGE, RUN_X_TABLE, RUN_X_CONVERT, RUN_X_FACTOR, RUN_X_MEAN, RUN_X_DIV, RUN_AUGMENT,
+  RUN_X, RUN_IDX, RUN_X_STORAGE, RUN_X_TABLE, RUN_X_CONVERT, RUN_X_FACTOR, RUN_X_MEAN, RUN_X_DIV, RUN_X_RECIP, RUN_AUGMENT,
   AUG_SHIFT, AUG_CHANNELS, AUG_HEIGHT, AUG_WIDTH, AUG_SEED, AUG_EPOCH, POOL_THREADS, POOL_ERROR, POOL_GATHER_DST,
   POOL_GATHER_START, POOL_GATHER_ROWS, POOL_GATHER_D, POOL_GATHER_JOBS, POOL_GATHER_RUN, JOB_GATHER_BYTES,
 } from "./abi.generated";
@@ -64,7 +66,7 @@ function byteRow(out: usize, src: usize, d: i32, convert: i32, factor: f32, tabl
 /** Byte rows of the run `run` (X, idx and the conversion slots): rows idx[start .. start+n) into dst (gatherBytes). */
 function gatherRunBytes(run: usize, dst: usize, start: i32, n: i32, d: i32): void {
   gatherBytes(dst, ptr(run, RUN_X), ptr(run, RUN_IDX), start, n, d, int(run, RUN_X_CONVERT), <f32>load<f64>(run + RUN_X_FACTOR),
-    ptr(run, RUN_X_TABLE), ptr(run, RUN_X_MEAN), ptr(run, RUN_X_DIV));
+    ptr(run, RUN_X_TABLE), ptr(run, RUN_X_MEAN), ptr(run, RUN_X_DIV), int(run, RUN_X_RECIP) != 0);
 }
 
 /** Thread `tid`'s range of the published byte gather's rows. */
@@ -99,16 +101,38 @@ function parGatherBytes(run: usize, dst: usize, s: i32, n: i32, d: i32): void {
 
 /**
  * Rows idx[start .. start+n) of byte rows X (d bytes each) into dst as f32 values (see byteRow), then, when
- * `mean` is not 0, standardized in place: f32((value − mean[c]) / div[c]) in f64, as standardizeF32.
+ * `mean` is not 0, standardized in place: f32((value − mean[c]) / div[c]) in f64, as standardizeF32, or with
+ * `recip` f32((value − mean[c]) × div[c]), div holding reciprocals that give the same f32 for every byte.
  */
 export function gatherBytes(dst: usize, X: usize, idx: usize, start: i32, n: i32, d: i32, convert: i32, factor: f32, table: usize,
-  mean: usize, div: usize): void {
+  mean: usize, div: usize, recip: bool): void {
   for (let r = 0; r < n; r++) {
     const src = X + <usize>load<i32>(idx + (<usize>(start + r) << 2)) * <usize>d;
     byteRow(dst + ((<usize>r * <usize>d) << 2), src, d, convert, factor, table);
   }
   // The statistics were checked against every byte's value when the dataset was made: no value leaves f32.
-  if (mean != 0) standardizeF32(dst, dst, n, d, mean, div);
+  if (mean == 0) return;
+  if (recip) scaleRows(dst, n, d, mean, div);
+  else standardizeF32(dst, dst, n, d, mean, div);
+}
+
+/** x = f32((x − mean[c]) × recip[c]) in f64 over n rows of d f32 at p: standardizeF32 with a product for the quotient. */
+function scaleRows(p: usize, n: i32, d: i32, mean: usize, recip: usize): void {
+  for (let r = 0; r < n; r++) {
+    const row = p + ((<usize>r * <usize>d) << 2);
+    let c = 0;
+    if (ASC_FEATURE_SIMD) {
+      for (; c + 2 <= d; c += 2) {
+        const v = f64x2.promote_low_f32x4(v128.load64_zero(row + (<usize>c << 2)));
+        const q = f64x2.mul(f64x2.sub(v, v128.load(mean + (<usize>c << 3))), v128.load(recip + (<usize>c << 3)));
+        v128.store_lane<i64>(row + (<usize>c << 2), f32x4.demote_f64x2_zero(q), 0);
+      }
+    }
+    for (; c < d; c++) {
+      const o = row + (<usize>c << 2);
+      store<f32>(o, <f32>((<f64>load<f32>(o) - load<f64>(mean + (<usize>c << 3))) * load<f64>(recip + (<usize>c << 3))));
+    }
+  }
 }
 
 // @ts-ignore: decorator

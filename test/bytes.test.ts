@@ -10,6 +10,9 @@ import { init, Dataset, ByteDataset, mlp, sequential, train, Trainer, ShapeError
 import { logistic } from '../src/node.js';
 import { Rng } from '../src/rng.js';
 import { BACKENDS, bitEqual } from './_util.js';
+import { backend } from '../src/runtime/index.js';
+import { Block } from '../src/runtime/block.js';
+import { Run } from '../src/runtime/run.js';
 import { exits, poolOf } from './_threads.js';
 
 /** Bytes that look like images: a blob of ink on zeros, a few saturated pixels. */
@@ -96,6 +99,34 @@ for (const b of BACKENDS) {
     }
   });
 }
+
+test('standardized byte rows: the product by reciprocals (when exact) and the division give the f32 rows\' standardized values on every backend', async () => {
+  const { u8, y } = images(64, 6, 9);
+  for (const b of BACKENDS) {
+    await init({ backend: b });
+    const bd = ByteDataset.fromBytes(u8, y, { features: 36 });
+    const fd = Dataset.fromArrays(scaled(u8, 1 / 255), y, { features: 36 });
+    const st = fd.stats(), div = st.std.map((s) => (s > 0 ? s : 1));
+    const sb = bd.standardizedCopy(st.mean, div, st.std, () => {});
+    const sf = fd.standardizedCopy(st.mean, div, st.std, () => {});
+    const be = backend();
+    const idx = new Block(be, 'i32', 64), out = new Block(be, 'f32', 64 * 36), dv = new Block(be, 'f64', 36);
+    try {
+      assert.is(sb.runFields().xRecip, 1, 'reciprocals are exact for these statistics');
+      assert.ok(bitEqual(sb.x, sf.x), `${b}: product by reciprocals`);
+      // The division: the same descriptor with the divisors themselves and xRecip 0.
+      be.iotaI32(idx.ptr, 64);
+      dv.view.set(div);
+      const run = new Run(be, { ...sb.runFields(), idx: idx.ptr, xDiv: dv.ptr, xRecip: 0 });
+      be.gatherInput(run.ptr, out.ptr, 0, 64, 36, false);
+      run.dispose();
+      assert.ok(bitEqual(out.view.slice(), sf.x), `${b}: division`);
+    } finally {
+      for (const k of [idx, out, dv]) k.dispose();
+      for (const d of [sb, sf, bd, fd]) d.dispose();
+    }
+  }
+});
 
 test('threads: 2 on byte rows, row blocks and column split, gives the parameters of one thread, and of the f32 rows', async () => {
   await init({ backend: 'wasm-simd' });

@@ -458,9 +458,11 @@ export const RUN = {
   xDiv: 57,
   /** pointer or 0: a network's input augmentation (augment below), applied by training gathers only; one record shared by the thread runs, which copy this pointer */
   augment: 58,
+  /** u8 rows, standardized: 1 = xDiv holds reciprocals and the gather writes f32((value − mean) × recip), which src/data/bytes.ts found equal to f32((value − mean) / div) for every feature and byte; 0 = standardizeF32's division */
+  xRecip: 59,
 } as const;
 /** Number of f64 slots of the run descriptor. */
-export const RUN_LEN = 59;
+export const RUN_LEN = 60;
 /** The scalar fields of a run descriptor (multi-slot fields such as rng are written through RUN directly). */
 export interface RunFields {
   /** loss code (losses above) */
@@ -565,6 +567,8 @@ export interface RunFields {
   xDiv: number;
   /** pointer or 0: a network's input augmentation (augment below), applied by training gathers only; one record shared by the thread runs, which copy this pointer */
   augment: number;
+  /** u8 rows, standardized: 1 = xDiv holds reciprocals and the gather writes f32((value − mean) × recip), which src/data/bytes.ts found equal to f32((value − mean) / div) for every feature and byte; 0 = standardizeF32's division */
+  xRecip: number;
 }
 
 /** A thread pool's control block (assembly/threads.ts): f64 slots; the sync words are i32 in the first 4 bytes of their slot, read and written with atomics only. Indices into its Float64Array view (a sync word is Int32Array index 2·slot). */

@@ -15,10 +15,10 @@ function bytesOf(mem: JsMemory, ptr: number): Uint8Array {
 /**
  * Twin of gatherBytes: rows idx[start .. start+n) of byte rows X into out at `dst` as f32 values (looked up, or
  * f32(byte) × or ÷ factor in f32: an f64 product or quotient of two f32 rounded once is the f32 one), then
- * standardized by standardizeF32 when `mean` is given.
+ * standardized by standardizeF32 when `mean` is given (or, with `recip`, by a product with div's reciprocals).
  */
 export function gatherBytes(out: Float32Array, dst: number, X: Uint8Array, idx: Int32Array, start: number, n: number, d: number,
-  convert: number, factor: number, table: Float32Array, mean: Float64Array | null, div: Float64Array | null): void {
+  convert: number, factor: number, table: Float32Array, mean: Float64Array | null, div: Float64Array | null, recip = false): void {
   const f = Math.fround(factor);
   for (let r = 0; r < n; r++) {
     const src = idx[start + r] * d, o = dst + r * d;
@@ -28,7 +28,8 @@ export function gatherBytes(out: Float32Array, dst: number, X: Uint8Array, idx: 
   }
   if (mean && div) {
     const rows = out.subarray(dst, dst + n * d);
-    standardizeF32(rows, rows, n, d, mean, div);
+    if (!recip) standardizeF32(rows, rows, n, d, mean, div);
+    else for (let i = 0; i < rows.length; i++) rows[i] = (rows[i] - mean[i % d]) * div[i % d];
   }
 }
 
@@ -92,7 +93,7 @@ export function gatherInput(mem: JsMemory, r: Float64Array, out: Float32Array, d
   if (r[RUN.xStorage] === 1) {
     const std = r[RUN.xMean] !== 0;
     gatherBytes(out, dst, bytesOf(mem, r[RUN.X]), idx, s, n, d, r[RUN.xConvert], r[RUN.xFactor], mem.f32(r[RUN.xTable]),
-      std ? mem.f64(r[RUN.xMean]) : null, std ? mem.f64(r[RUN.xDiv]) : null);
+      std ? mem.f64(r[RUN.xMean]) : null, std ? mem.f64(r[RUN.xDiv]) : null, r[RUN.xRecip] === 1);
   } else {
     const X = mem.f32(r[RUN.X]);
     for (let i = 0; i < n; i++) {
