@@ -536,8 +536,24 @@ export const RUN_LAZY_V: usize = 392;
 export const RUN_LAZY_SCALE: usize = 400;
 /** state: ‖v‖² over the weights of lazyV (f64), kept up to date by the steps, for the batch losses' L2 term */
 export const RUN_LAZY_SQ: usize = 408;
+/** how X stores the rows: 0 = f32, 1 = u8 (a byte dataset, src/data/bytes.ts), converted to f32 by the networks' gather (assembly/rowgather.ts) */
+export const RUN_X_STORAGE: usize = 416;
+/** u8 rows: pointer, f32 × 256, the value of each byte (byte × scale, rounded to f32 once) */
+export const RUN_X_TABLE: usize = 424;
+/** u8 rows: how the gather makes a byte's value: 0 = looks it up in xTable; 1 = f32(byte) × xFactor in f32; 2 = f32(byte) / xFactor in f32 (1 and 2 only where they give every entry of xTable, bit for bit) */
+export const RUN_X_CONVERT: usize = 432;
+/** u8 rows: the f32 factor or divisor of xConvert 1 and 2 */
+export const RUN_X_FACTOR: usize = 440;
+/** u8 rows: pointer or 0, f64 × features: the gathered values are then standardized by standardizeF32 with xMean and xDiv; 0 = not standardized */
+export const RUN_X_MEAN: usize = 448;
+/** u8 rows: pointer, f64 × features, the divisors beside xMean */
+export const RUN_X_DIV: usize = 456;
+/** pointer or 0: a network's input augmentation (augment below), applied by training gathers only; one record shared by the thread runs, which copy this pointer */
+export const RUN_AUGMENT: usize = 464;
+/** u8 rows, standardized: 1 = xDiv holds reciprocals and the gather writes f32((value − mean) × recip), which src/data/bytes.ts found equal to f32((value − mean) / div) for every feature and byte; 0 = standardizeF32's division */
+export const RUN_X_RECIP: usize = 472;
 /** Number of f64 slots of the run descriptor. */
-export const RUN_LEN: i32 = 52;
+export const RUN_LEN: i32 = 60;
 
 // Thread pool control block: f64 slots; byte offsets.
 /** threads in the pool, the calling thread (0) included */
@@ -638,8 +654,10 @@ export const POOL_GATHER_ROWS: usize = 368;
 export const POOL_GATHER_D: usize = 376;
 /** column mode: gathers split so far (thread 0 counts them; tests read it) */
 export const POOL_GATHER_JOBS: usize = 384;
+/** gatherBytes job: pointer, the run descriptor whose X, xTable, xConvert, xFactor, xMean and xDiv describe the byte rows (the other gather slots as for gather) */
+export const POOL_GATHER_RUN: usize = 392;
 /** Number of f64 slots of a pool block. */
-export const POOL_LEN: i32 = 49;
+export const POOL_LEN: i32 = 50;
 
 // Pool job codes (pool slot job).
 /** each thread computes its blocks' gradients (threads.ts ownBlocks) */
@@ -652,6 +670,8 @@ export const JOB_HOGWILD: i32 = 2;
 export const JOB_OPTIM: i32 = 3;
 /** each thread copies its range of the batch's rows (pargather.ts) */
 export const JOB_GATHER: i32 = 4;
+/** each thread converts its range of the batch's byte rows (rowgather.ts) */
+export const JOB_GATHER_BYTES: i32 = 5;
 
 // A thread's record in async mode: f64 slots; byte offsets.
 /** rows this thread has updated on, over the pool's life */
@@ -666,3 +686,19 @@ export const HW_DSQ: usize = 24;
 export const HW_SCALE: usize = 32;
 /** Number of f64 slots of a thread's async record. */
 export const HOGWILD_LEN: i32 = 5;
+
+// A run's augmentation record: f64 slots; byte offsets.
+/** largest |dx| and |dy| in pixels (≥ 1) */
+export const AUG_SHIFT: usize = 0;
+/** C of the [C, H, W] rows */
+export const AUG_CHANNELS: usize = 8;
+/** H */
+export const AUG_HEIGHT: usize = 16;
+/** W */
+export const AUG_WIDTH: usize = 24;
+/** the stream's seed (a u32) */
+export const AUG_SEED: usize = 32;
+/** the epoch under way (0-based), written by the trainer before every run of batches */
+export const AUG_EPOCH: usize = 40;
+/** Number of f64 slots of an augmentation record. */
+export const AUGMENT_LEN: i32 = 6;

@@ -27,3 +27,4 @@ export { spinPolls } from "./barrier";
 export { hogwildBatches } from "./hogwild";
 export { colMoments, standardizeF32 } from "./preprocess";
 export { gemmPart } from "./gemm";
+export { gatherInput } from "./rowgather";

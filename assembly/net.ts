@@ -9,7 +9,7 @@ import {
   NET_DLOGITS, NET_PACK, NET_GPART, NET_RNG, NET_HEADER_BYTES, LAYER_BYTES, L_KIND, RUN_PARAMS, RUN_N_PARAMS,
   RUN_N_WEIGHTS, RUN_X, RUN_Y, RUN_IDX, RUN_L2, RUN_NET, RUN_WS, RUN_TRAINING, RUN_OUT, RUN_DROP_RNG,
 } from "./abi.generated";
-import { gather, parGather } from "./pargather";
+import { gatherInput } from "./rowgather";
 import { headSoftmax, headLogistic, headSquared, headSoftmaxSeq } from "./heads";
 import { dot, axpy } from "./linalg";
 import { int, ptr, wsAt } from "./slots";
@@ -92,7 +92,7 @@ export function netChunkGrad(run: usize, g: usize, s: i32, n: i32, count: i32): 
   const stats = ptr(run, RUN_STATS);
   const d = int(net, NET_INPUTS), k = int(net, NET_OUTPUTS);
   const input = wsAt(ws, net, NET_INPUT), logits = wsAt(ws, net, NET_LOGITS), dlogits = wsAt(ws, net, NET_DLOGITS);
-  parGather(input, X, idx, s, n, d);
+  gatherInput(run, input, s, n, d, training, true);
   forwardChunk(net, ws, params, stats, n, training);
   const sum = head(net, dlogits, logits, y, idx, s, n, k) * <f64>n;
   if (n != count) scale(dlogits, n * k, <f32>(<f64>n / <f64>count));
@@ -145,7 +145,7 @@ export function netForward(run: usize, start: i32, count: i32): f64 {
   let lossSum: f64 = 0;
   for (let s = start, end = start + count; s < end; s += chunk) {
     const n = min(chunk, end - s);
-    gather(input, X, idx, s, n, d);
+    gatherInput(run, input, s, n, d, false, false);
     forwardChunk(net, ws, params, stats, n, false);
     if (out != 0) memory.copy(out + (<usize>((s - start) * k) << 2), logits, <usize>(n * k) << 2);
     if (y != 0) lossSum += head(net, dlogits, logits, y, idx, s, n, k) * <f64>n;

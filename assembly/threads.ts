@@ -21,8 +21,9 @@ import { netChunkGrad } from "./net";
 import { runLossGrad } from "./lossgrad";
 import { axpy, dot } from "./linalg";
 import { slot, int } from "./slots";
-import { JOB_BLOCKS, JOB_GEMM, JOB_HOGWILD, JOB_OPTIM, JOB_GATHER } from "./abi.generated";
+import { JOB_BLOCKS, JOB_GEMM, JOB_HOGWILD, JOB_OPTIM, JOB_GATHER, JOB_GATHER_BYTES } from "./abi.generated";
 import { gatherJob } from "./pargather";
+import { gatherBytesJob } from "./rowgather";
 import { optimJob } from "./paroptim";
 import { hogwildShare } from "./hogwild";
 import { setBatchPool, gemmJob } from "./pargemm";
@@ -146,6 +147,7 @@ export function poolWork(pool: usize, tid: i32): i32 {
     else if (job == JOB_HOGWILD) hogwildShare(pool, tid);
     else if (job == JOB_OPTIM) optimJob(pool, tid);
     else if (job == JOB_GATHER) gatherJob(pool, tid);
+    else if (job == JOB_GATHER_BYTES) gatherBytesJob(pool, tid);
     else ownBlocks(pool, tid);
     atomic.add<i32>(pool + POOL_DONE, 1);
     atomic.notify(pool + POOL_DONE, 1);

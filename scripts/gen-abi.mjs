@@ -111,6 +111,9 @@ function assemblyAbi() {
   out.push(`\n// A thread's record in async mode: f64 slots; byte offsets.\n`);
   abi.hogwild.slots.forEach((x, i) => out.push(doc(x.doc) + `export const HW_${upper(x.name)}: usize = ${i * 8};\n`));
   out.push(`/** Number of f64 slots of a thread's async record. */\nexport const HOGWILD_LEN: i32 = ${abi.hogwild.slots.length};\n`);
+  out.push(`\n// A run's augmentation record: f64 slots; byte offsets.\n`);
+  abi.augment.slots.forEach((x, i) => out.push(doc(x.doc) + `export const AUG_${upper(x.name)}: usize = ${i * 8};\n`));
+  out.push(`/** Number of f64 slots of an augmentation record. */\nexport const AUGMENT_LEN: i32 = ${abi.augment.slots.length};\n`);
   return out.join('');
 }
 
@@ -197,6 +200,11 @@ function tsAbi() {
   abi.hogwild.slots.forEach((x, i) => out.push(doc(x.doc, '  ') + `  ${x.name}: ${i},\n`));
   out.push('} as const;\n');
   out.push(`/** Number of f64 slots of a thread's async record. */\nexport const HOGWILD_LEN = ${abi.hogwild.slots.length};\n`);
+  out.push(`/** ${abi.augment.doc} Indices into its Float64Array. */\n`);
+  out.push('export const AUGMENT = {\n');
+  abi.augment.slots.forEach((x, i) => out.push(doc(x.doc, '  ') + `  ${x.name}: ${i},\n`));
+  out.push('} as const;\n');
+  out.push(`/** Number of f64 slots of an augmentation record. */\nexport const AUGMENT_LEN = ${abi.augment.slots.length};\n`);
   return out.join('');
 }
 

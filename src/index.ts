@@ -12,6 +12,8 @@ export type { SplitOptions } from './data/split-rows.js';
 export type { CSVOptions, ColumnRef, LabelMode, MissingPolicy } from './data/csv/options.js';
 export type { BuiltinName } from './data/catalog.js';
 export { SparseDataset } from './data/dataset.js';
+export { ByteDataset, type FromBytesOptions } from './data/bytes.js';
+export type { AugmentOptions } from './training/augment.js';
 export type { SparseRows, FromSparseOptions, FromTextOptions, CheckedCsr } from './data/sparse.js';
 export { imageToRow, type ImageSource, type CanvasLike, type ImageRowOptions, type RgbaImage, type ImageFolderOptions } from './data/image.js';
 
@@ -21,10 +23,12 @@ export {
 } from './models/linear/model.js';
 export { linear, logistic, softmax, type LinearOptions, type LogisticOptions } from './models/linear/families.js';
 export {
-  Network, sequential, mlp, type SequentialOptions, type MlpOptions, type LayerSpec, type NetworkLoss, type InitName,
+  Network, sequential, type SequentialOptions, type LayerSpec, type NetworkLoss, type InitName,
   type LayerWeights, type LayerWeightsInput, type LayerPath, type NetworkJSON,
 } from './models/network/network.js';
+export { mlp, type MlpOptions } from './models/network/mlp.js';
 export { gpt, gptLayers, type GptOptions } from './models/network/gpt.js';
+export { NetworkSummary, type SummaryLayer } from './models/network/summary.js';
 export type { Trainable } from './models/trainable.js';
 export { Preprocessing, type PreprocessingStats, type PreprocessingJSON, type SavedPreprocessing } from './models/preprocessing.js';
 

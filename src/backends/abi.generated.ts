@@ -446,9 +446,25 @@ export const RUN = {
   lazyScale: 50,
   /** state: ‖v‖² over the weights of lazyV (f64), kept up to date by the steps, for the batch losses' L2 term */
   lazySq: 51,
+  /** how X stores the rows: 0 = f32, 1 = u8 (a byte dataset, src/data/bytes.ts), converted to f32 by the networks' gather (assembly/rowgather.ts) */
+  xStorage: 52,
+  /** u8 rows: pointer, f32 × 256, the value of each byte (byte × scale, rounded to f32 once) */
+  xTable: 53,
+  /** u8 rows: how the gather makes a byte's value: 0 = looks it up in xTable; 1 = f32(byte) × xFactor in f32; 2 = f32(byte) / xFactor in f32 (1 and 2 only where they give every entry of xTable, bit for bit) */
+  xConvert: 54,
+  /** u8 rows: the f32 factor or divisor of xConvert 1 and 2 */
+  xFactor: 55,
+  /** u8 rows: pointer or 0, f64 × features: the gathered values are then standardized by standardizeF32 with xMean and xDiv; 0 = not standardized */
+  xMean: 56,
+  /** u8 rows: pointer, f64 × features, the divisors beside xMean */
+  xDiv: 57,
+  /** pointer or 0: a network's input augmentation (augment below), applied by training gathers only; one record shared by the thread runs, which copy this pointer */
+  augment: 58,
+  /** u8 rows, standardized: 1 = xDiv holds reciprocals and the gather writes f32((value − mean) × recip), which src/data/bytes.ts found equal to f32((value − mean) / div) for every feature and byte; 0 = standardizeF32's division */
+  xRecip: 59,
 } as const;
 /** Number of f64 slots of the run descriptor. */
-export const RUN_LEN = 52;
+export const RUN_LEN = 60;
 /** The scalar fields of a run descriptor (multi-slot fields such as rng are written through RUN directly). */
 export interface RunFields {
   /** loss code (losses above) */
@@ -539,6 +555,22 @@ export interface RunFields {
   lazyScale: number;
   /** state: ‖v‖² over the weights of lazyV (f64), kept up to date by the steps, for the batch losses' L2 term */
   lazySq: number;
+  /** how X stores the rows: 0 = f32, 1 = u8 (a byte dataset, src/data/bytes.ts), converted to f32 by the networks' gather (assembly/rowgather.ts) */
+  xStorage: number;
+  /** u8 rows: pointer, f32 × 256, the value of each byte (byte × scale, rounded to f32 once) */
+  xTable: number;
+  /** u8 rows: how the gather makes a byte's value: 0 = looks it up in xTable; 1 = f32(byte) × xFactor in f32; 2 = f32(byte) / xFactor in f32 (1 and 2 only where they give every entry of xTable, bit for bit) */
+  xConvert: number;
+  /** u8 rows: the f32 factor or divisor of xConvert 1 and 2 */
+  xFactor: number;
+  /** u8 rows: pointer or 0, f64 × features: the gathered values are then standardized by standardizeF32 with xMean and xDiv; 0 = not standardized */
+  xMean: number;
+  /** u8 rows: pointer, f64 × features, the divisors beside xMean */
+  xDiv: number;
+  /** pointer or 0: a network's input augmentation (augment below), applied by training gathers only; one record shared by the thread runs, which copy this pointer */
+  augment: number;
+  /** u8 rows, standardized: 1 = xDiv holds reciprocals and the gather writes f32((value − mean) × recip), which src/data/bytes.ts found equal to f32((value − mean) / div) for every feature and byte; 0 = standardizeF32's division */
+  xRecip: number;
 }
 
 /** A thread pool's control block (assembly/threads.ts): f64 slots; the sync words are i32 in the first 4 bytes of their slot, read and written with atomics only. Indices into its Float64Array view (a sync word is Int32Array index 2·slot). */
@@ -641,11 +673,13 @@ export const POOL = {
   gatherD: 47,
   /** column mode: gathers split so far (thread 0 counts them; tests read it) */
   gatherJobs: 48,
+  /** gatherBytes job: pointer, the run descriptor whose X, xTable, xConvert, xFactor, xMean and xDiv describe the byte rows (the other gather slots as for gather) */
+  gatherRun: 49,
 } as const;
 /** Number of f64 slots of a pool block. */
-export const POOL_LEN = 49;
+export const POOL_LEN = 50;
 /** Pool job codes (pool slot `job`). */
-export const JOB = { blocks: 0, gemm: 1, hogwild: 2, optim: 3, gather: 4 } as const;
+export const JOB = { blocks: 0, gemm: 1, hogwild: 2, optim: 3, gather: 4, gatherBytes: 5 } as const;
 /** A thread's record in async mode (assembly/hogwild.ts): f64 slots, written by that thread only, read by thread 0 after the round. Indices into a thread's Float64Array slots. */
 export const HOGWILD = {
   /** rows this thread has updated on, over the pool's life */
@@ -661,3 +695,20 @@ export const HOGWILD = {
 } as const;
 /** Number of f64 slots of a thread's async record. */
 export const HOGWILD_LEN = 5;
+/** A training run's input augmentation (assembly/rowgather.ts): f64 slots. Each gathered image row is shifted by (dx, dy) drawn from a counter-based hash of (seed, epoch, data row), so the shift belongs to the row, never to the thread or chunk that gathers it. Indices into its Float64Array. */
+export const AUGMENT = {
+  /** largest |dx| and |dy| in pixels (≥ 1) */
+  shift: 0,
+  /** C of the [C, H, W] rows */
+  channels: 1,
+  /** H */
+  height: 2,
+  /** W */
+  width: 3,
+  /** the stream's seed (a u32) */
+  seed: 4,
+  /** the epoch under way (0-based), written by the trainer before every run of batches */
+  epoch: 5,
+} as const;
+/** Number of f64 slots of an augmentation record. */
+export const AUGMENT_LEN = 6;

@@ -81,6 +81,11 @@ export interface Backend {
   colMoments(mean: number, m2: number, x: number, rows: number, d: number, seen: number): void;
   /** out = f32((x − mean) / div) per column (out may be x); −1, or the flat index of the first value leaving the f32 range. */
   standardizeF32(out: number, x: number, rows: number, d: number, mean: number, div: number): number;
+  /**
+   * The networks' input gather (assembly/rowgather.ts): rows idx[start .. start+n) of the run's data (`d` features)
+   * into dst as f32, f32 or byte rows as the run's xStorage says; with `training` and an augmentation record, shifted.
+   */
+  gatherInput(run: number, dst: number, start: number, n: number, d: number, training: boolean): void;
   /** Y = act(X) elementwise; Y may be X. */
   actForward(Y: number, X: number, n: number, act: number, slope: number): void;
   /** dX = act'·dY; V = the activation's output (relu, leaky relu, tanh, sigmoid) or input (gelu); dX may be dY. */

@@ -26,6 +26,7 @@ interface Exports {
   colSum(out: number, A: number, m: number, n: number, lda: number, beta: number): void;
   colMoments(mean: number, m2: number, x: number, rows: number, d: number, seen: number): void;
   standardizeF32(out: number, x: number, rows: number, d: number, mean: number, div: number): number;
+  gatherInput(run: number, dst: number, start: number, n: number, d: number, training: number, parallel: number): void;
   actForward(Y: number, X: number, n: number, act: number, slope: number): void;
   actBackward(dX: number, dY: number, V: number, n: number, act: number, slope: number): void;
   mulF32(out: number, a: number, b: number, n: number): void;
@@ -271,6 +272,7 @@ export async function createWasmBackend(name: 'wasm-simd' | 'wasm-scalar'): Prom
     colSum: x.colSum,
     colMoments: x.colMoments,
     standardizeF32: x.standardizeF32,
+    gatherInput: (run, dst, start, n, d, training) => x.gatherInput(run, dst, start, n, d, training ? 1 : 0, 0),
     actForward: x.actForward,
     actBackward: x.actBackward,
     mulF32: x.mulF32,

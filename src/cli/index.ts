@@ -14,6 +14,7 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   charlm: async (argv) => (await import('./charlm.js')).charlmCommand(argv),
   sample: async (argv) => (await import('./sample.js')).sampleCommand(argv),
   export: async (argv) => (await import('./export.js')).exportCommand(argv),
+  summary: async (argv) => (await import('./summary.js')).summaryCommand(argv),
 };
 
 /** Help of `descent` itself. */
@@ -29,6 +30,7 @@ Commands:
   datasets                     the built-in datasets with scikit-learn's reference figures
   charlm <TEXT|moby-dick>      train a character-level language model (GRU); prints validation perplexity, samples text
   sample <LM.json>             sample text from a model saved by descent charlm --save
+  summary <MODEL.json>         the layers of a saved model: path, type, output shape, parameters, and the totals
 
 DATA is a CSV file (target in the last column unless --target; a first row of numbers is data, not a header;
 ';', tab or '|' used when the first line has no comma) or a built-in dataset name (digits, breast-cancer,

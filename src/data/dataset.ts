@@ -63,9 +63,9 @@ export class Dataset {
    */
   readonly labelsChecked = new Set<string>();
 
-  /** @internal the dataset's part of a run descriptor: its matrix and targets. */
-  runFields(): { X: number; y: number; csrIndptr: number; csrIndices: number } {
-    return { X: this.xBlock.ptr, y: this.yBlock.ptr, csrIndptr: 0, csrIndices: 0 };
+  /** @internal the dataset's part of a run descriptor: its matrix and targets (f32 rows: xStorage 0, see data/bytes.ts). */
+  runFields(): { X: number; y: number; csrIndptr: number; csrIndices: number; xStorage?: number } {
+    return { X: this.xBlock.ptr, y: this.yBlock.ptr, csrIndptr: 0, csrIndices: 0, xStorage: 0 };
   }
 
   /** True for a sparse (CSR) dataset, made by {@link Dataset.fromSparse} or {@link Dataset.fromText}. */

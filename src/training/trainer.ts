@@ -9,9 +9,9 @@ import { Run } from '../runtime/run.js';
 import { Optimizer } from '../optim/index.js';
 import type { Schedule } from '../optim/schedules.js';
 import { Rng } from '../rng.js';
-import { Dataset, F32_MAX } from '../data/dataset.js';
+import { Dataset } from '../data/dataset.js';
 import { HyperParameterError } from '../errors.js';
-import { checkAlive, claimModel, droppedPools, layoutOf } from './guards.js';
+import { allFinite, checkAlive, claimModel, droppedPools, layoutOf, usableLoss } from './guards.js';
 import { show } from '../validate.js';
 import type { Trainable } from '../models/trainable.js';
 import type { EpochRecord, TrainState } from './state.js';
@@ -21,19 +21,7 @@ import { checkResume, restoreState, resumedPreprocessing, saveState, type Progre
 import { lazyScaled, openLazy } from './lazy.js';
 import { ThreadPool } from '../threads/pool.js';
 import { warnDenseUpdate } from './sparse-path.js';
-
-function allFinite(a: Float32Array): boolean {
-  for (let i = 0; i < a.length; i++) if (!Number.isFinite(a[i])) return false;
-  return true;
-}
-
-/**
- * A loss the run can go on from. The js twins compute in f64 where WASM computes in f32, so a loss
- * past the float32 range is finite on one and Infinity on the other: both call it divergence.
- */
-function usableLoss(v: number): boolean {
-  return Math.abs(v) <= F32_MAX;
-}
+import { augmentRecord, setAugmentEpoch } from './augment.js';
 
 /**
  * A training run that can be advanced batch by batch, saved and resumed. {@link train} is
@@ -73,6 +61,8 @@ export class Trainer implements TrainerView {
   private readonly l1buf: Block<'f32'> | undefined;
   private readonly lazy: Block<'f32'> | undefined; // v of sparse plain SGD's lazily scaled weights (lazy.ts)
   private readonly vIdx: Block<'i32'> | undefined;
+  /** The augmentation record (abi.json `augment`), whose epoch slot is written before each run of batches. */
+  private readonly aug: Block<'f64'> | undefined;
   private readonly batchesPerRun: number; // batches one runBatches call takes at most
   private readonly rng: Rng;
   private readonly schedule: Schedule;
@@ -139,11 +129,12 @@ export class Trainer implements TrainerView {
       this.avg = p.avgStart > 0 ? keep(new Block(be, 'f32', model.size)) : undefined;
       this.l1buf = p.l1Mode !== 0 ? keep(new Block(be, 'f32', model.nWeights)) : undefined;
       this.vIdx = this.val ? keep(new Block(be, 'i32', this.val.rows)) : undefined;
+      this.aug = p.augment ? keep(augmentRecord(be, p.augment, p.seed)) : undefined;
       const run = new Run(be, {
         ...model.runFields(), ...opt.runFields(), ...this.train.runFields(), scratch: this.scratch.ptr,
         idx: this.idx.ptr, rows: n, batchSize: p.batchSize, losses: this.losses.ptr, sched: this.sched.ptr, l2: p.l2,
         clipNorm: p.clipNorm, clipValue: p.clipValue, interceptDecay: p.interceptDecay, l1: p.l1, l1Mode: p.l1Mode, l1buf: this.l1buf?.ptr ?? 0,
-        avg: this.avg?.ptr ?? 0, avgStart: p.avgStart, noise: p.noise ? 1 : 0,
+        avg: this.avg?.ptr ?? 0, avgStart: p.avgStart, noise: p.noise ? 1 : 0, augment: this.aug?.ptr ?? 0,
       });
       blocks.push(run.block);
       this.loop = run;
@@ -272,6 +263,7 @@ export class Trainer implements TrainerView {
         sv[2 * b + 1] = noise ? Math.sqrt(noise.eta / Math.pow(1 + s, noise.gamma)) : 0;
       }
       const start = this.progress.batch * bs;
+      if (this.aug) setAugmentEpoch(this.aug, this.progress.epoch);
       // Async threads (Hogwild!) run the round on every thread; otherwise the batch loop (a pool, if any, inside it).
       const done = this.pool?.async ? this.pool.hogwildBatches(start, nRun) : be.runBatches(this.loop.ptr, start, nRun);
       this.pool?.check();
@@ -440,7 +432,7 @@ export class Trainer implements TrainerView {
     if (this.pool) droppedPools.unregister(this);
     this.pool?.dispose();
     this.opt.dispose();
-    disposeAll(this.idx, this.losses, this.scratch, this.sched, this.avg, this.l1buf, this.vIdx, this.lazy);
+    disposeAll(this.idx, this.losses, this.scratch, this.sched, this.avg, this.l1buf, this.vIdx, this.lazy, this.aug);
     this.loop.dispose();
     this.valRun?.dispose();
     for (const d of this.owned) d.dispose();

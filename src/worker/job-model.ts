@@ -4,7 +4,8 @@
 import { toRowTargets, toTargets } from '../data/matrix.js';
 import { ShapeError, HyperParameterError } from '../errors.js';
 import type { ModelKind } from '../models/linear/model.js';
-import { mlpOptions, type SequentialOptions } from '../models/network/network.js';
+import type { SequentialOptions } from '../models/network/network.js';
+import { mlpOptions } from '../models/network/mlp.js';
 import { validateSequential } from '../models/network/sequential-options.js';
 import type { Job, ModelSpec } from './protocol.js';
 

@@ -9,7 +9,8 @@ import type { BackendInfo, BackendName } from '../runtime/index.js';
 import type { EpochRecord, StopReason, TrainOptions } from '../training/train.js';
 import type { TrainState } from '../training/state.js';
 import type { Evaluation, ModelKind } from '../models/linear/model.js';
-import type { MlpOptions, SequentialOptions } from '../models/network/network.js';
+import type { SequentialOptions } from '../models/network/network.js';
+import type { MlpOptions } from '../models/network/mlp.js';
 import type { TrainableJSON } from '../models/trainable.js';
 
 /**

@@ -17,6 +17,7 @@ import { headSoftmax, headLogistic, headSquared, headSoftmaxSeq } from './heads.
 import { attentionForward, attentionBackward } from './attention.js';
 import { positionalForward, positionalBackward } from './positional.js';
 import { colMoments, standardizeF32 } from './preprocess.js';
+import { gatherInput } from './rowgather.js';
 
 interface JsBlock {
   buf: ArrayBuffer;
@@ -91,6 +92,7 @@ export function createJsBackend(): Backend {
     colSum: (out, A, m, n, lda, beta) => colSum(f(out), 0, f(A), 0, m, n, lda, beta),
     colMoments: (mean, m2, x, rows, d, seen) => colMoments(get(mean).f64, get(m2).f64, f(x), 0, rows, d, seen),
     standardizeF32: (out, x, rows, d, mean, div) => standardizeF32(f(out), f(x), rows, d, get(mean).f64, get(div).f64),
+    gatherInput: (run, dst, start, n, d, training) => gatherInput(mem, get(run).f64, f(dst), 0, start, n, d, training),
     actForward: (Y, X, n, act, slope) => actForward(f(Y), 0, f(X), 0, n, act, slope),
     actBackward: (dX, dY, V, n, act, slope) => actBackward(f(dX), 0, f(dY), 0, f(V), 0, n, act, slope),
     mulF32: (out, a, b, n) => mulF32(f(out), 0, f(a), 0, f(b), 0, n),

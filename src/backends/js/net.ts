@@ -5,19 +5,12 @@ import { HEAD, LAYER_LEN, LAYER_SLOT, NET, NET_HEADER_LEN, RUN } from '../abi.ge
 import { headSoftmax, headLogistic, headSquared, headSoftmaxSeq } from './heads.js';
 import { axpyF32, dotF32 } from './linalg.js';
 import { layerForward, layerBackward } from './layers.generated.js';
+import { gatherInput } from './rowgather.js';
 import type { NetCtx } from './record.js';
 import type { JsMemory } from './memory.js';
 
 function layer(net: Float64Array, i: number): number {
   return NET_HEADER_LEN + i * LAYER_LEN;
-}
-
-/** Copies rows idx[start .. start+n) of X (d f32 each) into ws at `dst`. */
-function gather(ws: Float32Array, dst: number, X: Float32Array, idx: Int32Array, start: number, n: number, d: number): void {
-  for (let r = 0; r < n; r++) {
-    const row = idx[start + r] * d;
-    ws.set(X.subarray(row, row + d), dst + r * d);
-  }
 }
 
 function forwardChunk(c: NetCtx, n: number, training: boolean): void {
@@ -70,7 +63,7 @@ export function netLossGrad(mem: JsMemory, run: number, grads: Float32Array, sta
   let lossSum = 0;
   for (let s = start, end = start + count; s < end; s += chunk) {
     const n = Math.min(chunk, end - s);
-    gather(ws, net[NET.input], X, idx, s, n, d);
+    gatherInput(mem, r, ws, net[NET.input], s, n, d, training);
     forwardChunk(c, n, training);
     lossSum += head(net, ws, net[NET.dlogits], net[NET.logits], y, idx, s, n, k) * n;
     if (n !== count) {
@@ -105,7 +98,7 @@ export function netForward(mem: JsMemory, run: number, start: number, count: num
   let lossSum = 0;
   for (let s = start, end = start + count; s < end; s += chunk) {
     const n = Math.min(chunk, end - s);
-    gather(ws, net[NET.input], X, idx, s, n, d);
+    gatherInput(mem, r, ws, net[NET.input], s, n, d, false);
     forwardChunk(c, n, false);
     const z = net[NET.logits];
     if (out) out.set(ws.subarray(z, z + n * k), (s - start) * k);

@@ -14,6 +14,7 @@ import {
   Preprocessing, checkPreprocessing, preprocessingFromJSON, preprocessingToJSON, withPreprocessed, type SavedPreprocessing,
 } from '../preprocessing.js';
 import { SparseDataset } from '../../data/dataset.js';
+import { refuseBytes } from '../../data/bytes.js';
 import { checkCsr, csrDecision, datasetDecision, isSparseRows, type SparseRows } from '../../data/sparse.js';
 import { show } from '../../validate.js';
 
@@ -198,6 +199,7 @@ export class Model implements Trainable {
   /** @internal checks that a dataset's labels suit this model, before any allocation. */
   checkTargets(ds: Dataset): void {
     if (this.paramsBlock.disposed) throw new DisposedError(`the ${this.kind} model was disposed`);
+    refuseBytes(ds, this.kind);
     checkLabels(ds, this.paramsBlock.backend, this.features, this.kind,
       this.kind === 'linear' ? 'values' : this.kind === 'logistic' ? 'binary' : this.outputs);
   }

@@ -1,14 +1,14 @@
 // Feed-forward networks as first-class models of the training engine: a Network holds its parameters,
 // its compiled program and its workspace in backend memory, and the batch loop runs forward, loss,
 // backward, the gradient tools and the update inside WASM. Everything the user gets back is a copy.
-import { DataError, DisposedError, HyperParameterError, ShapeError, parseJSONText } from '../../errors.js';
+import { DataError, DisposedError, ShapeError, parseJSONText } from '../../errors.js';
 import { backend } from '../../runtime/index.js';
 import { Block, disposeAll } from '../../runtime/block.js';
 import { Run } from '../../runtime/run.js';
 import { NET, type RunFields } from '../../backends/abi.generated.js';
 import { Dataset, F32_MAX, badValue, toFlatMatrix, type Matrix } from '../../data/dataset.js';
 import { Rng } from '../../rng.js';
-import { int, onlyKeys, show } from '../../validate.js';
+import { show } from '../../validate.js';
 import { accuracyScore, r2Score } from '../metrics.js';
 import { checkLabels } from '../targets.js';
 import type { LayerSpec } from '../layers/index.js';
@@ -23,6 +23,7 @@ import { checkTokenIds } from './tokens.js';
 import { scaleResidualProjections } from '../layers/residual.js';
 import { relayout, withTrainable } from './freeze.js';
 import { argmaxGroups, sigmoids, softmaxGroups } from './outputs.js';
+import { NetworkSummary } from './summary.js';
 import { checkEvaluateOptions, metricsReport, type EvaluateOptions } from '../../metrics/report.js';
 
 export type { LayerSpec, NetworkLoss, InitName, LayerWeights, LayerWeightsInput };
@@ -369,6 +370,16 @@ export class Network implements Trainable {
     return this.stats;
   }
 
+  /**
+   * The layers with their paths, types, output shapes and parameter counts, and the totals, as Keras's
+   * model.summary() or torchinfo: `console.log(String(net.summary()))` prints the table (see {@link NetworkSummary}).
+   */
+  summary(): NetworkSummary {
+    return new NetworkSummary(this.compiled.layers, {
+      inputShape: this.inputShape, loss: this.loss, params: this.size, weights: this.nWeights, statistics: this.stats?.length ?? 0,
+    });
+  }
+
   /** True once dispose() ran. */
   get disposed(): boolean {
     return this.paramsBlock.disposed;
@@ -400,49 +411,4 @@ function pathText(path: LayerPath): string {
  */
 export function sequential(options: SequentialOptions): Network {
   return new Network(options);
-}
-
-/** Options of {@link mlp}. */
-export interface MlpOptions {
-  /** Input features per row. */
-  features: number;
-  /** Hidden layer sizes, e.g. [128, 64]. */
-  hidden: number[];
-  /** Number of classes: ≥ 3 gives a softmax output, 2 a logistic one; absent means regression (squared loss). */
-  classes?: number;
-  /** Hidden activation. Default 'relu'. */
-  activation?: 'relu' | 'leakyRelu' | 'tanh' | 'sigmoid' | 'gelu';
-  /** Dropout rate after each hidden activation. Default 0 (none). */
-  dropout?: number;
-  init?: InitName;
-  seed?: number;
-}
-
-/** A multi-layer perceptron: dense → activation (→ dropout) per hidden size, then the output layer. */
-export function mlp(options: MlpOptions): Network {
-  return new Network(mlpOptions(options));
-}
-
-/** @internal mlp's options as sequential's, validated (no allocation). */
-export function mlpOptions(options: MlpOptions): SequentialOptions {
-  if (options === null || typeof options !== 'object') throw new HyperParameterError('options', `must be an object, got ${show(options)}`);
-  onlyKeys('mlp', options, ['features', 'hidden', 'classes', 'activation', 'dropout', 'init', 'seed']);
-  if (options.features === undefined) throw new HyperParameterError('features', 'is required (inputs per row)');
-  const features = int('features', options.features, 0, 1);
-  if (!Array.isArray(options.hidden)) throw new HyperParameterError('hidden', `must be an array of layer sizes such as [128, 64], got ${show(options.hidden)}`);
-  const classes = options.classes === undefined ? undefined : int('classes', options.classes, 0, 2);
-  const act = options.activation ?? 'relu';
-  const dropout = options.dropout ?? 0;
-  const layers: LayerSpec[] = [];
-  for (const units of options.hidden) {
-    layers.push({ type: 'dense', units }, { type: act } as LayerSpec);
-    if (dropout > 0) layers.push({ type: 'dropout', rate: dropout });
-    else if (dropout !== 0) throw new HyperParameterError('dropout', `must be a number in [0, 1), got ${show(dropout)}`);
-  }
-  const loss: NetworkLoss = classes === undefined ? 'squared' : classes === 2 ? 'logistic' : 'softmax';
-  layers.push({ type: 'dense', units: classes === undefined || classes === 2 ? 1 : classes });
-  const o: SequentialOptions = { inputShape: [features], layers, loss };
-  if (options.init !== undefined) o.init = options.init;
-  if (options.seed !== undefined) o.seed = options.seed;
-  return o;
 }
