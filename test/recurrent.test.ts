@@ -44,7 +44,8 @@ test('bad recurrent specs: typed errors naming the layer and the field', async (
     ['inputs mismatch', net([emb(), { type: 'lstm', units: 3, inputs: 5 }, { type: 'dense', units: 2 }]), ShapeError, /layers\[1\]\.inputs is 5 but the layer receives 4 features per step/],
     ['returnSequences not boolean', net([emb(), { type: 'gru', units: 3, returnSequences: 1 } as unknown as LayerSpec, { type: 'dense', units: 2 }]), HyperParameterError, /layers\[1\]\.returnSequences/],
     ['unknown key', net([emb({ padding: 0 }), { type: 'gru', units: 3 }, { type: 'dense', units: 2 }]), HyperParameterError, /padding/],
-    ['dense after returnSequences acts per step (PyTorch), and the loss needs a flat output', net([emb(), { type: 'gru', units: 3, returnSequences: true }, { type: 'dense', units: 2 }]), ShapeError, /last layer \(layers\[2\]\) outputs shape \[6, 2\].*flatten/],
+    // Under 'softmax' a [T, classes] output takes a label per position (test/gpt.test.ts); other losses need a flat one.
+    ['dense after returnSequences acts per step (PyTorch), and a logistic loss needs a flat output', () => sequential({ inputShape: [6], layers: [emb(), { type: 'gru', units: 3, returnSequences: true }, { type: 'dense', units: 1 }], loss: 'logistic' }), ShapeError, /last layer \(layers\[2\]\) outputs shape \[6, 1\].*flatten.*needs loss 'softmax'/],
   ];
   for (const [label, fn, type, msg] of cases) throwsTyped(fn, type, msg, label);
 });
