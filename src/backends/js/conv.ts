@@ -52,7 +52,7 @@ export function col2im(dx: Float32Array, dxo: number, dcol: Float32Array, co: nu
 /** Twin of convPackFloats. */
 export function convPackFloats(n: number, C: number, F: number, k: number, OH: number, OW: number): number {
   const nP = n * OH * OW, ckk = C * k * k;
-  return Math.max(gemmPackFloats(nP, F, ckk), gemmPackFloats(F, ckk, nP), gemmPackFloats(nP, ckk, F));
+  return Math.max(gemmPackFloats(F, nP, ckk), gemmPackFloats(ckk, F, nP) + ckk * F, gemmPackFloats(ckk, nP, F));
 }
 
 /** dst (cols × rows) = srcᵀ. */
