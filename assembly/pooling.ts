@@ -1,7 +1,9 @@
 // 2-D pooling of NCHW images (one image per row, C·H·W f32), window `size`, stride `s`, no padding; the
 // output is floor((H − size)/s) + 1 by floor((W − size)/s) + 1, as PyTorch's default (ceil_mode=False).
 // Max pooling keeps each output's argmax (i32, the index in its image) for the backward pass; ties keep
-// the first maximum in row-major window order, as PyTorch's CPU kernel. Memory-bound copies: scalar loops.
+// the first maximum in row-major window order, as PyTorch's CPU kernel. The 2×2 stride-2 max pool runs four
+// windows per f32x4 step in the SIMD build (the same comparisons, so the same values and argmax); the rest
+// are scalar loops.
 import {
   L_X, L_Y, L_DX, L_DY, MAX_POOL2D_CHANNELS, MAX_POOL2D_HEIGHT, MAX_POOL2D_WIDTH, MAX_POOL2D_OUT_HEIGHT, MAX_POOL2D_OUT_WIDTH,
   MAX_POOL2D_SIZE, MAX_POOL2D_STRIDE, MAX_POOL2D_ARGMAX, AVG_POOL2D_CHANNELS, AVG_POOL2D_HEIGHT, AVG_POOL2D_WIDTH,
@@ -56,7 +58,35 @@ function maxPool2x2Forward(y: usize, arg: usize, x: usize, planes: i32, C: i32, 
     for (let oh = 0; oh < OH; oh++) {
       const r0 = (oh * 2) * W;
       const p0 = xp + (<usize>r0 << 2);
-      for (let ow = 0; ow < OW; ow++) {
+      let ow = 0;
+      if (ASC_FEATURE_SIMD) {
+        // Four windows at a time: the even and odd columns of both rows split out by shuffles, then the same
+        // scan and rule as below, lane by lane (selects of the value instead of a reload: the same value).
+        const lane = i32x4(0, 2, 4, 6);
+        for (; ow + 4 <= OW; ow += 4) {
+          const a = p0 + (<usize>(ow * 2) << 2);
+          const x0 = v128.load(a), x1 = v128.load(a, 16), y0 = v128.load(a + rowB), y1 = v128.load(a + rowB, 16);
+          let m = i32x4.shuffle(x0, x1, 0, 2, 4, 6);
+          const i00 = i32x4.add(lane, i32x4.splat(r0 + ow * 2));
+          let best = i00;
+          let v = i32x4.shuffle(x0, x1, 1, 3, 5, 7);
+          let take = v128.or(f32x4.gt(v, m), f32x4.ne(v, v));
+          best = v128.bitselect(i32x4.add(i00, i32x4.splat(1)), best, take);
+          m = v128.bitselect(v, m, take);
+          v = i32x4.shuffle(y0, y1, 0, 2, 4, 6);
+          take = v128.or(f32x4.gt(v, m), f32x4.ne(v, v));
+          best = v128.bitselect(i32x4.add(i00, i32x4.splat(W)), best, take);
+          m = v128.bitselect(v, m, take);
+          v = i32x4.shuffle(y0, y1, 1, 3, 5, 7);
+          take = v128.or(f32x4.gt(v, m), f32x4.ne(v, v));
+          best = v128.bitselect(i32x4.add(i00, i32x4.splat(W + 1)), best, take);
+          m = v128.bitselect(v, m, take);
+          v128.store(y + (o << 2), m);
+          v128.store(arg + (o << 2), i32x4.add(best, i32x4.splat(base)));
+          o += 4;
+        }
+      }
+      for (; ow < OW; ow++) {
         const a = p0 + (<usize>(ow * 2) << 2);
         let m = load<f32>(a);
         let best = r0 + ow * 2;
