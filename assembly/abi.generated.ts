@@ -83,7 +83,7 @@ export const LAYER_DENSE: i32 = 0;
 export const LAYER_ACTIVATION: i32 = 1;
 /** y = x·mask in training, y = x otherwise */
 export const LAYER_DROPOUT: i32 = 2;
-/** y = W ⊛ x + b per image (NCHW rows), by im2col (patch rows) and the matrix products */
+/** y = W ⊛ x + b per image (NCHW rows), by im2col (patch columns) and the matrix products */
 export const LAYER_CONV2D: i32 = 3;
 /** max over each window; the argmax (i32, index in the image) is kept for backward */
 export const LAYER_MAX_POOL2D: i32 = 4;
@@ -199,9 +199,9 @@ export const CONV2D_KERNEL: usize = 120;
 export const CONV2D_STRIDE: usize = 128;
 /** zero padding on every side */
 export const CONV2D_PAD: usize = 136;
-/** buffer: the chunk's im2col patch rows (chunk·outH·outW × C·k·k) */
+/** buffer: the chunk's im2col patch columns (C·k·k × chunk·outH·outW) */
 export const CONV2D_PATCHES: usize = 144;
-/** buffer: the chunk's outputs or output gradients as patch rows (chunk·outH·outW × F) */
+/** buffer: the chunk's outputs or output gradients, planes side by side (F × chunk·outH·outW) */
 export const CONV2D_PATCH_OUT: usize = 152;
 // maxPool2d records: the common slots, then these.
 /** channels C */

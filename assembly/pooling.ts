@@ -1,7 +1,9 @@
 // 2-D pooling of NCHW images (one image per row, C·H·W f32), window `size`, stride `s`, no padding; the
 // output is floor((H − size)/s) + 1 by floor((W − size)/s) + 1, as PyTorch's default (ceil_mode=False).
 // Max pooling keeps each output's argmax (i32, the index in its image) for the backward pass; ties keep
-// the first maximum in row-major window order, as PyTorch's CPU kernel. Memory-bound copies: scalar loops.
+// the first maximum in row-major window order, as PyTorch's CPU kernel. The 2×2 stride-2 max pool runs four
+// windows per f32x4 step in the SIMD build (the same comparisons, so the same values and argmax); the rest
+// are scalar loops.
 import {
   L_X, L_Y, L_DX, L_DY, MAX_POOL2D_CHANNELS, MAX_POOL2D_HEIGHT, MAX_POOL2D_WIDTH, MAX_POOL2D_OUT_HEIGHT, MAX_POOL2D_OUT_WIDTH,
   MAX_POOL2D_SIZE, MAX_POOL2D_STRIDE, MAX_POOL2D_ARGMAX, AVG_POOL2D_CHANNELS, AVG_POOL2D_HEIGHT, AVG_POOL2D_WIDTH,
@@ -56,7 +58,35 @@ function maxPool2x2Forward(y: usize, arg: usize, x: usize, planes: i32, C: i32, 
     for (let oh = 0; oh < OH; oh++) {
       const r0 = (oh * 2) * W;
       const p0 = xp + (<usize>r0 << 2);
-      for (let ow = 0; ow < OW; ow++) {
+      let ow = 0;
+      if (ASC_FEATURE_SIMD) {
+        // Four windows at a time: the even and odd columns of both rows split out by shuffles, then the same
+        // scan and rule as below, lane by lane (selects of the value instead of a reload: the same value).
+        const lane = i32x4(0, 2, 4, 6);
+        for (; ow + 4 <= OW; ow += 4) {
+          const a = p0 + (<usize>(ow * 2) << 2);
+          const x0 = v128.load(a), x1 = v128.load(a, 16), y0 = v128.load(a + rowB), y1 = v128.load(a + rowB, 16);
+          let m = i32x4.shuffle(x0, x1, 0, 2, 4, 6);
+          const i00 = i32x4.add(lane, i32x4.splat(r0 + ow * 2));
+          let best = i00;
+          let v = i32x4.shuffle(x0, x1, 1, 3, 5, 7);
+          let take = v128.or(f32x4.gt(v, m), f32x4.ne(v, v));
+          best = v128.bitselect(i32x4.add(i00, i32x4.splat(1)), best, take);
+          m = v128.bitselect(v, m, take);
+          v = i32x4.shuffle(y0, y1, 0, 2, 4, 6);
+          take = v128.or(f32x4.gt(v, m), f32x4.ne(v, v));
+          best = v128.bitselect(i32x4.add(i00, i32x4.splat(W)), best, take);
+          m = v128.bitselect(v, m, take);
+          v = i32x4.shuffle(y0, y1, 1, 3, 5, 7);
+          take = v128.or(f32x4.gt(v, m), f32x4.ne(v, v));
+          best = v128.bitselect(i32x4.add(i00, i32x4.splat(W + 1)), best, take);
+          m = v128.bitselect(v, m, take);
+          v128.store(y + (o << 2), m);
+          v128.store(arg + (o << 2), i32x4.add(best, i32x4.splat(base)));
+          o += 4;
+        }
+      }
+      for (; ow < OW; ow++) {
         const a = p0 + (<usize>(ow * 2) << 2);
         let m = load<f32>(a);
         let best = r0 + ow * 2;
@@ -89,6 +119,54 @@ export function maxPool2dBackward(dx: usize, dy: usize, arg: usize, n: i32, C: i
       const o = <usize>(i * per + j) << 2;
       const q = dxi + (<usize>load<i32>(arg + o) << 2);
       store<f32>(q, load<f32>(q) + load<f32>(dy + o));
+    }
+  }
+}
+
+/**
+ * maxPool2dBackward for 2×2 windows, stride 2 (the layer's path for them): windows do not overlap, so each input of a window is written once, 0 + dy at the
+ * argmax (the sum the general loop forms on its zeroed dx) and 0 elsewhere; no zeroing pass and no
+ * read-modify-write scatter except where the windows leave rows or columns uncovered (odd H or W).
+ */
+function maxPool2x2Backward(dx: usize, dy: usize, arg: usize, planes: i32, C: i32, H: i32, W: i32, OH: i32, OW: i32): void {
+  if (2 * OH != H || 2 * OW != W) memory.fill(dx, 0, <usize>(planes * H * W) << 2);
+  const rowB = <usize>W << 2;
+  let o: usize = 0;
+  for (let pl = 0; pl < planes; pl++) {
+    const xp = dx + (<usize>(pl * H * W) << 2);
+    const base = (pl % C) * H * W;
+    for (let oh = 0; oh < OH; oh++) {
+      const r0 = base + (oh * 2) * W;
+      const p0 = xp + (<usize>(oh * 2 * W) << 2);
+      let ow = 0;
+      if (ASC_FEATURE_SIMD) {
+        const lane = i32x4(0, 2, 4, 6);
+        for (; ow + 4 <= OW; ow += 4) {
+          const a = v128.load(arg + (o << 2));
+          const d = f32x4.add(v128.load(dy + (o << 2)), f32x4.splat(0));
+          const i00 = i32x4.add(lane, i32x4.splat(r0 + ow * 2));
+          const v00 = v128.and(d, i32x4.eq(a, i00)), v01 = v128.and(d, i32x4.eq(a, i32x4.add(i00, i32x4.splat(1))));
+          const v10 = v128.and(d, i32x4.eq(a, i32x4.add(i00, i32x4.splat(W))));
+          const v11 = v128.and(d, i32x4.eq(a, i32x4.add(i00, i32x4.splat(W + 1))));
+          const q = p0 + (<usize>(ow * 2) << 2);
+          v128.store(q, i32x4.shuffle(v00, v01, 0, 4, 1, 5));
+          v128.store(q, i32x4.shuffle(v00, v01, 2, 6, 3, 7), 16);
+          v128.store(q + rowB, i32x4.shuffle(v10, v11, 0, 4, 1, 5));
+          v128.store(q + rowB, i32x4.shuffle(v10, v11, 2, 6, 3, 7), 16);
+          o += 4;
+        }
+      }
+      for (; ow < OW; ow++) {
+        const a = load<i32>(arg + (o << 2));
+        const d = load<f32>(dy + (o << 2)) + <f32>0;
+        const i00 = r0 + ow * 2;
+        const q = p0 + (<usize>(ow * 2) << 2);
+        store<f32>(q, a == i00 ? d : 0);
+        store<f32>(q, a == i00 + 1 ? d : 0, 4);
+        store<f32>(q + rowB, a == i00 + W ? d : 0);
+        store<f32>(q + rowB, a == i00 + W + 1 ? d : 0, 4);
+        o++;
+      }
     }
   }
 }
@@ -151,8 +229,11 @@ export function maxPool2dLayerForward(L: usize, ws: usize, params: usize, stats:
 export function maxPool2dLayerBackward(L: usize, ws: usize, params: usize, g: usize, n: i32, training: bool, pack: usize): void {
   const dx = wsOpt(ws, L, L_DX);
   if (dx == 0) return;
-  maxPool2dBackward(dx, wsAt(ws, L, L_DY), wsAt(ws, L, MAX_POOL2D_ARGMAX), n, int(L, MAX_POOL2D_CHANNELS),
-    int(L, MAX_POOL2D_HEIGHT), int(L, MAX_POOL2D_WIDTH), int(L, MAX_POOL2D_OUT_HEIGHT), int(L, MAX_POOL2D_OUT_WIDTH));
+  const C = int(L, MAX_POOL2D_CHANNELS), H = int(L, MAX_POOL2D_HEIGHT), W = int(L, MAX_POOL2D_WIDTH);
+  const OH = int(L, MAX_POOL2D_OUT_HEIGHT), OW = int(L, MAX_POOL2D_OUT_WIDTH);
+  const dy = wsAt(ws, L, L_DY), arg = wsAt(ws, L, MAX_POOL2D_ARGMAX);
+  if (int(L, MAX_POOL2D_SIZE) == 2 && int(L, MAX_POOL2D_STRIDE) == 2) maxPool2x2Backward(dx, dy, arg, n * C, C, H, W, OH, OW);
+  else maxPool2dBackward(dx, dy, arg, n, C, H, W, OH, OW);
 }
 
 /** x is (n, C, H, W): y (n, C, OH, OW) = window means. */

@@ -17,11 +17,13 @@ import {
 import { int, wsAt, wsOpt, paramAt } from "./slots";
 import { colSum } from "./gemm";
 import { parGemmNT, parGemmNN, parGemmTN } from "./pargemm";
-import { sigmoidF, tanhF } from "./fastmath";
+import { sigmoidF, tanhF, sigmoid4, tanh4, one4 } from "./fastmath";
 
 // The gates' σ and tanh in f32 by fastmath's polynomials (a few ulp; the activations use the same ones): the
 // standard library's f64 Math.exp and Math.tanh cost tens of cycles each, and a GRU step evaluates 3 of them
-// per unit and row (LSTM 5). Both builds run this same scalar code. The js twin uses Math.exp/Math.tanh (f64).
+// per unit and row (LSTM 5). The SIMD build runs four units per step with fastmath's f32x4 versions (each lane
+// equals the scalar) and the same f32 operations in the same order as the scalar loop, which runs the rest
+// (and everything in the scalar build): the two builds agree bit for bit. The js twin uses Math.exp/Math.tanh (f64).
 
 // @ts-ignore: decorator
 @inline
@@ -33,6 +35,25 @@ function ld(p: usize, i: i32): f32 {
 @inline
 function st(p: usize, i: i32, v: f32): void {
   store<f32>(p + (<usize>i << 2), v);
+}
+
+// @ts-ignore: decorator
+@inline
+function ld4(p: usize, i: i32): v128 {
+  return v128.load(p + (<usize>i << 2));
+}
+
+// @ts-ignore: decorator
+@inline
+function st4(p: usize, i: i32, v: v128): void {
+  v128.store(p + (<usize>i << 2), v);
+}
+
+/** Units a SIMD build runs four at a time (a multiple of 4, at most U); the scalar build: none. */
+// @ts-ignore: decorator
+@inline
+function vecUnits(U: i32): i32 {
+  return ASC_FEATURE_SIMD ? U & ~3 : 0;
 }
 
 /** Every one of n rows of dst (m f32 each) = src (the bias: the recurrent product of step 0, h₀ = 0). */
@@ -68,7 +89,21 @@ export function gruForward(hs: usize, gates: usize, xg: usize, hg: usize, x: usi
     for (let i = 0; i < n; i++) {
       const s = i * T + t;
       const on = live(mask, i, T, t);
-      for (let j = 0; j < U; j++) {
+      const V = vecUnits(U);
+      if (ASC_FEATURE_SIMD) for (let j = 0; j < V; j += 4) {
+        const xo = s * G + j, ho = i * G + j, go = s * 4 * U + j;
+        const hn = ld4(hg, ho + 2 * U);
+        const r = sigmoid4(f32x4.add(ld4(xg, xo), ld4(hg, ho)));
+        const z = sigmoid4(f32x4.add(ld4(xg, xo + U), ld4(hg, ho + U)));
+        const nn = tanh4(f32x4.add(ld4(xg, xo + 2 * U), f32x4.mul(r, hn)));
+        const hp = t > 0 ? ld4(hs, s * U - U + j) : f32x4.splat(0);
+        st4(gates, go, r);
+        st4(gates, go + U, z);
+        st4(gates, go + 2 * U, nn);
+        st4(gates, go + 3 * U, hn);
+        st4(hs, s * U + j, on ? f32x4.add(f32x4.mul(f32x4.sub(one4(), z), nn), f32x4.mul(z, hp)) : hp);
+      }
+      for (let j = V; j < U; j++) {
         const xo = s * G + j, ho = i * G + j, go = s * 4 * U + j;
         const hn = ld(hg, ho + 2 * U);
         const r = sigmoidF(ld(xg, xo) + ld(hg, ho));
@@ -102,7 +137,21 @@ export function gruBackward(gWih: usize, gWhh: usize, gbih: usize, gbhh: usize, 
     for (let i = 0; i < n; i++) {
       const s = i * T + t;
       const on = live(mask, i, T, t);
-      for (let j = 0; j < U; j++) {
+      const V = on ? vecUnits(U) : 0;
+      if (ASC_FEATURE_SIMD) for (let j = 0; j < V; j += 4) {
+        const xo = s * G + j, ho = i * G + j, go = s * 4 * U + j, c = i * U + j;
+        const dh = seq ? f32x4.add(ld4(carry, c), ld4(dy, s * U + j)) : ld4(carry, c);
+        const r = ld4(gates, go), z = ld4(gates, go + U), nn = ld4(gates, go + 2 * U), hn = ld4(gates, go + 3 * U);
+        const hp = t > 0 ? ld4(hs, s * U - U + j) : f32x4.splat(0);
+        const one = one4();
+        const dan = f32x4.mul(f32x4.mul(dh, f32x4.sub(one, z)), f32x4.sub(one, f32x4.mul(nn, nn)));
+        const daz = f32x4.mul(f32x4.mul(dh, f32x4.sub(hp, nn)), f32x4.mul(z, f32x4.sub(one, z)));
+        const dar = f32x4.mul(f32x4.mul(dan, hn), f32x4.mul(r, f32x4.sub(one, r)));
+        st4(xg, xo, dar); st4(xg, xo + U, daz); st4(xg, xo + 2 * U, dan);
+        st4(hg, ho, dar); st4(hg, ho + U, daz); st4(hg, ho + 2 * U, f32x4.mul(dan, r));
+        st4(carry, c, f32x4.mul(dh, z));
+      }
+      for (let j = V; j < U; j++) {
         const xo = s * G + j, ho = i * G + j, go = s * 4 * U + j, c = i * U + j;
         const dh: f32 = seq ? ld(carry, c) + ld(dy, s * U + j) : ld(carry, c);
         if (!on) {
@@ -145,7 +194,26 @@ export function lstmForward(hs: usize, gates: usize, xg: usize, hg: usize, x: us
     for (let i = 0; i < n; i++) {
       const s = i * T + t;
       const on = live(mask, i, T, t);
-      for (let j = 0; j < U; j++) {
+      const V = vecUnits(U);
+      if (ASC_FEATURE_SIMD) for (let j = 0; j < V; j += 4) {
+        const xo = s * G + j, ho = i * G + j, go = s * 6 * U + j;
+        const ig = sigmoid4(f32x4.add(ld4(xg, xo), ld4(hg, ho)));
+        const fg = sigmoid4(f32x4.add(ld4(xg, xo + U), ld4(hg, ho + U)));
+        const gg = tanh4(f32x4.add(ld4(xg, xo + 2 * U), ld4(hg, ho + 2 * U)));
+        const og = sigmoid4(f32x4.add(ld4(xg, xo + 3 * U), ld4(hg, ho + 3 * U)));
+        const cp = t > 0 ? ld4(gates, go - 6 * U + 4 * U) : f32x4.splat(0);
+        const hp = t > 0 ? ld4(hs, s * U - U + j) : f32x4.splat(0);
+        const c = on ? f32x4.add(f32x4.mul(fg, cp), f32x4.mul(ig, gg)) : cp;
+        const tc = tanh4(c);
+        st4(gates, go, ig);
+        st4(gates, go + U, fg);
+        st4(gates, go + 2 * U, gg);
+        st4(gates, go + 3 * U, og);
+        st4(gates, go + 4 * U, c);
+        st4(gates, go + 5 * U, tc);
+        st4(hs, s * U + j, on ? f32x4.mul(og, tc) : hp);
+      }
+      for (let j = V; j < U; j++) {
         const xo = s * G + j, ho = i * G + j, go = s * 6 * U + j;
         const ig = sigmoidF(ld(xg, xo) + ld(hg, ho));
         const fg = sigmoidF(ld(xg, xo + U) + ld(hg, ho + U));
@@ -184,7 +252,23 @@ export function lstmBackward(gWih: usize, gWhh: usize, gbih: usize, gbhh: usize,
     for (let i = 0; i < n; i++) {
       const s = i * T + t;
       const on = live(mask, i, T, t);
-      for (let j = 0; j < U; j++) {
+      const V = on ? vecUnits(U) : 0;
+      if (ASC_FEATURE_SIMD) for (let j = 0; j < V; j += 4) {
+        const xo = s * G + j, go = s * 6 * U + j, c = i * U + j;
+        const dh = seq ? f32x4.add(ld4(carry, c), ld4(dy, s * U + j)) : ld4(carry, c);
+        const ig = ld4(gates, go), fg = ld4(gates, go + U), gg = ld4(gates, go + 2 * U), og = ld4(gates, go + 3 * U);
+        const tc = ld4(gates, go + 5 * U);
+        const cp = t > 0 ? ld4(gates, go - 6 * U + 4 * U) : f32x4.splat(0);
+        const one = one4();
+        const dc = f32x4.add(ld4(cc, c), f32x4.mul(f32x4.mul(dh, og), f32x4.sub(one, f32x4.mul(tc, tc))));
+        st4(xg, xo, f32x4.mul(f32x4.mul(dc, gg), f32x4.mul(ig, f32x4.sub(one, ig))));
+        st4(xg, xo + U, f32x4.mul(f32x4.mul(dc, cp), f32x4.mul(fg, f32x4.sub(one, fg))));
+        st4(xg, xo + 2 * U, f32x4.mul(f32x4.mul(dc, ig), f32x4.sub(one, f32x4.mul(gg, gg))));
+        st4(xg, xo + 3 * U, f32x4.mul(f32x4.mul(dh, tc), f32x4.mul(og, f32x4.sub(one, og))));
+        st4(cc, c, f32x4.mul(dc, fg));
+        st4(carry, c, f32x4.splat(0));
+      }
+      for (let j = V; j < U; j++) {
         const xo = s * G + j, go = s * 6 * U + j, c = i * U + j;
         const dh: f32 = seq ? ld(carry, c) + ld(dy, s * U + j) : ld(carry, c);
         if (!on) {

@@ -1,4 +1,4 @@
-// The convolution kernels (assembly/conv.ts: im2col patch rows + the gemm kernels) by name, at the shapes
+// The convolution kernels (assembly/conv.ts: im2col patch columns + the gemm kernels) by name, at the shapes
 // of the small MNIST CNN (bench/cnn.bench.ts) for one chunk of 64 images: conv1 [1, 28, 28] → 8 filters 3×3 (26×26 out),
 // conv2 [8, 13, 13] → 16 filters 3×3 (11×11 out); the forward pass, the weight pass and the input pass
 // (conv1's input pass never runs in training: its input needs no gradient, but it is measured). Throughput
@@ -67,7 +67,7 @@ export async function run(o: RunOptions): Promise<Row[]> {
         const px = a.f32(X), pw = a.f32(Wt), pb = a.f32(B), pdy = a.f32(DY), py = a.f32(outLen), pdx = a.f32(inLen);
         const pgw = a.f32(wLen), pgb = a.f32(F), col = a.f32(n * OH * OW * C * k * k), tt = a.f32(n * OH * OW * F);
         const pack = a.f32(be.convPackFloats(n, C, F, k, OH, OW)), col2 = a.f32(n * OH * OW * C * k * k);
-        // The weight pass reads the patch rows the forward pass leaves in col.
+        // The weight pass reads the patch columns the forward pass leaves in col.
         be.conv2dForward(py, px, pw, pb, n, C, H, W, F, k, s, pad, OH, OW, col, tt, pack);
         const fn = pass === 'forward' ? () => be.conv2dForward(py, px, pw, pb, n, C, H, W, F, k, s, pad, OH, OW, col, tt, pack)
           : pass === 'direct forward' ? () => be.conv2dDirectForward(py, px, pw, pb, n, C, H, W, F, k, s, pad, OH, OW)

@@ -140,9 +140,9 @@ export const LAYER_SLOTS = {
     stride: 16,
     /** zero padding on every side */
     pad: 17,
-    /** buffer: the chunk's im2col patch rows (chunk·outH·outW × C·k·k) */
+    /** buffer: the chunk's im2col patch columns (C·k·k × chunk·outH·outW) */
     patches: 18,
-    /** buffer: the chunk's outputs or output gradients as patch rows (chunk·outH·outW × F) */
+    /** buffer: the chunk's outputs or output gradients, planes side by side (F × chunk·outH·outW) */
     patchOut: 19,
   },
   maxPool2d: {

@@ -119,15 +119,15 @@ export interface Backend {
   positionalBackward(gP: number, dy: number, n: number, T: number, d: number): void;
 
   // Image layers (assembly/conv.ts, pool.ts, batchnorm.ts; js twins by the same names): n NCHW images of
-  // C×H×W f32; conv weights F × C×k×k (PyTorch's layout); `col` holds the n images' patch rows
-  // (n·OH·OW × C·k·k f32), `t` is n·OH·OW × F f32 scratch, `pack` convPackFloats f32 (the js backend
+  // C×H×W f32; conv weights F × C×k×k (PyTorch's layout); `col` holds the n images' patch columns
+  // (C·k·k × n·OH·OW f32), `t` is F × n·OH·OW f32 scratch, `pack` convPackFloats f32 (the js backend
   // ignores it); bias and gb 0 = none; dx 0 = not needed.
   /** f32 of the `pack` scratch the three convolution passes of n images need. */
   convPackFloats(n: number, C: number, F: number, k: number, OH: number, OW: number): number;
-  /** y = conv(x, w) + bias, stride s, zero padding pad; leaves the patch rows in col for the weight pass. */
+  /** y = conv(x, w) + bias, stride s, zero padding pad; leaves the patch columns in col for the weight pass. */
   conv2dForward(y: number, x: number, w: number, bias: number, n: number, C: number, H: number, W: number, F: number,
     k: number, s: number, pad: number, OH: number, OW: number, col: number, t: number, pack: number): void;
-  /** gw = ∂/∂w, gb = ∂/∂bias (overwritten) from dy and the patch rows conv2dForward left in col. */
+  /** gw = ∂/∂w, gb = ∂/∂bias (overwritten) from dy and the patch columns conv2dForward left in col. */
   conv2dBackwardWeights(gw: number, gb: number, dy: number, col: number, n: number, C: number, F: number, k: number,
     OH: number, OW: number, t: number, pack: number): void;
   /** dx = ∂/∂x (overwritten) from dy and w; col is overwritten. */

@@ -1,5 +1,5 @@
 // torch.nn.Conv2d on NCHW rows ([channels, height, width] each, PyTorch's order, so flatten after it matches
-// torch.flatten): zero padding, square kernel, stride; by im2col patch rows and the packed matrix products.
+// torch.flatten): zero padding, square kernel, stride; by im2col patch columns and the packed matrix products.
 import { HyperParameterError, ShapeError } from '../../errors.js';
 import { LAYER, LAYER_SLOTS } from '../../backends/abi.generated.js';
 import { convPackFloats } from '../../backends/js/conv.js';
