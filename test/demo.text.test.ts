@@ -27,56 +27,6 @@ const textState = (page: Page): Promise<Text> => page.evaluate(() => JSON.parse(
 
 if (!existsSync(CHROMIUM)) {
   skipSuite(test, 'demo Text browser test', `${CHROMIUM} not found (.ci/browser-deps.sh installs it)`);
-  test('demo: the GPT trains in the worker beside the GRU, its perplexity falls over 2 short epochs, and it samples', async () => {
-    const context = await demo.browser.newContext({ viewport: { width: 1280, height: 1800 } });
-    const page = await context.newPage();
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(demo.url);
-    await page.waitForFunction(() => (window as any).__demo?.text?.ready === true, null, { timeout: 20_000 });
-
-    // The selector swaps the GRU's field for the GPT's, and the heading names the model.
-    assert.ok(await page.isVisible('#text-units'));
-    assert.not.ok(await page.isVisible('#text-blocks'));
-    await page.selectOption('#text-model', 'gpt');
-    for (const id of ['#text-blocks', '#text-heads', '#text-dim', '#text-context']) assert.ok(await page.isVisible(id), id);
-    assert.not.ok(await page.isVisible('#text-units'));
-    assert.match(await page.textContent('#text-model-info') ?? '', /GPT.*causal self-attention.*AdamW/);
-
-    // The default GPT (2 blocks, 4 heads, width 32, context 32) on 20,000 characters: 2 epochs of about 70 steps.
-    await page.selectOption('#text-chars', '20000');
-    await page.fill('#text-epochs', '2');
-    await page.fill('#text-length', '120');
-    await page.click('#text-train');
-    await page.waitForFunction(() => { const t = (window as any).__demo.text; return !t.training && (t.result || t.error); }, null, { timeout: 120_000, polling: 200 });
-    const s = await textState(page);
-    assert.is(s.error, null);
-    const r = s.result!;
-    log(`GPT (${r.params} parameters): ${r.epochs} epochs (${r.steps} steps) on ${r.backend} in ${r.ms.toFixed(0)} ms in the worker; ` +
-      `held-out perplexity ${s.perplexity.map((p) => p.toFixed(2)).join(' → ')} (${r.vocab} ids); ${s.lossPoints} loss points`);
-    log(`GPT sample (temperature ${s.sample.temperature}): ${JSON.stringify(s.sample.text.slice(0, 120))}`);
-    assert.is(r.model, 'gpt');
-    assert.is(s.model, 'gpt');
-    const d = 32, perBlock = 2 * d + (4 * d * d + 4 * d) + 2 * d + (8 * d * d + 5 * d);
-    assert.is(r.params, r.vocab * d + 32 * d + 2 * perBlock + 2 * d + d * r.vocab + r.vocab, 'the GPT the form asked for');
-    assert.is(r.stopReason, 'epochs');
-    assert.is(r.epochs, 2);
-    assert.is(s.perplexity.length, 3, 'untrained, then one point per epoch');
-    assert.ok(s.perplexity[1] < s.perplexity[0] / 2, `perplexity ${s.perplexity}`);
-    assert.ok(s.perplexity[2] < s.perplexity[1], `perplexity falls from epoch 1 to 2: ${s.perplexity}`);
-    assert.ok(s.lossPoints >= 3, `${s.lossPoints} loss points`);
-    assert.is(s.sample.length, 120, 'a sample of the requested length');
-    assert.is(await page.textContent('#text-sample'), `Call me Ishmael. ${s.sample.text}`);
-    const count = s.sample.count;
-    await page.click('#text-sample-button');
-    await page.waitForFunction((c) => (window as any).__demo.text.sample.count > c, count);
-    assert.is((await textState(page)).sample.length, 120);
-    const png = await page.locator('#text').screenshot({ path: join(ARTIFACTS, 'demo-text-gpt.png') });
-    assert.ok((await pngColours(page, png)).distinct > 50, 'the section screenshot is not blank');
-    assert.equal(errors, []);
-    await context.close();
-  });
-
   test.run();
 } else {
   const demo = servedDemo(test, 'descent-demo-text-');

@@ -112,6 +112,16 @@ export function readData(command: string, arg: string | undefined): DataSource {
  * Refuses an input that is not a regular file before reading it: a device (/dev/zero never ends), a FIFO
  * (blocks until a writer comes) or a socket. A missing file is left to the reader's own message.
  */
+/** The JSON a saved model file holds (a DataError naming the file when it is not JSON). */
+export function readJSONFile(path: string): unknown {
+  try {
+    return JSON.parse(readTextFile(path));
+  } catch (e) {
+    if (e instanceof SyntaxError) throw new DataError(`${path}: not valid JSON (${e.message})`);
+    throw e;
+  }
+}
+
 export function checkRegularFile(path: string): void {
   let st;
   try {

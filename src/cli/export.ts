@@ -1,13 +1,12 @@
 // `descent export MODEL.json --format onnx|safetensors -o FILE`: a network saved by descent (train --save,
 // charlm --save) as an ONNX model for ONNX Runtime, or as a safetensors file with PyTorch's state_dict names.
 import { DataError } from '../errors.js';
-import { readTextFile } from '../data/node.js';
 import { modelFromJSON, parseSavedModel } from '../models/io.js';
 import { Network } from '../models/network/network.js';
 import { toOnnx } from '../interchange/onnx.js';
 import { toSafetensors } from '../interchange/torch-state.js';
 import { helpText, numberFlag, choiceFlag, parseCommand, EXIT, UsageError, type Flags } from './args.js';
-import { RUN_FLAGS, checkWritable, expectPositionals, startBackend, writeOutput } from './common.js';
+import { RUN_FLAGS, checkWritable, expectPositionals, readJSONFile, startBackend, writeOutput } from './common.js';
 
 const FORMATS = ['onnx', 'safetensors'] as const;
 
@@ -48,13 +47,7 @@ export async function exportCommand(argv: string[]): Promise<number> {
   const opset = numberFlag('export', 'opset', v.opset, 17, { min: 13, max: 21, integer: true });
   if (format !== 'onnx' && (v.opset !== undefined || v.probabilities)) throw new UsageError('descent export: --opset and --probabilities apply to --format onnx');
   const path = positionals[0];
-  let json: unknown;
-  try {
-    json = JSON.parse(readTextFile(path));
-  } catch (e) {
-    if (e instanceof SyntaxError) throw new DataError(`${path}: not valid JSON (${e.message})`);
-    throw e;
-  }
+  const json = readJSONFile(path);
   parseSavedModel(json, path);
   await startBackend('export', v.backend);
   const model = modelFromJSON(json, path);

@@ -1,11 +1,9 @@
 // `descent summary MODEL.json`: the table of a saved model's layers (path, type, output shape, parameters) and
 // its totals, as Network.summary() prints it; a linear model is one line.
-import { DataError } from '../errors.js';
-import { readTextFile } from '../data/node.js';
 import { Network } from '../models/network/network.js';
 import { modelFromJSON } from '../models/io.js';
 import { helpText, parseCommand, EXIT, type Flags } from './args.js';
-import { RUN_FLAGS, checkRegularFile, expectPositionals, startBackend } from './common.js';
+import { RUN_FLAGS, checkRegularFile, expectPositionals, readJSONFile, startBackend } from './common.js';
 
 const FLAGS: Flags = {
   backend: RUN_FLAGS.backend,
@@ -31,14 +29,7 @@ export async function summaryCommand(argv: string[]): Promise<number> {
   await startBackend('summary', v.backend);
   const path = positionals[0];
   checkRegularFile(path);
-  let json: unknown;
-  try {
-    json = JSON.parse(readTextFile(path));
-  } catch (e) {
-    if (e instanceof SyntaxError) throw new DataError(`${path}: not valid JSON (${e.message})`);
-    throw e;
-  }
-  const model = modelFromJSON(json, path);
+  const model = modelFromJSON(readJSONFile(path), path);
   try {
     if (model instanceof Network) {
       const s = model.summary();
