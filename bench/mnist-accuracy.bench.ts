@@ -14,6 +14,7 @@
 //
 //   npx tsx bench/mnist-accuracy.bench.ts --model mlp|cnn --data mnist|fashion [--seeds 1,2] [--epochs 10]
 //        [--threads 2] [--side both|descent|torch]
+//   npx tsx bench/mnist-accuracy.bench.ts --table     (the results file as a markdown table, per seed and mean)
 // Hours of CPU: not part of `npm run bench`. Run it under `nice -n 19` on a shared machine.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync, readFileSync, existsSync, rmSync, mkdirSync } from 'node:fs';
@@ -132,6 +133,33 @@ function runDescent(tr: Dataset, te: Dataset, model: ModelName, data: DataName, 
     losses: r.history.map((h) => h.loss), accuracy, seconds: r.ms / 1000, runtime: `wasm-simd, ${threads} threads`, date: new Date().toISOString() };
 }
 
+/** The results file as a markdown table: one line per (model, data), each side's accuracy per seed and their means. */
+function summary(): string {
+  const all: RunRecord[] = existsSync(RESULTS) ? JSON.parse(readFileSync(RESULTS, 'utf8')) : [];
+  const lines = ['| model | data | recipe | descent (per seed) | PyTorch (per seed) | descent mean | PyTorch mean | difference | seconds (descent / PyTorch) |',
+    '|---|---|---|---|---|---|---|---|---|'];
+  const mean = (v: number[]) => v.reduce((s, x) => s + x, 0) / v.length;
+  for (const m of Object.keys(RECIPES) as ModelName[]) {
+    for (const d of ['mnist', 'fashion'] as DataName[]) {
+      const of = (side: string) => all.filter((r) => r.model === m && r.data === d && r.side === side).sort((a, b) => a.seed - b.seed);
+      const ours = of('descent'), theirs = of('torch');
+      if (!ours.length && !theirs.length) continue;
+      const last = (rs: RunRecord[]) => rs.map((r) => r.accuracy.at(-1)!);
+      const per = (rs: RunRecord[]) => rs.map((r) => `${r.accuracy.at(-1)!.toFixed(4)} (seed ${r.seed})`).join(', ') || 'n/a';
+      const mu = (rs: RunRecord[]) => (rs.length ? mean(last(rs)) : NaN);
+      const diff = mu(ours) - mu(theirs);
+      const r0 = ours[0] ?? theirs[0];
+      const secs = (rs: RunRecord[]) => rs.map((r) => r.seconds.toFixed(0)).join(', ') || 'n/a';
+      lines.push(`| ${m} | ${d} | Adam ${r0.lr}, batch ${r0.batch}, ${r0.epochs} epochs | ${per(ours)} | ${per(theirs)} | ${mu(ours).toFixed(4)} | ${mu(theirs).toFixed(4)} | ${Number.isNaN(diff) ? 'n/a' : (diff >= 0 ? '+' : '') + diff.toFixed(4)} | ${secs(ours)} / ${secs(theirs)} |`);
+    }
+  }
+  return lines.join('\n');
+}
+
+if (process.argv.includes('--table')) {
+  console.log(summary());
+  process.exit(0);
+}
 const model = arg('model', 'mlp') as ModelName;
 const data = arg('data', 'mnist') as DataName;
 const seeds = arg('seeds', '1').split(',').map(Number);
