@@ -136,8 +136,8 @@ function runDescent(tr: Dataset, te: Dataset, model: ModelName, data: DataName, 
 /** The results file as a markdown table: one line per (model, data), each side's accuracy per seed and their means. */
 function summary(): string {
   const all: RunRecord[] = existsSync(RESULTS) ? JSON.parse(readFileSync(RESULTS, 'utf8')) : [];
-  const lines = ['| model | data | recipe | descent (per seed) | PyTorch (per seed) | descent mean | PyTorch mean | difference | seconds (descent / PyTorch) |',
-    '|---|---|---|---|---|---|---|---|---|'];
+  const lines = ['| model | data | recipe | descent (per seed) | PyTorch (per seed) | descent mean | PyTorch mean | difference | last epoch’s training loss, means (descent / PyTorch) | seconds (descent / PyTorch) |',
+    '|---|---|---|---|---|---|---|---|---|---|'];
   const mean = (v: number[]) => v.reduce((s, x) => s + x, 0) / v.length;
   for (const m of Object.keys(RECIPES) as ModelName[]) {
     for (const d of ['mnist', 'fashion'] as DataName[]) {
@@ -149,8 +149,9 @@ function summary(): string {
       const mu = (rs: RunRecord[]) => (rs.length ? mean(last(rs)) : NaN);
       const diff = mu(ours) - mu(theirs);
       const r0 = ours[0] ?? theirs[0];
+      const loss = (rs: RunRecord[]) => (rs.length ? mean(rs.map((r) => r.losses.at(-1)!)).toFixed(4) : 'n/a');
       const secs = (rs: RunRecord[]) => rs.map((r) => r.seconds.toFixed(0)).join(', ') || 'n/a';
-      lines.push(`| ${m} | ${d} | Adam ${r0.lr}, batch ${r0.batch}, ${r0.epochs} epochs | ${per(ours)} | ${per(theirs)} | ${mu(ours).toFixed(4)} | ${mu(theirs).toFixed(4)} | ${Number.isNaN(diff) ? 'n/a' : (diff >= 0 ? '+' : '') + diff.toFixed(4)} | ${secs(ours)} / ${secs(theirs)} |`);
+      lines.push(`| ${m} | ${d} | Adam ${r0.lr}, batch ${r0.batch}, ${r0.epochs} epochs | ${per(ours)} | ${per(theirs)} | ${mu(ours).toFixed(4)} | ${mu(theirs).toFixed(4)} | ${Number.isNaN(diff) ? 'n/a' : (diff >= 0 ? '+' : '') + diff.toFixed(4)} | ${loss(ours)} / ${loss(theirs)} | ${secs(ours)} / ${secs(theirs)} |`);
     }
   }
   return lines.join('\n');
