@@ -15,7 +15,8 @@
 //   npx tsx bench/mnist-accuracy.bench.ts --model mlp|cnn --data mnist|fashion [--seeds 1,2] [--epochs 10]
 //        [--threads 2] [--side both|descent|torch]
 //   npx tsx bench/mnist-accuracy.bench.ts --table     (the results file as a markdown table, per seed and mean)
-// Hours of CPU: not part of `npm run bench`. Run it under `nice -n 19` on a shared machine.
+// Minutes a seed (the CNN: 10 epochs over 60,000 images on each side), so not part of `npm run bench`; run it under
+// `nice -n 19` on a shared machine.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync, readFileSync, existsSync, rmSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
