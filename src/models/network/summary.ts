@@ -62,6 +62,7 @@ export class NetworkSummary {
   /** Running statistics (batch norm), saved with the model but not trained by gradient. */
   readonly statistics: number;
 
+  /** @internal made by {@link Network.summary} from the planned layers. */
   constructor(planned: readonly PlannedLayer[], info: SummaryInfo) {
     const rows: SummaryLayer[] = [];
     const visit = (ls: readonly PlannedLayer[], depth: number): void => {
