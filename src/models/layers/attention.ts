@@ -28,7 +28,7 @@ export const attention: LayerDef<AttentionSpec> = {
   keys: ['type', 'heads', 'causal'],
   // It keeps every position's probabilities (chunk × heads × T²): long rows shrink the chunk. Chunks of
   // ~256 positions: 8 rows of 32 (products of 256 rows), so threads share a batch of 32 rows by row blocks.
-  chunkPositions: 256,
+  chunkRows: (l) => Math.ceil(256 / l.inShape[0]),
   sequence: true,
   plan(spec, inShape, { at }) {
     const heads = positiveInt(`${at}.heads`, spec.heads);

@@ -103,11 +103,11 @@ export interface LayerDef<S = Record<string, unknown>> {
    */
   readonly columnOnly?: boolean;
   /**
-   * Positions per chunk the layer asks for on [T, …] rows: the network runs ⌈chunkPositions / T⌉ rows per
-   * chunk (at most 128), so a batch of a few dozen sequences still makes several chunks — the row blocks
-   * threads share — while every product keeps about chunkPositions rows.
+   * The rows per chunk the layer asks for (the network runs the smallest ask, at most 128): a layer whose rows
+   * are long (many positions) asks for fewer, so a batch still makes several chunks — the row blocks threads
+   * share — and a chunk's buffers stay near the caches.
    */
-  readonly chunkPositions?: number;
+  chunkRows?(l: PlannedLayer<S>): number;
   /** True when the layer keeps every time step of a chunk (backpropagation through time): long rows shrink the chunk. */
   readonly sequence?: boolean;
   /** The gradient clipping (global L2 norm) a network with this layer gets unless training says otherwise. */

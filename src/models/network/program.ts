@@ -132,13 +132,13 @@ export function compile(layers: PlannedLayer[], loss: NetworkLoss, nParams: numb
 export const SEQUENCE_WS_FLOATS = 1 << 24;
 
 /**
- * compile() with 128-row chunks (fewer when a layer asks for chunkPositions), or, for a network with a layer that sizes the chunk (embedding, gru, lstm)
+ * compile() with 128-row chunks (fewer when a layer asks for fewer: LayerDef.chunkRows), or, for a network with a layer that sizes the chunk (embedding, gru, lstm)
  * whose chunk would need more than {@link SEQUENCE_WS_FLOATS}, with as many rows per chunk as fit (at least
  * 1): long sequences run in smaller chunks rather than taking gigabytes.
  */
 export function compileNetwork(layers: PlannedLayer[], loss: NetworkLoss, nParams: number, nWeights: number, nStats: number): Compiled {
   let rows = NET_CHUNK_ROWS;
-  for (const l of walk(layers)) if (l.def.chunkPositions) rows = Math.min(rows, Math.ceil(l.def.chunkPositions / l.inShape[0]));
+  for (const l of walk(layers)) if (l.def.chunkRows) rows = Math.max(1, Math.min(rows, l.def.chunkRows(l)));
   const full = compile(layers, loss, nParams, nWeights, nStats, rows);
   if (full.wsFloats <= SEQUENCE_WS_FLOATS || !walk(layers).some((l) => l.def.sequence)) return full;
   const chunk = Math.max(1, Math.floor((rows * SEQUENCE_WS_FLOATS) / full.wsFloats));
