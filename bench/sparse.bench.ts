@@ -7,7 +7,7 @@
 // 2. The spam pipeline end to end, in documents/s with vectorizing included: Dataset.fromText on the 4836
 //    training messages of the seed-13 split + train() with scikit-learn's SGDClassifier settings, against
 //    scikit-learn's HashingVectorizer(2^18) + SGDClassifier(log_loss) on the same split and machine
-//    (scripts/text-sklearn-baseline.py, run by this bench when python3 has scikit-learn). One untimed run first
+//    (scripts/text-sklearn-baseline.py, run by this bench with DESCENT_SKLEARN_PYTHON or /usr/bin/python3 when it has scikit-learn). One untimed run first
 //    (the JIT's warm-up, as scikit-learn's compiled code has none), then the median of the timed ones. Beside
 //    scikit-learn's settings, SparseAdam and train()'s sparse default at one row per step over 5 epochs (the
 //    lazy adaptive path, assembly/sparse-adaptive.ts), each with its test accuracy against scikit-learn's.
@@ -170,13 +170,15 @@ async function spam(o: RunOptions): Promise<Row[]> {
     return rows;
   }
   const script = fileURLToPath(new URL('../scripts/text-sklearn-baseline.py', import.meta.url));
-  const py = spawnSync('/usr/bin/python3', [script, String(repeats)], { encoding: 'utf8', env: { ...process.env, OMP_NUM_THREADS: '1' } });
+  // DESCENT_SKLEARN_PYTHON: a Python with scikit-learn (a venv's), else Debian's python3-sklearn.
+  const python = process.env.DESCENT_SKLEARN_PYTHON || '/usr/bin/python3';
+  const py = spawnSync(python, [script, String(repeats)], { encoding: 'utf8', env: { ...process.env, OMP_NUM_THREADS: '1' } });
   const line = py.stdout?.split('\n').find((l) => l.startsWith('defaults'));
   const m = line?.match(/test accuracy ([\d.]+).*= ([\d.]+) s -> (\d+) documents\/s/);
   if (py.status === 0 && m) {
     const skAcc = Number(m[1]), skMs = Number(m[2]) * 1e3;
     const ours = [...rows];
-    rows.push({ suite: name, case: `spam: fromText + train (${texts.length} messages, scikit-learn's SGD settings)`, contender: 'scikit-learn', binary: 'python3 scikit-learn',
+    rows.push({ suite: name, case: `spam: fromText + train (${texts.length} messages, scikit-learn's SGD settings)`, contender: 'scikit-learn', binary: `${python} scikit-learn`,
       medianMs: skMs, samples: repeats, rme: 0, note: `${m[3]} documents/s (best of ${repeats}; ${line!.slice(0, 120)})` });
     o.log(`  spam scikit-learn: ${m[3]} documents/s, test accuracy ${skAcc.toFixed(4)}`);
     for (const r of ours) {
