@@ -4,6 +4,8 @@
 // train) on js, wasm-scalar and wasm-simd; TF.js layers `model.fit` on its wasm and cpu backends
 // (bench/peers/tfjs-cnn.ts); ConvNetJS (bench/peers/convnetjs-cnn.ts); PyTorch CPU on one thread for
 // reference (bench/peers/torch_net.py --arch cnn, when DESCENT_TORCH_PYTHON names a Python with torch).
+// The full run adds the network at batch 128 on wasm-simd: standardized pixels on one and two threads, raw
+// pixels, and PyTorch one thread on the same standardized pixels.
 //
 // Before anything is timed every contender trains from the same initial weights over the same first 640
 // rows in order (10 batches) and must land on descent js's mean loss and parameters (the tolerances of
@@ -161,12 +163,52 @@ export async function run(o: RunOptions): Promise<Row[]> {
       note: `reference (not a WASM peer); CPU ${torch.medianCpuMs.toPrecision(3)} ms/epoch; bench/peers/torch_net.py --arch cnn`,
     }, o.limits));
   }
+  if (q) o.log('  batch 128 rows (threads, standardized and raw pixels): left out of --quick');
+  else rows.push(...await batch128(o, ours.find((d) => d.be === 'wasm-simd')!.ds, p0, tp));
   for (const d of ours) {
     for (const s of d.subs.values()) s.dispose();
     d.net.dispose();
     d.ds.dispose();
   }
   return rows;
+}
+
+/**
+ * The CNN at batch 128 on wasm-simd, whole epochs from the same weights: standardized pixels on one and two
+ * threads (2 threads split a batch into 4 row blocks of conv2d's 32-row chunks), raw [0, 1] pixels on one
+ * (the two inputs must take the same time: no value-dependent slow path), and PyTorch on one thread with the
+ * same standardization (torch_net.py --standardize).
+ */
+async function batch128(o: RunOptions, raw: Dataset, p0: Float32Array, tp: ReturnType<typeof torchPython>): Promise<Row[]> {
+  await init({ backend: 'wasm-simd' });
+  const std = raw.subset(iota(raw.rows));
+  std.standardize(std.stats());
+  const net = smallCnn(1);
+  const N = raw.rows, flops = cnnFlops(N), caseName = `small CNN adam, MNIST ${fmt(N)} rows, batch 128, shuffled`;
+  const out: Row[] = [];
+  const ep = (ds: Dataset, threads: number) => () => {
+    net.setParams(p0);
+    train(net, ds, { standardize: false, optimizer: { name: 'adam', lr: LR }, batch: 128, epochs: 1, shuffle: true, seed: 0, threads });
+  };
+  const cases: [string, Dataset, number][] = [['standardized pixels, 1 thread', std, 1], ['standardized pixels, 2 threads', std, 2], ['raw [0, 1] pixels, 1 thread', raw, 1]];
+  const ms: number[] = [];
+  for (const [label, ds, threads] of cases) {
+    const r = await timed(`${caseName} ${label}`, ep(ds, threads), { timeMs: 4000, minSamples: 7 });
+    ms.push(r.medianMs);
+    out.push(roofline({ suite: name, case: `${caseName}, ${label}`, contender: 'wasm-simd', binary: binaryOf('wasm-simd'), medianMs: r.medianMs, samples: r.samples,
+      rme: r.rme, cpuMs: r.cpuMs, flops, note: `CPU ${r.cpuMs.toPrecision(3)} ms/epoch; train(), threads ${threads}` }, o.limits));
+    o.log(`  batch 128, ${label}: ${r.medianMs.toPrecision(3)} ms per epoch`);
+  }
+  o.log(`  batch 128: 2 threads ${(ms[0] / ms[1]).toFixed(2)}× one; raw / standardized pixels ${(ms[2] / ms[0]).toFixed(3)}`);
+  if (tp.ok) {
+    const t = runTorch(tp.python, p0, 128, 10, 128, 'cnn', true);
+    out.push(roofline({ suite: name, case: `${caseName}, standardized pixels, 1 thread`, contender: 'torch-cpu-1t', binary: `PyTorch ${t.torch} (${t.capability}, ${t.threads} thread)`,
+      medianMs: t.medianMs, samples: t.wallMs.length, rme: NaN, cpuMs: t.medianCpuMs, flops, note: 'reference (not a WASM peer); bench/peers/torch_net.py --arch cnn --batch 128 --standardize' }, o.limits));
+    o.log(`  batch 128, PyTorch one thread, standardized pixels: ${t.medianMs.toPrecision(3)} ms per epoch; descent one thread ${(t.medianMs / ms[0]).toFixed(2)}× its speed, two threads ${(t.medianMs / ms[1]).toFixed(2)}×`);
+  }
+  net.dispose();
+  std.dispose();
+  return out;
 }
 
 // `npx tsx bench/cnn.bench.ts [--quick]`: this suite alone, with the machine's limits.

@@ -129,13 +129,13 @@ export function torchPython(): { python: string; ok: boolean; reason?: string } 
 }
 
 /** Runs bench/peers/torch_net.py: the check epoch from `init` over `checkRows` rows, then `epochs` timed epochs. */
-export function runTorch(python: string, init: Float32Array, checkRows: number, epochs: number, batch = 128, arch: 'mlp' | 'cnn' = 'mlp'): TorchResult {
+export function runTorch(python: string, init: Float32Array, checkRows: number, epochs: number, batch = 128, arch: 'mlp' | 'cnn' = 'mlp', standardize = false): TorchResult {
   const dir = mkdtempSync(join(tmpdir(), 'descent-torch-'));
   try {
     const fin = join(dir, 'init.f32'), fout = join(dir, 'out.f32');
     writeFileSync(fin, new Uint8Array(init.buffer, init.byteOffset, init.byteLength));
     const r = spawnSync(python, [TORCH_SCRIPT, '--arch', arch, '--data', join(ROOT, 'data', 'mnist.u8.gz'), '--batch', String(batch), '--lr', String(LR),
-      '--epochs', String(epochs), '--threads', '1', '--init', fin, '--out', fout, '--check-rows', String(checkRows)],
+      '--epochs', String(epochs), '--threads', '1', '--init', fin, '--out', fout, '--check-rows', String(checkRows), ...(standardize ? ['--standardize'] : [])],
     { encoding: 'utf8', timeout: 600_000, env: { ...process.env, OMP_NUM_THREADS: '1', MKL_NUM_THREADS: '1' } });
     if (r.status !== 0) throw new Error(`torch_net.py failed (${r.status ?? r.signal}): ${r.stderr}`);
     const j = JSON.parse(r.stdout.trim().split('\n').pop()!) as TorchResult;

@@ -114,11 +114,16 @@ def main():
     ap.add_argument("--init")
     ap.add_argument("--out")
     ap.add_argument("--check-rows", type=int, default=0, help="rows of the check epoch (0: all)")
+    ap.add_argument("--standardize", action="store_true",
+                    help="each pixel column minus its mean over the training rows, over its std (1 where 0), as descent's train()")
     a = ap.parse_args()
 
     torch.set_num_threads(a.threads)
     torch.manual_seed(a.seed)
     X, y = load_mnist(a.data)
+    if a.standardize:
+        std = X.std(0, unbiased=False)
+        X = ((X - X.mean(0)) / torch.where(std > 0, std, torch.ones_like(std))).contiguous()
     sizes = [X.shape[1], a.hidden, 10]
     make = make_cnn if a.arch == "cnn" else (lambda: make_model(sizes))
     loss_fn = torch.nn.CrossEntropyLoss()
