@@ -22,25 +22,7 @@ import { int, wsAt, wsOpt, paramAt } from "./slots";
 import { colSum, gemmNT, gemmNN, gemmTN } from "./gemm";
 import { parGemmNT, parGemmNN, parGemmTN } from "./pargemm";
 import { expNeg, expNeg4 } from "./fastmath";
-
-// @ts-ignore: decorator
-@inline
-function ld(p: usize, i: i32): f32 {
-  return load<f32>(p + (<usize>i << 2));
-}
-
-// @ts-ignore: decorator
-@inline
-function st(p: usize, i: i32, v: f32): void {
-  store<f32>(p + (<usize>i << 2), v);
-}
-
-/** The address of element i of p (i < 2³⁰ whenever the buffer fits in a wasm32 memory). */
-// @ts-ignore: decorator
-@inline
-function at(p: usize, i: i32): usize {
-  return p + (<usize>i << 2);
-}
+import { at, ld, st } from "./elements";
 
 /** (a0 + a1) + (a2 + a3) over the lanes of an f32x4: the scalar build's combination of its four sums. */
 // @ts-ignore: decorator

@@ -18,36 +18,13 @@ import { int, wsAt, wsOpt, paramAt } from "./slots";
 import { colSum } from "./gemm";
 import { parGemmNT, parGemmNN, parGemmTN } from "./pargemm";
 import { sigmoidF, tanhF, sigmoid4, tanh4, one4 } from "./fastmath";
+import { ld, st, ld4, st4 } from "./elements";
 
 // The gates' σ and tanh in f32 by fastmath's polynomials (a few ulp; the activations use the same ones): the
 // standard library's f64 Math.exp and Math.tanh cost tens of cycles each, and a GRU step evaluates 3 of them
 // per unit and row (LSTM 5). The SIMD build runs four units per step with fastmath's f32x4 versions (each lane
 // equals the scalar) and the same f32 operations in the same order as the scalar loop, which runs the rest
 // (and everything in the scalar build): the two builds agree bit for bit. The js twin uses Math.exp/Math.tanh (f64).
-
-// @ts-ignore: decorator
-@inline
-function ld(p: usize, i: i32): f32 {
-  return load<f32>(p + (<usize>i << 2));
-}
-
-// @ts-ignore: decorator
-@inline
-function st(p: usize, i: i32, v: f32): void {
-  store<f32>(p + (<usize>i << 2), v);
-}
-
-// @ts-ignore: decorator
-@inline
-function ld4(p: usize, i: i32): v128 {
-  return v128.load(p + (<usize>i << 2));
-}
-
-// @ts-ignore: decorator
-@inline
-function st4(p: usize, i: i32, v: v128): void {
-  v128.store(p + (<usize>i << 2), v);
-}
 
 /** Units a SIMD build runs four at a time (a multiple of 4, at most U); the scalar build: none. */
 // @ts-ignore: decorator
