@@ -231,4 +231,27 @@ test('partialFit and trainStream never fit: they use the model\'s statistics (gi
   for (const m of [a, b, c, tr]) m.dispose();
 });
 
+test('stats() is computed once per dataset: equal on every call, copies the caller may change, new after standardize()', async () => {
+  for (const be of BACKENDS) {
+    await init({ backend: be });
+    const { train: tr, test: te } = diabetes();
+    const first = tr.stats();
+    const fresh = Dataset.fromArrays(tr.x, tr.y, { features: tr.features }).stats();
+    first.mean.fill(123);
+    first.std.fill(-1);
+    const again = tr.stats();
+    const same = (a: Float64Array, b: Float64Array) => a.length === b.length && a.every((v, i) => Object.is(v, b[i]));
+    assert.ok(same(again.mean, fresh.mean) && same(again.std, fresh.std), `${be}: a second stats() equals a new dataset's`);
+    tr.standardize(again);
+    const after = tr.stats();
+    for (let c = 0; c < tr.features; c++) {
+      assert.ok(Math.abs(after.mean[c]) < 1e-6, `${be}: mean[${c}] after standardize is ${after.mean[c]}`);
+      assert.ok(Math.abs(after.std[c] - 1) < 1e-5, `${be}: std[${c}] after standardize is ${after.std[c]}`);
+    }
+    tr.dispose();
+    te.dispose();
+    assert.throws(() => tr.stats(), /disposed/, `${be}: stats() of a disposed dataset`);
+  }
+});
+
 test.run();

@@ -295,6 +295,12 @@ export class ByteDataset extends Dataset {
 
   /** Per-feature mean and standard deviation of the f32 values (those of {@link x}), as Dataset.stats computes them. */
   override stats(): { mean: Float64Array; std: Float64Array } {
+    if (this.xBlock.disposed) throw new DisposedError('the dataset was disposed');
+    this.statsMemo ??= this.byteStats();
+    return { mean: this.statsMemo.mean.slice(), std: this.statsMemo.std.slice() };
+  }
+
+  private byteStats(): { mean: Float64Array; std: Float64Array } {
     const be = this.xBlock.backend, d = this.features;
     const mean = new Block(be, 'f64', d);
     let m2: Block<'f64'> | undefined;

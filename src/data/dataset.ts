@@ -62,6 +62,11 @@ export class Dataset {
    * change after construction, so a model checks them once, not on every train() call.
    */
   readonly labelsChecked = new Set<string>();
+  /**
+   * @internal stats() of the rows as they are: computed once (a pass over every value, which train() asks for
+   * on each call by default), forgotten when standardize() changes the rows.
+   */
+  protected statsMemo: { mean: Float64Array; std: Float64Array } | null = null;
 
   /** @internal the dataset's part of a run descriptor: its matrix and targets (f32 rows: xStorage 0, see data/bytes.ts). */
   runFields(): { X: number; y: number; csrIndptr: number; csrIndices: number; xStorage?: number } {
@@ -262,7 +267,8 @@ export class Dataset {
   stats(): { mean: Float64Array; std: Float64Array } {
     // Welford's one-pass update (the streaming Moments' arithmetic), so streamed and in-memory agree bit for bit.
     if (this.xBlock.disposed) throw new DisposedError('the dataset was disposed');
-    return columnStats(this.xBlock.backend, this.xBlock, this.rows, this.features);
+    this.statsMemo ??= columnStats(this.xBlock.backend, this.xBlock, this.rows, this.features);
+    return { mean: this.statsMemo.mean.slice(), std: this.statsMemo.std.slice() };
   }
 
   /**
@@ -291,6 +297,7 @@ export class Dataset {
     const t = this.standardizedX(stats.mean, div, stats.std);
     this.xBlock.view.set(t.view);
     t.dispose();
+    this.statsMemo = null;
     return this;
   }
 
