@@ -5,6 +5,9 @@
 // projections plus 2·n·T²·d for Q·Kᵀ and P·V (the full T × T, masked or not); the backward twice that.
 // Before timing, wasm-simd's output and gradients must agree with js to 1e-5 (relative to the largest value).
 // Each row also records CPU milliseconds per call (process.cpuUsage), steadier than the median on a busy host.
+// PyTorch CPU on one thread runs the same two passes (bench/peers/torch_attention.py: nn.MultiheadAttention,
+// need_weights=False, from the bench's tensors, its output and gradients checked against descent's) when
+// DESCENT_TORCH_PYTHON names a Python with torch; --quick leaves it out.
 // Runs alone: npx tsx bench/attention.bench.ts [--quick]
 import { type Row, type RunOptions, measure, roofline, checkClose } from './lib/harness.js';
 import { binaryOf, Arena } from './lib/backends.js';
@@ -12,10 +15,38 @@ import { vector } from './lib/data.js';
 import { isMain, runAlone } from './lib/main.js';
 import { loadBackend } from '../src/runtime/index.js';
 import { attentionWorkspace, attentionPackFloats } from '../src/backends/js/attention.js';
+import { torchPython } from './network.bench.js';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 export const name = 'attention';
 
 const N = 32, T = 32, D = 64, HEADS = 4;
+const TORCH_SCRIPT = fileURLToPath(new URL('./peers/torch_attention.py', import.meta.url));
+const OUTPUTS = ['out', 'gW', 'gb', 'gWo', 'gbo', 'dx'];
+
+interface TorchAttention { torch: string; capability: string; threads: number; forwardMs: number; forwardCpuMs: number; backwardMs: number; backwardCpuMs: number }
+
+/** bench/peers/torch_attention.py on one thread from the bench's tensors: its timings and what it computed (OUTPUTS' order). */
+function runTorchAttention(python: string, inputs: Record<string, Float32Array>): { timing: TorchAttention; got: Float32Array[] } {
+  const dir = mkdtempSync(join(tmpdir(), 'descent-torch-attention-'));
+  try {
+    for (const [k, v] of Object.entries(inputs)) writeFileSync(join(dir, `${k}.f32`), new Uint8Array(v.buffer, v.byteOffset, v.byteLength));
+    const r = spawnSync(python, [TORCH_SCRIPT, '--dir', dir, '--rows', String(N), '--steps', String(T), '--dim', String(D), '--heads', String(HEADS), '--threads', '1'],
+      { encoding: 'utf8', timeout: 600_000, env: { ...process.env, OMP_NUM_THREADS: '1', MKL_NUM_THREADS: '1' } });
+    if (r.status !== 0) throw new Error(`torch_attention.py failed (${r.status ?? r.signal}): ${r.stderr}`);
+    const got = OUTPUTS.map((k) => {
+      const b = readFileSync(join(dir, `${k}.f32`));
+      return new Float32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
+    });
+    return { timing: JSON.parse(r.stdout.trim().split('\n').pop()!) as TorchAttention, got };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
 
 export async function run(o: RunOptions): Promise<Row[]> {
   const rows: Row[] = [];
@@ -55,6 +86,21 @@ export async function run(o: RunOptions): Promise<Row[]> {
       o.log(`  ${label} ${contender}: ${med.medianMs.toPrecision(3)} ms, ${row.gflops!.toFixed(2)} GFLOP/s; ${row.note}`);
     }
     a.free();
+  }
+  const tp = o.quick ? { python: '', ok: false, reason: 'left out of --quick' } : torchPython();
+  if (!tp.ok) {
+    o.log(`  skipped: PyTorch reference: ${tp.reason}`);
+    return rows;
+  }
+  const { timing: p, got } = runTorchAttention(tp.python, { x, W, b, Wo, bo, dOut });
+  const err = Math.max(...got.map((g, i) => checkClose(`attention torch ${OUTPUTS[i]}`, g, ref[i], 1e-5)));
+  for (const [pass, ms, cpuMs, flops] of [['forward', p.forwardMs, p.forwardCpuMs, fwdFlops], ['forward + backward', p.backwardMs, p.backwardCpuMs, 3 * fwdFlops]] as const) {
+    const label = `causal attention ${pass}, ${N} rows × T ${T}, d ${D}, ${HEADS} heads`;
+    const row = roofline({ suite: name, case: label, contender: 'torch-cpu-1t', binary: `PyTorch ${p.torch} (${p.capability}, ${p.threads} thread)`,
+      medianMs: ms, samples: 50, rme: NaN, cpuMs, flops, maxRelErr: err }, o.limits);
+    row.note = `reference (not a WASM peer): nn.MultiheadAttention, need_weights=False; CPU ${cpuMs.toPrecision(3)} ms; bench/peers/torch_attention.py`;
+    rows.push(row);
+    o.log(`  ${label} torch: ${ms.toPrecision(3)} ms (CPU ${cpuMs.toPrecision(3)} ms); output and gradients within ${err.toExponential(1)} of descent js`);
   }
   return rows;
 }

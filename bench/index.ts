@@ -15,6 +15,7 @@ import * as gemm from './gemm.bench.js';
 import * as network from './network.bench.js';
 import * as conv from './conv.bench.js';
 import * as recurrent from './recurrent.bench.js';
+import * as attention from './attention.bench.js';
 import * as cnn from './cnn.bench.js';
 import * as activations from './activations.bench.js';
 import * as heads from './heads.bench.js';
@@ -22,7 +23,7 @@ import * as sparse from './sparse.bench.js';
 import * as preprocess from './preprocess.bench.js';
 import * as gptSuite from './gpt.bench.js';
 
-const SUITES = [linalg, losses, optim, trainSuite, gemm, activations, heads, conv, network, cnn, recurrent, sparse, preprocess, gptSuite];
+const SUITES = [linalg, losses, optim, trainSuite, gemm, activations, heads, conv, network, cnn, recurrent, attention, sparse, preprocess, gptSuite];
 
 const argv = process.argv.slice(2);
 const quick = argv.includes('--quick');
