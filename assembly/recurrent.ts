@@ -98,6 +98,25 @@ export function gruForward(hs: usize, gates: usize, xg: usize, hg: usize, x: usi
 }
 
 /**
+ * The carried gradient dL/dh before the last step of BPTT: zero when every step has its own output gradient
+ * (seq: dy is n × T × U, added step by step), else dy (n × U), the gradient of the last state.
+ */
+function startCarry(carry: usize, dy: usize, n: i32, U: i32, seq: bool): void {
+  if (seq) memory.fill(carry, 0, <usize>(n * U) << 2);
+  else memory.copy(carry, dy, <usize>(n * U) << 2);
+}
+
+/**
+ * After BPTT, the input side's gradients from xg (n·T × G: the gate pre-activations' gradients): W_ih's
+ * (G × I) = xgᵀ·x, b_ih's = xg's column sums, and dx (n·T × I) = xg·W_ih when the layer has an input gradient.
+ */
+function inputGrads(gWih: usize, gbih: usize, dx: usize, xg: usize, x: usize, Wih: usize, n: i32, T: i32, I: i32, G: i32, pack: usize): void {
+  parGemmTN(gWih, xg, x, G, I, n * T, G, I, I, 0, pack);
+  colSum(gbih, xg, n * T, G, G, 0);
+  if (dx != 0) parGemmNN(dx, xg, Wih, n * T, I, G, G, I, I, 0, pack);
+}
+
+/**
  * GRU backward (BPTT) of gruForward's n rows: dy is n × T × U (seq) or n × U (the last state's gradient);
  * gradients of W_ih, W_hh, b_ih, b_hh overwritten; dx (n × T × I) = 0 when not needed. xg becomes the
  * gradient of X·W_ihᵀ + b_ih, hg each step's gradient of h·W_hhᵀ + b_hh; carry (n × U) the state's gradient.
@@ -106,8 +125,7 @@ export function gruBackward(gWih: usize, gWhh: usize, gbih: usize, gbhh: usize, 
   hs: usize, gates: usize, xg: usize, hg: usize, carry: usize, Wih: usize, Whh: usize, mask: usize, n: i32, T: i32,
   I: i32, U: i32, seq: bool, pack: usize): void {
   const G = 3 * U;
-  if (seq) memory.fill(carry, 0, <usize>(n * U) << 2);
-  else memory.copy(carry, dy, <usize>(n * U) << 2);
+  startCarry(carry, dy, n, U, seq);
   memory.fill(gWhh, 0, <usize>(G * U) << 2);
   memory.fill(gbhh, 0, <usize>G << 2);
   for (let t = T - 1; t >= 0; t--) {
@@ -153,9 +171,7 @@ export function gruBackward(gWih: usize, gWhh: usize, gbih: usize, gbhh: usize, 
       parGemmNN(carry, hg, Whh, n, U, G, G, U, U, 1, pack);
     }
   }
-  parGemmTN(gWih, xg, x, G, I, n * T, G, I, I, 0, pack);
-  colSum(gbih, xg, n * T, G, G, 0);
-  if (dx != 0) parGemmNN(dx, xg, Wih, n * T, I, G, G, I, I, 0, pack);
+  inputGrads(gWih, gbih, dx, xg, x, Wih, n, T, I, G, pack);
 }
 
 /**
@@ -221,8 +237,7 @@ export function lstmBackward(gWih: usize, gWhh: usize, gbih: usize, gbhh: usize,
   I: i32, U: i32, seq: bool, pack: usize): void {
   const G = 4 * U;
   const cc = carry + (<usize>(n * U) << 2);
-  if (seq) memory.fill(carry, 0, <usize>(n * U) << 2);
-  else memory.copy(carry, dy, <usize>(n * U) << 2);
+  startCarry(carry, dy, n, U, seq);
   memory.fill(cc, 0, <usize>(n * U) << 2);
   memory.fill(gWhh, 0, <usize>(G * U) << 2);
   for (let t = T - 1; t >= 0; t--) {
@@ -271,10 +286,8 @@ export function lstmBackward(gWih: usize, gWhh: usize, gbih: usize, gbhh: usize,
       parGemmNN(carry, dg, Whh, n, U, G, T * G, U, U, 1, pack);
     }
   }
-  parGemmTN(gWih, xg, x, G, I, n * T, G, I, I, 0, pack);
-  colSum(gbih, xg, n * T, G, G, 0);
+  inputGrads(gWih, gbih, dx, xg, x, Wih, n, T, I, G, pack);
   memory.copy(gbhh, gbih, <usize>G << 2);
-  if (dx != 0) parGemmNN(dx, xg, Wih, n * T, I, G, G, I, I, 0, pack);
 }
 
 // The GRU and LSTM layers over a network record (abi.json layerKinds `gru`, `lstm`).
