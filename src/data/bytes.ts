@@ -12,6 +12,7 @@ import { onlyKeys, show } from '../validate.js';
 import { Dataset, F32_MAX, toTargets } from './dataset.js';
 import { checkMeta, type DatasetMeta } from './meta.js';
 import { arrayLike } from './matrix.js';
+import { columnMoments } from './standardize.js';
 
 /** Options of {@link ByteDataset.fromBytes}. */
 export interface FromBytesOptions extends DatasetMeta {
@@ -302,18 +303,7 @@ export class ByteDataset extends Dataset {
 
   private byteStats(): { mean: Float64Array; std: Float64Array } {
     const be = this.xBlock.backend, d = this.features;
-    const mean = new Block(be, 'f64', d);
-    let m2: Block<'f64'> | undefined;
-    try {
-      m2 = new Block(be, 'f64', d);
-      mean.view.fill(0);
-      m2.view.fill(0);
-      const m2p = m2.ptr;
-      this.convert((b, m, s) => be.colMoments(mean.ptr, m2p, b.ptr, m, d, s));
-      return { mean: mean.view.slice(), std: m2.view.map((v) => Math.sqrt(v / this.rows)) };
-    } finally {
-      disposeAll(mean, m2);
-    }
+    return columnMoments(be, this.rows, d, (mean, m2) => this.convert((b, m, s) => be.colMoments(mean, m2, b.ptr, m, d, s)));
   }
 
   /** A new byte dataset of the given rows, in that order (same scale and standardization). */

@@ -7,13 +7,21 @@ import { Block, disposeAll } from '../runtime/block.js';
 
 /** Mean and population standard deviation of each of `d` columns over `rows` rows at `x` (f32). */
 export function columnStats(be: Backend, x: Block<'f32'>, rows: number, d: number): { mean: Float64Array; std: Float64Array } {
+  return columnMoments(be, rows, d, (mean, m2) => be.colMoments(mean, m2, x.ptr, rows, d, 0));
+}
+
+/**
+ * Mean and population standard deviation of `d` columns over `rows` rows fed by `feed`, which runs the backend's
+ * colMoments on the rows (in pieces, each after the rows before it) into the f64 accumulators at `mean` and `m2`.
+ */
+export function columnMoments(be: Backend, rows: number, d: number, feed: (mean: number, m2: number) => void): { mean: Float64Array; std: Float64Array } {
   const mean = new Block(be, 'f64', d);
   let m2: Block<'f64'> | undefined;
   try {
     m2 = new Block(be, 'f64', d);
     mean.view.fill(0);
     m2.view.fill(0);
-    be.colMoments(mean.ptr, m2.ptr, x.ptr, rows, d, 0);
+    feed(mean.ptr, m2.ptr);
     return { mean: mean.view.slice(), std: m2.view.map((v) => Math.sqrt(v / rows)) };
   } finally {
     disposeAll(mean, m2);
