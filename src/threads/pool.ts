@@ -240,7 +240,11 @@ export class ThreadPool {
         const prog = keep(new Block(be, 'f64', program.code.length));
         prog.view.set(program.code);
         prog.view[NET.chunk] = Math.min(program.code[NET.chunk], plan.blockRows);
-        const ws = keep(new Block(be, 'f32', program.wsFloats));
+        // Column mode: a thread only packs its share of each split product (assembly/pargemm.ts gemmJob), so its
+        // workspace is the pack scratch alone, at offset 0; row blocks run whole chunks on the full workspace.
+        const packFloats = program.code[NET.gpart] - program.code[NET.pack];
+        if (plan.colSplit) prog.view[NET.pack] = 0;
+        const ws = keep(new Block(be, 'f32', plan.colSplit ? Math.max(4, packFloats) : program.wsFloats));
         ws.view.fill(0);
         r[RUN.net] = prog.ptr;
         r[RUN.ws] = ws.ptr;
