@@ -15,23 +15,11 @@ stdout: torch version, CPU capability, threads, median wall and CPU milliseconds
 import argparse
 import json
 import os
-import statistics
-import time
 
 import numpy as np
 import torch
 
-
-def timed(fn, warmup, reps):
-    for _ in range(warmup):
-        fn()
-    wall, cpu = [], []
-    for _ in range(reps):
-        t0, c0 = time.perf_counter(), time.process_time()
-        fn()
-        wall.append((time.perf_counter() - t0) * 1e3)
-        cpu.append((time.process_time() - c0) * 1e3)
-    return statistics.median(wall), statistics.median(cpu)
+from timing import timed
 
 
 def main():

@@ -16,10 +16,10 @@ and CPU milliseconds of each pass and the check loss.
 """
 import argparse
 import json
-import statistics
-import time
 
 import torch
+
+from timing import timed
 
 
 class CharNet(torch.nn.Module):
@@ -36,18 +36,6 @@ class CharNet(torch.nn.Module):
         emb, rnn, lin = self._modules["0"], self._modules["1"], self._modules["2"]
         out, _ = rnn(emb(x))
         return lin(out[:, -1, :])
-
-
-def timed(fn, warmup, reps):
-    for _ in range(warmup):
-        fn()
-    wall, cpu = [], []
-    for _ in range(reps):
-        t0, c0 = time.perf_counter(), time.process_time()
-        fn()
-        wall.append((time.perf_counter() - t0) * 1e3)
-        cpu.append((time.process_time() - c0) * 1e3)
-    return statistics.median(wall), statistics.median(cpu)
 
 
 def main():
