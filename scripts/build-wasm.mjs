@@ -6,8 +6,8 @@
 // bundlers: no fs, no fetch, no URL.
 //
 // The compiler takes ~30 s for the four targets. When the inputs (assembly/, asconfig.json, the compiler's
-// version) hash to what build/inputs.sha256 recorded and the four binaries on disk are the ones embedded, the
-// build is skipped (`npm test`, `npm start` and `npm run bench` build first); `--force` rebuilds regardless.
+// version, this script) hash to what build/inputs.sha256 recorded and the four binaries on disk are the ones
+// embedded, the build is skipped (`npm test`, `npm start` and `npm run bench` build first); `--force` rebuilds regardless.
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync, mkdirSync, readdirSync, existsSync } from 'node:fs';
@@ -24,7 +24,7 @@ const TARGETS = ['simd', 'scalar', 'simd-threads', 'scalar-threads'];
 const GENERATED = ['binaries.generated.ts', 'binaries-threads.generated.ts'].map((f) => join(root, 'src', 'backends', f));
 const STAMP = join(root, 'build', 'inputs.sha256');
 
-/** SHA-256 over the compiler's inputs: every file under assembly/ (path and bytes, sorted), asconfig.json, asc's version. */
+/** SHA-256 over the compiler's inputs: every file under assembly/ (path and bytes, sorted), asconfig.json, asc's version and this script. */
 function inputsHash() {
   const h = createHash('sha256');
   const walk = (dir) => readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1)).forEach((e) => {
@@ -35,6 +35,7 @@ function inputsHash() {
   walk(join(root, 'assembly'));
   h.update(readFileSync(join(root, 'asconfig.json')));
   h.update(JSON.parse(readFileSync(join(root, 'node_modules', 'assemblyscript', 'package.json'), 'utf8')).version);
+  h.update(readFileSync(fileURLToPath(import.meta.url)));
   return h.digest('hex');
 }
 
@@ -50,7 +51,7 @@ function upToDate(hash) {
 
 const hash = inputsHash();
 if (!process.argv.includes('--force') && upToDate(hash)) {
-  console.log('build-wasm: assembly/ and asconfig.json unchanged since the last build (build/inputs.sha256): binaries kept; --force rebuilds');
+  console.log('build-wasm: the inputs are unchanged since the last build (build/inputs.sha256): binaries kept; --force rebuilds');
   process.exit(0);
 }
 // The -threads twins import one shared memory, so that worker threads can instantiate the same module over it.
