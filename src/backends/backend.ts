@@ -1,5 +1,5 @@
 /** The three interchangeable implementations of every kernel. */
-export type BackendName = 'js' | 'wasm-scalar' | 'wasm-simd';
+export type BackendName = 'js' | 'wasm-scalar' | 'wasm-simd' | 'wasm-relaxed';
 
 /**
  * One Backend interface over a linear address space: blocks are named by integer pointers, so the

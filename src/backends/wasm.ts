@@ -84,14 +84,24 @@ export interface EmbeddedWasm {
   base64: string;
 }
 
-let sharedTwins: { simd: EmbeddedWasm; scalar: EmbeddedWasm } | null = null;
+/** The binaries: `wasm-relaxed` is the SIMD build with relaxed SIMD's fused multiply-add in the products. */
+export type WasmName = 'wasm-simd' | 'wasm-scalar' | 'wasm-relaxed';
+
+/** The shared-memory twins; `relaxed` only where the entry registers it (the Node entry does). */
+interface Twins {
+  simd: EmbeddedWasm;
+  scalar: EmbeddedWasm;
+  relaxed?: EmbeddedWasm;
+}
+
+let sharedTwins: Twins | null = null;
 
 /**
  * @internal Registers the binaries' shared-memory twins. The Node entry does (src/threads/node-host.ts);
  * other entries do not, so browser bundles carry only the two single-thread binaries until threads run there.
  * Backends created afterwards run the twins wherever memory can be shared.
  */
-export function registerSharedTwins(twins: { simd: EmbeddedWasm; scalar: EmbeddedWasm }): void {
+export function registerSharedTwins(twins: Twins): void {
   sharedTwins = twins;
 }
 
@@ -123,13 +133,29 @@ export function sharedMemoryUnavailable(): string | null {
   return sharedReason;
 }
 
-/** The bytes of a binary, decoded from the embedded base64 (atob exists in Node ≥ 16 and browsers). */
-export function wasmBytes(name: 'wasm-simd' | 'wasm-scalar'): Uint8Array<ArrayBuffer> {
-  const b64 = (name === 'wasm-simd' ? simdWasm : scalarWasm).base64;
+/** Decodes embedded base64 (atob exists in Node ≥ 16 and browsers). */
+function decode(b64: string): Uint8Array<ArrayBuffer> {
   const s = atob(b64);
   const out = new Uint8Array(s.length);
   for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
   return out;
+}
+
+/** The bytes of a binary every entry carries. */
+export function wasmBytes(name: 'wasm-simd' | 'wasm-scalar'): Uint8Array<ArrayBuffer> {
+  return decode((name === 'wasm-simd' ? simdWasm : scalarWasm).base64);
+}
+
+/** A binary: the two every entry carries, or the relaxed one, imported on first use (bundles may split it off). */
+async function embedded(name: WasmName): Promise<EmbeddedWasm> {
+  if (name !== 'wasm-relaxed') return name === 'wasm-simd' ? simdWasm : scalarWasm;
+  return (await import('./binaries-relaxed.generated.js')).relaxedWasm;
+}
+
+/** True when this engine runs relaxed SIMD (the wasm-relaxed binary validates). */
+export async function relaxedSupported(): Promise<boolean> {
+  if (typeof WebAssembly !== 'object' || typeof WebAssembly.validate !== 'function') return false;
+  return WebAssembly.validate(decode((await embedded('wasm-relaxed')).base64));
 }
 
 /** The largest single allocation a wasm32 memory could hold: 4 GiB less the 64 KiB page of static data. */
@@ -173,17 +199,22 @@ function abortText(memory: WebAssembly.Memory | undefined, msg: number, file: nu
 }
 
 /** Instantiates a fresh backend of the given binary (its own memory). */
-export async function createWasmBackend(name: 'wasm-simd' | 'wasm-scalar'): Promise<Backend> {
+export async function createWasmBackend(name: WasmName): Promise<Backend> {
   if (typeof WebAssembly !== 'object' || typeof WebAssembly.instantiate !== 'function') {
     throw new BackendError(`${name}: WebAssembly is not available in this environment; use init({ backend: 'js' })`);
   }
-  const bytes = wasmBytes(name);
+  const bin = await embedded(name);
+  const bytes = decode(bin.base64);
   if (name === 'wasm-simd' && !WebAssembly.validate(bytes)) {
     throw new BackendError('wasm-simd: this engine does not support WebAssembly SIMD; use wasm-scalar');
   }
+  if (name === 'wasm-relaxed' && !WebAssembly.validate(bytes)) {
+    throw new BackendError('wasm-relaxed: this engine does not run WebAssembly relaxed SIMD (V8 11.4 and later: Node 22, ' +
+      'Chrome 114; Node 20 with node --experimental-wasm-relaxed-simd); use wasm-simd');
+  }
   // Where memory can be shared, the -threads twin of the binary runs (picked once, here): the same kernels
   // over an imported shared memory, so that train({ threads }) can add workers over it.
-  const shared = sharedTwins !== null && sharedMemoryUnavailable() === null;
+  const shared = sharedTwins !== null && (name !== 'wasm-relaxed' || sharedTwins.relaxed !== undefined) && sharedMemoryUnavailable() === null;
   const key = shared ? `${name}-threads` : name;
   let mod = modules.get(key);
   if (!mod) {
@@ -221,7 +252,7 @@ export async function createWasmBackend(name: 'wasm-simd' | 'wasm-scalar'): Prom
   const mem = x.memory;
   const sizes = new Map<number, number>();
   let live = 0;
-  const sha = (shared ? twinOf(name) : name === 'wasm-simd' ? simdWasm : scalarWasm).sha256;
+  const sha = (shared ? twinOf(name) : bin).sha256;
   const be: Backend = {
     name: name as BackendName,
     sha256: sha,
@@ -303,15 +334,13 @@ export async function createWasmBackend(name: 'wasm-simd' | 'wasm-scalar'): Prom
   return be;
 }
 
-function twinOf(name: 'wasm-simd' | 'wasm-scalar'): EmbeddedWasm {
-  if (!sharedTwins) throw new BackendError(`${name}: no shared-memory twin is registered (the Node entry, descent-ml/node, registers them)`);
-  return name === 'wasm-simd' ? sharedTwins.simd : sharedTwins.scalar;
+function twinOf(name: WasmName): EmbeddedWasm {
+  const twin = name === 'wasm-simd' ? sharedTwins?.simd : name === 'wasm-scalar' ? sharedTwins?.scalar : sharedTwins?.relaxed;
+  if (!twin) throw new BackendError(`${name}: no shared-memory twin is registered (the Node entry, descent-ml/node, registers them)`);
+  return twin;
 }
 
 /** The bytes of a binary's shared-memory twin (the one that runs where memory can be shared). */
-export function wasmThreadsBytes(name: 'wasm-simd' | 'wasm-scalar'): Uint8Array<ArrayBuffer> {
-  const s = atob(twinOf(name).base64);
-  const out = new Uint8Array(s.length);
-  for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
-  return out;
+export function wasmThreadsBytes(name: WasmName): Uint8Array<ArrayBuffer> {
+  return decode(twinOf(name).base64);
 }

@@ -40,7 +40,7 @@ export const CSV_FLAGS: Flags = {
 
 /** Flags of the run itself. */
 export const RUN_FLAGS: Flags = {
-  backend: { type: 'string', value: 'NAME', help: 'js, wasm-scalar or wasm-simd', def: 'the fastest available' },
+  backend: { type: 'string', value: 'NAME', help: 'js, wasm-scalar, wasm-simd or wasm-relaxed', def: 'the fastest available' },
   json: { type: 'boolean', help: 'machine-readable output: JSON lines on stdout' },
   quiet: { type: 'boolean', short: 'q', help: 'no progress output' },
 };
@@ -77,7 +77,7 @@ export const TRAIN_FLAGS: Flags = {
 
 /** Starts the backend named by --backend (or the fastest). */
 export async function startBackend(command: string, v: Parsed['values'][string]): Promise<BackendName> {
-  const name = choiceFlag(command, 'backend', v, ['js', 'wasm-scalar', 'wasm-simd'] as const, 'wasm-simd');
+  const name = choiceFlag(command, 'backend', v, ['js', 'wasm-scalar', 'wasm-simd', 'wasm-relaxed'] as const, 'wasm-simd');
   await init(v === undefined ? {} : { backend: name });
   return backendInfo().name;
 }

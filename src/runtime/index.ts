@@ -33,7 +33,7 @@ export interface InitOptions {
   backend?: BackendName;
 }
 
-const BACKENDS: readonly BackendName[] = ['js', 'wasm-scalar', 'wasm-simd'];
+const BACKENDS: readonly BackendName[] = ['js', 'wasm-scalar', 'wasm-simd', 'wasm-relaxed'];
 const loaded = new Map<BackendName, Promise<Backend>>();
 let current: Backend | null = null;
 

@@ -10,7 +10,7 @@ import { availableParallelism } from 'node:os';
 import { poolWorkerRun } from './worker-source.js';
 import { setThreadHost } from '../backends/thread-host.js';
 import { registerSharedTwins } from '../backends/wasm.js';
-import { simdThreadsWasm, scalarThreadsWasm } from '../backends/binaries-threads.generated.js';
+import { simdThreadsWasm, scalarThreadsWasm, relaxedThreadsWasm } from '../backends/binaries-threads.generated.js';
 
 const SOURCE = `'use strict';
 const { workerData: w } = require('node:worker_threads');
@@ -24,7 +24,7 @@ ${poolWorkerRun({
 let live = 0;
 
 // The binaries' shared-memory twins live in this entry only: browser bundles stay at the two plain binaries.
-registerSharedTwins({ simd: simdThreadsWasm, scalar: scalarThreadsWasm });
+registerSharedTwins({ simd: simdThreadsWasm, scalar: scalarThreadsWasm, relaxed: relaxedThreadsWasm });
 
 setThreadHost({
   spawn(module, memory, pool, tid) {

@@ -30,7 +30,7 @@ export interface WorkerJob {
   model: ModelSpec;
   /** train() options (no callback: progress comes back as events). */
   train?: WorkerTrainOptions;
-  /** Force a backend in the worker (`'wasm-simd'`, `'wasm-scalar'`, `'js'`); default as init(). */
+  /** Force a backend in the worker (`'wasm-simd'`, `'wasm-scalar'`, `'wasm-relaxed'`, `'js'`); default as init(). */
   backend?: BackendName;
   /** Split data into train/test in the worker, as Dataset.split (`{ every: 5 }`: index % 5 == 0 is test). */
   split?: { every: number } | { testFraction: number; seed?: number };

@@ -5,7 +5,7 @@
 import { DescentError, HyperParameterError } from '../errors.js';
 import { show } from '../validate.js';
 
-const BACKENDS = ['js', 'wasm-scalar', 'wasm-simd'];
+const BACKENDS = ['js', 'wasm-scalar', 'wasm-simd', 'wasm-relaxed'];
 const KINDS = ['linear', 'logistic', 'softmax', 'sequential'];
 
 function isObject(v: unknown): v is Record<string, unknown> {
