@@ -393,24 +393,6 @@ if (!existsSync(CHROMIUM)) {
 
   // ------------------------------------------------------------------- CSP and missing WebAssembly
 
-  test('wasm-relaxed in Chromium (relaxed SIMD without a flag): on the main thread and in a worker, within 1e-5 of wasm-simd', async () => {
-    const { page, errors } = await open('harness/');
-    await page.waitForSelector('body[data-ready]');
-    const info = await page.evaluate(() => (window as any).harness.tryInit('wasm-relaxed'));
-    assert.equal([info.ok, info.current], [true, 'wasm-relaxed'], JSON.stringify(info));
-    const trained = await page.evaluate(() => (window as any).harness.trainHere('iris'));
-    assert.is(trained.backend, 'wasm-relaxed');
-    assert.ok(trained.accuracy >= 0.9, `iris on wasm-relaxed: ${trained.accuracy}`);
-    // A network in the worker (the products are where the fused multiply-add is), SGD so a rounding stays rounding-sized.
-    const job = { model: { kind: 'mlp', hidden: [32], classes: 10, seed: 1 }, train: { optimizer: { name: 'sgd', lr: 0.05, momentum: 0.9 }, batch: 64, epochs: 3, seed: 1 }, standardize: true };
-    const r = await page.evaluate(([j]) => (window as any).harness.relaxedVsSimd('digits', j), [job] as const);
-    log(`wasm-relaxed vs wasm-simd in a Chromium worker, MLP on digits: parameters within ${r.worst.toExponential(1)} of the largest (${r.size} parameters, differ: ${r.differ})`);
-    assert.equal(r.backends, ['wasm-simd', 'wasm-relaxed']);
-    assert.ok(r.worst <= 1e-5, `within ${r.worst}`);
-    assert.equal(errors, []);
-    await page.close();
-  });
-
   test("CSP without 'wasm-unsafe-eval': init() throws a BackendError that says so; init({ backend: 'js' }) works", async () => {
     const { page, errors } = await open('csp/');
     await page.waitForSelector('body[data-ready]');

@@ -38,7 +38,7 @@ async function stopRun(name: string, job: Omit<WorkerJob, 'data'>, after: number
 }
 
 /** init() on the main thread; returns the backend info or the error's class, code and message. */
-async function tryInit(backend?: 'js' | 'wasm-simd' | 'wasm-scalar' | 'wasm-relaxed') {
+async function tryInit(backend?: 'js' | 'wasm-simd' | 'wasm-scalar') {
   try {
     const info = await init(backend ? { backend } : {});
     return { ok: true, name: info.name, simd: info.simdSupported, current: backendInfo().name };
@@ -63,25 +63,11 @@ async function trainHere(name: string) {
   return out;
 }
 
-/**
- * The same worker job on wasm-simd and on wasm-relaxed: the backends that ran and the parameters' largest difference
- * relative to the largest wasm-simd parameter.
- */
-async function relaxedVsSimd(name: string, job: Omit<WorkerJob, 'data'>) {
-  const t = await table(name);
-  const run = (backend: 'wasm-simd' | 'wasm-relaxed') => trainInWorker({ ...job, backend, data: { x: t.x, y: t.y, features: t.features } }, { transfer: false }).result;
-  const a = await run('wasm-simd'), b = await run('wasm-relaxed');
-  const scale = Math.max(...a.params.map(Math.abs));
-  let worst = 0;
-  for (let i = 0; i < a.params.length; i++) worst = Math.max(worst, Math.abs(a.params[i] - b.params[i]) / scale);
-  return { backends: [a.backend, b.backend], worst, differ: a.params.some((v, i) => v !== b.params[i]), size: b.params.length };
-}
-
 /** A worker script that cannot be loaded: the handle must reject, not hang. */
 async function missingWorker() {
   const h = trainInWorker({ data: { x: [[0, 1], [1, 0]], y: [0, 1] }, model: 'logistic' }, { worker: '/no-such-worker.js' });
   return h.result.then(() => 'resolved', (e: Error) => `${e.name}: ${e.message}`);
 }
 
-(window as unknown as { harness: unknown }).harness = { tryInit, trainHere, workerRun, stopRun, missingWorker, sha256, relaxedVsSimd };
+(window as unknown as { harness: unknown }).harness = { tryInit, trainHere, workerRun, stopRun, missingWorker, sha256 };
 document.body.dataset.ready = '1';
