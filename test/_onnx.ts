@@ -1,18 +1,9 @@
 // Shared by the ONNX suites: ONNX Runtime (onnxruntime-web's wasm backend, in Node, one thread) on an exported
-// file, and the largest relative difference the suites bound by 1e-5.
-import * as assert from 'uvu/assert';
+// file (the suites bound its difference from descent by test/_util.ts maxRelDiff).
 import * as ort from 'onnxruntime-web';
 import type { Network } from '../src/node.js';
 
 ort.env.wasm.numThreads = 1;
-
-/** Largest |a − b| / max(1, |b|). */
-export function worst(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  assert.is(a.length, b.length);
-  let w = 0;
-  for (let i = 0; i < a.length; i++) w = Math.max(w, Math.abs(a[i] - b[i]) / Math.max(1, Math.abs(b[i])));
-  return w;
-}
 
 /**
  * ONNX Runtime's output of `bytes` on rows x (token ids as int64 when the network reads them), and its dims.

@@ -15,7 +15,8 @@ import { LAYERS } from '../src/models/layers/index.js';
 import { ONNX_LAYERS } from '../src/interchange/onnx-layers.js';
 import { Rng } from '../src/rng.js';
 import { toOnnx } from '../src/interchange/onnx.js';
-import { runOnnx, runOnnxDims, worst } from './_onnx.ts';
+import { runOnnx, runOnnxDims } from './_onnx.ts';
+import { maxRelDiff } from './_util.ts';
 
 const OPSETS = [13, 17, 20, 21];
 
@@ -97,12 +98,12 @@ for (const [name, make] of NETWORKS) {
     const want = net.loss === 'squared' ? net.predict(x as never) : net.decision(x as never);
     const last = net.layerAt(net.layers.length - 1).outShape;
     for (const opset of OPSETS) {
-      const w = worst(await runOnnx(toOnnx(net, { opset }), net, x), want);
+      const w = maxRelDiff(await runOnnx(toOnnx(net, { opset }), net, x), want);
       assert.ok(w <= 1e-5, `opset ${opset}: outputs differ from descent's by ${w.toExponential(2)}`);
       if (net.loss === 'softmax' || net.loss === 'logistic') {
         // predictProba for a flat output; per position, the softmax of each position's logits.
         const p = await runOnnx(toOnnx(net, { opset, probabilities: true }), net, x);
-        const wp = worst(p, last.length === 1 ? net.predictProba(x as never) : softmaxRows(want, last[last.length - 1]));
+        const wp = maxRelDiff(p, last.length === 1 ? net.predictProba(x as never) : softmaxRows(want, last[last.length - 1]));
         assert.ok(wp <= 1e-5, `opset ${opset}: probabilities differ by ${wp.toExponential(2)}`);
       }
     }
@@ -118,10 +119,10 @@ test('the GPT: output [N, T, vocab] (probabilities per position) and the causal 
   const logits = await runOnnxDims(toOnnx(net), net, x);
   assert.equal([...logits.dims], perPosition ? [rows, T, VOCAB] : [rows, T * VOCAB]);
   const want = net.decision(x as never);
-  assert.ok(worst(logits.data, want) <= 1e-5, `logits differ by ${worst(logits.data, want).toExponential(2)}`);
+  assert.ok(maxRelDiff(logits.data, want) <= 1e-5, `logits differ by ${maxRelDiff(logits.data, want).toExponential(2)}`);
   if (perPosition) {
     const p = await runOnnx(toOnnx(net, { probabilities: true }), net, x);
-    const wp = worst(p, softmaxRows(want, VOCAB));
+    const wp = maxRelDiff(p, softmaxRows(want, VOCAB));
     assert.ok(wp <= 1e-5, `per-position probabilities differ by ${wp.toExponential(2)}`);
   }
   // Each row again with its tokens from position k on changed: ONNX Runtime's outputs before k are the same
@@ -139,7 +140,7 @@ test('the GPT: output [N, T, vocab] (probabilities per position) and the causal 
       }
     }
     assert.ok(moved > 1e-3, `the changed tokens change the later positions (${moved})`);
-    const w = worst(out, net.decision(changed as never));
+    const w = maxRelDiff(out, net.decision(changed as never));
     assert.ok(w <= 1e-5, `changed rows: outputs differ by ${w.toExponential(2)}`);
   }
   net.dispose();

@@ -15,6 +15,7 @@ import { backend } from '../src/runtime/index.js';
 import { readSafetensors, saveSafetensors } from '../src/node.js';
 import { decodeSafetensors, encodeSafetensors } from '../src/interchange/safetensors.js';
 import { loadSafetensors, networkFromSafetensors, toSafetensors } from '../src/interchange/torch-state.js';
+import { maxRelDiff } from './_util.ts';
 
 interface Case {
   name: string;
@@ -32,14 +33,6 @@ const ref = JSON.parse(readFileSync(new URL('expected.json', dir), 'utf8')) as {
 const fileOf = (c: Case): Uint8Array => new Uint8Array(readFileSync(new URL(c.file, dir)));
 const BACKENDS: BackendName[] = ['js', 'wasm-scalar', 'wasm-simd'];
 
-/** Largest |a − b| / max(1, |b|). */
-function worst(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  assert.is(a.length, b.length);
-  let w = 0;
-  for (let i = 0; i < a.length; i++) w = Math.max(w, Math.abs(a[i] - b[i]) / Math.max(1, Math.abs(b[i])));
-  return w;
-}
-
 test('the fixtures cover every torch-nets case and every layer type', () => {
   const nets = JSON.parse(readFileSync(new URL('./fixtures/torch-nets.json', import.meta.url), 'utf8')) as { cases: { name: string }[] };
   for (const c of nets.cases) assert.ok(ref.cases.some((r) => r.name === c.name), `${c.name} has a safetensors fixture`);
@@ -56,7 +49,7 @@ for (const be of BACKENDS) {
       const net = sequential({ inputShape: c.inputShape, layers: c.layers, loss: c.loss });
       loadSafetensors(net, fileOf(c), c.names ? { names: c.names } : {});
       const out = net.decision(c.x);
-      const w = worst(out, c.outputs.flat());
+      const w = maxRelDiff(out, c.outputs.flat());
       assert.ok(w <= 1e-5, `${c.name}: outputs differ from PyTorch's by ${w.toExponential(2)}`);
       if (c.loss === 'softmax') {
         const p = net.predictProba(c.x), z = c.outputs;
@@ -64,7 +57,7 @@ for (const be of BACKENDS) {
           const m = Math.max(...r), e = r.map((v) => Math.exp(v - m)), s = e.reduce((a, b) => a + b, 0);
           return e.map((v) => v / s);
         });
-        assert.ok(worst(p, q) <= 1e-5, `${c.name}: predictProba`);
+        assert.ok(maxRelDiff(p, q) <= 1e-5, `${c.name}: predictProba`);
       }
       net.dispose();
     }

@@ -10,6 +10,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readFileSync } from 'node:fs';
 import { init, sequential, loadSafetensors, decodeSafetensors, encodeSafetensors, toSafetensors, ShapeError, type Network, type BackendName, type LayerSpec, type NetworkLoss } from '../src/index.js';
+import { maxRelDiff } from './_util.ts';
 
 interface Case {
   name: string;
@@ -28,14 +29,6 @@ const dir = new URL('./fixtures/torch-safetensors/', import.meta.url);
 const ref = JSON.parse(readFileSync(new URL('expected.json', dir), 'utf8')) as { cases: Case[] };
 const fileOf = (c: Case): Uint8Array => new Uint8Array(readFileSync(new URL(c.file, dir)));
 const BACKENDS: BackendName[] = ['js', 'wasm-scalar', 'wasm-simd'];
-
-/** Largest |a − b| / max(1, |b|). */
-function worst(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  assert.is(a.length, b.length);
-  let w = 0;
-  for (let i = 0; i < a.length; i++) w = Math.max(w, Math.abs(a[i] - b[i]) / Math.max(1, Math.abs(b[i])));
-  return w;
-}
 
 /**
  * The network of a case's layer list. A per-position case (`targets` = T, output [T, vocab]) is built as is
@@ -94,12 +87,12 @@ for (const be of BACKENDS) {
         loadSafetensors(net, fileOf(c));
         const out = net.decision(c.x);
         // The fixture's outputs must be out of reach of the freshly initialized network, or loading proves nothing.
-        assert.ok(worst(before, c.outputs.flat()) > 1e-3, `${c.name}: an unloaded network already gives PyTorch's outputs`);
-        const w = worst(out, c.outputs.flat());
+        assert.ok(maxRelDiff(before, c.outputs.flat()) > 1e-3, `${c.name}: an unloaded network already gives PyTorch's outputs`);
+        const w = maxRelDiff(out, c.outputs.flat());
         assert.ok(w <= 1e-5, `${c.name}: outputs differ from PyTorch's by ${w.toExponential(2)}`);
         largest = Math.max(largest, w);
         if (c.loss === 'softmax' && c.targets === null) {
-          const p = worst(net.predictProba(c.x), softmaxRows(c.outputs));
+          const p = maxRelDiff(net.predictProba(c.x), softmaxRows(c.outputs));
           assert.ok(p <= 1e-5, `${c.name}: predictProba differs from PyTorch's softmax by ${p.toExponential(2)}`);
         }
       } finally {
@@ -154,7 +147,7 @@ test("a state_dict under other module names loads through a names map (torch-gra
       loadSafetensors(net, named, { names: WRAPPED[g.name] });
       const features = g.x.length / g.rows, n = g.finalOutputs.length / net.outputs;
       const rows = Array.from({ length: n }, (_, r) => g.x.slice(r * features, (r + 1) * features));
-      const w = worst(net.decision(rows), g.finalOutputs);
+      const w = maxRelDiff(net.decision(rows), g.finalOutputs);
       assert.ok(w <= 1e-5, `${g.name}: outputs differ from the reference tree's by ${w.toExponential(2)}`);
     } finally {
       net.dispose();

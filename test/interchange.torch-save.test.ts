@@ -15,6 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { init, sequential, train, toSafetensors, decodeSafetensors, Dataset, type BackendName, type LayerSpec, type NetworkLoss } from '../src/index.js';
 import { Rng } from '../src/rng.js';
 import { testOrSkip } from './_skip.js';
+import { maxRelDiff } from './_util.ts';
 
 const BACKENDS: BackendName[] = ['js', 'wasm-scalar', 'wasm-simd'];
 const SCRIPT = fileURLToPath(new URL('../scripts/torch-check.py', import.meta.url));
@@ -67,14 +68,6 @@ const FAMILIES: Family[] = [
     { type: 'layerNorm' }, { type: 'flatten' }, { type: 'dense', units: 4 }] },
 ];
 
-/** Largest |a − b| / max(1, |b|). */
-function worst(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  assert.is(a.length, b.length);
-  let w = 0;
-  for (let i = 0; i < a.length; i++) w = Math.max(w, Math.abs(a[i] - b[i]) / Math.max(1, Math.abs(b[i])));
-  return w;
-}
-
 /** Trains a network of family `f` for a few epochs; writes NAME.safetensors and NAME.json (rows) to `dir`; returns descent's outputs. */
 function trainAndSave(f: Family, dir: string, name: string, seed: number): { outputs: Float32Array; tensors: number } {
   const net = sequential({ inputShape: f.inputShape, layers: f.layers, loss: f.loss, seed });
@@ -86,7 +79,7 @@ function trainAndSave(f: Family, dir: string, name: string, seed: number): { out
   try {
     const before = Float32Array.from(net.params);
     train(net, ds, { epochs: 3, batch: 16, standardize: false, optimizer: { name: 'adam', lr: 0.01 } });
-    assert.ok(worst(net.params, before) > 1e-3, `${name}: training moved the parameters`);
+    assert.ok(maxRelDiff(net.params, before) > 1e-3, `${name}: training moved the parameters`);
     const rowsOut = Array.from({ length: ROWS }, (_, r) => Array.from(x.subarray(r * features, (r + 1) * features)));
     const bytes = toSafetensors(net);
     const stats = [...decodeSafetensors(bytes).tensors].filter(([n]) => n.endsWith('running_mean'));
@@ -118,7 +111,7 @@ testOrSkip(test, 'descent-trained networks load into PyTorch with strict names a
     for (const [name, mine] of ours) {
       const theirs = got.cases[name];
       assert.is(theirs.tensors, mine.tensors, `${name}: PyTorch read every tensor`);
-      const w = worst(theirs.outputs.flat(), mine.outputs);
+      const w = maxRelDiff(theirs.outputs.flat(), mine.outputs);
       assert.ok(w <= 1e-5, `${name}: PyTorch's outputs differ from descent's by ${w.toExponential(2)}`);
       largest = Math.max(largest, w);
     }
